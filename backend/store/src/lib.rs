@@ -1,1 +1,64 @@
-//! placeholder
+//! Storage for Hotspot: imports, incidents, areas and quarantined rows.
+//!
+//! The [`Store`] trait is the seam between the service and a database, so
+//! PostgreSQL/PostGIS can sit beside the embedded SQLite default. Every
+//! import is applied in one transaction: it lands whole or not at all.
+
+mod model;
+mod sqlite;
+
+pub use model::*;
+pub use sqlite::SqliteStore;
+
+use async_trait::async_trait;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error(
+        "unsupported database URL {0:?}: expected sqlite:PATH (PostgreSQL support is planned)"
+    )]
+    UnsupportedUrl(String),
+}
+
+/// Where incidents and areas live.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Applies an import of incident files atomically. Files whose bytes were
+    /// imported before are skipped; a new version of a dataset replaces the old.
+    async fn import_incidents(&self, batch: IncidentBatch) -> Result<ImportReport, StoreError>;
+    /// Replaces an area layer (e.g. `wards`) atomically.
+    async fn import_areas(&self, batch: AreaBatch) -> Result<ImportReport, StoreError>;
+    /// Sets populations for areas of a layer; codes with no area are quarantined.
+    async fn import_populations(&self, batch: PopulationBatch) -> Result<ImportReport, StoreError>;
+    /// Every stored incident, for building the in-memory index.
+    async fn load_incidents(&self) -> Result<Vec<StoredIncident>, StoreError>;
+    /// Areas of a layer, with populations applied.
+    async fn load_areas(&self, layer: &str) -> Result<Vec<hotspot_core::Area>, StoreError>;
+    /// Import runs, newest first.
+    async fn imports(&self) -> Result<Vec<ImportRun>, StoreError>;
+    /// Quarantined rows, optionally for one import run, oldest first.
+    async fn rejected_rows(
+        &self,
+        import_id: Option<i64>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<StoredRejectedRow>, StoreError>;
+    /// Cheap liveness check of the database.
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// Opens the store a URL names: `sqlite:PATH` (created on first use) or
+/// `sqlite::memory:`.
+pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+    if url.starts_with("sqlite:") {
+        Ok(std::sync::Arc::new(SqliteStore::open(url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+}

@@ -1,0 +1,122 @@
+//! What goes into and comes out of a [`crate::Store`].
+
+use hotspot_core::{Area, Incident};
+use serde::Serialize;
+
+/// A row that failed validation, kept so the user can see and fix it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RejectedRow {
+    pub line: u64,
+    pub field: Option<String>,
+    pub reason: String,
+    pub raw: String,
+}
+
+/// One parsed file of incidents.
+#[derive(Debug, Clone)]
+pub struct IncidentFile {
+    pub file_name: String,
+    /// What this file is a version of, e.g. `police.uk:northamptonshire-police:2025-03`.
+    pub dataset_key: String,
+    pub sha256: String,
+    pub rows: u64,
+    pub incidents: Vec<Incident>,
+    pub rejected: Vec<RejectedRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IncidentBatch {
+    /// `police.uk` or `csv`.
+    pub kind: String,
+    pub files: Vec<IncidentFile>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AreaBatch {
+    pub layer: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub areas: Vec<Area>,
+    pub rejected: Vec<RejectedRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PopulationBatch {
+    pub layer: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub rows: u64,
+    /// Area code and population, with the line each came from.
+    pub populations: Vec<(String, f64, u64)>,
+    pub rejected: Vec<RejectedRow>,
+}
+
+/// What happened to one file in an import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileOutcome {
+    /// First version of this dataset.
+    Added,
+    /// A different version of a dataset already stored: the old one was replaced.
+    Replaced,
+    /// These exact bytes were imported before: nothing changed.
+    Unchanged,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub file_name: String,
+    pub dataset_key: String,
+    pub outcome: FileOutcome,
+    pub rows: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    /// `None` when every file was unchanged (no run is recorded).
+    pub import_id: Option<i64>,
+    pub kind: String,
+    pub files: Vec<FileReport>,
+    pub accepted: u64,
+    pub rejected: u64,
+}
+
+impl ImportReport {
+    /// Whether the import changed stored data (and the index must be rebuilt).
+    pub fn changed(&self) -> bool {
+        self.files
+            .iter()
+            .any(|f| f.outcome != FileOutcome::Unchanged)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportRun {
+    pub id: i64,
+    pub kind: String,
+    pub created_at: String,
+    pub files: i64,
+    pub accepted: i64,
+    pub rejected: i64,
+    pub unchanged: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredRejectedRow {
+    pub id: i64,
+    pub import_id: i64,
+    pub file_name: String,
+    pub line: i64,
+    pub field: Option<String>,
+    pub reason: String,
+    pub raw: String,
+}
+
+/// An incident with its database id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredIncident {
+    pub id: i64,
+    pub incident: Incident,
+}

@@ -1,0 +1,787 @@
+//! The embedded default: one SQLite file, created and migrated on first use.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{NaiveDate, NaiveTime};
+use hotspot_core::{Area, Incident, Location, Month};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
+
+use crate::{
+    AreaBatch, FileOutcome, FileReport, ImportReport, ImportRun, IncidentBatch, PopulationBatch,
+    RejectedRow, Store, StoreError, StoredIncident, StoredRejectedRow,
+};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// Rows per multi-row INSERT: 16 columns × 2000 stays under SQLite's 32766
+/// bound-parameter limit and amortises statement overhead.
+const INSERT_CHUNK: usize = 2000;
+
+/// SQLite-backed [`Store`]. WAL mode lets readers carry on during an import.
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) and migrates the database at `url`
+    /// (`sqlite:hotspot.db`, `sqlite::memory:`).
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let memory = url.contains(":memory:");
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .journal_mode(if memory {
+                SqliteJournalMode::Memory
+            } else {
+                SqliteJournalMode::Wal
+            })
+            .synchronous(SqliteSynchronous::Normal);
+        // An in-memory database exists per connection: keep exactly one.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(if memory { 1 } else { 4 })
+            .min_connections(if memory { 1 } else { 0 })
+            .idle_timeout(if memory {
+                None
+            } else {
+                Some(Duration::from_secs(600))
+            })
+            .max_lifetime(if memory {
+                None
+            } else {
+                Some(Duration::from_secs(3600))
+            })
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+
+    async fn begin_import(tx: &mut Transaction<'_, Sqlite>, kind: &str) -> Result<i64, StoreError> {
+        let id = sqlx::query(
+            "INSERT INTO imports (kind, created_at, files, accepted, rejected, unchanged) \
+             VALUES (?, ?, 0, 0, 0, 0) RETURNING id",
+        )
+        .bind(kind)
+        .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get::<i64, _>(0)?;
+        Ok(id)
+    }
+
+    async fn finish_import(
+        tx: &mut Transaction<'_, Sqlite>,
+        import_id: i64,
+        files: &[FileReport],
+    ) -> Result<(), StoreError> {
+        let unchanged = files
+            .iter()
+            .filter(|f| f.outcome == FileOutcome::Unchanged)
+            .count() as i64;
+        sqlx::query(
+            "UPDATE imports SET files = ?, accepted = ?, rejected = ?, unchanged = ? WHERE id = ?",
+        )
+        .bind(files.len() as i64)
+        .bind(files.iter().map(|f| f.accepted as i64).sum::<i64>())
+        .bind(files.iter().map(|f| f.rejected as i64).sum::<i64>())
+        .bind(unchanged)
+        .bind(import_id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Looks up a dataset's current version. Returns the outcome for a file
+    /// with `sha256`, deleting the old version when it is replaced.
+    async fn claim_dataset(
+        tx: &mut Transaction<'_, Sqlite>,
+        dataset_key: &str,
+        sha256: &str,
+    ) -> Result<FileOutcome, StoreError> {
+        let existing = sqlx::query("SELECT id, sha256 FROM source_files WHERE dataset_key = ?")
+            .bind(dataset_key)
+            .fetch_optional(&mut **tx)
+            .await?;
+        match existing {
+            None => Ok(FileOutcome::Added),
+            Some(row) if row.try_get::<String, _>("sha256")? == sha256 => {
+                Ok(FileOutcome::Unchanged)
+            }
+            Some(row) => {
+                let id: i64 = row.try_get("id")?;
+                // ON DELETE CASCADE removes its incidents, areas and rejected rows.
+                sqlx::query("DELETE FROM source_files WHERE id = ?")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(FileOutcome::Replaced)
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_source_file(
+        tx: &mut Transaction<'_, Sqlite>,
+        import_id: i64,
+        dataset_key: &str,
+        file_name: &str,
+        sha256: &str,
+        rows: u64,
+        accepted: u64,
+        rejected: u64,
+    ) -> Result<i64, StoreError> {
+        let id = sqlx::query(
+            "INSERT INTO source_files (import_id, dataset_key, file_name, sha256, rows, accepted, rejected) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(import_id)
+        .bind(dataset_key)
+        .bind(file_name)
+        .bind(sha256)
+        .bind(rows as i64)
+        .bind(accepted as i64)
+        .bind(rejected as i64)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get::<i64, _>(0)?;
+        Ok(id)
+    }
+
+    async fn insert_rejected(
+        tx: &mut Transaction<'_, Sqlite>,
+        file_id: i64,
+        file_name: &str,
+        rows: &[RejectedRow],
+    ) -> Result<(), StoreError> {
+        for chunk in rows.chunks(INSERT_CHUNK) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO rejected_rows (file_id, file_name, line, field, reason, raw) ",
+            );
+            q.push_values(chunk, |mut b, r| {
+                b.push_bind(file_id)
+                    .push_bind(file_name)
+                    .push_bind(r.line as i64)
+                    .push_bind(r.field.as_deref())
+                    .push_bind(&r.reason)
+                    .push_bind(&r.raw);
+            });
+            q.build().execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    async fn insert_incidents(
+        tx: &mut Transaction<'_, Sqlite>,
+        file_id: i64,
+        incidents: &[Incident],
+    ) -> Result<(), StoreError> {
+        for chunk in incidents.chunks(INSERT_CHUNK) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO incidents (file_id, line, source, external_id, category, month, \
+                 occurred_date, occurred_time, lon, lat, x, y, location_label, lsoa_code, outcome) ",
+            );
+            q.push_values(chunk, |mut b, i| {
+                let loc = i.location;
+                b.push_bind(file_id)
+                    .push_bind(i.origin_line as i64)
+                    .push_bind(&i.source)
+                    .push_bind(i.external_id.as_deref())
+                    .push_bind(&i.category)
+                    .push_bind(i.month.to_string())
+                    .push_bind(i.date.map(|d| d.format("%Y-%m-%d").to_string()))
+                    .push_bind(i.time.map(|t| t.format("%H:%M:%S").to_string()))
+                    .push_bind(loc.map(|l| l.lon))
+                    .push_bind(loc.map(|l| l.lat))
+                    .push_bind(loc.map(|l| l.x))
+                    .push_bind(loc.map(|l| l.y))
+                    .push_bind(i.location_label.as_deref())
+                    .push_bind(i.lsoa_code.as_deref())
+                    .push_bind(i.outcome.as_deref());
+            });
+            q.build().execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Records that a batch changed nothing: no run is stored.
+    fn unchanged_report(kind: &str, files: Vec<FileReport>) -> ImportReport {
+        ImportReport {
+            import_id: None,
+            kind: kind.to_string(),
+            files,
+            accepted: 0,
+            rejected: 0,
+        }
+    }
+}
+
+fn report(import_id: i64, kind: &str, files: Vec<FileReport>) -> ImportReport {
+    let changed = files.iter().filter(|f| f.outcome != FileOutcome::Unchanged);
+    let (accepted, rejected) = changed.fold((0, 0), |(a, r), f| (a + f.accepted, r + f.rejected));
+    ImportReport {
+        import_id: Some(import_id),
+        kind: kind.to_string(),
+        files,
+        accepted,
+        rejected,
+    }
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} {value:?}"))
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn import_incidents(&self, batch: IncidentBatch) -> Result<ImportReport, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let import_id = Self::begin_import(&mut tx, &batch.kind).await?;
+        let mut files = Vec::with_capacity(batch.files.len());
+        for file in &batch.files {
+            let outcome = Self::claim_dataset(&mut tx, &file.dataset_key, &file.sha256).await?;
+            let mut rep = FileReport {
+                file_name: file.file_name.clone(),
+                dataset_key: file.dataset_key.clone(),
+                outcome,
+                rows: file.rows,
+                accepted: file.incidents.len() as u64,
+                rejected: file.rejected.len() as u64,
+            };
+            if outcome != FileOutcome::Unchanged {
+                let file_id = Self::insert_source_file(
+                    &mut tx,
+                    import_id,
+                    &file.dataset_key,
+                    &file.file_name,
+                    &file.sha256,
+                    file.rows,
+                    rep.accepted,
+                    rep.rejected,
+                )
+                .await?;
+                Self::insert_incidents(&mut tx, file_id, &file.incidents).await?;
+                Self::insert_rejected(&mut tx, file_id, &file.file_name, &file.rejected).await?;
+            } else {
+                rep.accepted = 0;
+                rep.rejected = 0;
+            }
+            files.push(rep);
+        }
+        if files.iter().all(|f| f.outcome == FileOutcome::Unchanged) {
+            tx.rollback().await?;
+            return Ok(Self::unchanged_report(&batch.kind, files));
+        }
+        Self::finish_import(&mut tx, import_id, &files).await?;
+        tx.commit().await?;
+        Ok(report(import_id, &batch.kind, files))
+    }
+
+    async fn import_areas(&self, batch: AreaBatch) -> Result<ImportReport, StoreError> {
+        let kind = "boundaries";
+        let dataset_key = format!("boundaries:{}", batch.layer);
+        let mut tx = self.pool.begin().await?;
+        let import_id = Self::begin_import(&mut tx, kind).await?;
+        let outcome = Self::claim_dataset(&mut tx, &dataset_key, &batch.sha256).await?;
+        let file = FileReport {
+            file_name: batch.file_name.clone(),
+            dataset_key: dataset_key.clone(),
+            outcome,
+            rows: (batch.areas.len() + batch.rejected.len()) as u64,
+            accepted: batch.areas.len() as u64,
+            rejected: batch.rejected.len() as u64,
+        };
+        if outcome == FileOutcome::Unchanged {
+            tx.rollback().await?;
+            return Ok(Self::unchanged_report(kind, vec![file]));
+        }
+        let file_id = Self::insert_source_file(
+            &mut tx,
+            import_id,
+            &dataset_key,
+            &batch.file_name,
+            &batch.sha256,
+            file.rows,
+            file.accepted,
+            file.rejected,
+        )
+        .await?;
+        // A boundary set is replaced whole, even if an older set of this layer
+        // was imported under another key.
+        sqlx::query("DELETE FROM areas WHERE layer = ?")
+            .bind(&batch.layer)
+            .execute(&mut *tx)
+            .await?;
+        for area in &batch.areas {
+            let geometry = geojson::Geometry::new(geojson::Value::from(&area.geometry));
+            sqlx::query(
+                "INSERT INTO areas (file_id, layer, code, name, population, geometry) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(file_id)
+            .bind(&batch.layer)
+            .bind(&area.code)
+            .bind(&area.name)
+            .bind(area.population)
+            .bind(geometry.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        Self::insert_rejected(&mut tx, file_id, &batch.file_name, &batch.rejected).await?;
+        let files = vec![file];
+        Self::finish_import(&mut tx, import_id, &files).await?;
+        tx.commit().await?;
+        Ok(report(import_id, kind, files))
+    }
+
+    async fn import_populations(&self, batch: PopulationBatch) -> Result<ImportReport, StoreError> {
+        let kind = "population";
+        let dataset_key = format!("population:{}", batch.layer);
+        let mut tx = self.pool.begin().await?;
+        let import_id = Self::begin_import(&mut tx, kind).await?;
+        let outcome = Self::claim_dataset(&mut tx, &dataset_key, &batch.sha256).await?;
+        if outcome == FileOutcome::Unchanged {
+            tx.rollback().await?;
+            let file = FileReport {
+                file_name: batch.file_name,
+                dataset_key,
+                outcome,
+                rows: batch.rows,
+                accepted: 0,
+                rejected: 0,
+            };
+            return Ok(Self::unchanged_report(kind, vec![file]));
+        }
+        let known: std::collections::HashSet<String> =
+            sqlx::query_scalar("SELECT code FROM areas WHERE layer = ?")
+                .bind(&batch.layer)
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect();
+        let mut rejected = batch.rejected.clone();
+        let mut accepted = Vec::new();
+        for (code, population, line) in &batch.populations {
+            if known.contains(code) {
+                accepted.push((code, population));
+            } else {
+                rejected.push(RejectedRow {
+                    line: *line,
+                    field: Some("code".into()),
+                    reason: format!("no area with code {code:?} in layer {:?}", batch.layer),
+                    raw: format!("{code},{population}"),
+                });
+            }
+        }
+        rejected.sort_by_key(|r| r.line);
+        let file = FileReport {
+            file_name: batch.file_name.clone(),
+            dataset_key: dataset_key.clone(),
+            outcome,
+            rows: batch.rows,
+            accepted: accepted.len() as u64,
+            rejected: rejected.len() as u64,
+        };
+        let file_id = Self::insert_source_file(
+            &mut tx,
+            import_id,
+            &dataset_key,
+            &batch.file_name,
+            &batch.sha256,
+            file.rows,
+            file.accepted,
+            file.rejected,
+        )
+        .await?;
+        sqlx::query("DELETE FROM area_populations WHERE layer = ?")
+            .bind(&batch.layer)
+            .execute(&mut *tx)
+            .await?;
+        for (code, population) in accepted {
+            sqlx::query(
+                "INSERT INTO area_populations (file_id, layer, code, population) VALUES (?, ?, ?, ?)",
+            )
+            .bind(file_id)
+            .bind(&batch.layer)
+            .bind(code)
+            .bind(population)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Self::insert_rejected(&mut tx, file_id, &batch.file_name, &rejected).await?;
+        let files = vec![file];
+        Self::finish_import(&mut tx, import_id, &files).await?;
+        tx.commit().await?;
+        Ok(report(import_id, kind, files))
+    }
+
+    async fn load_incidents(&self) -> Result<Vec<StoredIncident>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, line, source, external_id, category, month, occurred_date, occurred_time, \
+             lon, lat, x, y, location_label, lsoa_code, outcome FROM incidents ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let month: String = r.try_get("month")?;
+                let date: Option<String> = r.try_get("occurred_date")?;
+                let time: Option<String> = r.try_get("occurred_time")?;
+                let lon: Option<f64> = r.try_get("lon")?;
+                let location = match lon {
+                    Some(lon) => Some(Location {
+                        lon,
+                        lat: r.try_get("lat")?,
+                        x: r.try_get("x")?,
+                        y: r.try_get("y")?,
+                    }),
+                    None => None,
+                };
+                Ok(StoredIncident {
+                    id: r.try_get("id")?,
+                    incident: Incident {
+                        source: r.try_get("source")?,
+                        external_id: r.try_get("external_id")?,
+                        category: r.try_get("category")?,
+                        month: Month::from_str(&month).map_err(|_| corrupt("month", &month))?,
+                        date: date
+                            .map(|d| {
+                                NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                                    .map_err(|_| corrupt("date", &d))
+                            })
+                            .transpose()?,
+                        time: time
+                            .map(|t| {
+                                NaiveTime::parse_from_str(&t, "%H:%M:%S")
+                                    .map_err(|_| corrupt("time", &t))
+                            })
+                            .transpose()?,
+                        location,
+                        location_label: r.try_get("location_label")?,
+                        lsoa_code: r.try_get("lsoa_code")?,
+                        outcome: r.try_get("outcome")?,
+                        origin_line: r.try_get::<i64, _>("line")? as u64,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    async fn load_areas(&self, layer: &str) -> Result<Vec<Area>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.code, a.name, COALESCE(p.population, a.population) AS population, a.geometry \
+             FROM areas a LEFT JOIN area_populations p ON p.layer = a.layer AND p.code = a.code \
+             WHERE a.layer = ? ORDER BY a.code",
+        )
+        .bind(layer)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let code: String = r.try_get("code")?;
+                let text: String = r.try_get("geometry")?;
+                let geometry: geojson::Geometry = text
+                    .parse()
+                    .map_err(|_| corrupt("geometry of area", &code))?;
+                let geometry = match geo_types::Geometry::<f64>::try_from(geometry) {
+                    Ok(geo_types::Geometry::MultiPolygon(mp)) => mp,
+                    Ok(geo_types::Geometry::Polygon(p)) => geo_types::MultiPolygon(vec![p]),
+                    _ => return Err(corrupt("geometry of area", &code)),
+                };
+                Ok(Area {
+                    name: r.try_get("name")?,
+                    population: r.try_get("population")?,
+                    code,
+                    geometry,
+                })
+            })
+            .collect()
+    }
+
+    async fn imports(&self) -> Result<Vec<ImportRun>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, created_at, files, accepted, rejected, unchanged FROM imports ORDER BY id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(ImportRun {
+                    id: r.try_get("id")?,
+                    kind: r.try_get("kind")?,
+                    created_at: r.try_get("created_at")?,
+                    files: r.try_get("files")?,
+                    accepted: r.try_get("accepted")?,
+                    rejected: r.try_get("rejected")?,
+                    unchanged: r.try_get("unchanged")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn rejected_rows(
+        &self,
+        import_id: Option<i64>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<StoredRejectedRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.id, f.import_id, r.file_name, r.line, r.field, r.reason, r.raw \
+             FROM rejected_rows r JOIN source_files f ON f.id = r.file_id \
+             WHERE (?1 IS NULL OR f.import_id = ?1) ORDER BY r.id LIMIT ?2 OFFSET ?3",
+        )
+        .bind(import_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(StoredRejectedRow {
+                    id: r.try_get("id")?,
+                    import_id: r.try_get("import_id")?,
+                    file_name: r.try_get("file_name")?,
+                    line: r.try_get("line")?,
+                    field: r.try_get("field")?,
+                    reason: r.try_get("reason")?,
+                    raw: r.try_get("raw")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::IncidentFile;
+
+    fn incident(category: &str, month: &str, line: u64, located: bool) -> Incident {
+        Incident {
+            source: "police.uk".into(),
+            external_id: Some(format!("id-{line}")),
+            category: category.into(),
+            month: month.parse().unwrap(),
+            date: None,
+            time: None,
+            location: located.then_some(Location {
+                lon: -0.9,
+                lat: 52.24,
+                x: 475_000.0,
+                y: 260_000.0,
+            }),
+            location_label: Some("On or near Supermarket".into()),
+            lsoa_code: None,
+            outcome: None,
+            origin_line: line,
+        }
+    }
+
+    fn file(key: &str, sha: &str, incidents: Vec<Incident>) -> IncidentFile {
+        IncidentFile {
+            file_name: format!("{key}.csv"),
+            dataset_key: key.into(),
+            sha256: sha.into(),
+            rows: incidents.len() as u64 + 1,
+            incidents,
+            rejected: vec![RejectedRow {
+                line: 99,
+                field: Some("Longitude".into()),
+                reason: "not a number".into(),
+                raw: "x,y,z".into(),
+            }],
+        }
+    }
+
+    fn batch(files: Vec<IncidentFile>) -> IncidentBatch {
+        IncidentBatch {
+            kind: "police.uk".into(),
+            files,
+        }
+    }
+
+    async fn store() -> SqliteStore {
+        SqliteStore::open("sqlite::memory:").await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn import_round_trips_incidents_and_quarantine() {
+        let s = store().await;
+        let mut inc = incident("Burglary", "2025-03", 2, true);
+        inc.date = NaiveDate::from_ymd_opt(2025, 3, 14);
+        inc.time = NaiveTime::from_hms_opt(23, 5, 0);
+        let rep = s
+            .import_incidents(batch(vec![file(
+                "k1",
+                "a",
+                vec![inc.clone(), incident("Drugs", "2025-03", 3, false)],
+            )]))
+            .await
+            .unwrap();
+        assert_eq!((rep.accepted, rep.rejected), (2, 1));
+        assert_eq!(rep.files[0].outcome, FileOutcome::Added);
+        let loaded = s.load_incidents().await.unwrap();
+        assert_eq!(loaded.len(), 2);
+        assert_eq!(loaded[0].incident, inc);
+        assert_eq!(loaded[1].incident.location, None);
+        let q = s.rejected_rows(rep.import_id, 100, 0).await.unwrap();
+        assert_eq!(q.len(), 1);
+        assert_eq!((q[0].line, q[0].field.as_deref()), (99, Some("Longitude")));
+        assert_eq!(q[0].file_name, "k1.csv");
+    }
+
+    #[tokio::test]
+    async fn reimporting_the_same_bytes_changes_nothing_and_new_bytes_replace() {
+        let s = store().await;
+        let f = file("k1", "a", vec![incident("Burglary", "2025-03", 2, true)]);
+        s.import_incidents(batch(vec![f.clone()])).await.unwrap();
+        let again = s.import_incidents(batch(vec![f])).await.unwrap();
+        assert!(!again.changed());
+        assert_eq!(again.import_id, None);
+        assert_eq!(s.imports().await.unwrap().len(), 1);
+        assert_eq!(s.load_incidents().await.unwrap().len(), 1);
+
+        let v2 = file(
+            "k1",
+            "b",
+            vec![
+                incident("Robbery", "2025-03", 2, true),
+                incident("Robbery", "2025-03", 3, true),
+            ],
+        );
+        let rep = s.import_incidents(batch(vec![v2])).await.unwrap();
+        assert_eq!(rep.files[0].outcome, FileOutcome::Replaced);
+        let all = s.load_incidents().await.unwrap();
+        assert_eq!(all.len(), 2);
+        assert!(all.iter().all(|i| i.incident.category == "Robbery"));
+        // The replaced version's quarantine went with it.
+        assert_eq!(s.rejected_rows(None, 100, 0).await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_failing_import_leaves_the_store_as_it_was() {
+        let s = store().await;
+        s.import_incidents(batch(vec![file(
+            "k1",
+            "a",
+            vec![incident("Burglary", "2025-03", 2, true)],
+        )]))
+        .await
+        .unwrap();
+        // Make the database refuse one row deep inside the second file.
+        sqlx::query(
+            "CREATE TRIGGER refuse BEFORE INSERT ON incidents WHEN NEW.category = 'BOOM' \
+             BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        )
+        .execute(&s.pool)
+        .await
+        .unwrap();
+        let many: Vec<_> = (0..5000)
+            .map(|i| incident("Drugs", "2025-04", i + 2, true))
+            .collect();
+        let mut bad = many.clone();
+        bad.push(incident("BOOM", "2025-04", 9999, true));
+        let replaced = file("k1", "changed", many);
+        let err = s
+            .import_incidents(batch(vec![replaced, file("k2", "c", bad)]))
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("refused"), "{err}");
+        let all = s.load_incidents().await.unwrap();
+        assert_eq!(all.len(), 1, "nothing from the failed import may remain");
+        assert_eq!(all[0].incident.category, "Burglary");
+        assert_eq!(s.imports().await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn areas_and_populations() {
+        let s = store().await;
+        let square = geo_types::MultiPolygon(vec![geo_types::Polygon::new(
+            geo_types::LineString::from(vec![
+                (-0.9, 52.2),
+                (-0.8, 52.2),
+                (-0.8, 52.3),
+                (-0.9, 52.3),
+                (-0.9, 52.2),
+            ]),
+            vec![],
+        )]);
+        let area = |code: &str, pop| Area {
+            code: code.into(),
+            name: format!("Ward {code}"),
+            population: pop,
+            geometry: square.clone(),
+        };
+        let rep = s
+            .import_areas(AreaBatch {
+                layer: "wards".into(),
+                file_name: "wards.geojson".into(),
+                sha256: "w1".into(),
+                areas: vec![area("E05000001", Some(1000.0)), area("E05000002", None)],
+                rejected: vec![],
+            })
+            .await
+            .unwrap();
+        assert!(rep.changed());
+        let pops = PopulationBatch {
+            layer: "wards".into(),
+            file_name: "pop.csv".into(),
+            sha256: "p1".into(),
+            rows: 2,
+            populations: vec![
+                ("E05000002".into(), 2500.0, 2),
+                ("E05999999".into(), 10.0, 3),
+            ],
+            rejected: vec![],
+        };
+        let rep = s.import_populations(pops).await.unwrap();
+        assert_eq!((rep.accepted, rep.rejected), (1, 1));
+        let areas = s.load_areas("wards").await.unwrap();
+        assert_eq!(areas.len(), 2);
+        assert_eq!(areas[0].population, Some(1000.0));
+        assert_eq!(areas[1].population, Some(2500.0));
+        assert_eq!(areas[1].geometry, square);
+        let q = s.rejected_rows(rep.import_id, 10, 0).await.unwrap();
+        assert!(q[0].reason.contains("E05999999"));
+
+        // A new boundary file replaces the layer; populations survive.
+        s.import_areas(AreaBatch {
+            layer: "wards".into(),
+            file_name: "wards2.geojson".into(),
+            sha256: "w2".into(),
+            areas: vec![area("E05000002", None)],
+            rejected: vec![],
+        })
+        .await
+        .unwrap();
+        let areas = s.load_areas("wards").await.unwrap();
+        assert_eq!(areas.len(), 1);
+        assert_eq!(areas[0].population, Some(2500.0));
+    }
+
+    #[tokio::test]
+    async fn file_database_is_created_and_reopened() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("h.db").display());
+        let s = SqliteStore::open(&url).await.unwrap();
+        s.import_incidents(batch(vec![file(
+            "k1",
+            "a",
+            vec![incident("Burglary", "2025-03", 2, true)],
+        )]))
+        .await
+        .unwrap();
+        drop(s);
+        let s = SqliteStore::open(&url).await.unwrap();
+        assert_eq!(s.load_incidents().await.unwrap().len(), 1);
+        s.ping().await.unwrap();
+    }
+}
