@@ -1,1 +1,21 @@
-//! placeholder
+//! The analysis engine: an immutable, indexed [`Dataset`] snapshot of every
+//! incident and area, and the questions the service and CLI ask of it.
+//!
+//! A snapshot is built once after each import and then only read, so the
+//! service can swap a new one in atomically: readers see the old data or the
+//! new, never half of an import. Everything here is synchronous and free of
+//! HTTP and SQL.
+
+mod dataset;
+mod density;
+mod error;
+pub mod geojson_out;
+mod selection;
+mod wards;
+
+pub use dataset::{CategoryCount, Dataset, MonthCount, Overview};
+pub use density::{DensityQuery, DensityResult, HotspotArea};
+pub use error::EngineError;
+pub use hotspot_spatial::RankBy;
+pub use selection::{Period, Selection};
+pub use wards::{WardQuery, WardReport, WardRow};

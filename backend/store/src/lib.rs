@@ -9,6 +9,7 @@ mod sqlite;
 
 pub use model::*;
 pub use sqlite::SqliteStore;
+pub use sqlx::Error as SqlxError;
 
 use async_trait::async_trait;
 

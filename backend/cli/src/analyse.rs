@@ -1,0 +1,289 @@
+//! `hotspot wards`, `hotspot density`, `hotspot hotspots`: the same analyses
+//! as the API, from the command line.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use hotspot_core::CrimeGroups;
+use hotspot_engine::{geojson_out, Dataset, DensityQuery, Period, RankBy, Selection, WardQuery};
+
+#[derive(Args, Debug, Clone)]
+pub struct SelectionArgs {
+    /// Period: 2025-01..2025-06, 2025-03, or 2025-01-01T18:00..2025-01-02T06:00.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Crime group id (repeatable), e.g. serious-acquisitive.
+    #[arg(long = "group")]
+    pub groups: Vec<String>,
+    /// Crime type (repeatable), e.g. Burglary.
+    #[arg(long = "type")]
+    pub types: Vec<String>,
+    /// Source (repeatable), e.g. police.uk, fly-tipping.
+    #[arg(long = "source")]
+    pub sources: Vec<String>,
+}
+
+impl SelectionArgs {
+    fn selection(&self) -> anyhow::Result<Selection> {
+        Ok(Selection {
+            groups: self.groups.clone(),
+            types: self.types.clone(),
+            sources: self.sources.clone(),
+            period: match &self.period {
+                Some(p) => Period::parse(p).map_err(|e| anyhow::anyhow!("--period: {e}"))?,
+                None => Period::All,
+            },
+            area: None,
+            bbox: None,
+        })
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct WardsArgs {
+    #[command(flatten)]
+    pub select: SelectionArgs,
+    /// Compare with: previous, year, or a period.
+    #[arg(long)]
+    pub compare: Option<String>,
+    /// How many top wards to flag as priority.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    /// Rank by count or rate.
+    #[arg(long, default_value = "count")]
+    pub rank_by: String,
+    /// Output: table, csv or geojson.
+    #[arg(long, default_value = "table")]
+    pub format: String,
+}
+
+#[derive(Args, Debug)]
+pub struct DensityArgs {
+    #[command(flatten)]
+    pub select: SelectionArgs,
+    /// Bandwidth (search radius), metres.
+    #[arg(long)]
+    pub bandwidth: Option<f64>,
+    /// Cell size, metres.
+    #[arg(long)]
+    pub cell: Option<f64>,
+    /// Output file: .tif (GeoTIFF, EPSG:27700), .geojson (cells) or .json (grid).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct HotspotsArgs {
+    #[command(flatten)]
+    pub select: SelectionArgs,
+    #[arg(long)]
+    pub bandwidth: Option<f64>,
+    #[arg(long)]
+    pub cell: Option<f64>,
+    /// Top percentages of density to outline.
+    #[arg(long, value_delimiter = ',', default_value = "10,5,1")]
+    pub top: Vec<f64>,
+    /// Output GeoJSON file (default: standard output).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+async fn dataset(db: &str, groups: CrimeGroups) -> anyhow::Result<Dataset> {
+    let store = hotspot_store::open(db).await?;
+    let incidents = store.load_incidents().await?;
+    let areas = store.load_areas("wards").await?;
+    Ok(Dataset::build(
+        incidents.into_iter().map(|s| (s.id, s.incident)).collect(),
+        areas,
+        groups,
+    ))
+}
+
+fn comparison(spec: Option<&str>, current: &Period) -> anyhow::Result<Option<Period>> {
+    Ok(match spec {
+        None | Some("none") => None,
+        Some("previous") => Some(
+            current
+                .previous()
+                .context("--compare previous needs --period")?,
+        ),
+        Some("year") => Some(
+            current
+                .year_before()
+                .context("--compare year needs --period")?,
+        ),
+        Some(p) => Some(Period::parse(p).map_err(|e| anyhow::anyhow!("--compare: {e}"))?),
+    })
+}
+
+fn opt(v: Option<f64>, digits: usize) -> String {
+    v.map_or_else(|| "-".into(), |v| format!("{v:.digits$}"))
+}
+
+pub async fn wards(db: &str, groups: CrimeGroups, args: WardsArgs) -> anyhow::Result<()> {
+    let ds = dataset(db, groups).await?;
+    let selection = args.select.selection()?;
+    let comparison = comparison(args.compare.as_deref(), &selection.period)?;
+    let rank_by = match args.rank_by.as_str() {
+        "count" => RankBy::Count,
+        "rate" => RankBy::Rate,
+        other => anyhow::bail!("--rank-by {other:?}: expected count or rate"),
+    };
+    let report = ds.ward_statistics(&WardQuery {
+        selection,
+        comparison,
+        priority_top_n: args.top,
+        rank_by,
+    })?;
+    let mut rows: Vec<_> = report.rows.iter().collect();
+    rows.sort_by_key(|r| r.stats.rank);
+    match args.format.as_str() {
+        "geojson" => println!(
+            "{}",
+            serde_json::to_string(&geojson_out::wards(&ds, &report))?
+        ),
+        "csv" => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            for r in rows {
+                w.serialize(CsvRow::from(r))?;
+            }
+            w.flush()?;
+        }
+        "table" => {
+            println!(
+                "{:>4}  {:<32} {:>7} {:>9} {:>6} {:>7} {:>8} {:>8}  {}",
+                "rank", "ward", "count", "per 1000", "share", "before", "change", "p", "priority"
+            );
+            for r in rows {
+                let s = &r.stats;
+                println!(
+                    "{:>4}  {:<32} {:>7} {:>9} {:>5.1}% {:>7} {:>8} {:>8}  {}",
+                    s.rank,
+                    format!("{} {}", r.code, r.name)
+                        .chars()
+                        .take(32)
+                        .collect::<String>(),
+                    s.count,
+                    opt(s.rate_per_1000, 1),
+                    s.share * 100.0,
+                    s.comparison_count.map_or("-".into(), |c| c.to_string()),
+                    s.change_pct.map_or("-".into(), |c| format!("{c:+.0}%")),
+                    opt(s.p_value, 3),
+                    if s.priority { "*" } else { "" }
+                );
+            }
+            println!(
+                "total {}; outside every ward {}; no location {}",
+                report.total, report.outside_areas, report.unlocated
+            );
+        }
+        other => anyhow::bail!("--format {other:?}: expected table, csv or geojson"),
+    }
+    Ok(())
+}
+
+#[derive(serde::Serialize)]
+struct CsvRow<'a> {
+    rank: usize,
+    code: &'a str,
+    name: &'a str,
+    count: u64,
+    population: Option<f64>,
+    rate_per_1000: Option<f64>,
+    share: f64,
+    comparison_count: Option<u64>,
+    change: Option<i64>,
+    change_pct: Option<f64>,
+    p_value: Option<f64>,
+    priority: bool,
+}
+
+impl<'a> From<&'a hotspot_engine::WardRow> for CsvRow<'a> {
+    fn from(r: &'a hotspot_engine::WardRow) -> Self {
+        let s = &r.stats;
+        CsvRow {
+            rank: s.rank,
+            code: &r.code,
+            name: &r.name,
+            count: s.count,
+            population: r.population,
+            rate_per_1000: s.rate_per_1000,
+            share: s.share,
+            comparison_count: s.comparison_count,
+            change: s.change,
+            change_pct: s.change_pct,
+            p_value: s.p_value,
+            priority: s.priority,
+        }
+    }
+}
+
+pub async fn density(db: &str, groups: CrimeGroups, args: DensityArgs) -> anyhow::Result<()> {
+    let ds = dataset(db, groups).await?;
+    let result = ds.density(&DensityQuery {
+        selection: args.select.selection()?,
+        extent: None,
+        cell: args.cell,
+        bandwidth: args.bandwidth,
+    })?;
+    for w in &result.parameters.warnings {
+        eprintln!("warning: {w}");
+    }
+    let ext = args.out.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let file = std::fs::File::create(&args.out).with_context(|| args.out.display().to_string())?;
+    match ext {
+        "tif" | "tiff" => {
+            hotspot_density::write_geotiff(&result.grid, std::io::BufWriter::new(file))?
+        }
+        "geojson" => serde_json::to_writer(file, &geojson_out::density_cells(&result, 0.0))?,
+        "json" => serde_json::to_writer(file, &geojson_out::density_raster(&result))?,
+        other => anyhow::bail!("--out: unknown extension {other:?}: use .tif, .geojson or .json"),
+    }
+    let s = &result.grid.spec;
+    println!(
+        "{}: {} × {} cells of {} m, bandwidth {} m, {} incidents, peak {:.1} per km²",
+        args.out.display(),
+        s.cols,
+        s.rows,
+        result.parameters.cell,
+        result.parameters.bandwidth,
+        result.points,
+        result.grid.max()
+    );
+    Ok(())
+}
+
+pub async fn hotspots(db: &str, groups: CrimeGroups, args: HotspotsArgs) -> anyhow::Result<()> {
+    let ds = dataset(db, groups).await?;
+    let (result, areas) = ds.hotspots(
+        &DensityQuery {
+            selection: args.select.selection()?,
+            extent: None,
+            cell: args.cell,
+            bandwidth: args.bandwidth,
+        },
+        &args.top,
+    )?;
+    for w in &result.parameters.warnings {
+        eprintln!("warning: {w}");
+    }
+    let fc = geojson_out::hotspots(&result, &areas);
+    match args.out {
+        Some(path) => {
+            let file = std::fs::File::create(&path).with_context(|| path.display().to_string())?;
+            serde_json::to_writer(file, &fc)?;
+            for a in &areas {
+                println!(
+                    "top {:>4}%: {:>6.2} km², {} incidents ({:.0}% of all)",
+                    a.top_percent,
+                    a.area_km2,
+                    a.incidents,
+                    a.share * 100.0
+                );
+            }
+        }
+        None => println!("{}", serde_json::to_string(&fc)?),
+    }
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! Command-line arguments and dispatch.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::{analyse, import, serve};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "hotspot",
+    version,
+    about = "Crime and disorder hotspot mapping for Community Safety Partnerships"
+)]
+pub struct Cli {
+    /// Database URL: sqlite:PATH (created on first use).
+    #[arg(
+        long,
+        global = true,
+        env = "HOTSPOT_DB",
+        default_value = "sqlite:hotspot.db"
+    )]
+    pub db: String,
+    /// Crime groups configuration (TOML); `hotspot groups` prints the default.
+    #[arg(long, global = true, env = "HOTSPOT_GROUPS")]
+    pub groups: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Start the HTTP service (API and map). On an empty database it first
+    /// loads the built-in sample data.
+    Serve(serve::ServeArgs),
+    /// Import incidents, boundaries or populations (atomic, idempotent).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
+    /// List import runs.
+    Imports,
+    /// List or export quarantined (rejected) rows.
+    Rejected(import::RejectedArgs),
+    /// Ward statistics: counts, rates, share, change, rank, priority wards.
+    Wards(analyse::WardsArgs),
+    /// Kernel density surface (GeoTIFF, GeoJSON cells or grid JSON).
+    Density(analyse::DensityArgs),
+    /// Hotspot polygons (top X% of density) as GeoJSON.
+    Hotspots(analyse::HotspotsArgs),
+    /// Write the built-in sample data (seeded generator).
+    Sample(SampleArgs),
+    /// Print the crime groups in use, as TOML to copy and edit.
+    Groups,
+}
+
+#[derive(Args, Debug)]
+pub struct SampleArgs {
+    /// Folder to write into.
+    #[arg(long, default_value = "data")]
+    pub out: PathBuf,
+    /// Random seed.
+    #[arg(long, default_value_t = hotspot_sample::SampleOptions::default().seed)]
+    pub seed: u64,
+}
+
+pub fn load_groups(path: Option<&PathBuf>) -> anyhow::Result<hotspot_core::CrimeGroups> {
+    match path {
+        None => Ok(hotspot_core::CrimeGroups::default()),
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+            hotspot_core::CrimeGroups::from_toml(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let groups = load_groups(cli.groups.as_ref())?;
+    match cli.command {
+        Command::Serve(args) => serve::run(&cli.db, groups, args).await,
+        Command::Import(cmd) => import::run(&cli.db, cmd).await,
+        Command::Imports => import::list(&cli.db).await,
+        Command::Rejected(args) => import::rejected(&cli.db, args).await,
+        Command::Wards(args) => analyse::wards(&cli.db, groups, args).await,
+        Command::Density(args) => analyse::density(&cli.db, groups, args).await,
+        Command::Hotspots(args) => analyse::hotspots(&cli.db, groups, args).await,
+        Command::Sample(args) => {
+            let opts = hotspot_sample::SampleOptions {
+                seed: args.seed,
+                ..Default::default()
+            };
+            let written = hotspot_sample::write_to(&args.out, &opts)?;
+            for p in written {
+                println!("{}", p.display());
+            }
+            Ok(())
+        }
+        Command::Groups => {
+            print!("{}", groups.to_toml());
+            Ok(())
+        }
+    }
+}

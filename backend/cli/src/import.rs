@@ -1,0 +1,239 @@
+//! `hotspot import ...`, `hotspot imports`, `hotspot rejected`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use hotspot_ingest::{BoundaryOptions, CsvMapping, SourceFile};
+use hotspot_server::pipeline::{parse_incident_files, run_import, ImportKind};
+use hotspot_store::ImportReport;
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// police.uk street-level CSVs: files, .csv.gz files or folders of months.
+    PoliceUk {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Fail (importing nothing) if any row is rejected.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Any CSV with a column mapping, e.g.
+    /// --mapping "id=Reference,date=Reported,x=Easting,y=Northing,crs=27700,category=Type,source=fly-tipping"
+    Csv {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        mapping: String,
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Area boundaries (GeoJSON, WGS84). Replaces the layer.
+    Boundaries {
+        path: PathBuf,
+        #[arg(long, default_value = "wards")]
+        layer: String,
+        #[arg(long)]
+        code_field: Option<String>,
+        #[arg(long)]
+        name_field: Option<String>,
+        #[arg(long)]
+        population_field: Option<String>,
+    },
+    /// Population per area (CSV) for rates per 1,000 residents.
+    Population {
+        path: PathBuf,
+        #[arg(long, default_value = "wards")]
+        layer: String,
+        #[arg(long)]
+        code_column: Option<String>,
+        #[arg(long)]
+        population_column: Option<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct RejectedArgs {
+    /// Only rows from this import run.
+    #[arg(long)]
+    pub import: Option<i64>,
+    /// Write all of them as CSV to this file (else print a summary).
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+}
+
+/// Reads every path, with a progress bar over the bytes read.
+pub fn read_all(paths: &[PathBuf]) -> anyhow::Result<Vec<SourceFile>> {
+    let bar = ProgressBar::new(paths.len() as u64).with_style(
+        ProgressStyle::with_template("{spinner} reading {pos}/{len} {wide_msg}").expect("template"),
+    );
+    let mut files = Vec::new();
+    for p in paths {
+        bar.set_message(p.display().to_string());
+        files.extend(hotspot_ingest::read_sources(p)?);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(files)
+}
+
+fn print_report(report: &ImportReport) {
+    for f in &report.files {
+        println!(
+            "{:<10} {}  rows {}  accepted {}  rejected {}",
+            format!("{:?}", f.outcome).to_lowercase(),
+            f.file_name,
+            f.rows,
+            f.accepted,
+            f.rejected
+        );
+    }
+    match report.import_id {
+        Some(id) => {
+            println!(
+                "import {id}: {} accepted, {} rejected",
+                report.accepted, report.rejected
+            );
+            if report.rejected > 0 {
+                println!("see them with: hotspot rejected --import {id} --csv rejected.csv");
+            }
+        }
+        None => println!("nothing changed: these files were imported before"),
+    }
+}
+
+pub async fn run(db: &str, cmd: ImportCommand) -> anyhow::Result<()> {
+    let store = hotspot_store::open(db).await?;
+    let (kind, files, strict) = match cmd {
+        ImportCommand::PoliceUk { paths, strict } => {
+            (ImportKind::PoliceUk, read_all(&paths)?, strict)
+        }
+        ImportCommand::Csv {
+            paths,
+            mapping,
+            strict,
+        } => (
+            ImportKind::Csv(CsvMapping::parse(&mapping)?),
+            read_all(&paths)?,
+            strict,
+        ),
+        ImportCommand::Boundaries {
+            path,
+            layer,
+            code_field,
+            name_field,
+            population_field,
+        } => (
+            ImportKind::Boundaries {
+                layer,
+                options: BoundaryOptions {
+                    code_field,
+                    name_field,
+                    population_field,
+                },
+            },
+            read_all(&[path])?,
+            false,
+        ),
+        ImportCommand::Population {
+            path,
+            layer,
+            code_column,
+            population_column,
+        } => (
+            ImportKind::Population {
+                layer,
+                code_column,
+                population_column,
+            },
+            read_all(&[path])?,
+            false,
+        ),
+    };
+    if strict {
+        // Parse first and refuse before writing anything.
+        let batch = parse_incident_files(&kind, &files)?;
+        let bad: Vec<_> = batch
+            .files
+            .iter()
+            .flat_map(|f| f.rejected.iter().map(move |r| (f, r)))
+            .collect();
+        if let Some((f, r)) = bad.first() {
+            anyhow::bail!(
+                "--strict: {} rows rejected, nothing imported; first: {} line {} field {}: {}",
+                bad.len(),
+                f.file_name,
+                r.line,
+                r.field.as_deref().unwrap_or("-"),
+                r.reason
+            );
+        }
+        print_report(&store.import_incidents(batch).await?);
+        return Ok(());
+    }
+    let spinner = ProgressBar::new_spinner().with_message("parsing and storing");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let report = run_import(store.as_ref(), kind, files).await;
+    spinner.finish_and_clear();
+    print_report(&report?);
+    Ok(())
+}
+
+pub async fn list(db: &str) -> anyhow::Result<()> {
+    let store = hotspot_store::open(db).await?;
+    println!(
+        "{:>4}  {:<20}  {:<11} {:>5} {:>9} {:>8} {:>9}",
+        "id", "when (UTC)", "kind", "files", "accepted", "rejected", "unchanged"
+    );
+    for r in store.imports().await? {
+        println!(
+            "{:>4}  {:<20}  {:<11} {:>5} {:>9} {:>8} {:>9}",
+            r.id, r.created_at, r.kind, r.files, r.accepted, r.rejected, r.unchanged
+        );
+    }
+    Ok(())
+}
+
+pub async fn rejected(db: &str, args: RejectedArgs) -> anyhow::Result<()> {
+    let store = hotspot_store::open(db).await?;
+    let rows = store.rejected_rows(args.import, i64::MAX, 0).await?;
+    match args.csv {
+        Some(path) => {
+            let mut w =
+                csv::Writer::from_path(&path).with_context(|| path.display().to_string())?;
+            w.write_record(["import_id", "file", "line", "field", "reason", "raw"])?;
+            for r in &rows {
+                w.write_record([
+                    r.import_id.to_string(),
+                    r.file_name.clone(),
+                    r.line.to_string(),
+                    r.field.clone().unwrap_or_default(),
+                    r.reason.clone(),
+                    r.raw.clone(),
+                ])?;
+            }
+            w.flush()?;
+            println!("{} rejected rows written to {}", rows.len(), path.display());
+        }
+        None => {
+            for r in rows.iter().take(50) {
+                println!(
+                    "{}:{} [{}] {}",
+                    r.file_name,
+                    r.line,
+                    r.field.as_deref().unwrap_or("-"),
+                    r.reason
+                );
+            }
+            if rows.len() > 50 {
+                println!(
+                    "... and {} more (use --csv FILE to export all)",
+                    rows.len() - 50
+                );
+            }
+            println!("{} rejected rows", rows.len());
+        }
+    }
+    Ok(())
+}

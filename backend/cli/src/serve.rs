@@ -1,0 +1,108 @@
+//! `hotspot serve`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+use hotspot_core::CrimeGroups;
+use hotspot_ingest::CsvMapping;
+use hotspot_server::pipeline::ImportKind;
+use hotspot_server::{AppState, ServerConfig};
+
+/// Column mapping of the sample's partner (fly-tipping) file.
+pub const SAMPLE_PARTNER_MAPPING: &str =
+    "id=Reference,date=Reported,x=Easting,y=Northing,crs=27700,category=Type,source=fly-tipping";
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on. The default is loopback only: incident data is
+    /// sensitive, so exposing it is a deliberate choice.
+    #[arg(long, env = "HOTSPOT_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Sample data folder loaded into an empty database.
+    #[arg(long, default_value = "data")]
+    pub sample_dir: PathBuf,
+    /// Do not load the sample data into an empty database.
+    #[arg(long)]
+    pub no_sample: bool,
+    /// Largest accepted upload, in MiB.
+    #[arg(long, default_value_t = 512)]
+    pub max_upload_mib: usize,
+}
+
+/// The sample folder: as given, or the repository's `data/` when run from elsewhere.
+fn sample_dir(given: &Path) -> Option<PathBuf> {
+    let built_in = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    [given.to_path_buf(), built_in]
+        .into_iter()
+        .find(|d| d.join("wards.geojson").is_file())
+}
+
+async fn load_sample(state: &AppState, dir: &Path) -> anyhow::Result<()> {
+    let read =
+        |p: PathBuf| hotspot_ingest::read_sources(&p).with_context(|| p.display().to_string());
+    let steps = [
+        (
+            ImportKind::Boundaries {
+                layer: "wards".into(),
+                options: Default::default(),
+            },
+            dir.join("wards.geojson"),
+        ),
+        (ImportKind::PoliceUk, dir.join("policeuk")),
+        (
+            ImportKind::Csv(CsvMapping::parse(SAMPLE_PARTNER_MAPPING)?),
+            dir.join("partner/fly-tipping.csv"),
+        ),
+    ];
+    for (kind, path) in steps {
+        let report = hotspot_server::import_files(state, kind, read(path.clone())?).await?;
+        tracing::info!(
+            path = %path.display(),
+            accepted = report.accepted,
+            rejected = report.rejected,
+            "sample data imported"
+        );
+    }
+    Ok(())
+}
+
+pub async fn run(db: &str, groups: CrimeGroups, args: ServeArgs) -> anyhow::Result<()> {
+    let store = hotspot_store::open(db).await?;
+    let config = ServerConfig {
+        max_upload_bytes: args.max_upload_mib * 1024 * 1024,
+        ..Default::default()
+    };
+    let state = AppState::new(store, groups, config).await?;
+    let overview = state.dataset().overview();
+    if overview.incidents == 0 && overview.areas == 0 && !args.no_sample {
+        match sample_dir(&args.sample_dir) {
+            Some(dir) => {
+                eprintln!(
+                    "empty database: loading the sample data from {}",
+                    dir.display()
+                );
+                load_sample(&state, &dir).await?;
+            }
+            None => eprintln!(
+                "empty database and no sample data at {}: import your own with `hotspot import`",
+                args.sample_dir.display()
+            ),
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    let addr = listener.local_addr()?;
+    let o = state.dataset().overview();
+    println!(
+        "Hotspot listening on http://{addr}/ ({} incidents, {} areas)",
+        o.incidents, o.areas
+    );
+    hotspot_server::serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,346 @@
+//! The snapshot: incidents, areas and their indexes, built once and shared.
+
+use std::collections::{BTreeMap, HashMap};
+
+use geo::MapCoords;
+use geo_types::MultiPolygon;
+use hotspot_core::{Area, CrimeGroups, Incident, Month, MonthRange};
+use hotspot_spatial::{AreaLocator, PointIndex};
+use serde::Serialize;
+
+use crate::{EngineError, Selection};
+
+/// An area with its boundary in both WGS84 (for output) and BNG (for analysis).
+#[derive(Debug, Clone)]
+pub(crate) struct AreaEntry {
+    pub area: Area,
+    pub bng: MultiPolygon<f64>,
+}
+
+/// An immutable, indexed view of every incident and area.
+pub struct Dataset {
+    pub(crate) incidents: Vec<(i64, Incident)>,
+    /// Category index per incident into `categories`.
+    category_of: Vec<u16>,
+    categories: Vec<String>,
+    /// Per category: the ids of the groups it belongs to (depends on source too,
+    /// so keyed by (category, source)).
+    membership: HashMap<(u16, u16), Vec<u16>>,
+    source_of: Vec<u16>,
+    sources: Vec<String>,
+    pub(crate) groups: CrimeGroups,
+    group_ids: Vec<String>,
+    /// Located incidents: their BNG point and index into `incidents`.
+    pub(crate) points: Vec<[f64; 2]>,
+    point_incident: Vec<u32>,
+    /// Per incident: index into `points`, or `u32::MAX` when unlocated.
+    incident_point: Vec<u32>,
+    pub(crate) index: PointIndex,
+    pub(crate) areas: Vec<AreaEntry>,
+    /// Per located point: the area containing it.
+    pub(crate) point_area: Vec<Option<u32>>,
+    months: BTreeMap<Month, u64>,
+}
+
+/// Incidents per category, for the filter menus.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CategoryCount {
+    pub category: String,
+    pub source: String,
+    pub count: u64,
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MonthCount {
+    pub month: Month,
+    pub count: u64,
+}
+
+/// What is loaded, for the health and filter endpoints.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Overview {
+    pub incidents: u64,
+    pub located: u64,
+    pub unlocated: u64,
+    pub outside_areas: u64,
+    pub areas: u64,
+    pub first_month: Option<Month>,
+    pub last_month: Option<Month>,
+    /// Whether any incident carries a date (needed for date-time filters).
+    pub has_dates: bool,
+    pub has_times: bool,
+}
+
+impl Dataset {
+    /// Builds the snapshot: interns categories, projects area boundaries to
+    /// BNG, builds the R-tree and assigns every located incident to its area.
+    pub fn build(
+        incidents: Vec<(i64, Incident)>,
+        areas: Vec<Area>,
+        mut groups: CrimeGroups,
+    ) -> Self {
+        let mut categories: Vec<String> = Vec::new();
+        let mut sources: Vec<String> = Vec::new();
+        let mut cat_ids: HashMap<String, u16> = HashMap::new();
+        let mut src_ids: HashMap<String, u16> = HashMap::new();
+        let mut category_of = Vec::with_capacity(incidents.len());
+        let mut source_of = Vec::with_capacity(incidents.len());
+        let mut points = Vec::new();
+        let mut point_incident = Vec::new();
+        let mut incident_point = Vec::with_capacity(incidents.len());
+        let mut months = BTreeMap::new();
+        for (k, (_, inc)) in incidents.iter().enumerate() {
+            let c = *cat_ids.entry(inc.category.clone()).or_insert_with(|| {
+                categories.push(inc.category.clone());
+                (categories.len() - 1) as u16
+            });
+            let s = *src_ids.entry(inc.source.clone()).or_insert_with(|| {
+                sources.push(inc.source.clone());
+                (sources.len() - 1) as u16
+            });
+            category_of.push(c);
+            source_of.push(s);
+            *months.entry(inc.month).or_insert(0) += 1;
+            match inc.location {
+                Some(l) => {
+                    incident_point.push(points.len() as u32);
+                    points.push([l.x, l.y]);
+                    point_incident.push(k as u32);
+                }
+                None => incident_point.push(u32::MAX),
+            }
+        }
+        for s in &sources {
+            if s != "police.uk" {
+                groups.ensure_source_group(s);
+            }
+        }
+        let group_ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
+        let mut membership = HashMap::new();
+        for (&c, &s) in category_of.iter().zip(&source_of) {
+            membership.entry((c, s)).or_insert_with(|| {
+                groups
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| g.matches(&categories[c as usize], &sources[s as usize]))
+                    .map(|(i, _)| i as u16)
+                    .collect::<Vec<u16>>()
+            });
+        }
+        let areas: Vec<AreaEntry> = areas
+            .into_iter()
+            .map(|area| {
+                let bng = area.geometry.map_coords(|c| {
+                    let (x, y) =
+                        hotspot_core::wgs84_to_bng(c.x, c.y).unwrap_or((f64::NAN, f64::NAN));
+                    geo_types::Coord { x, y }
+                });
+                AreaEntry { area, bng }
+            })
+            .collect();
+        let locator = AreaLocator::new(&areas.iter().map(|a| a.bng.clone()).collect::<Vec<_>>());
+        let point_area = locator.locate_all(&points);
+        let index = PointIndex::new(&points);
+        Dataset {
+            incidents,
+            category_of,
+            categories,
+            membership,
+            source_of,
+            sources,
+            groups,
+            group_ids,
+            points,
+            point_incident,
+            incident_point,
+            index,
+            areas,
+            point_area,
+            months,
+        }
+    }
+
+    /// An empty snapshot, served until the first import.
+    pub fn empty(groups: CrimeGroups) -> Self {
+        Self::build(Vec::new(), Vec::new(), groups)
+    }
+
+    pub fn groups(&self) -> &CrimeGroups {
+        &self.groups
+    }
+
+    pub fn len(&self) -> usize {
+        self.incidents.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.incidents.is_empty()
+    }
+
+    /// The months covered, first to last (police.uk data can have gaps).
+    pub fn span(&self) -> Option<MonthRange> {
+        let first = *self.months.keys().next()?;
+        let last = *self.months.keys().next_back()?;
+        Some(MonthRange {
+            from: first,
+            to: last,
+        })
+    }
+
+    pub fn overview(&self) -> Overview {
+        let located = self.points.len() as u64;
+        Overview {
+            incidents: self.incidents.len() as u64,
+            located,
+            unlocated: self.incidents.len() as u64 - located,
+            outside_areas: if self.areas.is_empty() {
+                0
+            } else {
+                self.point_area.iter().filter(|a| a.is_none()).count() as u64
+            },
+            areas: self.areas.len() as u64,
+            first_month: self.span().map(|r| r.from),
+            last_month: self.span().map(|r| r.to),
+            has_dates: self.incidents.iter().any(|(_, i)| i.date.is_some()),
+            has_times: self.incidents.iter().any(|(_, i)| i.time.is_some()),
+        }
+    }
+
+    pub fn months(&self) -> Vec<MonthCount> {
+        self.months
+            .iter()
+            .map(|(&month, &count)| MonthCount { month, count })
+            .collect()
+    }
+
+    pub fn categories(&self) -> Vec<CategoryCount> {
+        let mut counts: BTreeMap<(u16, u16), u64> = BTreeMap::new();
+        for (&c, &s) in self.category_of.iter().zip(&self.source_of) {
+            *counts.entry((c, s)).or_insert(0) += 1;
+        }
+        let mut out: Vec<CategoryCount> = counts
+            .into_iter()
+            .map(|((c, s), count)| CategoryCount {
+                category: self.categories[c as usize].clone(),
+                source: self.sources[s as usize].clone(),
+                count,
+                groups: self.membership[&(c, s)]
+                    .iter()
+                    .map(|&g| self.group_ids[g as usize].clone())
+                    .collect(),
+            })
+            .collect();
+        out.sort_by(|a, b| b.count.cmp(&a.count).then(a.category.cmp(&b.category)));
+        out
+    }
+
+    pub(crate) fn area_index(&self, code: &str) -> Result<usize, EngineError> {
+        self.areas
+            .iter()
+            .position(|a| a.area.code == code)
+            .ok_or_else(|| EngineError::UnknownArea(code.to_string()))
+    }
+
+    /// Indices (into the snapshot) of the incidents a selection picks, in id order.
+    pub fn select(&self, sel: &Selection) -> Result<Vec<usize>, EngineError> {
+        let kinds = self.kind_filter(sel)?;
+        let area = sel
+            .area
+            .as_deref()
+            .map(|c| self.area_index(c))
+            .transpose()?;
+        let bbox = sel.bbox;
+        Ok((0..self.incidents.len())
+            .filter(|&k| {
+                let inc = &self.incidents[k].1;
+                if let Some(allowed) = &kinds {
+                    if !allowed.contains(&(self.category_of[k], self.source_of[k])) {
+                        return false;
+                    }
+                }
+                if !sel.period.contains(inc) {
+                    return false;
+                }
+                let p = self.incident_point[k];
+                if let Some(a) = area {
+                    if p == u32::MAX || self.point_area[p as usize] != Some(a as u32) {
+                        return false;
+                    }
+                }
+                if let Some([x0, y0, x1, y1]) = bbox {
+                    match inc.location {
+                        Some(l) if l.lon >= x0 && l.lon <= x1 && l.lat >= y0 && l.lat <= y1 => {}
+                        _ => return false,
+                    }
+                }
+                true
+            })
+            .collect())
+    }
+
+    /// The (category, source) pairs a selection allows; `None` = all.
+    fn kind_filter(
+        &self,
+        sel: &Selection,
+    ) -> Result<Option<std::collections::HashSet<(u16, u16)>>, EngineError> {
+        let mut group_idx = Vec::new();
+        for g in &sel.groups {
+            let i = self
+                .group_ids
+                .iter()
+                .position(|id| id == g)
+                .ok_or_else(|| EngineError::UnknownGroup(g.clone()))?;
+            group_idx.push(i as u16);
+        }
+        if sel.groups.is_empty() && sel.types.is_empty() && sel.sources.is_empty() {
+            return Ok(None);
+        }
+        let allowed = self
+            .membership
+            .iter()
+            .filter(|((c, s), member_of)| {
+                let cat = &self.categories[*c as usize];
+                let src = &self.sources[*s as usize];
+                let kind_ok = (sel.groups.is_empty() && sel.types.is_empty())
+                    || member_of.iter().any(|g| group_idx.contains(g))
+                    || sel.types.iter().any(|t| t.eq_ignore_ascii_case(cat));
+                let source_ok = sel.sources.is_empty()
+                    || sel.sources.iter().any(|s| s.eq_ignore_ascii_case(src));
+                kind_ok && source_ok
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        Ok(Some(allowed))
+    }
+
+    pub fn incident(&self, k: usize) -> &(i64, Incident) {
+        &self.incidents[k]
+    }
+
+    /// The BNG point of incident `k`, if it has a location.
+    pub(crate) fn point_of(&self, k: usize) -> Option<usize> {
+        let p = self.incident_point[k];
+        (p != u32::MAX).then_some(p as usize)
+    }
+
+    /// The area (ward) of incident `k`.
+    pub(crate) fn area_of(&self, k: usize) -> Option<usize> {
+        self.point_of(k)
+            .and_then(|p| self.point_area[p])
+            .map(|a| a as usize)
+    }
+
+    /// Incident indices whose point lies in a BNG rectangle.
+    pub(crate) fn incidents_in_rect(&self, rect: [f64; 4]) -> Vec<usize> {
+        self.index
+            .in_rect(rect[0], rect[1], rect[2], rect[3])
+            .into_iter()
+            .map(|p| self.point_incident[p as usize] as usize)
+            .collect()
+    }
+
+    pub(crate) fn category_name(&self, k: usize) -> &str {
+        &self.categories[self.category_of[k] as usize]
+    }
+}

@@ -1,0 +1,178 @@
+//! Kernel density surfaces and hotspot areas for a selection.
+
+use std::collections::BTreeMap;
+
+use geo::{BoundingRect, Contains};
+use hotspot_density::{choose_parameters, hotspot_bands, kde, DensityGrid, KdeParameters};
+use serde::Serialize;
+
+use crate::{Dataset, EngineError, Selection};
+
+/// A density question. The extent defaults to the loaded areas (the study
+/// area), or else to the selected incidents.
+#[derive(Debug, Clone, Default)]
+pub struct DensityQuery {
+    /// What to map; its `bbox` is ignored (use `extent`).
+    pub selection: Selection,
+    /// WGS84 box to compute over: min lon, min lat, max lon, max lat.
+    pub extent: Option<[f64; 4]>,
+    /// Cell size, metres; chosen by rule when absent.
+    pub cell: Option<f64>,
+    /// Quartic kernel bandwidth (search radius), metres; chosen by rule when absent.
+    pub bandwidth: Option<f64>,
+}
+
+pub struct DensityResult {
+    pub grid: DensityGrid,
+    pub parameters: KdeParameters,
+    /// Located incidents that contributed.
+    pub points: usize,
+}
+
+/// A hotspot polygon: the area where density is in the top `top_percent`
+/// of non-zero cells, and what happened inside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HotspotArea {
+    pub top_percent: f64,
+    /// Density threshold, incidents per km².
+    pub threshold: f64,
+    pub area_km2: f64,
+    /// Selected incidents inside the polygon.
+    pub incidents: u64,
+    /// Their share of all selected located incidents in the extent.
+    pub share: f64,
+    pub by_category: BTreeMap<String, u64>,
+    /// In British National Grid metres; converted for output.
+    #[serde(skip)]
+    pub polygons_bng: geo_types::MultiPolygon<f64>,
+}
+
+impl Dataset {
+    /// The BNG extent for a density question.
+    fn density_extent(&self, q: &DensityQuery, picked: &[usize]) -> Result<[f64; 4], EngineError> {
+        if let Some([x0, y0, x1, y1]) = q.extent {
+            if !(x0 < x1 && y0 < y1) {
+                return Err(EngineError::InvalidParameter(format!(
+                    "extent {x0},{y0},{x1},{y1}: expected min lon, min lat, max lon, max lat with min < max"
+                )));
+            }
+            let corners = [(x0, y0), (x0, y1), (x1, y0), (x1, y1)];
+            let mut r = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+            for (lon, lat) in corners {
+                let (x, y) = hotspot_core::wgs84_to_bng(lon, lat)
+                    .map_err(|e| EngineError::InvalidParameter(format!("extent: {e}")))?;
+                r = [r[0].min(x), r[1].min(y), r[2].max(x), r[3].max(y)];
+            }
+            return Ok(r);
+        }
+        let rects = self.areas.iter().filter_map(|a| a.bng.bounding_rect());
+        let mut r: Option<[f64; 4]> = None;
+        let mut grow = |x0: f64, y0: f64, x1: f64, y1: f64| {
+            r = Some(match r {
+                None => [x0, y0, x1, y1],
+                Some(o) => [o[0].min(x0), o[1].min(y0), o[2].max(x1), o[3].max(y1)],
+            })
+        };
+        if self.areas.is_empty() {
+            for &k in picked {
+                if let Some(p) = self.point_of(k) {
+                    let [x, y] = self.points[p];
+                    grow(x, y, x, y);
+                }
+            }
+        } else {
+            for rect in rects {
+                grow(rect.min().x, rect.min().y, rect.max().x, rect.max().y);
+            }
+        }
+        r.ok_or_else(|| {
+            EngineError::InvalidParameter("no located incidents match: nothing to map".into())
+        })
+    }
+
+    /// Quartic kernel density of the selected incidents.
+    pub fn density(&self, q: &DensityQuery) -> Result<DensityResult, EngineError> {
+        let mut sel = q.selection.clone();
+        sel.bbox = None;
+        let picked = self.select(&sel)?;
+        let extent = self.density_extent(q, &picked)?;
+        let parameters = choose_parameters(
+            (extent[0], extent[1], extent[2], extent[3]),
+            q.cell,
+            q.bandwidth,
+        )?;
+        let spec = parameters.grid((extent[0], extent[1], extent[2], extent[3]))?;
+        let h = parameters.bandwidth;
+        let (x0, y0) = (spec.west - h, spec.south() - h);
+        let (x1, y1) = (spec.east() + h, spec.north + h);
+        let points: Vec<[f64; 2]> = picked
+            .iter()
+            .filter_map(|&k| self.point_of(k).map(|p| self.points[p]))
+            .filter(|&[x, y]| x >= x0 && x <= x1 && y >= y0 && y <= y1)
+            .collect();
+        let grid = kde(&points, None, &spec, h)?;
+        Ok(DensityResult {
+            grid,
+            parameters,
+            points: points.len(),
+        })
+    }
+
+    /// Hotspot polygons for the given top percentages, each with a summary
+    /// of the incidents inside it.
+    pub fn hotspots(
+        &self,
+        q: &DensityQuery,
+        top_percents: &[f64],
+    ) -> Result<(DensityResult, Vec<HotspotArea>), EngineError> {
+        if top_percents.is_empty() || top_percents.iter().any(|t| !(*t > 0.0 && *t <= 100.0)) {
+            return Err(EngineError::InvalidParameter(
+                "top: each percentage must be in (0, 100]".into(),
+            ));
+        }
+        let result = self.density(q)?;
+        let bands = hotspot_bands(&result.grid, top_percents)?;
+        let mut sel = q.selection.clone();
+        sel.bbox = None;
+        let mut chosen = vec![false; self.incidents.len()];
+        for k in self.select(&sel)? {
+            chosen[k] = true;
+        }
+        let spec = &result.grid.spec;
+        let in_extent = self
+            .incidents_in_rect([spec.west, spec.south(), spec.east(), spec.north])
+            .into_iter()
+            .filter(|&k| chosen[k])
+            .count()
+            .max(1);
+        let areas = bands
+            .into_iter()
+            .map(|band| {
+                let mut by_category = BTreeMap::new();
+                let mut incidents = 0;
+                if let Some(r) = band.polygons.bounding_rect() {
+                    for k in self.incidents_in_rect([r.min().x, r.min().y, r.max().x, r.max().y]) {
+                        let [x, y] =
+                            self.points[self.point_of(k).expect("indexed points are located")];
+                        if chosen[k] && band.polygons.contains(&geo_types::Point::new(x, y)) {
+                            incidents += 1;
+                            *by_category
+                                .entry(self.category_name(k).to_string())
+                                .or_insert(0) += 1;
+                        }
+                    }
+                }
+                HotspotArea {
+                    top_percent: band.top_percent,
+                    threshold: band.threshold,
+                    area_km2: band.area_m2 / 1e6,
+                    incidents,
+                    share: incidents as f64 / in_extent as f64,
+                    by_category,
+                    polygons_bng: band.polygons,
+                }
+            })
+            .collect();
+        Ok((result, areas))
+    }
+}

@@ -1,0 +1,222 @@
+//! Which incidents a question is about: crime groups and types, sources, a
+//! period, an area or a bounding box.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use hotspot_core::{Incident, Month, MonthRange};
+
+/// A time window.
+///
+/// `Between` is half-open, `[from, to)`. Incidents known to the minute or the
+/// day are matched on their own time; an incident known only by its month
+/// (police.uk) is included only when the whole month lies inside the window,
+/// so a date-time filter never silently stretches to whole months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Period {
+    #[default]
+    All,
+    Months(MonthRange),
+    Between {
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+    },
+}
+
+impl Period {
+    pub fn contains(&self, i: &Incident) -> bool {
+        match self {
+            Period::All => true,
+            Period::Months(r) => r.contains(i.month),
+            Period::Between { from, to } => match i.date {
+                // A day-precision incident counts from the start of its day.
+                Some(d) => {
+                    let t = d.and_time(i.time.unwrap_or(NaiveTime::MIN));
+                    *from <= t && t < *to
+                }
+                None => {
+                    let start = i.month.first_day().and_time(NaiveTime::MIN);
+                    let end = i.month.succ().first_day().and_time(NaiveTime::MIN);
+                    *from <= start && end <= *to
+                }
+            },
+        }
+    }
+
+    /// Length in days, used to compare periods of different lengths. `All`
+    /// spans the months `data_span` covers.
+    pub fn days(&self, data_span: Option<MonthRange>) -> f64 {
+        match self {
+            Period::All => data_span.map_or(0.0, |r| r.days() as f64),
+            Period::Months(r) => r.days() as f64,
+            Period::Between { from, to } => (*to - *from).num_seconds() as f64 / 86_400.0,
+        }
+    }
+
+    /// The period of equal length just before this one.
+    pub fn previous(&self) -> Option<Period> {
+        match self {
+            Period::All => None,
+            Period::Months(r) => {
+                let len = r.len() as i32;
+                let from = Month::from_index(r.from.index() - len);
+                let to = Month::from_index(r.from.index() - 1);
+                Some(Period::Months(MonthRange { from, to }))
+            }
+            Period::Between { from, to } => Some(Period::Between {
+                from: *from - (*to - *from),
+                to: *from,
+            }),
+        }
+    }
+
+    /// The same period a year earlier (seasonally fair comparison).
+    pub fn year_before(&self) -> Option<Period> {
+        match self {
+            Period::All => None,
+            Period::Months(r) => Some(Period::Months(MonthRange {
+                from: Month::from_index(r.from.index() - 12),
+                to: Month::from_index(r.to.index() - 12),
+            })),
+            Period::Between { from, to } => Some(Period::Between {
+                from: shift_year(*from)?,
+                to: shift_year(*to)?,
+            }),
+        }
+    }
+
+    /// Parses `2025-01..2025-06`, a single month `2025-03`, or date-times
+    /// `2025-01-01T00:00..2025-02-01T00:00` (dates alone mean midnight).
+    ///
+    /// ```
+    /// use hotspot_engine::Period;
+    /// assert!(matches!(Period::parse("2025-01..2025-06").unwrap(), Period::Months(_)));
+    /// assert!(matches!(Period::parse("2025-01-01..2025-01-08").unwrap(), Period::Between { .. }));
+    /// assert!(Period::parse("2025-06..2025-01").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Period, String> {
+        let t = text.trim();
+        if t.is_empty() || t == "all" {
+            return Ok(Period::All);
+        }
+        let (a, b) = t.split_once("..").unwrap_or((t, t));
+        let (a, b) = (a.trim(), b.trim());
+        if a.len() == 7 && b.len() == 7 {
+            let from: Month = a
+                .parse()
+                .map_err(|e: hotspot_core::MonthError| e.to_string())?;
+            let to: Month = b
+                .parse()
+                .map_err(|e: hotspot_core::MonthError| e.to_string())?;
+            return MonthRange::new(from, to)
+                .map(Period::Months)
+                .map_err(|e| e.to_string());
+        }
+        if !t.contains("..") {
+            return Err(format!(
+                "period {text:?}: a date-time period needs a start and an end, e.g. 2025-01-01..2025-01-08"
+            ));
+        }
+        let from = parse_datetime(a)?;
+        let to = parse_datetime(b)?;
+        if from >= to {
+            return Err(format!("period {text:?}: start must be before end"));
+        }
+        Ok(Period::Between { from, to })
+    }
+}
+
+fn shift_year(t: NaiveDateTime) -> Option<NaiveDateTime> {
+    use chrono::Datelike;
+    t.with_year(t.year() - 1)
+        .or_else(|| (t - chrono::Duration::days(1)).with_year(t.year() - 1))
+}
+
+fn parse_datetime(s: &str) -> Result<NaiveDateTime, String> {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
+            return Ok(t);
+        }
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(|d| d.and_time(NaiveTime::MIN))
+        .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM)"))
+}
+
+/// The incidents a question is about. Empty lists mean "no restriction";
+/// groups and types combine as a union (Burglary OR anything in "drugs"),
+/// sources restrict further.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Selection {
+    pub groups: Vec<String>,
+    pub types: Vec<String>,
+    pub sources: Vec<String>,
+    pub period: Period,
+    /// Only incidents inside this area (by point-in-polygon).
+    pub area: Option<String>,
+    /// Only incidents inside this WGS84 box: min lon, min lat, max lon, max lat.
+    pub bbox: Option<[f64; 4]>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inc(month: &str, date: Option<&str>, time: Option<&str>) -> Incident {
+        Incident {
+            source: "s".into(),
+            external_id: None,
+            category: "c".into(),
+            month: month.parse().unwrap(),
+            date: date.map(|d| d.parse().unwrap()),
+            time: time.map(|t| t.parse().unwrap()),
+            location: None,
+            location_label: None,
+            lsoa_code: None,
+            outcome: None,
+            origin_line: 2,
+        }
+    }
+
+    #[test]
+    fn datetime_windows_never_stretch_to_whole_months() {
+        let p = Period::parse("2025-03-01..2025-03-15").unwrap();
+        assert!(p.contains(&inc("2025-03", Some("2025-03-14"), Some("23:59:00"))));
+        assert!(!p.contains(&inc("2025-03", Some("2025-03-15"), Some("00:00:00"))));
+        assert!(p.contains(&inc("2025-03", Some("2025-03-01"), None)));
+        assert!(
+            !p.contains(&inc("2025-03", None, None)),
+            "month-only partly outside"
+        );
+        let whole = Period::parse("2025-03-01..2025-04-01").unwrap();
+        assert!(whole.contains(&inc("2025-03", None, None)));
+    }
+
+    #[test]
+    fn comparison_periods() {
+        let p = Period::parse("2025-04..2025-06").unwrap();
+        assert_eq!(
+            p.previous(),
+            Some(Period::parse("2025-01..2025-03").unwrap())
+        );
+        assert_eq!(
+            p.year_before(),
+            Some(Period::parse("2024-04..2024-06").unwrap())
+        );
+        assert_eq!(p.days(None), 91.0);
+        let w = Period::parse("2025-01-08..2025-01-15").unwrap();
+        assert_eq!(
+            w.previous(),
+            Some(Period::parse("2025-01-01..2025-01-08").unwrap())
+        );
+        assert_eq!(
+            Period::parse("2025-03").unwrap(),
+            Period::parse("2025-03..2025-03").unwrap()
+        );
+        assert!(Period::parse("2025-03-01").is_err());
+        assert!(Period::parse("yesterday..today").is_err());
+    }
+}

@@ -1,0 +1,28 @@
+//! Hotspot's HTTP service.
+//!
+//! [`app`] builds the axum [`Router`](axum::Router) over an [`AppState`]: the
+//! store of record plus an in-memory [`Dataset`](hotspot_engine::Dataset)
+//! snapshot that is rebuilt after each import and swapped in atomically, so a
+//! reader sees the data before an import or after it, never half of it.
+
+mod error;
+pub mod pipeline;
+mod query;
+mod routes;
+mod state;
+
+pub use error::AppError;
+pub use routes::{app, import_files};
+pub use state::{AppState, ServerConfig};
+
+/// Serves the app on `listener` until `shutdown` completes, then finishes
+/// the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: std::sync::Arc<AppState>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
