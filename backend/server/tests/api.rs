@@ -1,0 +1,348 @@
+//! Router-level tests: the real `app()` over an in-memory SQLite store
+//! holding the generated sample data, driven with `oneshot` requests.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use hotspot_ingest::source_from_bytes;
+use hotspot_server::pipeline::ImportKind;
+use hotspot_server::{app, import_files, AppState, ServerConfig};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+const PARTNER_MAPPING: &str =
+    "id=Reference,date=Reported,x=Easting,y=Northing,crs=27700,category=Type,source=fly-tipping";
+
+async fn sample_state() -> Arc<AppState> {
+    let store = hotspot_store::open("sqlite::memory:").await.unwrap();
+    let state = AppState::new(store, Default::default(), ServerConfig::default())
+        .await
+        .unwrap();
+    let files = hotspot_sample::generate(&Default::default());
+    let pick = |prefix: &str| {
+        files
+            .iter()
+            .filter(|f| f.relative_path.starts_with(prefix))
+            .map(|f| source_from_bytes(&f.relative_path, f.contents.clone()).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let boundaries = ImportKind::Boundaries {
+        layer: "wards".into(),
+        options: Default::default(),
+    };
+    import_files(&state, boundaries, pick("wards.geojson"))
+        .await
+        .unwrap();
+    import_files(&state, ImportKind::PoliceUk, pick("policeuk/"))
+        .await
+        .unwrap();
+    let mapping = hotspot_ingest::CsvMapping::parse(PARTNER_MAPPING).unwrap();
+    import_files(&state, ImportKind::Csv(mapping), pick("partner/"))
+        .await
+        .unwrap();
+    state
+}
+
+async fn send(app: &Router, req: Request<Body>) -> (StatusCode, String, Vec<u8>) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let ctype = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, ctype, body)
+}
+
+async fn get(app: &Router, uri: &str) -> (StatusCode, String, Value) {
+    let (s, c, b) = send(app, Request::get(uri).body(Body::empty()).unwrap()).await;
+    let v = serde_json::from_slice(&b).unwrap_or(Value::Null);
+    (s, c, v)
+}
+
+/// Twice the signed area of a ring (shoelace); positive = counter-clockwise.
+fn signed_area(ring: &[Value]) -> f64 {
+    ring.windows(2)
+        .map(|w| {
+            let (a, b) = (&w[0], &w[1]);
+            a[0].as_f64().unwrap() * b[1].as_f64().unwrap()
+                - b[0].as_f64().unwrap() * a[1].as_f64().unwrap()
+        })
+        .sum()
+}
+
+#[tokio::test]
+async fn wards_are_choropleth_ready_geojson_that_accounts_for_every_incident() {
+    let app = app(sample_state().await);
+    let (status, ctype, fc) = get(
+        &app,
+        "/api/wards?period=2025-01..2025-12&compare=year&group=serious-acquisitive",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ctype, "application/geo+json");
+    let features = fc["features"].as_array().unwrap();
+    assert_eq!(features.len(), 16);
+    let sum: u64 = features
+        .iter()
+        .map(|f| f["properties"]["count"].as_u64().unwrap())
+        .sum();
+    let total = fc["total"].as_u64().unwrap();
+    assert_eq!(
+        sum + fc["outside_areas"].as_u64().unwrap() + fc["unlocated"].as_u64().unwrap(),
+        total
+    );
+    assert!(total > 100);
+    let priority = features
+        .iter()
+        .filter(|f| f["properties"]["priority"] == true)
+        .count();
+    assert!(priority >= 5);
+    for f in features {
+        let p = &f["properties"];
+        assert!(
+            p["comparison_count"].is_u64() && p["p_value"].is_f64() && p["rate_per_1000"].is_f64()
+        );
+        // RFC 7946: exterior rings counter-clockwise.
+        for poly in f["geometry"]["coordinates"].as_array().unwrap() {
+            assert!(signed_area(poly[0].as_array().unwrap()) > 0.0);
+        }
+    }
+    // The sample's burglary estate (Kingsmead) grows in its second year.
+    let kingsmead = features
+        .iter()
+        .find(|f| f["properties"]["name"] == "Kingsmead")
+        .unwrap();
+    assert_eq!(kingsmead["properties"]["direction"], "up");
+}
+
+#[tokio::test]
+async fn bad_parameters_get_clear_json_errors() {
+    let app = app(sample_state().await);
+    for (uri, status, needle) in [
+        (
+            "/api/wards?perod=2025-01",
+            StatusCode::BAD_REQUEST,
+            "unknown parameter \"perod\"",
+        ),
+        (
+            "/api/wards?period=2025-13",
+            StatusCode::BAD_REQUEST,
+            "2025-13",
+        ),
+        (
+            "/api/wards?group=nonsense",
+            StatusCode::BAD_REQUEST,
+            "nonsense",
+        ),
+        ("/api/wards/E05000000", StatusCode::NOT_FOUND, "E05000000"),
+        ("/api/incidents?bbox=1,2,3", StatusCode::BAD_REQUEST, "bbox"),
+        ("/api/incidents?limit=0", StatusCode::BAD_REQUEST, "limit"),
+        (
+            "/api/density?bandwidth=-5",
+            StatusCode::BAD_REQUEST,
+            "bandwidth",
+        ),
+        ("/api/density?format=png", StatusCode::BAD_REQUEST, "format"),
+        ("/api/hotspots?top=0", StatusCode::BAD_REQUEST, "top"),
+        ("/api/nothing", StatusCode::NOT_FOUND, "endpoint"),
+    ] {
+        let (s, ctype, body) = get(&app, uri).await;
+        assert_eq!(s, status, "{uri}: {body}");
+        assert!(ctype.starts_with("application/json"), "{uri}: {ctype}");
+        let msg = body["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(needle), "{uri}: {msg:?} lacks {needle:?}");
+    }
+}
+
+#[tokio::test]
+async fn incidents_page_through_a_selection() {
+    let app = app(sample_state().await);
+    let (_, ctype, first) = get(&app, "/api/incidents?type=Burglary&limit=50").await;
+    assert_eq!(ctype, "application/geo+json");
+    let matched = first["numberMatched"].as_u64().unwrap();
+    assert!(matched > 50);
+    assert_eq!(first["features"].as_array().unwrap().len(), 50);
+    let mut seen = 0;
+    let mut offset = Some(0u64);
+    while let Some(o) = offset {
+        let (_, _, page) = get(
+            &app,
+            &format!("/api/incidents?type=Burglary&limit=50&offset={o}"),
+        )
+        .await;
+        for f in page["features"].as_array().unwrap() {
+            assert_eq!(f["properties"]["category"], "Burglary");
+        }
+        seen += page["numberReturned"].as_u64().unwrap();
+        offset = page["nextOffset"].as_u64();
+    }
+    assert_eq!(seen, matched);
+    // A bounding box and a dated source.
+    let (_, _, ft) = get(
+        &app,
+        "/api/incidents?source=fly-tipping&period=2025-06-01T00:00..2025-07-01T00:00&limit=10000",
+    )
+    .await;
+    for f in ft["features"].as_array().unwrap() {
+        assert!(f["properties"]["date"]
+            .as_str()
+            .unwrap()
+            .starts_with("2025-06"));
+        assert!(f["properties"]["time"].is_string());
+    }
+}
+
+#[tokio::test]
+async fn hotspots_and_density_in_every_format() {
+    let app = app(sample_state().await);
+    let (s, ctype, fc) = get(&app, "/api/hotspots?top=10,5,1&bandwidth=300&cell=50").await;
+    assert_eq!(
+        (s, ctype.as_str()),
+        (StatusCode::OK, "application/geo+json")
+    );
+    let f = fc["features"].as_array().unwrap();
+    assert_eq!(f.len(), 3);
+    let counts: Vec<u64> = f
+        .iter()
+        .map(|f| f["properties"]["incidents"].as_u64().unwrap())
+        .collect();
+    assert!(
+        counts[0] >= counts[1] && counts[1] >= counts[2] && counts[2] > 0,
+        "{counts:?}"
+    );
+    assert_eq!(fc["bandwidth_m"], 300.0);
+    // Castle (the night-time economy) holds the densest spot.
+    let (_, _, grid) = get(&app, "/api/density?format=grid&bandwidth=300&cell=50").await;
+    let cols = grid["grid"]["cols"].as_u64().unwrap() as usize;
+    let values = grid["values"].as_array().unwrap();
+    assert_eq!(
+        values.len(),
+        cols * grid["grid"]["rows"].as_u64().unwrap() as usize
+    );
+    let (_, ctype, cells) = get(&app, "/api/density?format=geojson&min_density=1").await;
+    assert_eq!(ctype, "application/geo+json");
+    assert!(!cells["features"].as_array().unwrap().is_empty());
+    let (s, ctype, _) = send(
+        &app,
+        Request::get("/api/density?format=geotiff")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (s, ctype.as_str()),
+        (StatusCode::OK, "image/tiff; application=geotiff")
+    );
+}
+
+#[tokio::test]
+async fn imports_over_http_quarantine_bad_rows_and_are_idempotent() {
+    let state = sample_state().await;
+    let app = app(state.clone());
+    let before = state.dataset().len();
+    let csv = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n\
+               ,2026-01,Sample Constabulary,Sample Constabulary,-0.99,52.26,On or near Park,,,Anti-social behaviour,,\n\
+               abc,2026-01,Sample Constabulary,Sample Constabulary,north,52.26,On or near Park,,,Burglary,,\n";
+    let post = |body: &'static str| {
+        Request::post("/api/imports?kind=police.uk&name=2026-01-sample-street.csv")
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (s, _, body) = send(&app, post(csv)).await;
+    let report: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(s, StatusCode::CREATED, "{report}");
+    assert_eq!(
+        (report["accepted"].as_u64(), report["rejected"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(state.dataset().len(), before + 1);
+    let id = report["import_id"].as_i64().unwrap();
+    let (_, ctype, rows) = send(
+        &app,
+        Request::get(format!("/api/imports/{id}/rejected?format=csv"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(ctype.starts_with("text/csv"));
+    let text = String::from_utf8(rows).unwrap();
+    assert!(
+        text.contains("2026-01-sample-street.csv,3,Longitude"),
+        "{text}"
+    );
+
+    // The same bytes again change nothing.
+    let (s, _, _) = send(&app, post(csv)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(state.dataset().len(), before + 1);
+
+    // A file that cannot be read at all is refused whole, naming the file.
+    let (s, _, body) = send(&app, post("Month,Longitude\n2026-02,-0.9\n")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let msg: Value = serde_json::from_slice(&body).unwrap();
+    assert!(
+        msg["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2026-01-sample-street.csv"),
+        "{msg}"
+    );
+    assert_eq!(state.dataset().len(), before + 1);
+}
+
+#[tokio::test]
+async fn readers_during_an_import_see_old_or_new_data_never_half() {
+    let state = sample_state().await;
+    let app = app(state.clone());
+    let before = state.dataset().len() as u64;
+    let mut csv = String::from("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!(
+            ",2026-03,S,S,-0.99,52.26,On or near Park,,,Anti-social behaviour,,{i}\n"
+        ));
+    }
+    let importer = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let file = source_from_bytes("2026-03-big.csv", csv.into_bytes()).unwrap();
+            import_files(&state, ImportKind::PoliceUk, vec![file])
+                .await
+                .unwrap()
+        })
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    while !importer.is_finished() {
+        let (_, _, h) = get(&app, "/api/health").await;
+        seen.insert(h["data"]["incidents"].as_u64().unwrap());
+        let (_, _, w) = get(&app, "/api/wards").await;
+        seen.insert(w["total"].as_u64().unwrap());
+        tokio::task::yield_now().await;
+    }
+    importer.await.unwrap();
+    assert!(!seen.is_empty(), "no request ran during the import");
+    let after = before + 20_000;
+    assert!(seen.iter().all(|n| *n == before || *n == after), "{seen:?}");
+    assert_eq!(state.dataset().len() as u64, after);
+}
+
+#[tokio::test]
+async fn security_headers_and_start_page() {
+    let app = app(sample_state().await);
+    let res = app
+        .clone()
+        .oneshot(Request::get("/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'self'"));
+}

@@ -1,0 +1,197 @@
+//! The real thing: all 16 published Northamptonshire months, the 57 current
+//! wards and their population, imported with the CLI and served over HTTP,
+//! checked against an independent count of the raw files.
+//!
+//! Needs `../shared/data` (see its SOURCES.md); skips with a message when absent.
+
+mod support;
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Read;
+
+use support::{hotspot, shared_data, Server};
+
+/// Counts straight from the gzipped CSVs, without the project's parser:
+/// police.uk publishes one crime on several rows when it has several
+/// outcomes or locations, so a repeated Crime ID within a file counts once.
+#[derive(Default, Debug)]
+struct Independent {
+    rows: u64,
+    by_type: BTreeMap<String, u64>,
+    in_county_located: u64,
+    out_of_county_located: u64,
+    unlocated: u64,
+}
+
+fn independent_count(dir: &std::path::Path) -> Independent {
+    let mut c = Independent::default();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for p in paths {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&p).unwrap())
+            .read_to_string(&mut text)
+            .unwrap();
+        let mut seen = HashSet::new();
+        // A plain CSV reader (some LSOA names are quoted and hold commas).
+        for record in csv::Reader::from_reader(text.as_bytes()).records() {
+            let record = record.unwrap();
+            let f: Vec<&str> = record.iter().collect();
+            assert_eq!(f.len(), 12, "{}: {record:?}", p.display());
+            c.rows += 1;
+            if !f[0].is_empty() && !seen.insert(f[0].to_string()) {
+                continue;
+            }
+            *c.by_type.entry(f[9].to_string()).or_insert(0) += 1;
+            if f[4].is_empty() {
+                c.unlocated += 1;
+            } else if f[8].starts_with("West Northamptonshire")
+                || f[8].starts_with("North Northamptonshire")
+            {
+                c.in_county_located += 1;
+            } else {
+                c.out_of_county_located += 1;
+            }
+        }
+    }
+    c
+}
+
+#[test]
+fn real_northamptonshire_months_wards_and_hotspots() {
+    let Some(shared) = shared_data() else {
+        eprintln!(
+            "SKIPPED: ../shared/data is absent (set HOTSPOT_SHARED_DATA to run the real-data test)"
+        );
+        return;
+    };
+    let months = shared.join("policeuk/northamptonshire");
+    let expected = independent_count(&months);
+    assert_eq!(expected.rows, 98_184, "SOURCES.md total");
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("northants.db");
+    hotspot(
+        &db,
+        &[
+            "import",
+            "boundaries",
+            shared
+                .join("boundaries/northants_wards2022.geojson")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    hotspot(
+        &db,
+        &[
+            "import",
+            "population",
+            shared
+                .join("population/northants_wards2022_population_census2011_derived.csv")
+                .to_str()
+                .unwrap(),
+            "--population-column",
+            "persons_areal",
+        ],
+    );
+    let out = hotspot(&db, &["import", "police-uk", months.to_str().unwrap()]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(report.matches("added").count(), 16, "{report}");
+
+    let server = Server::start(&db, &["--no-sample"]);
+
+    // Totals per crime type equal the independent count.
+    let (_, cats) = server.get_json("/api/categories");
+    let served: BTreeMap<String, u64> = cats["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["category"].as_str().unwrap().to_string(),
+                c["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(served, expected.by_type);
+    assert_eq!(served.len(), 14);
+
+    // Every in-county located crime lands in exactly one ward; no other does.
+    let (status, wards) = server.get_json("/api/wards?period=2025-07..2025-12&compare=previous");
+    assert_eq!(status, 200);
+    let (_, all) = server.get_json("/api/wards");
+    let features = all["features"].as_array().unwrap();
+    assert_eq!(features.len(), 57);
+    let in_wards: u64 = features
+        .iter()
+        .map(|f| f["properties"]["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(in_wards, expected.in_county_located);
+    assert_eq!(
+        all["outside_areas"].as_u64().unwrap(),
+        expected.out_of_county_located
+    );
+    assert_eq!(all["unlocated"].as_u64().unwrap(), expected.unlocated);
+
+    // Castle (Northampton town centre) is the busiest ward (SOURCES.md), with a rate.
+    let castle = features
+        .iter()
+        .find(|f| f["properties"]["rank"] == 1)
+        .unwrap();
+    assert_eq!(castle["properties"]["name"], "Castle");
+    assert!(castle["properties"]["rate_per_1000"].as_f64().unwrap() > 100.0);
+    // Half-year comparison: shares sum to 1 and p-values are probabilities.
+    let share: f64 = wards["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["share"].as_f64().unwrap())
+        .sum();
+    assert!((share - 1.0).abs() < 1e-9 || wards["outside_areas"].as_u64().unwrap() > 0);
+    for f in wards["features"].as_array().unwrap() {
+        let p = f["properties"]["p_value"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p));
+    }
+
+    // Street-level hotspots of serious acquisitive crime in 2025, 400 m bandwidth.
+    let (status, hot) = server.get_json("/api/hotspots?group=serious-acquisitive&period=2025-01..2025-12&bandwidth=400&cell=100&top=5,1");
+    assert_eq!(status, 200, "{hot}");
+    let bands = hot["features"].as_array().unwrap();
+    assert_eq!(bands.len(), 2);
+    for b in bands {
+        for poly in b["geometry"]["coordinates"].as_array().unwrap() {
+            for ring in poly.as_array().unwrap() {
+                for pt in ring.as_array().unwrap() {
+                    let (lon, lat) = (pt[0].as_f64().unwrap(), pt[1].as_f64().unwrap());
+                    assert!(
+                        (-1.5..-0.2).contains(&lon) && (51.9..52.8).contains(&lat),
+                        "{lon},{lat}"
+                    );
+                }
+            }
+        }
+    }
+    let top5 = bands[0]["properties"]["incidents"].as_u64().unwrap();
+    let top1 = bands[1]["properties"]["incidents"].as_u64().unwrap();
+    assert!(top5 > top1 && top1 > 0);
+    // 5% of the area holding far more than 5% of the crime is what a hotspot is.
+    assert!(
+        bands[0]["properties"]["share"].as_f64().unwrap() > 0.2,
+        "{}",
+        bands[0]["properties"]
+    );
+
+    let tif = Server::client()
+        .get(format!(
+            "{}/api/density?format=geotiff&bandwidth=400&cell=200",
+            server.base
+        ))
+        .send()
+        .unwrap();
+    assert_eq!(tif.status().as_u16(), 200);
+    assert!(tif.bytes().unwrap().len() > 100_000);
+}
