@@ -152,8 +152,8 @@ pub async fn wards(db: &str, groups: CrimeGroups, args: WardsArgs) -> anyhow::Re
         }
         "table" => {
             println!(
-                "{:>4}  {:<32} {:>7} {:>9} {:>6} {:>7} {:>8} {:>8}  {}",
-                "rank", "ward", "count", "per 1000", "share", "before", "change", "p", "priority"
+                "{:>4}  {:<32} {:>7} {:>9} {:>6} {:>7} {:>8} {:>8}  priority",
+                "rank", "ward", "count", "per 1000", "share", "before", "change", "p"
             );
             for r in rows {
                 let s = &r.stats;

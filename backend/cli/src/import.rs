@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use hotspot_ingest::{BoundaryOptions, CsvMapping, SourceFile};
-use hotspot_server::pipeline::{parse_incident_files, run_import, ImportKind};
-use hotspot_store::ImportReport;
+use hotspot_server::pipeline::{batch_kind, parse_incident_file, run_import, ImportKind};
+use hotspot_store::{ImportReport, IncidentBatch};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Subcommand, Debug)]
@@ -151,32 +151,63 @@ pub async fn run(db: &str, cmd: ImportCommand) -> anyhow::Result<()> {
             false,
         ),
     };
-    if strict {
-        // Parse first and refuse before writing anything.
-        let batch = parse_incident_files(&kind, &files)?;
-        let bad: Vec<_> = batch
-            .files
-            .iter()
-            .flat_map(|f| f.rejected.iter().map(move |r| (f, r)))
-            .collect();
-        if let Some((f, r)) = bad.first() {
-            anyhow::bail!(
-                "--strict: {} rows rejected, nothing imported; first: {} line {} field {}: {}",
-                bad.len(),
-                f.file_name,
-                r.line,
-                r.field.as_deref().unwrap_or("-"),
-                r.reason
-            );
+    let report = match kind {
+        ImportKind::PoliceUk | ImportKind::Csv(_) => {
+            let batch = parse_with_progress(&kind, &files)?;
+            if strict {
+                refuse_rejected(&batch)?;
+            }
+            let spinner = ProgressBar::new_spinner().with_message("storing (one transaction)");
+            spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+            let report = store.import_incidents(batch).await;
+            spinner.finish_and_clear();
+            report?
         }
-        print_report(&store.import_incidents(batch).await?);
-        return Ok(());
+        _ => run_import(store.as_ref(), kind, files).await?,
+    };
+    print_report(&report);
+    Ok(())
+}
+
+/// Parses file by file behind a progress bar over the bytes.
+fn parse_with_progress(kind: &ImportKind, files: &[SourceFile]) -> anyhow::Result<IncidentBatch> {
+    let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
+    let bar = ProgressBar::new(total).with_style(
+        ProgressStyle::with_template(
+            "parsing [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {wide_msg}",
+        )
+        .expect("template")
+        .progress_chars("=> "),
+    );
+    let mut parsed = Vec::with_capacity(files.len());
+    for f in files {
+        bar.set_message(f.name.clone());
+        parsed.push(parse_incident_file(kind, f)?);
+        bar.inc(f.bytes.len() as u64);
     }
-    let spinner = ProgressBar::new_spinner().with_message("parsing and storing");
-    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let report = run_import(store.as_ref(), kind, files).await;
-    spinner.finish_and_clear();
-    print_report(&report?);
+    bar.finish_and_clear();
+    Ok(IncidentBatch {
+        kind: batch_kind(kind).to_string(),
+        files: parsed,
+    })
+}
+
+/// `--strict`: refuse the whole batch when any row was rejected.
+fn refuse_rejected(batch: &IncidentBatch) -> anyhow::Result<()> {
+    let mut bad = batch
+        .files
+        .iter()
+        .flat_map(|f| f.rejected.iter().map(move |r| (f, r)));
+    if let Some((f, r)) = bad.next() {
+        anyhow::bail!(
+            "--strict: {} rows rejected, nothing imported; first: {} line {} field {}: {}",
+            1 + bad.count(),
+            f.file_name,
+            r.line,
+            r.field.as_deref().unwrap_or("-"),
+            r.reason
+        );
+    }
     Ok(())
 }
 
@@ -200,20 +231,8 @@ pub async fn rejected(db: &str, args: RejectedArgs) -> anyhow::Result<()> {
     let rows = store.rejected_rows(args.import, i64::MAX, 0).await?;
     match args.csv {
         Some(path) => {
-            let mut w =
-                csv::Writer::from_path(&path).with_context(|| path.display().to_string())?;
-            w.write_record(["import_id", "file", "line", "field", "reason", "raw"])?;
-            for r in &rows {
-                w.write_record([
-                    r.import_id.to_string(),
-                    r.file_name.clone(),
-                    r.line.to_string(),
-                    r.field.clone().unwrap_or_default(),
-                    r.reason.clone(),
-                    r.raw.clone(),
-                ])?;
-            }
-            w.flush()?;
+            let file = std::fs::File::create(&path).with_context(|| path.display().to_string())?;
+            hotspot_server::pipeline::write_rejected_csv(&rows, file)?;
             println!("{} rejected rows written to {}", rows.len(), path.display());
         }
         None => {

@@ -18,4 +18,4 @@ pub use density::{DensityQuery, DensityResult, HotspotArea};
 pub use error::EngineError;
 pub use hotspot_spatial::RankBy;
 pub use selection::{Period, Selection};
-pub use wards::{WardQuery, WardReport, WardRow};
+pub use wards::{WardProfile, WardQuery, WardReport, WardRow};

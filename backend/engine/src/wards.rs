@@ -54,6 +54,13 @@ pub struct WardReport {
     pub comparison_days: Option<f64>,
 }
 
+/// One ward's incidents by crime type and by month (its trend).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WardProfile {
+    pub by_category: BTreeMap<String, u64>,
+    pub by_month: BTreeMap<String, u64>,
+}
+
 impl Dataset {
     /// Counts per ward for the current and comparison periods and derives
     /// rates, shares, change with its significance, rank and priority flags.
@@ -132,12 +139,8 @@ impl Dataset {
         Ok((counts, outside, unlocated, picked.len() as u64))
     }
 
-    /// Counts by crime group and by month for one ward: the ward panel.
-    pub fn ward_profile(
-        &self,
-        code: &str,
-        sel: &Selection,
-    ) -> Result<(BTreeMap<String, u64>, BTreeMap<String, u64>), EngineError> {
+    /// Counts by crime type and by month for one ward: the ward panel.
+    pub fn ward_profile(&self, code: &str, sel: &Selection) -> Result<WardProfile, EngineError> {
         let mut s = sel.clone();
         s.area = Some(code.to_string());
         let picked = self.select(&s)?;
@@ -151,6 +154,9 @@ impl Dataset {
                 .entry(self.incidents[k].1.month.to_string())
                 .or_insert(0) += 1;
         }
-        Ok((by_category, by_month))
+        Ok(WardProfile {
+            by_category,
+            by_month,
+        })
     }
 }

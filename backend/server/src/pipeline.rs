@@ -40,43 +40,65 @@ fn rejected(rows: Vec<hotspot_ingest::RejectedRow>) -> Vec<RejectedRow> {
         .collect()
 }
 
+/// Parses one incident file (police.uk or mapped CSV).
+pub fn parse_incident_file(kind: &ImportKind, file: &SourceFile) -> Result<IncidentFile, AppError> {
+    let parsed = match kind {
+        ImportKind::PoliceUk => hotspot_ingest::parse_police_uk(file)?,
+        ImportKind::Csv(mapping) => hotspot_ingest::parse_mapped_csv(file, mapping)?,
+        _ => return Err(AppError::BadRequest("not an incident import".into())),
+    };
+    Ok(IncidentFile {
+        file_name: parsed.file,
+        dataset_key: parsed.dataset_key,
+        sha256: parsed.content_sha256,
+        rows: parsed.rows,
+        incidents: parsed.incidents,
+        rejected: rejected(parsed.rejected),
+    })
+}
+
+/// The batch name of an incident import kind (`police.uk` or `csv`).
+pub fn batch_kind(kind: &ImportKind) -> &'static str {
+    match kind {
+        ImportKind::PoliceUk => "police.uk",
+        _ => "csv",
+    }
+}
+
 /// Parses every file; any file-level error fails the whole import before
 /// anything is written.
 pub fn parse_incident_files(
     kind: &ImportKind,
     files: &[SourceFile],
 ) -> Result<IncidentBatch, AppError> {
-    let (name, parsed) = match kind {
-        ImportKind::PoliceUk => (
-            "police.uk",
-            files
-                .iter()
-                .map(hotspot_ingest::parse_police_uk)
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-        ImportKind::Csv(mapping) => (
-            "csv",
-            files
-                .iter()
-                .map(|f| hotspot_ingest::parse_mapped_csv(f, mapping))
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-        _ => return Err(AppError::BadRequest("not an incident import".into())),
-    };
     Ok(IncidentBatch {
-        kind: name.to_string(),
-        files: parsed
-            .into_iter()
-            .map(|p| IncidentFile {
-                file_name: p.file,
-                dataset_key: p.dataset_key,
-                sha256: p.content_sha256,
-                rows: p.rows,
-                incidents: p.incidents,
-                rejected: rejected(p.rejected),
-            })
-            .collect(),
+        kind: batch_kind(kind).to_string(),
+        files: files
+            .iter()
+            .map(|f| parse_incident_file(kind, f))
+            .collect::<Result<_, _>>()?,
     })
+}
+
+/// Quarantined rows as CSV, one row per rejected line, ready to fix in a spreadsheet.
+pub fn write_rejected_csv<W: std::io::Write>(
+    rows: &[hotspot_store::StoredRejectedRow],
+    out: W,
+) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["import_id", "file", "line", "field", "reason", "raw"])?;
+    for r in rows {
+        w.write_record([
+            r.import_id.to_string().as_str(),
+            &r.file_name,
+            &r.line.to_string(),
+            r.field.as_deref().unwrap_or(""),
+            &r.reason,
+            &r.raw,
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 /// Parses and stores one import. `files` must hold exactly one file for

@@ -196,12 +196,12 @@ async fn ward_profile(
         .iter()
         .find(|r| r.code == code)
         .ok_or_else(|| AppError::NotFound(format!("no ward with code {code:?}")))?;
-    let (by_category, by_month) = ds.ward_profile(&code, &query.selection)?;
+    let profile = ds.ward_profile(&code, &query.selection)?;
     Ok(Json(json!({
         "ward": row,
         "wards": report.rows.len(),
-        "by_category": by_category,
-        "by_month": by_month,
+        "by_category": profile.by_category,
+        "by_month": profile.by_month,
     })))
 }
 
@@ -424,22 +424,8 @@ async fn rejected_rows(
     match p.str("format").unwrap_or("json") {
         "json" => Ok(Json(json!({ "rejected": rows })).into_response()),
         "csv" => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(["import_id", "file", "line", "field", "reason", "raw"])
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            for r in &rows {
-                w.write_record([
-                    r.import_id.to_string(),
-                    r.file_name.clone(),
-                    r.line.to_string(),
-                    r.field.clone().unwrap_or_default(),
-                    r.reason.clone(),
-                    r.raw.clone(),
-                ])
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            }
-            let body = w
-                .into_inner()
+            let mut body = Vec::new();
+            crate::pipeline::write_rejected_csv(&rows, &mut body)
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             Ok((
                 [
