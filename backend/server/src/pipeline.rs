@@ -141,7 +141,7 @@ pub async fn run_import(
             population_column,
         } => {
             let file = single(files)?;
-            let (populations, bad) = hotspot_ingest::parse_population(
+            let (populations, bad) = hotspot_ingest::parse_population_rows(
                 &file,
                 code_column.as_deref(),
                 population_column.as_deref(),
@@ -155,7 +155,7 @@ pub async fn run_import(
                     rows,
                     populations: populations
                         .into_iter()
-                        .map(|(code, p)| (code, p, 0))
+                        .map(|r| (r.code, r.population, r.line))
                         .collect(),
                     rejected: rejected(bad),
                 })

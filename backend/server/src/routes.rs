@@ -53,9 +53,14 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/rejected", get(all_rejected))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
         .layer(DefaultBodyLimit::max(limit));
-    Router::new()
-        .nest("/api", api)
-        .route("/", get(index))
+    let site = match state.config.static_dir.as_ref() {
+        // The built map client; `index.html` answers `/`.
+        Some(dir) if dir.join("index.html").is_file() => {
+            Router::new().fallback_service(tower_http::services::ServeDir::new(dir))
+        }
+        _ => Router::new().route("/", get(index)),
+    };
+    site.nest("/api", api)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(300),
@@ -83,6 +88,7 @@ fn geojson(fc: geojson::FeatureCollection) -> Response {
     ([(header::CONTENT_TYPE, GEOJSON)], body).into_response()
 }
 
+/// The start page served when the map client has not been built.
 async fn index() -> Html<&'static str> {
     Html(include_str!("../../../frontend/static/index.html"))
 }

@@ -1,0 +1,616 @@
+//! Area boundaries from a GeoJSON FeatureCollection (RFC 7946, lon/lat).
+//!
+//! # Rules
+//!
+//! * The document must be JSON (UTF-8) with `"type": "FeatureCollection"`
+//!   and a `features` array; otherwise an [`IngestError::GeoJson`].
+//! * **Code property**: [`BoundaryOptions::code_field`], else the first
+//!   property key (over all features) matching, in order of preference,
+//!   `WDnnCD` (ONS wards, e.g. `WD22CD`), `LSOAnnCD`, `MSOAnnCD`, `code`
+//!   (any case), or any other `XXnnCD` key whose values are all distinct
+//!   (so `LAD22CD`, shared by many wards, is never chosen when a ward code
+//!   exists). No code property → error.
+//! * **Name property**: `name_field`, else the code key with `CD` → `NM`
+//!   (`WD22NM`), else `name` (any case); a blank or missing name falls back to
+//!   the code.
+//! * **Population property** (optional): `population_field`, else
+//!   `population`, `persons`, `persons_all` or `persons_areal` (any case).
+//!   Missing or null → no population; present but not a non-negative number
+//!   → feature rejected.
+//! * **Geometry**: `Polygon` or `MultiPolygon` only. Rejected (field
+//!   `geometry`, line = feature index + 1, raw = the feature's JSON) when
+//!   missing/null, another type, empty, a position that is not 2–3 finite
+//!   numbers, a ring with fewer than 4 positions, an **unclosed ring** (not
+//!   repaired: a silently closed ring may be a truncated file), or
+//!   coordinates outside ±180/±90, which usually means British National Grid
+//!   metres were exported instead of lon/lat (the reason says so). Winding is
+//!   kept as given (RFC 7946 asks readers not to reject on winding).
+//! * **Codes** must be non-blank and unique: a later duplicate is rejected
+//!   (field = the code property).
+//! * If every feature is rejected, the import fails
+//!   ([`IngestError::AllRejected`]) rather than replacing areas with nothing.
+
+use std::collections::HashMap;
+
+use geo_types::{Coord, LineString, MultiPolygon, Polygon};
+use hotspot_core::Area;
+use serde_json::{Map, Value};
+
+use crate::{IngestError, RejectedRow, SourceFile};
+
+/// Overrides for property auto-detection; `None` means auto-detect.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BoundaryOptions {
+    pub code_field: Option<String>,
+    pub name_field: Option<String>,
+    pub population_field: Option<String>,
+}
+
+/// What a boundary file yielded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedAreas {
+    pub file: String,
+    pub content_sha256: String,
+    pub areas: Vec<Area>,
+    pub rejected: Vec<RejectedRow>,
+}
+
+const POPULATION_KEYS: [&str; 4] = ["population", "persons", "persons_all", "persons_areal"];
+
+/// Parses area boundaries from GeoJSON.
+///
+/// ```
+/// use hotspot_ingest::{parse_boundaries, source_from_bytes, BoundaryOptions};
+/// let gj = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"LAD22CD":"E06000061","WD22CD":"E05013213","WD22NM":"Brickhill"},
+///    "geometry":{"type":"Polygon","coordinates":[[[-0.70,52.30],[-0.71,52.29],[-0.69,52.29],[-0.70,52.30]]]}},
+///   {"type":"Feature","properties":{"LAD22CD":"E06000061","WD22CD":"E05013214","WD22NM":"Burton"},
+///    "geometry":{"type":"Polygon","coordinates":[[[485000,262000],[486000,262000],[486000,263000],[485000,262000]]]}}]}"#;
+/// let p = parse_boundaries(&source_from_bytes("wards.geojson", gj.into()).unwrap(), &BoundaryOptions::default()).unwrap();
+/// assert_eq!(p.areas.len(), 1);
+/// assert_eq!((p.areas[0].code.as_str(), p.areas[0].name.as_str()), ("E05013213", "Brickhill"));
+/// assert_eq!((p.rejected[0].line, p.rejected[0].field.as_deref()), (2, Some("geometry")));
+/// assert!(p.rejected[0].reason.contains("British National Grid"));
+/// ```
+pub fn parse_boundaries(
+    file: &SourceFile,
+    opts: &BoundaryOptions,
+) -> Result<ParsedAreas, IngestError> {
+    let gerr = |message: String| IngestError::GeoJson {
+        file: file.name.clone(),
+        message,
+    };
+    let text = std::str::from_utf8(&file.bytes).map_err(|e| {
+        let line = 1 + file.bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        IngestError::NotUtf8 {
+            file: file.name.clone(),
+            line,
+        }
+    })?;
+    if text.trim().is_empty() {
+        return Err(IngestError::Empty {
+            file: file.name.clone(),
+        });
+    }
+    let doc: Value =
+        serde_json::from_str(text).map_err(|e| gerr(format!("not valid JSON: {e}")))?;
+    let kind = doc.get("type").and_then(Value::as_str).unwrap_or("");
+    if kind != "FeatureCollection" {
+        return Err(gerr(format!(
+            "expected a GeoJSON FeatureCollection, found type {kind:?}"
+        )));
+    }
+    let features = doc
+        .get("features")
+        .and_then(Value::as_array)
+        .ok_or_else(|| gerr("FeatureCollection has no \"features\" array".into()))?;
+    if features.is_empty() {
+        return Err(gerr("FeatureCollection has no features".into()));
+    }
+    let empty = Map::new();
+    let props: Vec<&Map<String, Value>> = features
+        .iter()
+        .map(|f| {
+            f.get("properties")
+                .and_then(Value::as_object)
+                .unwrap_or(&empty)
+        })
+        .collect();
+    let keys = property_keys(&props);
+    let code_key = match &opts.code_field {
+        Some(k) => find_key(&keys, k).ok_or_else(|| {
+            gerr(format!("code property {k:?} not found (properties: {})", keys.join(", ")))
+        })?,
+        None => detect_code_key(&keys, &props).ok_or_else(|| {
+            gerr(format!(
+                "no area code property found (looked for WDnnCD, LSOAnnCD, MSOAnnCD, code; properties: {}); set the code field",
+                keys.join(", ")
+            ))
+        })?,
+    };
+    let name_key = match &opts.name_field {
+        Some(k) => Some(find_key(&keys, k).ok_or_else(|| {
+            gerr(format!(
+                "name property {k:?} not found (properties: {})",
+                keys.join(", ")
+            ))
+        })?),
+        None => code_key
+            .strip_suffix("CD")
+            .and_then(|stem| find_key(&keys, &format!("{stem}NM")))
+            .or_else(|| find_key(&keys, "name")),
+    };
+    let pop_key = match &opts.population_field {
+        Some(k) => Some(find_key(&keys, k).ok_or_else(|| {
+            gerr(format!(
+                "population property {k:?} not found (properties: {})",
+                keys.join(", ")
+            ))
+        })?),
+        None => POPULATION_KEYS.iter().find_map(|k| find_key(&keys, k)),
+    };
+
+    let mut areas = Vec::with_capacity(features.len());
+    let mut rejected = Vec::new();
+    let mut first_seen: HashMap<String, u64> = HashMap::new();
+    for (i, feature) in features.iter().enumerate() {
+        let line = i as u64 + 1;
+        let reject = |field: &str, reason: String| RejectedRow {
+            file: file.name.clone(),
+            line,
+            field: Some(field.to_string()),
+            reason,
+            raw: feature.to_string(),
+        };
+        let p = props[i];
+        let code = match p.get(&code_key).map(scalar_text) {
+            Some(Some(c)) if !c.is_empty() => c,
+            _ => {
+                rejected.push(reject(&code_key, format!("blank or missing {code_key}")));
+                continue;
+            }
+        };
+        if let Some(first) = first_seen.get(&code) {
+            rejected.push(reject(
+                &code_key,
+                format!("duplicate code {code}, first at feature {first}"),
+            ));
+            continue;
+        }
+        let name = name_key
+            .as_ref()
+            .and_then(|k| p.get(k))
+            .and_then(scalar_text)
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| code.clone());
+        let population = match pop_key.as_ref().map(|k| (k, p.get(k))) {
+            None | Some((_, None | Some(Value::Null))) => None,
+            Some((k, Some(v))) => match population_value(v) {
+                Ok(n) => Some(n),
+                Err(reason) => {
+                    rejected.push(reject(k, reason));
+                    continue;
+                }
+            },
+        };
+        let geometry = match feature.get("geometry").map(geometry) {
+            Some(Ok(g)) => g,
+            Some(Err(reason)) => {
+                rejected.push(reject("geometry", reason));
+                continue;
+            }
+            None => {
+                rejected.push(reject("geometry", "feature has no geometry".into()));
+                continue;
+            }
+        };
+        first_seen.insert(code.clone(), line);
+        areas.push(Area {
+            code,
+            name,
+            population,
+            geometry,
+        });
+    }
+    if areas.is_empty() {
+        let first = &rejected[0];
+        return Err(IngestError::AllRejected {
+            file: file.name.clone(),
+            count: rejected.len(),
+            line: first.line,
+            reason: first.reason.clone(),
+        });
+    }
+    Ok(ParsedAreas {
+        file: file.name.clone(),
+        content_sha256: file.sha256_hex(),
+        areas,
+        rejected,
+    })
+}
+
+/// Property keys in first-seen order.
+fn property_keys(props: &[&Map<String, Value>]) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for p in props {
+        for k in p.keys() {
+            if !keys.contains(k) {
+                keys.push(k.clone());
+            }
+        }
+    }
+    keys
+}
+
+fn find_key(keys: &[String], want: &str) -> Option<String> {
+    let want = want.trim();
+    keys.iter().find(|k| k.eq_ignore_ascii_case(want)).cloned()
+}
+
+/// `PREFIXnnCD` with the prefix given (or any letters when `None`).
+fn is_ons_code_key(key: &str, prefix: Option<&str>) -> bool {
+    let k = key.to_ascii_uppercase();
+    let Some(stem) = k.strip_suffix("CD") else {
+        return false;
+    };
+    if stem.len() < 3 {
+        return false;
+    }
+    let (letters, yy) = stem.split_at(stem.len() - 2);
+    yy.bytes().all(|b| b.is_ascii_digit())
+        && !letters.is_empty()
+        && letters.bytes().all(|b| b.is_ascii_alphabetic())
+        && prefix.is_none_or(|p| letters == p)
+}
+
+fn detect_code_key(keys: &[String], props: &[&Map<String, Value>]) -> Option<String> {
+    for prefix in ["WD", "LSOA", "MSOA"] {
+        if let Some(k) = keys.iter().find(|k| is_ons_code_key(k, Some(prefix))) {
+            return Some(k.clone());
+        }
+    }
+    if let Some(k) = find_key(keys, "code") {
+        return Some(k);
+    }
+    keys.iter()
+        .filter(|k| is_ons_code_key(k, None))
+        .find(|k| {
+            let mut seen = std::collections::HashSet::new();
+            props
+                .iter()
+                .filter_map(|p| p.get(k.as_str()).and_then(scalar_text))
+                .all(|v| seen.insert(v))
+        })
+        .cloned()
+}
+
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn population_value(v: &Value) -> Result<f64, String> {
+    let n = match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => crate::population::parse_count(s),
+        _ => None,
+    };
+    match n {
+        Some(n) if n.is_finite() && n >= 0.0 => Ok(n),
+        _ => Err(format!("population {v} is not a non-negative number")),
+    }
+}
+
+fn geometry(g: &Value) -> Result<MultiPolygon<f64>, String> {
+    if g.is_null() {
+        return Err("feature has no geometry (null)".into());
+    }
+    let kind = g.get("type").and_then(Value::as_str).unwrap_or("(none)");
+    let coords = g.get("coordinates");
+    let polys = match (kind, coords) {
+        ("Polygon", Some(c)) => vec![polygon(c, None)?],
+        ("MultiPolygon", Some(Value::Array(ps))) => ps
+            .iter()
+            .enumerate()
+            .map(|(i, p)| polygon(p, Some(i + 1)))
+            .collect::<Result<Vec<_>, _>>()?,
+        ("Polygon" | "MultiPolygon", _) => return Err(format!("{kind} has no coordinates array")),
+        _ => {
+            return Err(format!(
+                "geometry type {kind} is not polygonal (need Polygon or MultiPolygon)"
+            ))
+        }
+    };
+    if polys.is_empty() {
+        return Err("empty MultiPolygon".into());
+    }
+    Ok(MultiPolygon(polys))
+}
+
+fn polygon(v: &Value, part: Option<usize>) -> Result<Polygon<f64>, String> {
+    let which = |ring: usize| match part {
+        Some(p) => format!("polygon {p} ring {ring}"),
+        None => format!("ring {ring}"),
+    };
+    let rings = v
+        .as_array()
+        .ok_or_else(|| format!("{} is not an array of rings", which(1)))?;
+    if rings.is_empty() {
+        return Err(match part {
+            Some(p) => format!("polygon {p} is empty"),
+            None => "empty Polygon".into(),
+        });
+    }
+    let mut out = Vec::with_capacity(rings.len());
+    for (r, ring) in rings.iter().enumerate() {
+        let label = which(r + 1);
+        let positions = ring
+            .as_array()
+            .ok_or_else(|| format!("{label} is not an array of positions"))?;
+        let mut pts = Vec::with_capacity(positions.len());
+        for pos in positions {
+            let nums = pos.as_array().filter(|a| (2..=3).contains(&a.len()));
+            let xy = nums.and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?)));
+            let Some((x, y)) = xy.filter(|(x, y)| x.is_finite() && y.is_finite()) else {
+                return Err(format!("{label}: position {pos} is not [lon, lat] numbers"));
+            };
+            if x.abs() > 180.0 || y.abs() > 90.0 {
+                let hint = if (-10_000.0..=710_000.0).contains(&x)
+                    && (-10_000.0..=1_300_000.0).contains(&y)
+                {
+                    "coordinates look like British National Grid metres, not lon/lat degrees: re-export as WGS84 (EPSG:4326)"
+                } else {
+                    "coordinates are outside lon ±180 / lat ±90"
+                };
+                return Err(format!("{label}: position [{x}, {y}]: {hint}"));
+            }
+            pts.push(Coord { x, y });
+        }
+        if pts.len() < 4 {
+            return Err(format!(
+                "{label} has {} positions; a closed ring needs at least 4",
+                pts.len()
+            ));
+        }
+        if pts.first() != pts.last() {
+            return Err(format!(
+                "{label} is not closed (first position {:?} differs from last {:?})",
+                (pts[0].x, pts[0].y),
+                (pts[pts.len() - 1].x, pts[pts.len() - 1].y)
+            ));
+        }
+        out.push(LineString(pts));
+    }
+    let exterior = out.remove(0);
+    Ok(Polygon::new(exterior, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source_from_bytes;
+
+    const SQ: &str = "[[[-0.9,52.2],[-0.8,52.2],[-0.8,52.3],[-0.9,52.2]]]";
+
+    fn feature(props: &str, geom: &str) -> String {
+        format!(r#"{{"type":"Feature","properties":{{{props}}},"geometry":{geom}}}"#)
+    }
+
+    fn poly(coords: &str) -> String {
+        format!(r#"{{"type":"Polygon","coordinates":{coords}}}"#)
+    }
+
+    fn fc(features: &[String]) -> SourceFile {
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        );
+        source_from_bytes("wards.geojson", text.into_bytes()).unwrap()
+    }
+
+    fn parse(features: &[String]) -> ParsedAreas {
+        parse_boundaries(&fc(features), &BoundaryOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn ons_property_detection() {
+        for (props, code, name) in [
+            (
+                r#""LAD22CD":"E06000061","WD22CD":"E05013213","WD22NM":"Brickhill""#,
+                "E05013213",
+                "Brickhill",
+            ),
+            (
+                r#""WD13CD":"E05005926","WD13CDO":"34UBFA","WD13NM":"Beanfield""#,
+                "E05005926",
+                "Beanfield",
+            ),
+            (
+                r#""LAD11CD":"E07000150","LSOA11CD":"E01026971","LSOA11NM":"Corby 001A""#,
+                "E01026971",
+                "Corby 001A",
+            ),
+            (r#""code":"A1","name":"Alpha""#, "A1", "Alpha"),
+            (r#""CTY21CD":"E10000021""#, "E10000021", "E10000021"),
+        ] {
+            let p = parse(&[feature(props, &poly(SQ))]);
+            assert_eq!(
+                (p.areas[0].code.as_str(), p.areas[0].name.as_str()),
+                (code, name),
+                "{props}"
+            );
+        }
+    }
+
+    #[test]
+    fn overrides_and_population() {
+        let f = fc(&[
+            feature(r#""ref":"X1","label":"One","pop":1200"#, &poly(SQ)),
+            feature(r#""ref":"X2","label":"Two","pop":"950""#, &poly(SQ)),
+            feature(r#""ref":"X3","label":"Three","pop":null"#, &poly(SQ)),
+            feature(r#""ref":"X4","label":"Four","pop":-3"#, &poly(SQ)),
+        ]);
+        let opts = BoundaryOptions {
+            code_field: Some("REF".into()),
+            name_field: Some("label".into()),
+            population_field: Some("pop".into()),
+        };
+        let p = parse_boundaries(&f, &opts).unwrap();
+        let got: Vec<_> = p
+            .areas
+            .iter()
+            .map(|a| (a.name.as_str(), a.population))
+            .collect();
+        assert_eq!(
+            got,
+            [("One", Some(1200.0)), ("Two", Some(950.0)), ("Three", None)]
+        );
+        assert_eq!(
+            (p.rejected[0].line, p.rejected[0].field.as_deref()),
+            (4, Some("pop"))
+        );
+        let auto = parse(&[feature(
+            r#""WD22CD":"E1","persons_areal":13126.0"#,
+            &poly(SQ),
+        )]);
+        assert_eq!(auto.areas[0].population, Some(13126.0));
+        let e = parse_boundaries(
+            &f,
+            &BoundaryOptions {
+                code_field: Some("nope".into()),
+                ..Default::default()
+            },
+        );
+        assert!(e.unwrap_err().to_string().contains("\"nope\" not found"));
+    }
+
+    #[test]
+    fn bad_features_rejected_with_reasons() {
+        let p = parse(&[
+            feature(r#""WD22CD":"A""#, &poly(SQ)),
+            feature(
+                r#""WD22CD":"B""#,
+                r#"{"type":"Point","coordinates":[-0.9,52.2]}"#,
+            ),
+            feature(r#""WD22CD":"C""#, "null"),
+            feature(r#""WD22CD":"D""#, &poly("[]")),
+            feature(
+                r#""WD22CD":"E""#,
+                &poly("[[[-0.9,52.2],[-0.8,52.2],[-0.8,52.3],[-0.9,52.25]]]"),
+            ),
+            feature(
+                r#""WD22CD":"F""#,
+                &poly("[[[485000,262000],[486000,262000],[486000,263000],[485000,262000]]]"),
+            ),
+            feature(
+                r#""WD22CD":"G""#,
+                &poly("[[[-0.9,52.2],[-0.8,52.2],[-0.9,52.2]]]"),
+            ),
+            feature(
+                r#""WD22CD":"H""#,
+                &poly(r#"[[[-0.9,52.2],["x",52.2],[-0.8,52.3],[-0.9,52.2]]]"#),
+            ),
+            feature(r#""WD22CD":"A""#, &poly(SQ)),
+            feature(r#""WD22NM":"nameless""#, &poly(SQ)),
+            feature(
+                r#""WD22CD":"M""#,
+                &format!(r#"{{"type":"MultiPolygon","coordinates":[{SQ},[]]}}"#),
+            ),
+            feature(
+                r#""WD22CD":"N""#,
+                r#"{"type":"MultiPolygon","coordinates":[]}"#,
+            ),
+        ]);
+        assert_eq!(p.areas.len(), 1);
+        let why: Vec<_> = p
+            .rejected
+            .iter()
+            .map(|r| (r.line, r.field.clone().unwrap(), r.reason.clone()))
+            .collect();
+        let expect = [
+            (2, "geometry", "not polygonal"),
+            (3, "geometry", "no geometry"),
+            (4, "geometry", "empty Polygon"),
+            (5, "geometry", "not closed"),
+            (6, "geometry", "British National Grid"),
+            (7, "geometry", "at least 4"),
+            (8, "geometry", "not [lon, lat]"),
+            (9, "WD22CD", "duplicate code A, first at feature 1"),
+            (10, "WD22CD", "blank or missing"),
+            (11, "geometry", "polygon 2 is empty"),
+            (12, "geometry", "empty MultiPolygon"),
+        ];
+        assert_eq!(why.len(), expect.len());
+        for (got, want) in why.iter().zip(expect) {
+            assert_eq!((got.0, got.1.as_str()), (want.0, want.1));
+            assert!(
+                got.2.contains(want.2),
+                "{got:?} should mention {:?}",
+                want.2
+            );
+        }
+        assert!(p.rejected[0].raw.contains("\"Point\""));
+    }
+
+    #[test]
+    fn multipolygon_with_hole_kept_as_given() {
+        let outer = "[[-1.0,52.0],[-0.5,52.0],[-0.5,52.5],[-1.0,52.5],[-1.0,52.0]]";
+        let hole = "[[-0.8,52.2],[-0.8,52.3],[-0.7,52.3],[-0.8,52.2]]";
+        let mp = format!(r#"{{"type":"MultiPolygon","coordinates":[[{outer},{hole}],{SQ}]}}"#);
+        let p = parse(&[feature(r#""WD22CD":"A""#, &mp)]);
+        let g = &p.areas[0].geometry;
+        assert_eq!(g.0.len(), 2);
+        assert_eq!(g.0[0].interiors().len(), 1);
+        assert_eq!(g.0[0].exterior().0[1], Coord { x: -0.5, y: 52.0 });
+    }
+
+    #[test]
+    fn file_level_errors() {
+        let err = |t: &str| {
+            parse_boundaries(
+                &source_from_bytes("b.geojson", t.into()).unwrap(),
+                &BoundaryOptions::default(),
+            )
+            .unwrap_err()
+            .to_string()
+        };
+        assert!(err("").contains("empty file"));
+        assert!(err("{not json").starts_with("b.geojson: not valid JSON"));
+        assert!(err(r#"{"type":"Feature"}"#).contains("FeatureCollection"));
+        assert!(err(r#"{"type":"FeatureCollection","features":[]}"#).contains("no features"));
+        let all_bad = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            feature(
+                r#""WD22CD":"A""#,
+                &poly("[[[485000,262000],[486000,262000],[486000,263000],[485000,262000]]]")
+            )
+        );
+        let e = err(&all_bad);
+        assert!(
+            e.contains("all 1 records were rejected") && e.contains("British National Grid"),
+            "{e}"
+        );
+        assert!(err(&format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            feature(r#""foo":"A""#, &poly(SQ))
+        ))
+        .contains("no area code property"));
+        let bad_utf8 = parse_boundaries(
+            &SourceFile {
+                name: "b.geojson".into(),
+                bytes: b"{\n\"a\":\"\xff\"}".to_vec(),
+            },
+            &BoundaryOptions::default(),
+        );
+        assert!(matches!(
+            bad_utf8,
+            Err(IngestError::NotUtf8 { line: 2, .. })
+        ));
+    }
+}
