@@ -26,6 +26,10 @@ pub struct ServeArgs {
     /// Do not load the sample data into an empty database.
     #[arg(long)]
     pub no_sample: bool,
+    /// The built map client (see frontend/README.md); the start page is
+    /// served when it holds no index.html.
+    #[arg(long, env = "HOTSPOT_STATIC_DIR", default_value = "frontend/dist")]
+    pub static_dir: PathBuf,
     /// Largest accepted upload, in MiB.
     #[arg(long, default_value_t = 512)]
     pub max_upload_mib: usize,
@@ -72,7 +76,7 @@ pub async fn run(db: &str, groups: CrimeGroups, args: ServeArgs) -> anyhow::Resu
     let store = hotspot_store::open(db).await?;
     let config = ServerConfig {
         max_upload_bytes: args.max_upload_mib * 1024 * 1024,
-        ..Default::default()
+        static_dir: Some(args.static_dir.clone()),
     };
     let state = AppState::new(store, groups, config).await?;
     let overview = state.dataset().overview();
