@@ -182,9 +182,23 @@ pub fn density_cells(r: &DensityResult, min_density: f64) -> FeatureCollection {
 }
 
 /// The grid as one compact JSON object (row 0 = north), for clients that
-/// draw rasters themselves.
+/// draw rasters themselves. `corners` are the grid's outer corners in WGS84
+/// (north-west, north-east, south-east, south-west), where a map client
+/// pins the image it draws.
 pub fn density_raster(r: &DensityResult) -> JsonValue {
     let mut meta = density_meta(r);
+    let s = &r.grid.spec;
+    let (east, south) = (
+        s.west + s.cols as f64 * s.cell,
+        s.north - s.rows as f64 * s.cell,
+    );
+    meta["corners"] = json!([(s.west, s.north), (east, s.north), (east, south), (s.west, south)]
+        .iter()
+        .map(|&(x, y)| {
+            let (lon, lat) = hotspot_core::bng_to_wgs84(x, y).unwrap_or((f64::NAN, f64::NAN));
+            [round6(lon), round6(lat)]
+        })
+        .collect::<Vec<_>>());
     meta["values"] = json!(r
         .grid
         .values

@@ -224,6 +224,12 @@ async fn hotspots_and_density_in_every_format() {
         values.len(),
         cols * grid["grid"]["rows"].as_u64().unwrap() as usize
     );
+    // The grid's WGS84 corners (NW, NE, SE, SW) for map clients that draw it as an image.
+    let corners = grid["corners"].as_array().unwrap();
+    assert_eq!(corners.len(), 4);
+    let (nw, se) = (&corners[0], &corners[2]);
+    assert!(nw[0].as_f64().unwrap() < se[0].as_f64().unwrap());
+    assert!(nw[1].as_f64().unwrap() > se[1].as_f64().unwrap());
     let (_, ctype, cells) = get(&app, "/api/density?format=geojson&min_density=1").await;
     assert_eq!(ctype, "application/geo+json");
     assert!(!cells["features"].as_array().unwrap().is_empty());
