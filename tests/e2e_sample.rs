@@ -68,7 +68,14 @@ fn the_cli_imports_reports_and_analyses() {
     assert!(rejected.starts_with("import_id,file,line,field,reason,raw"));
     assert!(rejected.contains("Crime ID"));
 
-    // --strict refuses a batch with bad rows and writes nothing.
+    // --strict lets repeated Crime IDs (counted once) through...
+    let strict_db = dir.path().join("strict.db");
+    hotspot(
+        &strict_db,
+        &["import", "police-uk", "--strict", "data/policeuk"],
+    );
+
+    // ...but refuses a batch with invalid rows and writes nothing.
     let bad = dir.path().join("2026-01-bad-street.csv");
     std::fs::write(
         &bad,

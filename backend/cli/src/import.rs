@@ -15,7 +15,8 @@ pub enum ImportCommand {
     PoliceUk {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Fail (importing nothing) if any row is rejected.
+        /// Fail (importing nothing) if any row is invalid. Repeated Crime IDs
+        /// (counted once) are not invalid.
         #[arg(long)]
         strict: bool,
     },
@@ -192,12 +193,15 @@ fn parse_with_progress(kind: &ImportKind, files: &[SourceFile]) -> anyhow::Resul
     })
 }
 
-/// `--strict`: refuse the whole batch when any row was rejected.
+/// `--strict`: refuse the whole batch when any row was invalid (a repeated
+/// Crime ID, counted once, is not invalid).
 fn refuse_rejected(batch: &IncidentBatch) -> anyhow::Result<()> {
-    let mut bad = batch
-        .files
-        .iter()
-        .flat_map(|f| f.rejected.iter().map(move |r| (f, r)));
+    let mut bad = batch.files.iter().flat_map(|f| {
+        f.rejected
+            .iter()
+            .filter(|r| !hotspot_ingest::is_repeated_id(&r.reason))
+            .map(move |r| (f, r))
+    });
     if let Some((f, r)) = bad.next() {
         anyhow::bail!(
             "--strict: {} rows rejected, nothing imported; first: {} line {} field {}: {}",

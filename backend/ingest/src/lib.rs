@@ -38,6 +38,19 @@ pub use boundaries::{parse_boundaries, BoundaryOptions, ParsedAreas};
 pub use error::IngestError;
 pub use mapped::{parse_mapped_csv, CategorySpec, Coordinates, CsvMapping};
 pub use police_uk::parse_police_uk;
+
+/// Whether a quarantined row only repeats an identifier already counted
+/// (police.uk publishes one crime on several rows when it has several
+/// outcomes or locations). Such rows are kept for the record but are not
+/// errors in the data, so `--strict` imports let them pass.
+///
+/// ```
+/// assert!(hotspot_ingest::is_repeated_id("repeated Crime ID ab12, first seen at line 7: counted once"));
+/// assert!(!hotspot_ingest::is_repeated_id("Longitude \"north\" is not a number"));
+/// ```
+pub fn is_repeated_id(reason: &str) -> bool {
+    reason.starts_with("repeated ") && reason.ends_with(": counted once")
+}
 pub use population::{parse_population, parse_population_rows, PopulationRow};
 pub use source::{read_sources, source_from_bytes, SourceFile};
 

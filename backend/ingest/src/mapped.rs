@@ -368,7 +368,7 @@ pub fn parse_mapped_csv(
                 if cols
                     .id
                     .is_some_and(|i| row.field.as_deref() == Some(&rows.header[i]))
-                    && row.reason.starts_with("repeated")
+                    && crate::is_repeated_id(&row.reason)
                 {
                     summary.duplicate_ids += 1;
                 }

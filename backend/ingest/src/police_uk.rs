@@ -138,7 +138,7 @@ pub fn parse_police_uk(file: &SourceFile) -> Result<ParsedIncidents, IngestError
                 incidents.push(inc);
             }
             Err(row) => {
-                if row.field.as_deref() == Some(CRIME_ID) && row.reason.starts_with("repeated") {
+                if row.field.as_deref() == Some(CRIME_ID) && crate::is_repeated_id(&row.reason) {
                     summary.duplicate_ids += 1;
                 }
                 summary.reject(&row);
