@@ -58,16 +58,34 @@ pub struct WardsArgs {
     pub format: String,
 }
 
+/// What and how to smooth: the selection plus kernel settings.
+#[derive(Args, Debug)]
+pub struct KdeArgs {
+    #[command(flatten)]
+    pub select: SelectionArgs,
+    /// Bandwidth (search radius), metres; chosen by rule when absent.
+    #[arg(long)]
+    pub bandwidth: Option<f64>,
+    /// Cell size, metres; chosen by rule when absent.
+    #[arg(long)]
+    pub cell: Option<f64>,
+}
+
+impl KdeArgs {
+    fn query(&self) -> anyhow::Result<DensityQuery> {
+        Ok(DensityQuery {
+            selection: self.select.selection()?,
+            extent: None,
+            cell: self.cell,
+            bandwidth: self.bandwidth,
+        })
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct DensityArgs {
     #[command(flatten)]
-    pub select: SelectionArgs,
-    /// Bandwidth (search radius), metres.
-    #[arg(long)]
-    pub bandwidth: Option<f64>,
-    /// Cell size, metres.
-    #[arg(long)]
-    pub cell: Option<f64>,
+    pub kde: KdeArgs,
     /// Output file: .tif (GeoTIFF, EPSG:27700), .geojson (cells) or .json (grid).
     #[arg(long)]
     pub out: PathBuf,
@@ -76,11 +94,7 @@ pub struct DensityArgs {
 #[derive(Args, Debug)]
 pub struct HotspotsArgs {
     #[command(flatten)]
-    pub select: SelectionArgs,
-    #[arg(long)]
-    pub bandwidth: Option<f64>,
-    #[arg(long)]
-    pub cell: Option<f64>,
+    pub kde: KdeArgs,
     /// Top percentages of density to outline.
     #[arg(long, value_delimiter = ',', default_value = "10,5,1")]
     pub top: Vec<f64>,
@@ -91,13 +105,7 @@ pub struct HotspotsArgs {
 
 async fn dataset(db: &str, groups: CrimeGroups) -> anyhow::Result<Dataset> {
     let store = hotspot_store::open(db).await?;
-    let incidents = store.load_incidents().await?;
-    let areas = store.load_areas("wards").await?;
-    Ok(Dataset::build(
-        incidents.into_iter().map(|s| (s.id, s.incident)).collect(),
-        areas,
-        groups,
-    ))
+    Ok(hotspot_server::load_dataset(store.as_ref(), groups).await?)
 }
 
 fn comparison(spec: Option<&str>, current: &Period) -> anyhow::Result<Option<Period>> {
@@ -221,12 +229,7 @@ impl<'a> From<&'a hotspot_engine::WardRow> for CsvRow<'a> {
 
 pub async fn density(db: &str, groups: CrimeGroups, args: DensityArgs) -> anyhow::Result<()> {
     let ds = dataset(db, groups).await?;
-    let result = ds.density(&DensityQuery {
-        selection: args.select.selection()?,
-        extent: None,
-        cell: args.cell,
-        bandwidth: args.bandwidth,
-    })?;
+    let result = ds.density(&args.kde.query()?)?;
     for w in &result.parameters.warnings {
         eprintln!("warning: {w}");
     }
@@ -256,15 +259,7 @@ pub async fn density(db: &str, groups: CrimeGroups, args: DensityArgs) -> anyhow
 
 pub async fn hotspots(db: &str, groups: CrimeGroups, args: HotspotsArgs) -> anyhow::Result<()> {
     let ds = dataset(db, groups).await?;
-    let (result, areas) = ds.hotspots(
-        &DensityQuery {
-            selection: args.select.selection()?,
-            extent: None,
-            cell: args.cell,
-            bandwidth: args.bandwidth,
-        },
-        &args.top,
-    )?;
+    let (result, areas) = ds.hotspots(&args.kde.query()?, &args.top)?;
     for w in &result.parameters.warnings {
         eprintln!("warning: {w}");
     }

@@ -13,7 +13,7 @@ mod state;
 
 pub use error::AppError;
 pub use routes::{app, import_files};
-pub use state::{AppState, ServerConfig};
+pub use state::{load_dataset, AppState, ServerConfig};
 
 /// Serves the app on `listener` until `shutdown` completes, then finishes
 /// the requests in flight.

@@ -66,18 +66,7 @@ impl AppState {
     /// Rebuilds the snapshot from the store and swaps it in. Readers keep
     /// the old snapshot until the new one is complete.
     pub async fn reload(&self) -> Result<(), AppError> {
-        let incidents = self.store.load_incidents().await?;
-        let areas = self.store.load_areas(WARD_LAYER).await?;
-        let groups = self.groups.clone();
-        let dataset = tokio::task::spawn_blocking(move || {
-            Dataset::build(
-                incidents.into_iter().map(|s| (s.id, s.incident)).collect(),
-                areas,
-                groups,
-            )
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("building the index failed: {e}")))?;
+        let dataset = load_dataset(self.store.as_ref(), self.groups.clone()).await?;
         self.dataset.store(Arc::new(dataset));
         Ok(())
     }
@@ -86,4 +75,20 @@ impl AppState {
     pub async fn import_guard(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.import_lock.lock().await
     }
+}
+
+/// Reads every incident and ward from the store and builds a snapshot
+/// (the indexing runs off the async runtime).
+pub async fn load_dataset(store: &dyn Store, groups: CrimeGroups) -> Result<Dataset, AppError> {
+    let incidents = store.load_incidents().await?;
+    let areas = store.load_areas(WARD_LAYER).await?;
+    tokio::task::spawn_blocking(move || {
+        Dataset::build(
+            incidents.into_iter().map(|s| (s.id, s.incident)).collect(),
+            areas,
+            groups,
+        )
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("building the index failed: {e}")))
 }

@@ -124,28 +124,24 @@ impl SqliteStore {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Records the new current version of a dataset.
     async fn insert_source_file(
         tx: &mut Transaction<'_, Sqlite>,
         import_id: i64,
-        dataset_key: &str,
-        file_name: &str,
+        file: &FileReport,
         sha256: &str,
-        rows: u64,
-        accepted: u64,
-        rejected: u64,
     ) -> Result<i64, StoreError> {
         let id = sqlx::query(
             "INSERT INTO source_files (import_id, dataset_key, file_name, sha256, rows, accepted, rejected) \
              VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(import_id)
-        .bind(dataset_key)
-        .bind(file_name)
+        .bind(&file.dataset_key)
+        .bind(&file.file_name)
         .bind(sha256)
-        .bind(rows as i64)
-        .bind(accepted as i64)
-        .bind(rejected as i64)
+        .bind(file.rows as i64)
+        .bind(file.accepted as i64)
+        .bind(file.rejected as i64)
         .fetch_one(&mut **tx)
         .await?
         .try_get::<i64, _>(0)?;
@@ -253,17 +249,8 @@ impl Store for SqliteStore {
                 rejected: file.rejected.len() as u64,
             };
             if outcome != FileOutcome::Unchanged {
-                let file_id = Self::insert_source_file(
-                    &mut tx,
-                    import_id,
-                    &file.dataset_key,
-                    &file.file_name,
-                    &file.sha256,
-                    file.rows,
-                    rep.accepted,
-                    rep.rejected,
-                )
-                .await?;
+                let file_id =
+                    Self::insert_source_file(&mut tx, import_id, &rep, &file.sha256).await?;
                 Self::insert_incidents(&mut tx, file_id, &file.incidents).await?;
                 Self::insert_rejected(&mut tx, file_id, &file.file_name, &file.rejected).await?;
             } else {
@@ -299,17 +286,7 @@ impl Store for SqliteStore {
             tx.rollback().await?;
             return Ok(Self::unchanged_report(kind, vec![file]));
         }
-        let file_id = Self::insert_source_file(
-            &mut tx,
-            import_id,
-            &dataset_key,
-            &batch.file_name,
-            &batch.sha256,
-            file.rows,
-            file.accepted,
-            file.rejected,
-        )
-        .await?;
+        let file_id = Self::insert_source_file(&mut tx, import_id, &file, &batch.sha256).await?;
         // A boundary set is replaced whole, even if an older set of this layer
         // was imported under another key.
         sqlx::query("DELETE FROM areas WHERE layer = ?")
@@ -385,17 +362,7 @@ impl Store for SqliteStore {
             accepted: accepted.len() as u64,
             rejected: rejected.len() as u64,
         };
-        let file_id = Self::insert_source_file(
-            &mut tx,
-            import_id,
-            &dataset_key,
-            &batch.file_name,
-            &batch.sha256,
-            file.rows,
-            file.accepted,
-            file.rejected,
-        )
-        .await?;
+        let file_id = Self::insert_source_file(&mut tx, import_id, &file, &batch.sha256).await?;
         sqlx::query("DELETE FROM area_populations WHERE layer = ?")
             .bind(&batch.layer)
             .execute(&mut *tx)
