@@ -192,13 +192,18 @@ pub fn density_raster(r: &DensityResult) -> JsonValue {
         s.west + s.cols as f64 * s.cell,
         s.north - s.rows as f64 * s.cell,
     );
-    meta["corners"] = json!([(s.west, s.north), (east, s.north), (east, south), (s.west, south)]
-        .iter()
-        .map(|&(x, y)| {
-            let (lon, lat) = hotspot_core::bng_to_wgs84(x, y).unwrap_or((f64::NAN, f64::NAN));
-            [round6(lon), round6(lat)]
-        })
-        .collect::<Vec<_>>());
+    meta["corners"] = json!([
+        (s.west, s.north),
+        (east, s.north),
+        (east, south),
+        (s.west, south)
+    ]
+    .iter()
+    .map(|&(x, y)| {
+        let (lon, lat) = hotspot_core::bng_to_wgs84(x, y).unwrap_or((f64::NAN, f64::NAN));
+        [round6(lon), round6(lat)]
+    })
+    .collect::<Vec<_>>());
     meta["values"] = json!(r
         .grid
         .values
