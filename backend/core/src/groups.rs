@@ -181,9 +181,15 @@ mod tests {
     #[test]
     fn rejects_duplicate_and_bad_ids() {
         let dup = "[[group]]\nid='a'\nname='A'\n[[group]]\nid='a'\nname='B'\n";
-        assert!(matches!(CrimeGroups::from_toml(dup), Err(GroupsError::DuplicateId(_))));
+        assert!(matches!(
+            CrimeGroups::from_toml(dup),
+            Err(GroupsError::DuplicateId(_))
+        ));
         let bad = "[[group]]\nid='Has Space'\nname='A'\n";
-        assert!(matches!(CrimeGroups::from_toml(bad), Err(GroupsError::BadId(_))));
+        assert!(matches!(
+            CrimeGroups::from_toml(bad),
+            Err(GroupsError::BadId(_))
+        ));
     }
 
     #[test]

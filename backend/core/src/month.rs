@@ -165,9 +165,23 @@ mod tests {
 
     #[test]
     fn parses_and_rejects() {
-        assert_eq!("2025-01".parse::<Month>().unwrap(), Month::new(2025, 1).unwrap());
-        assert_eq!("2025-01-31".parse::<Month>().unwrap(), Month::new(2025, 1).unwrap());
-        for bad in ["2025-13", "2025-00", "2025/01", "25-01", "", "2025-1", "2025-02-30"] {
+        assert_eq!(
+            "2025-01".parse::<Month>().unwrap(),
+            Month::new(2025, 1).unwrap()
+        );
+        assert_eq!(
+            "2025-01-31".parse::<Month>().unwrap(),
+            Month::new(2025, 1).unwrap()
+        );
+        for bad in [
+            "2025-13",
+            "2025-00",
+            "2025/01",
+            "25-01",
+            "",
+            "2025-1",
+            "2025-02-30",
+        ] {
             assert!(bad.parse::<Month>().is_err(), "{bad} should be rejected");
         }
     }

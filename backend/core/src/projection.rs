@@ -121,7 +121,10 @@ mod tests {
         // 49N 2W is the projection's true origin: (400000, -100000) in OSGB36.
         // WGS84 differs from OSGB36 there by ~100 m, so invert instead.
         let (lon, lat) = bng_to_wgs84(400_000.0, -100_000.0).unwrap();
-        assert!((lon - -2.0).abs() < 0.01 && (lat - 49.0).abs() < 0.01, "{lon},{lat}");
+        assert!(
+            (lon - -2.0).abs() < 0.01 && (lat - 49.0).abs() < 0.01,
+            "{lon},{lat}"
+        );
     }
 
     #[test]
@@ -131,7 +134,10 @@ mod tests {
             wgs84_to_bng(52.24, -0.90),
             Err(ProjectionError::OutsideGreatBritain { .. })
         ));
-        assert_eq!(wgs84_to_bng(f64::NAN, 52.0), Err(ProjectionError::NotFinite));
+        assert_eq!(
+            wgs84_to_bng(f64::NAN, 52.0),
+            Err(ProjectionError::NotFinite)
+        );
         assert!(check_bng(450_000.0, 260_000.0).is_ok());
         assert!(check_bng(-52.0 * 1e6, 1.0).is_err());
     }
