@@ -1,5 +1,24 @@
 //! Hotspot's map client.
 //!
-//! The WebAssembly map client is its own issue; until it lands this crate
-//! holds the static start page (`static/index.html`) that the backend serves
-//! at `/`, listing the API a browser, QGIS or a script can use.
+//! Rust compiled to WebAssembly drives MapLibre GL JS (served by the backend
+//! from `frontend/dist`, see `README.md`) and consumes only the public HTTP
+//! API. The crate splits in two:
+//!
+//! * target-independent logic that builds and is unit-tested on the host:
+//!   [`filters`] (the user's selection and the API query strings it makes),
+//!   [`classify`] (class breaks, colour-blind-safe palettes, MapLibre style
+//!   expressions, legends), [`export`] (CSV from GeoJSON), [`chart`] (the
+//!   ward trend chart as SVG), [`panels`] (side-panel and legend HTML),
+//!   [`format`] (numbers for people);
+//! * the browser glue (`web`, compiled only for `wasm32`): MapLibre
+//!   bindings, the page's controls and panels, fetching and downloads.
+
+pub mod chart;
+pub mod classify;
+pub mod export;
+pub mod filters;
+pub mod format;
+pub mod panels;
+
+#[cfg(target_arch = "wasm32")]
+mod web;

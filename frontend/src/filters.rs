@@ -1,0 +1,462 @@
+//! The user's selection (crime group/type, source, period, comparison,
+//! measure) and the API query strings it makes. The same state round-trips
+//! through the page URL, so a view can be bookmarked or shared.
+
+/// What the ward choropleth shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Count,
+    Rate,
+    Change,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 3] = [Measure::Count, Measure::Rate, Measure::Change];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Measure::Count => "count",
+            Measure::Rate => "rate",
+            Measure::Change => "change",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Measure> {
+        Measure::ALL.into_iter().find(|m| m.key() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::Count => "Incidents (count)",
+            Measure::Rate => "Rate per 1,000 residents",
+            Measure::Change => "% change vs comparison",
+        }
+    }
+
+    /// The ward property the measure reads.
+    pub fn property(self) -> &'static str {
+        match self {
+            Measure::Count => "count",
+            Measure::Rate => "rate_per_1000",
+            Measure::Change => "change_pct",
+        }
+    }
+}
+
+/// The comparison period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compare {
+    None,
+    Previous,
+    Year,
+}
+
+impl Compare {
+    pub const ALL: [Compare; 3] = [Compare::None, Compare::Previous, Compare::Year];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Compare::None => "none",
+            Compare::Previous => "previous",
+            Compare::Year => "year",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Compare> {
+        Compare::ALL.into_iter().find(|c| c.key() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Compare::None => "No comparison",
+            Compare::Previous => "Previous period of the same length",
+            Compare::Year => "Same period a year earlier",
+        }
+    }
+}
+
+/// Everything that selects what the map shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filters {
+    /// Crime group id (`/api/categories` groups), empty = all.
+    pub group: String,
+    /// Crime type (police.uk category or partner type), empty = all.
+    pub crime_type: String,
+    /// Data source (`police.uk`, `fly-tipping`...), empty = all.
+    pub source: String,
+    /// First and last month, `YYYY-MM`, inclusive.
+    pub from: String,
+    pub to: String,
+    pub compare: Compare,
+    pub measure: Measure,
+}
+
+impl Filters {
+    /// The default view: the latest six months against the previous six.
+    pub fn default_for(months: &[String]) -> Filters {
+        let to = months.last().cloned().unwrap_or_default();
+        let from = months
+            .len()
+            .checked_sub(6)
+            .and_then(|i| months.get(i))
+            .or(months.first())
+            .cloned()
+            .unwrap_or_default();
+        Filters {
+            group: String::new(),
+            crime_type: String::new(),
+            source: String::new(),
+            from,
+            to,
+            compare: Compare::Previous,
+            measure: Measure::Count,
+        }
+    }
+
+    /// `2025-01..2025-06`, or empty when no months are known.
+    pub fn period(&self) -> String {
+        match (self.from.is_empty(), self.to.is_empty()) {
+            (true, true) => String::new(),
+            (false, true) => self.from.clone(),
+            (true, false) => self.to.clone(),
+            (false, false) => format!("{}..{}", self.from, self.to),
+        }
+    }
+
+    /// Selection parameters shared by every endpoint.
+    pub fn selection_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut p = Vec::new();
+        let period = self.period();
+        if !period.is_empty() {
+            p.push(("period", period));
+        }
+        if !self.group.is_empty() {
+            p.push(("group", self.group.clone()));
+        }
+        if !self.crime_type.is_empty() {
+            p.push(("type", self.crime_type.clone()));
+        }
+        if !self.source.is_empty() {
+            p.push(("source", self.source.clone()));
+        }
+        p
+    }
+
+    /// The comparison actually requested: % change needs one, so it falls
+    /// back to the previous period when none is chosen.
+    pub fn effective_compare(&self) -> Compare {
+        if self.measure == Measure::Change && self.compare == Compare::None {
+            Compare::Previous
+        } else {
+            self.compare
+        }
+    }
+
+    /// `/api/wards?...`
+    pub fn wards_url(&self) -> String {
+        let mut p = self.selection_pairs();
+        let compare = self.effective_compare();
+        if compare != Compare::None && !self.period().is_empty() {
+            p.push(("compare", compare.key().to_string()));
+        }
+        if self.measure == Measure::Rate {
+            p.push(("rank_by", "rate".to_string()));
+        }
+        url("/api/wards", &p)
+    }
+
+    /// `/api/wards/{code}?...`: the same statistics as the map, for one ward.
+    pub fn ward_url(&self, code: &str) -> String {
+        let base = self.wards_url();
+        let query = base.split_once('?').map(|(_, q)| q).unwrap_or("");
+        let path = format!("/api/wards/{}", encode(code));
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
+    }
+
+    /// The ward's whole history under the same crime filters (for the trend chart).
+    pub fn ward_trend_url(&self, code: &str) -> String {
+        let p: Vec<_> = self
+            .selection_pairs()
+            .into_iter()
+            .filter(|(k, _)| *k != "period")
+            .collect();
+        url(&format!("/api/wards/{}", encode(code)), &p)
+    }
+
+    /// `/api/hotspots?...`
+    pub fn hotspots_url(&self) -> String {
+        let mut p = self.selection_pairs();
+        p.push(("top", "10,5,1".to_string()));
+        url("/api/hotspots", &p)
+    }
+
+    /// `/api/density?format=geojson&...`
+    pub fn density_url(&self, min_density: f64) -> String {
+        let mut p = self.selection_pairs();
+        p.push(("format", "geojson".to_string()));
+        if min_density > 0.0 {
+            p.push(("min_density", trim_float(min_density)));
+        }
+        url("/api/density", &p)
+    }
+
+    /// `/api/density?format=grid&...`: the surface as one compact grid.
+    pub fn density_grid_url(&self) -> String {
+        let mut p = self.selection_pairs();
+        p.push(("format", "grid".to_string()));
+        url("/api/density", &p)
+    }
+
+    /// `/api/incidents?...`: one page of points.
+    pub fn incidents_url(&self, limit: usize) -> String {
+        let mut p = self.selection_pairs();
+        p.push(("limit", limit.to_string()));
+        url("/api/incidents", &p)
+    }
+
+    /// The page's own query string (`?period=...&measure=...`), for bookmarks.
+    pub fn to_page_query(&self) -> String {
+        let mut p = self.selection_pairs();
+        p.push(("compare", self.compare.key().to_string()));
+        p.push(("measure", self.measure.key().to_string()));
+        let q = query(&p);
+        format!("?{q}")
+    }
+
+    /// Reads the state [`Filters::to_page_query`] wrote, over `base`; values
+    /// that are not valid months, groups or types are ignored by the caller's
+    /// own checks, not here.
+    pub fn from_page_query(mut self, pairs: &[(String, String)]) -> Filters {
+        for (k, v) in pairs {
+            match k.as_str() {
+                "period" => {
+                    let (a, b) = v.split_once("..").unwrap_or((v, v));
+                    if is_month(a) && is_month(b) && a <= b {
+                        self.from = a.to_string();
+                        self.to = b.to_string();
+                    }
+                }
+                "group" => self.group = v.clone(),
+                "type" => self.crime_type = v.clone(),
+                "source" => self.source = v.clone(),
+                "compare" => {
+                    if let Some(c) = Compare::parse(v) {
+                        self.compare = c
+                    }
+                }
+                "measure" => {
+                    if let Some(m) = Measure::parse(v) {
+                        self.measure = m
+                    }
+                }
+                _ => {}
+            }
+        }
+        self
+    }
+
+    /// Short human description, e.g. for the PNG export's caption.
+    pub fn describe(&self, group_name: Option<&str>) -> String {
+        let what = if !self.crime_type.is_empty() {
+            self.crime_type.clone()
+        } else if let Some(g) = group_name {
+            g.to_string()
+        } else {
+            "All incidents".to_string()
+        };
+        let src = if self.source.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", self.source)
+        };
+        format!(
+            "{what}{src}, {} to {}",
+            crate::format::month_label(&self.from),
+            crate::format::month_label(&self.to)
+        )
+    }
+}
+
+/// `YYYY-MM`.
+pub fn is_month(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 7
+        && b[4] == b'-'
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[5..].iter().all(u8::is_ascii_digit)
+        && matches!(
+            &s[5..],
+            "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12"
+        )
+}
+
+/// Number of months from `a` to `b` inclusive (0 when either is not a month).
+pub fn months_between(a: &str, b: &str) -> i32 {
+    fn idx(s: &str) -> Option<i32> {
+        is_month(s)
+            .then(|| s[..4].parse::<i32>().ok().zip(s[5..].parse::<i32>().ok()))?
+            .map(|(y, m)| y * 12 + m - 1)
+    }
+    match (idx(a), idx(b)) {
+        (Some(x), Some(y)) => y - x + 1,
+        _ => 0,
+    }
+}
+
+fn trim_float(v: f64) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// `path?k=v&...`, values percent-encoded.
+pub fn url(path: &str, pairs: &[(&str, String)]) -> String {
+    if pairs.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", query(pairs))
+    }
+}
+
+fn query(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters (and keeps
+/// `,` and `.`, which the API's lists and periods use).
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Decodes a query string (`a=1&b=x%20y`, with or without the leading `?`).
+pub fn parse_query(q: &str) -> Vec<(String, String)> {
+    q.trim_start_matches('?')
+        .split('&')
+        .filter(|s| !s.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn months() -> Vec<String> {
+        (1..=12).map(|m| format!("2025-{m:02}")).collect()
+    }
+
+    #[test]
+    fn default_is_latest_six_months_against_the_previous_six() {
+        let f = Filters::default_for(&months());
+        assert_eq!(f.period(), "2025-07..2025-12");
+        assert_eq!(
+            f.wards_url(),
+            "/api/wards?period=2025-07..2025-12&compare=previous"
+        );
+    }
+
+    #[test]
+    fn urls_encode_types_with_spaces_and_carry_every_filter() {
+        let mut f = Filters::default_for(&months());
+        f.crime_type = "Criminal damage and arson".into();
+        f.group = "serious-acquisitive".into();
+        f.measure = Measure::Rate;
+        f.compare = Compare::Year;
+        assert_eq!(
+            f.wards_url(),
+            "/api/wards?period=2025-07..2025-12&group=serious-acquisitive&type=Criminal%20damage%20and%20arson&compare=year&rank_by=rate"
+        );
+        assert!(f
+            .ward_url("E05999013")
+            .starts_with("/api/wards/E05999013?period="));
+        assert_eq!(
+            f.ward_trend_url("E05999013"),
+            "/api/wards/E05999013?group=serious-acquisitive&type=Criminal%20damage%20and%20arson"
+        );
+        assert!(f.hotspots_url().ends_with("&top=10,5,1"));
+        assert!(f
+            .density_url(0.5)
+            .ends_with("format=geojson&min_density=0.5"));
+        assert!(f.incidents_url(10000).ends_with("limit=10000"));
+        assert!(f.density_grid_url().ends_with("&format=grid"));
+    }
+
+    #[test]
+    fn change_needs_a_comparison() {
+        let mut f = Filters::default_for(&months());
+        f.compare = Compare::None;
+        assert!(!f.wards_url().contains("compare"));
+        f.measure = Measure::Change;
+        assert!(f.wards_url().contains("compare=previous"));
+    }
+
+    #[test]
+    fn page_query_round_trips() {
+        let mut f = Filters::default_for(&months());
+        f.crime_type = "Anti-social behaviour".into();
+        f.source = "police.uk".into();
+        f.measure = Measure::Change;
+        f.compare = Compare::Year;
+        f.from = "2025-02".into();
+        let q = f.to_page_query();
+        let back = Filters::default_for(&months()).from_page_query(&parse_query(&q));
+        assert_eq!(back, f);
+        // Garbage is ignored.
+        let same = Filters::default_for(&months())
+            .from_page_query(&parse_query("?period=2025-13..x&measure=nope&compare=%ZZ"));
+        assert_eq!(same, Filters::default_for(&months()));
+    }
+
+    #[test]
+    fn month_arithmetic() {
+        assert!(is_month("2024-12"));
+        assert!(!is_month("2024-13"));
+        assert!(!is_month("24-12"));
+        assert_eq!(months_between("2024-11", "2025-02"), 4);
+        assert_eq!(months_between("x", "2025-02"), 0);
+    }
+}

@@ -1,0 +1,138 @@
+//! Numbers and months for people.
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A number with `decimals` places and thousands separators.
+pub fn number(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let int = thousands(int.parse().unwrap_or(0));
+    let sign = if v < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "−"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    }
+}
+
+/// `+12.5%`, `−3.0%`, `0.0%`.
+pub fn signed_percent(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    let body = number(v, 1);
+    if v > 0.0 && body != "0.0" {
+        format!("+{body}%")
+    } else {
+        format!("{body}%")
+    }
+}
+
+/// `+12`, `−3`, `0`.
+pub fn signed(v: i64) -> String {
+    match v {
+        v if v > 0 => format!("+{}", thousands(v as u64)),
+        v if v < 0 => format!("−{}", thousands(v.unsigned_abs())),
+        _ => "0".into(),
+    }
+}
+
+/// `2025-01` → `Jan 2025` (anything else unchanged).
+pub fn month_label(m: &str) -> String {
+    if crate::filters::is_month(m) {
+        let i: usize = m[5..].parse().unwrap_or(1);
+        format!("{} {}", MONTHS[i - 1], &m[..4])
+    } else {
+        m.to_string()
+    }
+}
+
+/// `2025-01` → `Jan` (the chart's axis), `Jan 25` when `with_year`.
+pub fn month_short(m: &str, with_year: bool) -> String {
+    if crate::filters::is_month(m) {
+        let i: usize = m[5..].parse().unwrap_or(1);
+        if with_year {
+            format!("{} {}", MONTHS[i - 1], &m[2..4])
+        } else {
+            MONTHS[i - 1].to_string()
+        }
+    } else {
+        m.to_string()
+    }
+}
+
+/// `1st`, `2nd`, `3rd`, `11th`...
+pub fn ordinal(n: u64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// Escapes text for HTML/SVG.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(number(1234.567, 1), "1,234.6");
+        assert_eq!(number(-0.04, 1), "0.0");
+        assert_eq!(number(-12.0, 0), "−12");
+        assert_eq!(signed_percent(12.46), "+12.5%");
+        assert_eq!(signed_percent(-3.0), "−3.0%");
+        assert_eq!(signed_percent(0.0), "0.0%");
+        assert_eq!(signed(-4), "−4");
+        assert_eq!(month_label("2025-01"), "Jan 2025");
+        assert_eq!(month_short("2025-12", true), "Dec 25");
+        assert_eq!(ordinal(1), "1st");
+        assert_eq!(ordinal(12), "12th");
+        assert_eq!(ordinal(23), "23rd");
+        assert_eq!(esc("<a&'\">"), "&lt;a&amp;&#39;&quot;&gt;");
+    }
+}

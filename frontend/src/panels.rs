@@ -1,0 +1,619 @@
+//! HTML for the side panel (ward, hotspot and incident details) and the
+//! legend, built from API responses. Every value from data is escaped.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::classify::{LegendItem, PURPLES};
+use crate::filters::{months_between, Compare, Filters, Measure};
+use crate::format::{esc, month_label, number, ordinal, signed, signed_percent, thousands};
+
+/// A crime group as `/api/categories` lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub types: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+/// A crime type (category) with its source and groups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Category {
+    pub name: String,
+    pub source: String,
+    pub groups: Vec<String>,
+}
+
+/// `/api/categories` parsed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Catalogue {
+    pub groups: Vec<Group>,
+    pub categories: Vec<Category>,
+}
+
+impl Catalogue {
+    pub fn parse(v: &Value) -> Catalogue {
+        let strings = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let groups = v["groups"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|g| Group {
+                        id: g["id"].as_str().unwrap_or_default().to_string(),
+                        name: g["name"].as_str().unwrap_or_default().to_string(),
+                        types: strings(&g["types"]),
+                        sources: strings(&g["sources"]),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let categories = v["categories"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|c| Category {
+                        name: c["category"].as_str().unwrap_or_default().to_string(),
+                        source: c["source"].as_str().unwrap_or_default().to_string(),
+                        groups: strings(&c["groups"]),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Catalogue { groups, categories }
+    }
+
+    pub fn group_name(&self, id: &str) -> Option<&str> {
+        self.groups
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| g.name.as_str())
+    }
+
+    /// Distinct sources, in order of first appearance.
+    pub fn sources(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in &self.categories {
+            if !c.source.is_empty() && !out.contains(&c.source) {
+                out.push(c.source.clone());
+            }
+        }
+        out
+    }
+
+    /// Crime types offered for a group (all when `group` is empty) and source.
+    pub fn types_for(&self, group: &str, source: &str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .categories
+            .iter()
+            .filter(|c| group.is_empty() || c.groups.iter().any(|g| g == group))
+            .filter(|c| source.is_empty() || c.source == source)
+            .map(|c| c.name.clone())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Counts by group from counts by type (types in no group go to "Other").
+    pub fn by_group(&self, by_type: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
+        let mut totals: Vec<(String, u64)> = Vec::new();
+        let mut add = |name: &str, n: u64| match totals.iter_mut().find(|(k, _)| k == name) {
+            Some(e) => e.1 += n,
+            None => totals.push((name.to_string(), n)),
+        };
+        for (t, n) in by_type {
+            let groups: Vec<&str> = self
+                .categories
+                .iter()
+                .filter(|c| &c.name == t)
+                .flat_map(|c| c.groups.iter().map(String::as_str))
+                .collect();
+            if groups.is_empty() {
+                add("Other", *n);
+            }
+            let mut seen: Vec<&str> = Vec::new();
+            for g in groups {
+                if !seen.contains(&g) {
+                    seen.push(g);
+                    add(self.group_name(g).unwrap_or(g), *n);
+                }
+            }
+        }
+        totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        totals
+    }
+}
+
+fn counts(v: &Value) -> BTreeMap<String, u64> {
+    v.as_object()
+        .map(|o| {
+            o.iter()
+                .filter_map(|(k, n)| n.as_u64().map(|n| (k.clone(), n)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn bar_table(caption: &str, rows: &[(String, u64)], class: &str) -> String {
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+    let mut s = format!(
+        "<table class=\"bars {class}\"><caption class=\"note\">{}</caption><tbody>",
+        esc(caption)
+    );
+    for (k, n) in rows {
+        s.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"barcell\"><span style=\"width:{:.0}%\"></span></td></tr>",
+            esc(k),
+            thousands(*n),
+            100.0 * *n as f64 / max as f64
+        ));
+    }
+    s.push_str("</tbody></table>");
+    s
+}
+
+/// The comparison period `compare` gives for the filters' period.
+pub fn comparison_range(f: &Filters) -> Option<(String, String)> {
+    let shift = |m: &str, by: i32| -> String {
+        let (y, mo) = (
+            m[..4].parse::<i32>().unwrap_or(0),
+            m[5..].parse::<i32>().unwrap_or(1),
+        );
+        let i = y * 12 + mo - 1 - by;
+        format!("{:04}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1)
+    };
+    if !crate::filters::is_month(&f.from) || !crate::filters::is_month(&f.to) {
+        return None;
+    }
+    match f.effective_compare() {
+        Compare::None => None,
+        Compare::Previous => {
+            let n = months_between(&f.from, &f.to);
+            Some((shift(&f.from, n), shift(&f.to, n)))
+        }
+        Compare::Year => Some((shift(&f.from, 12), shift(&f.to, 12))),
+    }
+}
+
+/// The ward panel: `profile` is `/api/wards/{code}` for the filters,
+/// `trend` the same ward over all months.
+pub fn ward_html(
+    profile: &Value,
+    trend: Option<&Value>,
+    f: &Filters,
+    cat: &Catalogue,
+    all_months: &[String],
+) -> String {
+    let w = &profile["ward"];
+    let name = w["name"].as_str().unwrap_or("Ward");
+    let code = w["code"].as_str().unwrap_or("");
+    let wards = profile["wards"].as_u64().unwrap_or(0);
+    let count = w["count"].as_u64().unwrap_or(0);
+    let mut s = format!(
+        "<div class=\"ward\" data-code=\"{}\"><h3>{} <small class=\"note\">{}</small></h3>",
+        esc(code),
+        esc(name),
+        esc(code)
+    );
+    if w["priority"] == true {
+        s.push_str("<p><span class=\"badge\">Priority ward</span></p>");
+    }
+    s.push_str(&format!(
+        "<p class=\"note\">{}</p><table class=\"stats\"><tbody>",
+        esc(&f.describe(cat.group_name(&f.group)))
+    ));
+    let row = |k: &str, v: String| format!("<tr><th scope=\"row\">{k}</th><td>{v}</td></tr>");
+    s.push_str(&row("Incidents", thousands(count)));
+    if let Some(r) = w["rate_per_1000"].as_f64() {
+        s.push_str(&row("Rate per 1,000 residents", number(r, 1)));
+    }
+    if let Some(r) = w["annual_rate_per_1000"].as_f64() {
+        s.push_str(&row("Annualised rate per 1,000", number(r, 1)));
+    }
+    if let Some(p) = w["population"].as_f64() {
+        s.push_str(&row("Residents", number(p, 0)));
+    }
+    if let Some(sh) = w["share"].as_f64() {
+        s.push_str(&row(
+            "Share of all wards",
+            format!("{}%", number(sh * 100.0, 1)),
+        ));
+    }
+    if let Some(rank) = w["rank"].as_u64() {
+        let by = if f.measure == Measure::Rate {
+            "rate"
+        } else {
+            "count"
+        };
+        s.push_str(&row(
+            "Rank",
+            format!("{} of {} (by {by})", ordinal(rank), wards),
+        ));
+    }
+    if let Some(c) = w["comparison_count"].as_u64() {
+        let label = match comparison_range(f) {
+            Some((a, b)) if a == b => month_label(&a),
+            Some((a, b)) => format!("{} – {}", month_label(&a), month_label(&b)),
+            None => "comparison".into(),
+        };
+        s.push_str(&row(&format!("Comparison ({})", esc(&label)), thousands(c)));
+        let change = w["change"].as_i64().unwrap_or(count as i64 - c as i64);
+        let pct = w["change_pct"]
+            .as_f64()
+            .map(|p| format!(" ({})", signed_percent(p)))
+            .unwrap_or_default();
+        let class = match change.signum() {
+            1 => "up",
+            -1 => "down",
+            _ => "",
+        };
+        s.push_str(&row(
+            "Change",
+            format!("<span class=\"{class}\">{}{}</span>", signed(change), pct),
+        ));
+        let sig = match (w["change_significant"].as_bool(), w["p_value"].as_f64()) {
+            (Some(true), Some(p)) => format!("Yes (p = {})", number(p, 3)),
+            (Some(false), Some(p)) => format!("No (p = {})", number(p, 3)),
+            _ => "–".into(),
+        };
+        s.push_str(&row("Statistically significant", sig));
+    }
+    s.push_str("</tbody></table>");
+    let by_type = counts(&profile["by_category"]);
+    if !by_type.is_empty() {
+        s.push_str(&bar_table(
+            "Incidents by crime group",
+            &cat.by_group(&by_type),
+            "by-group",
+        ));
+        let mut types: Vec<(String, u64)> = by_type.into_iter().collect();
+        types.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        s.push_str(&format!(
+            "<details><summary>By crime type ({})</summary>{}</details>",
+            types.len(),
+            bar_table("Incidents by crime type", &types, "by-type")
+        ));
+    } else {
+        s.push_str("<p class=\"note\">No incidents match the filters in this ward.</p>");
+    }
+    let monthly: Vec<(String, u64)> = counts(&trend.unwrap_or(profile)["by_month"])
+        .into_iter()
+        .collect();
+    let months: Vec<String> = if trend.is_some() {
+        all_months.to_vec()
+    } else {
+        all_months
+            .iter()
+            .filter(|m| f.from.as_str() <= m.as_str() && m.as_str() <= f.to.as_str())
+            .cloned()
+            .collect()
+    };
+    let data = crate::chart::complete(&months, &monthly);
+    let cmp = comparison_range(f);
+    let title = format!("{name}: incidents per month");
+    s.push_str("<h4>Monthly trend</h4>");
+    s.push_str(&crate::chart::trend_svg(
+        &data,
+        (&f.from, &f.to),
+        cmp.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+        &title,
+    ));
+    s.push_str(&format!(
+        "<p class=\"keyline\"><span><i class=\"sw\" style=\"background:{}\"></i> selected period</span>{}</p>",
+        crate::chart::CURRENT,
+        if cmp.is_some() {
+            format!(
+                "<span><i class=\"sw\" style=\"background:{}\"></i> comparison</span>",
+                crate::chart::COMPARISON
+            )
+        } else {
+            String::new()
+        }
+    ));
+    s.push_str("</div>");
+    s
+}
+
+/// A hotspot area's summary; `meta` is the collection's foreign members.
+pub fn hotspot_html(p: &Value, meta: &Value) -> String {
+    let top = p["top_percent"].as_f64().unwrap_or(0.0);
+    let mut s = format!(
+        "<div class=\"hotspot\" data-top=\"{}\"><h3><i class=\"sw\" style=\"background:{}\"></i> Hotspot: top {}% density</h3><table class=\"stats\"><tbody>",
+        top,
+        crate::classify::hotspot_colour(top),
+        number(top, 0)
+    );
+    let row = |k: &str, v: String| format!("<tr><th scope=\"row\">{k}</th><td>{v}</td></tr>");
+    s.push_str(&row(
+        "Incidents inside",
+        thousands(p["incidents"].as_u64().unwrap_or(0)),
+    ));
+    if let Some(sh) = p["share"].as_f64() {
+        s.push_str(&row(
+            "Share of located incidents",
+            format!("{}%", number(sh * 100.0, 1)),
+        ));
+    }
+    if let Some(a) = p["area_km2"].as_f64() {
+        s.push_str(&row("Area", format!("{} km²", number(a, 2))));
+    }
+    if let Some(t) = p["threshold"].as_f64() {
+        s.push_str(&row(
+            "Density threshold",
+            format!("{} per km²", number(t, 1)),
+        ));
+    }
+    s.push_str("</tbody></table>");
+    let mut types: Vec<(String, u64)> = counts(&p["by_category"]).into_iter().collect();
+    types.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    if !types.is_empty() {
+        s.push_str(&bar_table(
+            "Incidents inside by crime type",
+            &types,
+            "by-type",
+        ));
+    }
+    if let (Some(bw), Some(cell)) = (meta["bandwidth_m"].as_f64(), meta["cell_m"].as_f64()) {
+        s.push_str(&format!(
+            "<p class=\"note\">Quartic kernel density, bandwidth {} m, {} m cells; the area holds the densest {}% of the surface.</p>",
+            number(bw, 0),
+            number(cell, 0),
+            number(top, 0)
+        ));
+    }
+    s.push_str("</div>");
+    s
+}
+
+/// One incident's details.
+pub fn incident_html(p: &Value, ward_name: Option<&str>) -> String {
+    let text = |k: &str| p[k].as_str().filter(|s| !s.is_empty()).map(esc);
+    let mut s = format!(
+        "<div class=\"incident\"><h3>{}</h3><table class=\"stats\"><tbody>",
+        text("category").unwrap_or_else(|| "Incident".into())
+    );
+    let when = match (text("date"), text("time"), text("month")) {
+        (Some(d), Some(t), _) => format!("{d} {t}"),
+        (Some(d), None, _) => d,
+        (None, _, Some(m)) => esc(&month_label(&m)),
+        _ => "–".into(),
+    };
+    let row = |k: &str, v: String| format!("<tr><th scope=\"row\">{k}</th><td>{v}</td></tr>");
+    s.push_str(&row("When", when));
+    for (k, label) in [
+        ("location", "Location"),
+        ("source", "Source"),
+        ("outcome", "Last outcome"),
+        ("crime_id", "Reference"),
+    ] {
+        if let Some(v) = text(k) {
+            let v = if k == "crime_id" && v.len() > 12 {
+                format!("{}…", &v[..12])
+            } else {
+                v
+            };
+            s.push_str(&row(label, v));
+        }
+    }
+    if let Some(w) = ward_name {
+        s.push_str(&row("Ward", esc(w)));
+    }
+    s.push_str("</tbody></table><p class=\"note\">police.uk locations are anonymised to a nearby map point.</p></div>");
+    s
+}
+
+/// One legend section.
+pub struct LegendSection<'a> {
+    pub layer: &'a str,
+    pub title: String,
+    pub items: Vec<LegendItem>,
+    /// Draw swatches as dots (points) rather than squares.
+    pub dots: bool,
+    pub note: Option<String>,
+}
+
+pub fn legend_html(sections: &[LegendSection]) -> String {
+    let mut s = String::new();
+    for sec in sections {
+        s.push_str(&format!(
+            "<div class=\"legend-section\" data-layer=\"{}\"><h3>{}</h3><ul>",
+            esc(sec.layer),
+            esc(&sec.title)
+        ));
+        for it in &sec.items {
+            s.push_str(&format!(
+                "<li><i class=\"sw{}\" style=\"background:{}\"></i><span class=\"label\">{}</span><span class=\"n\">{}</span></li>",
+                if sec.dots {
+                    " dot"
+                } else if it.colour == "transparent" {
+                    " dashed"
+                } else {
+                    ""
+                },
+                esc(&it.colour),
+                esc(&it.label),
+                thousands(it.count as u64)
+            ));
+        }
+        s.push_str("</ul>");
+        if let Some(n) = &sec.note {
+            s.push_str(&format!("<p class=\"note\">{}</p>", esc(n)));
+        }
+        s.push_str("</div>");
+    }
+    s
+}
+
+/// Legend rows for the hotspot bands present in a `/api/hotspots` collection.
+pub fn hotspot_legend(fc: &Value) -> Vec<LegendItem> {
+    let mut rows: Vec<LegendItem> = fc["features"]
+        .as_array()
+        .map(|fs| {
+            fs.iter()
+                .map(|f| {
+                    let p = &f["properties"];
+                    let top = p["top_percent"].as_f64().unwrap_or(0.0);
+                    LegendItem {
+                        colour: crate::classify::hotspot_colour(top).to_string(),
+                        label: format!(
+                            "Top {}% ({} per km² or more)",
+                            number(top, 0),
+                            number(p["threshold"].as_f64().unwrap_or(0.0), 0)
+                        ),
+                        count: p["incidents"].as_u64().unwrap_or(0) as usize,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    rows.dedup_by(|a, b| a.label == b.label);
+    if rows.is_empty() {
+        rows.push(LegendItem {
+            colour: PURPLES[0].into(),
+            label: "No hotspot areas for this selection".into(),
+            count: 0,
+        });
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn catalogue() -> Catalogue {
+        Catalogue::parse(&json!({
+            "groups": [
+                {"id": "serious-acquisitive", "name": "Serious acquisitive crime", "sources": [], "types": ["Burglary", "Robbery"]},
+                {"id": "asb", "name": "Anti-social behaviour", "sources": [], "types": ["Anti-social behaviour"]}
+            ],
+            "categories": [
+                {"category": "Burglary", "source": "police.uk", "count": 5, "groups": ["serious-acquisitive"]},
+                {"category": "Robbery", "source": "police.uk", "count": 2, "groups": ["serious-acquisitive"]},
+                {"category": "Anti-social behaviour", "source": "police.uk", "count": 9, "groups": ["asb"]},
+                {"category": "Black bags", "source": "fly-tipping", "count": 3, "groups": []}
+            ]
+        }))
+    }
+
+    #[test]
+    fn catalogue_groups_types_and_sources() {
+        let c = catalogue();
+        assert_eq!(c.sources(), ["police.uk", "fly-tipping"]);
+        assert_eq!(
+            c.types_for("serious-acquisitive", ""),
+            ["Burglary", "Robbery"]
+        );
+        assert_eq!(c.types_for("", "fly-tipping"), ["Black bags"]);
+        let by: BTreeMap<String, u64> = [
+            ("Burglary", 3),
+            ("Robbery", 1),
+            ("Black bags", 2),
+            ("Anti-social behaviour", 7),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), *v))
+        .collect();
+        assert_eq!(
+            c.by_group(&by),
+            vec![
+                ("Anti-social behaviour".to_string(), 7),
+                ("Serious acquisitive crime".to_string(), 4),
+                ("Other".to_string(), 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn comparison_ranges() {
+        let mut f = Filters::default_for(&["2025-01".to_string(), "2025-06".to_string()]);
+        f.from = "2025-01".into();
+        f.to = "2025-06".into();
+        f.compare = Compare::Previous;
+        assert_eq!(
+            comparison_range(&f),
+            Some(("2024-07".into(), "2024-12".into()))
+        );
+        f.compare = Compare::Year;
+        assert_eq!(
+            comparison_range(&f),
+            Some(("2024-01".into(), "2024-06".into()))
+        );
+        f.compare = Compare::None;
+        assert_eq!(comparison_range(&f), None);
+    }
+
+    #[test]
+    fn ward_panel_shows_counts_rate_change_rank_groups_and_trend() {
+        let months: Vec<String> = (1..=12).map(|m| format!("2025-{m:02}")).collect();
+        let f = Filters::default_for(&months);
+        let profile = json!({
+            "ward": {"code": "E05999013", "name": "Kingsmead <estate>", "count": 40, "rate_per_1000": 3.0,
+                     "population": 13310.0, "share": 0.1, "rank": 2, "comparison_count": 20, "change": 20,
+                     "change_pct": 100.0, "change_significant": true, "p_value": 0.001, "priority": true},
+            "wards": 16,
+            "by_category": {"Burglary": 30, "Anti-social behaviour": 10},
+            "by_month": {"2025-07": 5, "2025-12": 9}
+        });
+        let trend = json!({"by_month": {"2025-01": 2, "2025-07": 5, "2025-12": 9}});
+        let html = ward_html(&profile, Some(&trend), &f, &catalogue(), &months);
+        assert!(html.contains("Kingsmead &lt;estate&gt;"));
+        assert!(html.contains("Priority ward"));
+        assert!(html.contains("2nd of 16 (by count)"));
+        assert!(html.contains("<span class=\"up\">+20 (+100.0%)</span>"));
+        assert!(html.contains("Comparison (Jan 2025 – Jun 2025)"));
+        assert!(html.contains("Yes (p = 0.001)"));
+        assert!(html.contains("Serious acquisitive crime"));
+        assert_eq!(html.matches("<rect").count(), 12);
+    }
+
+    #[test]
+    fn hotspot_and_incident_panels() {
+        let p = json!({"top_percent": 1.0, "incidents": 411, "share": 0.29, "area_km2": 0.55, "threshold": 354.7,
+                       "by_category": {"Black bags": 67, "Drugs": 6}});
+        let html = hotspot_html(&p, &json!({"bandwidth_m": 250.0, "cell_m": 50.0}));
+        assert!(html.contains("top 1% density"));
+        assert!(html.contains("411"));
+        assert!(html.contains("29.0%"));
+        assert!(html.contains("bandwidth 250 m"));
+        let legend = hotspot_legend(&json!({"features": [{"properties": p}]}));
+        assert_eq!(legend[0].label, "Top 1% (355 per km² or more)");
+        let inc = incident_html(
+            &json!({"category": "Burglary", "month": "2025-03", "location": "On or near <A>"}),
+            Some("Castle"),
+        );
+        assert!(
+            inc.contains("Mar 2025")
+                && inc.contains("On or near &lt;A&gt;")
+                && inc.contains("Castle")
+        );
+    }
+
+    #[test]
+    fn legend_sections() {
+        let html = legend_html(&[LegendSection {
+            layer: "wards",
+            title: "Incidents".into(),
+            items: vec![LegendItem {
+                colour: "#fff".into(),
+                label: "0 – 5".into(),
+                count: 3,
+            }],
+            dots: false,
+            note: Some("note".into()),
+        }]);
+        assert!(html.contains("data-layer=\"wards\""));
+        assert!(html.contains("0 – 5"));
+    }
+}

@@ -1,0 +1,422 @@
+//! MapLibre GL JS, driven through dynamic calls (see `js::call`): the map,
+//! its offline style, sources and layers.
+
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::js::{self, call, get, to_js};
+use crate::classify;
+
+pub const FONT: &str = "Noto Sans Regular";
+pub const FONT_BOLD: &str = "Noto Sans Bold";
+
+/// OGL attribution, always shown on the map and on exported images.
+pub const OGL: &str =
+    "Contains public sector information licensed under the Open Government Licence v3.0";
+/// Boundary attribution (ONS / OS) for ward boundaries.
+pub const BOUNDARIES: &str =
+    "Boundaries: Office for National Statistics (OGL v3.0); contains OS data © Crown copyright and database right";
+
+/// Where a deployment's basemap comes from (`config.json` or `?basemap=`).
+#[derive(Debug, Clone, Default)]
+pub struct Basemap {
+    /// A MapLibre style JSON URL, or a raster tile template with `{z}/{x}/{y}`.
+    pub url: Option<String>,
+    pub attribution: Option<String>,
+}
+
+impl Basemap {
+    fn is_raster_template(&self) -> bool {
+        self.url.as_deref().is_some_and(|u| u.contains("{z}"))
+    }
+}
+
+/// The offline style: a plain background, local fonts for labels, and (if
+/// configured) raster basemap tiles.
+pub fn offline_style(origin: &str, basemap: &Basemap) -> Value {
+    let mut sources = json!({});
+    let mut layers = vec![json!({
+        "id": "background", "type": "background",
+        "paint": { "background-color": "#eef0f2" }
+    })];
+    if basemap.is_raster_template() {
+        sources["basemap"] = json!({
+            "type": "raster",
+            "tiles": [basemap.url],
+            "tileSize": 256,
+            "maxzoom": 19,
+            "attribution": basemap.attribution.clone().unwrap_or_default(),
+        });
+        layers.push(
+            json!({ "id": "basemap", "type": "raster", "source": "basemap",
+            "paint": { "raster-opacity": 0.9 } }),
+        );
+    }
+    json!({
+        "version": 8,
+        "name": "Hotspot offline",
+        "font-faces": font_faces(origin),
+        "sources": sources,
+        "layers": layers,
+    })
+}
+
+fn font_faces(origin: &str) -> Value {
+    json!({
+        FONT: format!("{origin}/fonts/noto-sans-latin-400-normal.woff2"),
+        FONT_BOLD: format!("{origin}/fonts/noto-sans-latin-700-normal.woff2"),
+    })
+}
+
+/// A handle on the `maplibregl.Map`.
+#[derive(Clone)]
+pub struct Map {
+    pub js: JsValue,
+    origin: String,
+}
+
+impl Map {
+    /// `new maplibregl.Map(...)` in the element `container`.
+    pub fn new(container: &str, basemap: &Basemap) -> Result<Map, JsValue> {
+        let origin = js::window().location().origin()?;
+        let style = match &basemap.url {
+            Some(u) if !basemap.is_raster_template() => JsValue::from_str(u),
+            _ => to_js(&offline_style(&origin, basemap)),
+        };
+        let attribution = [Some(OGL.to_string()), Some(BOUNDARIES.to_string())]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>();
+        let options = js::obj(&[
+            ("container", JsValue::from_str(container)),
+            ("style", style),
+            ("center", to_js(&json!([-1.5, 52.5]))),
+            ("zoom", JsValue::from_f64(6.0)),
+            ("attributionControl", JsValue::FALSE),
+            (
+                "canvasContextAttributes",
+                to_js(&json!({ "preserveDrawingBuffer": true, "antialias": true })),
+            ),
+            ("dragRotate", JsValue::FALSE),
+            ("pitchWithRotate", JsValue::FALSE),
+            ("maxPitch", JsValue::from_f64(0.0)),
+            ("fadeDuration", JsValue::from_f64(0.0)),
+        ]);
+        let ns = get(&js_sys::global(), "maplibregl");
+        let ctor: js_sys::Function = get(&ns, "Map").dyn_into().map_err(|_| {
+            JsValue::from_str("MapLibre GL JS did not load (vendor/maplibre-gl.mjs)")
+        })?;
+        let args = js_sys::Array::of1(&options);
+        let map = js_sys::Reflect::construct(&ctor, &args)?;
+        let m = Map { js: map, origin };
+        // Controls: zoom buttons, scale bar, attribution that never collapses.
+        let control = |name: &str, opts: Value| -> Result<JsValue, JsValue> {
+            let c: js_sys::Function = get(&ns, name).dyn_into()?;
+            js_sys::Reflect::construct(&c, &js_sys::Array::of1(&to_js(&opts)))
+        };
+        let nav = control("NavigationControl", json!({ "showCompass": false }))?;
+        call(&m.js, "addControl", &[nav, "top-right".into()])?;
+        let scale = control("ScaleControl", json!({ "unit": "metric" }))?;
+        call(&m.js, "addControl", &[scale, "bottom-right".into()])?;
+        let mut custom = attribution;
+        if let (Some(a), Some(_)) = (&basemap.attribution, &basemap.url) {
+            if !basemap.is_raster_template() {
+                custom.push(a.clone());
+            }
+        }
+        let attrib = control(
+            "AttributionControl",
+            json!({ "compact": false, "customAttribution": custom }),
+        )?;
+        call(&m.js, "addControl", &[attrib, "bottom-right".into()])?;
+        Ok(m)
+    }
+
+    /// When a remote basemap style is used: add the local fonts to it.
+    pub fn add_local_fonts(&self) {
+        let _ = call(
+            &self.js,
+            "setFontFaces",
+            &[to_js(&font_faces(&self.origin))],
+        );
+    }
+
+    /// Falls back to the offline style (a remote basemap failed to load).
+    pub fn use_offline_style(&self) {
+        let style = offline_style(&self.origin, &Basemap::default());
+        let _ = call(&self.js, "setStyle", &[to_js(&style)]);
+    }
+
+    pub fn on(&self, event: &str, f: impl FnMut(JsValue) + 'static) {
+        let c = Closure::<dyn FnMut(JsValue)>::new(f);
+        let _ = call(&self.js, "on", &[event.into(), c.as_ref().clone()]);
+        c.forget();
+    }
+
+    pub fn on_layer(&self, event: &str, layer: &str, f: impl FnMut(JsValue) + 'static) {
+        let c = Closure::<dyn FnMut(JsValue)>::new(f);
+        let _ = call(
+            &self.js,
+            "on",
+            &[event.into(), layer.into(), c.as_ref().clone()],
+        );
+        c.forget();
+    }
+
+    pub fn once(&self, event: &str, f: impl FnOnce(JsValue) + 'static) {
+        let c = Closure::once_into_js(f);
+        let _ = call(&self.js, "once", &[event.into(), c]);
+    }
+
+    pub fn add_source(&self, id: &str, spec: &Value) -> Result<(), JsValue> {
+        call(&self.js, "addSource", &[id.into(), to_js(spec)]).map(|_| ())
+    }
+
+    pub fn add_layer(&self, spec: &Value) -> Result<(), JsValue> {
+        call(&self.js, "addLayer", &[to_js(spec)]).map(|_| ())
+    }
+
+    pub fn has_layer(&self, id: &str) -> bool {
+        call(&self.js, "getLayer", &[id.into()]).is_ok_and(|v| !v.is_undefined() && !v.is_null())
+    }
+
+    pub fn source(&self, id: &str) -> Option<JsValue> {
+        call(&self.js, "getSource", &[id.into()])
+            .ok()
+            .filter(|s| !s.is_undefined() && !s.is_null())
+    }
+
+    /// `setData` on a GeoJSON source.
+    pub fn set_data(&self, source: &str, data: &JsValue) -> Result<(), JsValue> {
+        let s = self.source(source).ok_or("no such source")?;
+        call(&s, "setData", std::slice::from_ref(data)).map(|_| ())
+    }
+
+    pub fn set_paint(&self, layer: &str, prop: &str, value: &Value) {
+        if let Err(e) = call(
+            &self.js,
+            "setPaintProperty",
+            &[layer.into(), prop.into(), to_js(value)],
+        ) {
+            js::log_error(&format!(
+                "setPaintProperty {layer} {prop}: {}",
+                js::describe(&e)
+            ));
+        }
+    }
+
+    pub fn set_visible(&self, layer: &str, visible: bool) {
+        let v = if visible { "visible" } else { "none" };
+        let _ = call(
+            &self.js,
+            "setLayoutProperty",
+            &[layer.into(), "visibility".into(), v.into()],
+        );
+    }
+
+    pub fn set_filter(&self, layer: &str, filter: &Value) {
+        let _ = call(&self.js, "setFilter", &[layer.into(), to_js(filter)]);
+    }
+
+    /// Fits `[w, s, e, n]` at once (no animation), leaving room on the
+    /// left for the legend when the map is wide enough.
+    pub fn fit(&self, b: [f64; 4]) {
+        let width = self.canvas().map(|c| c.client_width()).unwrap_or(0);
+        let left = if width > 760 { 280 } else { 20 };
+        let padding = json!({ "top": 20, "bottom": 40, "right": 50, "left": left });
+        let _ = call(
+            &self.js,
+            "fitBounds",
+            &[
+                to_js(&json!([[b[0], b[1]], [b[2], b[3]]])),
+                to_js(&json!({ "padding": padding, "duration": 0 })),
+            ],
+        );
+    }
+
+    pub fn canvas(&self) -> Option<web_sys::HtmlCanvasElement> {
+        call(&self.js, "getCanvas", &[])
+            .ok()
+            .and_then(|c| c.dyn_into().ok())
+    }
+
+    pub fn trigger_repaint(&self) {
+        let _ = call(&self.js, "triggerRepaint", &[]);
+    }
+
+    pub fn ease_to_zoom(&self, center: &JsValue, zoom: f64) {
+        let opts = js::obj(&[
+            ("center", center.clone()),
+            ("zoom", JsValue::from_f64(zoom)),
+        ]);
+        let _ = call(&self.js, "easeTo", &[opts]);
+    }
+
+    pub fn zoom(&self) -> f64 {
+        call(&self.js, "getZoom", &[])
+            .ok()
+            .and_then(|z| z.as_f64())
+            .unwrap_or(10.0)
+    }
+
+    pub fn set_cursor(&self, cursor: &str) {
+        if let Ok(c) = call(&self.js, "getCanvas", &[]) {
+            if let Some(el) = c.dyn_ref::<web_sys::HtmlElement>() {
+                let _ = el.style().set_property("cursor", cursor);
+            }
+        }
+    }
+
+    /// Adds Hotspot's sources and layers (empty until data arrives).
+    pub fn add_hotspot_layers(&self) -> Result<(), JsValue> {
+        let empty = json!({ "type": "FeatureCollection", "features": [] });
+        let geojson = |extra: Value| {
+            let mut s = json!({ "type": "geojson", "data": empty.clone() });
+            if let (Some(o), Some(e)) = (s.as_object_mut(), extra.as_object()) {
+                for (k, v) in e {
+                    o.insert(k.clone(), v.clone());
+                }
+            }
+            s
+        };
+        self.add_source("wards", &geojson(json!({ "promoteId": "code" })))?;
+        self.add_source("hotspots", &geojson(json!({})))?;
+        self.add_source(
+            "incidents",
+            &geojson(json!({ "cluster": true, "clusterRadius": 40, "clusterMaxZoom": 15 })),
+        )?;
+        let grey = classify::NO_DATA;
+        let layers = [
+            json!({ "id": "wards-fill", "type": "fill", "source": "wards",
+                "paint": { "fill-color": grey, "fill-opacity": 0.8 } }),
+            // (density-raster goes here, added with its first image)
+            json!({ "id": "hotspots-fill", "type": "fill", "source": "hotspots",
+                "paint": { "fill-color": classify::hotspot_expression(), "fill-opacity": 0.55 } }),
+            json!({ "id": "wards-line", "type": "line", "source": "wards",
+                "paint": { "line-color": "#3a3a3a", "line-width": 1.0 } }),
+            json!({ "id": "wards-priority", "type": "line", "source": "wards",
+                "filter": ["==", ["get", "priority"], true],
+                "paint": { "line-color": "#000000", "line-width": 2.5, "line-dasharray": [2, 1] } }),
+            json!({ "id": "hotspots-line", "type": "line", "source": "hotspots",
+                "paint": { "line-color": "#3f007d", "line-width": 1.2 } }),
+            json!({ "id": "hotspots-selected", "type": "line", "source": "hotspots",
+                "filter": ["==", ["get", "top_percent"], -1],
+                "paint": { "line-color": "#000000", "line-width": 3 } }),
+            json!({ "id": "wards-selected-casing", "type": "line", "source": "wards",
+                "filter": ["==", ["get", "code"], ""],
+                "paint": { "line-color": "#ffffff", "line-width": 7 } }),
+            json!({ "id": "wards-selected", "type": "line", "source": "wards",
+                "filter": ["==", ["get", "code"], ""],
+                "paint": { "line-color": "#000000", "line-width": 3.5 } }),
+            json!({ "id": "incidents-clusters", "type": "circle", "source": "incidents",
+                "filter": ["has", "point_count"],
+                "layout": { "visibility": "none" },
+                "paint": {
+                    "circle-color": "#3d5a80",
+                    "circle-opacity": 0.85,
+                    "circle-radius": ["step", ["get", "point_count"], 12, 20, 16, 100, 21, 500, 27],
+                    "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 } }),
+            json!({ "id": "incidents-count", "type": "symbol", "source": "incidents",
+                "filter": ["has", "point_count"],
+                "layout": { "visibility": "none", "text-field": ["get", "point_count_abbreviated"],
+                    "text-font": [FONT_BOLD], "text-size": 12, "text-allow-overlap": true },
+                "paint": { "text-color": "#ffffff" } }),
+            json!({ "id": "incidents-points", "type": "circle", "source": "incidents",
+                "filter": ["!", ["has", "point_count"]],
+                "layout": { "visibility": "none" },
+                "paint": { "circle-color": "#1d2b3a", "circle-radius": 4.5,
+                    "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.2 } }),
+            json!({ "id": "wards-label", "type": "symbol", "source": "wards",
+                "layout": { "text-field": ["get", "name"], "text-font": [FONT], "text-size": 12,
+                    "text-max-width": 8, "text-padding": 2 },
+                "paint": { "text-color": "#1b1b1b", "text-halo-color": "#ffffff", "text-halo-width": 1.6 } }),
+        ];
+        for l in &layers {
+            self.add_layer(l)?;
+        }
+        Ok(())
+    }
+
+    /// Shows the density surface as an image pinned at the grid's corners.
+    pub fn set_density_image(
+        &self,
+        image: &JsValue,
+        corners: &Value,
+        visible: bool,
+    ) -> Result<(), JsValue> {
+        let coords = to_js(corners);
+        match self.source("density") {
+            Some(s) => {
+                call(
+                    &s,
+                    "updateImage",
+                    &[js::obj(&[
+                        ("image", image.clone()),
+                        ("coordinates", coords),
+                    ])],
+                )?;
+            }
+            None => {
+                call(
+                    &self.js,
+                    "addSource",
+                    &[
+                        "density".into(),
+                        js::obj(&[("type", "image".into()), ("coordinates", coords)]),
+                    ],
+                )?;
+                let s = self.source("density").ok_or("density source")?;
+                call(&s, "updateImage", &[js::obj(&[("image", image.clone())])])?;
+                let layer = json!({ "id": "density-raster", "type": "raster", "source": "density",
+                    "paint": { "raster-opacity": 0.8, "raster-resampling": "linear", "raster-fade-duration": 0 } });
+                call(
+                    &self.js,
+                    "addLayer",
+                    &[to_js(&layer), "hotspots-fill".into()],
+                )?;
+            }
+        }
+        self.set_visible("density-raster", visible);
+        Ok(())
+    }
+
+    /// Features under a screen point in `layers`, as serde_json.
+    pub fn features_at(&self, point: &JsValue, layers: &[&str]) -> Vec<Value> {
+        let opts = to_js(
+            &json!({ "layers": layers.iter().filter(|l| self.has_layer(l)).collect::<Vec<_>>() }),
+        );
+        match call(&self.js, "queryRenderedFeatures", &[point.clone(), opts]) {
+            Ok(arr) => {
+                let arr: js_sys::Array = arr.unchecked_into();
+                arr.iter()
+                    .map(|f| {
+                        json!({
+                            "layer": js::from_js(&get(&get(&f, "layer"), "id")),
+                            "properties": js::from_js(&get(&f, "properties")),
+                            "geometry": js::from_js(&get(&f, "geometry")),
+                            "id": js::from_js(&get(&f, "id")),
+                        })
+                    })
+                    .collect()
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Zooms into a cluster (`getClusterExpansionZoom` returns a promise).
+    pub async fn expand_cluster(&self, cluster_id: f64, center: JsValue) {
+        let Some(src) = self.source("incidents") else {
+            return;
+        };
+        if let Ok(p) = call(
+            &src,
+            "getClusterExpansionZoom",
+            &[JsValue::from_f64(cluster_id)],
+        ) {
+            if let Ok(z) = js::await_promise(p).await {
+                self.ease_to_zoom(&center, z.as_f64().unwrap_or(self.zoom() + 2.0));
+            }
+        }
+    }
+}

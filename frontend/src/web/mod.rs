@@ -1,0 +1,1331 @@
+//! The browser side: page controls, API requests, the map and its panels.
+//!
+//! One `App` holds the map handle and the state. Filters change → every
+//! visible layer refetches (stale answers are dropped by a per-layer
+//! generation number) → the map sources, legend and panels update in place.
+
+mod js;
+mod map;
+mod png;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen_futures::spawn_local;
+
+use crate::classify::{self, Classes, LegendItem};
+use crate::export::feature_collection_csv;
+use crate::filters::{parse_query, Compare, Filters, Measure};
+use crate::format::{self, month_label};
+use crate::panels::{self, Catalogue, LegendSection};
+use js::{by_id, call, fetch_text, fill_select, get, html_el, input, on, select, set};
+use map::{Basemap, Map};
+
+/// Most incidents drawn as points (one API page).
+const MAX_POINTS: usize = 10_000;
+
+#[derive(Default)]
+struct Layer {
+    /// The URL the data came from ("" = not loaded).
+    url: String,
+    text: String,
+    json: Value,
+    generation: u32,
+}
+
+impl Layer {
+    fn begin(&mut self) -> u32 {
+        self.generation += 1;
+        self.generation
+    }
+}
+
+#[derive(Default, Clone)]
+struct Selected {
+    ward: Option<String>,
+    hotspot: Option<f64>,
+    incident: Option<Value>,
+}
+
+struct State {
+    f: Filters,
+    months: Vec<String>,
+    cat: Catalogue,
+    show_wards: bool,
+    show_hotspots: bool,
+    show_density: bool,
+    show_incidents: bool,
+    wards: Layer,
+    hotspots: Layer,
+    density: Layer,
+    incidents: Layer,
+    ward_classes: Option<Classes>,
+    density_legend: Option<Classes>,
+    selected: Selected,
+    details_generation: u32,
+    map_ready: bool,
+    fitted: bool,
+    slider_timer: Option<i32>,
+    /// Extra page parameters kept in the URL (`basemap=`).
+    keep_params: Vec<(String, String)>,
+}
+
+struct App {
+    map: Map,
+    st: RefCell<State>,
+}
+
+type AppRef = Rc<App>;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| js::log_error(&format!("hotspot: {info}"))));
+    spawn_local(async {
+        if let Err(e) = run().await {
+            status_error(&format!("The map could not start: {e}"));
+            js::log_error(&e);
+        }
+    });
+}
+
+fn set_status(msg: &str) {
+    let s = by_id("status");
+    s.set_text_content(Some(msg));
+    let _ = s.class_list().remove_1("error");
+}
+
+fn status_error(msg: &str) {
+    let s = by_id("status");
+    s.set_text_content(Some(msg));
+    let _ = s.class_list().add_1("error");
+}
+
+/// `window.__hotspot`: what tests and curious analysts can read.
+fn debug_set(key: &str, v: &JsValue) {
+    let w = js::window();
+    let mut o = get(&w, "__hotspot");
+    if o.is_undefined() {
+        o = js_sys::Object::new().into();
+        set(&w, "__hotspot", &o);
+    }
+    set(&o, key, v);
+}
+
+/// Reads `config.json` (optional, beside index.html) and `?basemap=`.
+async fn config(page: &[(String, String)]) -> (Basemap, bool) {
+    let cfg: Value = match fetch_text("config.json").await {
+        Ok(t) => serde_json::from_str(&t).unwrap_or(Value::Null),
+        Err(_) => Value::Null,
+    };
+    let text = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_string);
+    let mut basemap = Basemap {
+        url: text(&cfg["basemap"]),
+        attribution: text(&cfg["basemap_attribution"]),
+    };
+    for (k, v) in page {
+        match k.as_str() {
+            "basemap" if !v.is_empty() => basemap.url = Some(v.clone()),
+            "basemap_attribution" if !v.is_empty() => basemap.attribution = Some(v.clone()),
+            _ => {}
+        }
+    }
+    let incidents = cfg["incidents"].as_bool().unwrap_or(true);
+    (basemap, incidents)
+}
+
+async fn run() -> Result<(), String> {
+    let t0 = js::now_ms();
+    let search = js::window().location().search().unwrap_or_default();
+    let page = parse_query(&search);
+    // Start the API requests at once; they run while MapLibre starts.
+    let categories = fetch_text("/api/categories");
+    let periods = fetch_text("/api/periods");
+    let (basemap, incidents_allowed) = config(&page).await;
+    let map = Map::new("map", &basemap).map_err(|e| js::describe(&e))?;
+    set(&js::window(), "__map", &map.js);
+    debug_set("ready", &JsValue::FALSE);
+    // Resolves on the map's `load` event.
+    let loaded = {
+        let m = map.clone();
+        js_sys::Promise::new(&mut |resolve, _reject| {
+            m.once("load", move |_| {
+                let _ = resolve.call0(&JsValue::NULL);
+            });
+        })
+    };
+    if basemap.url.is_some() {
+        // A remote basemap that fails before the first load: go offline.
+        let m = map.clone();
+        let fell_back = Rc::new(RefCell::new(false));
+        map.on("error", move |e| {
+            let loaded = call(&m.js, "loaded", &[])
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            let style_ok = call(&m.js, "isStyleLoaded", &[])
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if !loaded && !style_ok && !*fell_back.borrow() {
+                *fell_back.borrow_mut() = true;
+                js::log_error(&format!(
+                    "basemap unavailable ({}); using the offline base",
+                    js::describe(&get(&e, "error"))
+                ));
+                m.use_offline_style();
+            }
+        });
+    }
+    let cat: Value = serde_json::from_str(&categories.await?).map_err(|e| e.to_string())?;
+    let per: Value = serde_json::from_str(&periods.await?).map_err(|e| e.to_string())?;
+    let cat = Catalogue::parse(&cat);
+    let months: Vec<String> = per["months"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m["month"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    if months.is_empty() {
+        status_error(
+            "No incidents are loaded yet: import data with `hotspot import` or POST /api/imports.",
+        );
+    }
+    let mut f = Filters::default_for(&months).from_page_query(&page);
+    // Drop values the data does not have.
+    if !months.contains(&f.from) || !months.contains(&f.to) {
+        let d = Filters::default_for(&months);
+        f.from = d.from;
+        f.to = d.to;
+    }
+    if !f.group.is_empty() && cat.group_name(&f.group).is_none() {
+        f.group.clear();
+    }
+    if !f.crime_type.is_empty() && !cat.types_for("", "").contains(&f.crime_type) {
+        f.crime_type.clear();
+    }
+    if !f.source.is_empty() && !cat.sources().contains(&f.source) {
+        f.source.clear();
+    }
+    let keep_params = page
+        .iter()
+        .filter(|(k, _)| k == "basemap" || k == "basemap_attribution")
+        .cloned()
+        .collect();
+    let show = |k: &str, default: bool| {
+        page.iter()
+            .find(|(p, _)| p == "layers")
+            .map(|(_, v)| v.split(',').any(|l| l == k))
+            .unwrap_or(default)
+    };
+    let app: AppRef = Rc::new(App {
+        map: map.clone(),
+        st: RefCell::new(State {
+            f,
+            months,
+            cat,
+            show_wards: show("wards", true),
+            show_hotspots: show("hotspots", true),
+            show_density: show("density", false),
+            show_incidents: incidents_allowed && show("incidents", false),
+            wards: Layer::default(),
+            hotspots: Layer::default(),
+            density: Layer::default(),
+            incidents: Layer::default(),
+            ward_classes: None,
+            density_legend: None,
+            selected: Selected::default(),
+            details_generation: 0,
+            map_ready: false,
+            fitted: false,
+            slider_timer: None,
+            keep_params,
+        }),
+    });
+    if !incidents_allowed {
+        let _ = html_el("incidents-row")
+            .style()
+            .set_property("display", "none");
+        let _ = by_id("x-layer")
+            .query_selector("option[value=incidents]")
+            .map(|o| o.map(|o| o.remove()));
+    }
+    init_controls(&app);
+    wire_controls(&app);
+    // Fetch the wards while the map loads.
+    let wards_url = app.st.borrow().f.wards_url();
+    let wards = fetch_text(&wards_url);
+    js::await_promise(loaded.into())
+        .await
+        .map_err(|e| js::describe(&e))?;
+    if basemap.url.is_some() {
+        map.add_local_fonts();
+    }
+    map.add_hotspot_layers().map_err(|e| js::describe(&e))?;
+    wire_map(&app);
+    app.st.borrow_mut().map_ready = true;
+    apply_visibility(&app);
+    let generation = app.st.borrow_mut().wards.begin();
+    match wards.await {
+        Ok(text) => show_wards(&app, generation, wards_url, text),
+        Err(e) => status_error(&format!("Ward statistics: {e}")),
+    }
+    // First meaningful map: the ward layer drawn.
+    {
+        let m = map.clone();
+        map.once("idle", move |_| {
+            let ms = js::now_ms();
+            debug_set("firstMapMs", &JsValue::from_f64(ms));
+            debug_set("startMs", &JsValue::from_f64(t0));
+            debug_set("ready", &JsValue::TRUE);
+            let _ = m;
+        });
+        map.trigger_repaint();
+    }
+    refresh(&app);
+    Ok(())
+}
+
+/// Fills the selects from the catalogue and months.
+fn init_controls(app: &AppRef) {
+    let st = app.st.borrow();
+    fill_filter_selects(&st);
+    let month_opts: Vec<(String, String)> = st
+        .months
+        .iter()
+        .map(|m| (m.clone(), month_label(m)))
+        .collect();
+    fill_select("f-from", &month_opts, &st.f.from);
+    fill_select("f-to", &month_opts, &st.f.to);
+    let cmp: Vec<(String, String)> = Compare::ALL
+        .iter()
+        .map(|c| (c.key().to_string(), c.label().to_string()))
+        .collect();
+    fill_select("f-compare", &cmp, st.f.compare.key());
+    let measures: Vec<(String, String)> = Measure::ALL
+        .iter()
+        .map(|m| (m.key().to_string(), m.label().to_string()))
+        .collect();
+    fill_select("f-measure", &measures, st.f.measure.key());
+    input("l-wards").set_checked(st.show_wards);
+    input("l-hotspots").set_checked(st.show_hotspots);
+    input("l-density").set_checked(st.show_density);
+    input("l-incidents").set_checked(st.show_incidents);
+    update_slider(&st);
+    // Tablets in portrait: start with the drawer closed.
+    if js::window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(1200.0)
+        <= 900.0
+    {
+        toggle_panel(app, Some(false));
+    }
+}
+
+fn fill_filter_selects(st: &State) {
+    let mut groups = vec![(String::new(), "All crime and disorder".to_string())];
+    groups.extend(st.cat.groups.iter().map(|g| (g.id.clone(), g.name.clone())));
+    fill_select("f-group", &groups, &st.f.group);
+    let mut types = vec![(String::new(), "All types".to_string())];
+    types.extend(
+        st.cat
+            .types_for(&st.f.group, &st.f.source)
+            .into_iter()
+            .map(|t| (t.clone(), t)),
+    );
+    fill_select("f-type", &types, &st.f.crime_type);
+    let mut sources = vec![(String::new(), "All sources".to_string())];
+    sources.extend(st.cat.sources().into_iter().map(|s| (s.clone(), s)));
+    fill_select("f-source", &sources, &st.f.source);
+}
+
+fn update_slider(st: &State) {
+    let n = st.months.len() as i32;
+    let len = crate::filters::months_between(&st.f.from, &st.f.to).max(1);
+    let idx = st.months.iter().position(|m| *m == st.f.from).unwrap_or(0) as i32;
+    let s = input("f-slider");
+    s.set_max(&(n - len).max(0).to_string());
+    s.set_value(&idx.to_string());
+    let text = format!("{} to {}", month_label(&st.f.from), month_label(&st.f.to));
+    let _ = s.set_attribute("aria-valuetext", &text);
+    by_id("f-slider-out").set_text_content(Some(&text));
+}
+
+/// Connects every control to the state.
+fn wire_controls(app: &AppRef) {
+    fn on_select(app: &AppRef, id: &'static str, apply: fn(&mut State, String)) {
+        let a = app.clone();
+        on(&by_id(id), "change", move |_| {
+            let v = select(id).value();
+            {
+                let mut st = a.st.borrow_mut();
+                apply(&mut st, v);
+            }
+            {
+                let st = a.st.borrow();
+                fill_filter_selects(&st);
+                update_slider(&st);
+                let month_opts: Vec<(String, String)> = st
+                    .months
+                    .iter()
+                    .map(|m| (m.clone(), month_label(m)))
+                    .collect();
+                fill_select("f-from", &month_opts, &st.f.from);
+                fill_select("f-to", &month_opts, &st.f.to);
+                select("f-compare").set_value(st.f.compare.key());
+                select("f-measure").set_value(st.f.measure.key());
+            }
+            refresh(&a);
+        });
+    }
+    on_select(app, "f-group", |st, v| {
+        st.f.group = v;
+        if !st.f.crime_type.is_empty()
+            && !st
+                .cat
+                .types_for(&st.f.group, &st.f.source)
+                .contains(&st.f.crime_type)
+        {
+            st.f.crime_type.clear();
+        }
+    });
+    on_select(app, "f-type", |st, v| st.f.crime_type = v);
+    on_select(app, "f-source", |st, v| {
+        st.f.source = v;
+        if !st.f.crime_type.is_empty()
+            && !st
+                .cat
+                .types_for(&st.f.group, &st.f.source)
+                .contains(&st.f.crime_type)
+        {
+            st.f.crime_type.clear();
+        }
+    });
+    on_select(app, "f-from", |st, v| {
+        st.f.from = v;
+        if st.f.to < st.f.from {
+            st.f.to = st.f.from.clone();
+        }
+    });
+    on_select(app, "f-to", |st, v| {
+        st.f.to = v;
+        if st.f.to < st.f.from {
+            st.f.from = st.f.to.clone();
+        }
+    });
+    on_select(app, "f-compare", |st, v| {
+        if let Some(c) = Compare::parse(&v) {
+            st.f.compare = c;
+        }
+    });
+    on_select(app, "f-measure", |st, v| {
+        if let Some(m) = Measure::parse(&v) {
+            st.f.measure = m;
+            if m == Measure::Change && st.f.compare == Compare::None {
+                st.f.compare = Compare::Previous;
+            }
+        }
+    });
+    // Time slider: moves the period keeping its length; refetches after a
+    // short pause so dragging does not queue a request per step.
+    {
+        let a = app.clone();
+        on(&by_id("f-slider"), "input", move |_| {
+            let idx: usize = input("f-slider").value().parse().unwrap_or(0);
+            let timer = {
+                let mut st = a.st.borrow_mut();
+                let len = crate::filters::months_between(&st.f.from, &st.f.to).max(1) as usize;
+                if let (Some(from), Some(to)) = (
+                    st.months.get(idx).cloned(),
+                    st.months.get(idx + len - 1).cloned(),
+                ) {
+                    st.f.from = from;
+                    st.f.to = to;
+                }
+                let text = format!("{} to {}", month_label(&st.f.from), month_label(&st.f.to));
+                by_id("f-slider-out").set_text_content(Some(&text));
+                let _ = input("f-slider").set_attribute("aria-valuetext", &text);
+                select("f-from").set_value(&st.f.from);
+                select("f-to").set_value(&st.f.to);
+                st.slider_timer.take()
+            };
+            if let Some(t) = timer {
+                js::window().clear_timeout_with_handle(t);
+            }
+            let b = a.clone();
+            let cb = Closure::once_into_js(move || {
+                b.st.borrow_mut().slider_timer = None;
+                refresh(&b);
+            });
+            let id = js::window()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 150)
+                .ok();
+            a.st.borrow_mut().slider_timer = id;
+        });
+    }
+    // Layer toggles.
+    fn on_check(app: &AppRef, id: &'static str, apply: fn(&mut State, bool)) {
+        let a = app.clone();
+        on(&by_id(id), "change", move |_| {
+            let v = input(id).checked();
+            apply(&mut a.st.borrow_mut(), v);
+            apply_visibility(&a);
+            refresh(&a);
+        });
+    }
+    on_check(app, "l-wards", |st, v| st.show_wards = v);
+    on_check(app, "l-hotspots", |st, v| st.show_hotspots = v);
+    on_check(app, "l-density", |st, v| st.show_density = v);
+    on_check(app, "l-incidents", |st, v| st.show_incidents = v);
+    // Ward chooser (keyboard access to ward details).
+    {
+        let a = app.clone();
+        on(&by_id("f-ward"), "change", move |_| {
+            let code = select("f-ward").value();
+            let sel = Selected {
+                ward: (!code.is_empty()).then_some(code),
+                ..Default::default()
+            };
+            select_features(&a, sel);
+        });
+    }
+    // Exports.
+    {
+        let a = app.clone();
+        on(&by_id("x-csv"), "click", move |_| {
+            let a = a.clone();
+            spawn_local(async move { export_layer(&a, false).await });
+        });
+    }
+    {
+        let a = app.clone();
+        on(&by_id("x-geojson"), "click", move |_| {
+            let a = a.clone();
+            spawn_local(async move { export_layer(&a, true).await });
+        });
+    }
+    {
+        let a = app.clone();
+        on(&by_id("x-png"), "click", move |_| export_png(&a));
+    }
+    // Panel drawer.
+    {
+        let a = app.clone();
+        on(&by_id("toggle-panel"), "click", move |_| {
+            toggle_panel(&a, None)
+        });
+    }
+    {
+        let a = app.clone();
+        on(&js::document().into(), "keydown", move |e| {
+            let k: &web_sys::KeyboardEvent = e.unchecked_ref();
+            let narrow = js::window()
+                .inner_width()
+                .ok()
+                .and_then(|w| w.as_f64())
+                .unwrap_or(1200.0)
+                <= 900.0;
+            if k.key() == "Escape"
+                && narrow
+                && !js::document()
+                    .body()
+                    .is_some_and(|b| b.class_list().contains("panel-closed"))
+            {
+                toggle_panel(&a, Some(false));
+                let _ = html_el("toggle-panel").focus();
+            }
+        });
+    }
+}
+
+fn toggle_panel(app: &AppRef, open: Option<bool>) {
+    let Some(body) = js::document().body() else {
+        return;
+    };
+    let now_open = !body.class_list().contains("panel-closed");
+    let open = open.unwrap_or(!now_open);
+    let _ = body.class_list().toggle_with_force("panel-closed", !open);
+    let b = by_id("toggle-panel");
+    let _ = b.set_attribute("aria-expanded", if open { "true" } else { "false" });
+    b.set_text_content(Some(if open {
+        "Hide panel"
+    } else {
+        "Filters & details"
+    }));
+    let _ = call(&app.map.js, "resize", &[]);
+}
+
+/// Map clicks and hover cursors.
+fn wire_map(app: &AppRef) {
+    for layer in [
+        "wards-fill",
+        "hotspots-fill",
+        "incidents-clusters",
+        "incidents-points",
+    ] {
+        let a = app.clone();
+        app.map
+            .on_layer("mouseenter", layer, move |_| a.map.set_cursor("pointer"));
+        let a = app.clone();
+        app.map
+            .on_layer("mouseleave", layer, move |_| a.map.set_cursor(""));
+    }
+    let a = app.clone();
+    app.map.on("click", move |e| {
+        let point = get(&e, "point");
+        let hits = a.map.features_at(
+            &point,
+            &[
+                "incidents-clusters",
+                "incidents-points",
+                "hotspots-fill",
+                "wards-fill",
+            ],
+        );
+        let in_layer = |l: &'static str| hits.iter().filter(move |h| h["layer"] == l);
+        if let Some(c) = in_layer("incidents-clusters").next() {
+            let id = c["properties"]["cluster_id"].as_f64().unwrap_or(0.0);
+            let center = js::to_js(&c["geometry"]["coordinates"]);
+            let m = a.map.clone();
+            spawn_local(async move { m.expand_cluster(id, center).await });
+            return;
+        }
+        let mut sel = Selected::default();
+        if let Some(p) = in_layer("incidents-points").next() {
+            sel.incident = Some(p["properties"].clone());
+        }
+        // The innermost (smallest top %) hotspot band under the click.
+        sel.hotspot = in_layer("hotspots-fill")
+            .filter_map(|h| h["properties"]["top_percent"].as_f64())
+            .min_by(|a, b| a.total_cmp(b));
+        sel.ward = in_layer("wards-fill")
+            .find_map(|h| h["properties"]["code"].as_str().map(str::to_string));
+        select_features(&a, sel);
+    });
+}
+
+fn apply_visibility(app: &AppRef) {
+    let st = app.st.borrow();
+    if !st.map_ready {
+        return;
+    }
+    let m = &app.map;
+    m.set_visible("wards-fill", st.show_wards);
+    m.set_visible("hotspots-fill", st.show_hotspots);
+    m.set_visible("hotspots-line", st.show_hotspots);
+    m.set_visible("hotspots-selected", st.show_hotspots);
+    if m.has_layer("density-raster") {
+        m.set_visible("density-raster", st.show_density);
+    }
+    for l in ["incidents-clusters", "incidents-count", "incidents-points"] {
+        m.set_visible(l, st.show_incidents);
+    }
+    drop(st);
+    render_legend(app);
+}
+
+/// Filters changed (or a layer was switched on): refetch what is visible.
+fn refresh(app: &AppRef) {
+    update_page_url(app);
+    let (h, d, i, ward) = {
+        let st = app.st.borrow();
+        (
+            st.show_hotspots,
+            st.show_density,
+            st.show_incidents,
+            st.selected.clone(),
+        )
+    };
+    // Wards are the base layer (outlines and labels): always loaded.
+    {
+        let a = app.clone();
+        spawn_local(async move { load_wards(&a).await });
+    }
+    if h {
+        let a = app.clone();
+        spawn_local(async move { load_hotspots(&a).await });
+    }
+    if d {
+        let a = app.clone();
+        spawn_local(async move { load_density(&a).await });
+    }
+    if i {
+        let a = app.clone();
+        spawn_local(async move { load_incidents(&a).await });
+    }
+    if ward.ward.is_some() {
+        // Figures for the selected ward follow the filters; a hotspot or
+        // incident selection no longer applies.
+        select_features(
+            app,
+            Selected {
+                ward: ward.ward,
+                ..Default::default()
+            },
+        );
+    } else if ward.hotspot.is_some() || ward.incident.is_some() {
+        select_features(app, Selected::default());
+    }
+}
+
+fn update_page_url(app: &AppRef) {
+    let st = app.st.borrow();
+    let mut q = st.f.to_page_query();
+    let mut layers = Vec::new();
+    for (on, name) in [
+        (st.show_wards, "wards"),
+        (st.show_hotspots, "hotspots"),
+        (st.show_density, "density"),
+        (st.show_incidents, "incidents"),
+    ] {
+        if on {
+            layers.push(name);
+        }
+    }
+    q.push_str(&format!("&layers={}", layers.join(",")));
+    for (k, v) in &st.keep_params {
+        q.push_str(&format!("&{k}={}", crate::filters::encode(v)));
+    }
+    if let Ok(h) = js::window().history() {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&q));
+    }
+}
+
+async fn load_wards(app: &AppRef) {
+    let (url, generation) = {
+        let mut st = app.st.borrow_mut();
+        let url = st.f.wards_url();
+        if st.wards.url == url {
+            drop(st);
+            restyle_wards(app);
+            return;
+        }
+        (url, st.wards.begin())
+    };
+    set_status("Loading ward statistics…");
+    match fetch_text(&url).await {
+        Ok(text) => show_wards(app, generation, url, text),
+        Err(e) => {
+            if app.st.borrow().wards.generation == generation {
+                status_error(&format!("Ward statistics: {e}"));
+            }
+        }
+    }
+}
+
+fn show_wards(app: &AppRef, generation: u32, url: String, text: String) {
+    if app.st.borrow().wards.generation != generation {
+        return;
+    }
+    let parsed: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => return status_error(&format!("Ward statistics: {e}")),
+    };
+    match js::parse_js(&text) {
+        Ok(data) => {
+            if let Err(e) = app.map.set_data("wards", &data) {
+                return status_error(&format!("Ward layer: {}", js::describe(&e)));
+            }
+        }
+        Err(e) => return status_error(&format!("Ward statistics: {e}")),
+    }
+    let bounds = bounds_of(&parsed);
+    {
+        let mut st = app.st.borrow_mut();
+        st.wards = Layer {
+            url: url.clone(),
+            text,
+            json: parsed,
+            generation,
+        };
+        if !st.fitted {
+            if let Some(b) = bounds {
+                app.map.fit(b);
+                st.fitted = true;
+            }
+        }
+    }
+    debug_set("wardsUrl", &JsValue::from_str(&url));
+    fill_ward_select(app);
+    restyle_wards(app);
+    let st = app.st.borrow();
+    let fc = &st.wards.json;
+    let total = fc["total"].as_u64().unwrap_or(0);
+    set_status(&format!(
+        "{}: {} incidents",
+        st.f.describe(st.cat.group_name(&st.f.group)),
+        format::thousands(total)
+    ));
+}
+
+/// Paints the ward fill for the current measure and redraws the legend.
+fn restyle_wards(app: &AppRef) {
+    let classes = {
+        let st = app.st.borrow();
+        if st.wards.url.is_empty() {
+            return;
+        }
+        classify::ward_classes(st.f.measure, &st.wards.json)
+    };
+    app.map
+        .set_paint("wards-fill", "fill-color", &classes.expression());
+    app.st.borrow_mut().ward_classes = Some(classes);
+    render_legend(app);
+}
+
+fn fill_ward_select(app: &AppRef) {
+    let st = app.st.borrow();
+    let mut wards: Vec<(String, String)> = st.wards.json["features"]
+        .as_array()
+        .map(|fs| {
+            fs.iter()
+                .map(|f| {
+                    let p = &f["properties"];
+                    (
+                        p["code"].as_str().unwrap_or_default().to_string(),
+                        p["name"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    wards.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut opts = vec![(String::new(), "Choose a ward…".to_string())];
+    opts.extend(wards);
+    let current = st.selected.ward.clone().unwrap_or_default();
+    fill_select("f-ward", &opts, &current);
+}
+
+/// `[w, s, e, n]` of a collection's coordinates.
+fn bounds_of(fc: &Value) -> Option<[f64; 4]> {
+    let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+    fn walk(v: &Value, b: &mut [f64; 4]) {
+        if let Some(a) = v.as_array() {
+            if a.len() >= 2 && a[0].is_number() && a[1].is_number() {
+                let (x, y) = (a[0].as_f64().unwrap_or(0.0), a[1].as_f64().unwrap_or(0.0));
+                b[0] = b[0].min(x);
+                b[1] = b[1].min(y);
+                b[2] = b[2].max(x);
+                b[3] = b[3].max(y);
+            } else {
+                for c in a {
+                    walk(c, b);
+                }
+            }
+        }
+    }
+    for f in fc["features"].as_array()? {
+        walk(&f["geometry"]["coordinates"], &mut b);
+    }
+    (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
+}
+
+async fn load_hotspots(app: &AppRef) {
+    let (url, generation) = {
+        let mut st = app.st.borrow_mut();
+        let url = st.f.hotspots_url();
+        if st.hotspots.url == url {
+            return;
+        }
+        (url, st.hotspots.begin())
+    };
+    let result = fetch_text(&url).await;
+    if app.st.borrow().hotspots.generation != generation {
+        return;
+    }
+    match result.and_then(|t| {
+        let v: Value = serde_json::from_str(&t).map_err(|e| e.to_string())?;
+        let js = js::parse_js(&t)?;
+        Ok((t, v, js))
+    }) {
+        Ok((text, json, data)) => {
+            let _ = app.map.set_data("hotspots", &data);
+            app.st.borrow_mut().hotspots = Layer {
+                url: url.clone(),
+                text,
+                json,
+                generation,
+            };
+            debug_set("hotspotsUrl", &JsValue::from_str(&url));
+            render_hotspot_buttons(app);
+            render_legend(app);
+        }
+        Err(e) => status_error(&format!("Hotspots: {e}")),
+    }
+}
+
+/// Buttons that open each hotspot band's summary (keyboard access).
+fn render_hotspot_buttons(app: &AppRef) {
+    let container = by_id("hotspot-buttons");
+    container.set_inner_html("");
+    let tops: Vec<f64> = {
+        let st = app.st.borrow();
+        let mut t: Vec<f64> = st.hotspots.json["features"]
+            .as_array()
+            .map(|fs| {
+                fs.iter()
+                    .filter_map(|f| f["properties"]["top_percent"].as_f64())
+                    .collect()
+            })
+            .unwrap_or_default();
+        t.sort_by(|a, b| a.total_cmp(b));
+        t.dedup();
+        t
+    };
+    for top in tops {
+        let Ok(b) = js::document().create_element("button") else {
+            continue;
+        };
+        let _ = b.set_attribute("type", "button");
+        b.set_text_content(Some(&format!("Top {}% area", format::number(top, 0))));
+        let a = app.clone();
+        on(&b, "click", move |_| {
+            select_features(
+                &a,
+                Selected {
+                    hotspot: Some(top),
+                    ..Default::default()
+                },
+            );
+        });
+        let _ = container.append_child(&b);
+    }
+}
+
+async fn load_density(app: &AppRef) {
+    let (url, generation) = {
+        let mut st = app.st.borrow_mut();
+        let url = st.f.density_grid_url();
+        if st.density.url == url {
+            return;
+        }
+        (url, st.density.begin())
+    };
+    set_status("Computing the density surface…");
+    let result = fetch_text(&url).await;
+    if app.st.borrow().density.generation != generation {
+        return;
+    }
+    let grid: Value = match result.and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+    {
+        Ok(v) => v,
+        Err(e) => return status_error(&format!("Density: {e}")),
+    };
+    let cols = grid["grid"]["cols"].as_u64().unwrap_or(0) as u32;
+    let rows = grid["grid"]["rows"].as_u64().unwrap_or(0) as u32;
+    let max = grid["max_density"].as_f64().unwrap_or(0.0);
+    let values: Vec<f64> = grid["values"]
+        .as_array()
+        .map(|a| a.iter().map(|v| v.as_f64().unwrap_or(0.0)).collect())
+        .unwrap_or_default();
+    if cols == 0
+        || rows == 0
+        || values.len() != (cols * rows) as usize
+        || max <= 0.0
+        || grid["corners"].is_null()
+    {
+        status_error("Density: no surface for this selection");
+        return;
+    }
+    let (min, mut classes) = classify::density(max, |_, _| 0);
+    let (pixels, counts) = classify::density_rgba(&values, &classes, min);
+    for (item, n) in classes.legend.iter_mut().zip(counts) {
+        item.count = n;
+    }
+    let image = match rgba_bitmap(&pixels, cols, rows).await {
+        Ok(i) => i,
+        Err(e) => return status_error(&format!("Density image: {}", js::describe(&e))),
+    };
+    if app.st.borrow().density.generation != generation {
+        return;
+    }
+    let visible = app.st.borrow().show_density;
+    if let Err(e) = app.map.set_density_image(&image, &grid["corners"], visible) {
+        return status_error(&format!("Density layer: {}", js::describe(&e)));
+    }
+    let mut meta = grid.clone();
+    if let Some(o) = meta.as_object_mut() {
+        o.remove("values");
+        o.insert("min_shown".into(), json!(min));
+    }
+    {
+        let mut st = app.st.borrow_mut();
+        st.density = Layer {
+            url: url.clone(),
+            text: String::new(),
+            json: meta,
+            generation,
+        };
+        st.density_legend = Some(classes);
+    }
+    debug_set("densityUrl", &JsValue::from_str(&url));
+    set_status("Density surface ready");
+    render_legend(app);
+}
+
+/// RGBA pixels → an ImageBitmap (no network request, so no CSP issue).
+async fn rgba_bitmap(pixels: &[u8], w: u32, h: u32) -> Result<JsValue, JsValue> {
+    let canvas: web_sys::HtmlCanvasElement =
+        js::document().create_element("canvas")?.unchecked_into();
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")?
+        .ok_or("no 2d context")?
+        .unchecked_into();
+    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), w, h)?;
+    ctx.put_image_data(&data, 0.0, 0.0)?;
+    let p = js::window().create_image_bitmap_with_html_canvas_element(&canvas)?;
+    js::await_promise(p.into()).await
+}
+
+async fn load_incidents(app: &AppRef) {
+    let (url, generation) = {
+        let mut st = app.st.borrow_mut();
+        let url = st.f.incidents_url(MAX_POINTS);
+        if st.incidents.url == url {
+            return;
+        }
+        (url, st.incidents.begin())
+    };
+    let result = fetch_text(&url).await;
+    if app.st.borrow().incidents.generation != generation {
+        return;
+    }
+    match result.and_then(|t| {
+        let v: Value = serde_json::from_str(&t).map_err(|e| e.to_string())?;
+        let js = js::parse_js(&t)?;
+        Ok((t, v, js))
+    }) {
+        Ok((text, json, data)) => {
+            let _ = app.map.set_data("incidents", &data);
+            app.st.borrow_mut().incidents = Layer {
+                url: url.clone(),
+                text,
+                json,
+                generation,
+            };
+            debug_set("incidentsUrl", &JsValue::from_str(&url));
+            render_legend(app);
+        }
+        Err(e) => status_error(&format!("Incidents: {e}")),
+    }
+}
+
+fn render_legend(app: &AppRef) {
+    let st = app.st.borrow();
+    let mut sections: Vec<LegendSection> = Vec::new();
+    if st.show_wards {
+        if let Some(c) = &st.ward_classes {
+            let fc = &st.wards.json;
+            let note = format!(
+                "{}. Quantile classes{}. {} outside the wards, {} without a location.",
+                st.f.describe(st.cat.group_name(&st.f.group)),
+                if st.f.measure == Measure::Change {
+                    " fixed at ±5% and ±20%"
+                } else {
+                    ""
+                },
+                format::thousands(fc["outside_areas"].as_u64().unwrap_or(0)),
+                format::thousands(fc["unlocated"].as_u64().unwrap_or(0)),
+            )
+            .replace("Quantile classes fixed", "Classes fixed");
+            let mut items = c.legend_with_no_data(match st.f.measure {
+                Measure::Rate => "No population",
+                Measure::Change => "No comparison (none before)",
+                Measure::Count => "No data",
+            });
+            items.push(LegendItem {
+                colour: "transparent".into(),
+                label: "Priority ward (dashed outline)".into(),
+                count: fc["features"]
+                    .as_array()
+                    .map(|f| {
+                        f.iter()
+                            .filter(|f| f["properties"]["priority"] == true)
+                            .count()
+                    })
+                    .unwrap_or(0),
+            });
+            sections.push(LegendSection {
+                layer: "wards",
+                title: format!("Wards: {}", st.f.measure.label()),
+                items,
+                dots: false,
+                note: Some(note),
+            });
+        }
+    }
+    if st.show_hotspots && !st.hotspots.url.is_empty() {
+        sections.push(LegendSection {
+            layer: "hotspots",
+            title: "Hotspots: densest areas (incidents inside)".into(),
+            items: panels::hotspot_legend(&st.hotspots.json),
+            dots: false,
+            note: None,
+        });
+    }
+    if st.show_density {
+        if let Some(c) = &st.density_legend {
+            sections.push(LegendSection {
+                layer: "density",
+                title: "Kernel density, incidents per km² (cells)".into(),
+                items: c.legend.clone(),
+                dots: false,
+                note: st.density.json["bandwidth_m"].as_f64().map(|b| {
+                    format!(
+                        "Quartic kernel, bandwidth {} m, {} m cells.",
+                        format::number(b, 0),
+                        format::number(st.density.json["cell_m"].as_f64().unwrap_or(0.0), 0)
+                    )
+                }),
+            });
+        }
+    }
+    if st.show_incidents && !st.incidents.url.is_empty() {
+        let fc = &st.incidents.json;
+        let matched = fc["numberMatched"].as_u64().unwrap_or(0);
+        let returned = fc["numberReturned"].as_u64().unwrap_or(0);
+        sections.push(LegendSection {
+            layer: "incidents",
+            title: "Incidents".into(),
+            items: vec![
+                LegendItem {
+                    colour: "#3d5a80".into(),
+                    label: "Cluster (zoom in to split)".into(),
+                    count: returned as usize,
+                },
+                LegendItem {
+                    colour: "#1d2b3a".into(),
+                    label: "Single incident".into(),
+                    count: 0,
+                },
+            ],
+            dots: true,
+            note: (matched > returned).then(|| {
+                format!(
+                    "Showing the first {} of {} incidents.",
+                    format::thousands(returned),
+                    format::thousands(matched)
+                )
+            }),
+        });
+    }
+    let html = panels::legend_html(&sections);
+    // The incident section's second count is meaningless: blank it.
+    let html = html.replace(
+        "<span class=\"label\">Single incident</span><span class=\"n\">0</span>",
+        "<span class=\"label\">Single incident</span><span class=\"n\"></span>",
+    );
+    by_id("legend").set_inner_html(&html);
+    debug_set("measure", &JsValue::from_str(st.f.measure.key()));
+}
+
+/// Shows what was clicked or chosen: incident, hotspot band, ward.
+fn select_features(app: &AppRef, sel: Selected) {
+    let generation = {
+        let mut st = app.st.borrow_mut();
+        st.selected = sel.clone();
+        st.details_generation += 1;
+        st.details_generation
+    };
+    let code = sel.ward.clone().unwrap_or_default();
+    app.map
+        .set_filter("wards-selected", &json!(["==", ["get", "code"], code]));
+    app.map.set_filter(
+        "wards-selected-casing",
+        &json!(["==", ["get", "code"], code]),
+    );
+    app.map.set_filter(
+        "hotspots-selected",
+        &json!(["==", ["get", "top_percent"], sel.hotspot.unwrap_or(-1.0)]),
+    );
+    select("f-ward").set_value(&code);
+    let details = by_id("details");
+    let mut html = String::new();
+    {
+        let st = app.st.borrow();
+        if let Some(p) = &sel.incident {
+            let ward_name = p["ward"].as_str().and_then(|c| {
+                st.wards.json["features"].as_array()?.iter().find_map(|f| {
+                    (f["properties"]["code"] == c)
+                        .then(|| f["properties"]["name"].as_str().unwrap_or(c).to_string())
+                })
+            });
+            html.push_str(&panels::incident_html(p, ward_name.as_deref()));
+        }
+        if let Some(top) = sel.hotspot {
+            let fc = &st.hotspots.json;
+            if let Some(f) = fc["features"].as_array().and_then(|fs| {
+                fs.iter()
+                    .find(|f| f["properties"]["top_percent"].as_f64() == Some(top))
+            }) {
+                html.push_str(&panels::hotspot_html(&f["properties"], fc));
+            }
+        }
+        if sel.ward.is_some() {
+            html.push_str("<div id=\"ward-details\" class=\"ward\" aria-busy=\"true\"><p class=\"hint\">Loading the ward…</p></div>");
+        }
+    }
+    if html.is_empty() {
+        html =
+            "<p class=\"hint\">Click a ward or a hotspot on the map, or choose a ward above.</p>"
+                .into();
+    }
+    details.set_inner_html(&html);
+    let Some(code) = sel.ward else { return };
+    let a = app.clone();
+    spawn_local(async move {
+        let (url, trend_url) = {
+            let st = a.st.borrow();
+            (st.f.ward_url(&code), st.f.ward_trend_url(&code))
+        };
+        let profile = fetch_text(&url);
+        let trend = fetch_text(&trend_url);
+        let (profile, trend) = (profile.await, trend.await);
+        if a.st.borrow().details_generation != generation {
+            return;
+        }
+        let target = js::document().get_element_by_id("ward-details");
+        let Some(target) = target else { return };
+        match profile.and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| e.to_string())) {
+            Ok(p) => {
+                let trend: Option<Value> = trend.ok().and_then(|t| serde_json::from_str(&t).ok());
+                let st = a.st.borrow();
+                let html = panels::ward_html(&p, trend.as_ref(), &st.f, &st.cat, &st.months);
+                target.set_outer_html(&html);
+                debug_set("wardUrl", &JsValue::from_str(&url));
+            }
+            Err(e) => target.set_inner_html(&format!(
+                "<p class=\"hint\">Could not load the ward: {}</p>",
+                format::esc(&e)
+            )),
+        }
+    });
+}
+
+/// CSV or GeoJSON of the layer chosen in the export box.
+async fn export_layer(app: &AppRef, geojson: bool) {
+    let layer = select("x-layer").value();
+    let (text, first, stem): (Result<String, String>, &[&str], String) = {
+        let st = app.st.borrow();
+        let stem = format!("hotspot-{layer}-{}", st.f.period().replace("..", "_"));
+        match layer.as_str() {
+            "wards" => (
+                Ok(st.wards.text.clone()),
+                &[
+                    "code",
+                    "name",
+                    "population",
+                    "count",
+                    "rate_per_1000",
+                    "annual_rate_per_1000",
+                    "comparison_count",
+                    "change",
+                    "change_pct",
+                ][..],
+                stem,
+            ),
+            "hotspots" => (
+                Ok(st.hotspots.text.clone()),
+                &["top_percent", "threshold", "area_km2", "incidents", "share"][..],
+                stem,
+            ),
+            "incidents" => (
+                Ok(st.incidents.text.clone()),
+                &[
+                    "category", "source", "month", "date", "time", "location", "ward",
+                ][..],
+                stem,
+            ),
+            _ => (Err(String::new()), &["density", "col", "row"][..], stem),
+        }
+    };
+    let text = match text {
+        Ok(t) if !t.is_empty() => Ok(t),
+        // Not loaded (layer off) or density: ask the API.
+        _ => {
+            set_status("Preparing the export…");
+            let url = {
+                let st = app.st.borrow();
+                match layer.as_str() {
+                    "wards" => st.f.wards_url(),
+                    "hotspots" => st.f.hotspots_url(),
+                    "incidents" => st.f.incidents_url(MAX_POINTS),
+                    _ => {
+                        let min = st.density.json["min_shown"].as_f64().unwrap_or(0.0);
+                        st.f.density_url(min)
+                    }
+                }
+            };
+            fetch_text(&url).await
+        }
+    };
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => return status_error(&format!("Export: {e}")),
+    };
+    let result = if geojson {
+        js::download_text(&format!("{stem}.geojson"), "application/geo+json", &text)
+    } else {
+        match serde_json::from_str::<Value>(&text) {
+            Ok(v) => js::download_text(
+                &format!("{stem}.csv"),
+                "text/csv;charset=utf-8",
+                &feature_collection_csv(&v, first),
+            ),
+            Err(e) => return status_error(&format!("Export: {e}")),
+        }
+    };
+    match result {
+        Ok(()) => set_status(&format!(
+            "Exported {} as {}",
+            layer,
+            if geojson { "GeoJSON" } else { "CSV" }
+        )),
+        Err(e) => status_error(&format!("Export: {}", js::describe(&e))),
+    }
+}
+
+fn export_png(app: &AppRef) {
+    let (title, legend_rows) = {
+        let st = app.st.borrow();
+        let title = st.f.describe(st.cat.group_name(&st.f.group));
+        let mut rows: Vec<(String, Vec<LegendItem>)> = Vec::new();
+        if st.show_wards {
+            if let Some(c) = &st.ward_classes {
+                rows.push((
+                    format!("Wards: {}", st.f.measure.label()),
+                    c.legend_with_no_data("No data"),
+                ));
+            }
+        }
+        if st.show_hotspots && !st.hotspots.url.is_empty() {
+            rows.push(("Hotspots".into(), panels::hotspot_legend(&st.hotspots.json)));
+        }
+        if st.show_density {
+            if let Some(c) = &st.density_legend {
+                rows.push(("Density per km²".into(), c.legend.clone()));
+            }
+        }
+        (title, rows)
+    };
+    let m = app.map.clone();
+    // Draw from a freshly rendered frame.
+    m.clone().once("render", move |_| {
+        match png::compose(&m, &title, &legend_rows) {
+            Ok(url) => {
+                let _ = js::download_url("hotspot-map.png", &url);
+                set_status("Map image exported");
+            }
+            Err(e) => status_error(&format!("PNG export: {}", js::describe(&e))),
+        }
+    });
+    app.map.trigger_repaint();
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The map client's whole check, from a fresh clone, as root or not, with
+# CI=true and no stdin:
+#   1. prerequisites (idempotent): Debian chromium + chromium-driver, the
+#      wasm32 target, wasm-bindgen-cli of the exact crate version, npm ci;
+#   2. the frontend crate's own wasm32 lint (the host lint is the workspace's);
+#   3. the bundle (frontend/build.sh) and the `hotspot` binary;
+#   4. `hotspot serve` on a temporary database with the sample data;
+#   5. the browser tests (node --test) against it, then the server stops.
+# It prints the gzipped WASM size and the first-map time.
+set -euo pipefail
+cd "$(dirname "$0")"
+FRONTEND="$PWD"
+ROOT="$(cd .. && pwd)"
+WASM_BINDGEN_VERSION=0.2.130
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\n=== %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
+
+say "prerequisites"
+if [ ! -x /usr/bin/chromium ]; then
+    echo "installing Debian chromium and chromium-driver"
+    as_root apt-get update
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y --no-install-recommends chromium chromium-driver
+fi
+/usr/bin/chromium --version 2>/dev/null || true
+if command -v rustup >/dev/null 2>&1; then
+    rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+    echo "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes)"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+wasm-bindgen --version
+command -v node >/dev/null 2>&1 || { echo "node (>= 18) is needed for the browser tests" >&2; exit 1; }
+# npm ci when node_modules is missing or was installed from another lock file.
+if ! cmp -s package-lock.json node_modules/.hotspot-installed-lock 2>/dev/null; then
+    npm ci --no-audit --no-fund
+    cp package-lock.json node_modules/.hotspot-installed-lock
+fi
+
+say "lint the client for wasm32"
+(cd "$ROOT" && cargo clippy -p hotspot-frontend --target wasm32-unknown-unknown --locked -- -D warnings)
+
+say "build the bundle"
+./build.sh
+RUST_GZ="$(cat dist/.rust-gzip-bytes)"
+
+say "build the hotspot binary"
+(cd "$ROOT" && cargo build -p hotspot --locked)
+BIN="$CARGO_TARGET_DIR/debug/hotspot"
+
+say "start hotspot serve on the sample data"
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+(cd "$ROOT" && exec "$BIN" --db "sqlite:$WORK/hotspot.db" serve --addr 127.0.0.1:0 \
+    --static-dir "$FRONTEND/dist" --sample-dir "$ROOT/data") >"$WORK/server.out" 2>"$WORK/server.err" </dev/null &
+SERVER_PID=$!
+URL=""
+for _ in $(seq 1 600); do
+    line="$(head -n1 "$WORK/server.out" 2>/dev/null || true)"
+    if [[ "$line" =~ (http://[0-9.:]+/) ]]; then URL="${BASH_REMATCH[1]}"; break; fi
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if [ -z "$URL" ]; then
+    echo "the server did not start:" >&2
+    cat "$WORK/server.err" >&2
+    exit 1
+fi
+echo "$line"
+
+say "browser tests (headless Chromium)"
+mkdir -p "$ROOT/tests/artifacts" "$ROOT/docs"
+status=0
+# UPDATE_SCREENSHOT=1 also refreshes the README's docs/screenshot.png.
+HOTSPOT_URL="$URL" ARTIFACTS="$ROOT/tests/artifacts" SCREENSHOT="${UPDATE_SCREENSHOT:+$ROOT/docs/screenshot.png}" \
+    node --test --test-concurrency=1 tests/browser.test.mjs || status=$?
+
+say "summary"
+echo "WASM bundle (Rust part: .wasm + JS bindings), gzipped: $RUST_GZ bytes ($(( RUST_GZ / 1024 )) KiB)"
+if [ -f "$ROOT/tests/artifacts/metrics.json" ]; then
+    echo "first meaningful map (ward layer rendered), cold load: $(node -p "require('$ROOT/tests/artifacts/metrics.json').firstMapMs") ms after navigation start"
+fi
+exit $status

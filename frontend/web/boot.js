@@ -1,0 +1,12 @@
+// Loads MapLibre GL JS (served locally, never from a CDN), exposes it as
+// globalThis.maplibregl for the Rust bindings, then starts the WebAssembly
+// client. Module imports are evaluated before this body runs.
+import * as maplibregl from './vendor/maplibre-gl.mjs';
+import init from './pkg/hotspot_frontend.js';
+
+globalThis.maplibregl = maplibregl;
+init({ module_or_path: new URL('./pkg/hotspot_frontend_bg.wasm', import.meta.url) }).catch((e) => {
+  const status = document.getElementById('status');
+  if (status) status.textContent = 'The map client failed to start: ' + e;
+  console.error(e);
+});
