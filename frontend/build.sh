@@ -3,7 +3,7 @@
 #   Rust → wasm32 (cargo) → JS bindings (wasm-bindgen-cli, exact version) →
 #   size optimisation (wasm-opt from npm binaryen) → copy the page, MapLibre
 #   GL JS, its worker and CSS, and the fonts. Nothing is fetched at run time.
-# Prerequisites (frontend/test.sh installs them): the wasm32-unknown-unknown
+# Prerequisites (frontend/setup.sh installs them): the wasm32-unknown-unknown
 # target, wasm-bindgen-cli of WASM_BINDGEN_VERSION, and `npm ci` here.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The map client's whole check, from a fresh clone, as root or not, with
 # CI=true and no stdin:
-#   1. prerequisites (idempotent): Debian chromium + chromium-driver, the
-#      wasm32 target, wasm-bindgen-cli of the exact crate version, npm ci;
+#   1. prerequisites (setup.sh --browser, idempotent): Debian chromium +
+#      chromium-driver, the wasm32 target, wasm-bindgen-cli of the exact
+#      crate version, npm ci;
 #   2. the frontend crate's own wasm32 lint (the host lint is the workspace's);
 #   3. the bundle (frontend/build.sh) and the `hotspot` binary;
 #   4. `hotspot serve` on a temporary database with the sample data;
@@ -12,34 +13,13 @@ set -euo pipefail
 cd "$(dirname "$0")"
 FRONTEND="$PWD"
 ROOT="$(cd .. && pwd)"
-WASM_BINDGEN_VERSION=0.2.130
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf '\n=== %s\n' "$*"; }
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 
 say "prerequisites"
-if [ ! -x /usr/bin/chromium ]; then
-    echo "installing Debian chromium and chromium-driver"
-    as_root apt-get update
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y --no-install-recommends chromium chromium-driver
-fi
-/usr/bin/chromium --version 2>/dev/null || true
-if command -v rustup >/dev/null 2>&1; then
-    rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-fi
-if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
-    echo "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes)"
-    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
-fi
-wasm-bindgen --version
-command -v node >/dev/null 2>&1 || { echo "node (>= 18) is needed for the browser tests" >&2; exit 1; }
-# npm ci when node_modules is missing or was installed from another lock file.
-if ! cmp -s package-lock.json node_modules/.hotspot-installed-lock 2>/dev/null; then
-    npm ci --no-audit --no-fund
-    cp package-lock.json node_modules/.hotspot-installed-lock
-fi
+bash "$FRONTEND/setup.sh" --browser
 
 say "lint the client for wasm32"
 (cd "$ROOT" && cargo clippy -p hotspot-frontend --target wasm32-unknown-unknown --locked -- -D warnings)
