@@ -43,7 +43,7 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-(cd "$ROOT" && exec "$BIN" --db "sqlite:$WORK/hotspot.db" serve --addr 127.0.0.1:0 \
+(cd "$ROOT" && exec "$BIN" --db "sqlite:$WORK/hotspot.db" serve --addr 127.0.0.1:0 --anonymous-role analyst \
     --static-dir "$FRONTEND/dist" --sample-dir "$ROOT/data") >"$WORK/server.out" 2>"$WORK/server.err" </dev/null &
 SERVER_PID=$!
 URL=""

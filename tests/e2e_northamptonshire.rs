@@ -102,7 +102,29 @@ fn real_northamptonshire_months_wards_and_hotspots() {
     let report = String::from_utf8_lossy(&out.stdout);
     assert_eq!(report.matches("added").count(), 16, "{report}");
 
-    let server = Server::start(&db, &["--no-sample"]);
+    // The evaluation command on the split.
+    let out = hotspot(
+        &db,
+        &[
+            "evaluate",
+            "--train",
+            "2025-01..2025-06",
+            "--test",
+            "2025-07..2025-12",
+        ],
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "KDE 400 m",
+        "Grid counts",
+        "Ward counts",
+        "Gi*",
+        "recommended:",
+    ] {
+        assert!(table.contains(needle), "{needle} missing from:\n{table}");
+    }
+
+    let server = Server::start(&db, &["--no-sample", "--anonymous-role", "analyst"]);
 
     // Totals per crime type equal the independent count.
     let (_, cats) = server.get_json("/api/categories");
@@ -157,6 +179,15 @@ fn real_northamptonshire_months_wards_and_hotspots() {
         assert!((0.0..=1.0).contains(&p));
     }
 
+    // police.uk downloads have gaps: a year-on-year comparison into 2024
+    // (only Jan-Apr present) must say so.
+    let (_, yoy) = server.get_json("/api/wards?period=2025-01..2025-12&compare=year");
+    let warning = yoy["warnings"][0].as_str().unwrap();
+    assert!(
+        warning.contains("8 of its 12 months") && warning.contains("2024-05"),
+        "{warning}"
+    );
+
     // Street-level hotspots of serious acquisitive crime in 2025, 400 m bandwidth.
     let (status, hot) = server.get_json("/api/hotspots?group=serious-acquisitive&period=2025-01..2025-12&bandwidth=400&cell=100&top=5,1");
     assert_eq!(status, 200, "{hot}");
@@ -184,6 +215,27 @@ fn real_northamptonshire_months_wards_and_hotspots() {
         "{}",
         bands[0]["properties"]
     );
+
+    // Hotspot-map accuracy: first half of 2025 -> second half.
+    let (status, eval) =
+        server.get_json("/api/evaluate?train=2025-01..2025-06&test=2025-07..2025-12&cell=500");
+    assert_eq!(status, 200, "{eval}");
+    let methods = eval["methods"].as_array().unwrap();
+    for name in ["KDE 400 m", "Grid counts 500 m", "Ward counts", "Gi* 500 m"] {
+        let m = methods
+            .iter()
+            .find(|m| m["name"] == name)
+            .unwrap_or_else(|| panic!("{name} missing"));
+        let pai5 = m["accuracy"]["at"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["coverage"] == 0.05)
+            .unwrap()["pai"]
+            .as_f64()
+            .unwrap();
+        assert!(pai5 > 2.0, "{name}: PAI at 5% = {pai5}");
+    }
 
     let tif = Server::client()
         .get(format!(

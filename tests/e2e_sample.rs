@@ -9,7 +9,19 @@ use support::{hotspot, hotspot_unchecked, Server};
 fn serve_on_a_fresh_database_shows_the_sample() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("fresh.db");
-    let server = Server::start(&db, &[]);
+    // No map client build here: `/` serves the start page.
+    let no_client = dir.path().join("no-client");
+    // The sample is fictional, so the demo may open it to anonymous callers
+    // on loopback.
+    let server = Server::start(
+        &db,
+        &[
+            "--static-dir",
+            no_client.to_str().unwrap(),
+            "--anonymous-role",
+            "analyst",
+        ],
+    );
 
     let (status, health) = server.get_json("/api/health");
     assert_eq!(status, 200);
@@ -127,6 +139,43 @@ fn the_cli_imports_reports_and_analyses() {
     let bytes = std::fs::read(&tif).unwrap();
     assert!(bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*"));
 
+    // Statistical and space-time analyses.
+    let gi = dir.path().join("gi.geojson");
+    hotspot(
+        &db,
+        &[
+            "gistar",
+            "--group",
+            "violence-sexual",
+            "--cell",
+            "200",
+            "--out",
+            gi.to_str().unwrap(),
+        ],
+    );
+    let fc: serde_json::Value = serde_json::from_slice(&std::fs::read(&gi).unwrap()).unwrap();
+    assert!(fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["properties"]["class"] == "hot99"));
+    let out = hotspot_unchecked(&db, &["near-repeat", "--type", "Burglary"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("known only by their month"));
+    let out = hotspot(&db, &["temporal", "--group", "asb"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2025-12"));
+    let out = hotspot(
+        &db,
+        &[
+            "emerging",
+            "--group",
+            "serious-acquisitive",
+            "--cell",
+            "400",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("24 time steps"));
+
     let geojson = dir.path().join("hot.geojson");
     hotspot(
         &db,
@@ -140,4 +189,85 @@ fn the_cli_imports_reports_and_analyses() {
     );
     let fc: serde_json::Value = serde_json::from_slice(&std::fs::read(&geojson).unwrap()).unwrap();
     assert_eq!(fc["features"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn accounts_from_the_cli_and_access_over_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("access.db");
+    // The first admin comes from the command line; the password from the
+    // environment or standard input, never an argument.
+    let out = std::process::Command::new(support::binary())
+        .args([
+            "--db",
+            &format!("sqlite:{}", db.display()),
+            "users",
+            "add",
+            "chief",
+            "--role",
+            "admin",
+        ])
+        .env("HOTSPOT_PASSWORD", "a long admin password")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = hotspot(&db, &["users", "token", "chief", "--label", "e2e"]);
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(token.starts_with("hs_"));
+
+    // Refused: a wide anonymous role on a non-loopback address.
+    let out = hotspot_unchecked(
+        &db,
+        &[
+            "serve",
+            "--addr",
+            "0.0.0.0:0",
+            "--anonymous-role",
+            "analyst",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only allowed on a loopback address"));
+
+    let server = Server::start(&db, &[]);
+    let client = Server::client();
+    let url = |p: &str| format!("{}{p}", server.base);
+    assert_eq!(
+        client
+            .get(url("/api/incidents"))
+            .send()
+            .unwrap()
+            .status()
+            .as_u16(),
+        401
+    );
+    let res = client
+        .get(url("/api/incidents?limit=1"))
+        .bearer_auth(&token)
+        .send()
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let res = client
+        .get(url("/api/me"))
+        .bearer_auth(&token)
+        .send()
+        .unwrap();
+    let me: serde_json::Value = res.json().unwrap();
+    assert_eq!(
+        (me["username"].as_str(), me["role"].as_str()),
+        (Some("chief"), Some("admin"))
+    );
+    let (_, anon) = server.get_json("/api/me");
+    assert_eq!(anon["role"], "public");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let out = hotspot(&db, &["audit", "--limit", "20"]);
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        log.contains("chief") && log.contains("/api/incidents"),
+        "{log}"
+    );
 }

@@ -25,7 +25,7 @@ pub struct SelectionArgs {
 }
 
 impl SelectionArgs {
-    fn selection(&self) -> anyhow::Result<Selection> {
+    pub fn selection(&self) -> anyhow::Result<Selection> {
         Ok(Selection {
             groups: self.groups.clone(),
             types: self.types.clone(),
@@ -103,7 +103,7 @@ pub struct HotspotsArgs {
     pub out: Option<PathBuf>,
 }
 
-async fn dataset(db: &str, groups: CrimeGroups) -> anyhow::Result<Dataset> {
+pub async fn dataset(db: &str, groups: CrimeGroups) -> anyhow::Result<Dataset> {
     let store = hotspot_store::open(db).await?;
     Ok(hotspot_server::load_dataset(store.as_ref(), groups).await?)
 }
@@ -144,6 +144,9 @@ pub async fn wards(db: &str, groups: CrimeGroups, args: WardsArgs) -> anyhow::Re
         priority_top_n: args.top,
         rank_by,
     })?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
     let mut rows: Vec<_> = report.rows.iter().collect();
     rows.sort_by_key(|r| r.stats.rank);
     match args.format.as_str() {

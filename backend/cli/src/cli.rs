@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::{analyse, import, serve};
+use crate::{analyse, import, patterns, serve, users};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -22,8 +22,8 @@ pub struct Cli {
     )]
     pub db: String,
     /// Crime groups configuration (TOML); `hotspot groups` prints the default.
-    #[arg(long, global = true, env = "HOTSPOT_GROUPS")]
-    pub groups: Option<PathBuf>,
+    #[arg(long = "groups", global = true, env = "HOTSPOT_GROUPS")]
+    pub groups_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -46,6 +46,25 @@ pub enum Command {
     Density(analyse::DensityArgs),
     /// Hotspot polygons (top X% of density) as GeoJSON.
     Hotspots(analyse::HotspotsArgs),
+    /// Getis-Ord Gi* hot and cold spots on a grid or on wards (GeoJSON).
+    Gistar(patterns::GiArgs),
+    /// Emerging hot and cold spots over time steps (GeoJSON).
+    Emerging(patterns::EmergingArgs),
+    /// Knox near-repeat test (needs dated incidents).
+    NearRepeat(patterns::NearRepeatArgs),
+    /// Hour-of-day x day-of-week table and monthly trend with spikes.
+    Temporal(patterns::TemporalArgs),
+    /// Train hotspot maps on one period, test on the next: hit rate, PAI,
+    /// RRI for KDE, grid counts, ward counts and Gi*; recommends one.
+    Evaluate(patterns::EvaluateArgs),
+    /// Accounts and API tokens (create the first admin here).
+    #[command(subcommand)]
+    Users(users::UsersCommand),
+    /// Show the audit log: who viewed or exported what, when.
+    Audit {
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
     /// Write the built-in sample data (seeded generator).
     Sample(SampleArgs),
     /// Print the crime groups in use, as TOML to copy and edit.
@@ -75,7 +94,7 @@ pub fn load_groups(path: Option<&PathBuf>) -> anyhow::Result<hotspot_core::Crime
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let groups = load_groups(cli.groups.as_ref())?;
+    let groups = load_groups(cli.groups_file.as_ref())?;
     match cli.command {
         Command::Serve(args) => serve::run(&cli.db, groups, args).await,
         Command::Import(cmd) => import::run(&cli.db, cmd).await,
@@ -84,6 +103,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Wards(args) => analyse::wards(&cli.db, groups, args).await,
         Command::Density(args) => analyse::density(&cli.db, groups, args).await,
         Command::Hotspots(args) => analyse::hotspots(&cli.db, groups, args).await,
+        Command::Gistar(args) => patterns::gistar(&cli.db, groups, args).await,
+        Command::Emerging(args) => patterns::emerging(&cli.db, groups, args).await,
+        Command::NearRepeat(args) => patterns::near_repeat(&cli.db, groups, args).await,
+        Command::Temporal(args) => patterns::temporal(&cli.db, groups, args).await,
+        Command::Evaluate(args) => patterns::evaluate(&cli.db, groups, args).await,
+        Command::Users(cmd) => users::run(&cli.db, cmd).await,
+        Command::Audit { limit } => users::audit(&cli.db, limit).await,
         Command::Sample(args) => {
             let opts = hotspot_sample::SampleOptions {
                 seed: args.seed,

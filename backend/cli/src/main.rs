@@ -3,7 +3,9 @@
 mod analyse;
 mod cli;
 mod import;
+mod patterns;
 mod serve;
+mod users;
 
 use clap::Parser;
 

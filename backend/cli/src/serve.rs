@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use hotspot_core::CrimeGroups;
+use hotspot_core::{CrimeGroups, Role};
 use hotspot_ingest::CsvMapping;
 use hotspot_server::pipeline::ImportKind;
 use hotspot_server::{AppState, ServerConfig};
@@ -30,6 +30,20 @@ pub struct ServeArgs {
     /// served when it holds no index.html.
     #[arg(long, env = "HOTSPOT_STATIC_DIR", default_value = "frontend/dist")]
     pub static_dir: PathBuf,
+    /// Role of callers who have not signed in. Leave at `public` for real
+    /// data; a wider role is refused unless the service listens on
+    /// loopback only (e.g. to demonstrate the fictional sample).
+    #[arg(long, default_value = "public")]
+    pub anonymous_role: Role,
+    /// Counts below this are suppressed for the public role.
+    #[arg(long, default_value_t = 3)]
+    pub suppress_below: u64,
+    /// Requests per second per client address (bursts of twice that); 0 = no limit.
+    #[arg(long, default_value_t = 50)]
+    pub rate_limit: u32,
+    /// Mark the session cookie Secure (when served over HTTPS, e.g. behind a proxy).
+    #[arg(long)]
+    pub secure_cookies: bool,
     /// Largest accepted upload, in MiB.
     #[arg(long, default_value_t = 512)]
     pub max_upload_mib: usize,
@@ -73,10 +87,22 @@ async fn load_sample(state: &AppState, dir: &Path) -> anyhow::Result<()> {
 }
 
 pub async fn run(db: &str, groups: CrimeGroups, args: ServeArgs) -> anyhow::Result<()> {
+    if args.anonymous_role > Role::Public && !args.addr.ip().is_loopback() {
+        anyhow::bail!(
+            "--anonymous-role {} gives everyone who can reach {} more than public aggregates: \
+             only allowed on a loopback address",
+            args.anonymous_role,
+            args.addr
+        );
+    }
     let store = hotspot_store::open(db).await?;
     let config = ServerConfig {
         max_upload_bytes: args.max_upload_mib * 1024 * 1024,
         static_dir: Some(args.static_dir.clone()),
+        anonymous_role: args.anonymous_role,
+        suppress_below: args.suppress_below,
+        rate_limit_per_second: std::num::NonZeroU32::new(args.rate_limit),
+        secure_cookies: args.secure_cookies,
     };
     let state = AppState::new(store, groups, config).await?;
     let overview = state.dataset().overview();

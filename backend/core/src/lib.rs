@@ -9,9 +9,11 @@ pub mod groups;
 pub mod incident;
 pub mod month;
 pub mod projection;
+pub mod role;
 
 pub use area::Area;
 pub use groups::{CrimeGroup, CrimeGroups, GroupsError};
 pub use incident::{DatePrecision, Incident, Location};
 pub use month::{Month, MonthError, MonthRange};
 pub use projection::{bng_to_wgs84, wgs84_to_bng, ProjectionError};
+pub use role::{Role, RoleError};

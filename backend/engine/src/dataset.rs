@@ -37,9 +37,10 @@ pub struct Dataset {
     incident_point: Vec<u32>,
     pub(crate) index: PointIndex,
     pub(crate) areas: Vec<AreaEntry>,
+    pub(crate) locator: AreaLocator,
     /// Per located point: the area containing it.
     pub(crate) point_area: Vec<Option<u32>>,
-    months: BTreeMap<Month, u64>,
+    pub(crate) months: BTreeMap<Month, u64>,
 }
 
 /// Incidents per category, for the filter menus.
@@ -156,6 +157,7 @@ impl Dataset {
             incident_point,
             index,
             areas,
+            locator,
             point_area,
             months,
         }

@@ -14,4 +14,11 @@ pub enum EngineError {
     InvalidParameter(String),
     #[error(transparent)]
     Density(#[from] DensityError),
+    #[error(transparent)]
+    Stats(#[from] hotspot_stats::StatsError),
+    #[error(transparent)]
+    SpaceTime(#[from] hotspot_spacetime::SpaceTimeError),
+    /// The analysis needs dates but some selected incidents have months only.
+    #[error("{0}")]
+    NeedsDates(String),
 }

@@ -7,7 +7,10 @@ use geo_types::{Coord, MultiPolygon};
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject, JsonValue, Value};
 use serde_json::json;
 
-use crate::{Dataset, DensityResult, HotspotArea, WardReport};
+use hotspot_density::GridSpec;
+use hotspot_stats::{EmergingClass, GiStar};
+
+use crate::{Dataset, DensityResult, EmergingResult, GiResult, HotspotArea, WardReport};
 
 fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
@@ -117,6 +120,7 @@ pub fn wards(ds: &Dataset, report: &WardReport) -> FeatureCollection {
             "unlocated": report.unlocated,
             "current_days": report.current_days,
             "comparison_days": report.comparison_days,
+            "warnings": report.warnings,
         }),
     )
 }
@@ -136,49 +140,161 @@ fn density_meta(r: &DensityResult) -> JsonValue {
     })
 }
 
+/// Square BNG grid cells as WGS84 polygons. Each corner is projected once
+/// and shared by the four cells that meet there, so cells tile exactly.
+struct CellPolygons<'a> {
+    spec: &'a GridSpec,
+    corners: Vec<Option<[f64; 2]>>,
+}
+
+impl<'a> CellPolygons<'a> {
+    fn new(spec: &'a GridSpec) -> Self {
+        CellPolygons {
+            spec,
+            corners: vec![None; (spec.cols + 1) * (spec.rows + 1)],
+        }
+    }
+
+    fn corner(&mut self, c: usize, row: usize) -> Vec<f64> {
+        let s = self.spec;
+        self.corners[row * (s.cols + 1) + c]
+            .get_or_insert_with(|| {
+                let (lon, lat) = hotspot_core::bng_to_wgs84(
+                    s.west + c as f64 * s.cell,
+                    s.north - row as f64 * s.cell,
+                )
+                .unwrap_or((f64::NAN, f64::NAN));
+                [round6(lon), round6(lat)]
+            })
+            .to_vec()
+    }
+
+    /// Cell `i` (row-major, row 0 north) as a feature with `properties`.
+    fn feature(&mut self, i: usize, properties: JsonValue) -> Feature {
+        let (c, row) = (i % self.spec.cols, i / self.spec.cols);
+        // South-west, south-east, north-east, north-west: counter-clockwise.
+        let ring = vec![
+            self.corner(c, row + 1),
+            self.corner(c + 1, row + 1),
+            self.corner(c + 1, row),
+            self.corner(c, row),
+            self.corner(c, row + 1),
+        ];
+        Feature {
+            bbox: None,
+            geometry: Some(Geometry::new(Value::Polygon(vec![ring]))),
+            id: None,
+            properties: Some(object(properties)),
+            foreign_members: None,
+        }
+    }
+}
+
 /// Grid cells with density above `min_density`, as WGS84 polygons (the cell
 /// corners projected, so cells are exact BNG squares).
 pub fn density_cells(r: &DensityResult, min_density: f64) -> FeatureCollection {
     let s = &r.grid.spec;
-    let cols = s.cols + 1;
-    let mut corners: Vec<Option<[f64; 2]>> = vec![None; cols * (s.rows + 1)];
-    let mut corner = |c: usize, row: usize| -> [f64; 2] {
-        *corners[row * cols + c].get_or_insert_with(|| {
-            let (lon, lat) = hotspot_core::bng_to_wgs84(
-                s.west + c as f64 * s.cell,
-                s.north - row as f64 * s.cell,
+    let mut cells = CellPolygons::new(s);
+    let features = r
+        .grid
+        .values
+        .iter()
+        .enumerate()
+        .filter(|(_, &v)| v > min_density && v > 0.0)
+        .map(|(i, &v)| {
+            cells.feature(
+                i,
+                json!({ "density": (v * 1e3).round() / 1e3, "col": i % s.cols, "row": i / s.cols }),
             )
-            .unwrap_or((f64::NAN, f64::NAN));
-            [round6(lon), round6(lat)]
+        })
+        .collect();
+    collection(features, density_meta(r))
+}
+
+/// Gi* hot and cold spots: every cell of the study area, or every ward.
+pub fn gi_star(ds: &Dataset, r: &GiResult) -> FeatureCollection {
+    let props = |i: usize, g: &GiStar| {
+        json!({
+            "count": r.counts[i],
+            "z": (g.z * 1e4).round() / 1e4,
+            "p": g.p,
+            "p_adjusted": g.p_adjusted,
+            "class": g.class,
         })
     };
-    let mut features = Vec::new();
-    for row in 0..s.rows {
-        for c in 0..s.cols {
-            let v = r.grid.values[row * s.cols + c];
-            if v <= min_density || v <= 0.0 {
-                continue;
-            }
-            // South-west, south-east, north-east, north-west: counter-clockwise.
-            let ring = vec![
-                corner(c, row + 1).to_vec(),
-                corner(c + 1, row + 1).to_vec(),
-                corner(c + 1, row).to_vec(),
-                corner(c, row).to_vec(),
-                corner(c, row + 1).to_vec(),
-            ];
-            features.push(Feature {
-                bbox: None,
-                geometry: Some(Geometry::new(Value::Polygon(vec![ring]))),
-                id: None,
-                properties: Some(object(
-                    json!({ "density": (v * 1e3).round() / 1e3, "col": c, "row": row }),
-                )),
-                foreign_members: None,
-            });
+    let features = match &r.grid {
+        Some(grid) => {
+            let mut cells = CellPolygons::new(&grid.spec);
+            r.stats
+                .iter()
+                .enumerate()
+                .filter_map(|(i, g)| g.as_ref().map(|g| cells.feature(i, props(i, g))))
+                .collect()
         }
+        None => ds
+            .areas
+            .iter()
+            .zip(&r.stats)
+            .enumerate()
+            .filter_map(|(i, (e, g))| {
+                let g = g.as_ref()?;
+                let mut p = props(i, g);
+                p["code"] = json!(e.area.code);
+                p["name"] = json!(e.area.name);
+                Some(Feature {
+                    bbox: None,
+                    geometry: Some(wgs84_to_geojson(&e.area.geometry)),
+                    id: Some(geojson::feature::Id::String(e.area.code.clone())),
+                    properties: Some(object(p)),
+                    foreign_members: None,
+                })
+            })
+            .collect(),
+    };
+    let mut meta = json!({
+        "statistic": "Getis-Ord Gi* (binary weights including self)",
+        "neighbourhood": r.neighbourhood,
+        "correction": r.correction,
+    });
+    if let Some(g) = &r.grid {
+        meta["cell_m"] = json!(g.spec.cell);
     }
-    collection(features, density_meta(r))
+    collection(features, meta)
+}
+
+/// Emerging hot and cold spot categories per cell of the study area (cells
+/// with no incidents and no pattern are left out).
+pub fn emerging(r: &EmergingResult) -> FeatureCollection {
+    let mut cells = CellPolygons::new(&r.grid.spec);
+    let features = r
+        .cells
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let e = e.as_ref()?;
+            if e.class == EmergingClass::NoPattern && r.counts[i] == 0.0 {
+                return None;
+            }
+            Some(cells.feature(
+                i,
+                json!({
+                    "class": e.class,
+                    "label": e.class.label(),
+                    "count": r.counts[i],
+                    "hot_periods": e.hot_periods,
+                    "cold_periods": e.cold_periods,
+                    "last_z": (e.last_z * 1e4).round() / 1e4,
+                    "trend_z": (e.trend.z * 1e4).round() / 1e4,
+                    "trend_p": e.trend.p,
+                }),
+            ))
+        })
+        .collect();
+    let periods: Vec<String> = r.periods.iter().map(|(a, b)| format!("{a}..{b}")).collect();
+    collection(
+        features,
+        json!({ "cell_m": r.grid.spec.cell, "periods": periods }),
+    )
 }
 
 /// The grid as one compact JSON object (row 0 = north), for clients that

@@ -10,6 +10,7 @@ mod dataset;
 mod density;
 mod error;
 pub mod geojson_out;
+mod patterns;
 mod selection;
 mod wards;
 
@@ -17,5 +18,9 @@ pub use dataset::{CategoryCount, Dataset, MonthCount, Overview};
 pub use density::{DensityQuery, DensityResult, HotspotArea};
 pub use error::EngineError;
 pub use hotspot_spatial::RankBy;
+pub use patterns::{
+    EmergingQuery, EmergingResult, EvaluationQuery, EvaluationReport, GiQuery, GiResult, GiUnit,
+    KnoxQuery, StudyGrid, TemporalReport,
+};
 pub use selection::{Period, Selection};
 pub use wards::{WardProfile, WardQuery, WardReport, WardRow};

@@ -52,6 +52,10 @@ pub struct WardReport {
     pub unlocated: u64,
     pub current_days: f64,
     pub comparison_days: Option<f64>,
+    /// E.g. a comparison period with months that have no data at all
+    /// (police.uk downloads often have gaps), which would make a rise look
+    /// bigger than it is.
+    pub warnings: Vec<String>,
 }
 
 /// One ward's incidents by crime type and by month (its trend).
@@ -114,6 +118,15 @@ impl Dataset {
                 stats,
             })
             .collect();
+        let mut warnings = Vec::new();
+        for (what, period) in [
+            ("current", Some(current_sel.period)),
+            ("comparison", q.comparison),
+        ] {
+            if let Some(w) = period.and_then(|p| self.missing_months_warning(what, &p)) {
+                warnings.push(w);
+            }
+        }
         Ok(WardReport {
             rows,
             total,
@@ -121,6 +134,30 @@ impl Dataset {
             unlocated,
             current_days,
             comparison_days,
+            warnings,
+        })
+    }
+
+    /// A warning when some months of `period` have no incidents loaded at all.
+    fn missing_months_warning(&self, what: &str, period: &Period) -> Option<String> {
+        let range = match period {
+            Period::Months(r) => *r,
+            _ => return None,
+        };
+        let missing: Vec<String> = range
+            .months()
+            .filter(|m| !self.months.contains_key(m))
+            .map(|m| m.to_string())
+            .collect();
+        (!missing.is_empty()).then(|| {
+            format!(
+                "the {what} period {}..{} has no data at all for {} of its {} months ({}): counts there are incomplete",
+                range.from,
+                range.to,
+                missing.len(),
+                range.len(),
+                missing.join(", ")
+            )
         })
     }
 

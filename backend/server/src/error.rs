@@ -15,6 +15,14 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     NotFound(String),
+    /// No valid credentials for something that needs them.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in, but the role does not allow it.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("too many requests from this client: slow down and retry")]
+    TooManyRequests,
     /// The uploaded file could not be read as a whole (bad header, corrupt gzip...).
     #[error(transparent)]
     Ingest(#[from] IngestError),
@@ -31,9 +39,14 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             AppError::Ingest(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Engine(EngineError::UnknownArea(_)) => StatusCode::NOT_FOUND,
             AppError::Engine(EngineError::NoAreas) => StatusCode::CONFLICT,
+            AppError::Engine(EngineError::NeedsDates(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Engine(_) => StatusCode::BAD_REQUEST,
             AppError::Store(StoreError::Database(sqlx_err)) if is_busy(sqlx_err) => {
                 StatusCode::SERVICE_UNAVAILABLE
@@ -52,7 +65,9 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         // Internal details go to the log, not to the client.
-        let message = if status.is_server_error() {
+        let message = if status.is_server_error()
+            && !matches!(self, AppError::Store(StoreError::Conflict(_)))
+        {
             tracing::error!(error = %self, "request failed");
             match status {
                 StatusCode::SERVICE_UNAVAILABLE => {

@@ -5,14 +5,16 @@
 //! snapshot that is rebuilt after each import and swapped in atomically, so a
 //! reader sees the data before an import or after it, never half of it.
 
+pub mod auth;
 mod error;
 pub mod pipeline;
 mod query;
 mod routes;
 mod state;
+mod suppress;
 
 pub use error::AppError;
-pub use routes::{app, import_files};
+pub use routes::{app, create_account, import_files};
 pub use state::{load_dataset, AppState, ServerConfig};
 
 /// Serves the app on `listener` until `shutdown` completes, then finishes
@@ -22,7 +24,10 @@ pub async fn serve(
     state: std::sync::Arc<AppState>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

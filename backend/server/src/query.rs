@@ -119,6 +119,19 @@ impl Params {
         })
     }
 
+    /// `correction=fdr|holm|none` (default fdr: Benjamini-Hochberg).
+    pub fn correction(&self) -> Result<hotspot_stats::Correction, AppError> {
+        use hotspot_stats::Correction;
+        match self.str("correction") {
+            None | Some("fdr") | Some("bh") => Ok(Correction::BenjaminiHochberg),
+            Some("holm") => Ok(Correction::Holm),
+            Some("none") => Ok(Correction::None),
+            Some(other) => Err(AppError::BadRequest(format!(
+                "correction={other:?}: expected fdr, holm or none"
+            ))),
+        }
+    }
+
     /// `compare=previous|year|none|<period>` relative to `current`.
     pub fn comparison(&self, current: &Period) -> Result<Option<Period>, AppError> {
         match self.str("compare") {

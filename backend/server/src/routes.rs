@@ -8,18 +8,25 @@ use std::time::Duration;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
+use axum::Extension;
 use axum::{Json, Router};
-use hotspot_engine::{geojson_out, DensityQuery, RankBy, WardQuery};
+use hotspot_core::Role;
+use hotspot_engine::{
+    geojson_out, DensityQuery, EmergingQuery, EvaluationQuery, GiQuery, GiUnit, KnoxQuery, RankBy,
+    WardQuery,
+};
 use hotspot_ingest::{BoundaryOptions, CsvMapping, SourceFile};
 use serde_json::json;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::{self, Principal};
 use crate::pipeline::{run_import, ImportKind};
 use crate::query::{Params, SELECTION_KEYS};
 use crate::state::WARD_LAYER;
+use crate::suppress;
 use crate::{AppError, AppState};
 
 const GEOJSON: &str = "application/geo+json";
@@ -39,20 +46,54 @@ const MAX_PAGE: usize = 10_000;
 /// ```
 pub fn app(state: Arc<AppState>) -> Router {
     let limit = state.config.max_upload_bytes;
-    let api = Router::new()
+    let at_least = |role: Role| {
+        axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| {
+                auth::require(role, req, next)
+            },
+        )
+    };
+    // Every API route is in exactly one of these groups; the role table in
+    // the README and tests/roles.rs mirror it.
+    let public = Router::new()
         .route("/health", get(health))
         .route("/categories", get(categories))
         .route("/periods", get(periods))
-        .route("/incidents", get(incidents))
         .route("/wards", get(wards))
         .route("/wards/{code}", get(ward_profile))
-        .route("/density", get(density))
+        .route("/me", get(me))
+        .route("/login", post(login))
+        .route("/logout", post(logout));
+    let partner = Router::new()
         .route("/hotspots", get(hotspots))
+        .route("/density", get(density))
+        .route("/gistar", get(gistar))
+        .route("/emerging", get(emerging))
+        .route("/temporal", get(temporal))
+        .route_layer(at_least(Role::Partner));
+    let analyst = Router::new()
+        .route("/incidents", get(incidents))
+        .route("/near-repeat", get(near_repeat))
+        .route("/evaluate", get(evaluate))
+        .route_layer(at_least(Role::Analyst));
+    let admin = Router::new()
         .route("/imports", get(list_imports).post(import))
         .route("/imports/{id}/rejected", get(import_rejected))
         .route("/rejected", get(all_rejected))
+        .route("/users", get(list_users).post(create_user))
+        .route("/users/{name}/tokens", post(create_token))
+        .route("/audit", get(audit_log))
+        .route_layer(at_least(Role::Admin));
+    let api = public
+        .merge(partner)
+        .merge(analyst)
+        .merge(admin)
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
-        .layer(DefaultBodyLimit::max(limit));
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ));
     let site = match state.config.static_dir.as_ref() {
         // The built map client; `index.html` answers `/`.
         Some(dir) if dir.join("index.html").is_file() => {
@@ -93,33 +134,58 @@ async fn index() -> Html<&'static str> {
     Html(include_str!("../../../frontend/static/index.html"))
 }
 
-async fn health(State(state): State<Arc<AppState>>) -> Result<Json<serde_json::Value>, AppError> {
+async fn health(
+    State(state): State<Arc<AppState>>,
+    Extension(who): Extension<Principal>,
+) -> Result<Json<serde_json::Value>, AppError> {
     state.store.ping().await?;
     let ds = state.dataset();
-    Ok(Json(json!({ "status": "ok", "data": ds.overview() })))
+    let mut data = serde_json::to_value(ds.overview()).expect("serialises");
+    if who.role == Role::Public {
+        suppress::fields(
+            &mut data,
+            &["incidents", "located", "unlocated", "outside_areas"],
+            state.config.suppress_below,
+        );
+    }
+    Ok(Json(json!({ "status": "ok", "data": data })))
 }
 
 async fn categories(
     State(state): State<Arc<AppState>>,
+    Extension(who): Extension<Principal>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<serde_json::Value>, AppError> {
     Params::new(q, &[])?;
     let ds = state.dataset();
+    let mut categories = serde_json::to_value(ds.categories()).expect("serialises");
+    if who.role == Role::Public {
+        for c in categories.as_array_mut().into_iter().flatten() {
+            suppress::fields(c, &["count"], state.config.suppress_below);
+        }
+    }
     Ok(Json(json!({
         "groups": ds.groups().iter().collect::<Vec<_>>(),
-        "categories": ds.categories(),
+        "categories": categories,
     })))
 }
 
 async fn periods(
     State(state): State<Arc<AppState>>,
+    Extension(who): Extension<Principal>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<serde_json::Value>, AppError> {
     Params::new(q, &[])?;
     let ds = state.dataset();
     let o = ds.overview();
+    let mut months = serde_json::to_value(ds.months()).expect("serialises");
+    if who.role == Role::Public {
+        for m in months.as_array_mut().into_iter().flatten() {
+            suppress::fields(m, &["count"], state.config.suppress_below);
+        }
+    }
     Ok(Json(json!({
-        "months": ds.months(),
+        "months": months,
         "first": o.first_month,
         "last": o.last_month,
         "has_dates": o.has_dates,
@@ -179,17 +245,26 @@ fn ward_query(p: &Params) -> Result<WardQuery, AppError> {
 
 async fn wards(
     State(state): State<Arc<AppState>>,
+    Extension(who): Extension<Principal>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let p = Params::new(q, &[SELECTION_KEYS, &["compare", "top", "rank_by"]])?;
     let query = ward_query(&p)?;
     let ds = state.dataset();
     let report = ds.ward_statistics(&query)?;
-    Ok(geojson(geojson_out::wards(&ds, &report)))
+    let fc = geojson_out::wards(&ds, &report);
+    if who.role > Role::Public {
+        return Ok(geojson(fc));
+    }
+    let mut value = serde_json::to_value(fc).expect("serialises");
+    suppress::ward_collection(&mut value, state.config.suppress_below);
+    let body = serde_json::to_vec(&value).expect("serialises");
+    Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
 }
 
 async fn ward_profile(
     State(state): State<Arc<AppState>>,
+    Extension(who): Extension<Principal>,
     Path(code): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<serde_json::Value>, AppError> {
@@ -203,12 +278,19 @@ async fn ward_profile(
         .find(|r| r.code == code)
         .ok_or_else(|| AppError::NotFound(format!("no ward with code {code:?}")))?;
     let profile = ds.ward_profile(&code, &query.selection)?;
-    Ok(Json(json!({
+    let mut body = json!({
         "ward": row,
         "wards": report.rows.len(),
         "by_category": profile.by_category,
         "by_month": profile.by_month,
-    })))
+    });
+    if who.role == Role::Public {
+        let t = state.config.suppress_below;
+        suppress::ward_properties(&mut body["ward"], t);
+        suppress::map_values(&mut body["by_category"], t);
+        suppress::map_values(&mut body["by_month"], t);
+    }
+    Ok(Json(body))
 }
 
 fn density_query(p: &Params) -> Result<DensityQuery, AppError> {
@@ -449,4 +531,346 @@ async fn rejected_rows(
             "format={other:?}: expected json or csv"
         ))),
     }
+}
+
+/// Runs CPU-heavy analysis off the async runtime.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, hotspot_engine::EngineError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::from)
+}
+
+async fn gistar(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let p = Params::new(
+        q,
+        &[SELECTION_KEYS, &["unit", "cell", "band", "correction"]],
+    )?;
+    let unit = match p.str("unit") {
+        None | Some("grid") => GiUnit::Grid,
+        Some("wards") => GiUnit::Wards,
+        Some(other) => {
+            return Err(AppError::BadRequest(format!(
+                "unit={other:?}: expected grid or wards"
+            )))
+        }
+    };
+    let query = GiQuery {
+        selection: p.selection()?,
+        unit,
+        cell: p.positive("cell")?,
+        band: p.positive("band")?,
+        correction: p.correction()?,
+    };
+    let ds = state.dataset();
+    let ds2 = ds.clone();
+    let result = blocking(move || ds2.gi_star(&query)).await?;
+    Ok(geojson(geojson_out::gi_star(&ds, &result)))
+}
+
+async fn emerging(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let p = Params::new(
+        q,
+        &[
+            SELECTION_KEYS,
+            &["cell", "band", "correction", "months_per_period"],
+        ],
+    )?;
+    let query = EmergingQuery {
+        selection: p.selection()?,
+        cell: p.positive("cell")?,
+        band: p.positive("band")?,
+        months_per_period: p.number::<usize>("months_per_period")?,
+        correction: p.correction()?,
+    };
+    if query.months_per_period == Some(0) {
+        return Err(AppError::BadRequest(
+            "months_per_period must be at least 1".into(),
+        ));
+    }
+    let ds = state.dataset();
+    let result = blocking(move || ds.emerging(&query)).await?;
+    Ok(geojson(geojson_out::emerging(&result)))
+}
+
+async fn near_repeat(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let p = Params::new(
+        q,
+        &[
+            SELECTION_KEYS,
+            &["space", "time", "metric", "permutations", "seed"],
+        ],
+    )?;
+    let mut options = hotspot_spacetime::KnoxOptions::default();
+    if let Some(s) = p.str("space") {
+        options.bands.space = parse_list(s, "space")?;
+    }
+    if let Some(s) = p.str("time") {
+        options.bands.time = parse_list(s, "time")?;
+    }
+    options.metric = match p.str("metric") {
+        None | Some("euclidean") => hotspot_spacetime::Metric::Euclidean,
+        Some("manhattan") => hotspot_spacetime::Metric::Manhattan,
+        Some(other) => {
+            return Err(AppError::BadRequest(format!(
+                "metric={other:?}: expected euclidean or manhattan"
+            )))
+        }
+    };
+    if let Some(n) = p.number::<usize>("permutations")? {
+        if !(1..=9999).contains(&n) {
+            return Err(AppError::BadRequest("permutations must be 1..=9999".into()));
+        }
+        options.permutations = n;
+    }
+    if let Some(seed) = p.number::<u64>("seed")? {
+        options.seed = seed;
+    }
+    let query = KnoxQuery {
+        selection: p.selection()?,
+        options,
+    };
+    let ds = state.dataset();
+    let result = blocking(move || ds.near_repeat(&query)).await?;
+    Ok(Json(serde_json::to_value(result).expect("serialises")))
+}
+
+fn parse_list<T: std::str::FromStr>(s: &str, key: &str) -> Result<Vec<T>, AppError> {
+    s.split(',')
+        .map(|v| v.trim().parse::<T>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| {
+            AppError::BadRequest(format!(
+                "{key}={s:?}: expected a comma-separated list of numbers"
+            ))
+        })
+}
+
+async fn temporal(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let p = Params::new(q, &[SELECTION_KEYS])?;
+    let sel = p.selection()?;
+    let ds = state.dataset();
+    let report = blocking(move || ds.temporal(&sel)).await?;
+    Ok(Json(serde_json::to_value(report).expect("serialises")))
+}
+
+async fn evaluate(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let p = Params::new(
+        q,
+        &[
+            &["group", "type", "source"],
+            &["train", "test", "cell", "bandwidths", "coverage"],
+        ],
+    )?;
+    let train = p.period("train")?;
+    let test = p.period("test")?;
+    if train == hotspot_engine::Period::All || test == hotspot_engine::Period::All {
+        return Err(AppError::BadRequest(
+            "train and test periods are both needed, e.g. train=2025-01..2025-06&test=2025-07..2025-12".into(),
+        ));
+    }
+    let coverage = p.positive("coverage")?.unwrap_or(5.0);
+    if coverage > 100.0 {
+        return Err(AppError::BadRequest(
+            "coverage is a percentage: 0 < coverage ≤ 100".into(),
+        ));
+    }
+    let query = EvaluationQuery {
+        selection: p.selection()?,
+        train,
+        test,
+        cell: p.positive("cell")?,
+        bandwidths: match p.str("bandwidths") {
+            Some(s) => parse_list(s, "bandwidths")?,
+            None => vec![200.0, 400.0, 800.0],
+        },
+        coverage: coverage / 100.0,
+    };
+    let ds = state.dataset();
+    let report = blocking(move || ds.evaluate_methods(&query)).await?;
+    Ok(Json(serde_json::to_value(report).expect("serialises")))
+}
+
+/// The caller: user name (null when anonymous) and role, so the map client
+/// can adapt.
+async fn me(Extension(who): Extension<Principal>) -> Json<Principal> {
+    Json(who)
+}
+
+#[derive(serde::Deserialize)]
+struct Credentials {
+    username: String,
+    password: String,
+}
+
+/// A precomputed hash to verify against when the user does not exist, so a
+/// wrong name takes as long as a wrong password.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| auth::hash_password("not a real password at all").expect("hashes"))
+}
+
+/// `POST /api/login {"username","password"}`: starts a browser session.
+async fn login(
+    State(state): State<Arc<AppState>>,
+    Json(c): Json<Credentials>,
+) -> Result<Response, AppError> {
+    let found = state.store.user_credentials(&c.username).await?;
+    let (hash, user) = match &found {
+        Some((user, hash)) if !user.disabled => (hash.clone(), Some(user.clone())),
+        _ => (dummy_hash().to_string(), None),
+    };
+    let password = c.password;
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let user = match (ok, user) {
+        (true, Some(user)) => user,
+        _ => return Err(AppError::Unauthorized("wrong user name or password".into())),
+    };
+    let expires = chrono::Utc::now() + chrono::Duration::hours(auth::SESSION_HOURS);
+    let expires_at = expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let token = auth::issue_token(
+        state.store.as_ref(),
+        user.id,
+        "session",
+        "browser",
+        Some(&expires_at),
+    )
+    .await?;
+    let cookie = format!(
+        "{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
+        auth::SESSION_COOKIE,
+        auth::SESSION_HOURS * 3600,
+        if state.config.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
+    );
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(json!({ "username": user.username, "role": user.role, "expires_at": expires_at })),
+    )
+        .into_response())
+}
+
+/// `POST /api/logout`: ends the browser session (its token is deleted).
+async fn logout(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+) -> Result<Response, AppError> {
+    if let Some((id, _)) = auth::request_token(&request)
+        .as_deref()
+        .and_then(|t| t.strip_prefix("hs_")?.split_once('_'))
+        .and_then(|(id, s)| Some((id.parse::<i64>().ok()?, s.to_string())))
+    {
+        state.store.delete_token(id).await?;
+    }
+    let cookie = format!(
+        "{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0",
+        auth::SESSION_COOKIE
+    );
+    Ok(([(header::SET_COOKIE, cookie)], StatusCode::NO_CONTENT).into_response())
+}
+
+async fn list_users(
+    State(state): State<Arc<AppState>>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    Ok(Json(json!({ "users": state.store.users().await? })))
+}
+
+#[derive(serde::Deserialize)]
+struct NewUser {
+    username: String,
+    password: String,
+    role: Role,
+}
+
+/// `POST /api/users {"username","password","role"}` (admin).
+async fn create_user(
+    State(state): State<Arc<AppState>>,
+    Json(u): Json<NewUser>,
+) -> Result<Response, AppError> {
+    let user = create_account(state.store.as_ref(), &u.username, &u.password, u.role).await?;
+    Ok((StatusCode::CREATED, Json(user)).into_response())
+}
+
+/// Validates and creates an account (shared by the API and the CLI).
+pub async fn create_account(
+    store: &dyn hotspot_store::Store,
+    username: &str,
+    password: &str,
+    role: Role,
+) -> Result<hotspot_store::User, AppError> {
+    let name_ok = !username.is_empty()
+        && username.len() <= 64
+        && username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
+    if !name_ok {
+        return Err(AppError::BadRequest(
+            "user names are 1-64 letters, digits, '.', '_', '-' or '@'".into(),
+        ));
+    }
+    let password = password.to_string();
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    Ok(store.create_user(username, &hash, role).await?)
+}
+
+#[derive(serde::Deserialize)]
+struct NewToken {
+    label: String,
+}
+
+/// `POST /api/users/{name}/tokens {"label"}` (admin): an API token for
+/// scripts, shown once.
+async fn create_token(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+    Json(t): Json<NewToken>,
+) -> Result<Response, AppError> {
+    let (user, _) = state
+        .store
+        .user_credentials(&name)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no user called {name:?}")))?;
+    let token = auth::issue_token(state.store.as_ref(), user.id, "api", &t.label, None).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "token": token, "username": user.username, "role": user.role })),
+    )
+        .into_response())
+}
+
+/// `GET /api/audit` (admin): who viewed or exported what, when; newest first.
+async fn audit_log(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let p = Params::new(q, &[&["limit", "offset"]])?;
+    let limit = p.number::<i64>("limit")?.unwrap_or(1000).clamp(1, 100_000);
+    let offset = p.number::<i64>("offset")?.unwrap_or(0).max(0);
+    Ok(Json(
+        json!({ "audit": state.store.audit_log(limit, offset).await? }),
+    ))
 }

@@ -6,7 +6,10 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 use hotspot_core::CrimeGroups;
 use hotspot_engine::Dataset;
-use hotspot_store::Store;
+use std::num::NonZeroU32;
+
+use hotspot_core::Role;
+use hotspot_store::{AuditEntry, Store};
 
 use crate::AppError;
 
@@ -19,6 +22,16 @@ pub struct ServerConfig {
     pub max_upload_bytes: usize,
     /// Where the built map client lives; the start page is served when absent.
     pub static_dir: Option<PathBuf>,
+    /// The role of callers without credentials. `Public` unless the
+    /// operator deliberately opens more (e.g. on fictional sample data).
+    pub anonymous_role: Role,
+    /// Counts below this are suppressed in what the public role sees.
+    pub suppress_below: u64,
+    /// Requests per second allowed per client address (bursts of twice
+    /// that); `None` disables the limit.
+    pub rate_limit_per_second: Option<NonZeroU32>,
+    /// Mark the session cookie `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl Default for ServerConfig {
@@ -26,14 +39,23 @@ impl Default for ServerConfig {
         ServerConfig {
             max_upload_bytes: 512 * 1024 * 1024,
             static_dir: None,
+            anonymous_role: Role::Public,
+            suppress_below: 3,
+            rate_limit_per_second: None,
+            secure_cookies: false,
         }
     }
 }
+
+/// Per-client request limiter.
+pub type ClientLimiter = governor::DefaultKeyedRateLimiter<std::net::IpAddr>;
 
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub groups: CrimeGroups,
     pub config: ServerConfig,
+    pub rate_limiter: Option<ClientLimiter>,
+    audit: tokio::sync::mpsc::UnboundedSender<AuditEntry>,
     dataset: ArcSwap<Dataset>,
     /// Imports run one at a time so snapshots are rebuilt in commit order.
     import_lock: tokio::sync::Mutex<()>,
@@ -46,11 +68,19 @@ impl AppState {
         groups: CrimeGroups,
         config: ServerConfig,
     ) -> Result<Arc<Self>, AppError> {
+        let rate_limiter = config.rate_limit_per_second.map(|n| {
+            let burst = n.saturating_mul(NonZeroU32::new(2).expect("non-zero"));
+            governor::RateLimiter::keyed(governor::Quota::per_second(n).allow_burst(burst))
+        });
+        let (audit, log) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(write_audit_log(store.clone(), log));
         let state = Arc::new(AppState {
             store,
             dataset: ArcSwap::from_pointee(Dataset::empty(groups.clone())),
             groups,
             config,
+            rate_limiter,
+            audit,
             import_lock: tokio::sync::Mutex::new(()),
         });
         state.reload().await?;
@@ -69,6 +99,12 @@ impl AppState {
         let dataset = load_dataset(self.store.as_ref(), self.groups.clone()).await?;
         self.dataset.store(Arc::new(dataset));
         Ok(())
+    }
+
+    /// Queues a request for the audit log (written in batches, off the
+    /// request path).
+    pub fn audit(&self, entry: AuditEntry) {
+        let _ = self.audit.send(entry);
     }
 
     /// Serialises imports.
@@ -91,4 +127,18 @@ pub async fn load_dataset(store: &dyn Store, groups: CrimeGroups) -> Result<Data
     })
     .await
     .map_err(|e| AppError::Internal(format!("building the index failed: {e}")))
+}
+
+/// Writes queued audit entries in batches until the service stops.
+async fn write_audit_log(
+    store: Arc<dyn Store>,
+    mut log: tokio::sync::mpsc::UnboundedReceiver<AuditEntry>,
+) {
+    let mut batch = Vec::new();
+    while log.recv_many(&mut batch, 1000).await > 0 {
+        if let Err(e) = store.append_audit(&batch).await {
+            tracing::error!(error = %e, lost = batch.len(), "could not write the audit log");
+        }
+        batch.clear();
+    }
 }

@@ -16,9 +16,14 @@ use tower::ServiceExt;
 const PARTNER_MAPPING: &str =
     "id=Reference,date=Reported,x=Easting,y=Northing,crs=27700,category=Type,source=fly-tipping";
 
-async fn sample_state() -> Arc<AppState> {
+/// The sample data, served to anonymous callers as `anonymous_role`.
+async fn sample_state_as(anonymous_role: hotspot_core::Role) -> Arc<AppState> {
     let store = hotspot_store::open("sqlite::memory:").await.unwrap();
-    let state = AppState::new(store, Default::default(), ServerConfig::default())
+    let config = ServerConfig {
+        anonymous_role,
+        ..ServerConfig::default()
+    };
+    let state = AppState::new(store, Default::default(), config)
         .await
         .unwrap();
     let files = hotspot_sample::generate(&Default::default());
@@ -44,6 +49,12 @@ async fn sample_state() -> Arc<AppState> {
         .await
         .unwrap();
     state
+}
+
+/// Most tests look at what the analyses return, not at access control
+/// (the role tests below do that): they call as an administrator.
+async fn sample_state() -> Arc<AppState> {
+    sample_state_as(hotspot_core::Role::Admin).await
 }
 
 async fn send(app: &Router, req: Request<Body>) -> (StatusCode, String, Vec<u8>) {
@@ -351,4 +362,125 @@ async fn security_headers_and_start_page() {
         .to_str()
         .unwrap()
         .contains("default-src 'self'"));
+}
+
+#[tokio::test]
+async fn statistical_hotspots_on_grid_and_wards() {
+    let app = app(sample_state().await);
+    let (s, ctype, fc) = get(&app, "/api/gistar?group=violence-sexual&cell=200").await;
+    assert_eq!(
+        (s, ctype.as_str()),
+        (StatusCode::OK, "application/geo+json"),
+        "{fc}"
+    );
+    let cells = fc["features"].as_array().unwrap();
+    assert!(cells.len() > 100);
+    let hot: Vec<_> = cells
+        .iter()
+        .filter(|f| f["properties"]["class"] == "hot99")
+        .collect();
+    assert!(
+        !hot.is_empty(),
+        "the night-time economy must show as a 99% hot spot"
+    );
+    for f in cells {
+        let p = &f["properties"];
+        assert!(p["p_adjusted"].as_f64().unwrap() >= p["p"].as_f64().unwrap() - 1e-12);
+    }
+    assert_eq!(fc["correction"], "benjamini_hochberg");
+    let (_, _, wards) = get(&app, "/api/gistar?unit=wards&correction=holm").await;
+    let wards = wards["features"].as_array().unwrap();
+    assert_eq!(wards.len(), 16);
+    let castle = wards
+        .iter()
+        .find(|f| f["properties"]["name"] == "Castle")
+        .unwrap();
+    assert!(castle["properties"]["z"].as_f64().unwrap() > 0.0);
+    let (s, _, err) = get(&app, "/api/gistar?correction=bonferroni").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{err}");
+}
+
+#[tokio::test]
+async fn emerging_hotspots_use_monthly_steps() {
+    let app = app(sample_state().await);
+    let (s, _, fc) = get(&app, "/api/emerging?group=serious-acquisitive&cell=400").await;
+    assert_eq!(s, StatusCode::OK, "{fc}");
+    assert_eq!(fc["periods"].as_array().unwrap().len(), 24);
+    assert_eq!(fc["periods"][23], "2025-12..2025-12");
+    let classes: std::collections::BTreeSet<String> = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["class"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!classes.is_empty());
+    let (_, _, q) = get(&app, "/api/emerging?months_per_period=3&cell=400").await;
+    assert_eq!(q["periods"].as_array().unwrap().len(), 8);
+}
+
+#[tokio::test]
+async fn near_repeat_needs_dates_and_runs_on_dated_data() {
+    let app = app(sample_state().await);
+    let (s, _, err) = get(&app, "/api/near-repeat?type=Burglary").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(err["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("known only by their month"));
+    let (s, _, knox) = get(
+        &app,
+        "/api/near-repeat?source=fly-tipping&space=100,200&time=7,14&permutations=99&seed=3",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{knox}");
+    let cells = knox["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 9);
+    assert_eq!(cells[0]["space_label"], "0–100 m");
+    assert_eq!(cells[8]["time_label"], "> 14 days");
+    let n = knox["n"].as_u64().unwrap();
+    let observed: u64 = cells.iter().map(|c| c["observed"].as_u64().unwrap()).sum();
+    assert_eq!(observed, n * (n - 1) / 2);
+}
+
+#[tokio::test]
+async fn temporal_profiles_and_method_evaluation() {
+    let app = app(sample_state().await);
+    let (_, _, t) = get(&app, "/api/temporal?source=fly-tipping").await;
+    assert_eq!(t["with_time"], t["incidents"]);
+    let total: u64 = t["week_hour"]["day_totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, t["incidents"].as_u64().unwrap());
+    let (_, _, police) = get(&app, "/api/temporal?source=police.uk").await;
+    assert!(police["week_hour"].is_null());
+    assert_eq!(police["monthly"].as_array().unwrap().len(), 24);
+
+    let (s, _, e) = get(
+        &app,
+        "/api/evaluate?train=2024-01..2024-12&test=2025-01..2025-12&bandwidths=200,400",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    let names: Vec<&str> = e["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 5, "{names:?}");
+    assert!(names.contains(&"KDE 200 m") && names.contains(&"Ward counts"));
+    assert!(
+        names.iter().any(|n| n.starts_with("Grid counts"))
+            && names.iter().any(|n| n.starts_with("Gi*"))
+    );
+    let best = e["recommendation"]["ranking"][0][1].as_f64().unwrap();
+    assert!(
+        best > 1.0,
+        "the best map must beat chance (PAI > 1): {best}"
+    );
+    let (s, _, _) = get(&app, "/api/evaluate?train=2024-01..2024-12").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
 }

@@ -21,6 +21,9 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The write clashes with what is stored (e.g. a user name taken).
+    #[error("{0}")]
+    Conflict(String),
     #[error(
         "unsupported database URL {0:?}: expected sqlite:PATH (PostgreSQL support is planned)"
     )]
@@ -52,6 +55,31 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<StoredRejectedRow>, StoreError>;
     /// Cheap liveness check of the database.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Creates an account; the name must be new.
+    async fn create_user(
+        &self,
+        username: &str,
+        password_hash: &str,
+        role: hotspot_core::Role,
+    ) -> Result<User, StoreError>;
+    async fn users(&self) -> Result<Vec<User>, StoreError>;
+    /// An account and its password hash, for logging in.
+    async fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>, StoreError>;
+    /// Stores a token's secret hash; returns its id.
+    async fn create_token(
+        &self,
+        user_id: i64,
+        kind: &str,
+        label: &str,
+        secret_hash: &str,
+        expires_at: Option<&str>,
+    ) -> Result<i64, StoreError>;
+    async fn token(&self, id: i64) -> Result<Option<StoredToken>, StoreError>;
+    async fn delete_token(&self, id: i64) -> Result<(), StoreError>;
+    async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError>;
+    /// Audit entries, newest first.
+    async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
 /// Opens the store a URL names: `sqlite:PATH` (created on first use) or

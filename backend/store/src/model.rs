@@ -120,3 +120,37 @@ pub struct StoredIncident {
     pub id: i64,
     pub incident: Incident,
 }
+
+/// An account (without its password hash).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub role: hotspot_core::Role,
+    pub created_at: String,
+    pub disabled: bool,
+}
+
+/// A stored credential: the token's id, owner and the hash of its secret.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredToken {
+    pub id: i64,
+    pub user: User,
+    pub kind: String,
+    pub secret_hash: String,
+    /// RFC 3339; `None` for API tokens, which last until revoked.
+    pub expires_at: Option<String>,
+}
+
+/// One audited request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    pub at: String,
+    pub username: Option<String>,
+    pub role: hotspot_core::Role,
+    pub client: Option<String>,
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub status: u16,
+}

@@ -5,13 +5,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveTime};
-use hotspot_core::{Area, Incident, Location, Month};
+use hotspot_core::{Area, Incident, Location, Month, Role};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
 
 use crate::{
-    AreaBatch, FileOutcome, FileReport, ImportReport, ImportRun, IncidentBatch, PopulationBatch,
-    RejectedRow, Store, StoreError, StoredIncident, StoredRejectedRow,
+    AreaBatch, AuditEntry, FileOutcome, FileReport, ImportReport, ImportRun, IncidentBatch,
+    PopulationBatch, RejectedRow, Store, StoreError, StoredIncident, StoredRejectedRow,
+    StoredToken, User,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -67,7 +68,7 @@ impl SqliteStore {
              VALUES (?, ?, 0, 0, 0, 0) RETURNING id",
         )
         .bind(kind)
-        .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .bind(now())
         .fetch_one(&mut **tx)
         .await?
         .try_get::<i64, _>(0)?;
@@ -226,6 +227,21 @@ fn report(import_id: i64, kind: &str, files: Vec<FileReport>) -> ImportReport {
         accepted,
         rejected,
     }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
+    let role: String = r.try_get("role")?;
+    Ok(User {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        role: role.parse().map_err(|_| corrupt("role", &role))?,
+        created_at: r.try_get("created_at")?,
+        disabled: r.try_get::<i64, _>("disabled")? != 0,
+    })
 }
 
 fn corrupt(what: &str, value: &str) -> StoreError {
@@ -524,6 +540,155 @@ impl Store for SqliteStore {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+
+    async fn create_user(
+        &self,
+        username: &str,
+        password_hash: &str,
+        role: Role,
+    ) -> Result<User, StoreError> {
+        let created_at = now();
+        let result = sqlx::query(
+            "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(username)
+        .bind(password_hash)
+        .bind(role.as_str())
+        .bind(&created_at)
+        .fetch_one(&self.pool)
+        .await;
+        match result {
+            Ok(row) => Ok(User {
+                id: row.try_get(0)?,
+                username: username.to_string(),
+                role,
+                created_at,
+                disabled: false,
+            }),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Conflict(
+                format!("a user called {username:?} already exists"),
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn users(&self) -> Result<Vec<User>, StoreError> {
+        sqlx::query("SELECT id, username, role, created_at, disabled FROM users ORDER BY username")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(user_from_row)
+            .collect()
+    }
+
+    async fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, username, role, created_at, disabled, password_hash FROM users WHERE username = ?",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((user_from_row(&r)?, r.try_get("password_hash")?)))
+            .transpose()
+    }
+
+    async fn create_token(
+        &self,
+        user_id: i64,
+        kind: &str,
+        label: &str,
+        secret_hash: &str,
+        expires_at: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query(
+            "INSERT INTO tokens (user_id, kind, label, secret_hash, created_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(kind)
+        .bind(label)
+        .bind(secret_hash)
+        .bind(now())
+        .bind(expires_at)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?)
+    }
+
+    async fn token(&self, id: i64) -> Result<Option<StoredToken>, StoreError> {
+        let row = sqlx::query(
+            "SELECT t.id AS token_id, t.kind, t.secret_hash, t.expires_at, \
+                    u.id, u.username, u.role, u.created_at, u.disabled \
+             FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(StoredToken {
+                id: r.try_get("token_id")?,
+                user: user_from_row(&r)?,
+                kind: r.try_get("kind")?,
+                secret_hash: r.try_get("secret_hash")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_token(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM tokens WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        for chunk in entries.chunks(INSERT_CHUNK) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO audit_log (at, username, role, client, method, path, query, status) ",
+            );
+            q.push_values(chunk, |mut b, e| {
+                b.push_bind(&e.at)
+                    .push_bind(e.username.as_deref())
+                    .push_bind(e.role.as_str())
+                    .push_bind(e.client.as_deref())
+                    .push_bind(&e.method)
+                    .push_bind(&e.path)
+                    .push_bind(e.query.as_deref())
+                    .push_bind(i64::from(e.status));
+            });
+            q.build().execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
+    async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        sqlx::query(
+            "SELECT at, username, role, client, method, path, query, status FROM audit_log \
+             ORDER BY id DESC LIMIT ? OFFSET ?",
+        )
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let role: String = r.try_get("role")?;
+            Ok(AuditEntry {
+                at: r.try_get("at")?,
+                username: r.try_get("username")?,
+                role: role.parse().map_err(|_| corrupt("role", &role))?,
+                client: r.try_get("client")?,
+                method: r.try_get("method")?,
+                path: r.try_get("path")?,
+                query: r.try_get("query")?,
+                status: r.try_get::<i64, _>("status")? as u16,
+            })
+        })
+        .collect()
+    }
 }
 
 #[cfg(test)]
@@ -750,5 +915,51 @@ mod tests {
         let s = SqliteStore::open(&url).await.unwrap();
         assert_eq!(s.load_incidents().await.unwrap().len(), 1);
         s.ping().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn users_tokens_and_audit() {
+        let s = store().await;
+        let u = s
+            .create_user("ana", "$argon2id$fake", Role::Analyst)
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.create_user("ana", "x", Role::Admin).await,
+            Err(StoreError::Conflict(_))
+        ));
+        let (user, hash) = s.user_credentials("ana").await.unwrap().unwrap();
+        assert_eq!(
+            (user.role, hash.as_str()),
+            (Role::Analyst, "$argon2id$fake")
+        );
+        assert!(s.user_credentials("bob").await.unwrap().is_none());
+        let id = s
+            .create_token(u.id, "api", "scripts", "abc", None)
+            .await
+            .unwrap();
+        let t = s.token(id).await.unwrap().unwrap();
+        assert_eq!(
+            (t.user.username.as_str(), t.secret_hash.as_str()),
+            ("ana", "abc")
+        );
+        s.delete_token(id).await.unwrap();
+        assert!(s.token(id).await.unwrap().is_none());
+        let entry = AuditEntry {
+            at: now(),
+            username: Some("ana".into()),
+            role: Role::Analyst,
+            client: Some("127.0.0.1".into()),
+            method: "GET".into(),
+            path: "/api/incidents".into(),
+            query: Some("type=Burglary".into()),
+            status: 200,
+        };
+        s.append_audit(&[entry.clone(), entry.clone()])
+            .await
+            .unwrap();
+        let log = s.audit_log(10, 0).await.unwrap();
+        assert_eq!(log, vec![entry.clone(), entry]);
+        assert_eq!(s.users().await.unwrap().len(), 1);
     }
 }

@@ -1,0 +1,324 @@
+//! `hotspot gistar`, `emerging`, `near-repeat`, `temporal`, `evaluate`:
+//! statistical and space-time analyses from the command line.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use hotspot_core::CrimeGroups;
+use hotspot_engine::{
+    geojson_out, EmergingQuery, EvaluationQuery, GiQuery, GiUnit, KnoxQuery, Period,
+};
+use hotspot_spacetime::{KnoxOptions, Metric};
+use hotspot_stats::Correction;
+
+use crate::analyse::{dataset, SelectionArgs};
+
+fn correction(s: &str) -> anyhow::Result<Correction> {
+    Ok(match s {
+        "fdr" | "bh" => Correction::BenjaminiHochberg,
+        "holm" => Correction::Holm,
+        "none" => Correction::None,
+        other => anyhow::bail!("--correction {other:?}: expected fdr, holm or none"),
+    })
+}
+
+/// Writes JSON to a file, or prints it.
+fn output(value: &impl serde::Serialize, out: Option<&PathBuf>) -> anyhow::Result<()> {
+    match out {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| path.display().to_string())?;
+            serde_json::to_writer(std::io::BufWriter::new(file), value)?;
+            eprintln!("written to {}", path.display());
+        }
+        None => println!("{}", serde_json::to_string(value)?),
+    }
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct GiArgs {
+    #[command(flatten)]
+    pub select: SelectionArgs,
+    /// grid or wards.
+    #[arg(long, default_value = "grid")]
+    pub unit: String,
+    /// Grid cell size, metres (default by rule).
+    #[arg(long)]
+    pub cell: Option<f64>,
+    /// Neighbourhood: cell widths on the grid (default 1.5, queen); metres
+    /// between ward centroids (default: wards sharing a boundary).
+    #[arg(long)]
+    pub band: Option<f64>,
+    /// Multiple-comparison correction: fdr (Benjamini-Hochberg), holm or none.
+    #[arg(long, default_value = "fdr")]
+    pub correction: String,
+    /// GeoJSON output file (default: standard output).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+pub async fn gistar(db: &str, groups: CrimeGroups, a: GiArgs) -> anyhow::Result<()> {
+    let ds = dataset(db, groups).await?;
+    let unit = match a.unit.as_str() {
+        "grid" => GiUnit::Grid,
+        "wards" => GiUnit::Wards,
+        other => anyhow::bail!("--unit {other:?}: expected grid or wards"),
+    };
+    let r = ds.gi_star(&GiQuery {
+        selection: a.select.selection()?,
+        unit,
+        cell: a.cell,
+        band: a.band,
+        correction: correction(&a.correction)?,
+    })?;
+    let mut by_class = std::collections::BTreeMap::new();
+    for g in r.stats.iter().flatten() {
+        *by_class.entry(format!("{:?}", g.class)).or_insert(0) += 1;
+    }
+    eprintln!(
+        "{} features; by class: {by_class:?}",
+        r.stats.iter().flatten().count()
+    );
+    output(&geojson_out::gi_star(&ds, &r), a.out.as_ref())
+}
+
+#[derive(Args, Debug)]
+pub struct EmergingArgs {
+    #[command(flatten)]
+    pub select: SelectionArgs,
+    #[arg(long)]
+    pub cell: Option<f64>,
+    #[arg(long)]
+    pub band: Option<f64>,
+    /// Months per time step (default: monthly up to 5 years of data).
+    #[arg(long)]
+    pub months_per_period: Option<usize>,
+    #[arg(long, default_value = "fdr")]
+    pub correction: String,
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+pub async fn emerging(db: &str, groups: CrimeGroups, a: EmergingArgs) -> anyhow::Result<()> {
+    let ds = dataset(db, groups).await?;
+    let r = ds.emerging(&EmergingQuery {
+        selection: a.select.selection()?,
+        cell: a.cell,
+        band: a.band,
+        months_per_period: a.months_per_period,
+        correction: correction(&a.correction)?,
+    })?;
+    let mut by_class = std::collections::BTreeMap::new();
+    for c in r.cells.iter().flatten() {
+        *by_class.entry(c.class.label()).or_insert(0) += 1;
+    }
+    eprintln!(
+        "{} time steps; cells by category: {by_class:?}",
+        r.periods.len()
+    );
+    output(&geojson_out::emerging(&r), a.out.as_ref())
+}
+
+#[derive(Args, Debug)]
+pub struct NearRepeatArgs {
+    #[command(flatten)]
+    pub select: SelectionArgs,
+    /// Spatial band limits, metres.
+    #[arg(long, value_delimiter = ',', default_value = "100,200,300,400")]
+    pub space: Vec<f64>,
+    /// Temporal band limits, days.
+    #[arg(long, value_delimiter = ',', default_value = "7,14,21,28")]
+    pub time: Vec<u32>,
+    /// euclidean or manhattan.
+    #[arg(long, default_value = "euclidean")]
+    pub metric: String,
+    #[arg(long, default_value_t = 999)]
+    pub permutations: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the full result as JSON here (else a table is printed).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+pub async fn near_repeat(db: &str, groups: CrimeGroups, a: NearRepeatArgs) -> anyhow::Result<()> {
+    let ds = dataset(db, groups).await?;
+    let mut options = KnoxOptions::default();
+    options.bands.space = a.space;
+    options.bands.time = a.time;
+    options.permutations = a.permutations;
+    options.seed = a.seed;
+    options.metric = match a.metric.as_str() {
+        "euclidean" => Metric::Euclidean,
+        "manhattan" => Metric::Manhattan,
+        other => anyhow::bail!("--metric {other:?}: expected euclidean or manhattan"),
+    };
+    let r = ds.near_repeat(&KnoxQuery {
+        selection: a.select.selection()?,
+        options,
+    })?;
+    if a.out.is_some() {
+        return output(&r, a.out.as_ref());
+    }
+    println!(
+        "Knox test: {} incidents, {} pairs, {} permutations (seed {})",
+        r.n, r.pairs, r.permutations, r.seed
+    );
+    println!(
+        "{:<14} {:<12} {:>9} {:>10} {:>7} {:>7}",
+        "distance", "time apart", "observed", "expected", "ratio", "p"
+    );
+    for c in &r.cells {
+        println!(
+            "{:<14} {:<12} {:>9} {:>10.1} {:>7.2} {:>7.3}{}",
+            c.space_label,
+            c.time_label,
+            c.observed,
+            c.expected,
+            c.ratio,
+            c.p_value,
+            if c.significant { " *" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct TemporalArgs {
+    #[command(flatten)]
+    pub select: SelectionArgs,
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+pub async fn temporal(db: &str, groups: CrimeGroups, a: TemporalArgs) -> anyhow::Result<()> {
+    let ds = dataset(db, groups).await?;
+    let r = ds.temporal(&a.select.selection()?)?;
+    if a.out.is_some() {
+        return output(&r, a.out.as_ref());
+    }
+    println!(
+        "{} incidents, {} with a time of day",
+        r.incidents, r.with_time
+    );
+    if let Some(p) = &r.week_hour {
+        println!(
+            "hour  {}",
+            (0..24).map(|h| format!("{h:>4}")).collect::<String>()
+        );
+        for (d, name) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+            .iter()
+            .enumerate()
+        {
+            println!(
+                "{name}   {}",
+                p.counts[d]
+                    .iter()
+                    .map(|c| format!("{c:>4}"))
+                    .collect::<String>()
+            );
+        }
+        if let Some(s) = r.weekend_night_share {
+            println!(
+                "Friday and Saturday nights 23:00-05:00: {:.1}% of timed incidents",
+                s * 100.0
+            );
+        }
+    }
+    println!(
+        "{:<8} {:>6} {:>10} {:>8} {:>9}  spike",
+        "month", "count", "last year", "change", "expected"
+    );
+    for m in &r.monthly {
+        println!(
+            "{}-{:02}  {:>6} {:>10} {:>8} {:>9}  {}",
+            m.year,
+            m.month,
+            m.count,
+            m.last_year.map_or("-".into(), |v| v.to_string()),
+            m.change_vs_last_year_pct
+                .map_or("-".into(), |v| format!("{v:+.0}%")),
+            m.expected.map_or("-".into(), |v| format!("{v:.1}")),
+            if m.spike { "SPIKE" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct EvaluateArgs {
+    #[command(flatten)]
+    pub select: SelectionArgs,
+    /// Training period, e.g. 2025-01..2025-06.
+    #[arg(long)]
+    pub train: String,
+    /// Test period, e.g. 2025-07..2025-12.
+    #[arg(long)]
+    pub test: String,
+    /// Evaluation cell size, metres (default by rule).
+    #[arg(long)]
+    pub cell: Option<f64>,
+    /// KDE bandwidths to compare, metres.
+    #[arg(long, value_delimiter = ',', default_value = "200,400,800")]
+    pub bandwidths: Vec<f64>,
+    /// Share of the study area (percent) at which methods are ranked.
+    #[arg(long, default_value_t = 5.0)]
+    pub coverage: f64,
+    /// Write the full report (every method's PAI curve) as JSON here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+pub async fn evaluate(db: &str, groups: CrimeGroups, a: EvaluateArgs) -> anyhow::Result<()> {
+    let ds = dataset(db, groups).await?;
+    let period =
+        |s: &str, what: &str| Period::parse(s).map_err(|e| anyhow::anyhow!("--{what}: {e}"));
+    if !(a.coverage > 0.0 && a.coverage <= 100.0) {
+        anyhow::bail!("--coverage is a percentage in (0, 100]");
+    }
+    let r = ds.evaluate_methods(&EvaluationQuery {
+        selection: a.select.selection()?,
+        train: period(&a.train, "train")?,
+        test: period(&a.test, "test")?,
+        cell: a.cell,
+        bandwidths: a.bandwidths,
+        coverage: a.coverage / 100.0,
+    })?;
+    println!(
+        "train {} ({} incidents) -> test {} ({} incidents); {} m cells over {:.0} km²",
+        a.train, r.train_incidents, a.test, r.test_incidents, r.cell_m, r.study_area_km2
+    );
+    let coverages: Vec<f64> = r.methods[0]
+        .accuracy
+        .at
+        .iter()
+        .map(|p| p.coverage)
+        .collect();
+    println!(
+        "{:<18} {}  {:>6}",
+        "PAI at coverage",
+        coverages
+            .iter()
+            .map(|c| format!("{:>7}", format!("{}%", c * 100.0)))
+            .collect::<String>(),
+        "AUC"
+    );
+    for m in &r.methods {
+        println!(
+            "{:<18} {}  {:>6.3}",
+            m.name,
+            m.accuracy
+                .at
+                .iter()
+                .map(|p| format!("{:>7.2}", p.pai))
+                .collect::<String>(),
+            m.accuracy.auc
+        );
+    }
+    println!("recommended: {}", r.recommendation.reason);
+    if a.out.is_some() {
+        output(&r, a.out.as_ref())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,513 @@
+//! Statistical hotspots (Gi*), emerging hotspots, near-repeat (Knox),
+//! temporal profiles and hotspot-map accuracy, on the snapshot.
+//!
+//! The statistics live in `hotspot-stats` and `hotspot-spacetime`; this
+//! module decides *what* they run on: which cells make up the study area,
+//! which incidents fall in which cell and period, and which methods a
+//! comparison scores.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use geo::{BoundingRect, Centroid, Intersects};
+use hotspot_core::Month;
+use hotspot_density::params::nice_round;
+use hotspot_density::{choose_parameters, kde, GridSpec};
+use hotspot_spacetime::{
+    evaluate, knox_test, monthly_trend, recommend, week_hour_profile, KnoxOptions, KnoxResult,
+    MethodScore, MonthPoint, Recommendation, WeekHourProfile,
+};
+use hotspot_stats::{emerging_hotspots, gi_star, Correction, EmergingCell, GiStar, Neighbours};
+use serde::Serialize;
+
+use crate::{Dataset, EngineError, Period, Selection};
+
+/// Cells of a regular BNG grid over the study area. A cell is *active* when
+/// its centre lies in one of the loaded areas, so statistics are clipped to
+/// the study area (wards), not to a bounding box or convex hull.
+#[derive(Debug, Clone)]
+pub struct StudyGrid {
+    pub spec: GridSpec,
+    pub active: Vec<bool>,
+}
+
+impl StudyGrid {
+    /// The cell holding a BNG point, if any.
+    pub fn cell_of(&self, x: f64, y: f64) -> Option<usize> {
+        let s = &self.spec;
+        let c = ((x - s.west) / s.cell).floor();
+        let r = ((s.north - y) / s.cell).floor();
+        (c >= 0.0 && r >= 0.0 && (c as usize) < s.cols && (r as usize) < s.rows)
+            .then(|| r as usize * s.cols + c as usize)
+    }
+}
+
+/// Gi* on a grid or on the wards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GiUnit {
+    /// Square grid cells; neighbours within `band` cell widths (1.5 = queen).
+    Grid,
+    /// Wards; neighbours share a boundary (or lie within `band` metres of
+    /// each other's centroid when a band is given).
+    Wards,
+}
+
+#[derive(Debug, Clone)]
+pub struct GiQuery {
+    pub selection: Selection,
+    pub unit: GiUnit,
+    /// Cell size, metres (grid only); default by rule.
+    pub cell: Option<f64>,
+    /// Neighbourhood: cell widths for the grid (default 1.5, queen
+    /// contiguity); metres between centroids for wards (default: adjacency).
+    pub band: Option<f64>,
+    pub correction: Correction,
+}
+
+pub struct GiResult {
+    pub unit: GiUnit,
+    /// The grid, for `GiUnit::Grid`.
+    pub grid: Option<StudyGrid>,
+    pub counts: Vec<f64>,
+    /// Per cell or ward; `None` outside the study area.
+    pub stats: Vec<Option<GiStar>>,
+    pub neighbourhood: String,
+    pub correction: Correction,
+}
+
+#[derive(Debug, Clone)]
+pub struct EmergingQuery {
+    /// What to analyse; its period bounds the months used (default: all).
+    pub selection: Selection,
+    pub cell: Option<f64>,
+    pub band: Option<f64>,
+    /// Months per time step; default from the data span (monthly up to five
+    /// years, quarterly up to fifteen, else yearly).
+    pub months_per_period: Option<usize>,
+    pub correction: Correction,
+}
+
+pub struct EmergingResult {
+    pub grid: StudyGrid,
+    pub cells: Vec<Option<EmergingCell>>,
+    /// First and last month of each time step.
+    pub periods: Vec<(Month, Month)>,
+    pub counts: Vec<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct KnoxQuery {
+    pub selection: Selection,
+    pub options: KnoxOptions,
+}
+
+/// When incidents happen: week-hour table (where times exist) and the
+/// monthly trend with seasonal comparison and spikes.
+#[derive(Debug, Clone, Serialize)]
+pub struct TemporalReport {
+    pub incidents: u64,
+    /// Incidents with a time of day (the week-hour table counts only these).
+    pub with_time: u64,
+    pub week_hour: Option<WeekHourProfile>,
+    /// Share of timed incidents on Friday and Saturday nights, 23:00–05:00.
+    pub weekend_night_share: Option<f64>,
+    pub monthly: Vec<MonthPoint>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EvaluationQuery {
+    /// Which incidents; its period is ignored (train and test set it).
+    pub selection: Selection,
+    pub train: Period,
+    pub test: Period,
+    /// Evaluation cell size, metres; default by rule.
+    pub cell: Option<f64>,
+    /// KDE bandwidths to compare, metres.
+    pub bandwidths: Vec<f64>,
+    /// Coverage (share of the study area) at which methods are ranked.
+    pub coverage: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvaluationReport {
+    pub cell_m: f64,
+    pub train_incidents: u64,
+    pub test_incidents: u64,
+    pub study_area_km2: f64,
+    pub methods: Vec<MethodScore>,
+    pub recommendation: Recommendation,
+}
+
+/// Default Gi*/evaluation cell: twice the KDE rule's cell (shorter side of
+/// the study area / 75, nicely rounded), at least 100 m, so cells hold
+/// enough incidents for a count statistic.
+fn default_stat_cell(extent: [f64; 4]) -> Result<f64, EngineError> {
+    let p = choose_parameters((extent[0], extent[1], extent[2], extent[3]), None, None)?;
+    Ok(nice_round(p.cell * 2.0).max(100.0))
+}
+
+fn day_number(d: NaiveDate) -> i64 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days()
+}
+
+impl Dataset {
+    /// The BNG extent of the study area: the areas, else the located incidents.
+    fn study_extent(&self) -> Result<[f64; 4], EngineError> {
+        let mut r: Option<[f64; 4]> = None;
+        let mut grow = |x0: f64, y0: f64, x1: f64, y1: f64| {
+            r = Some(match r {
+                None => [x0, y0, x1, y1],
+                Some(o) => [o[0].min(x0), o[1].min(y0), o[2].max(x1), o[3].max(y1)],
+            })
+        };
+        if self.areas.is_empty() {
+            for &[x, y] in &self.points {
+                grow(x, y, x, y);
+            }
+        } else {
+            for rect in self.areas.iter().filter_map(|a| a.bng.bounding_rect()) {
+                grow(rect.min().x, rect.min().y, rect.max().x, rect.max().y);
+            }
+        }
+        r.ok_or_else(|| EngineError::InvalidParameter("nothing is loaded to analyse".into()))
+    }
+
+    /// A grid over the study area with cells of `cell` metres (default by rule).
+    pub fn study_grid(&self, cell: Option<f64>) -> Result<StudyGrid, EngineError> {
+        let e = self.study_extent()?;
+        let cell = match cell {
+            Some(c) => c,
+            None => default_stat_cell(e)?,
+        };
+        let spec = GridSpec::covering(e[0], e[1], e[2], e[3], cell)?;
+        let centres: Vec<[f64; 2]> = (0..spec.rows)
+            .flat_map(|r| (0..spec.cols).map(move |c| (c, r)))
+            .map(|(c, r)| {
+                let (x, y) = spec.cell_centre(c, r);
+                [x, y]
+            })
+            .collect();
+        let active = if self.areas.is_empty() {
+            vec![true; centres.len()]
+        } else {
+            self.locator
+                .locate_all(&centres)
+                .into_iter()
+                .map(|a| a.is_some())
+                .collect()
+        };
+        Ok(StudyGrid { spec, active })
+    }
+
+    /// Counts of the picked incidents per grid cell.
+    fn bin(&self, grid: &StudyGrid, picked: &[usize]) -> Vec<f64> {
+        let mut counts = vec![0.0; grid.spec.len()];
+        for &k in picked {
+            if let Some(p) = self.point_of(k) {
+                let [x, y] = self.points[p];
+                if let Some(i) = grid.cell_of(x, y) {
+                    counts[i] += 1.0;
+                }
+            }
+        }
+        counts
+    }
+
+    /// Wards that share a boundary (touch or overlap), as neighbour lists.
+    fn ward_adjacency(&self) -> Vec<Vec<u32>> {
+        let rects: Vec<_> = self.areas.iter().map(|a| a.bng.bounding_rect()).collect();
+        let n = self.areas.len();
+        let mut lists = vec![Vec::new(); n];
+        for i in 0..n {
+            for j in i + 1..n {
+                let close = match (rects[i], rects[j]) {
+                    (Some(a), Some(b)) => a.intersects(&b),
+                    _ => false,
+                };
+                if close && self.areas[i].bng.intersects(&self.areas[j].bng) {
+                    lists[i].push(j as u32);
+                    lists[j].push(i as u32);
+                }
+            }
+        }
+        lists
+    }
+
+    /// Getis-Ord Gi* hot and cold spots.
+    pub fn gi_star(&self, q: &GiQuery) -> Result<GiResult, EngineError> {
+        let mut sel = q.selection.clone();
+        sel.bbox = None;
+        sel.area = None;
+        let picked = self.select(&sel)?;
+        match q.unit {
+            GiUnit::Grid => {
+                let grid = self.study_grid(q.cell)?;
+                let band = q.band.unwrap_or(1.5);
+                let neighbours =
+                    Neighbours::square_grid(grid.spec.cols, grid.spec.rows, &grid.active, band)?;
+                let counts = self.bin(&grid, &picked);
+                let stats = gi_star(&counts, &grid.active, &neighbours, q.correction)?;
+                Ok(GiResult {
+                    unit: q.unit,
+                    neighbourhood: format!(
+                        "cells whose centres lie within {band} cell widths ({} m)",
+                        band * grid.spec.cell
+                    ),
+                    grid: Some(grid),
+                    counts,
+                    stats,
+                    correction: q.correction,
+                })
+            }
+            GiUnit::Wards => {
+                if self.areas.is_empty() {
+                    return Err(EngineError::NoAreas);
+                }
+                let mut counts = vec![0.0; self.areas.len()];
+                for &k in &picked {
+                    if let Some(a) = self.area_of(k) {
+                        counts[a] += 1.0;
+                    }
+                }
+                let (neighbours, neighbourhood) = match q.band {
+                    Some(band) => {
+                        let centroids: Vec<[f64; 2]> = self
+                            .areas
+                            .iter()
+                            .map(|a| a.bng.centroid().map_or([f64::NAN; 2], |c| [c.x(), c.y()]))
+                            .collect();
+                        (
+                            Neighbours::distance_band(&centroids, band)?,
+                            format!("wards whose centroids lie within {band} m"),
+                        )
+                    }
+                    None => (
+                        Neighbours::from_lists(self.ward_adjacency())?,
+                        "wards sharing a boundary".to_string(),
+                    ),
+                };
+                let active = vec![true; counts.len()];
+                let stats = gi_star(&counts, &active, &neighbours, q.correction)?;
+                Ok(GiResult {
+                    unit: q.unit,
+                    grid: None,
+                    counts,
+                    stats,
+                    neighbourhood,
+                    correction: q.correction,
+                })
+            }
+        }
+    }
+
+    /// Emerging hot and cold spots: Gi* per time step and the trend of each
+    /// cell's z-scores.
+    pub fn emerging(&self, q: &EmergingQuery) -> Result<EmergingResult, EngineError> {
+        let mut sel = q.selection.clone();
+        sel.bbox = None;
+        sel.area = None;
+        let picked = self.select(&sel)?;
+        let (first, last) = picked
+            .iter()
+            .map(|&k| self.incidents[k].1.month)
+            .fold(None, |acc: Option<(Month, Month)>, m| match acc {
+                None => Some((m, m)),
+                Some((a, b)) => Some((a.min(m), b.max(m))),
+            })
+            .ok_or_else(|| {
+                EngineError::InvalidParameter("no incidents match the selection".into())
+            })?;
+        let span = (last.index() - first.index() + 1) as usize;
+        let per = q
+            .months_per_period
+            .unwrap_or_else(|| hotspot_stats::emerging::months_per_period(span));
+        let grid = self.study_grid(q.cell)?;
+        let mut monthly = vec![vec![0.0; grid.spec.len()]; span];
+        for &k in &picked {
+            if let Some(p) = self.point_of(k) {
+                let [x, y] = self.points[p];
+                if let Some(i) = grid.cell_of(x, y) {
+                    monthly[(self.incidents[k].1.month.index() - first.index()) as usize][i] += 1.0;
+                }
+            }
+        }
+        let steps = hotspot_stats::emerging::aggregate_periods(&monthly, per)?;
+        // aggregate_periods aligns steps to end at the latest month.
+        let periods = (0..steps.len())
+            .map(|t| {
+                let end = last.index() - ((steps.len() - 1 - t) * per) as i32;
+                (
+                    Month::from_index(end - per as i32 + 1),
+                    Month::from_index(end),
+                )
+            })
+            .collect();
+        let band = q.band.unwrap_or(1.5);
+        let neighbours =
+            Neighbours::square_grid(grid.spec.cols, grid.spec.rows, &grid.active, band)?;
+        let cells = emerging_hotspots(&steps, &grid.active, &neighbours, q.correction)?;
+        let counts = (0..grid.spec.len())
+            .map(|i| steps.iter().map(|s| s[i]).sum())
+            .collect();
+        Ok(EmergingResult {
+            grid,
+            cells,
+            periods,
+            counts,
+        })
+    }
+
+    /// Knox near-repeat test. Needs the date of every selected incident:
+    /// month-only records (police.uk) are refused, not guessed.
+    pub fn near_repeat(&self, q: &KnoxQuery) -> Result<KnoxResult, EngineError> {
+        let picked = self.select(&q.selection)?;
+        let month_only = picked
+            .iter()
+            .filter(|&&k| self.incidents[k].1.date.is_none())
+            .count();
+        if month_only > 0 {
+            return Err(EngineError::NeedsDates(format!(
+                "near-repeat analysis needs the date of each incident, but {month_only} of the {} selected \
+                 incidents are known only by their month (police.uk publishes months only); \
+                 import a force extract with dates, or select a dated source",
+                picked.len()
+            )));
+        }
+        let (mut points, mut days) = (Vec::new(), Vec::new());
+        for &k in &picked {
+            if let Some(p) = self.point_of(k) {
+                points.push(self.points[p]);
+                days.push(day_number(self.incidents[k].1.date.expect("checked above")));
+            }
+        }
+        Ok(knox_test(&points, &days, &q.options)?)
+    }
+
+    /// Temporal profile of the selected incidents.
+    pub fn temporal(&self, sel: &Selection) -> Result<TemporalReport, EngineError> {
+        let picked = self.select(sel)?;
+        let mut by_month: BTreeMap<Month, u64> = BTreeMap::new();
+        let mut times = Vec::new();
+        for &k in &picked {
+            let i = &self.incidents[k].1;
+            *by_month.entry(i.month).or_insert(0) += 1;
+            if let (Some(d), Some(t)) = (i.date, i.time) {
+                times.push(d.and_time(t));
+            }
+        }
+        let months: Vec<(i32, u32, u64)> = by_month
+            .iter()
+            .map(|(m, &c)| (m.year(), m.month(), c))
+            .collect();
+        let week_hour = (!times.is_empty()).then(|| week_hour_profile(&times));
+        let weekend_night_share = week_hour.as_ref().map(|p| {
+            use chrono::Weekday::{Fri, Sat};
+            p.window_share(&[Fri, Sat], 23, 5)
+        });
+        Ok(TemporalReport {
+            incidents: picked.len() as u64,
+            with_time: times.len() as u64,
+            week_hour,
+            weekend_night_share,
+            monthly: monthly_trend(&months),
+        })
+    }
+
+    /// Trains hotspot maps on one period, tests them on the next, and ranks
+    /// them by the Predictive Accuracy Index at the chosen coverage.
+    pub fn evaluate_methods(&self, q: &EvaluationQuery) -> Result<EvaluationReport, EngineError> {
+        let grid = self.study_grid(q.cell)?;
+        let spec = grid.spec;
+        let mut sel = q.selection.clone();
+        sel.bbox = None;
+        sel.area = None;
+        sel.period = q.train;
+        let train_picked = self.select(&sel)?;
+        sel.period = q.test;
+        let test_picked = self.select(&sel)?;
+        let train = self.bin(&grid, &train_picked);
+        let test = self.bin(&grid, &test_picked);
+        let inside = |c: &Vec<f64>| -> f64 {
+            c.iter()
+                .zip(&grid.active)
+                .filter(|(_, a)| **a)
+                .map(|(v, _)| v)
+                .sum()
+        };
+        let (n_train, n_test) = (inside(&train), inside(&test));
+        if n_train == 0.0 || n_test == 0.0 {
+            return Err(EngineError::InvalidParameter(format!(
+                "the training period has {n_train} and the test period {n_test} incidents in the study area: both need some"
+            )));
+        }
+        let coverages = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5];
+        let score = |name: String, scores: &[f64]| -> Result<MethodScore, EngineError> {
+            Ok(MethodScore {
+                name,
+                accuracy: evaluate(scores, &train, &test, None, &grid.active, &coverages)?,
+            })
+        };
+        let mut methods = Vec::new();
+        let train_points: Vec<[f64; 2]> = train_picked
+            .iter()
+            .filter_map(|&k| self.point_of(k).map(|p| self.points[p]))
+            .collect();
+        for &h in &q.bandwidths {
+            if !(h.is_finite() && h > 0.0) {
+                return Err(EngineError::InvalidParameter(format!(
+                    "bandwidth {h} must be positive"
+                )));
+            }
+            let surface = kde(&train_points, None, &spec, h)?;
+            methods.push(score(format!("KDE {h} m"), &surface.values)?);
+        }
+        methods.push(score(format!("Grid counts {} m", spec.cell), &train)?);
+        if !self.areas.is_empty() {
+            // Each cell scores its ward's training density (count per km²).
+            let mut ward_counts = vec![0.0; self.areas.len()];
+            for &k in &train_picked {
+                if let Some(a) = self.area_of(k) {
+                    ward_counts[a] += 1.0;
+                }
+            }
+            let density: Vec<f64> = self
+                .areas
+                .iter()
+                .zip(&ward_counts)
+                .map(|(e, c)| c / (geo::Area::unsigned_area(&e.bng) / 1e6).max(1e-9))
+                .collect();
+            let centres: Vec<[f64; 2]> = (0..spec.len())
+                .map(|i| {
+                    let (x, y) = spec.cell_centre(i % spec.cols, i / spec.cols);
+                    [x, y]
+                })
+                .collect();
+            let scores: Vec<f64> = self
+                .locator
+                .locate_all(&centres)
+                .into_iter()
+                .map(|a| a.map_or(0.0, |a| density[a as usize]))
+                .collect();
+            methods.push(score("Ward counts".to_string(), &scores)?);
+        }
+        let neighbours = Neighbours::square_grid(spec.cols, spec.rows, &grid.active, 1.5)?;
+        let gi = gi_star(
+            &train,
+            &grid.active,
+            &neighbours,
+            Correction::BenjaminiHochberg,
+        )?;
+        let gi_scores: Vec<f64> = gi.iter().map(|g| g.map_or(0.0, |g| g.z)).collect();
+        methods.push(score(format!("Gi* {} m", spec.cell), &gi_scores)?);
+        let recommendation = recommend(&methods, q.coverage)?;
+        let active_cells = grid.active.iter().filter(|a| **a).count() as f64;
+        Ok(EvaluationReport {
+            cell_m: spec.cell,
+            train_incidents: n_train as u64,
+            test_incidents: n_test as u64,
+            study_area_km2: active_cells * spec.cell * spec.cell / 1e6,
+            methods,
+            recommendation,
+        })
+    }
+}
