@@ -1,13 +1,20 @@
 //! Storage for Hotspot: imports, incidents, areas and quarantined rows.
 //!
-//! The [`Store`] trait is the seam between the service and a database, so
-//! PostgreSQL/PostGIS can sit beside the embedded SQLite default. Every
-//! import is applied in one transaction: it lands whole or not at all.
+//! The [`Store`] trait is the seam between the service and a database:
+//! the embedded SQLite default ([`SqliteStore`]) and PostgreSQL with PostGIS
+//! ([`PostgresStore`]) for several service instances over one database,
+//! chosen by [`open`]'s URL. Every import is applied in one transaction: it
+//! lands whole or not at all. Both pass the same test suite (`conformance`).
 
+mod common;
+#[cfg(test)]
+mod conformance;
 mod model;
+mod postgres;
 mod sqlite;
 
 pub use model::*;
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use sqlx::Error as SqlxError;
 
@@ -25,7 +32,8 @@ pub enum StoreError {
     #[error("{0}")]
     Conflict(String),
     #[error(
-        "unsupported database URL {0:?}: expected sqlite:PATH (PostgreSQL support is planned)"
+        "unsupported database URL {0:?}: expected sqlite:PATH or \
+         postgres://USER:PASSWORD@HOST:PORT/DATABASE"
     )]
     UnsupportedUrl(String),
 }
@@ -82,12 +90,45 @@ pub trait Store: Send + Sync {
     async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
-/// Opens the store a URL names: `sqlite:PATH` (created on first use) or
-/// `sqlite::memory:`.
+/// Opens the store a URL names: `sqlite:PATH` (created on first use),
+/// `sqlite::memory:`, or `postgres://USER:PASSWORD@HOST:PORT/DATABASE`
+/// (also `postgresql://`; PostGIS, migrated on open).
 pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
     if url.starts_with("sqlite:") {
         Ok(std::sync::Arc::new(SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(std::sync::Arc::new(PostgresStore::open(url).await?))
     } else {
         Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+}
+
+/// Helpers for tests that run against a PostgreSQL server
+/// (`HOTSPOT_TEST_POSTGRES_URL`, set by `scripts/postgres.sh`).
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::postgres::testing::*;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn open_chooses_the_backend_by_scheme() {
+        let s = open("sqlite::memory:").await.unwrap();
+        s.ping().await.unwrap();
+        let err = open("mysql://localhost/x").await.err().unwrap();
+        assert!(matches!(err, StoreError::UnsupportedUrl(_)));
+        assert!(err.to_string().contains("postgres://"), "{err}");
+        // A postgres URL goes to the PostgreSQL store, which parses it (and
+        // here refuses the port) rather than calling the URL unsupported.
+        for url in [
+            "postgres://u:p@127.0.0.1:port/db",
+            "postgresql://u:p@127.0.0.1:port/db",
+        ] {
+            let err = open(url).await.err().unwrap();
+            assert!(matches!(err, StoreError::Database(_)), "{url}: {err}");
+        }
     }
 }

@@ -4,11 +4,14 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{NaiveDate, NaiveTime};
-use hotspot_core::{Area, Incident, Location, Month, Role};
+use hotspot_core::{Area, Incident, Location, Role};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
 
+use crate::common::{
+    area_geojson, corrupt, format_date, format_time, now, parse_area_geometry, parse_date,
+    parse_month, parse_time, report, split_populations, unchanged_report, SQLITE_INSERT_CHUNK,
+};
 use crate::{
     AreaBatch, AuditEntry, FileOutcome, FileReport, ImportReport, ImportRun, IncidentBatch,
     PopulationBatch, RejectedRow, Store, StoreError, StoredIncident, StoredRejectedRow,
@@ -16,10 +19,6 @@ use crate::{
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
-
-/// Rows per multi-row INSERT: 16 columns × 2000 stays under SQLite's 32766
-/// bound-parameter limit and amortises statement overhead.
-const INSERT_CHUNK: usize = 2000;
 
 /// SQLite-backed [`Store`]. WAL mode lets readers carry on during an import.
 #[derive(Clone)]
@@ -155,7 +154,7 @@ impl SqliteStore {
         file_name: &str,
         rows: &[RejectedRow],
     ) -> Result<(), StoreError> {
-        for chunk in rows.chunks(INSERT_CHUNK) {
+        for chunk in rows.chunks(SQLITE_INSERT_CHUNK) {
             let mut q = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO rejected_rows (file_id, file_name, line, field, reason, raw) ",
             );
@@ -177,7 +176,7 @@ impl SqliteStore {
         file_id: i64,
         incidents: &[Incident],
     ) -> Result<(), StoreError> {
-        for chunk in incidents.chunks(INSERT_CHUNK) {
+        for chunk in incidents.chunks(SQLITE_INSERT_CHUNK) {
             let mut q = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO incidents (file_id, line, source, external_id, category, month, \
                  occurred_date, occurred_time, lon, lat, x, y, location_label, lsoa_code, outcome) ",
@@ -190,8 +189,8 @@ impl SqliteStore {
                     .push_bind(i.external_id.as_deref())
                     .push_bind(&i.category)
                     .push_bind(i.month.to_string())
-                    .push_bind(i.date.map(|d| d.format("%Y-%m-%d").to_string()))
-                    .push_bind(i.time.map(|t| t.format("%H:%M:%S").to_string()))
+                    .push_bind(format_date(i.date))
+                    .push_bind(format_time(i.time))
                     .push_bind(loc.map(|l| l.lon))
                     .push_bind(loc.map(|l| l.lat))
                     .push_bind(loc.map(|l| l.x))
@@ -204,33 +203,6 @@ impl SqliteStore {
         }
         Ok(())
     }
-
-    /// Records that a batch changed nothing: no run is stored.
-    fn unchanged_report(kind: &str, files: Vec<FileReport>) -> ImportReport {
-        ImportReport {
-            import_id: None,
-            kind: kind.to_string(),
-            files,
-            accepted: 0,
-            rejected: 0,
-        }
-    }
-}
-
-fn report(import_id: i64, kind: &str, files: Vec<FileReport>) -> ImportReport {
-    let changed = files.iter().filter(|f| f.outcome != FileOutcome::Unchanged);
-    let (accepted, rejected) = changed.fold((0, 0), |(a, r), f| (a + f.accepted, r + f.rejected));
-    ImportReport {
-        import_id: Some(import_id),
-        kind: kind.to_string(),
-        files,
-        accepted,
-        rejected,
-    }
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
@@ -242,10 +214,6 @@ fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
         created_at: r.try_get("created_at")?,
         disabled: r.try_get::<i64, _>("disabled")? != 0,
     })
-}
-
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("{what} {value:?}"))
 }
 
 #[async_trait]
@@ -277,7 +245,7 @@ impl Store for SqliteStore {
         }
         if files.iter().all(|f| f.outcome == FileOutcome::Unchanged) {
             tx.rollback().await?;
-            return Ok(Self::unchanged_report(&batch.kind, files));
+            return Ok(unchanged_report(&batch.kind, files));
         }
         Self::finish_import(&mut tx, import_id, &files).await?;
         tx.commit().await?;
@@ -300,7 +268,7 @@ impl Store for SqliteStore {
         };
         if outcome == FileOutcome::Unchanged {
             tx.rollback().await?;
-            return Ok(Self::unchanged_report(kind, vec![file]));
+            return Ok(unchanged_report(kind, vec![file]));
         }
         let file_id = Self::insert_source_file(&mut tx, import_id, &file, &batch.sha256).await?;
         // A boundary set is replaced whole, even if an older set of this layer
@@ -310,7 +278,6 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await?;
         for area in &batch.areas {
-            let geometry = geojson::Geometry::new(geojson::Value::from(&area.geometry));
             sqlx::query(
                 "INSERT INTO areas (file_id, layer, code, name, population, geometry) VALUES (?, ?, ?, ?, ?, ?)",
             )
@@ -319,7 +286,7 @@ impl Store for SqliteStore {
             .bind(&area.code)
             .bind(&area.name)
             .bind(area.population)
-            .bind(geometry.to_string())
+            .bind(area_geojson(&area.geometry))
             .execute(&mut *tx)
             .await?;
         }
@@ -346,7 +313,7 @@ impl Store for SqliteStore {
                 accepted: 0,
                 rejected: 0,
             };
-            return Ok(Self::unchanged_report(kind, vec![file]));
+            return Ok(unchanged_report(kind, vec![file]));
         }
         let known: std::collections::HashSet<String> =
             sqlx::query_scalar("SELECT code FROM areas WHERE layer = ?")
@@ -355,21 +322,7 @@ impl Store for SqliteStore {
                 .await?
                 .into_iter()
                 .collect();
-        let mut rejected = batch.rejected.clone();
-        let mut accepted = Vec::new();
-        for (code, population, line) in &batch.populations {
-            if known.contains(code) {
-                accepted.push((code, population));
-            } else {
-                rejected.push(RejectedRow {
-                    line: *line,
-                    field: Some("code".into()),
-                    reason: format!("no area with code {code:?} in layer {:?}", batch.layer),
-                    raw: format!("{code},{population}"),
-                });
-            }
-        }
-        rejected.sort_by_key(|r| r.line);
+        let (accepted, rejected) = split_populations(&batch, &known);
         let file = FileReport {
             file_name: batch.file_name.clone(),
             dataset_key: dataset_key.clone(),
@@ -429,19 +382,9 @@ impl Store for SqliteStore {
                         source: r.try_get("source")?,
                         external_id: r.try_get("external_id")?,
                         category: r.try_get("category")?,
-                        month: Month::from_str(&month).map_err(|_| corrupt("month", &month))?,
-                        date: date
-                            .map(|d| {
-                                NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                                    .map_err(|_| corrupt("date", &d))
-                            })
-                            .transpose()?,
-                        time: time
-                            .map(|t| {
-                                NaiveTime::parse_from_str(&t, "%H:%M:%S")
-                                    .map_err(|_| corrupt("time", &t))
-                            })
-                            .transpose()?,
+                        month: parse_month(&month)?,
+                        date: parse_date(date)?,
+                        time: parse_time(time)?,
                         location,
                         location_label: r.try_get("location_label")?,
                         lsoa_code: r.try_get("lsoa_code")?,
@@ -466,14 +409,7 @@ impl Store for SqliteStore {
             .map(|r| {
                 let code: String = r.try_get("code")?;
                 let text: String = r.try_get("geometry")?;
-                let geometry: geojson::Geometry = text
-                    .parse()
-                    .map_err(|_| corrupt("geometry of area", &code))?;
-                let geometry = match geo_types::Geometry::<f64>::try_from(geometry) {
-                    Ok(geo_types::Geometry::MultiPolygon(mp)) => mp,
-                    Ok(geo_types::Geometry::Polygon(p)) => geo_types::MultiPolygon(vec![p]),
-                    _ => return Err(corrupt("geometry of area", &code)),
-                };
+                let geometry = parse_area_geometry(&code, &text)?;
                 Ok(Area {
                     name: r.try_get("name")?,
                     population: r.try_get("population")?,
@@ -645,7 +581,7 @@ impl Store for SqliteStore {
     }
 
     async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
-        for chunk in entries.chunks(INSERT_CHUNK) {
+        for chunk in entries.chunks(SQLITE_INSERT_CHUNK) {
             let mut q = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO audit_log (at, username, role, client, method, path, query, status) ",
             );
@@ -694,121 +630,14 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::IncidentFile;
+    use crate::conformance::{self, batch, file, incident};
 
-    fn incident(category: &str, month: &str, line: u64, located: bool) -> Incident {
-        Incident {
-            source: "police.uk".into(),
-            external_id: Some(format!("id-{line}")),
-            category: category.into(),
-            month: month.parse().unwrap(),
-            date: None,
-            time: None,
-            location: located.then_some(Location {
-                lon: -0.9,
-                lat: 52.24,
-                x: 475_000.0,
-                y: 260_000.0,
-            }),
-            location_label: Some("On or near Supermarket".into()),
-            lsoa_code: None,
-            outcome: None,
-            origin_line: line,
-        }
+    async fn store() -> Option<SqliteStore> {
+        Some(SqliteStore::open("sqlite::memory:").await.unwrap())
     }
 
-    fn file(key: &str, sha: &str, incidents: Vec<Incident>) -> IncidentFile {
-        IncidentFile {
-            file_name: format!("{key}.csv"),
-            dataset_key: key.into(),
-            sha256: sha.into(),
-            rows: incidents.len() as u64 + 1,
-            incidents,
-            rejected: vec![RejectedRow {
-                line: 99,
-                field: Some("Longitude".into()),
-                reason: "not a number".into(),
-                raw: "x,y,z".into(),
-            }],
-        }
-    }
-
-    fn batch(files: Vec<IncidentFile>) -> IncidentBatch {
-        IncidentBatch {
-            kind: "police.uk".into(),
-            files,
-        }
-    }
-
-    async fn store() -> SqliteStore {
-        SqliteStore::open("sqlite::memory:").await.unwrap()
-    }
-
-    #[tokio::test]
-    async fn import_round_trips_incidents_and_quarantine() {
-        let s = store().await;
-        let mut inc = incident("Burglary", "2025-03", 2, true);
-        inc.date = NaiveDate::from_ymd_opt(2025, 3, 14);
-        inc.time = NaiveTime::from_hms_opt(23, 5, 0);
-        let rep = s
-            .import_incidents(batch(vec![file(
-                "k1",
-                "a",
-                vec![inc.clone(), incident("Drugs", "2025-03", 3, false)],
-            )]))
-            .await
-            .unwrap();
-        assert_eq!((rep.accepted, rep.rejected), (2, 1));
-        assert_eq!(rep.files[0].outcome, FileOutcome::Added);
-        let loaded = s.load_incidents().await.unwrap();
-        assert_eq!(loaded.len(), 2);
-        assert_eq!(loaded[0].incident, inc);
-        assert_eq!(loaded[1].incident.location, None);
-        let q = s.rejected_rows(rep.import_id, 100, 0).await.unwrap();
-        assert_eq!(q.len(), 1);
-        assert_eq!((q[0].line, q[0].field.as_deref()), (99, Some("Longitude")));
-        assert_eq!(q[0].file_name, "k1.csv");
-    }
-
-    #[tokio::test]
-    async fn reimporting_the_same_bytes_changes_nothing_and_new_bytes_replace() {
-        let s = store().await;
-        let f = file("k1", "a", vec![incident("Burglary", "2025-03", 2, true)]);
-        s.import_incidents(batch(vec![f.clone()])).await.unwrap();
-        let again = s.import_incidents(batch(vec![f])).await.unwrap();
-        assert!(!again.changed());
-        assert_eq!(again.import_id, None);
-        assert_eq!(s.imports().await.unwrap().len(), 1);
-        assert_eq!(s.load_incidents().await.unwrap().len(), 1);
-
-        let v2 = file(
-            "k1",
-            "b",
-            vec![
-                incident("Robbery", "2025-03", 2, true),
-                incident("Robbery", "2025-03", 3, true),
-            ],
-        );
-        let rep = s.import_incidents(batch(vec![v2])).await.unwrap();
-        assert_eq!(rep.files[0].outcome, FileOutcome::Replaced);
-        let all = s.load_incidents().await.unwrap();
-        assert_eq!(all.len(), 2);
-        assert!(all.iter().all(|i| i.incident.category == "Robbery"));
-        // The replaced version's quarantine went with it.
-        assert_eq!(s.rejected_rows(None, 100, 0).await.unwrap().len(), 1);
-    }
-
-    #[tokio::test]
-    async fn a_failing_import_leaves_the_store_as_it_was() {
-        let s = store().await;
-        s.import_incidents(batch(vec![file(
-            "k1",
-            "a",
-            vec![incident("Burglary", "2025-03", 2, true)],
-        )]))
-        .await
-        .unwrap();
-        // Make the database refuse one row deep inside the second file.
+    /// Makes the database refuse incidents of category `BOOM`.
+    async fn refuse_boom(s: &SqliteStore) {
         sqlx::query(
             "CREATE TRIGGER refuse BEFORE INSERT ON incidents WHEN NEW.category = 'BOOM' \
              BEGIN SELECT RAISE(ABORT, 'refused'); END",
@@ -816,88 +645,13 @@ mod tests {
         .execute(&s.pool)
         .await
         .unwrap();
-        let many: Vec<_> = (0..5000)
-            .map(|i| incident("Drugs", "2025-04", i + 2, true))
-            .collect();
-        let mut bad = many.clone();
-        bad.push(incident("BOOM", "2025-04", 9999, true));
-        let replaced = file("k1", "changed", many);
-        let err = s
-            .import_incidents(batch(vec![replaced, file("k2", "c", bad)]))
-            .await
-            .unwrap_err();
-        assert!(err.to_string().contains("refused"), "{err}");
-        let all = s.load_incidents().await.unwrap();
-        assert_eq!(all.len(), 1, "nothing from the failed import may remain");
-        assert_eq!(all[0].incident.category, "Burglary");
-        assert_eq!(s.imports().await.unwrap().len(), 1);
     }
 
-    #[tokio::test]
-    async fn areas_and_populations() {
-        let s = store().await;
-        let square = geo_types::MultiPolygon(vec![geo_types::Polygon::new(
-            geo_types::LineString::from(vec![
-                (-0.9, 52.2),
-                (-0.8, 52.2),
-                (-0.8, 52.3),
-                (-0.9, 52.3),
-                (-0.9, 52.2),
-            ]),
-            vec![],
-        )]);
-        let area = |code: &str, pop| Area {
-            code: code.into(),
-            name: format!("Ward {code}"),
-            population: pop,
-            geometry: square.clone(),
-        };
-        let rep = s
-            .import_areas(AreaBatch {
-                layer: "wards".into(),
-                file_name: "wards.geojson".into(),
-                sha256: "w1".into(),
-                areas: vec![area("E05000001", Some(1000.0)), area("E05000002", None)],
-                rejected: vec![],
-            })
-            .await
-            .unwrap();
-        assert!(rep.changed());
-        let pops = PopulationBatch {
-            layer: "wards".into(),
-            file_name: "pop.csv".into(),
-            sha256: "p1".into(),
-            rows: 2,
-            populations: vec![
-                ("E05000002".into(), 2500.0, 2),
-                ("E05999999".into(), 10.0, 3),
-            ],
-            rejected: vec![],
-        };
-        let rep = s.import_populations(pops).await.unwrap();
-        assert_eq!((rep.accepted, rep.rejected), (1, 1));
-        let areas = s.load_areas("wards").await.unwrap();
-        assert_eq!(areas.len(), 2);
-        assert_eq!(areas[0].population, Some(1000.0));
-        assert_eq!(areas[1].population, Some(2500.0));
-        assert_eq!(areas[1].geometry, square);
-        let q = s.rejected_rows(rep.import_id, 10, 0).await.unwrap();
-        assert!(q[0].reason.contains("E05999999"));
-
-        // A new boundary file replaces the layer; populations survive.
-        s.import_areas(AreaBatch {
-            layer: "wards".into(),
-            file_name: "wards2.geojson".into(),
-            sha256: "w2".into(),
-            areas: vec![area("E05000002", None)],
-            rejected: vec![],
-        })
-        .await
-        .unwrap();
-        let areas = s.load_areas("wards").await.unwrap();
-        assert_eq!(areas.len(), 1);
-        assert_eq!(areas[0].population, Some(2500.0));
+    async fn close(s: SqliteStore) {
+        s.pool.close().await;
     }
+
+    conformance::conformance_tests!(store, refuse_boom, close);
 
     #[tokio::test]
     async fn file_database_is_created_and_reopened() {
@@ -915,51 +669,5 @@ mod tests {
         let s = SqliteStore::open(&url).await.unwrap();
         assert_eq!(s.load_incidents().await.unwrap().len(), 1);
         s.ping().await.unwrap();
-    }
-
-    #[tokio::test]
-    async fn users_tokens_and_audit() {
-        let s = store().await;
-        let u = s
-            .create_user("ana", "$argon2id$fake", Role::Analyst)
-            .await
-            .unwrap();
-        assert!(matches!(
-            s.create_user("ana", "x", Role::Admin).await,
-            Err(StoreError::Conflict(_))
-        ));
-        let (user, hash) = s.user_credentials("ana").await.unwrap().unwrap();
-        assert_eq!(
-            (user.role, hash.as_str()),
-            (Role::Analyst, "$argon2id$fake")
-        );
-        assert!(s.user_credentials("bob").await.unwrap().is_none());
-        let id = s
-            .create_token(u.id, "api", "scripts", "abc", None)
-            .await
-            .unwrap();
-        let t = s.token(id).await.unwrap().unwrap();
-        assert_eq!(
-            (t.user.username.as_str(), t.secret_hash.as_str()),
-            ("ana", "abc")
-        );
-        s.delete_token(id).await.unwrap();
-        assert!(s.token(id).await.unwrap().is_none());
-        let entry = AuditEntry {
-            at: now(),
-            username: Some("ana".into()),
-            role: Role::Analyst,
-            client: Some("127.0.0.1".into()),
-            method: "GET".into(),
-            path: "/api/incidents".into(),
-            query: Some("type=Burglary".into()),
-            status: 200,
-        };
-        s.append_audit(&[entry.clone(), entry.clone()])
-            .await
-            .unwrap();
-        let log = s.audit_log(10, 0).await.unwrap();
-        assert_eq!(log, vec![entry.clone(), entry]);
-        assert_eq!(s.users().await.unwrap().len(), 1);
     }
 }

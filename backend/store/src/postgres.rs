@@ -1,0 +1,842 @@
+//! PostgreSQL with PostGIS: the store for several service instances sharing
+//! one database. Same tables and behaviour as the SQLite store, plus
+//! spatial columns: `incidents.geom` (a point in EPSG:27700, generated from
+//! x, y) and `areas.geom` (a multipolygon in EPSG:4326 from the GeoJSON),
+//! each with a GiST index, for queries run in PostGIS directly. The service
+//! itself still builds its in-memory index from [`Store::load_incidents`].
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use hotspot_core::{Area, Incident, Location, Role};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::{PgPool, Postgres, QueryBuilder, Row, Transaction};
+
+use crate::common::{
+    area_geojson, corrupt, format_date, format_time, now, parse_area_geometry, parse_date,
+    parse_month, parse_time, report, split_populations, unchanged_report, POSTGRES_INSERT_CHUNK,
+};
+use crate::{
+    AreaBatch, AuditEntry, FileOutcome, FileReport, ImportReport, ImportRun, IncidentBatch,
+    PopulationBatch, RejectedRow, Store, StoreError, StoredIncident, StoredRejectedRow,
+    StoredToken, User,
+};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// PostgreSQL/PostGIS-backed [`Store`].
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to and migrates the database at `url`
+    /// (`postgres://user:password@host:port/database`; `?options=-c search_path=...`
+    /// chooses a schema). The `postgis` extension must be installable by
+    /// this user or already created in the database by a superuser.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .min_connections(0)
+            .acquire_timeout(Duration::from_secs(30))
+            .idle_timeout(Some(Duration::from_secs(600)))
+            .max_lifetime(Some(Duration::from_secs(3600)))
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(PostgresStore { pool })
+    }
+
+    /// The connection pool, for queries beyond the [`Store`] trait (e.g.
+    /// spatial SQL against the PostGIS columns).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn begin_import(
+        tx: &mut Transaction<'_, Postgres>,
+        kind: &str,
+    ) -> Result<i64, StoreError> {
+        let id = sqlx::query(
+            "INSERT INTO imports (kind, created_at, files, accepted, rejected, unchanged) \
+             VALUES ($1, $2, 0, 0, 0, 0) RETURNING id",
+        )
+        .bind(kind)
+        .bind(now())
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get::<i64, _>(0)?;
+        Ok(id)
+    }
+
+    async fn finish_import(
+        tx: &mut Transaction<'_, Postgres>,
+        import_id: i64,
+        files: &[FileReport],
+    ) -> Result<(), StoreError> {
+        let unchanged = files
+            .iter()
+            .filter(|f| f.outcome == FileOutcome::Unchanged)
+            .count() as i64;
+        sqlx::query(
+            "UPDATE imports SET files = $1, accepted = $2, rejected = $3, unchanged = $4 \
+             WHERE id = $5",
+        )
+        .bind(files.len() as i64)
+        .bind(files.iter().map(|f| f.accepted as i64).sum::<i64>())
+        .bind(files.iter().map(|f| f.rejected as i64).sum::<i64>())
+        .bind(unchanged)
+        .bind(import_id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Looks up a dataset's current version. Returns the outcome for a file
+    /// with `sha256`, deleting the old version when it is replaced. The row
+    /// is locked, so two instances importing the same dataset at once queue
+    /// rather than both replacing it.
+    async fn claim_dataset(
+        tx: &mut Transaction<'_, Postgres>,
+        dataset_key: &str,
+        sha256: &str,
+    ) -> Result<FileOutcome, StoreError> {
+        let existing =
+            sqlx::query("SELECT id, sha256 FROM source_files WHERE dataset_key = $1 FOR UPDATE")
+                .bind(dataset_key)
+                .fetch_optional(&mut **tx)
+                .await?;
+        match existing {
+            None => Ok(FileOutcome::Added),
+            Some(row) if row.try_get::<String, _>("sha256")? == sha256 => {
+                Ok(FileOutcome::Unchanged)
+            }
+            Some(row) => {
+                let id: i64 = row.try_get("id")?;
+                // ON DELETE CASCADE removes its incidents, areas and rejected rows.
+                sqlx::query("DELETE FROM source_files WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(FileOutcome::Replaced)
+            }
+        }
+    }
+
+    /// Records the new current version of a dataset.
+    async fn insert_source_file(
+        tx: &mut Transaction<'_, Postgres>,
+        import_id: i64,
+        file: &FileReport,
+        sha256: &str,
+    ) -> Result<i64, StoreError> {
+        let id = sqlx::query(
+            "INSERT INTO source_files \
+             (import_id, dataset_key, file_name, sha256, rows, accepted, rejected) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(import_id)
+        .bind(&file.dataset_key)
+        .bind(&file.file_name)
+        .bind(sha256)
+        .bind(file.rows as i64)
+        .bind(file.accepted as i64)
+        .bind(file.rejected as i64)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get::<i64, _>(0)?;
+        Ok(id)
+    }
+
+    async fn insert_rejected(
+        tx: &mut Transaction<'_, Postgres>,
+        file_id: i64,
+        file_name: &str,
+        rows: &[RejectedRow],
+    ) -> Result<(), StoreError> {
+        for chunk in rows.chunks(POSTGRES_INSERT_CHUNK) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO rejected_rows (file_id, file_name, line, field, reason, raw) ",
+            );
+            q.push_values(chunk, |mut b, r| {
+                b.push_bind(file_id)
+                    .push_bind(file_name)
+                    .push_bind(r.line as i64)
+                    .push_bind(r.field.as_deref())
+                    .push_bind(&r.reason)
+                    .push_bind(&r.raw);
+            });
+            q.build().execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    async fn insert_incidents(
+        tx: &mut Transaction<'_, Postgres>,
+        file_id: i64,
+        incidents: &[Incident],
+    ) -> Result<(), StoreError> {
+        for chunk in incidents.chunks(POSTGRES_INSERT_CHUNK) {
+            // `geom` is generated from x, y by the database.
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO incidents (file_id, line, source, external_id, category, month, \
+                 occurred_date, occurred_time, lon, lat, x, y, location_label, lsoa_code, outcome) ",
+            );
+            q.push_values(chunk, |mut b, i| {
+                let loc = i.location;
+                b.push_bind(file_id)
+                    .push_bind(i.origin_line as i64)
+                    .push_bind(&i.source)
+                    .push_bind(i.external_id.as_deref())
+                    .push_bind(&i.category)
+                    .push_bind(i.month.to_string())
+                    .push_bind(format_date(i.date))
+                    .push_bind(format_time(i.time))
+                    .push_bind(loc.map(|l| l.lon))
+                    .push_bind(loc.map(|l| l.lat))
+                    .push_bind(loc.map(|l| l.x))
+                    .push_bind(loc.map(|l| l.y))
+                    .push_bind(i.location_label.as_deref())
+                    .push_bind(i.lsoa_code.as_deref())
+                    .push_bind(i.outcome.as_deref());
+            });
+            q.build().execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+}
+
+fn user_from_row(r: &PgRow) -> Result<User, StoreError> {
+    let role: String = r.try_get("role")?;
+    Ok(User {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        role: role.parse().map_err(|_| corrupt("role", &role))?,
+        created_at: r.try_get("created_at")?,
+        disabled: r.try_get("disabled")?,
+    })
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn import_incidents(&self, batch: IncidentBatch) -> Result<ImportReport, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let import_id = Self::begin_import(&mut tx, &batch.kind).await?;
+        let mut files = Vec::with_capacity(batch.files.len());
+        for file in &batch.files {
+            let outcome = Self::claim_dataset(&mut tx, &file.dataset_key, &file.sha256).await?;
+            let mut rep = FileReport {
+                file_name: file.file_name.clone(),
+                dataset_key: file.dataset_key.clone(),
+                outcome,
+                rows: file.rows,
+                accepted: file.incidents.len() as u64,
+                rejected: file.rejected.len() as u64,
+            };
+            if outcome != FileOutcome::Unchanged {
+                let file_id =
+                    Self::insert_source_file(&mut tx, import_id, &rep, &file.sha256).await?;
+                Self::insert_incidents(&mut tx, file_id, &file.incidents).await?;
+                Self::insert_rejected(&mut tx, file_id, &file.file_name, &file.rejected).await?;
+            } else {
+                rep.accepted = 0;
+                rep.rejected = 0;
+            }
+            files.push(rep);
+        }
+        if files.iter().all(|f| f.outcome == FileOutcome::Unchanged) {
+            tx.rollback().await?;
+            return Ok(unchanged_report(&batch.kind, files));
+        }
+        Self::finish_import(&mut tx, import_id, &files).await?;
+        tx.commit().await?;
+        Ok(report(import_id, &batch.kind, files))
+    }
+
+    async fn import_areas(&self, batch: AreaBatch) -> Result<ImportReport, StoreError> {
+        let kind = "boundaries";
+        let dataset_key = format!("boundaries:{}", batch.layer);
+        let mut tx = self.pool.begin().await?;
+        let import_id = Self::begin_import(&mut tx, kind).await?;
+        let outcome = Self::claim_dataset(&mut tx, &dataset_key, &batch.sha256).await?;
+        let file = FileReport {
+            file_name: batch.file_name.clone(),
+            dataset_key: dataset_key.clone(),
+            outcome,
+            rows: (batch.areas.len() + batch.rejected.len()) as u64,
+            accepted: batch.areas.len() as u64,
+            rejected: batch.rejected.len() as u64,
+        };
+        if outcome == FileOutcome::Unchanged {
+            tx.rollback().await?;
+            return Ok(unchanged_report(kind, vec![file]));
+        }
+        let file_id = Self::insert_source_file(&mut tx, import_id, &file, &batch.sha256).await?;
+        // A boundary set is replaced whole, even if an older set of this layer
+        // was imported under another key.
+        sqlx::query("DELETE FROM areas WHERE layer = $1")
+            .bind(&batch.layer)
+            .execute(&mut *tx)
+            .await?;
+        for area in &batch.areas {
+            sqlx::query(
+                "INSERT INTO areas (file_id, layer, code, name, population, geometry, geom) \
+                 VALUES ($1, $2, $3, $4, $5, $6, \
+                         ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($6), 4326)))",
+            )
+            .bind(file_id)
+            .bind(&batch.layer)
+            .bind(&area.code)
+            .bind(&area.name)
+            .bind(area.population)
+            .bind(area_geojson(&area.geometry))
+            .execute(&mut *tx)
+            .await?;
+        }
+        Self::insert_rejected(&mut tx, file_id, &batch.file_name, &batch.rejected).await?;
+        let files = vec![file];
+        Self::finish_import(&mut tx, import_id, &files).await?;
+        tx.commit().await?;
+        Ok(report(import_id, kind, files))
+    }
+
+    async fn import_populations(&self, batch: PopulationBatch) -> Result<ImportReport, StoreError> {
+        let kind = "population";
+        let dataset_key = format!("population:{}", batch.layer);
+        let mut tx = self.pool.begin().await?;
+        let import_id = Self::begin_import(&mut tx, kind).await?;
+        let outcome = Self::claim_dataset(&mut tx, &dataset_key, &batch.sha256).await?;
+        if outcome == FileOutcome::Unchanged {
+            tx.rollback().await?;
+            let file = FileReport {
+                file_name: batch.file_name,
+                dataset_key,
+                outcome,
+                rows: batch.rows,
+                accepted: 0,
+                rejected: 0,
+            };
+            return Ok(unchanged_report(kind, vec![file]));
+        }
+        let known: std::collections::HashSet<String> =
+            sqlx::query_scalar("SELECT code FROM areas WHERE layer = $1")
+                .bind(&batch.layer)
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect();
+        let (accepted, rejected) = split_populations(&batch, &known);
+        let file = FileReport {
+            file_name: batch.file_name.clone(),
+            dataset_key: dataset_key.clone(),
+            outcome,
+            rows: batch.rows,
+            accepted: accepted.len() as u64,
+            rejected: rejected.len() as u64,
+        };
+        let file_id = Self::insert_source_file(&mut tx, import_id, &file, &batch.sha256).await?;
+        sqlx::query("DELETE FROM area_populations WHERE layer = $1")
+            .bind(&batch.layer)
+            .execute(&mut *tx)
+            .await?;
+        for chunk in accepted.chunks(POSTGRES_INSERT_CHUNK) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO area_populations (file_id, layer, code, population) ",
+            );
+            q.push_values(chunk, |mut b, (code, population)| {
+                b.push_bind(file_id)
+                    .push_bind(&batch.layer)
+                    .push_bind(*code)
+                    .push_bind(**population);
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        Self::insert_rejected(&mut tx, file_id, &batch.file_name, &rejected).await?;
+        let files = vec![file];
+        Self::finish_import(&mut tx, import_id, &files).await?;
+        tx.commit().await?;
+        Ok(report(import_id, kind, files))
+    }
+
+    async fn load_incidents(&self) -> Result<Vec<StoredIncident>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, line, source, external_id, category, month, occurred_date, occurred_time, \
+             lon, lat, x, y, location_label, lsoa_code, outcome FROM incidents ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let month: String = r.try_get("month")?;
+                let lon: Option<f64> = r.try_get("lon")?;
+                let location = match lon {
+                    Some(lon) => Some(Location {
+                        lon,
+                        lat: r.try_get("lat")?,
+                        x: r.try_get("x")?,
+                        y: r.try_get("y")?,
+                    }),
+                    None => None,
+                };
+                Ok(StoredIncident {
+                    id: r.try_get("id")?,
+                    incident: Incident {
+                        source: r.try_get("source")?,
+                        external_id: r.try_get("external_id")?,
+                        category: r.try_get("category")?,
+                        month: parse_month(&month)?,
+                        date: parse_date(r.try_get("occurred_date")?)?,
+                        time: parse_time(r.try_get("occurred_time")?)?,
+                        location,
+                        location_label: r.try_get("location_label")?,
+                        lsoa_code: r.try_get("lsoa_code")?,
+                        outcome: r.try_get("outcome")?,
+                        origin_line: r.try_get::<i64, _>("line")? as u64,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    async fn load_areas(&self, layer: &str) -> Result<Vec<Area>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.code, a.name, COALESCE(p.population, a.population) AS population, a.geometry \
+             FROM areas a LEFT JOIN area_populations p ON p.layer = a.layer AND p.code = a.code \
+             WHERE a.layer = $1 ORDER BY a.code COLLATE \"C\"",
+        )
+        .bind(layer)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let code: String = r.try_get("code")?;
+                let text: String = r.try_get("geometry")?;
+                let geometry = parse_area_geometry(&code, &text)?;
+                Ok(Area {
+                    name: r.try_get("name")?,
+                    population: r.try_get("population")?,
+                    code,
+                    geometry,
+                })
+            })
+            .collect()
+    }
+
+    async fn imports(&self) -> Result<Vec<ImportRun>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, created_at, files, accepted, rejected, unchanged \
+             FROM imports ORDER BY id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(ImportRun {
+                    id: r.try_get("id")?,
+                    kind: r.try_get("kind")?,
+                    created_at: r.try_get("created_at")?,
+                    files: r.try_get("files")?,
+                    accepted: r.try_get("accepted")?,
+                    rejected: r.try_get("rejected")?,
+                    unchanged: r.try_get("unchanged")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn rejected_rows(
+        &self,
+        import_id: Option<i64>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<StoredRejectedRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.id, f.import_id, r.file_name, r.line, r.field, r.reason, r.raw \
+             FROM rejected_rows r JOIN source_files f ON f.id = r.file_id \
+             WHERE ($1::BIGINT IS NULL OR f.import_id = $1) ORDER BY r.id LIMIT $2 OFFSET $3",
+        )
+        .bind(import_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(StoredRejectedRow {
+                    id: r.try_get("id")?,
+                    import_id: r.try_get("import_id")?,
+                    file_name: r.try_get("file_name")?,
+                    line: r.try_get("line")?,
+                    field: r.try_get("field")?,
+                    reason: r.try_get("reason")?,
+                    raw: r.try_get("raw")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn create_user(
+        &self,
+        username: &str,
+        password_hash: &str,
+        role: Role,
+    ) -> Result<User, StoreError> {
+        let created_at = now();
+        let result = sqlx::query(
+            "INSERT INTO users (username, password_hash, role, created_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(username)
+        .bind(password_hash)
+        .bind(role.as_str())
+        .bind(&created_at)
+        .fetch_one(&self.pool)
+        .await;
+        match result {
+            Ok(row) => Ok(User {
+                id: row.try_get(0)?,
+                username: username.to_string(),
+                role,
+                created_at,
+                disabled: false,
+            }),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Conflict(
+                format!("a user called {username:?} already exists"),
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn users(&self) -> Result<Vec<User>, StoreError> {
+        sqlx::query(
+            "SELECT id, username, role, created_at, disabled FROM users \
+             ORDER BY username COLLATE \"C\"",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(user_from_row)
+        .collect()
+    }
+
+    async fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, username, role, created_at, disabled, password_hash \
+             FROM users WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((user_from_row(&r)?, r.try_get("password_hash")?)))
+            .transpose()
+    }
+
+    async fn create_token(
+        &self,
+        user_id: i64,
+        kind: &str,
+        label: &str,
+        secret_hash: &str,
+        expires_at: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query(
+            "INSERT INTO tokens (user_id, kind, label, secret_hash, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(kind)
+        .bind(label)
+        .bind(secret_hash)
+        .bind(now())
+        .bind(expires_at)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?)
+    }
+
+    async fn token(&self, id: i64) -> Result<Option<StoredToken>, StoreError> {
+        let row = sqlx::query(
+            "SELECT t.id AS token_id, t.kind, t.secret_hash, t.expires_at, \
+                    u.id, u.username, u.role, u.created_at, u.disabled \
+             FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(StoredToken {
+                id: r.try_get("token_id")?,
+                user: user_from_row(&r)?,
+                kind: r.try_get("kind")?,
+                secret_hash: r.try_get("secret_hash")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_token(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM tokens WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        for chunk in entries.chunks(POSTGRES_INSERT_CHUNK) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO audit_log (at, username, role, client, method, path, query, status) ",
+            );
+            q.push_values(chunk, |mut b, e| {
+                b.push_bind(&e.at)
+                    .push_bind(e.username.as_deref())
+                    .push_bind(e.role.as_str())
+                    .push_bind(e.client.as_deref())
+                    .push_bind(&e.method)
+                    .push_bind(&e.path)
+                    .push_bind(e.query.as_deref())
+                    .push_bind(i32::from(e.status));
+            });
+            q.build().execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
+    async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        sqlx::query(
+            "SELECT at, username, role, client, method, path, query, status FROM audit_log \
+             ORDER BY id DESC LIMIT $1 OFFSET $2",
+        )
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let role: String = r.try_get("role")?;
+            let status: i32 = r.try_get("status")?;
+            Ok(AuditEntry {
+                at: r.try_get("at")?,
+                username: r.try_get("username")?,
+                role: role.parse().map_err(|_| corrupt("role", &role))?,
+                client: r.try_get("client")?,
+                method: r.try_get("method")?,
+                path: r.try_get("path")?,
+                query: r.try_get("query")?,
+                status: u16::try_from(status)
+                    .map_err(|_| corrupt("status", &status.to_string()))?,
+            })
+        })
+        .collect()
+    }
+}
+
+/// Schemas of their own for tests that share one PostgreSQL database, so
+/// they can run in parallel.
+pub mod testing {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use sqlx::{Connection, Executor, PgConnection};
+
+    use crate::StoreError;
+
+    /// The variable naming the test server's database; unset: skip.
+    pub const TEST_URL_VAR: &str = "HOTSPOT_TEST_POSTGRES_URL";
+
+    /// `HOTSPOT_TEST_POSTGRES_URL`, or `None` after printing why the test skips.
+    pub fn test_url(test: &str) -> Option<String> {
+        match std::env::var(TEST_URL_VAR) {
+            Ok(url) if !url.is_empty() => Some(url),
+            _ => {
+                eprintln!(
+                    "skipping {test}: {TEST_URL_VAR} is not set (run `bash scripts/postgres.sh` \
+                     for a PostgreSQL/PostGIS test server; scripts/test does)"
+                );
+                None
+            }
+        }
+    }
+
+    /// Creates a new, uniquely named, empty schema in the database at `url`
+    /// and returns its name and a URL whose connections use it first (then
+    /// `public`, where PostGIS lives).
+    pub async fn fresh_schema(url: &str) -> Result<(String, String), StoreError> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let schema = format!(
+            "hotspot_test_{}_{}_{nanos}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut conn = PgConnection::connect(url).await?;
+        conn.execute(format!("CREATE SCHEMA {schema}").as_str())
+            .await?;
+        conn.close().await?;
+        let sep = if url.contains('?') { '&' } else { '?' };
+        let schema_url = format!("{url}{sep}options=-c%20search_path%3D{schema}%2Cpublic");
+        Ok((schema, schema_url))
+    }
+
+    /// Drops a schema made by [`fresh_schema`] and everything in it.
+    pub async fn drop_schema(url: &str, schema: &str) -> Result<(), StoreError> {
+        let mut conn = PgConnection::connect(url).await?;
+        conn.execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str())
+            .await?;
+        conn.close().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{drop_schema, fresh_schema, test_url};
+    use super::*;
+    use crate::conformance::{self, area, batch, file, incident};
+
+    async fn store() -> Option<PostgresStore> {
+        let url = test_url(std::thread::current().name().unwrap_or("a PostgreSQL test"))?;
+        let (_, schema_url) = fresh_schema(&url).await.unwrap();
+        Some(PostgresStore::open(&schema_url).await.unwrap())
+    }
+
+    /// Makes the database refuse incidents of category `BOOM`.
+    async fn refuse_boom(s: &PostgresStore) {
+        sqlx::query(
+            "CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN IF NEW.category = 'BOOM' THEN RAISE EXCEPTION 'refused'; END IF; \
+             RETURN NEW; END $$",
+        )
+        .execute(&s.pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "CREATE TRIGGER refuse BEFORE INSERT ON incidents \
+             FOR EACH ROW EXECUTE FUNCTION refuse_boom()",
+        )
+        .execute(&s.pool)
+        .await
+        .unwrap();
+    }
+
+    /// Drops the test's schema once it has passed.
+    async fn close(s: PostgresStore) {
+        let schema: String = sqlx::query_scalar("SELECT current_schema()")
+            .fetch_one(&s.pool)
+            .await
+            .unwrap();
+        s.pool.close().await;
+        let url = std::env::var(testing::TEST_URL_VAR).unwrap();
+        drop_schema(&url, &schema).await.unwrap();
+    }
+
+    conformance::conformance_tests!(store, refuse_boom, close);
+
+    #[tokio::test]
+    async fn tables_live_in_the_test_schema_and_reopening_keeps_data() {
+        let Some(url) = test_url("tables_live_in_the_test_schema_and_reopening_keeps_data") else {
+            return;
+        };
+        let (schema, schema_url) = fresh_schema(&url).await.unwrap();
+        let s = PostgresStore::open(&schema_url).await.unwrap();
+        s.import_incidents(batch(vec![file(
+            "k1",
+            "a",
+            vec![incident("Burglary", "2025-03", 2, true)],
+        )]))
+        .await
+        .unwrap();
+        let current: String = sqlx::query_scalar("SELECT current_schema()")
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
+        assert_eq!(current, schema);
+        s.pool.close().await;
+        // Opening again runs the migrations again: nothing to do, data kept.
+        let s = PostgresStore::open(&schema_url).await.unwrap();
+        assert_eq!(s.load_incidents().await.unwrap().len(), 1);
+        close(s).await;
+    }
+
+    /// The PostGIS columns are filled and indexed, so SQL can join
+    /// incidents to areas in the database.
+    #[tokio::test]
+    async fn spatial_columns_are_filled_and_indexed() {
+        let Some(s) = store().await else { return };
+        s.import_areas(AreaBatch {
+            layer: "wards".into(),
+            file_name: "wards.geojson".into(),
+            sha256: "w1".into(),
+            areas: vec![area("E05000001", None)],
+            rejected: vec![],
+        })
+        .await
+        .unwrap();
+        let inside = incident("Burglary", "2025-03", 2, true);
+        let mut outside = incident("Burglary", "2025-03", 3, true);
+        outside.location = Some(Location {
+            lon: -1.2,
+            lat: 52.0,
+            x: 455_000.0,
+            y: 235_000.0,
+        });
+        let unlocated = incident("Drugs", "2025-03", 4, false);
+        s.import_incidents(batch(vec![file(
+            "k1",
+            "a",
+            vec![inside, outside, unlocated],
+        )]))
+        .await
+        .unwrap();
+
+        let (srid, x, y): (i32, f64, f64) = sqlx::query_as(
+            "SELECT ST_SRID(geom), ST_X(geom), ST_Y(geom) FROM incidents WHERE line = 2",
+        )
+        .fetch_one(s.pool())
+        .await
+        .unwrap();
+        assert_eq!((srid, x, y), (27700, 475_000.0, 260_000.0));
+        let null_geoms: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM incidents WHERE geom IS NULL")
+                .fetch_one(s.pool())
+                .await
+                .unwrap();
+        assert_eq!(null_geoms, 1, "unlocated incidents have no point");
+        let (kind, srid): (String, i32) =
+            sqlx::query_as("SELECT GeometryType(geom), ST_SRID(geom) FROM areas")
+                .fetch_one(s.pool())
+                .await
+                .unwrap();
+        assert_eq!((kind.as_str(), srid), ("MULTIPOLYGON", 4326));
+        // Point in polygon in the database, by each incident's lon/lat
+        // (the sample square lies around -0.85, 52.25).
+        let lines: Vec<i64> = sqlx::query_scalar(
+            "SELECT i.line FROM incidents i JOIN areas a \
+             ON ST_Intersects(a.geom, ST_SetSRID(ST_MakePoint(i.lon, i.lat), 4326)) ORDER BY i.line",
+        )
+        .fetch_all(s.pool())
+        .await
+        .unwrap();
+        assert_eq!(lines, [2]);
+        let indexes: Vec<String> = sqlx::query_scalar(
+            "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema() \
+             AND indexdef LIKE '%USING gist%' ORDER BY indexname",
+        )
+        .fetch_all(s.pool())
+        .await
+        .unwrap();
+        assert_eq!(indexes, ["areas_geom", "incidents_geom"]);
+        close(s).await;
+    }
+}
