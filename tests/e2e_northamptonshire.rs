@@ -237,6 +237,22 @@ fn real_northamptonshire_months_wards_and_hotspots() {
         assert!(pai5 > 2.0, "{name}: PAI at 5% = {pai5}");
     }
 
+    // Days of action: 5 sites for serious acquisitive crime cover more than
+    // the 5 busiest wards' centroids.
+    let plan: serde_json::Value = Server::client()
+        .post(format!("{}/api/plan", server.base))
+        .json(&serde_json::json!({"groups": ["serious-acquisitive"], "period": "2025-01..2025-12", "sites": 5, "radius": 400}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let gain = plan["baseline"]["gain"].as_f64().unwrap();
+    assert!(
+        gain > 0.0,
+        "planner gain over naive ward centroids: {}",
+        plan["baseline"]
+    );
+
     let tif = Server::client()
         .get(format!(
             "{}/api/density?format=geotiff&bandwidth=400&cell=200",

@@ -13,7 +13,8 @@ use crate::{analyse, import, patterns, serve, users};
     about = "Crime and disorder hotspot mapping for Community Safety Partnerships"
 )]
 pub struct Cli {
-    /// Database URL: sqlite:PATH (created on first use).
+    /// Database URL: sqlite:PATH (created on first use) or
+    /// postgres://USER:PASSWORD@HOST/DB (PostGIS; migrated on first use).
     #[arg(
         long,
         global = true,
@@ -57,6 +58,11 @@ pub enum Command {
     /// Train hotspot maps on one period, test on the next: hit rate, PAI,
     /// RRI for KDE, grid counts, ward counts and Gi*; recommends one.
     Evaluate(patterns::EvaluateArgs),
+    /// Days-of-action sites covering the most weighted incidents, compared
+    /// with the busiest wards' centroids.
+    Plan(patterns::PlanArgs),
+    /// Places to visit for target hardening, with reasons and expiry dates.
+    TargetHardening(patterns::HardeningArgs),
     /// Accounts and API tokens (create the first admin here).
     #[command(subcommand)]
     Users(users::UsersCommand),
@@ -108,6 +114,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::NearRepeat(args) => patterns::near_repeat(&cli.db, groups, args).await,
         Command::Temporal(args) => patterns::temporal(&cli.db, groups, args).await,
         Command::Evaluate(args) => patterns::evaluate(&cli.db, groups, args).await,
+        Command::Plan(args) => patterns::plan(&cli.db, groups, args).await,
+        Command::TargetHardening(args) => patterns::target_hardening(&cli.db, groups, args).await,
         Command::Users(cmd) => users::run(&cli.db, cmd).await,
         Command::Audit { limit } => users::audit(&cli.db, limit).await,
         Command::Sample(args) => {

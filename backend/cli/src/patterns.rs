@@ -322,3 +322,182 @@ pub async fn evaluate(db: &str, groups: CrimeGroups, a: EvaluateArgs) -> anyhow:
     }
     Ok(())
 }
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub select: SelectionArgs,
+    /// Number of sites.
+    #[arg(long, default_value_t = 5)]
+    pub sites: usize,
+    /// Walking radius or team footprint, metres.
+    #[arg(long, default_value_t = 400.0)]
+    pub radius: f64,
+    /// Group weights, e.g. serious-acquisitive:3,violence-sexual:5 (the
+    /// first listed group an incident is in sets its weight).
+    #[arg(long, value_delimiter = ',')]
+    pub weights: Vec<String>,
+    /// Candidate venues: GeoJSON points with a `name` property.
+    #[arg(long)]
+    pub venues: Option<PathBuf>,
+    /// Areas no site may be in: GeoJSON polygons.
+    #[arg(long)]
+    pub avoid: Option<PathBuf>,
+    /// GeoJSON output (sites, coverage circles, naive sites).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+fn read_geojson(path: &PathBuf) -> anyhow::Result<geojson::GeoJson> {
+    let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+    text.parse::<geojson::GeoJson>()
+        .map_err(|e| anyhow::anyhow!("{}: not GeoJSON: {e}", path.display()))
+}
+
+pub async fn plan(db: &str, groups: CrimeGroups, a: PlanArgs) -> anyhow::Result<()> {
+    let ds = dataset(db, groups).await?;
+    let weights = a
+        .weights
+        .iter()
+        .map(|w| {
+            let (g, v) = w
+                .split_once(':')
+                .ok_or_else(|| anyhow::anyhow!("--weights {w:?}: expected group:weight"))?;
+            Ok((
+                g.to_string(),
+                v.parse::<f64>()
+                    .map_err(|_| anyhow::anyhow!("--weights {w:?}: weight is not a number"))?,
+            ))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let venues = match &a.venues {
+        Some(p) => match read_geojson(p)? {
+            geojson::GeoJson::FeatureCollection(fc) => {
+                hotspot_server::pipeline::venues_from_geojson(&fc)?
+            }
+            _ => anyhow::bail!("{}: expected a FeatureCollection of points", p.display()),
+        },
+        None => Vec::new(),
+    };
+    let avoid = match &a.avoid {
+        Some(p) => hotspot_server::pipeline::polygons_from_geojson(&read_geojson(p)?)?,
+        None => Vec::new(),
+    };
+    let r = ds.plan_days_of_action(&hotspot_engine::PlanQuery {
+        selection: a.select.selection()?,
+        weights,
+        sites: a.sites,
+        radius: a.radius,
+        venues,
+        avoid,
+    })?;
+    let p = &r.plan;
+    for (i, s) in p.sites.iter().enumerate() {
+        let window = s.best_window.map_or(String::new(), |w| {
+            format!(
+                "; best {} {:02}:00-{:02}:00 ({:.0}%)",
+                w.day,
+                w.from_hour,
+                w.to_hour,
+                w.share * 100.0
+            )
+        });
+        println!(
+            "{}. {} ({}): {} incidents within {} m, +{:.0} weight{}",
+            i + 1,
+            s.name,
+            r.site_wards[i].as_deref().unwrap_or("outside the wards"),
+            s.covered_incidents,
+            a.radius,
+            s.marginal_weight,
+            window
+        );
+    }
+    println!(
+        "covered {:.0} of {:.0} weight ({:.1}%)",
+        p.covered_weight,
+        p.total_weight,
+        p.share * 100.0
+    );
+    if let Some(b) = &p.baseline {
+        println!(
+            "naive choice (centroids of the {} busiest wards) covers {:.0} ({:.1}%): gain {:+.0}{}",
+            r.naive.len(),
+            b.covered_weight,
+            b.share * 100.0,
+            b.gain,
+            b.gain_pct.map_or(String::new(), |g| format!(" ({g:+.0}%)"))
+        );
+    }
+    println!("{}", p.guarantee);
+    for n in &p.notes {
+        println!("note: {n}");
+    }
+    if a.out.is_some() {
+        output(&geojson_out::plan(&r, a.radius), a.out.as_ref())?;
+    }
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct HardeningArgs {
+    #[command(flatten)]
+    pub select: SelectionArgs,
+    /// The day the list is drawn up (YYYY-MM-DD); default: latest burglary.
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Near-repeat distance, metres.
+    #[arg(long, default_value_t = 200.0)]
+    pub distance: f64,
+    /// Risk window after a burglary, days.
+    #[arg(long, default_value_t = 28)]
+    pub days: u32,
+    /// CSV output for crime-prevention officers.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// How many places to list.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+pub async fn target_hardening(
+    db: &str,
+    groups: CrimeGroups,
+    a: HardeningArgs,
+) -> anyhow::Result<()> {
+    let ds = dataset(db, groups).await?;
+    let r = ds.target_hardening(&hotspot_engine::HardeningQuery {
+        selection: a.select.selection()?,
+        as_of: a.as_of,
+        distance: a.distance,
+        days: a.days,
+    })?;
+    if !r.near_repeat {
+        eprintln!("note: no dated burglaries (police.uk gives months only): ranked by burglary density alone");
+    }
+    let items: Vec<_> = r.items.iter().take(a.limit).collect();
+    match &a.csv {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| path.display().to_string())?;
+            hotspot_server::pipeline::write_hardening_csv(&items, file)?;
+            println!(
+                "{} places (as of {}) written to {}",
+                items.len(),
+                r.as_of,
+                path.display()
+            );
+        }
+        None => {
+            for (n, i) in items.iter().enumerate() {
+                println!(
+                    "{:>3}. {} — {} (until {})",
+                    n + 1,
+                    i.label,
+                    i.reason,
+                    i.expires
+                );
+            }
+        }
+    }
+    Ok(())
+}

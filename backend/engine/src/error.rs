@@ -18,6 +18,8 @@ pub enum EngineError {
     Stats(#[from] hotspot_stats::StatsError),
     #[error(transparent)]
     SpaceTime(#[from] hotspot_spacetime::SpaceTimeError),
+    #[error(transparent)]
+    Planning(#[from] hotspot_planning::PlanningError),
     /// The analysis needs dates but some selected incidents have months only.
     #[error("{0}")]
     NeedsDates(String),

@@ -343,3 +343,76 @@ pub fn hotspots(r: &DensityResult, areas: &[HotspotArea]) -> FeatureCollection {
         .collect();
     collection(features, density_meta(r))
 }
+
+fn point_feature(xy: [f64; 2], properties: JsonValue) -> Feature {
+    let p = crate::planning::point_wgs84(xy);
+    Feature {
+        bbox: None,
+        geometry: Some(Geometry::new(Value::Point(vec![
+            round6(p.x()),
+            round6(p.y()),
+        ]))),
+        id: None,
+        properties: Some(object(properties)),
+        foreign_members: None,
+    }
+}
+
+/// A days-of-action plan: each site (`kind: site`) with its coverage circle
+/// (`kind: coverage`), and the naive ward-centroid sites (`kind: naive`).
+pub fn plan(r: &crate::PlanResult, radius: f64) -> FeatureCollection {
+    let p = &r.plan;
+    let mut features = Vec::new();
+    for (i, site) in p.sites.iter().enumerate() {
+        let by_group: serde_json::Map<String, JsonValue> = site
+            .by_group
+            .iter()
+            .map(|(g, n)| (r.groups[*g as usize].clone(), json!(n)))
+            .collect();
+        let window = site.best_window.map(|w| {
+            json!({ "day": w.day.to_string(), "from_hour": w.from_hour, "to_hour": w.to_hour, "share": w.share })
+        });
+        features.push(point_feature(
+            site.xy,
+            json!({
+                "kind": "site",
+                "rank": i + 1,
+                "name": site.name,
+                "ward": r.site_wards[i],
+                "covered_incidents": site.covered_incidents,
+                "covered_weight": site.covered_weight,
+                "marginal_weight": site.marginal_weight,
+                "by_group": by_group,
+                "best_window": window,
+            }),
+        ));
+        features.push(Feature {
+            bbox: None,
+            geometry: Some(wgs84_to_geojson(&crate::planning::coverage_circle(
+                site.xy, radius,
+            ))),
+            id: None,
+            properties: Some(object(
+                json!({ "kind": "coverage", "rank": i + 1, "radius_m": radius }),
+            )),
+            foreign_members: None,
+        });
+    }
+    for (ward, xy) in &r.naive {
+        features.push(point_feature(*xy, json!({ "kind": "naive", "ward": ward })));
+    }
+    collection(
+        features,
+        json!({
+            "radius_m": radius,
+            "covered_weight": p.covered_weight,
+            "total_weight": p.total_weight,
+            "share": p.share,
+            "baseline": p.baseline,
+            "baseline_method": "centroids of the highest-count wards",
+            "guarantee": p.guarantee,
+            "candidates_considered": p.candidates_considered,
+            "notes": p.notes,
+        }),
+    )
+}

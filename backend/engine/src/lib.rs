@@ -11,6 +11,7 @@ mod density;
 mod error;
 pub mod geojson_out;
 mod patterns;
+pub mod planning;
 mod selection;
 mod wards;
 
@@ -22,5 +23,6 @@ pub use patterns::{
     EmergingQuery, EmergingResult, EvaluationQuery, EvaluationReport, GiQuery, GiResult, GiUnit,
     KnoxQuery, StudyGrid, TemporalReport,
 };
+pub use planning::{HardeningQuery, HardeningResult, PlanQuery, PlanResult, Venue};
 pub use selection::{Period, Selection};
 pub use wards::{WardProfile, WardQuery, WardReport, WardRow};

@@ -183,6 +183,12 @@ pub async fn authenticate(
     let principal = match request_token(&req) {
         Some(token) => match resolve_token(state.store.as_ref(), &token).await? {
             Some(p) => p,
+            // A stale session cookie must not lock the browser out of
+            // signing in again (it cannot clear an HttpOnly cookie itself).
+            None if matches!(entry.path.as_str(), "/api/login" | "/api/logout") => Principal {
+                username: None,
+                role: Role::Public,
+            },
             None => {
                 // Failed credentials are audited too: they may be an attack.
                 let err =

@@ -173,3 +173,88 @@ fn single(mut files: Vec<SourceFile>) -> Result<SourceFile, AppError> {
     }
     Ok(files.remove(0))
 }
+
+/// Named points from a GeoJSON FeatureCollection (property `name`, `Name`
+/// or `NAME`; else "Venue N"), for the days-of-action planner.
+pub fn venues_from_geojson(
+    fc: &geojson::FeatureCollection,
+) -> Result<Vec<hotspot_engine::Venue>, AppError> {
+    fc.features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let name = ["name", "Name", "NAME"]
+                .iter()
+                .find_map(|k| f.property(k).and_then(|v| v.as_str()).map(str::to_string))
+                .unwrap_or_else(|| format!("Venue {}", i + 1));
+            match f.geometry.as_ref().map(|g| &g.value) {
+                Some(geojson::Value::Point(c)) if c.len() >= 2 => Ok(hotspot_engine::Venue {
+                    name,
+                    lon: c[0],
+                    lat: c[1],
+                }),
+                _ => Err(AppError::BadRequest(format!(
+                    "venues: feature {} ({name}) is not a Point",
+                    i + 1
+                ))),
+            }
+        })
+        .collect()
+}
+
+/// Every polygon in a GeoJSON object (geometry, feature or collection).
+pub fn polygons_from_geojson(
+    g: &geojson::GeoJson,
+) -> Result<Vec<geo_types::MultiPolygon<f64>>, AppError> {
+    let geometries: Vec<&geojson::Geometry> = match g {
+        geojson::GeoJson::Geometry(g) => vec![g],
+        geojson::GeoJson::Feature(f) => f.geometry.iter().collect(),
+        geojson::GeoJson::FeatureCollection(fc) => fc
+            .features
+            .iter()
+            .filter_map(|f| f.geometry.as_ref())
+            .collect(),
+    };
+    geometries
+        .into_iter()
+        .map(|g| match geo_types::Geometry::<f64>::try_from(g.clone()) {
+            Ok(geo_types::Geometry::Polygon(p)) => Ok(geo_types::MultiPolygon(vec![p])),
+            Ok(geo_types::Geometry::MultiPolygon(mp)) => Ok(mp),
+            _ => Err(AppError::BadRequest("avoid: expected polygons".into())),
+        })
+        .collect()
+}
+
+/// A target-hardening visit list as CSV for crime-prevention officers.
+pub fn write_hardening_csv<W: std::io::Write>(
+    items: &[&hotspot_planning::HardeningItem],
+    out: W,
+) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "rank",
+        "location",
+        "longitude",
+        "latitude",
+        "reason",
+        "expires",
+        "score",
+        "recent_burglaries",
+    ])?;
+    for (n, i) in items.iter().enumerate() {
+        let (lon, lat) =
+            hotspot_core::bng_to_wgs84(i.xy[0], i.xy[1]).unwrap_or((f64::NAN, f64::NAN));
+        w.write_record([
+            (n + 1).to_string(),
+            i.label.clone(),
+            format!("{lon:.6}"),
+            format!("{lat:.6}"),
+            i.reason.clone(),
+            i.expires.to_string(),
+            format!("{:.3}", i.score),
+            i.triggering.to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -70,11 +70,13 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/gistar", get(gistar))
         .route("/emerging", get(emerging))
         .route("/temporal", get(temporal))
+        .route("/plan", post(plan))
         .route_layer(at_least(Role::Partner));
     let analyst = Router::new()
         .route("/incidents", get(incidents))
         .route("/near-repeat", get(near_repeat))
         .route("/evaluate", get(evaluate))
+        .route("/target-hardening", get(target_hardening))
         .route_layer(at_least(Role::Analyst));
     let admin = Router::new()
         .route("/imports", get(list_imports).post(import))
@@ -708,10 +710,18 @@ async fn evaluate(
     Ok(Json(serde_json::to_value(report).expect("serialises")))
 }
 
-/// The caller: user name (null when anonymous) and role, so the map client
+/// The caller: user name (null when anonymous), role, and the threshold
+/// below which the public role's counts are suppressed, so the map client
 /// can adapt.
-async fn me(Extension(who): Extension<Principal>) -> Json<Principal> {
-    Json(who)
+async fn me(
+    State(state): State<Arc<AppState>>,
+    Extension(who): Extension<Principal>,
+) -> Json<serde_json::Value> {
+    Json(json!({
+        "username": who.username,
+        "role": who.role,
+        "suppress_below": state.config.suppress_below,
+    }))
 }
 
 #[derive(serde::Deserialize)]
@@ -873,4 +883,166 @@ async fn audit_log(
     Ok(Json(
         json!({ "audit": state.store.audit_log(limit, offset).await? }),
     ))
+}
+
+/// Body of `POST /api/plan`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanRequest {
+    #[serde(default)]
+    period: Option<String>,
+    #[serde(default)]
+    groups: Vec<String>,
+    #[serde(default)]
+    types: Vec<String>,
+    #[serde(default)]
+    sources: Vec<String>,
+    /// `[{"group": "serious-acquisitive", "weight": 3}, ...]`; the first
+    /// listed group an incident belongs to sets its weight.
+    #[serde(default)]
+    weights: Vec<GroupWeight>,
+    #[serde(default = "default_sites")]
+    sites: usize,
+    #[serde(default = "default_radius")]
+    radius: f64,
+    /// Candidate venues: a GeoJSON FeatureCollection of named points.
+    #[serde(default)]
+    venues: Option<geojson::FeatureCollection>,
+    /// Areas to avoid: GeoJSON polygons.
+    #[serde(default)]
+    avoid: Option<geojson::GeoJson>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupWeight {
+    group: String,
+    weight: f64,
+}
+
+fn default_sites() -> usize {
+    5
+}
+
+fn default_radius() -> f64 {
+    400.0
+}
+
+/// `POST /api/plan`: days-of-action sites covering the most (weighted)
+/// incidents, compared with the naive top-ward centroids.
+async fn plan(
+    State(state): State<Arc<AppState>>,
+    Json(req): Json<PlanRequest>,
+) -> Result<Response, AppError> {
+    if !(1..=100).contains(&req.sites) {
+        return Err(AppError::BadRequest("sites must be 1..=100".into()));
+    }
+    if !(req.radius.is_finite() && req.radius > 0.0 && req.radius <= 10_000.0) {
+        return Err(AppError::BadRequest(
+            "radius must be in (0, 10000] metres".into(),
+        ));
+    }
+    let period = match req.period.as_deref() {
+        Some(p) => hotspot_engine::Period::parse(p)
+            .map_err(|e| AppError::BadRequest(format!("period: {e}")))?,
+        None => hotspot_engine::Period::All,
+    };
+    let venues = match &req.venues {
+        Some(fc) => crate::pipeline::venues_from_geojson(fc)?,
+        None => Vec::new(),
+    };
+    let avoid = match &req.avoid {
+        Some(g) => crate::pipeline::polygons_from_geojson(g)?,
+        None => Vec::new(),
+    };
+    let query = hotspot_engine::PlanQuery {
+        selection: hotspot_engine::Selection {
+            groups: req.groups,
+            types: req.types,
+            sources: req.sources,
+            period,
+            area: None,
+            bbox: None,
+        },
+        weights: req
+            .weights
+            .into_iter()
+            .map(|w| (w.group, w.weight))
+            .collect(),
+        sites: req.sites,
+        radius: req.radius,
+        venues,
+        avoid,
+    };
+    let radius = req.radius;
+    let ds = state.dataset();
+    let result = blocking(move || ds.plan_days_of_action(&query)).await?;
+    Ok(geojson(geojson_out::plan(&result, radius)))
+}
+
+/// `GET /api/target-hardening`: places to visit, ranked by near-repeat
+/// risk and burglary density, each with a reason and an expiry date.
+async fn target_hardening(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let p = Params::new(
+        q,
+        &[
+            SELECTION_KEYS,
+            &["as_of", "distance", "days", "format", "limit"],
+        ],
+    )?;
+    let as_of = p
+        .str("as_of")
+        .map(|s| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| AppError::BadRequest(format!("as_of={s:?}: expected YYYY-MM-DD")))
+        })
+        .transpose()?;
+    let query = hotspot_engine::HardeningQuery {
+        selection: p.selection()?,
+        as_of,
+        distance: p.positive("distance")?.unwrap_or(200.0),
+        days: p.number::<u32>("days")?.unwrap_or(28),
+    };
+    let limit = p.number::<usize>("limit")?.unwrap_or(500);
+    let format = p.str("format").unwrap_or("json").to_string();
+    let ds = state.dataset();
+    let r = blocking(move || ds.target_hardening(&query)).await?;
+    let items: Vec<_> = r.items.iter().take(limit).collect();
+    let lonlat =
+        |xy: [f64; 2]| hotspot_core::bng_to_wgs84(xy[0], xy[1]).unwrap_or((f64::NAN, f64::NAN));
+    match format.as_str() {
+        "json" => Ok(Json(json!({
+            "as_of": r.as_of,
+            "near_repeat": r.near_repeat,
+            "total": r.items.len(),
+            "items": items.iter().map(|i| {
+                let (lon, lat) = lonlat(i.xy);
+                json!({ "label": i.label, "lon": lon, "lat": lat, "score": i.score, "risk": i.risk,
+                        "reason": i.reason, "expires": i.expires, "triggering": i.triggering })
+            }).collect::<Vec<_>>(),
+        }))
+        .into_response()),
+        "csv" => {
+            let mut body = Vec::new();
+            crate::pipeline::write_hardening_csv(&items, &mut body)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"target-hardening.csv\"",
+                    ),
+                ],
+                body,
+            )
+                .into_response())
+        }
+        other => Err(AppError::BadRequest(format!(
+            "format={other:?}: expected json or csv"
+        ))),
+    }
 }

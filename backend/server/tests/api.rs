@@ -484,3 +484,133 @@ async fn temporal_profiles_and_method_evaluation() {
     let (s, _, _) = get(&app, "/api/evaluate?train=2024-01..2024-12").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
+
+async fn post_json(app: &Router, uri: &str, body: serde_json::Value) -> (StatusCode, Value) {
+    let (s, _, b) = send(
+        app,
+        Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap(),
+    )
+    .await;
+    (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn days_of_action_plan_beats_the_naive_ward_centroids() {
+    let app = app(sample_state().await);
+    let (s, fc) = post_json(
+        &app,
+        "/api/plan",
+        serde_json::json!({
+            "period": "2025-01..2025-12",
+            "weights": [{"group": "serious-acquisitive", "weight": 3}, {"group": "violence-sexual", "weight": 1}],
+            "sites": 3,
+            "radius": 400
+        }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{fc}");
+    let kinds = |k: &str| {
+        fc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["properties"]["kind"] == k)
+            .count()
+    };
+    assert_eq!((kinds("site"), kinds("coverage")), (3, 3));
+    assert_eq!(kinds("naive"), 3);
+    let b = &fc["baseline"];
+    assert!(b["gain"].as_f64().unwrap() >= 0.0, "{b}");
+    assert!(fc["covered_weight"].as_f64().unwrap() >= b["covered_weight"].as_f64().unwrap());
+    assert!(
+        fc["guarantee"].as_str().unwrap().contains("1 − 1/e")
+            || fc["guarantee"].as_str().unwrap().contains("1/e")
+    );
+    let site = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["kind"] == "site")
+        .unwrap();
+    assert!(site["properties"]["by_group"]
+        .as_object()
+        .unwrap()
+        .contains_key("Serious acquisitive crime"));
+
+    // Venues and timed partner data: sites are venues, with a best window.
+    let (s, fc) = post_json(
+        &app,
+        "/api/plan",
+        serde_json::json!({
+            "groups": ["source-fly-tipping"],
+            "sites": 1,
+            "radius": 300,
+            "venues": {"type": "FeatureCollection", "features": [
+                {"type": "Feature", "properties": {"name": "Community centre"}, "geometry": {"type": "Point", "coordinates": [-0.99, 52.27]}},
+                {"type": "Feature", "properties": {"name": "Library"}, "geometry": {"type": "Point", "coordinates": [-0.95, 52.24]}}
+            ]}
+        }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{fc}");
+    let site = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["kind"] == "site")
+        .unwrap();
+    assert!(
+        site["properties"]["best_window"]["day"].is_string(),
+        "{site}"
+    );
+
+    let (s, err) = post_json(&app, "/api/plan", serde_json::json!({"sites": 0})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{err}");
+    let (s, _) = post_json(&app, "/api/plan", serde_json::json!({"sitez": 3})).await;
+    assert!(s.is_client_error());
+}
+
+#[tokio::test]
+async fn target_hardening_lists_places_with_reasons_and_expiry() {
+    let app = app(sample_state().await);
+    // police.uk: months only, so the density prior is the only reason.
+    let (s, _, month_only) = get(&app, "/api/target-hardening?limit=20").await;
+    assert_eq!(s, StatusCode::OK, "{month_only}");
+    assert_eq!(month_only["near_repeat"], false);
+    let items = month_only["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(
+        items[0]["reason"].as_str().unwrap().contains("hotspot"),
+        "{}",
+        items[0]
+    );
+    // Dated data: near-repeat reasons.
+    let (_, _, dated) = get(
+        &app,
+        "/api/target-hardening?source=fly-tipping&distance=150&days=14",
+    )
+    .await;
+    assert_eq!(dated["near_repeat"], true);
+    assert!(
+        dated["items"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("within 150 m"),
+        "{}",
+        dated["items"][0]
+    );
+    let (_, ctype, csv) = send(
+        &app,
+        Request::get("/api/target-hardening?format=csv&limit=5")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(ctype.starts_with("text/csv"));
+    let text = String::from_utf8(csv).unwrap();
+    assert!(text.starts_with("rank,location,longitude,latitude,reason,expires"));
+    assert_eq!(text.lines().count(), 6);
+}

@@ -33,6 +33,7 @@ const ENDPOINTS: &[(&str, &str, Role)] = &[
     ),
     ("GET", "/api/temporal", Role::Partner),
     ("GET", "/api/incidents?limit=5", Role::Analyst),
+    ("GET", "/api/target-hardening?limit=5", Role::Analyst),
     (
         "GET",
         "/api/near-repeat?source=fly-tipping&permutations=9",

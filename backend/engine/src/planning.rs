@@ -1,0 +1,325 @@
+//! Planning action: days-of-action sites and target-hardening visit lists.
+//!
+//! The algorithms live in `hotspot-planning`; this module feeds them the
+//! selected incidents (weighted by crime group), the ward baseline and the
+//! candidate locations, all in British National Grid metres.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use geo::Centroid;
+use geo_types::{MultiPolygon, Point};
+use hotspot_density::{kde, GridSpec};
+use hotspot_planning::{
+    plan_at_least, target_hardening, Burglary, Candidate, HardeningItem, HardeningOptions,
+    Location, Plan, PlanOptions, WeightedPoint,
+};
+
+use crate::{Dataset, EngineError, Selection};
+
+/// A named place a team could work from, in WGS84.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Venue {
+    pub name: String,
+    pub lon: f64,
+    pub lat: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlanQuery {
+    /// Which incidents and period. Its groups are ignored when `weights`
+    /// are given (the weights name the groups).
+    pub selection: Selection,
+    /// `(group id, weight)`: e.g. harm weights. Empty: every selected
+    /// incident weighs 1.
+    pub weights: Vec<(String, f64)>,
+    pub sites: usize,
+    pub radius: f64,
+    /// Candidate venues; when empty, sites are chosen among incident
+    /// locations.
+    pub venues: Vec<Venue>,
+    /// Areas no site may be in (WGS84).
+    pub avoid: Vec<MultiPolygon<f64>>,
+}
+
+/// The plan, the naive baseline it was compared with, and names for the
+/// group indices in it.
+pub struct PlanResult {
+    pub plan: Plan,
+    /// Group names, indexed as `PlannedSite::by_group`.
+    pub groups: Vec<String>,
+    /// The naive choice: the centroids of the N highest-count wards.
+    pub naive: Vec<(String, [f64; 2])>,
+    /// Ward of each planned site (by point-in-polygon).
+    pub site_wards: Vec<Option<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HardeningQuery {
+    /// Which incidents count as burglaries (default, when it names no group,
+    /// type or source: type Burglary) and over
+    /// which period the hotspot prior is drawn.
+    pub selection: Selection,
+    /// The day the list is drawn up; default: the latest dated burglary.
+    pub as_of: Option<NaiveDate>,
+    pub distance: f64,
+    pub days: u32,
+}
+
+pub struct HardeningResult {
+    pub as_of: NaiveDate,
+    /// Whether dates were available (else hotspot-only reasons).
+    pub near_repeat: bool,
+    pub items: Vec<HardeningItem>,
+}
+
+fn to_bng(lon: f64, lat: f64) -> Result<[f64; 2], EngineError> {
+    hotspot_core::wgs84_to_bng(lon, lat)
+        .map(|(x, y)| [x, y])
+        .map_err(|e| EngineError::InvalidParameter(e.to_string()))
+}
+
+impl Dataset {
+    /// Chooses days-of-action sites by greedy maximum coverage, never worse
+    /// than the centroids of the N highest-count wards.
+    pub fn plan_days_of_action(&self, q: &PlanQuery) -> Result<PlanResult, EngineError> {
+        let mut sel = q.selection.clone();
+        sel.bbox = None;
+        sel.area = None;
+        let mut groups = Vec::new();
+        let mut weighted: Vec<(Selection, f64)> = Vec::new();
+        if q.weights.is_empty() {
+            groups.push("selected incidents".to_string());
+            weighted.push((sel.clone(), 1.0));
+        } else {
+            for (id, w) in &q.weights {
+                if !(w.is_finite() && *w >= 0.0) {
+                    return Err(EngineError::InvalidParameter(format!(
+                        "weight {w} for {id}: weights must be finite and not negative"
+                    )));
+                }
+                let name = self
+                    .groups
+                    .get(id)
+                    .map(|g| g.name.clone())
+                    .ok_or_else(|| EngineError::UnknownGroup(id.clone()))?;
+                groups.push(name);
+                weighted.push((
+                    Selection {
+                        groups: vec![id.clone()],
+                        types: vec![],
+                        ..sel.clone()
+                    },
+                    *w,
+                ));
+            }
+        }
+        // An incident in several weighted groups counts once, with the
+        // weight of the first group listed.
+        let mut seen = vec![false; self.incidents.len()];
+        let mut points = Vec::new();
+        let mut ward_weight = vec![0.0; self.areas.len()];
+        for (g, (s, w)) in weighted.iter().enumerate() {
+            for k in self.select(s)? {
+                if std::mem::replace(&mut seen[k], true) {
+                    continue;
+                }
+                let Some(p) = self.point_of(k) else { continue };
+                let inc = &self.incidents[k].1;
+                let when = match (inc.date, inc.time) {
+                    (Some(d), Some(t)) => Some((d.weekday(), chrono::Timelike::hour(&t))),
+                    _ => None,
+                };
+                points.push(WeightedPoint {
+                    xy: self.points[p],
+                    weight: *w,
+                    group: g as u16,
+                    when,
+                });
+                if let Some(a) = self.area_of(k) {
+                    ward_weight[a] += w;
+                }
+            }
+        }
+        if points.is_empty() {
+            return Err(EngineError::InvalidParameter(
+                "no located incidents match: nothing to plan for".into(),
+            ));
+        }
+        let mut order: Vec<usize> = (0..self.areas.len()).collect();
+        order.sort_by(|&a, &b| ward_weight[b].total_cmp(&ward_weight[a]).then(a.cmp(&b)));
+        let naive: Vec<(String, [f64; 2])> = order
+            .into_iter()
+            .take(q.sites)
+            .filter(|&a| ward_weight[a] > 0.0)
+            .filter_map(|a| {
+                let c = self.areas[a].bng.centroid()?;
+                Some((self.areas[a].area.name.clone(), [c.x(), c.y()]))
+            })
+            .collect();
+        let candidates = q
+            .venues
+            .iter()
+            .map(|v| {
+                Ok(Candidate {
+                    name: v.name.clone(),
+                    xy: to_bng(v.lon, v.lat)?,
+                })
+            })
+            .collect::<Result<Vec<_>, EngineError>>()?;
+        let avoid = q
+            .avoid
+            .iter()
+            .flat_map(|mp| mp.0.iter())
+            .map(|poly| {
+                poly.exterior()
+                    .coords()
+                    .map(|c| to_bng(c.x, c.y))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let opts = PlanOptions {
+            sites: q.sites,
+            radius: q.radius,
+            avoid,
+            min_separation: None,
+        };
+        let baseline: Vec<[f64; 2]> = naive.iter().map(|(_, xy)| *xy).collect();
+        let plan = plan_at_least(&points, &candidates, &opts, &baseline)?;
+        let site_wards = plan
+            .sites
+            .iter()
+            .map(|s| {
+                self.locator
+                    .locate(s.xy[0], s.xy[1])
+                    .map(|a| self.areas[a as usize].area.name.clone())
+            })
+            .collect();
+        Ok(PlanResult {
+            plan,
+            groups,
+            naive,
+            site_wards,
+        })
+    }
+
+    /// Ranks places to visit for target hardening: near-repeat risk from
+    /// recent dated burglaries, with the burglary density as prior and, for
+    /// month-only data, as the only reason.
+    pub fn target_hardening(&self, q: &HardeningQuery) -> Result<HardeningResult, EngineError> {
+        let mut sel = q.selection.clone();
+        if sel.groups.is_empty() && sel.types.is_empty() && sel.sources.is_empty() {
+            sel.types = vec!["Burglary".into()];
+        }
+        sel.bbox = None;
+        let picked = self.select(&sel)?;
+        let burglaries: Vec<Burglary> = picked
+            .iter()
+            .filter_map(|&k| {
+                let inc = &self.incidents[k].1;
+                Some(Burglary {
+                    xy: self.points[self.point_of(k)?],
+                    date: inc.date?,
+                    label: inc.location_label.clone(),
+                })
+            })
+            .collect();
+        let as_of = match q.as_of {
+            Some(d) => d,
+            None => burglaries
+                .iter()
+                .map(|b| b.date)
+                .max()
+                .or_else(|| {
+                    picked
+                        .iter()
+                        .map(|&k| self.incidents[k].1.month)
+                        .max()
+                        .map(|m| m.succ().first_day().pred_opt().expect("a day before"))
+                })
+                .ok_or_else(|| {
+                    EngineError::InvalidParameter("no burglaries match the selection".into())
+                })?,
+        };
+        // Candidate places: every distinct labelled incident location (for
+        // police.uk, the anonymised "On or near ..." map points).
+        let mut places: HashMap<(i64, i64), Location> = HashMap::new();
+        for (k, (_, inc)) in self.incidents.iter().enumerate() {
+            if let (Some(p), Some(label)) = (self.point_of(k), inc.location_label.as_ref()) {
+                let [x, y] = self.points[p];
+                places
+                    .entry((x.round() as i64, y.round() as i64))
+                    .or_insert_with(|| Location {
+                        label: label.clone(),
+                        xy: [x, y],
+                    });
+            }
+        }
+        let mut locations: Vec<Location> = places.into_values().collect();
+        locations.sort_by(|a, b| a.label.cmp(&b.label).then(a.xy[0].total_cmp(&b.xy[0])));
+        // Hotspot prior: quartic density of the selected burglaries at each place.
+        let points: Vec<[f64; 2]> = picked
+            .iter()
+            .filter_map(|&k| self.point_of(k).map(|p| self.points[p]))
+            .collect();
+        let hotspot_score = if points.is_empty() || locations.is_empty() {
+            None
+        } else {
+            let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+            for l in &locations {
+                x0 = x0.min(l.xy[0]);
+                y0 = y0.min(l.xy[1]);
+                x1 = x1.max(l.xy[0]);
+                y1 = y1.max(l.xy[1]);
+            }
+            let cell = 50.0;
+            let spec = GridSpec::covering(x0, y0, x1, y1, cell)?;
+            let grid = kde(&points, None, &spec, q.distance.max(200.0))?;
+            Some(
+                locations
+                    .iter()
+                    .map(|l| {
+                        let c =
+                            (((l.xy[0] - spec.west) / cell).floor() as usize).min(spec.cols - 1);
+                        let r =
+                            (((spec.north - l.xy[1]) / cell).floor() as usize).min(spec.rows - 1);
+                        grid.value(c, r)
+                    })
+                    .collect(),
+            )
+        };
+        let items = target_hardening(
+            &burglaries,
+            &locations,
+            &HardeningOptions {
+                as_of,
+                distance: q.distance,
+                days: q.days,
+                hotspot_score,
+            },
+        )?;
+        Ok(HardeningResult {
+            as_of,
+            near_repeat: !burglaries.is_empty(),
+            items,
+        })
+    }
+}
+
+/// A circle of `radius` metres around a BNG point, as a WGS84 polygon.
+pub fn coverage_circle(xy: [f64; 2], radius: f64) -> MultiPolygon<f64> {
+    let ring: Vec<(f64, f64)> = (0..=64)
+        .map(|i| {
+            let a = i as f64 / 64.0 * std::f64::consts::TAU;
+            let (x, y) = (xy[0] + radius * a.cos(), xy[1] + radius * a.sin());
+            hotspot_core::bng_to_wgs84(x, y).unwrap_or((f64::NAN, f64::NAN))
+        })
+        .collect();
+    MultiPolygon(vec![geo_types::Polygon::new(ring.into(), vec![])])
+}
+
+/// A BNG point in WGS84.
+pub fn point_wgs84(xy: [f64; 2]) -> Point<f64> {
+    let (lon, lat) = hotspot_core::bng_to_wgs84(xy[0], xy[1]).unwrap_or((f64::NAN, f64::NAN));
+    Point::new(lon, lat)
+}
