@@ -6,7 +6,9 @@
 #      crate version, npm ci;
 #   2. the frontend crate's own wasm32 lint (the host lint is the workspace's);
 #   3. the bundle (frontend/build.sh) and the `hotspot` binary;
-#   4. `hotspot serve` on a temporary database with the sample data;
+#   4. `hotspot serve` on a temporary database with the sample data, after
+#      creating an analyst and a partner account with the CLI; anonymous
+#      callers get the server's default role (public);
 #   5. the browser tests (node --test) against it, then the server stops.
 # It prints the gzipped WASM size and the first-map time.
 set -euo pipefail
@@ -43,7 +45,14 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-(cd "$ROOT" && exec "$BIN" --db "sqlite:$WORK/hotspot.db" serve --addr 127.0.0.1:0 --anonymous-role analyst \
+# Test accounts (passwords of 12+ characters, from the environment, never an
+# argument). The browser tests sign in through the page with them.
+ANALYST_PASSWORD="analyst-test-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+PARTNER_PASSWORD="partner-test-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+(cd "$ROOT" && HOTSPOT_PASSWORD="$ANALYST_PASSWORD" "$BIN" --db "sqlite:$WORK/hotspot.db" users add analyst --role analyst </dev/null)
+(cd "$ROOT" && HOTSPOT_PASSWORD="$PARTNER_PASSWORD" "$BIN" --db "sqlite:$WORK/hotspot.db" users add partner --role partner </dev/null)
+# No --anonymous-role: anonymous visitors are public, as in production.
+(cd "$ROOT" && exec "$BIN" --db "sqlite:$WORK/hotspot.db" serve --addr 127.0.0.1:0 \
     --static-dir "$FRONTEND/dist" --sample-dir "$ROOT/data") >"$WORK/server.out" 2>"$WORK/server.err" </dev/null &
 SERVER_PID=$!
 URL=""
@@ -64,7 +73,9 @@ say "browser tests (headless Chromium)"
 mkdir -p "$ROOT/tests/artifacts" "$ROOT/docs"
 status=0
 # UPDATE_SCREENSHOT=1 also refreshes the README's docs/screenshot.png.
-HOTSPOT_URL="$URL" ARTIFACTS="$ROOT/tests/artifacts" SCREENSHOT="${UPDATE_SCREENSHOT:+$ROOT/docs/screenshot.png}" \
+HOTSPOT_URL="$URL" ARTIFACTS="$ROOT/tests/artifacts" \
+    HOTSPOT_ANALYST=analyst HOTSPOT_ANALYST_PASSWORD="$ANALYST_PASSWORD" \
+    HOTSPOT_PARTNER=partner HOTSPOT_PARTNER_PASSWORD="$PARTNER_PASSWORD" SCREENSHOT="${UPDATE_SCREENSHOT:+$ROOT/docs/screenshot.png}" \
     node --test --test-concurrency=1 tests/browser.test.mjs || status=$?
 
 say "summary"

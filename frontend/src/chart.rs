@@ -1,6 +1,7 @@
 //! The ward panel's monthly trend chart, drawn as inline SVG.
 
-use crate::format::{esc, month_label, month_short, thousands};
+use crate::classify::HATCH;
+use crate::format::{esc, month_label, month_short, thousands, FEWER_THAN_3};
 
 /// Bar colours: selected period, comparison period, other months
 /// (blues and grey: distinguishable with any colour-vision deficiency).
@@ -21,9 +22,11 @@ fn band(m: &str, current: (&str, &str), comparison: Option<(&str, &str)>) -> &'s
 
 /// A bar chart of `months` (`(YYYY-MM, count)` in order), the selected
 /// period dark, the comparison period light; `title` labels it for screen
-/// readers.
+/// readers. A `None` count was withheld (1 or 2 incidents, public role): its
+/// bar is hatched, drawn to the top of that range (2) and labelled "fewer
+/// than 3", never as 0.
 pub fn trend_svg(
-    months: &[(String, u64)],
+    months: &[(String, Option<u64>)],
     current: (&str, &str),
     comparison: Option<(&str, &str)>,
     title: &str,
@@ -32,7 +35,13 @@ pub fn trend_svg(
     let (left, right, top, bottom) = (34.0, 6.0, 10.0, 24.0);
     let plot_w = w - left - right;
     let plot_h = h - top - bottom;
-    let max = months.iter().map(|m| m.1).max().unwrap_or(0).max(1);
+    let any_suppressed = months.iter().any(|m| m.1.is_none());
+    let max = months
+        .iter()
+        .filter_map(|m| m.1)
+        .max()
+        .unwrap_or(0)
+        .max(if any_suppressed { 2 } else { 1 });
     // A round axis maximum: 1, 2, 5 × 10^k.
     let nice = {
         let mut step = 1u64;
@@ -51,6 +60,11 @@ pub fn trend_svg(
         esc(title)
     );
     s.push_str(&format!("<title>{}</title>", esc(title)));
+    if any_suppressed {
+        s.push_str(&format!(
+            "<defs><pattern id=\"trend-hatch\" width=\"4\" height=\"4\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><path d=\"M0 0V4M2 0V4\" stroke=\"{HATCH}\" stroke-width=\"1\"/></pattern></defs>"
+        ));
+    }
     // Axis and grid.
     for frac in [0.0, 0.5, 1.0] {
         let y = top + plot_h * (1.0 - frac);
@@ -68,15 +82,24 @@ pub fn trend_svg(
     }
     for (i, (m, c)) in months.iter().enumerate() {
         let x = left + slot * i as f64 + (slot - bar) / 2.0;
-        let bh = plot_h * (*c as f64) / nice as f64;
+        let shown = c.unwrap_or(2);
+        let bh = plot_h * (shown as f64) / nice as f64;
         let y = top + plot_h - bh;
-        s.push_str(&format!(
-            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{bh:.1}\" fill=\"{}\" data-month=\"{}\"><title>{}: {}</title></rect>",
-            band(m, current, comparison),
-            esc(m),
-            month_label(m),
-            thousands(*c)
-        ));
+        let colour = band(m, current, comparison);
+        match c {
+            Some(c) => s.push_str(&format!(
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{bh:.1}\" fill=\"{colour}\" data-month=\"{}\"><title>{}: {}</title></rect>",
+                esc(m),
+                month_label(m),
+                thousands(*c)
+            )),
+            None => s.push_str(&format!(
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{bh:.1}\" fill=\"url(#trend-hatch)\" stroke=\"{colour}\" stroke-width=\"1\" data-month=\"{}\" data-suppressed=\"true\"><title>{}: {} (suppressed)</title></rect>",
+                esc(m),
+                month_label(m),
+                FEWER_THAN_3
+            )),
+        }
         // Label January and the first month.
         if i == 0 || m.ends_with("-01") {
             s.push_str(&format!(
@@ -91,8 +114,12 @@ pub fn trend_svg(
     s
 }
 
-/// Fills months with no incidents with zero, over `all_months` in order.
-pub fn complete(all_months: &[String], counts: &[(String, u64)]) -> Vec<(String, u64)> {
+/// Fills months with no incidents with zero, over `all_months` in order;
+/// withheld months (`None`) stay withheld.
+pub fn complete(
+    all_months: &[String],
+    counts: &[(String, Option<u64>)],
+) -> Vec<(String, Option<u64>)> {
     all_months
         .iter()
         .map(|m| {
@@ -100,7 +127,7 @@ pub fn complete(all_months: &[String], counts: &[(String, u64)]) -> Vec<(String,
                 .iter()
                 .find(|(k, _)| k == m)
                 .map(|(_, c)| *c)
-                .unwrap_or(0);
+                .unwrap_or(Some(0));
             (m.clone(), c)
         })
         .collect()
@@ -116,8 +143,11 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let data = complete(&all, &[("2025-01".into(), 7), ("2025-03".into(), 3)]);
-        assert_eq!(data[0].1, 0);
+        let data = complete(
+            &all,
+            &[("2025-01".into(), Some(7)), ("2025-03".into(), Some(3))],
+        );
+        assert_eq!(data[0].1, Some(0));
         let svg = trend_svg(
             &data,
             ("2025-03", "2025-03"),
@@ -133,5 +163,30 @@ mod tests {
         assert!(svg.contains("Jan 2025: 7"));
         // Axis maximum rounds up to 10.
         assert!(svg.contains(">10</text>"));
+        assert!(!svg.contains("trend-hatch"));
+    }
+
+    #[test]
+    fn withheld_months_are_hatched_not_zero() {
+        let all: Vec<String> = ["2025-01", "2025-02"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let data = complete(&all, &[("2025-02".into(), None)]);
+        assert_eq!(
+            data,
+            vec![
+                ("2025-01".to_string(), Some(0)),
+                ("2025-02".to_string(), None)
+            ]
+        );
+        let svg = trend_svg(&data, ("2025-02", "2025-02"), None, "t");
+        assert_eq!(svg.matches("<rect").count(), 2);
+        assert!(svg.contains("data-suppressed=\"true\""));
+        assert!(svg.contains("Feb 2025: fewer than 3 (suppressed)"));
+        assert!(svg.contains("fill=\"url(#trend-hatch)\""));
+        assert!(!svg.contains("NaN"));
+        // The axis runs to 2 at least, so the hatched bar fits.
+        assert!(svg.contains(">2</text>"));
     }
 }

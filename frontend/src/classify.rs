@@ -18,6 +18,14 @@ pub const VIRIDIS: [&str; 5] = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fd
 /// Top 10 %, 5 %, 1 % of density.
 pub const PURPLES: [&str; 3] = ["#cbc9e2", "#9e9ac8", "#54278f"];
 pub const NO_DATA: &str = "#d9d9d9";
+/// Wards whose value is withheld (1–2 incidents, public role): a neutral
+/// grey under a dark hatch (`hatch_rgba`), distinct from "no data".
+pub const SUPPRESSED: &str = "#bdbdbd";
+/// The hatch lines drawn over [`SUPPRESSED`].
+pub const HATCH: &str = "#525252";
+pub const SUPPRESSED_LABEL: &str = "Suppressed (1–2 incidents)";
+/// The MapLibre image id of the hatch pattern.
+pub const HATCH_IMAGE: &str = "hotspot-hatch";
 
 /// Breaks for % change: fixed and symmetric, so "stable" means the same on every map.
 pub const CHANGE_BREAKS: [f64; 4] = [-20.0, -5.0, 5.0, 20.0];
@@ -41,6 +49,9 @@ pub struct Classes {
     pub legend: Vec<LegendItem>,
     /// Features without a value (no population, no comparison...).
     pub no_data: usize,
+    /// Features whose value the API withheld (small counts, public role);
+    /// not included in `no_data`.
+    pub suppressed: usize,
 }
 
 impl Classes {
@@ -62,12 +73,42 @@ impl Classes {
         } else {
             Value::Array(step)
         };
-        json!(["case", ["==", ["typeof", get], "number"], paint, NO_DATA])
+        match suppression_condition(&self.property).filter(|_| self.suppressed > 0) {
+            Some(cond) => json!([
+                "case",
+                ["==", ["typeof", get], "number"],
+                paint,
+                cond,
+                SUPPRESSED,
+                NO_DATA
+            ]),
+            None => json!(["case", ["==", ["typeof", get], "number"], paint, NO_DATA]),
+        }
     }
 
-    /// Legend rows, with a "no data" row when some features lack a value.
+    /// The filter of the hatch layer drawn over suppressed features.
+    pub fn suppressed_filter(&self) -> Value {
+        match suppression_condition(&self.property).filter(|_| self.suppressed > 0) {
+            Some(cond) => json!([
+                "all",
+                ["!=", ["typeof", ["get", self.property]], "number"],
+                cond
+            ]),
+            None => json!(["boolean", false]),
+        }
+    }
+
+    /// Legend rows, with a "suppressed" row when the API withheld some
+    /// values and a "no data" row when some features lack a value.
     pub fn legend_with_no_data(&self, no_data_label: &str) -> Vec<LegendItem> {
         let mut rows = self.legend.clone();
+        if self.suppressed > 0 {
+            rows.push(LegendItem {
+                colour: SUPPRESSED.into(),
+                label: SUPPRESSED_LABEL.into(),
+                count: self.suppressed,
+            });
+        }
         if self.no_data > 0 {
             rows.push(LegendItem {
                 colour: NO_DATA.into(),
@@ -131,6 +172,7 @@ pub fn quantiles(
         colours,
         legend: Vec::new(),
         no_data,
+        suppressed: 0,
     };
     let mut counts = vec![0usize; c.colours.len()];
     for x in &v {
@@ -193,6 +235,7 @@ pub fn change(values: &[Option<f64>]) -> Classes {
         colours: RD_BU_REVERSED.iter().map(|s| s.to_string()).collect(),
         legend: Vec::new(),
         no_data: values.len() - v.len(),
+        suppressed: 0,
     };
     let mut counts = [0usize; 5];
     for x in &v {
@@ -231,6 +274,7 @@ pub fn density(max_density: f64, counts_of: impl Fn(f64, f64) -> usize) -> (f64,
         colours: VIRIDIS.iter().map(|s| s.to_string()).collect(),
         legend: Vec::new(),
         no_data: 0,
+        suppressed: 0,
     };
     c.legend = (0..5)
         .map(|i| {
@@ -273,19 +317,80 @@ pub fn hotspot_colour(top_percent: f64) -> &'static str {
     }
 }
 
-/// The ward choropleth's classes for `measure` over a `/api/wards` collection.
+/// Ward properties the server withholds with a small count (`suppressed`)
+/// and with a small comparison count (`comparison_suppressed`).
+const COUNT_DERIVED: [&str; 4] = ["count", "rate_per_1000", "annual_rate_per_1000", "share"];
+const CHANGE_DERIVED: [&str; 2] = ["change", "change_pct"];
+
+/// The MapLibre condition under which `property` of a ward is withheld.
+pub fn suppression_condition(property: &str) -> Option<Value> {
+    let flag = |k: &str| json!(["==", ["get", k], true]);
+    if COUNT_DERIVED.contains(&property) {
+        Some(flag("suppressed"))
+    } else if CHANGE_DERIVED.contains(&property) {
+        Some(json!([
+            "any",
+            flag("suppressed"),
+            flag("comparison_suppressed")
+        ]))
+    } else {
+        None
+    }
+}
+
+/// Whether a ward's `property` is missing because the API withheld it.
+pub fn is_suppressed(property: &str, props: &Value) -> bool {
+    if props[property].is_number() {
+        return false;
+    }
+    if COUNT_DERIVED.contains(&property) {
+        props["suppressed"] == true
+    } else if CHANGE_DERIVED.contains(&property) {
+        props["suppressed"] == true || props["comparison_suppressed"] == true
+    } else {
+        false
+    }
+}
+
+/// The ward choropleth's classes for `measure` over a `/api/wards`
+/// collection. Withheld values form their own class ([`SUPPRESSED`]), so
+/// they are never classed as 0 or counted as "no data".
 pub fn ward_classes(measure: crate::filters::Measure, fc: &Value) -> Classes {
     use crate::filters::Measure;
     let prop = measure.property();
-    let values: Vec<Option<f64>> = fc["features"]
-        .as_array()
-        .map(|fs| fs.iter().map(|f| f["properties"][prop].as_f64()).collect())
-        .unwrap_or_default();
-    match measure {
+    let empty = Vec::new();
+    let features = fc["features"].as_array().unwrap_or(&empty);
+    let values: Vec<Option<f64>> = features
+        .iter()
+        .map(|f| f["properties"][prop].as_f64())
+        .collect();
+    let suppressed = features
+        .iter()
+        .filter(|f| is_suppressed(prop, &f["properties"]))
+        .count();
+    let mut c = match measure {
         Measure::Count => quantiles(prop, &values, 5, 0, &YL_OR_RD),
         Measure::Rate => quantiles(prop, &values, 5, 1, &YL_OR_RD),
         Measure::Change => change(&values),
+    };
+    c.suppressed = suppressed;
+    c.no_data = c.no_data.saturating_sub(suppressed);
+    c
+}
+
+/// RGBA pixels of the `size` × `size` hatch pattern: [`HATCH`] diagonal
+/// lines over [`SUPPRESSED`] (tiles seamlessly).
+pub fn hatch_rgba(size: usize) -> Vec<u8> {
+    let (line, base) = (rgb(HATCH), rgb(SUPPRESSED));
+    let mut px = Vec::with_capacity(size * size * 4);
+    for y in 0..size {
+        for x in 0..size {
+            let on = (x + y) % size < 2;
+            let c = if on { line } else { base };
+            px.extend_from_slice(&[c[0], c[1], c[2], 255]);
+        }
     }
+    px
 }
 
 /// `#rrggbb` → `[r, g, b]`.
@@ -414,6 +519,52 @@ mod tests {
         assert_eq!(&px[12..16], &[0xfd, 0xe7, 0x25, 255]);
         assert_eq!(counts, vec![1, 0, 0, 0, 1]);
         assert_eq!(rgb("#3b528b"), [0x3b, 0x52, 0x8b]);
+    }
+
+    #[test]
+    fn suppressed_wards_have_their_own_class() {
+        use crate::filters::Measure;
+        let fc = json!({"features": [
+            {"properties": {"count": 10, "rate_per_1000": 1.0, "change_pct": 25.0}},
+            {"properties": {"count": null, "rate_per_1000": null, "change_pct": null, "suppressed": true}},
+            {"properties": {"count": 7, "rate_per_1000": null, "change_pct": null, "comparison_suppressed": true}},
+            {"properties": {"count": 0, "rate_per_1000": 0.0, "change_pct": null}},
+        ]});
+        let c = ward_classes(Measure::Count, &fc);
+        assert_eq!((c.suppressed, c.no_data), (1, 0));
+        // Withheld counts are not classed as 0.
+        assert_eq!(c.legend.iter().map(|l| l.count).sum::<usize>(), 3);
+        let rows = c.legend_with_no_data("No data");
+        let last = rows.last().unwrap();
+        assert_eq!(
+            (last.label.as_str(), last.colour.as_str(), last.count),
+            (SUPPRESSED_LABEL, SUPPRESSED, 1)
+        );
+        let e = c.expression();
+        assert_eq!(e[3], json!(["==", ["get", "suppressed"], true]));
+        assert_eq!(
+            (e[4].as_str(), e[5].as_str()),
+            (Some(SUPPRESSED), Some(NO_DATA))
+        );
+        assert_eq!(c.suppressed_filter()[0], "all");
+        // Rate: one withheld, one without a population.
+        let r = ward_classes(Measure::Rate, &fc);
+        assert_eq!((r.suppressed, r.no_data), (1, 1));
+        // Change: withheld when either period's count is.
+        let ch = ward_classes(Measure::Change, &fc);
+        assert_eq!((ch.suppressed, ch.no_data), (2, 1));
+        assert_eq!(ch.expression()[3][0], "any");
+        // Nothing withheld: the expression and filter are as before.
+        let none = ward_classes(
+            Measure::Count,
+            &json!({"features": [{"properties": {"count": 3}}]}),
+        );
+        assert_eq!(none.expression()[3], NO_DATA);
+        assert_eq!(none.suppressed_filter(), json!(["boolean", false]));
+        let px = hatch_rgba(6);
+        assert_eq!(px.len(), 6 * 6 * 4);
+        assert_eq!(&px[0..3], &rgb(HATCH));
+        assert_eq!(&px[8..11], &rgb(SUPPRESSED));
     }
 
     #[test]

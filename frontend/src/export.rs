@@ -33,6 +33,46 @@ fn cell(v: &Value) -> String {
     }
 }
 
+/// Ward properties withheld with a small count (`"suppressed": true`) and
+/// with a small comparison count (`"comparison_suppressed": true`).
+const COUNT_DERIVED: [&str; 9] = [
+    "count",
+    "rate_per_1000",
+    "annual_rate_per_1000",
+    "share",
+    "change",
+    "change_pct",
+    "p_value",
+    "change_significant",
+    "direction",
+];
+const COMPARISON_DERIVED: [&str; 6] = [
+    "comparison_count",
+    "change",
+    "change_pct",
+    "p_value",
+    "change_significant",
+    "direction",
+];
+
+/// The text for a property the API withheld (its value is `null` and the
+/// feature says why): "fewer than 3" for a count, "suppressed" for what
+/// derives from one. A spreadsheet then never reads it as 0.
+fn withheld(key: &str, props: &Value) -> Option<&'static str> {
+    if !props[key].is_null() {
+        return None;
+    }
+    let by_count = props["suppressed"] == true && COUNT_DERIVED.contains(&key);
+    let by_comparison = props["comparison_suppressed"] == true && COMPARISON_DERIVED.contains(&key);
+    (by_count || by_comparison).then(|| {
+        if key.ends_with("count") {
+            crate::format::FEWER_THAN_3
+        } else {
+            crate::format::SUPPRESSED
+        }
+    })
+}
+
 /// A point inside or on a feature for its CSV row: the point itself, or the
 /// mean of a polygon's outer-ring vertices (first polygon of a multipolygon).
 pub fn label_point(geometry: &Value) -> Option<(f64, f64)> {
@@ -106,7 +146,11 @@ pub fn feature_collection_csv(fc: &Value, first: &[&str]) -> String {
             row.push(csv_field(&cell(&f["id"])));
         }
         for k in &keys {
-            row.push(csv_field(&cell(&f["properties"][k])));
+            let p = &f["properties"];
+            row.push(match withheld(k, p) {
+                Some(text) => text.to_string(),
+                None => csv_field(&cell(&p[k])),
+            });
         }
         match label_point(&f["geometry"]) {
             Some((x, y)) => {
@@ -160,6 +204,33 @@ mod tests {
             feature_collection_csv(&fc, &["code"]),
             "code,count,longitude,latitude\r\nE1,2,,\r\n"
         );
+    }
+
+    #[test]
+    fn withheld_values_say_so() {
+        let fc = json!({"features": [
+            {"properties": {"code": "E1", "count": null, "rate_per_1000": null, "comparison_count": 5,
+                            "change_pct": null, "population": null, "suppressed": true}, "geometry": null},
+            {"properties": {"code": "E2", "count": 8, "rate_per_1000": null, "comparison_count": null,
+                            "change_pct": null, "population": null, "comparison_suppressed": true}, "geometry": null}
+        ]});
+        let csv = feature_collection_csv(
+            &fc,
+            &[
+                "code",
+                "population",
+                "count",
+                "rate_per_1000",
+                "comparison_count",
+                "change_pct",
+            ],
+        );
+        let lines: Vec<_> = csv.split("\r\n").collect();
+        assert_eq!(lines[0], "code,population,count,rate_per_1000,comparison_count,change_pct,suppressed,comparison_suppressed,longitude,latitude");
+        // A missing population stays empty; withheld figures are named.
+        assert_eq!(lines[1], "E1,,fewer than 3,suppressed,5,suppressed,true,,,");
+        assert_eq!(lines[2], "E2,,8,,fewer than 3,suppressed,,true,,");
+        assert!(!csv.contains("NaN"));
     }
 
     #[test]

@@ -17,6 +17,21 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// How a suppressed count (the API's `null` for 1 or 2 incidents, withheld
+/// from the public role) is shown.
+pub const FEWER_THAN_3: &str = "fewer than 3";
+/// How a figure derived from a suppressed count (rate, share, change) is shown.
+pub const SUPPRESSED: &str = "suppressed";
+
+/// A count from the API: `1,234`, or "fewer than 3" when it is `null`
+/// (suppressed). Never 0 or NaN for a withheld value.
+pub fn count_text(v: &serde_json::Value) -> String {
+    match v.as_u64() {
+        Some(n) => thousands(n),
+        None => FEWER_THAN_3.into(),
+    }
+}
+
 /// A number with `decimals` places and thousands separators.
 pub fn number(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
@@ -134,5 +149,8 @@ mod tests {
         assert_eq!(ordinal(12), "12th");
         assert_eq!(ordinal(23), "23rd");
         assert_eq!(esc("<a&'\">"), "&lt;a&amp;&#39;&quot;&gt;");
+        assert_eq!(count_text(&serde_json::json!(1234)), "1,234");
+        assert_eq!(count_text(&serde_json::json!(0)), "0");
+        assert_eq!(count_text(&serde_json::Value::Null), "fewer than 3");
     }
 }

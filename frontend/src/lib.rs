@@ -13,6 +13,7 @@
 //! * the browser glue (`web`, compiled only for `wasm32`): MapLibre
 //!   bindings, the page's controls and panels, fetching and downloads.
 
+pub mod access;
 pub mod chart;
 pub mod classify;
 pub mod export;

@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use crate::classify::{LegendItem, PURPLES};
 use crate::filters::{months_between, Compare, Filters, Measure};
-use crate::format::{esc, month_label, number, ordinal, signed, signed_percent, thousands};
+use crate::format::{
+    esc, month_label, number, ordinal, signed, signed_percent, thousands, FEWER_THAN_3, SUPPRESSED,
+};
 
 /// A crime group as `/api/categories` lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,10 +108,34 @@ impl Catalogue {
 
     /// Counts by group from counts by type (types in no group go to "Other").
     pub fn by_group(&self, by_type: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
-        let mut totals: Vec<(String, u64)> = Vec::new();
-        let mut add = |name: &str, n: u64| match totals.iter_mut().find(|(k, _)| k == name) {
-            Some(e) => e.1 += n,
-            None => totals.push((name.to_string(), n)),
+        let partial: BTreeMap<String, Option<u64>> =
+            by_type.iter().map(|(k, v)| (k.clone(), Some(*v))).collect();
+        self.by_group_partial(&partial)
+            .into_iter()
+            .map(|(g, n, _)| (g, n))
+            .collect()
+    }
+
+    /// Counts by group from counts by type, some of which may be withheld
+    /// (`None`): each group's known total and how many of its types were
+    /// withheld. Nothing is guessed for a withheld type.
+    pub fn by_group_partial(
+        &self,
+        by_type: &BTreeMap<String, Option<u64>>,
+    ) -> Vec<(String, u64, usize)> {
+        let mut totals: Vec<(String, u64, usize)> = Vec::new();
+        let mut add = |name: &str, n: Option<u64>| {
+            let i = match totals.iter().position(|(k, _, _)| k == name) {
+                Some(i) => i,
+                None => {
+                    totals.push((name.to_string(), 0, 0));
+                    totals.len() - 1
+                }
+            };
+            match n {
+                Some(n) => totals[i].1 += n,
+                None => totals[i].2 += 1,
+            }
         };
         for (t, n) in by_type {
             let groups: Vec<&str> = self
@@ -129,37 +155,118 @@ impl Catalogue {
                 }
             }
         }
-        totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        totals.sort_by(|a, b| {
+            (b.1 + b.2 as u64)
+                .cmp(&(a.1 + a.2 as u64))
+                .then(a.0.cmp(&b.0))
+        });
         totals
     }
 }
 
-fn counts(v: &Value) -> BTreeMap<String, u64> {
+/// `{name: count}` from the API; a `null` count (withheld) is `None`.
+fn counts(v: &Value) -> BTreeMap<String, Option<u64>> {
     v.as_object()
         .map(|o| {
             o.iter()
-                .filter_map(|(k, n)| n.as_u64().map(|n| (k.clone(), n)))
+                .filter_map(|(k, n)| match n {
+                    Value::Null => Some((k.clone(), None)),
+                    n => n.as_u64().map(|n| (k.clone(), Some(n))),
+                })
                 .collect()
         })
         .unwrap_or_default()
 }
 
-fn bar_table(caption: &str, rows: &[(String, u64)], class: &str) -> String {
-    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+/// One row of a bar table: label, the figure shown, the bar's length
+/// (`None`: no bar, the value was withheld).
+struct Bar {
+    label: String,
+    text: String,
+    value: Option<u64>,
+}
+
+impl Bar {
+    fn exact(label: &str, n: u64) -> Bar {
+        Bar {
+            label: label.to_string(),
+            text: thousands(n),
+            value: Some(n),
+        }
+    }
+}
+
+fn bar_table(caption: &str, rows: &[Bar], class: &str) -> String {
+    let max = rows
+        .iter()
+        .filter_map(|r| r.value)
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let mut s = format!(
         "<table class=\"bars {class}\"><caption class=\"note\">{}</caption><tbody>",
         esc(caption)
     );
-    for (k, n) in rows {
+    for r in rows {
+        let bar = match r.value {
+            Some(n) => format!(
+                "<span style=\"width:{:.0}%\"></span>",
+                100.0 * n as f64 / max as f64
+            ),
+            None => "<span class=\"hatch\" title=\"suppressed\"></span>".into(),
+        };
         s.push_str(&format!(
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"barcell\"><span style=\"width:{:.0}%\"></span></td></tr>",
-            esc(k),
-            thousands(*n),
-            100.0 * *n as f64 / max as f64
+            "<tr{}><th scope=\"row\">{}</th><td>{}</td><td class=\"barcell\">{bar}</td></tr>",
+            if r.value.is_none() {
+                " class=\"suppressed\""
+            } else {
+                ""
+            },
+            esc(&r.label),
+            esc(&r.text),
         ));
     }
     s.push_str("</tbody></table>");
     s
+}
+
+/// Rows by crime type, largest first, withheld ones last.
+fn type_rows(by_type: &BTreeMap<String, Option<u64>>) -> Vec<Bar> {
+    let mut types: Vec<(&String, &Option<u64>)> = by_type.iter().collect();
+    types.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    types
+        .into_iter()
+        .map(|(k, n)| match n {
+            Some(n) => Bar::exact(k, *n),
+            None => Bar {
+                label: k.clone(),
+                text: FEWER_THAN_3.into(),
+                value: None,
+            },
+        })
+        .collect()
+}
+
+/// Rows by crime group: a group with withheld types shows what is known
+/// ("at least N"), its bar only the known part.
+fn group_rows(groups: &[(String, u64, usize)]) -> Vec<Bar> {
+    groups
+        .iter()
+        .map(|(g, known, withheld)| match (known, withheld) {
+            (n, 0) => Bar::exact(g, *n),
+            (0, 1) => Bar {
+                label: g.clone(),
+                text: FEWER_THAN_3.into(),
+                value: None,
+            },
+            (n, w) => Bar {
+                label: g.clone(),
+                // Each withheld type had at least one incident.
+                text: format!("at least {}", thousands(n + *w as u64)),
+                value: Some(*n),
+            },
+        })
+        .collect()
 }
 
 /// The comparison period `compare` gives for the filters' period.
@@ -198,7 +305,11 @@ pub fn ward_html(
     let name = w["name"].as_str().unwrap_or("Ward");
     let code = w["code"].as_str().unwrap_or("");
     let wards = profile["wards"].as_u64().unwrap_or(0);
-    let count = w["count"].as_u64().unwrap_or(0);
+    // `null` + `suppressed`: 1 or 2 incidents, withheld from the public
+    // role together with every figure derived from them.
+    let count = w["count"].as_u64();
+    let suppressed = w["suppressed"] == true;
+    let comparison_suppressed = w["comparison_suppressed"] == true;
     let mut s = format!(
         "<div class=\"ward\" data-code=\"{}\"><h3>{} <small class=\"note\">{}</small></h3>",
         esc(code),
@@ -213,21 +324,37 @@ pub fn ward_html(
         esc(&f.describe(cat.group_name(&f.group)))
     ));
     let row = |k: &str, v: String| format!("<tr><th scope=\"row\">{k}</th><td>{v}</td></tr>");
-    s.push_str(&row("Incidents", thousands(count)));
-    if let Some(r) = w["rate_per_1000"].as_f64() {
-        s.push_str(&row("Rate per 1,000 residents", number(r, 1)));
-    }
-    if let Some(r) = w["annual_rate_per_1000"].as_f64() {
-        s.push_str(&row("Annualised rate per 1,000", number(r, 1)));
+    let withheld = format!("<span class=\"suppressed\">{SUPPRESSED}</span>");
+    s.push_str(&row(
+        "Incidents",
+        match count {
+            Some(n) => thousands(n),
+            None if suppressed => {
+                format!("<span class=\"suppressed\">{FEWER_THAN_3} (suppressed)</span>")
+            }
+            None => "–".into(),
+        },
+    ));
+    for (key, label) in [
+        ("rate_per_1000", "Rate per 1,000 residents"),
+        ("annual_rate_per_1000", "Annualised rate per 1,000"),
+    ] {
+        match w[key].as_f64() {
+            Some(r) => s.push_str(&row(label, number(r, 1))),
+            None if suppressed => s.push_str(&row(label, withheld.clone())),
+            None => {}
+        }
     }
     if let Some(p) = w["population"].as_f64() {
         s.push_str(&row("Residents", number(p, 0)));
     }
-    if let Some(sh) = w["share"].as_f64() {
-        s.push_str(&row(
+    match w["share"].as_f64() {
+        Some(sh) => s.push_str(&row(
             "Share of all wards",
             format!("{}%", number(sh * 100.0, 1)),
-        ));
+        )),
+        None if suppressed => s.push_str(&row("Share of all wards", withheld.clone())),
+        None => {}
     }
     if let Some(rank) = w["rank"].as_u64() {
         let by = if f.measure == Measure::Rate {
@@ -240,27 +367,43 @@ pub fn ward_html(
             format!("{} of {} (by {by})", ordinal(rank), wards),
         ));
     }
-    if let Some(c) = w["comparison_count"].as_u64() {
+    let comparison = w["comparison_count"].as_u64();
+    if comparison.is_some() || comparison_suppressed {
         let label = match comparison_range(f) {
             Some((a, b)) if a == b => month_label(&a),
             Some((a, b)) => format!("{} – {}", month_label(&a), month_label(&b)),
             None => "comparison".into(),
         };
-        s.push_str(&row(&format!("Comparison ({})", esc(&label)), thousands(c)));
-        let change = w["change"].as_i64().unwrap_or(count as i64 - c as i64);
-        let pct = w["change_pct"]
-            .as_f64()
-            .map(|p| format!(" ({})", signed_percent(p)))
-            .unwrap_or_default();
-        let class = match change.signum() {
-            1 => "up",
-            -1 => "down",
-            _ => "",
-        };
         s.push_str(&row(
-            "Change",
-            format!("<span class=\"{class}\">{}{}</span>", signed(change), pct),
+            &format!("Comparison ({})", esc(&label)),
+            match comparison {
+                Some(c) => thousands(c),
+                None => format!("<span class=\"suppressed\">{FEWER_THAN_3} (suppressed)</span>"),
+            },
         ));
+        // The change only from figures the API gave: never from a withheld count.
+        let change = w["change"].as_i64().or(match (count, comparison) {
+            (Some(n), Some(c)) => Some(n as i64 - c as i64),
+            _ => None,
+        });
+        match change {
+            Some(change) => {
+                let pct = w["change_pct"]
+                    .as_f64()
+                    .map(|p| format!(" ({})", signed_percent(p)))
+                    .unwrap_or_default();
+                let class = match change.signum() {
+                    1 => "up",
+                    -1 => "down",
+                    _ => "",
+                };
+                s.push_str(&row(
+                    "Change",
+                    format!("<span class=\"{class}\">{}{}</span>", signed(change), pct),
+                ));
+            }
+            None => s.push_str(&row("Change", withheld.clone())),
+        }
         let sig = match (w["change_significant"].as_bool(), w["p_value"].as_f64()) {
             (Some(true), Some(p)) => format!("Yes (p = {})", number(p, 3)),
             (Some(false), Some(p)) => format!("No (p = {})", number(p, 3)),
@@ -270,25 +413,32 @@ pub fn ward_html(
     }
     s.push_str("</tbody></table>");
     let by_type = counts(&profile["by_category"]);
+    let trend_counts = counts(&trend.unwrap_or(profile)["by_month"]);
+    if suppressed
+        || comparison_suppressed
+        || by_type.values().any(Option::is_none)
+        || trend_counts.values().any(Option::is_none)
+    {
+        s.push_str(&format!(
+            "<p class=\"note suppressed-note\"><i class=\"sw hatch\" style=\"background:{}\"></i> Counts of 1 or 2 are shown as \u{201c}{FEWER_THAN_3}\u{201d}: they could identify a person, so the public view withholds them and every figure derived from them. Sign in for the full figures.</p>",
+            crate::classify::SUPPRESSED
+        ));
+    }
     if !by_type.is_empty() {
         s.push_str(&bar_table(
             "Incidents by crime group",
-            &cat.by_group(&by_type),
+            &group_rows(&cat.by_group_partial(&by_type)),
             "by-group",
         ));
-        let mut types: Vec<(String, u64)> = by_type.into_iter().collect();
-        types.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         s.push_str(&format!(
             "<details><summary>By crime type ({})</summary>{}</details>",
-            types.len(),
-            bar_table("Incidents by crime type", &types, "by-type")
+            by_type.len(),
+            bar_table("Incidents by crime type", &type_rows(&by_type), "by-type")
         ));
     } else {
         s.push_str("<p class=\"note\">No incidents match the filters in this ward.</p>");
     }
-    let monthly: Vec<(String, u64)> = counts(&trend.unwrap_or(profile)["by_month"])
-        .into_iter()
-        .collect();
+    let monthly: Vec<(String, Option<u64>)> = trend_counts.into_iter().collect();
     let months: Vec<String> = if trend.is_some() {
         all_months.to_vec()
     } else {
@@ -309,12 +459,20 @@ pub fn ward_html(
         &title,
     ));
     s.push_str(&format!(
-        "<p class=\"keyline\"><span><i class=\"sw\" style=\"background:{}\"></i> selected period</span>{}</p>",
+        "<p class=\"keyline\"><span><i class=\"sw\" style=\"background:{}\"></i> selected period</span>{}{}</p>",
         crate::chart::CURRENT,
         if cmp.is_some() {
             format!(
                 "<span><i class=\"sw\" style=\"background:{}\"></i> comparison</span>",
                 crate::chart::COMPARISON
+            )
+        } else {
+            String::new()
+        },
+        if data.iter().any(|(_, c)| c.is_none()) {
+            format!(
+                "<span><i class=\"sw hatch\" style=\"background:{}\"></i> {FEWER_THAN_3} (suppressed)</span>",
+                crate::classify::SUPPRESSED
             )
         } else {
             String::new()
@@ -354,8 +512,7 @@ pub fn hotspot_html(p: &Value, meta: &Value) -> String {
         ));
     }
     s.push_str("</tbody></table>");
-    let mut types: Vec<(String, u64)> = counts(&p["by_category"]).into_iter().collect();
-    types.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let types = type_rows(&counts(&p["by_category"]));
     if !types.is_empty() {
         s.push_str(&bar_table(
             "Incidents inside by crime type",
@@ -437,6 +594,8 @@ pub fn legend_html(sections: &[LegendSection]) -> String {
                     " dot"
                 } else if it.colour == "transparent" {
                     " dashed"
+                } else if it.colour == crate::classify::SUPPRESSED {
+                    " hatch"
                 } else {
                     ""
                 },
@@ -576,6 +735,51 @@ mod tests {
         assert!(html.contains("Yes (p = 0.001)"));
         assert!(html.contains("Serious acquisitive crime"));
         assert_eq!(html.matches("<rect").count(), 12);
+    }
+
+    #[test]
+    fn suppressed_ward_panel_says_fewer_than_3_and_derives_nothing() {
+        let months: Vec<String> = (1..=12).map(|m| format!("2025-{m:02}")).collect();
+        let f = Filters::default_for(&months);
+        let profile = json!({
+            "ward": {"code": "E05999001", "name": "Abbey", "count": null, "rate_per_1000": null,
+                     "annual_rate_per_1000": null, "population": 9000.0, "share": null, "rank": 14,
+                     "comparison_count": 6, "change": null, "change_pct": null, "p_value": null,
+                     "change_significant": null, "suppressed": true},
+            "wards": 16,
+            "by_category": {"Burglary": null, "Robbery": 4, "Anti-social behaviour": null},
+            "by_month": {"2025-07": null}
+        });
+        let trend = json!({"by_month": {"2025-01": 5, "2025-07": null}});
+        let html = ward_html(&profile, Some(&trend), &f, &catalogue(), &months);
+        assert!(html.contains("fewer than 3 (suppressed)"));
+        assert!(html.contains("<th scope=\"row\">Rate per 1,000 residents</th><td><span class=\"suppressed\">suppressed</span>"));
+        assert!(html.contains(
+            "<th scope=\"row\">Change</th><td><span class=\"suppressed\">suppressed</span>"
+        ));
+        assert!(html.contains("Comparison (Jan 2025 – Jun 2025)</th><td>6</td>"));
+        // Robbery 4 + Burglary withheld: at least 5; ASB alone withheld.
+        assert!(
+            html.contains("<th scope=\"row\">Serious acquisitive crime</th><td>at least 5</td>")
+        );
+        assert!(html.contains("<th scope=\"row\">Anti-social behaviour</th><td>fewer than 3</td>"));
+        assert!(html.contains("suppressed-note"));
+        assert!(html.contains("data-suppressed=\"true\""));
+        for bad in ["NaN", "Incidents</th><td>0", "−6", "+6"] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        // The comparison withheld instead.
+        let p2 = json!({"ward": {"code": "E1", "name": "B", "count": 9, "comparison_count": null,
+                                 "change": null, "change_pct": null, "comparison_suppressed": true},
+                        "wards": 16, "by_category": {}, "by_month": {}});
+        let html = ward_html(&p2, None, &f, &catalogue(), &months);
+        assert!(html.contains("<td>9</td>"));
+        assert!(
+            html.contains("<td><span class=\"suppressed\">fewer than 3 (suppressed)</span></td>")
+        );
+        assert!(html.contains(
+            "<th scope=\"row\">Change</th><td><span class=\"suppressed\">suppressed</span>"
+        ));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 // Browser tests of the map client: Debian's headless Chromium driven by
 // playwright-core against a running `hotspot serve` with the sample data.
-// HOTSPOT_URL (required) is the server; ARTIFACTS and SCREENSHOT say where
-// to save the screenshots. Run by frontend/test.sh.
+// HOTSPOT_URL (required) is the server, started without --anonymous-role
+// (anonymous = public); HOTSPOT_ANALYST(_PASSWORD) and HOTSPOT_PARTNER(_PASSWORD)
+// are accounts the tests sign in with through the page; ARTIFACTS and
+// SCREENSHOT say where to save the screenshots. Run by frontend/test.sh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -12,6 +14,11 @@ const BASE = process.env.HOTSPOT_URL;
 const ARTIFACTS = process.env.ARTIFACTS || path.resolve('test-artifacts');
 const SCREENSHOT = process.env.SCREENSHOT;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ANALYST = { user: process.env.HOTSPOT_ANALYST || 'analyst', pass: process.env.HOTSPOT_ANALYST_PASSWORD };
+const PARTNER = { user: process.env.HOTSPOT_PARTNER || 'partner', pass: process.env.HOTSPOT_PARTNER_PASSWORD };
+/** Endpoints above the public role. */
+const PARTNER_API = /^\/api\/(hotspots|density|gistar|emerging|temporal)\b/;
+const ANALYST_API = /^\/api\/(incidents|near-repeat|evaluate)\b/;
 const ARGS = [
   '--no-sandbox',
   '--use-angle=swiftshader',
@@ -29,16 +36,53 @@ let page;
 const consoleErrors = [];
 const external = [];
 const apiRequests = [];
+/** Responses refused for lack of a role (401/403) on the main page. */
+const refused = [];
 
-function watch(p) {
-  p.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  p.on('pageerror', (e) => consoleErrors.push(String(e)));
+function watch(p, { errors = consoleErrors, requests = apiRequests, denied = refused } = {}) {
+  p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  p.on('pageerror', (e) => errors.push(String(e)));
   p.on('request', (r) => {
     const u = new URL(r.url());
     if (u.protocol === 'data:' || u.protocol === 'blob:') return;
     if (u.hostname !== '127.0.0.1') external.push(r.url());
-    if (u.pathname.startsWith('/api/')) apiRequests.push(u.pathname + u.search);
+    if (u.pathname.startsWith('/api/')) requests.push(u.pathname + u.search);
   });
+  p.on('response', (r) => {
+    if (r.status() === 401 || r.status() === 403) denied.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+  });
+}
+
+/** Waits until the page says it acts for `role` (header and window.__hotspot). */
+async function waitForRole(p, role) {
+  await p.waitForFunction((r) => document.querySelector('#who').dataset.role === r
+    && window.__hotspot && window.__hotspot.role === r, role, { timeout: 15000 });
+}
+
+/**
+ * Signs in through the header's form, from the keyboard only: Enter on
+ * "Sign in" opens the form with the user name focused, Tab to the
+ * password, Enter submits. `role` is what the page should then act as
+ * (omit it when the credentials are expected to fail).
+ */
+async function signIn(p, { user, pass }, role) {
+  assert.ok(pass, 'the test account passwords come from test.sh');
+  await p.focus('#sign-in-toggle');
+  await p.keyboard.press('Enter');
+  await p.locator('#sign-in').waitFor({ state: 'visible' });
+  assert.equal(await p.evaluate(() => document.activeElement.id), 'si-user');
+  await p.fill('#si-user', '');
+  await p.keyboard.type(user);
+  await p.keyboard.press('Tab');
+  assert.equal(await p.evaluate(() => document.activeElement.id), 'si-pass');
+  await p.keyboard.type(pass);
+  await p.keyboard.press('Enter');
+  if (role) await waitForRole(p, role);
+}
+
+/** Features of a map source (deduplicated by id or code). */
+async function sourceCount(p, source) {
+  return p.evaluate((s) => window.__map.querySourceFeatures(s).length, source);
 }
 
 /** Resolves on the map's next `idle` (or after `ms`, so a test cannot hang). */
@@ -92,7 +136,7 @@ after(async () => {
   if (browser) await browser.close();
 });
 
-test('cold load renders the ward choropleth, its legend and the attribution', async () => {
+test('cold load (public) renders the ward choropleth, its legend and the attribution', async () => {
   await page.goto(BASE, { waitUntil: 'load' });
   await page.waitForFunction(() => window.__hotspot && window.__hotspot.ready === true, null, { timeout: 30000 });
   const firstMapMs = await page.evaluate(() => window.__hotspot.firstMapMs);
@@ -117,11 +161,171 @@ test('cold load renders the ward choropleth, its legend and the attribution', as
   const legend = await legendText(page);
   assert.match(legend, /Wards: Incidents \(count\)/);
   assert.equal(await page.locator('#legend [data-layer=wards] li').count(), 6); // 5 classes + priority
-  assert.match(legend, /Top 1%/);
+  // Anonymous = public: no hotspot areas (they need the partner role).
+  assert.doesNotMatch(legend, /Top 1%/);
+  await waitForRole(page, 'public');
   const attribution = await page.textContent('.maplibregl-ctrl-attrib');
   assert.match(attribution, /Contains public sector information licensed under the Open Government Licence v3\.0/);
   assert.match(attribution, /Crown copyright/);
   assert.ok(await page.isVisible('.maplibregl-ctrl-attrib'));
+});
+
+test('anonymous public: sign-in control, no hotspot or incident controls, no refused request', async () => {
+  assert.match(await page.textContent('#who'), /Not signed in \(public view\)/);
+  assert.ok(await page.isVisible('#sign-in-toggle'));
+  assert.equal((await page.textContent('#sign-in-toggle')).trim(), 'Sign in');
+  assert.equal(await page.isVisible('#sign-out'), false);
+  assert.equal(await page.getAttribute('#sign-in-toggle', 'aria-expanded'), 'false');
+  // Layers the role cannot use are disabled, with the reason beside them.
+  for (const [id, role] of [['l-hotspots', 'partner'], ['l-density', 'partner'], ['l-incidents', 'analyst']]) {
+    assert.equal(await page.isDisabled(`#${id}`), true, `${id} enabled for public`);
+    assert.equal(await page.isChecked(`#${id}`), false);
+    assert.ok(await page.isVisible(`#${id}-lock`));
+    assert.match(await page.textContent(`#${id}-lock`), new RegExp(`needs? the ${role} role: sign in`));
+    assert.equal(await page.getAttribute(`#${id}`, 'aria-describedby'), `${id}-lock`);
+  }
+  assert.equal(await page.locator('#hotspot-buttons button').count(), 0);
+  for (const v of ['hotspots', 'density', 'incidents']) {
+    assert.equal(await page.locator(`#x-layer option[value=${v}]`).evaluate((o) => o.disabled), true);
+  }
+  await idle(page);
+  assert.equal(await sourceCount(page, 'hotspots'), 0);
+  assert.equal(await sourceCount(page, 'incidents'), 0);
+  // Only public endpoints were asked for, and nothing was refused.
+  assert.deepEqual(apiRequests.filter((u) => PARTNER_API.test(u) || ANALYST_API.test(u)), []);
+  assert.ok(apiRequests.includes('/api/me'));
+  assert.deepEqual(refused, []);
+});
+
+test('public: small counts are shown as suppressed, never as 0', async () => {
+  await page.selectOption('#f-type', 'Robbery');
+  await page.selectOption('#f-from', '2025-12');
+  await page.selectOption('#f-to', '2025-12');
+  await page.waitForFunction(() => (window.__hotspot.wardsUrl || '').includes('type=Robbery')
+    && window.__hotspot.wardsUrl.includes('period=2025-12..2025-12'));
+  await page.waitForFunction(() => document.querySelector('#legend').textContent.includes('Suppressed (1–2 incidents)'));
+  const legend = await legendText(page);
+  assert.match(legend, /withheld in the public view/);
+  assert.doesNotMatch(legend, /NaN/);
+  // Every ward is in exactly one legend class, the suppressed ones in theirs.
+  const rows = await page.locator('#legend [data-layer=wards] li').evaluateAll((lis) => lis.map((li) => ({
+    label: li.querySelector('.label').textContent, n: Number(li.querySelector('.n').textContent.replace(/,/g, '')),
+    hatch: li.querySelector('.sw').classList.contains('hatch'),
+  })));
+  const suppressedRow = rows.find((r) => /Suppressed/.test(r.label));
+  assert.ok(suppressedRow.hatch && suppressedRow.n > 0);
+  assert.equal(rows.filter((r) => !/Priority/.test(r.label)).reduce((s, r) => s + r.n, 0), 16);
+  // The API withheld them (null), and the map draws them hatched.
+  await idle(page);
+  const wards = await page.evaluate(async () => (await (await fetch(window.__hotspot.wardsUrl)).json()).features.map((f) => f.properties));
+  const withheld = wards.filter((p) => p.suppressed === true);
+  assert.equal(withheld.length, suppressedRow.n);
+  assert.ok(withheld.every((p) => p.count === null && p.rate_per_1000 === null));
+  assert.equal(await page.evaluate(() => window.__map.getFilter('wards-suppressed')[0]), 'all');
+  assert.ok(await page.evaluate(() => window.__map.queryRenderedFeatures({ layers: ['wards-suppressed'] }).length > 0));
+  // The ward panel says "fewer than 3" and derives nothing from it.
+  await page.selectOption('#f-ward', withheld[0].code);
+  const panel = page.locator(`#details .ward[data-code=${withheld[0].code}]`);
+  await panel.waitFor({ timeout: 10000 });
+  const text = (await panel.textContent()).replace(/\s+/g, ' ');
+  assert.match(text, /Incidents\s*fewer than 3 \(suppressed\)/);
+  assert.match(text, /Rate per 1,000 residents\s*suppressed/);
+  assert.doesNotMatch(text, /NaN|Incidents\s*0\b/);
+  assert.ok(await panel.locator('.suppressed-note').count() === 1);
+  assert.equal(await panel.locator('svg.trend rect').count(), 24);
+  // The CSV names withheld values instead of leaving a 0 or NaN.
+  await page.selectOption('#x-layer', 'wards');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#x-csv')]);
+  const csvText = fs.readFileSync(await csv.path(), 'utf8');
+  assert.equal(csvText.trim().split(/\r?\n/).length, 17);
+  assert.match(csvText, new RegExp(`${withheld[0].code},[^\\r\\n]*,fewer than 3,suppressed`));
+  assert.doesNotMatch(csvText, /NaN/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'public-suppressed.png') });
+  // Back to the default view.
+  await page.selectOption('#f-ward', '');
+  await page.selectOption('#f-type', '');
+  await page.selectOption('#f-from', '2025-07');
+  await page.waitForFunction(() => { const u = window.__hotspot.wardsUrl || ''; return !u.includes('type=') && u.includes('period=2025-07..2025-12'); });
+  await page.waitForFunction(() => !document.querySelector('#legend').textContent.includes('Suppressed'));
+  assert.deepEqual(refused, []);
+});
+
+test('a wrong password shows the error; a partner sees hotspots but not incidents', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const p = await context.newPage();
+  const errors = [];
+  const requests = [];
+  const denied = [];
+  watch(p, { errors, requests, denied });
+  await p.goto(BASE, { waitUntil: 'load' });
+  await p.waitForFunction(() => window.__hotspot && window.__hotspot.ready === true, null, { timeout: 30000 });
+  await waitForRole(p, 'public');
+  // The fields are labelled.
+  assert.equal(await p.getByLabel('User name').count(), 1);
+  assert.equal(await p.getByLabel('Password').count(), 1);
+  await signIn(p, { user: PARTNER.user, pass: 'not the right password' });
+  await p.waitForFunction(() => document.querySelector('#si-error').textContent.trim() !== '');
+  assert.equal(await p.textContent('#si-error'), 'Wrong user name or password.');
+  assert.equal(await p.getAttribute('#si-error', 'role'), 'alert');
+  assert.ok(await p.isVisible('#sign-in'));
+  assert.equal(await p.evaluate(() => document.activeElement.id), 'si-pass');
+  assert.equal(await p.evaluate(() => window.__hotspot.role), 'public');
+  assert.deepEqual(denied, ['401 POST /api/login'], 'only the failed sign-in was refused');
+  await p.screenshot({ path: path.join(ARTIFACTS, 'sign-in-error.png') });
+  // Escape closes the form and returns to its button.
+  await p.keyboard.press('Escape');
+  assert.equal(await p.isVisible('#sign-in'), false);
+  assert.equal(await p.evaluate(() => document.activeElement.id), 'sign-in-toggle');
+  // The partner account.
+  await p.evaluate(() => { window.__noReload = true; });
+  const hotspots = p.waitForRequest((r) => r.url().includes('/api/hotspots?'));
+  await signIn(p, PARTNER, 'partner');
+  await hotspots;
+  assert.match(await p.textContent('#who'), new RegExp(`Signed in as ${PARTNER.user} \\(partner\\)`));
+  assert.equal(await p.isVisible('#sign-in-toggle'), false);
+  assert.ok(await p.isVisible('#sign-out'));
+  await p.waitForFunction(() => document.querySelector('#legend [data-layer=hotspots]'));
+  assert.match(await legendText(p), /Top 1%/);
+  assert.equal(await p.isChecked('#l-hotspots'), true);
+  assert.equal(await p.isDisabled('#l-density'), false);
+  assert.equal(await p.isDisabled('#l-incidents'), true);
+  assert.match(await p.textContent('#l-incidents-lock'), /analyst role/);
+  assert.equal(await p.isVisible('#l-hotspots-lock'), false);
+  await p.locator('#hotspot-buttons button').first().waitFor();
+  assert.equal(await p.locator('#x-layer option[value=incidents]').evaluate((o) => o.disabled), true);
+  assert.equal(await p.evaluate(() => window.__noReload), true, 'the page reloaded');
+  // The density surface is the partner's too.
+  const dreq = p.waitForRequest((r) => r.url().includes('/api/density?'));
+  await p.check('#l-density');
+  await dreq;
+  await p.waitForFunction(() => document.querySelector('#legend [data-layer=density]'));
+  assert.deepEqual(requests.filter((u) => ANALYST_API.test(u)), []);
+  assert.deepEqual(denied, ['401 POST /api/login']);
+  assert.deepEqual(errors.filter((e) => !/status of 401/.test(e)), []);
+  await p.screenshot({ path: path.join(ARTIFACTS, 'partner.png') });
+  await context.close();
+});
+
+test('signing in as analyst reveals the incident layer and hotspots without a reload', async () => {
+  await page.evaluate(() => { window.__noReload = true; });
+  // The ward figures are reloaded for the new role, and hotspots loaded.
+  const wards = page.waitForRequest((r) => r.url().includes('/api/wards?'));
+  const hotspots = page.waitForRequest((r) => r.url().includes('/api/hotspots?'));
+  await signIn(page, ANALYST, 'analyst');
+  await Promise.all([wards, hotspots]);
+  assert.match(await page.textContent('#who'), new RegExp(`Signed in as ${ANALYST.user} \\(analyst\\)`));
+  assert.ok(await page.isVisible('#sign-out'));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'sign-out');
+  await page.waitForFunction(() => document.querySelector('#legend [data-layer=hotspots]'));
+  assert.match(await legendText(page), /Top 1%/);
+  for (const id of ['l-hotspots', 'l-density', 'l-incidents']) {
+    assert.equal(await page.isDisabled(`#${id}`), false, `${id} still disabled`);
+    assert.equal(await page.isVisible(`#${id}-lock`), false);
+  }
+  assert.equal(await page.isChecked('#l-hotspots'), true);
+  await page.locator('#hotspot-buttons button').nth(2).waitFor();
+  assert.equal(await page.evaluate(() => window.__noReload), true, 'the page reloaded');
+  assert.deepEqual(refused, []);
 });
 
 test('a crime-group filter refetches the wards and changes the legend without a reload', async () => {
@@ -319,6 +523,13 @@ test('tablet width: the panel is a drawer and nothing overflows', async () => {
   assert.equal(await tablet.getAttribute('#toggle-panel', 'aria-expanded'), 'false');
   assert.equal(await tablet.isVisible('#f-group'), false);
   assert.equal((await renderedWards(tablet)).length, 16);
+  // The sign-in form fits the screen and Escape closes it.
+  await tablet.tap('#sign-in-toggle');
+  await tablet.locator('#sign-in').waitFor({ state: 'visible' });
+  const form = await tablet.locator('#sign-in').boundingBox();
+  assert.ok(form.x >= 0 && form.x + form.width <= 768, `sign-in form at ${form.x}+${form.width}`);
+  await tablet.keyboard.press('Escape');
+  assert.equal(await tablet.isVisible('#sign-in'), false);
   await tablet.tap('#toggle-panel');
   assert.equal(await tablet.getAttribute('#toggle-panel', 'aria-expanded'), 'true');
   assert.ok(await tablet.isVisible('#f-group'));
@@ -330,7 +541,34 @@ test('tablet width: the panel is a drawer and nothing overflows', async () => {
   await context.close();
 });
 
-test('offline: no request left 127.0.0.1 and the console stayed clean', () => {
+test('signing out returns to the public view', async () => {
+  await page.evaluate(() => { window.__noReload = true; });
+  const mark = apiRequests.length;
+  const wards = page.waitForRequest((r) => r.url().includes('/api/wards?'));
+  await page.click('#sign-out');
+  await waitForRole(page, 'public');
+  await wards;
+  assert.match(await page.textContent('#who'), /Not signed in \(public view\)/);
+  assert.ok(await page.isVisible('#sign-in-toggle'));
+  assert.equal(await page.isVisible('#sign-out'), false);
+  assert.equal(await page.isDisabled('#l-hotspots'), true);
+  assert.equal(await page.isDisabled('#l-incidents'), true);
+  assert.equal(await page.locator('#hotspot-buttons button').count(), 0);
+  await page.waitForFunction(() => !document.querySelector('#legend [data-layer=hotspots]'));
+  await idle(page);
+  assert.equal(await sourceCount(page, 'hotspots'), 0);
+  assert.equal(await sourceCount(page, 'incidents'), 0);
+  assert.equal(await page.evaluate(() => window.__map.getLayoutProperty('incidents-points', 'visibility')), 'none');
+  const after = apiRequests.slice(mark);
+  assert.ok(after.includes('/api/me'));
+  assert.deepEqual(after.filter((u) => PARTNER_API.test(u) || ANALYST_API.test(u)), []);
+  assert.equal(await page.evaluate(() => window.__noReload), true, 'the page reloaded');
+  // The session cookie is gone: the server answers as public too.
+  assert.deepEqual(await page.evaluate(async () => (await fetch('/api/me')).json()), { username: null, role: 'public' });
+});
+
+test('offline: no request left 127.0.0.1, none was refused, and the console stayed clean', () => {
   assert.deepEqual(external, []);
+  assert.deepEqual(refused, []);
   assert.deepEqual(consoleErrors, []);
 });

@@ -73,7 +73,60 @@ pub fn log_error(msg: &str) {
 
 /// GET `url` as text. API errors (`{"error":{"message"}}`) become their message.
 pub async fn fetch_text(url: &str) -> Result<String, String> {
-    let resp = JsFuture::from(window().fetch_with_str(url))
+    fetch_api(url).await.map_err(|e| e.message)
+}
+
+/// A failed request: the HTTP status (0 when the server was not reached)
+/// and a message for people.
+#[derive(Debug, Clone)]
+pub struct FetchError {
+    pub status: u16,
+    pub message: String,
+}
+
+impl FetchError {
+    /// 401/403: the caller's role does not (or no longer) allow it.
+    pub fn is_auth(&self) -> bool {
+        self.status == 401 || self.status == 403
+    }
+}
+
+/// GET `url` as text (cookies sent: same origin), keeping the status of a failure.
+pub async fn fetch_api(url: &str) -> Result<String, FetchError> {
+    let (status, text) = request("GET", url, None)
+        .await
+        .map_err(|message| FetchError { status: 0, message })?;
+    if (200..300).contains(&status) {
+        Ok(text)
+    } else {
+        let message = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
+            .unwrap_or_else(|| format!("HTTP {status}"));
+        Err(FetchError { status, message })
+    }
+}
+
+/// `method url` with an optional JSON body and `credentials: 'same-origin'`
+/// (the session cookie); the status and the body text whatever the status.
+/// `Err` only when the server could not be reached.
+pub async fn request(
+    method: &str,
+    url: &str,
+    json_body: Option<&str>,
+) -> Result<(u16, String), String> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    if let Some(body) = json_body {
+        let headers = web_sys::Headers::new().map_err(|e| describe(&e))?;
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(|e| describe(&e))?;
+        init.set_headers(&headers);
+        init.set_body(&JsValue::from_str(body));
+    }
+    let resp = JsFuture::from(window().fetch_with_str_and_init(url, &init))
         .await
         .map_err(|e| format!("cannot reach the server: {}", describe(&e)))?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
@@ -82,15 +135,7 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
         .map_err(|e| describe(&e))?
         .as_string()
         .unwrap_or_default();
-    if resp.ok() {
-        Ok(text)
-    } else {
-        let msg = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
-            .unwrap_or_else(|| format!("HTTP {}", resp.status()));
-        Err(msg)
-    }
+    Ok((resp.status(), text))
 }
 
 /// Awaits a JS promise.

@@ -287,9 +287,27 @@ impl Map {
             &geojson(json!({ "cluster": true, "clusterRadius": 40, "clusterMaxZoom": 15 })),
         )?;
         let grey = classify::NO_DATA;
+        // The hatch drawn over wards whose value is withheld (public role).
+        let size = 8u32;
+        let pixels = js_sys::Uint8Array::from(&classify::hatch_rgba(size as usize)[..]);
+        call(
+            &self.js,
+            "addImage",
+            &[
+                classify::HATCH_IMAGE.into(),
+                js::obj(&[
+                    ("width", JsValue::from(size)),
+                    ("height", JsValue::from(size)),
+                    ("data", pixels.into()),
+                ]),
+            ],
+        )?;
         let layers = [
             json!({ "id": "wards-fill", "type": "fill", "source": "wards",
                 "paint": { "fill-color": grey, "fill-opacity": 0.8 } }),
+            json!({ "id": "wards-suppressed", "type": "fill", "source": "wards",
+                "filter": ["boolean", false],
+                "paint": { "fill-pattern": classify::HATCH_IMAGE, "fill-opacity": 0.8 } }),
             // (density-raster goes here, added with its first image)
             json!({ "id": "hotspots-fill", "type": "fill", "source": "hotspots",
                 "paint": { "fill-color": classify::hotspot_expression(), "fill-opacity": 0.55 } }),

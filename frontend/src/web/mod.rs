@@ -16,12 +16,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use wasm_bindgen_futures::spawn_local;
 
+use crate::access::{self, Feature, Session};
 use crate::classify::{self, Classes, LegendItem};
 use crate::export::feature_collection_csv;
 use crate::filters::{parse_query, Compare, Filters, Measure};
 use crate::format::{self, month_label};
 use crate::panels::{self, Catalogue, LegendSection};
-use js::{by_id, call, fetch_text, fill_select, get, html_el, input, on, select, set};
+use js::{by_id, call, fetch_api, fetch_text, fill_select, get, html_el, input, on, select, set};
 use map::{Basemap, Map};
 
 /// Most incidents drawn as points (one API page).
@@ -41,6 +42,14 @@ impl Layer {
         self.generation += 1;
         self.generation
     }
+
+    /// Forgets the data and drops any answer still on its way.
+    fn reset(&mut self) {
+        *self = Layer {
+            generation: self.generation + 1,
+            ..Layer::default()
+        };
+    }
 }
 
 #[derive(Default, Clone)]
@@ -54,6 +63,12 @@ struct State {
     f: Filters,
     months: Vec<String>,
     cat: Catalogue,
+    /// Who the client acts for (`/api/me`): decides what it may request.
+    session: Session,
+    /// `config.json` allows incident points at all.
+    incidents_config: bool,
+    /// Layers the person wants (checkboxes); a layer is shown only when the
+    /// role also allows it (`State::on`).
     show_wards: bool,
     show_hotspots: bool,
     show_density: bool,
@@ -71,6 +86,23 @@ struct State {
     slider_timer: Option<i32>,
     /// Extra page parameters kept in the URL (`basemap=`).
     keep_params: Vec<(String, String)>,
+}
+
+impl State {
+    /// The role (and the deployment) allows the layer.
+    fn allowed(&self, f: Feature) -> bool {
+        self.session.can(f) && (f != Feature::Incidents || self.incidents_config)
+    }
+
+    /// The layer is wanted and allowed: drawn and fetched.
+    fn on(&self, f: Feature) -> bool {
+        self.allowed(f)
+            && match f {
+                Feature::Hotspots => self.show_hotspots,
+                Feature::Density => self.show_density,
+                Feature::Incidents => self.show_incidents,
+            }
+    }
 }
 
 struct App {
@@ -141,6 +173,7 @@ async fn run() -> Result<(), String> {
     let search = js::window().location().search().unwrap_or_default();
     let page = parse_query(&search);
     // Start the API requests at once; they run while MapLibre starts.
+    let me = fetch_api("/api/me");
     let categories = fetch_text("/api/categories");
     let periods = fetch_text("/api/periods");
     let (basemap, incidents_allowed) = config(&page).await;
@@ -179,6 +212,14 @@ async fn run() -> Result<(), String> {
             }
         });
     }
+    // Who we are decides which layers may be requested at all.
+    let session = match me.await {
+        Ok(t) => Session::parse(&serde_json::from_str(&t).unwrap_or(Value::Null)),
+        Err(e) => {
+            js::log_error(&format!("/api/me: {}", e.message));
+            Session::default()
+        }
+    };
     let cat: Value = serde_json::from_str(&categories.await?).map_err(|e| e.to_string())?;
     let per: Value = serde_json::from_str(&periods.await?).map_err(|e| e.to_string())?;
     let cat = Catalogue::parse(&cat);
@@ -228,6 +269,8 @@ async fn run() -> Result<(), String> {
             f,
             months,
             cat,
+            session,
+            incidents_config: incidents_allowed,
             show_wards: show("wards", true),
             show_hotspots: show("hotspots", true),
             show_density: show("density", false),
@@ -255,7 +298,9 @@ async fn run() -> Result<(), String> {
             .map(|o| o.map(|o| o.remove()));
     }
     init_controls(&app);
+    apply_session_ui(&app);
     wire_controls(&app);
+    wire_account(&app);
     // Fetch the wards while the map loads.
     let wards_url = app.st.borrow().f.wards_url();
     let wards = fetch_text(&wards_url);
@@ -268,6 +313,10 @@ async fn run() -> Result<(), String> {
     map.add_hotspot_layers().map_err(|e| js::describe(&e))?;
     wire_map(&app);
     app.st.borrow_mut().map_ready = true;
+    // Signing in reloads the layers, which needs the map: allowed from now.
+    by_id("sign-in-toggle")
+        .unchecked_into::<web_sys::HtmlButtonElement>()
+        .set_disabled(false);
     apply_visibility(&app);
     let generation = app.st.borrow_mut().wards.begin();
     match wards.await {
@@ -312,9 +361,7 @@ fn init_controls(app: &AppRef) {
         .collect();
     fill_select("f-measure", &measures, st.f.measure.key());
     input("l-wards").set_checked(st.show_wards);
-    input("l-hotspots").set_checked(st.show_hotspots);
-    input("l-density").set_checked(st.show_density);
-    input("l-incidents").set_checked(st.show_incidents);
+    // The hotspot, density and incident boxes: `apply_session_ui`.
     update_slider(&st);
     // Tablets in portrait: start with the drawer closed.
     if js::window()
@@ -544,6 +591,270 @@ fn wire_controls(app: &AppRef) {
     }
 }
 
+/// GET for a layer: a 401/403 means the session ended (or the role
+/// changed) under us, so ask the server again who we are.
+async fn fetch_layer(app: &AppRef, url: &str) -> Result<String, String> {
+    fetch_api(url).await.map_err(|e| {
+        if e.is_auth() {
+            session_lost(app);
+        }
+        e.message
+    })
+}
+
+/// A request was refused: re-read `/api/me` and adapt to what it says.
+fn session_lost(app: &AppRef) {
+    let a = app.clone();
+    spawn_local(async move {
+        let session = match fetch_api("/api/me").await {
+            Ok(t) => Session::parse(&serde_json::from_str(&t).unwrap_or(Value::Null)),
+            Err(_) => Session::default(),
+        };
+        if a.st.borrow().session != session {
+            set_session(&a, session);
+            status_error(&format!(
+                "Your session has ended: the map now shows what the {} role may see.",
+                a.st.borrow().session.role.key()
+            ));
+        }
+    });
+}
+
+/// The role changed (sign in, sign out, session ended): drop what the new
+/// role may not see, update the controls and reload the data for it,
+/// without reloading the page.
+fn set_session(app: &AppRef, session: Session) {
+    let changed = {
+        let mut st = app.st.borrow_mut();
+        let changed = st.session != session;
+        st.session = session;
+        if changed {
+            // Ward figures depend on the role (public: small counts withheld).
+            st.wards.url.clear();
+            st.wards.text.clear();
+            if !st.allowed(Feature::Hotspots) {
+                st.hotspots.reset();
+            }
+            if !st.allowed(Feature::Density) {
+                st.density.reset();
+                st.density_legend = None;
+            }
+            if !st.allowed(Feature::Incidents) {
+                st.incidents.reset();
+            }
+        }
+        changed
+    };
+    apply_session_ui(app);
+    if !changed {
+        return;
+    }
+    let empty = js::to_js(&json!({ "type": "FeatureCollection", "features": [] }));
+    {
+        let st = app.st.borrow();
+        if st.map_ready {
+            if !st.allowed(Feature::Hotspots) {
+                let _ = app.map.set_data("hotspots", &empty);
+            }
+            if !st.allowed(Feature::Incidents) {
+                let _ = app.map.set_data("incidents", &empty);
+            }
+        }
+    }
+    render_hotspot_buttons(app);
+    apply_visibility(app);
+    refresh(app);
+}
+
+/// Header and controls for the current role: who is signed in, the sign-in
+/// or sign-out button, and the layers and exports the role cannot use
+/// disabled with a note saying why.
+fn apply_session_ui(app: &AppRef) {
+    let st = app.st.borrow();
+    let s = &st.session;
+    let who = by_id("who");
+    who.set_text_content(Some(&s.header_text()));
+    let _ = who.set_attribute("data-role", s.role.key());
+    html_el("sign-in-toggle").set_hidden(s.signed_in());
+    html_el("sign-out").set_hidden(!s.signed_in());
+    if s.signed_in() {
+        close_sign_in(false);
+    }
+    for (f, wish) in [
+        (Feature::Hotspots, st.show_hotspots),
+        (Feature::Density, st.show_density),
+        (Feature::Incidents, st.show_incidents),
+    ] {
+        let id = format!("l-{}", f.key());
+        let allowed = st.allowed(f);
+        let checkbox = input(&id);
+        checkbox.set_disabled(!allowed);
+        checkbox.set_checked(allowed && wish);
+        let note_id = format!("{id}-lock");
+        let note = html_el(&note_id);
+        // A deployment without incident points hides the row altogether.
+        let locked = !allowed && (f != Feature::Incidents || st.incidents_config);
+        note.set_text_content(Some(&f.locked_note()));
+        note.set_hidden(!locked);
+        let _ = if locked {
+            checkbox.set_attribute("aria-describedby", &note_id)
+        } else {
+            checkbox.remove_attribute("aria-describedby")
+        };
+        if let Some(row) = checkbox.parent_element() {
+            let _ = row.class_list().toggle_with_force("locked", !allowed);
+        }
+        if let Ok(Some(o)) = by_id("x-layer").query_selector(&format!("option[value={}]", f.key()))
+        {
+            o.unchecked_into::<web_sys::HtmlOptionElement>()
+                .set_disabled(!allowed);
+        }
+    }
+    let x = select("x-layer");
+    let chosen = x.value();
+    if Feature::ALL
+        .iter()
+        .any(|f| f.key() == chosen && !st.allowed(*f))
+    {
+        x.set_value("wards");
+    }
+    debug_set("role", &JsValue::from_str(s.role.key()));
+    debug_set(
+        "username",
+        &s.username
+            .as_deref()
+            .map(JsValue::from_str)
+            .unwrap_or(JsValue::NULL),
+    );
+}
+
+/// The header's sign-in form and sign-out button.
+fn wire_account(app: &AppRef) {
+    on(&by_id("sign-in-toggle"), "click", |_| {
+        if html_el("sign-in").hidden() {
+            open_sign_in();
+        } else {
+            close_sign_in(true);
+        }
+    });
+    on(&by_id("si-cancel"), "click", |_| close_sign_in(true));
+    on(&by_id("sign-in"), "keydown", |e| {
+        let k: &web_sys::KeyboardEvent = e.unchecked_ref();
+        if k.key() == "Escape" {
+            e.stop_propagation();
+            e.prevent_default();
+            close_sign_in(true);
+        }
+    });
+    {
+        // Enter in either field submits the form.
+        let a = app.clone();
+        on(&by_id("sign-in"), "submit", move |e| {
+            e.prevent_default();
+            let a = a.clone();
+            spawn_local(async move { sign_in(&a).await });
+        });
+    }
+    {
+        let a = app.clone();
+        on(&by_id("sign-out"), "click", move |_| {
+            let a = a.clone();
+            spawn_local(async move { sign_out(&a).await });
+        });
+    }
+}
+
+fn open_sign_in() {
+    html_el("sign-in").set_hidden(false);
+    let _ = by_id("sign-in-toggle").set_attribute("aria-expanded", "true");
+    by_id("si-error").set_text_content(Some(""));
+    let _ = html_el("si-user").focus();
+}
+
+fn close_sign_in(focus_toggle: bool) {
+    html_el("sign-in").set_hidden(true);
+    let _ = by_id("sign-in-toggle").set_attribute("aria-expanded", "false");
+    input("si-pass").set_value("");
+    by_id("si-error").set_text_content(Some(""));
+    if focus_toggle {
+        let _ = html_el("sign-in-toggle").focus();
+    }
+}
+
+/// `POST /api/login`; on success the session cookie is set by the server
+/// and the map reloads its data for the new role.
+async fn sign_in(app: &AppRef) {
+    let user = input("si-user").value().trim().to_string();
+    let pass = input("si-pass").value();
+    let error = by_id("si-error");
+    if user.is_empty() || pass.is_empty() {
+        error.set_text_content(Some("Enter a user name and a password."));
+        let _ = html_el(if user.is_empty() {
+            "si-user"
+        } else {
+            "si-pass"
+        })
+        .focus();
+        return;
+    }
+    let submit: web_sys::HtmlButtonElement = by_id("si-submit").unchecked_into();
+    if submit.disabled() {
+        return;
+    }
+    submit.set_disabled(true);
+    let _ = by_id("sign-in").set_attribute("aria-busy", "true");
+    error.set_text_content(Some(""));
+    let result = js::request(
+        "POST",
+        "/api/login",
+        Some(&access::login_body(&user, &pass)),
+    )
+    .await;
+    submit.set_disabled(false);
+    let _ = by_id("sign-in").remove_attribute("aria-busy");
+    match result {
+        Ok((status, body)) if (200..300).contains(&status) => {
+            let session = Session::parse(&serde_json::from_str(&body).unwrap_or(Value::Null));
+            close_sign_in(false);
+            set_status(&format!("{}.", session.header_text()));
+            set_session(app, session);
+            let _ = html_el("sign-out").focus();
+        }
+        Ok((status, body)) => {
+            error.set_text_content(Some(&access::login_error(status, &body)));
+            let pass = input("si-pass");
+            let _ = pass.focus();
+            pass.select();
+        }
+        Err(e) => {
+            js::log_error(&format!("sign in: {e}"));
+            error.set_text_content(Some(&access::login_error(0, "")));
+        }
+    }
+}
+
+/// `POST /api/logout`, then back to the anonymous role (`/api/me`).
+async fn sign_out(app: &AppRef) {
+    match js::request("POST", "/api/logout", None).await {
+        Ok((status, _)) if (200..300).contains(&status) => {}
+        Ok((status, body)) => {
+            let msg = serde_json::from_str::<Value>(&body)
+                .ok()
+                .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
+                .unwrap_or_else(|| format!("HTTP {status}"));
+            return status_error(&format!("Sign out failed: {msg}"));
+        }
+        Err(e) => return status_error(&format!("Sign out failed: {e}")),
+    }
+    let session = match fetch_api("/api/me").await {
+        Ok(t) => Session::parse(&serde_json::from_str(&t).unwrap_or(Value::Null)),
+        Err(_) => Session::default(),
+    };
+    set_status(&format!("Signed out. {}.", session.header_text()));
+    set_session(app, session);
+    let _ = html_el("sign-in-toggle").focus();
+}
+
 fn toggle_panel(app: &AppRef, open: Option<bool>) {
     let Some(body) = js::document().body() else {
         return;
@@ -617,14 +928,16 @@ fn apply_visibility(app: &AppRef) {
     }
     let m = &app.map;
     m.set_visible("wards-fill", st.show_wards);
-    m.set_visible("hotspots-fill", st.show_hotspots);
-    m.set_visible("hotspots-line", st.show_hotspots);
-    m.set_visible("hotspots-selected", st.show_hotspots);
+    m.set_visible("wards-suppressed", st.show_wards);
+    let hotspots = st.on(Feature::Hotspots);
+    m.set_visible("hotspots-fill", hotspots);
+    m.set_visible("hotspots-line", hotspots);
+    m.set_visible("hotspots-selected", hotspots);
     if m.has_layer("density-raster") {
-        m.set_visible("density-raster", st.show_density);
+        m.set_visible("density-raster", st.on(Feature::Density));
     }
     for l in ["incidents-clusters", "incidents-count", "incidents-points"] {
-        m.set_visible(l, st.show_incidents);
+        m.set_visible(l, st.on(Feature::Incidents));
     }
     drop(st);
     render_legend(app);
@@ -635,10 +948,11 @@ fn refresh(app: &AppRef) {
     update_page_url(app);
     let (h, d, i, ward) = {
         let st = app.st.borrow();
+        // Only what the role may request: no 401/403 in a normal session.
         (
-            st.show_hotspots,
-            st.show_density,
-            st.show_incidents,
+            st.on(Feature::Hotspots),
+            st.on(Feature::Density),
+            st.on(Feature::Incidents),
             st.selected.clone(),
         )
     };
@@ -709,11 +1023,14 @@ async fn load_wards(app: &AppRef) {
         (url, st.wards.begin())
     };
     set_status("Loading ward statistics…");
-    match fetch_text(&url).await {
+    match fetch_api(&url).await {
         Ok(text) => show_wards(app, generation, url, text),
         Err(e) => {
             if app.st.borrow().wards.generation == generation {
-                status_error(&format!("Ward statistics: {e}"));
+                status_error(&format!("Ward statistics: {}", e.message));
+                if e.is_auth() {
+                    session_lost(app);
+                }
             }
         }
     }
@@ -756,11 +1073,10 @@ fn show_wards(app: &AppRef, generation: u32, url: String, text: String) {
     restyle_wards(app);
     let st = app.st.borrow();
     let fc = &st.wards.json;
-    let total = fc["total"].as_u64().unwrap_or(0);
     set_status(&format!(
         "{}: {} incidents",
         st.f.describe(st.cat.group_name(&st.f.group)),
-        format::thousands(total)
+        format::count_text(&fc["total"])
     ));
 }
 
@@ -775,6 +1091,8 @@ fn restyle_wards(app: &AppRef) {
     };
     app.map
         .set_paint("wards-fill", "fill-color", &classes.expression());
+    app.map
+        .set_filter("wards-suppressed", &classes.suppressed_filter());
     app.st.borrow_mut().ward_classes = Some(classes);
     render_legend(app);
 }
@@ -830,12 +1148,12 @@ async fn load_hotspots(app: &AppRef) {
     let (url, generation) = {
         let mut st = app.st.borrow_mut();
         let url = st.f.hotspots_url();
-        if st.hotspots.url == url {
+        if st.hotspots.url == url || !st.allowed(Feature::Hotspots) {
             return;
         }
         (url, st.hotspots.begin())
     };
-    let result = fetch_text(&url).await;
+    let result = fetch_layer(app, &url).await;
     if app.st.borrow().hotspots.generation != generation {
         return;
     }
@@ -902,13 +1220,13 @@ async fn load_density(app: &AppRef) {
     let (url, generation) = {
         let mut st = app.st.borrow_mut();
         let url = st.f.density_grid_url();
-        if st.density.url == url {
+        if st.density.url == url || !st.allowed(Feature::Density) {
             return;
         }
         (url, st.density.begin())
     };
     set_status("Computing the density surface…");
-    let result = fetch_text(&url).await;
+    let result = fetch_layer(app, &url).await;
     if app.st.borrow().density.generation != generation {
         return;
     }
@@ -945,7 +1263,7 @@ async fn load_density(app: &AppRef) {
     if app.st.borrow().density.generation != generation {
         return;
     }
-    let visible = app.st.borrow().show_density;
+    let visible = app.st.borrow().on(Feature::Density);
     if let Err(e) = app.map.set_density_image(&image, &grid["corners"], visible) {
         return status_error(&format!("Density layer: {}", js::describe(&e)));
     }
@@ -989,12 +1307,12 @@ async fn load_incidents(app: &AppRef) {
     let (url, generation) = {
         let mut st = app.st.borrow_mut();
         let url = st.f.incidents_url(MAX_POINTS);
-        if st.incidents.url == url {
+        if st.incidents.url == url || !st.allowed(Feature::Incidents) {
             return;
         }
         (url, st.incidents.begin())
     };
-    let result = fetch_text(&url).await;
+    let result = fetch_layer(app, &url).await;
     if app.st.borrow().incidents.generation != generation {
         return;
     }
@@ -1024,7 +1342,7 @@ fn render_legend(app: &AppRef) {
     if st.show_wards {
         if let Some(c) = &st.ward_classes {
             let fc = &st.wards.json;
-            let note = format!(
+            let mut note = format!(
                 "{}. Quantile classes{}. {} outside the wards, {} without a location.",
                 st.f.describe(st.cat.group_name(&st.f.group)),
                 if st.f.measure == Measure::Change {
@@ -1032,10 +1350,15 @@ fn render_legend(app: &AppRef) {
                 } else {
                     ""
                 },
-                format::thousands(fc["outside_areas"].as_u64().unwrap_or(0)),
-                format::thousands(fc["unlocated"].as_u64().unwrap_or(0)),
+                format::count_text(&fc["outside_areas"]),
+                format::count_text(&fc["unlocated"]),
             )
             .replace("Quantile classes fixed", "Classes fixed");
+            if c.suppressed > 0 {
+                note.push_str(
+                    " Counts of 1 or 2 are withheld in the public view (hatched); sign in for the full figures.",
+                );
+            }
             let mut items = c.legend_with_no_data(match st.f.measure {
                 Measure::Rate => "No population",
                 Measure::Change => "No comparison (none before)",
@@ -1062,7 +1385,7 @@ fn render_legend(app: &AppRef) {
             });
         }
     }
-    if st.show_hotspots && !st.hotspots.url.is_empty() {
+    if st.on(Feature::Hotspots) && !st.hotspots.url.is_empty() {
         sections.push(LegendSection {
             layer: "hotspots",
             title: "Hotspots: densest areas (incidents inside)".into(),
@@ -1071,7 +1394,7 @@ fn render_legend(app: &AppRef) {
             note: None,
         });
     }
-    if st.show_density {
+    if st.on(Feature::Density) {
         if let Some(c) = &st.density_legend {
             sections.push(LegendSection {
                 layer: "density",
@@ -1088,7 +1411,7 @@ fn render_legend(app: &AppRef) {
             });
         }
     }
-    if st.show_incidents && !st.incidents.url.is_empty() {
+    if st.on(Feature::Incidents) && !st.incidents.url.is_empty() {
         let fc = &st.incidents.json;
         let matched = fc["numberMatched"].as_u64().unwrap_or(0);
         let returned = fc["numberReturned"].as_u64().unwrap_or(0);
@@ -1213,6 +1536,11 @@ fn select_features(app: &AppRef, sel: Selected) {
 /// CSV or GeoJSON of the layer chosen in the export box.
 async fn export_layer(app: &AppRef, geojson: bool) {
     let layer = select("x-layer").value();
+    if let Some(f) = Feature::ALL.into_iter().find(|f| f.key() == layer) {
+        if !app.st.borrow().allowed(f) {
+            return status_error(&format!("Export: {}", f.locked_note()));
+        }
+    }
     let (text, first, stem): (Result<String, String>, &[&str], String) = {
         let st = app.st.borrow();
         let stem = format!("hotspot-{layer}-{}", st.f.period().replace("..", "_"));
@@ -1306,10 +1634,10 @@ fn export_png(app: &AppRef) {
                 ));
             }
         }
-        if st.show_hotspots && !st.hotspots.url.is_empty() {
+        if st.on(Feature::Hotspots) && !st.hotspots.url.is_empty() {
             rows.push(("Hotspots".into(), panels::hotspot_legend(&st.hotspots.json)));
         }
-        if st.show_density {
+        if st.on(Feature::Density) {
             if let Some(c) = &st.density_legend {
                 rows.push(("Density per km²".into(), c.legend.clone()));
             }

@@ -69,6 +69,25 @@ pub fn compose(
             if it.colour != "transparent" {
                 ctx.set_fill_style_str(&it.colour);
                 ctx.fill_rect(x0, yy - line * 0.7, 18.0 * ratio, line * 0.7);
+                if it.colour == crate::classify::SUPPRESSED {
+                    // The map's hatch: diagonal lines, clipped to the swatch.
+                    let (sx, sy, sw, sh) = (x0, yy - line * 0.7, 18.0 * ratio, line * 0.7);
+                    ctx.save();
+                    ctx.begin_path();
+                    ctx.rect(sx, sy, sw, sh);
+                    ctx.clip();
+                    ctx.set_stroke_style_str(crate::classify::HATCH);
+                    ctx.begin_path();
+                    let step = 4.0 * ratio;
+                    let mut d = -sh;
+                    while d < sw {
+                        ctx.move_to(sx + d, sy + sh);
+                        ctx.line_to(sx + d + sh, sy);
+                        d += step;
+                    }
+                    ctx.stroke();
+                    ctx.restore();
+                }
                 ctx.set_stroke_style_str("#555555");
                 ctx.stroke_rect(x0, yy - line * 0.7, 18.0 * ratio, line * 0.7);
             }

@@ -1,0 +1,208 @@
+//! Who the client acts for (`GET /api/me`) and what that role may use.
+//!
+//! The server checks every request; the client only mirrors its role table
+//! (`backend/server/src/routes.rs::app`) so that it never asks for what the
+//! role cannot have and can say why a layer is unavailable:
+//!
+//! | role      | adds                                                        |
+//! |-----------|-------------------------------------------------------------|
+//! | `public`  | ward statistics with counts of 1–2 suppressed               |
+//! | `partner` | hotspot areas, the density surface (full ward figures)      |
+//! | `analyst` | incident points                                             |
+//! | `admin`   | imports, users, audit (not used by the map)                 |
+
+use serde_json::{json, Value};
+
+/// The server's roles, least to most privileged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Role {
+    #[default]
+    Public,
+    Partner,
+    Analyst,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Public, Role::Partner, Role::Analyst, Role::Admin];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Public => "public",
+            Role::Partner => "partner",
+            Role::Analyst => "analyst",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.key() == s)
+    }
+}
+
+/// A part of the map that needs more than the public role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    /// `/api/hotspots`
+    Hotspots,
+    /// `/api/density`
+    Density,
+    /// `/api/incidents`
+    Incidents,
+}
+
+impl Feature {
+    pub const ALL: [Feature; 3] = [Feature::Hotspots, Feature::Density, Feature::Incidents];
+
+    /// The least role the feature's endpoint accepts.
+    pub fn needs(self) -> Role {
+        match self {
+            Feature::Hotspots | Feature::Density => Role::Partner,
+            Feature::Incidents => Role::Analyst,
+        }
+    }
+
+    /// The layer's key (`layers=` in the page URL, the export list).
+    pub fn key(self) -> &'static str {
+        match self {
+            Feature::Hotspots => "hotspots",
+            Feature::Density => "density",
+            Feature::Incidents => "incidents",
+        }
+    }
+
+    /// Why the layer is unavailable, for a note beside its control.
+    pub fn locked_note(self) -> String {
+        let (what, them) = match self {
+            Feature::Hotspots => ("Hotspot areas need", "them"),
+            Feature::Density => ("The density surface needs", "it"),
+            Feature::Incidents => ("Incident points need", "them"),
+        };
+        format!(
+            "{what} the {} role: sign in to see {them}.",
+            self.needs().key()
+        )
+    }
+}
+
+/// The caller as `/api/me` (or `/api/login`) describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Session {
+    /// `None` when not signed in (the server's anonymous role applies).
+    pub username: Option<String>,
+    pub role: Role,
+}
+
+impl Session {
+    /// From `{"username": null|"name", "role": "..."}`. An unknown role is
+    /// read as public: the client shows less rather than request more.
+    pub fn parse(v: &Value) -> Session {
+        Session {
+            username: v["username"]
+                .as_str()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+            role: v["role"].as_str().and_then(Role::parse).unwrap_or_default(),
+        }
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.username.is_some()
+    }
+
+    pub fn can(&self, f: Feature) -> bool {
+        self.role >= f.needs()
+    }
+
+    /// Counts of 1–2 are withheld from this role.
+    pub fn suppressed(&self) -> bool {
+        self.role == Role::Public
+    }
+
+    /// The header's "who" text.
+    pub fn header_text(&self) -> String {
+        match &self.username {
+            Some(u) => format!("Signed in as {u} ({})", self.role.key()),
+            None => format!("Not signed in ({} view)", self.role.key()),
+        }
+    }
+}
+
+/// The `POST /api/login` body.
+pub fn login_body(username: &str, password: &str) -> String {
+    json!({ "username": username, "password": password }).to_string()
+}
+
+/// What to tell the person when `/api/login` answers `status` with `body`.
+pub fn login_error(status: u16, body: &str) -> String {
+    let server = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v["error"]["message"].as_str().map(str::to_string));
+    match status {
+        401 => "Wrong user name or password.".into(),
+        429 => "Too many attempts: wait a moment and try again.".into(),
+        400 | 422 => "Enter a user name and a password.".into(),
+        0 => "The server could not be reached.".into(),
+        _ => match server {
+            Some(m) => format!("Sign-in failed: {m}"),
+            None => format!("Sign-in failed (HTTP {status})."),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_order_and_parse() {
+        assert!(Role::Public < Role::Partner && Role::Partner < Role::Analyst);
+        assert!(Role::Analyst < Role::Admin);
+        assert_eq!(Role::parse("analyst"), Some(Role::Analyst));
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn sessions_gate_features() {
+        let public = Session::parse(&json!({"username": null, "role": "public"}));
+        assert!(!public.signed_in() && public.suppressed());
+        assert!(Feature::ALL.iter().all(|f| !public.can(*f)));
+        assert_eq!(public.header_text(), "Not signed in (public view)");
+        let partner = Session::parse(&json!({"username": "pat", "role": "partner"}));
+        assert!(partner.can(Feature::Hotspots) && partner.can(Feature::Density));
+        assert!(!partner.can(Feature::Incidents) && !partner.suppressed());
+        assert_eq!(partner.header_text(), "Signed in as pat (partner)");
+        let admin = Session::parse(&json!({"username": "root", "role": "admin"}));
+        assert!(Feature::ALL.iter().all(|f| admin.can(*f)));
+        // Unknown or missing roles get the least.
+        assert_eq!(
+            Session::parse(&json!({"role": "superuser"})).role,
+            Role::Public
+        );
+        assert_eq!(Session::parse(&Value::Null), Session::default());
+    }
+
+    #[test]
+    fn notes_and_login_messages() {
+        assert_eq!(
+            Feature::Incidents.locked_note(),
+            "Incident points need the analyst role: sign in to see them."
+        );
+        assert_eq!(
+            Feature::Density.locked_note(),
+            "The density surface needs the partner role: sign in to see it."
+        );
+        let body = login_body("a\"b", "p w");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            (v["username"].as_str(), v["password"].as_str()),
+            (Some("a\"b"), Some("p w"))
+        );
+        assert_eq!(login_error(401, "{}"), "Wrong user name or password.");
+        assert_eq!(
+            login_error(500, r#"{"error":{"status":500,"message":"database down"}}"#),
+            "Sign-in failed: database down"
+        );
+        assert_eq!(login_error(503, "x"), "Sign-in failed (HTTP 503).");
+    }
+}
