@@ -44,6 +44,10 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure (when served over HTTPS, e.g. behind a proxy).
     #[arg(long)]
     pub secure_cookies: bool,
+    /// Seconds between checks for imports made by another instance sharing
+    /// the database (several instances over one PostGIS); 0 = never.
+    #[arg(long, default_value_t = 30)]
+    pub refresh_seconds: u64,
     /// Largest accepted upload, in MiB.
     #[arg(long, default_value_t = 512)]
     pub max_upload_mib: usize,
@@ -103,6 +107,8 @@ pub async fn run(db: &str, groups: CrimeGroups, args: ServeArgs) -> anyhow::Resu
         suppress_below: args.suppress_below,
         rate_limit_per_second: std::num::NonZeroU32::new(args.rate_limit),
         secure_cookies: args.secure_cookies,
+        refresh_every: (args.refresh_seconds > 0)
+            .then(|| std::time::Duration::from_secs(args.refresh_seconds)),
     };
     let state = AppState::new(store, groups, config).await?;
     let overview = state.dataset().overview();

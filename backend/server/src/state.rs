@@ -32,6 +32,9 @@ pub struct ServerConfig {
     pub rate_limit_per_second: Option<NonZeroU32>,
     /// Mark the session cookie `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// How often to check the store for imports made by another instance
+    /// (several instances over one PostGIS); `None`: never.
+    pub refresh_every: Option<std::time::Duration>,
 }
 
 impl Default for ServerConfig {
@@ -43,6 +46,7 @@ impl Default for ServerConfig {
             suppress_below: 3,
             rate_limit_per_second: None,
             secure_cookies: false,
+            refresh_every: None,
         }
     }
 }
@@ -59,6 +63,8 @@ pub struct AppState {
     dataset: ArcSwap<Dataset>,
     /// Imports run one at a time so snapshots are rebuilt in commit order.
     import_lock: tokio::sync::Mutex<()>,
+    /// The newest import run the current snapshot includes (0: none).
+    loaded_import: std::sync::atomic::AtomicI64,
 }
 
 impl AppState {
@@ -82,8 +88,12 @@ impl AppState {
             rate_limiter,
             audit,
             import_lock: tokio::sync::Mutex::new(()),
+            loaded_import: std::sync::atomic::AtomicI64::new(0),
         });
         state.reload().await?;
+        if let Some(every) = state.config.refresh_every {
+            tokio::spawn(refresh_loop(Arc::downgrade(&state), every));
+        }
         Ok(state)
     }
 
@@ -96,9 +106,30 @@ impl AppState {
     /// Rebuilds the snapshot from the store and swaps it in. Readers keep
     /// the old snapshot until the new one is complete.
     pub async fn reload(&self) -> Result<(), AppError> {
+        // Read the newest run first: an import committed while loading is
+        // then picked up by the next refresh rather than missed.
+        let newest = self.newest_import().await?;
         let dataset = load_dataset(self.store.as_ref(), self.groups.clone()).await?;
         self.dataset.store(Arc::new(dataset));
+        self.loaded_import
+            .store(newest, std::sync::atomic::Ordering::SeqCst);
         Ok(())
+    }
+
+    async fn newest_import(&self) -> Result<i64, AppError> {
+        Ok(self.store.imports().await?.first().map_or(0, |r| r.id))
+    }
+
+    /// Reloads when another instance has imported since the last load.
+    /// Returns whether it did.
+    pub async fn refresh_if_stale(&self) -> Result<bool, AppError> {
+        let _guard = self.import_guard().await;
+        let newest = self.newest_import().await?;
+        if newest == self.loaded_import.load(std::sync::atomic::Ordering::SeqCst) {
+            return Ok(false);
+        }
+        self.reload().await?;
+        Ok(true)
     }
 
     /// Queues a request for the audit log (written in batches, off the
@@ -140,5 +171,21 @@ async fn write_audit_log(
             tracing::error!(error = %e, lost = batch.len(), "could not write the audit log");
         }
         batch.clear();
+    }
+}
+
+/// Polls for imports made elsewhere until the state is dropped. Errors
+/// (e.g. the database restarting) are logged and retried next time.
+async fn refresh_loop(state: std::sync::Weak<AppState>, every: std::time::Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let Some(state) = state.upgrade() else { return };
+        match state.refresh_if_stale().await {
+            Ok(true) => tracing::info!("reloaded: another instance imported data"),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "could not check for new imports"),
+        }
     }
 }
