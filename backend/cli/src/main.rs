@@ -3,6 +3,7 @@
 mod analyse;
 mod cli;
 mod import;
+mod interventions;
 mod patterns;
 mod serve;
 mod users;

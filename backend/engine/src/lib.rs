@@ -10,6 +10,7 @@ mod dataset;
 mod density;
 mod error;
 pub mod geojson_out;
+pub mod interventions;
 mod patterns;
 pub mod planning;
 mod selection;
@@ -19,6 +20,9 @@ pub use dataset::{CategoryCount, Dataset, MonthCount, Overview};
 pub use density::{DensityQuery, DensityResult, HotspotArea};
 pub use error::EngineError;
 pub use hotspot_spatial::RankBy;
+pub use interventions::{
+    Control, EvaluationOptions, InterventionEvaluation, InterventionSpec, PeriodCounts,
+};
 pub use patterns::{
     EmergingQuery, EmergingResult, EvaluationQuery, EvaluationReport, GiQuery, GiResult, GiUnit,
     KnoxQuery, StudyGrid, TemporalReport,

@@ -23,6 +23,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("too many requests from this client: slow down and retry")]
     TooManyRequests,
+    /// The request body is larger than the configured limit.
+    #[error("{0}")]
+    PayloadTooLarge(String),
     /// The uploaded file could not be read as a whole (bad header, corrupt gzip...).
     #[error(transparent)]
     Ingest(#[from] IngestError),
@@ -35,6 +38,18 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A request body that could not be read: 413 when it is over the
+    /// upload limit, else 400.
+    pub fn body(status: StatusCode, text: String) -> AppError {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge(format!(
+                "{text}: the upload is larger than the limit (--max-upload-mib)"
+            ))
+        } else {
+            AppError::BadRequest(text)
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -42,6 +57,7 @@ impl AppError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             AppError::Ingest(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Engine(EngineError::UnknownArea(_)) => StatusCode::NOT_FOUND,

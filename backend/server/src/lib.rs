@@ -7,6 +7,7 @@
 
 pub mod auth;
 mod error;
+pub mod interventions;
 pub mod pipeline;
 mod query;
 mod routes;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Extension;
 use axum::{Json, Router};
 use hotspot_core::Role;
@@ -23,6 +23,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{self, Principal};
+use crate::interventions;
 use crate::pipeline::{run_import, ImportKind};
 use crate::query::{Params, SELECTION_KEYS};
 use crate::state::WARD_LAYER;
@@ -71,12 +72,21 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/emerging", get(emerging))
         .route("/temporal", get(temporal))
         .route("/plan", post(plan))
+        .route("/interventions", get(interventions::list))
+        .route("/interventions/{id}", get(interventions::one))
+        .route(
+            "/interventions/{id}/evaluation",
+            get(interventions::evaluation),
+        )
         .route_layer(at_least(Role::Partner));
     let analyst = Router::new()
         .route("/incidents", get(incidents))
         .route("/near-repeat", get(near_repeat))
         .route("/evaluate", get(evaluate))
         .route("/target-hardening", get(target_hardening))
+        // Same paths as the partner's reads: writing the log needs an analyst.
+        .route("/interventions", post(interventions::create))
+        .route("/interventions/{id}", delete(interventions::delete))
         .route_layer(at_least(Role::Analyst));
     let admin = Router::new()
         .route("/imports", get(list_imports).post(import))
@@ -410,11 +420,11 @@ async fn import(
     if is_multipart {
         let mut form = Multipart::from_request(request, &())
             .await
-            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            .map_err(|e| AppError::body(e.status(), e.body_text()))?;
         while let Some(field) = form
             .next_field()
             .await
-            .map_err(|e| AppError::BadRequest(e.body_text()))?
+            .map_err(|e| AppError::body(e.status(), e.body_text()))?
         {
             let name = field
                 .file_name()
@@ -424,13 +434,13 @@ async fn import(
             let bytes = field
                 .bytes()
                 .await
-                .map_err(|e| AppError::BadRequest(e.body_text()))?;
+                .map_err(|e| AppError::body(e.status(), e.body_text()))?;
             files.push(hotspot_ingest::source_from_bytes(&name, bytes.to_vec())?);
         }
     } else {
         let bytes = axum::body::Bytes::from_request(request, &())
             .await
-            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            .map_err(|e| AppError::body(e.status(), e.body_text()))?;
         let name = p.str("name").unwrap_or("upload").to_string();
         files.push(hotspot_ingest::source_from_bytes(&name, bytes.to_vec())?);
     }

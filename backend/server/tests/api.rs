@@ -614,3 +614,281 @@ async fn target_hardening_lists_places_with_reasons_and_expiry() {
     assert!(text.starts_with("rank,location,longitude,latitude,reason,expires"));
     assert_eq!(text.lines().count(), 6);
 }
+
+async fn delete(app: &Router, uri: &str) -> StatusCode {
+    send(app, Request::delete(uri).body(Body::empty()).unwrap())
+        .await
+        .0
+}
+
+const SAC: &str = "group=serious-acquisitive";
+
+/// `numberMatched` of an `/api/incidents` query: an independent count.
+async fn matched(app: &Router, query: &str) -> u64 {
+    let (s, _, fc) = get(app, &format!("/api/incidents?limit=1&{query}")).await;
+    assert_eq!(s, StatusCode::OK, "{query}: {fc}");
+    fc["numberMatched"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn interventions_are_recorded_evaluated_and_deleted() {
+    let app = app(sample_state().await);
+    let (_, _, wards) = get(&app, "/api/wards").await;
+    let kingsmead = wards["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["code"] == "E05999013")
+        .unwrap()
+        .clone();
+    // Target hardening across the whole Kingsmead ward, from January 2025.
+    let (s, created) = post_json(
+        &app,
+        "/api/interventions",
+        serde_json::json!({
+            "name": "Kingsmead target hardening",
+            "kind": "target hardening",
+            "start": "2025-01-01",
+            "groups": ["serious-acquisitive"],
+            "notes": "locks and lighting",
+            "area": kingsmead["geometry"],
+        }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    assert_eq!(created["buffer_m"], 200.0);
+    assert_eq!(created["created_by"], Value::Null, "anonymous admin");
+    assert_eq!(created["area"]["type"], "MultiPolygon");
+
+    let (s, _, list) = get(&app, "/api/interventions").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(list["interventions"].as_array().unwrap().len(), 1);
+    let (s, _, one) = get(&app, &format!("/api/interventions/{id}")).await;
+    assert_eq!((s, &one["name"]), (StatusCode::OK, &created["name"]));
+
+    let (s, _, r) = get(&app, &format!("/api/interventions/{id}/evaluation")).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let e = &r["evaluation"];
+    assert_eq!(e["periods"]["before"]["from"], "2024-01");
+    assert_eq!(e["periods"]["before"]["to"], "2024-12");
+    assert_eq!(e["periods"]["after"]["from"], "2025-01");
+    assert_eq!(e["periods"]["after"]["to"], "2025-12");
+    assert_eq!(e["periods"]["excluded_month"], Value::Null);
+    // The target is the ward, so its counts equal the ward filter's.
+    for (period, key) in [
+        ("2024-01..2024-12", "before"),
+        ("2025-01..2025-12", "after"),
+    ] {
+        let n = matched(&app, &format!("{SAC}&ward=E05999013&period={period}")).await;
+        assert_eq!(e["target"][key].as_u64(), Some(n), "target {key}");
+    }
+    // The sample's estate burglary grows in 2025.
+    assert!(e["target"]["after"].as_u64() > e["target"]["before"].as_u64());
+    // Automatic control: a ward not touching Kingsmead or its buffer.
+    let choice = &e["control_choice"];
+    assert_eq!(choice["method"], "automatic");
+    let controls: Vec<String> = choice["wards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!controls.is_empty());
+    let excluded: Vec<&str> = choice["excluded_adjacent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    // Kingsmead itself and its neighbours Millbrook, Southgate (and the
+    // diagonal Riverside) can never be the control.
+    for neighbour in ["E05999013", "E05999009", "E05999014"] {
+        assert!(excluded.contains(&neighbour), "{excluded:?}");
+    }
+    for (period, key) in [
+        ("2024-01..2024-12", "before"),
+        ("2025-01..2025-12", "after"),
+    ] {
+        let mut n = 0;
+        for control in &controls {
+            assert!(
+                !excluded.contains(&control.as_str()),
+                "{control} is adjacent"
+            );
+            assert!(choice["reason"]
+                .as_str()
+                .unwrap()
+                .contains(control.as_str()));
+            n += matched(&app, &format!("{SAC}&ward={control}&period={period}")).await;
+        }
+        assert_eq!(e["control"][key].as_u64(), Some(n), "control {key}");
+    }
+    // WDQ fields; the regression-to-the-mean caveat first.
+    for k in [
+        "success_measure",
+        "buffer_measure",
+        "total_net_effect",
+        "interpretation",
+    ] {
+        assert!(!e["wdq"][k].is_null(), "{k}");
+    }
+    assert!(e["wdq"].get("wdq").is_some());
+    assert!(e["caveats"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("Regression to the mean"));
+    assert!(e["interpretation"].as_str().unwrap().len() > 20);
+    // Target, buffer and control as GeoJSON.
+    let roles: Vec<&str> = r["areas"]["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["target", "buffer", "control"]);
+    assert_eq!(
+        r["areas"]["features"][1]["geometry"]["type"],
+        "MultiPolygon"
+    );
+
+    // A user-given control and before period, and a mid-month start.
+    let (s, _, r2) = get(
+        &app,
+        &format!("/api/interventions/{id}/evaluation?control=E05999004,E05999008&before=2024-07..2024-12"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r2}");
+    let e2 = &r2["evaluation"];
+    assert_eq!(e2["control_choice"]["method"], "wards");
+    assert_eq!(e2["periods"]["before_months"], 6);
+    assert_eq!(e2["periods"]["before_scale"], 2.0);
+    let n = matched(
+        &app,
+        &format!("{SAC}&ward=E05999004&period=2025-01..2025-12"),
+    )
+    .await
+        + matched(
+            &app,
+            &format!("{SAC}&ward=E05999008&period=2025-01..2025-12"),
+        )
+        .await;
+    assert_eq!(e2["control"]["after"].as_u64(), Some(n));
+
+    // A site + radius, started mid-month: the start month is in neither period.
+    let (s, site) = post_json(
+        &app,
+        "/api/interventions",
+        serde_json::json!({
+            "name": "Castle patrols", "kind": "patrols", "start": "2025-04-15",
+            "end": "2025-09-30", "buffer_m": 300, "groups": ["violence-sexual"],
+            "site": {"lon": -0.885, "lat": 52.24}, "radius_m": 400,
+        }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{site}");
+    assert_eq!(site["site"]["radius_m"], 400.0);
+    assert_eq!(
+        site["area"]["coordinates"][0][0].as_array().unwrap().len(),
+        65
+    );
+    let site_id = site["id"].as_i64().unwrap();
+    let (s, _, r3) = get(
+        &app,
+        &format!("/api/interventions/{site_id}/evaluation?control=E05999016"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r3}");
+    {
+        let p = &r3["evaluation"]["periods"];
+        assert_eq!(p["excluded_month"], "2025-04");
+        assert_eq!(
+            (p["after"]["from"].as_str(), p["after"]["to"].as_str()),
+            (Some("2025-05"), Some("2025-09"))
+        );
+        assert_eq!(
+            (p["before"]["from"].as_str(), p["before"]["to"].as_str()),
+            (Some("2024-11"), Some("2025-03"))
+        );
+    }
+
+    assert_eq!(
+        delete(&app, &format!("/api/interventions/{id}")).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        delete(&app, &format!("/api/interventions/{id}")).await,
+        StatusCode::NOT_FOUND
+    );
+    let (s, _, _) = get(&app, &format!("/api/interventions/{id}/evaluation")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn intervention_validation_errors_are_clear() {
+    let app = app(sample_state().await);
+    let base = serde_json::json!({
+        "name": "x", "kind": "patrols", "start": "2025-01-01",
+        "site": {"lon": -0.9, "lat": 52.22}, "radius_m": 300,
+    });
+    let with = |k: &str, v: Value| {
+        let mut b = base.clone();
+        if v.is_null() {
+            b.as_object_mut().unwrap().remove(k);
+        } else {
+            b[k] = v;
+        }
+        b
+    };
+    let no_area = {
+        let mut b = with("site", Value::Null);
+        b.as_object_mut().unwrap().remove("radius_m");
+        b
+    };
+    for (body, needle) in [
+        (no_area, "target area is missing"),
+        (with("start", "2025-13-01".into()), "start"),
+        (with("end", "2024-12-31".into()), "before start"),
+        (with("radius_m", Value::Null), "radius_m"),
+        (with("buffer_m", (-5).into()), "buffer_m"),
+        (with("groups", serde_json::json!(["nope"])), "nope"),
+        (
+            with(
+                "area",
+                serde_json::json!({"type": "Point", "coordinates": [0, 0]}),
+            ),
+            "either area",
+        ),
+    ] {
+        let (s, v) = post_json(&app, "/api/interventions", body.clone()).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{body}: {v}");
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(needle), "{body}: {msg}");
+    }
+    let (s, created) = post_json(&app, "/api/interventions", base).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let id = created["id"].as_i64().unwrap();
+    for (q, status, needle) in [
+        ("before=2024-13..2024-12", StatusCode::BAD_REQUEST, "before"),
+        (
+            "before=2025-01..2025-03",
+            StatusCode::BAD_REQUEST,
+            "must end by 2024-12",
+        ),
+        ("control=E05000000", StatusCode::NOT_FOUND, "E05000000"),
+        (
+            "ctrl=E05999001",
+            StatusCode::BAD_REQUEST,
+            "unknown parameter",
+        ),
+    ] {
+        let (s, _, v) = get(&app, &format!("/api/interventions/{id}/evaluation?{q}")).await;
+        assert_eq!(s, status, "{q}: {v}");
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains(needle),
+            "{q}: {v}"
+        );
+    }
+    let (s, _, v) = get(&app, "/api/interventions/abc").await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+}

@@ -32,6 +32,13 @@ const ENDPOINTS: &[(&str, &str, Role)] = &[
         Role::Partner,
     ),
     ("GET", "/api/temporal", Role::Partner),
+    ("GET", "/api/interventions", Role::Partner),
+    ("GET", "/api/interventions/1", Role::Partner),
+    (
+        "GET",
+        "/api/interventions/1/evaluation?control=E05999004",
+        Role::Partner,
+    ),
     ("GET", "/api/incidents?limit=5", Role::Analyst),
     ("GET", "/api/target-hardening?limit=5", Role::Analyst),
     (
@@ -86,6 +93,25 @@ async fn fixture(config: ServerConfig) -> Fixture {
     )
     .unwrap();
     import_files(&state, ImportKind::Csv(mapping), pick("partner/"))
+        .await
+        .unwrap();
+    // Intervention 1, for the intervention endpoints.
+    let area = hotspot_engine::interventions::site_area(-0.9, 52.22, 400.0).unwrap();
+    state
+        .store
+        .create_intervention(&hotspot_store::NewIntervention {
+            name: "Patrols".into(),
+            kind: "patrols".into(),
+            area,
+            site: None,
+            start_date: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            end_date: None,
+            buffer_m: 200.0,
+            groups: vec![],
+            types: vec![],
+            notes: None,
+            created_by: None,
+        })
         .await
         .unwrap();
     let mut tokens = Vec::new();
@@ -208,6 +234,40 @@ async fn every_role_against_every_endpoint() {
             role == Role::Admin,
             "{role} creating a user: {status}"
         );
+        // The intervention log: analysts write it, partners only read it.
+        let (status, created, _) = call(
+            &f.app,
+            "POST",
+            "/api/interventions",
+            token,
+            Some(r#"{"name":"CCTV","kind":"CCTV","start":"2025-03-01","site":{"lon":-0.9,"lat":52.22},"radius_m":200}"#),
+        )
+        .await;
+        assert_eq!(
+            status.is_success(),
+            role >= Role::Analyst,
+            "{role} recording an intervention: {status}"
+        );
+        let id = created["id"].as_i64().unwrap_or(1);
+        let (status, _, _) = call(
+            &f.app,
+            "DELETE",
+            &format!("/api/interventions/{id}"),
+            token,
+            None,
+        )
+        .await;
+        assert_eq!(
+            status.is_success(),
+            role >= Role::Analyst,
+            "{role} deleting an intervention: {status}"
+        );
+        if role < Role::Analyst {
+            assert!(matches!(
+                status,
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+            ));
+        }
     }
 }
 

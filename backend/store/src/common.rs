@@ -4,7 +4,10 @@
 use chrono::{NaiveDate, NaiveTime};
 use hotspot_core::Month;
 
-use crate::{FileOutcome, FileReport, ImportReport, PopulationBatch, RejectedRow, StoreError};
+use crate::{
+    FileOutcome, FileReport, ImportReport, Intervention, InterventionSite, NewIntervention,
+    PopulationBatch, RejectedRow, StoreError,
+};
 
 /// Rows per multi-row INSERT for SQLite: 16 columns × 2000 stays under its
 /// 32766 bound-parameter limit and amortises statement overhead.
@@ -110,4 +113,89 @@ pub(crate) fn split_populations<'a>(
     }
     rejected.sort_by_key(|r| r.line);
     (accepted, rejected)
+}
+
+/// The columns both stores select for an intervention, in this order.
+pub(crate) const INTERVENTION_COLUMNS: &str =
+    "id, name, kind, area, site_lon, site_lat, radius_m, \
+     start_date, end_date, buffer_m, crime_groups, crime_types, notes, created_by, created_at";
+
+/// An intervention's columns as stored (text for dates, lists and geometry).
+pub(crate) struct InterventionRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub area: String,
+    pub site_lon: Option<f64>,
+    pub site_lat: Option<f64>,
+    pub radius_m: Option<f64>,
+    pub start_date: String,
+    pub end_date: Option<String>,
+    pub buffer_m: f64,
+    pub crime_groups: String,
+    pub crime_types: String,
+    pub notes: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: String,
+}
+
+impl InterventionRow {
+    pub(crate) fn from_row<'r, R: sqlx::Row>(r: &'r R) -> Result<Self, StoreError>
+    where
+        &'r str: sqlx::ColumnIndex<R>,
+        i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        f64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    {
+        Ok(InterventionRow {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            kind: r.try_get("kind")?,
+            area: r.try_get("area")?,
+            site_lon: r.try_get("site_lon")?,
+            site_lat: r.try_get("site_lat")?,
+            radius_m: r.try_get("radius_m")?,
+            start_date: r.try_get("start_date")?,
+            end_date: r.try_get("end_date")?,
+            buffer_m: r.try_get("buffer_m")?,
+            crime_groups: r.try_get("crime_groups")?,
+            crime_types: r.try_get("crime_types")?,
+            notes: r.try_get("notes")?,
+            created_by: r.try_get("created_by")?,
+            created_at: r.try_get("created_at")?,
+        })
+    }
+
+    pub(crate) fn into_intervention(self) -> Result<Intervention, StoreError> {
+        let what = format!("intervention {}", self.id);
+        let list = |text: &str| {
+            serde_json::from_str::<Vec<String>>(text).map_err(|_| corrupt(&what, text))
+        };
+        let site = match (self.site_lon, self.site_lat, self.radius_m) {
+            (Some(lon), Some(lat), Some(radius_m)) => Some(InterventionSite { lon, lat, radius_m }),
+            _ => None,
+        };
+        Ok(Intervention {
+            id: self.id,
+            created_at: self.created_at,
+            intervention: NewIntervention {
+                area: parse_area_geometry(&what, &self.area)?,
+                site,
+                start_date: parse_date(Some(self.start_date))?.expect("some"),
+                end_date: parse_date(self.end_date)?,
+                buffer_m: self.buffer_m,
+                groups: list(&self.crime_groups)?,
+                types: list(&self.crime_types)?,
+                name: self.name,
+                kind: self.kind,
+                notes: self.notes,
+                created_by: self.created_by,
+            },
+        })
+    }
+}
+
+/// A list stored as JSON text.
+pub(crate) fn json_list(items: &[String]) -> String {
+    serde_json::to_string(items).expect("strings serialise")
 }

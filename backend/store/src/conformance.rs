@@ -11,8 +11,8 @@ use hotspot_core::{Area, Incident, Location, Role};
 
 use crate::common::now;
 use crate::{
-    AreaBatch, AuditEntry, FileOutcome, IncidentBatch, IncidentFile, PopulationBatch, RejectedRow,
-    Store, StoreError,
+    AreaBatch, AuditEntry, FileOutcome, IncidentBatch, IncidentFile, InterventionSite,
+    NewIntervention, PopulationBatch, RejectedRow, Store, StoreError,
 };
 
 /// Writes the suite's tests. `$open` is an `async fn() -> Option<S>` giving a
@@ -29,6 +29,7 @@ macro_rules! conformance_tests {
             areas_and_populations,
             imports_and_rejected_rows_page_newest_and_oldest_first,
             users_tokens_and_audit,
+            interventions_round_trip_list_and_delete,
         );
 
         #[tokio::test]
@@ -433,4 +434,60 @@ pub(crate) async fn users_tokens_and_audit(s: &dyn Store) {
         .map(|u| u.username)
         .collect();
     assert_eq!(names, ["ana", "zed"]);
+}
+
+pub(crate) async fn interventions_round_trip_list_and_delete(s: &dyn Store) {
+    assert!(s.interventions().await.unwrap().is_empty());
+    let patrols = NewIntervention {
+        name: "Estate patrols".into(),
+        kind: "patrols".into(),
+        area: square(),
+        site: None,
+        start_date: NaiveDate::from_ymd_opt(2025, 3, 15).unwrap(),
+        end_date: Some(NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()),
+        buffer_m: 200.0,
+        groups: vec!["serious-acquisitive".into()],
+        types: vec!["Burglary".into(), "Vehicle crime".into()],
+        notes: Some("two PCSOs, evenings".into()),
+        created_by: Some("ana".into()),
+    };
+    let cctv = NewIntervention {
+        name: "Market CCTV".into(),
+        kind: "CCTV".into(),
+        site: Some(InterventionSite {
+            lon: -0.85,
+            lat: 52.25,
+            radius_m: 150.0,
+        }),
+        start_date: NaiveDate::from_ymd_opt(2025, 5, 1).unwrap(),
+        end_date: None,
+        buffer_m: 350.5,
+        groups: vec![],
+        types: vec![],
+        notes: None,
+        created_by: None,
+        ..patrols.clone()
+    };
+    let a = s.create_intervention(&patrols).await.unwrap();
+    let b = s.create_intervention(&cctv).await.unwrap();
+    assert!(b.id > a.id);
+    assert_eq!(a.intervention, patrols);
+    assert!(!a.created_at.is_empty());
+    let got = s.intervention(a.id).await.unwrap().unwrap();
+    assert_eq!(got, a, "every field round-trips");
+    assert_eq!(s.intervention(b.id).await.unwrap().unwrap(), b);
+    // Newest start first.
+    let ids: Vec<i64> = s
+        .interventions()
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(ids, [b.id, a.id]);
+    assert!(s.delete_intervention(a.id).await.unwrap());
+    assert!(!s.delete_intervention(a.id).await.unwrap());
+    assert!(s.intervention(a.id).await.unwrap().is_none());
+    assert!(s.intervention(9999).await.unwrap().is_none());
+    assert_eq!(s.interventions().await.unwrap(), vec![b]);
 }

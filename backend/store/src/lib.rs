@@ -88,6 +88,17 @@ pub trait Store: Send + Sync {
     async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError>;
     /// Audit entries, newest first.
     async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Records an intervention; returns it with its id and creation time.
+    async fn create_intervention(
+        &self,
+        intervention: &NewIntervention,
+    ) -> Result<Intervention, StoreError>;
+    /// Every recorded intervention, newest start first (then newest id).
+    async fn interventions(&self) -> Result<Vec<Intervention>, StoreError>;
+    async fn intervention(&self, id: i64) -> Result<Option<Intervention>, StoreError>;
+    /// Deletes an intervention; `false` when there was none with this id.
+    async fn delete_intervention(&self, id: i64) -> Result<bool, StoreError>;
 }
 
 /// Opens the store a URL names: `sqlite:PATH` (created on first use),

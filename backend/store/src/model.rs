@@ -154,3 +154,43 @@ pub struct AuditEntry {
     pub query: Option<String>,
     pub status: u16,
 }
+
+/// An intervention to record: what was done, where, when and against which
+/// crimes ([`crate::Store::create_intervention`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewIntervention {
+    pub name: String,
+    /// "patrols", "target hardening", "day of action", "CCTV", … (free text).
+    pub kind: String,
+    /// The target area, WGS84. A site + radius is stored as its circle too.
+    pub area: geo_types::MultiPolygon<f64>,
+    /// The site (lon, lat) and radius in metres, when the area was given so.
+    pub site: Option<InterventionSite>,
+    pub start_date: chrono::NaiveDate,
+    /// `None`: ongoing.
+    pub end_date: Option<chrono::NaiveDate>,
+    /// Width of the displacement buffer around the area, metres.
+    pub buffer_m: f64,
+    /// Crime group ids it targets (union with `types`; both empty: all crime).
+    pub groups: Vec<String>,
+    pub types: Vec<String>,
+    pub notes: Option<String>,
+    /// Who recorded it (`None`: the command line).
+    pub created_by: Option<String>,
+}
+
+/// A site and walking radius an intervention was centred on.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct InterventionSite {
+    pub lon: f64,
+    pub lat: f64,
+    pub radius_m: f64,
+}
+
+/// A recorded intervention.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intervention {
+    pub id: i64,
+    pub created_at: String,
+    pub intervention: NewIntervention,
+}

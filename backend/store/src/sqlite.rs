@@ -9,13 +9,14 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
 
 use crate::common::{
-    area_geojson, corrupt, format_date, format_time, now, parse_area_geometry, parse_date,
-    parse_month, parse_time, report, split_populations, unchanged_report, SQLITE_INSERT_CHUNK,
+    area_geojson, corrupt, format_date, format_time, json_list, now, parse_area_geometry,
+    parse_date, parse_month, parse_time, report, split_populations, unchanged_report,
+    InterventionRow, INTERVENTION_COLUMNS, SQLITE_INSERT_CHUNK,
 };
 use crate::{
     AreaBatch, AuditEntry, FileOutcome, FileReport, ImportReport, ImportRun, IncidentBatch,
-    PopulationBatch, RejectedRow, Store, StoreError, StoredIncident, StoredRejectedRow,
-    StoredToken, User,
+    Intervention, NewIntervention, PopulationBatch, RejectedRow, Store, StoreError, StoredIncident,
+    StoredRejectedRow, StoredToken, User,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -624,6 +625,65 @@ impl Store for SqliteStore {
             })
         })
         .collect()
+    }
+    async fn create_intervention(&self, i: &NewIntervention) -> Result<Intervention, StoreError> {
+        let created_at = now();
+        let id: i64 = sqlx::query(
+            "INSERT INTO interventions (name, kind, area, site_lon, site_lat, radius_m, start_date, end_date, buffer_m, crime_groups, crime_types, notes, created_by, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&i.name)
+        .bind(&i.kind)
+        .bind(area_geojson(&i.area))
+        .bind(i.site.map(|s| s.lon))
+        .bind(i.site.map(|s| s.lat))
+        .bind(i.site.map(|s| s.radius_m))
+        .bind(format_date(Some(i.start_date)))
+        .bind(format_date(i.end_date))
+        .bind(i.buffer_m)
+        .bind(json_list(&i.groups))
+        .bind(json_list(&i.types))
+        .bind(i.notes.as_deref())
+        .bind(i.created_by.as_deref())
+        .bind(&created_at)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        Ok(Intervention {
+            id,
+            created_at,
+            intervention: i.clone(),
+        })
+    }
+
+    async fn interventions(&self) -> Result<Vec<Intervention>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {INTERVENTION_COLUMNS} FROM interventions ORDER BY start_date DESC, id DESC"
+        ))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| InterventionRow::from_row(r)?.into_intervention())
+        .collect()
+    }
+
+    async fn intervention(&self, id: i64) -> Result<Option<Intervention>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {INTERVENTION_COLUMNS} FROM interventions WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| InterventionRow::from_row(&r)?.into_intervention())
+        .transpose()
+    }
+
+    async fn delete_intervention(&self, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM interventions WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
     }
 }
 

@@ -1,0 +1,658 @@
+//! Evaluating a recorded intervention: before/after change in its target
+//! area against a comparison (control) area, a displacement buffer around
+//! it, and the Weighted Displacement Quotient (Bowers & Johnson 2003).
+//!
+//! The arithmetic lives in `hotspot_planning::evaluation` ([`wdq`],
+//! [`choose_comparison`]); this module turns an intervention into the counts
+//! those need, all in British National Grid metres:
+//!
+//! * **Target**: the intervention's polygon (a point on its edge counts as
+//!   inside).
+//! * **Buffer**: the ring of `buffer_m` around the target (geo's polygon
+//!   buffer, arcs approximated by short segments) minus the target itself.
+//! * **Control**: the wards the user names, or the ward chosen by
+//!   [`choose_comparison`] among wards that do not touch the target or its
+//!   buffer, from monthly counts over the before period.
+//! * **Periods** are whole months, because police.uk data are dated to the
+//!   month only (dated data are counted by month too, so the two agree).
+//!   The *after* period runs from the first whole month of the intervention
+//!   (its start month when it starts on the 1st; otherwise the next month —
+//!   a start mid-month puts that month in neither period, since it mixes
+//!   before and after) to the month of its end date, or the latest month of
+//!   data when it is ongoing or ends later. The *before* period is, by
+//!   default, the same number of months immediately before the intervention
+//!   month, cut at the first month of data; a user-given before period must
+//!   end before the intervention month. When the two differ in length the
+//!   before counts are scaled to the after period's length for the WDQ.
+
+use std::collections::HashSet;
+
+use chrono::{Datelike, NaiveDate};
+use geo::{BooleanOps, BoundingRect, Buffer, Intersects, MapCoords};
+use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
+use hotspot_core::{Month, MonthRange};
+use hotspot_planning::{
+    choose_comparison, wdq, AreaCounts, ComparisonCandidate, WdqInput, WdqResult,
+};
+use serde::Serialize;
+
+use crate::{Dataset, EngineError, Selection};
+
+/// Widest buffer or site radius accepted, metres.
+pub const MAX_BUFFER_M: f64 = 5_000.0;
+/// Most wards combined into an automatically chosen control.
+pub const MAX_CONTROL_WARDS: usize = 3;
+/// Most combinations of wards tried for one size.
+const MAX_COMBINATIONS: usize = 50_000;
+/// Segments of the circle a site + radius becomes.
+const CIRCLE_SEGMENTS: usize = 64;
+
+/// What was done where and when, as the evaluation needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterventionSpec {
+    /// The target area, WGS84.
+    pub area: MultiPolygon<f64>,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    /// Displacement buffer width, metres.
+    pub buffer_m: f64,
+    /// The crimes it targets (union; both empty: all crime).
+    pub groups: Vec<String>,
+    pub types: Vec<String>,
+}
+
+/// Where the comparison area comes from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Control {
+    /// The most similar ward not touching the target or its buffer.
+    #[default]
+    Automatic,
+    /// These wards (codes), together.
+    Wards(Vec<String>),
+    /// A polygon, WGS84.
+    Area(MultiPolygon<f64>),
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EvaluationOptions {
+    pub control: Control,
+    /// The before period; default: as long as the after period, just before
+    /// the intervention month.
+    pub before: Option<MonthRange>,
+}
+
+/// Counts of the targeted crimes in one area.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PeriodCounts {
+    pub before: u64,
+    pub after: u64,
+    /// `(after − before×scale) / (before×scale) × 100`, the before count
+    /// scaled to the after period's length; `None` when `before` is 0.
+    pub change_pct: Option<f64>,
+}
+
+/// The periods compared.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvaluationPeriods {
+    pub before: MonthRange,
+    pub after: MonthRange,
+    pub before_months: u32,
+    pub after_months: u32,
+    /// The month the intervention started in, when it started mid-month:
+    /// left out of both periods.
+    pub excluded_month: Option<Month>,
+    /// `after_months / before_months`: what before counts are multiplied by
+    /// for the WDQ and the percentages.
+    pub before_scale: f64,
+    /// How the periods were drawn, in words.
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WardRef {
+    pub code: String,
+    pub name: String,
+}
+
+/// The comparison area and why it was used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ControlChoice {
+    /// `automatic`, `wards` or `area`.
+    pub method: &'static str,
+    /// The wards making up the control (empty for a polygon).
+    pub wards: Vec<WardRef>,
+    pub reason: String,
+    /// The [`choose_comparison`] distance score (automatic only; lower is
+    /// more similar).
+    pub score: Option<f64>,
+    /// Wards left out because they touch the target or its buffer.
+    pub excluded_adjacent: Vec<String>,
+}
+
+/// The evaluation of one intervention.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InterventionEvaluation {
+    pub periods: EvaluationPeriods,
+    pub target: PeriodCounts,
+    pub buffer: PeriodCounts,
+    pub control: PeriodCounts,
+    pub control_choice: ControlChoice,
+    /// Success and buffer measures, WDQ, total net effect, interpretation and
+    /// the planning crate's caveats, on the (scaled) counts.
+    pub wdq: WdqResult,
+    pub interpretation: String,
+    /// Regression to the mean first, then the rest.
+    pub caveats: Vec<String>,
+    /// Target, buffer ring and control, WGS84 (for maps).
+    #[serde(skip)]
+    pub target_area: MultiPolygon<f64>,
+    #[serde(skip)]
+    pub buffer_area: MultiPolygon<f64>,
+    #[serde(skip)]
+    pub control_area: MultiPolygon<f64>,
+}
+
+fn invalid(msg: impl Into<String>) -> EngineError {
+    EngineError::InvalidParameter(msg.into())
+}
+
+fn to_bng(mp: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>, EngineError> {
+    mp.try_map_coords(|c| {
+        hotspot_core::wgs84_to_bng(c.x, c.y)
+            .map(|(x, y)| Coord { x, y })
+            .map_err(|e| invalid(format!("area: {e}")))
+    })
+}
+
+fn to_wgs84(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    mp.map_coords(|c| {
+        let (x, y) = hotspot_core::bng_to_wgs84(c.x, c.y).unwrap_or((f64::NAN, f64::NAN));
+        Coord { x, y }
+    })
+}
+
+/// The circle of `radius_m` around a site (WGS84), as a 64-sided polygon in
+/// WGS84: how a "site + radius" intervention is stored.
+pub fn site_area(lon: f64, lat: f64, radius_m: f64) -> Result<MultiPolygon<f64>, EngineError> {
+    if !(radius_m.is_finite() && radius_m > 0.0 && radius_m <= MAX_BUFFER_M) {
+        return Err(invalid(format!(
+            "radius_m must be in (0, {MAX_BUFFER_M}] metres"
+        )));
+    }
+    if !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
+        return Err(invalid(
+            "site: lon must be in [-180, 180], lat in [-90, 90]",
+        ));
+    }
+    let (x, y) = hotspot_core::wgs84_to_bng(lon, lat).map_err(|e| invalid(format!("site: {e}")))?;
+    let ring: Vec<Coord<f64>> = (0..=CIRCLE_SEGMENTS)
+        .map(|i| {
+            let a = std::f64::consts::TAU * (i % CIRCLE_SEGMENTS) as f64 / CIRCLE_SEGMENTS as f64;
+            Coord {
+                x: x + radius_m * a.cos(),
+                y: y + radius_m * a.sin(),
+            }
+        })
+        .collect();
+    let circle = MultiPolygon(vec![Polygon::new(LineString(ring), vec![])]);
+    Ok(to_wgs84(&circle))
+}
+
+/// A change in percent, the before count scaled by `scale`.
+fn change_pct(before: u64, after: u64, scale: f64) -> Option<f64> {
+    let b = before as f64 * scale;
+    (b > 0.0).then(|| (after as f64 - b) / b * 100.0)
+}
+
+/// Every `k`-subset of `0..n` in lexicographic order; empty when there are
+/// none or more than [`MAX_COMBINATIONS`].
+fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
+    if k == 0 || k > n {
+        return vec![];
+    }
+    let mut count: f64 = 1.0;
+    for i in 0..k {
+        count = count * (n - i) as f64 / (i + 1) as f64;
+    }
+    if count > MAX_COMBINATIONS as f64 {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    let mut c: Vec<usize> = (0..k).collect();
+    loop {
+        out.push(c.clone());
+        let Some(i) = (0..k).rev().find(|&i| c[i] < n - k + i) else {
+            return out;
+        };
+        c[i] += 1;
+        for j in i + 1..k {
+            c[j] = c[j - 1] + 1;
+        }
+    }
+}
+
+fn month_range(from: Month, to: Month) -> MonthRange {
+    MonthRange { from, to }
+}
+
+impl Dataset {
+    /// Evaluates an intervention: counts of its targeted crimes in the target
+    /// area, the buffer and the control before and after, their changes, and
+    /// the WDQ ([module docs](self)).
+    pub fn evaluate_intervention(
+        &self,
+        spec: &InterventionSpec,
+        options: &EvaluationOptions,
+    ) -> Result<InterventionEvaluation, EngineError> {
+        if !(spec.buffer_m.is_finite() && spec.buffer_m > 0.0 && spec.buffer_m <= MAX_BUFFER_M) {
+            return Err(invalid(format!(
+                "buffer_m must be in (0, {MAX_BUFFER_M}] metres"
+            )));
+        }
+        let periods = self.evaluation_periods(spec, options.before)?;
+        let before = periods.before;
+        let after = periods.after;
+
+        let target = to_bng(&spec.area)?;
+        if geo::Area::unsigned_area(&target) <= 0.0 {
+            return Err(invalid("area: the target polygon has no area"));
+        }
+        let outer = target.buffer(spec.buffer_m);
+        let ring = outer.difference(&target);
+        let rect = outer
+            .bounding_rect()
+            .ok_or_else(|| invalid("area: empty polygon"))?;
+
+        let selection = Selection {
+            groups: spec.groups.clone(),
+            types: spec.types.clone(),
+            ..Default::default()
+        };
+        let selected = self.select(&selection)?;
+
+        // Where the control is.
+        let (control_wards, control_bng, mut choice) = match &options.control {
+            Control::Wards(codes) => {
+                if codes.is_empty() {
+                    return Err(invalid("control: name at least one ward code"));
+                }
+                let mut idx = Vec::new();
+                for c in codes {
+                    let i = self.area_index(c)?;
+                    if !idx.contains(&i) {
+                        idx.push(i);
+                    }
+                }
+                let touching: Vec<String> = idx
+                    .iter()
+                    .filter(|&&i| self.areas[i].bng.intersects(&outer))
+                    .map(|&i| self.areas[i].area.code.clone())
+                    .collect();
+                let reason = format!(
+                    "Given by the user: {}.",
+                    idx.iter()
+                        .map(|&i| format!(
+                            "{} ({})",
+                            self.areas[i].area.name, self.areas[i].area.code
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                (
+                    Some(idx),
+                    None,
+                    ControlChoice {
+                        method: "wards",
+                        wards: vec![],
+                        reason,
+                        score: None,
+                        excluded_adjacent: touching,
+                    },
+                )
+            }
+            Control::Area(mp) => (
+                None,
+                Some(to_bng(mp)?),
+                ControlChoice {
+                    method: "area",
+                    wards: vec![],
+                    reason: "Given by the user as a polygon.".into(),
+                    score: None,
+                    excluded_adjacent: vec![],
+                },
+            ),
+            Control::Automatic => {
+                let (wards, choice) =
+                    self.choose_control(spec, &selected, &target, &outer, before)?;
+                (Some(wards), None, choice)
+            }
+        };
+        let control_set: Option<HashSet<usize>> =
+            control_wards.as_ref().map(|v| v.iter().copied().collect());
+        if let Some(idx) = &control_wards {
+            choice.wards = idx
+                .iter()
+                .map(|&i| WardRef {
+                    code: self.areas[i].area.code.clone(),
+                    name: self.areas[i].area.name.clone(),
+                })
+                .collect();
+        }
+        let user_wards_touching = if choice.method == "wards" {
+            std::mem::take(&mut choice.excluded_adjacent)
+        } else {
+            vec![]
+        };
+
+        // Count.
+        let [mut t, mut b, mut c] = [[0u64; 2]; 3];
+        for &k in &selected {
+            let m = self.incidents[k].1.month;
+            let slot = if before.contains(m) {
+                0
+            } else if after.contains(m) {
+                1
+            } else {
+                continue;
+            };
+            let Some(p) = self.point_of(k) else { continue };
+            let [x, y] = self.points[p];
+            let pt = Point::new(x, y);
+            if x >= rect.min().x && x <= rect.max().x && y >= rect.min().y && y <= rect.max().y {
+                if target.intersects(&pt) {
+                    t[slot] += 1;
+                } else if ring.intersects(&pt) {
+                    b[slot] += 1;
+                }
+            }
+            let in_control = match (&control_set, &control_bng) {
+                (Some(set), _) => self.area_of(k).is_some_and(|a| set.contains(&a)),
+                (None, Some(poly)) => poly.intersects(&pt),
+                (None, None) => false,
+            };
+            if in_control {
+                c[slot] += 1;
+            }
+        }
+
+        let scale = periods.before_scale;
+        let counts = |a: [u64; 2]| AreaCounts {
+            before: a[0] as f64 * scale,
+            after: a[1] as f64,
+        };
+        let result = wdq(&WdqInput {
+            target: counts(t),
+            buffer: counts(b),
+            control: counts(c),
+        })?;
+        let per = |a: [u64; 2]| PeriodCounts {
+            before: a[0],
+            after: a[1],
+            change_pct: change_pct(a[0], a[1], scale),
+        };
+
+        let mut caveats = result.caveats.clone();
+        caveats.push(
+            "Locations are approximate: police.uk moves each crime to a nearby snap point, so \
+             crimes close to the edge of the target area or the buffer may be counted on the \
+             wrong side of it."
+                .into(),
+        );
+        if (scale - 1.0).abs() > 1e-12 {
+            caveats.push(format!(
+                "The before period ({} months) differs in length from the after period ({} \
+                 months): before counts were scaled by {:.3} for the percentages and the WDQ; \
+                 seasonal differences between the periods are not corrected.",
+                periods.before_months, periods.after_months, scale
+            ));
+        }
+        if !user_wards_touching.is_empty() {
+            caveats.push(format!(
+                "The control wards {} touch the target area or its buffer: they may share its \
+                 displacement or diffusion of benefits, which biases the WDQ towards zero.",
+                user_wards_touching.join(", ")
+            ));
+        }
+        if control_bng.is_some() {
+            caveats.push(
+                "Check that the control polygon does not overlap the target or its buffer.".into(),
+            );
+        }
+
+        let control_area = match (&control_wards, &options.control) {
+            (Some(idx), _) => MultiPolygon(
+                idx.iter()
+                    .flat_map(|&i| self.areas[i].area.geometry.0.iter().cloned())
+                    .collect(),
+            ),
+            (None, Control::Area(mp)) => mp.clone(),
+            _ => MultiPolygon(vec![]),
+        };
+        Ok(InterventionEvaluation {
+            target: per(t),
+            buffer: per(b),
+            control: per(c),
+            control_choice: choice,
+            interpretation: result.interpretation.clone(),
+            wdq: result,
+            caveats,
+            periods,
+            target_area: spec.area.clone(),
+            buffer_area: to_wgs84(&ring),
+            control_area,
+        })
+    }
+
+    fn evaluation_periods(
+        &self,
+        spec: &InterventionSpec,
+        before: Option<MonthRange>,
+    ) -> Result<EvaluationPeriods, EngineError> {
+        let span = self
+            .span()
+            .ok_or_else(|| invalid("no incidents are loaded: nothing to evaluate"))?;
+        if let Some(end) = spec.end {
+            if end < spec.start {
+                return Err(invalid(format!("end {end} is before start {}", spec.start)));
+            }
+        }
+        let start_month = Month::of(spec.start);
+        let mid_month = spec.start.day() != 1;
+        let first_after = if mid_month {
+            start_month.succ()
+        } else {
+            start_month
+        };
+        let mut last_after = span.to;
+        if let Some(end) = spec.end {
+            last_after = last_after.min(Month::of(end));
+        }
+        if last_after < first_after {
+            return Err(invalid(format!(
+                "no whole month of data after the intervention started ({}): the after period \
+                 would begin {first_after} but the data end {}",
+                spec.start, span.to
+            )));
+        }
+        let after = month_range(first_after, last_after);
+        // The last month before the intervention month.
+        let before_end = Month::from_index(start_month.index() - 1);
+        let before = match before {
+            Some(r) => {
+                if r.to > before_end {
+                    return Err(invalid(format!(
+                        "before period {}..{} must end by {before_end}, before the intervention \
+                         month {start_month}",
+                        r.from, r.to
+                    )));
+                }
+                r
+            }
+            None => {
+                let from = Month::from_index(before_end.index() - after.len() as i32 + 1);
+                if before_end < span.from {
+                    return Err(invalid(format!(
+                        "no data before the intervention: the data begin {}",
+                        span.from
+                    )));
+                }
+                month_range(from.max(span.from), before_end)
+            }
+        };
+        let (nb, na) = (before.len(), after.len());
+        let mut note = format!(
+            "Whole months: before {}..{} ({nb} months), after {}..{} ({na} months).",
+            before.from, before.to, after.from, after.to
+        );
+        if mid_month {
+            note.push_str(&format!(
+                " The intervention started mid-month ({}), so {start_month} is in neither period \
+                 (police.uk dates crimes to the month only).",
+                spec.start
+            ));
+        }
+        if spec.end.is_some_and(|e| Month::of(e) > span.to) || spec.end.is_none() {
+            note.push_str(&format!(
+                " The after period ends with the latest month of data, {}.",
+                span.to
+            ));
+        }
+        Ok(EvaluationPeriods {
+            before,
+            after,
+            before_months: nb,
+            after_months: na,
+            excluded_month: mid_month.then_some(start_month),
+            before_scale: na as f64 / nb as f64,
+            note,
+        })
+    }
+
+    /// The ward most similar in level and trend to the target over the
+    /// before period, among wards not touching the target or its buffer.
+    fn choose_control(
+        &self,
+        spec: &InterventionSpec,
+        selected: &[usize],
+        target: &MultiPolygon<f64>,
+        outer: &MultiPolygon<f64>,
+        before: MonthRange,
+    ) -> Result<(Vec<usize>, ControlChoice), EngineError> {
+        if self.areas.is_empty() {
+            return Err(EngineError::NoAreas);
+        }
+        let n = before.len() as usize;
+        let mut target_monthly = vec![0.0; n];
+        let mut ward_monthly = vec![vec![0.0; n]; self.areas.len()];
+        for &k in selected {
+            let m = self.incidents[k].1.month;
+            if !before.contains(m) {
+                continue;
+            }
+            let slot = (m.index() - before.from.index()) as usize;
+            let Some(p) = self.point_of(k) else { continue };
+            let [x, y] = self.points[p];
+            if target.intersects(&Point::new(x, y)) {
+                target_monthly[slot] += 1.0;
+            }
+            if let Some(a) = self.area_of(k) {
+                ward_monthly[a][slot] += 1.0;
+            }
+        }
+        let excluded: Vec<String> = self
+            .areas
+            .iter()
+            .filter(|a| a.bng.intersects(outer))
+            .map(|a| a.area.code.clone())
+            .collect();
+        let eligible: Vec<usize> = (0..self.areas.len())
+            .filter(|&i| !excluded.contains(&self.areas[i].area.code))
+            .collect();
+        let nt: f64 = target_monthly.iter().sum();
+        // One ward if any qualifies; else the most similar combination of
+        // two, then three wards (small wards rarely match a busy target).
+        let mut best: Option<(Vec<usize>, f64, usize)> = None;
+        for size in 1..=MAX_CONTROL_WARDS {
+            let combos = combinations(eligible.len(), size);
+            if combos.is_empty() {
+                break;
+            }
+            let candidates: Vec<ComparisonCandidate> = combos
+                .iter()
+                .map(|combo| {
+                    let mut monthly = vec![0.0; n];
+                    for &j in combo {
+                        for (m, v) in monthly.iter_mut().zip(&ward_monthly[eligible[j]]) {
+                            *m += v;
+                        }
+                    }
+                    ComparisonCandidate {
+                        id: combo
+                            .iter()
+                            .map(|j| eligible[*j].to_string())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                        monthly_before: monthly,
+                        adjacent_to_target: false,
+                    }
+                })
+                .collect();
+            let ranked = choose_comparison(&target_monthly, &candidates)?;
+            if let Some((id, score)) = ranked.first() {
+                let wards: Vec<usize> = id.split(',').map(|s| s.parse().expect("index")).collect();
+                best = Some((wards, *score, ranked.len()));
+                break;
+            }
+        }
+        let Some((wards, score, qualifying)) = best else {
+            return Err(invalid(format!(
+                "no comparison area can be chosen automatically: no ward, nor any {MAX_CONTROL_WARDS} \
+                 wards together, away from the target and its {} m buffer had between half and \
+                 twice the target's {nt} targeted crimes in {}..{}; name control wards \
+                 (control=E05…,E05…) whose combined count is similar",
+                spec.buffer_m,
+                before.from,
+                before.to
+            )));
+        };
+        let nc: f64 = wards
+            .iter()
+            .map(|&i| ward_monthly[i].iter().sum::<f64>())
+            .sum();
+        let names = wards
+            .iter()
+            .map(|&i| format!("{} ({})", self.areas[i].area.name, self.areas[i].area.code))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let what = if wards.len() == 1 {
+            format!(
+                "{names} is the most similar ward in level and trend of {qualifying} qualifying"
+            )
+        } else {
+            format!(
+                "no single ward qualified, so {names}, together, are the most similar combination \
+                 of {} wards in level and trend of {qualifying} qualifying",
+                wards.len()
+            )
+        };
+        let reason = format!(
+            "Chosen automatically: {what} over {}..{} ({nc} targeted crimes against the target's \
+             {nt}; score {score:.3}, lower is more similar). The {} wards touching the target or \
+             its buffer were not eligible, nor were areas with less than half or more than twice \
+             the target's count.",
+            before.from,
+            before.to,
+            excluded.len()
+        );
+        Ok((
+            wards,
+            ControlChoice {
+                method: "automatic",
+                wards: vec![],
+                reason,
+                score: Some(score),
+                excluded_adjacent: excluded,
+            },
+        ))
+    }
+}

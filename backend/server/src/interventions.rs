@@ -1,0 +1,322 @@
+//! The intervention log and its evaluation: `/api/interventions…`, and the
+//! validation and output shared with the command line.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use chrono::NaiveDate;
+use hotspot_core::{Month, MonthRange};
+use hotspot_engine::{Control, EvaluationOptions, InterventionEvaluation, InterventionSpec};
+use hotspot_store::{Intervention, InterventionSite, NewIntervention};
+use serde_json::{json, Value};
+
+use crate::auth::Principal;
+use crate::query::Params;
+use crate::{AppError, AppState};
+
+/// Body of `POST /api/interventions`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterventionRequest {
+    pub name: String,
+    pub kind: String,
+    /// `YYYY-MM-DD`.
+    pub start: String,
+    #[serde(default)]
+    pub end: Option<String>,
+    #[serde(default)]
+    pub buffer_m: Option<f64>,
+    #[serde(default)]
+    pub groups: Vec<String>,
+    #[serde(default)]
+    pub types: Vec<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// A GeoJSON Polygon or MultiPolygon (WGS84), or a Feature holding one.
+    #[serde(default)]
+    pub area: Option<geojson::GeoJson>,
+    #[serde(default)]
+    pub site: Option<Site>,
+    #[serde(default)]
+    pub radius_m: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    pub lon: f64,
+    pub lat: f64,
+}
+
+/// Default displacement buffer, metres.
+pub const DEFAULT_BUFFER_M: f64 = 200.0;
+
+fn date(field: &str, s: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::BadRequest(format!("{field}={s:?}: expected a date YYYY-MM-DD")))
+}
+
+/// Checks a request and turns it into what the store records. `groups` are
+/// checked against the crime groups in use.
+pub fn validate(
+    req: InterventionRequest,
+    groups: &hotspot_core::CrimeGroups,
+    created_by: Option<String>,
+) -> Result<NewIntervention, AppError> {
+    let bad = |m: String| Err(AppError::BadRequest(m));
+    let name = req.name.trim().to_string();
+    let kind = req.kind.trim().to_string();
+    if name.is_empty() || name.chars().count() > 200 {
+        return bad("name: 1-200 characters".into());
+    }
+    if kind.is_empty() || kind.chars().count() > 100 {
+        return bad(
+            "kind: 1-100 characters, e.g. patrols, target hardening, day of action, CCTV".into(),
+        );
+    }
+    let start_date = date("start", &req.start)?;
+    let end_date = req.end.as_deref().map(|e| date("end", e)).transpose()?;
+    if let Some(end) = end_date {
+        if end < start_date {
+            return bad(format!("end {end} is before start {start_date}"));
+        }
+    }
+    let buffer_m = req.buffer_m.unwrap_or(DEFAULT_BUFFER_M);
+    if !(buffer_m.is_finite()
+        && buffer_m > 0.0
+        && buffer_m <= hotspot_engine::interventions::MAX_BUFFER_M)
+    {
+        return bad(format!(
+            "buffer_m must be in (0, {}] metres",
+            hotspot_engine::interventions::MAX_BUFFER_M
+        ));
+    }
+    for g in &req.groups {
+        if groups.get(g).is_none() {
+            return bad(format!(
+                "groups: unknown crime group {g:?}; see /api/categories"
+            ));
+        }
+    }
+    let (area, site) = match (&req.area, req.site, req.radius_m) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            return bad("give either area or site + radius_m, not both".into())
+        }
+        (Some(g), None, None) => {
+            let polygons = crate::pipeline::polygons_from_geojson(g).map_err(|_| {
+                AppError::BadRequest("area: expected a GeoJSON Polygon or MultiPolygon".into())
+            })?;
+            let mp = geo_types::MultiPolygon(polygons.into_iter().flat_map(|m| m.0).collect());
+            if mp.0.is_empty() {
+                return bad("area: expected a GeoJSON Polygon or MultiPolygon".into());
+            }
+            let in_range =
+                mp.0.iter()
+                    .flat_map(|p| p.exterior().0.iter())
+                    .all(|c| (-180.0..=180.0).contains(&c.x) && (-90.0..=90.0).contains(&c.y));
+            if !in_range {
+                return bad("area: coordinates must be WGS84 longitude, latitude".into());
+            }
+            (mp, None)
+        }
+        (None, Some(s), Some(r)) => {
+            let mp = hotspot_engine::interventions::site_area(s.lon, s.lat, r)?;
+            (
+                mp,
+                Some(InterventionSite {
+                    lon: s.lon,
+                    lat: s.lat,
+                    radius_m: r,
+                }),
+            )
+        }
+        (None, Some(_), None) => return bad("site needs radius_m (metres)".into()),
+        (None, None, Some(_)) => return bad("radius_m needs a site {\"lon\":…,\"lat\":…}".into()),
+        (None, None, None) => {
+            return bad(
+                "the target area is missing: give area (a GeoJSON Polygon or MultiPolygon) or \
+                 site {\"lon\":…,\"lat\":…} with radius_m"
+                    .into(),
+            )
+        }
+    };
+    Ok(NewIntervention {
+        name,
+        kind,
+        area,
+        site,
+        start_date,
+        end_date,
+        buffer_m,
+        groups: req.groups,
+        types: req.types,
+        notes: req.notes.filter(|n| !n.trim().is_empty()),
+        created_by,
+    })
+}
+
+/// What the evaluation needs of a recorded intervention.
+pub fn spec(i: &Intervention) -> InterventionSpec {
+    let n = &i.intervention;
+    InterventionSpec {
+        area: n.area.clone(),
+        start: n.start_date,
+        end: n.end_date,
+        buffer_m: n.buffer_m,
+        groups: n.groups.clone(),
+        types: n.types.clone(),
+    }
+}
+
+/// Evaluation options from `control=E05…,E05…` and `before=2024-01..2024-06`.
+pub fn options(control: &[String], before: Option<&str>) -> Result<EvaluationOptions, AppError> {
+    let before = before
+        .map(|s| {
+            let t = s.trim();
+            let (a, b) = t.split_once("..").unwrap_or((t, t));
+            let bad = || {
+                AppError::BadRequest(format!(
+                    "before={s:?}: expected months, e.g. 2024-01..2024-06"
+                ))
+            };
+            let from: Month = a.trim().parse().map_err(|_| bad())?;
+            let to: Month = b.trim().parse().map_err(|_| bad())?;
+            MonthRange::new(from, to).map_err(|e| AppError::BadRequest(format!("before: {e}")))
+        })
+        .transpose()?;
+    Ok(EvaluationOptions {
+        control: if control.is_empty() {
+            Control::Automatic
+        } else {
+            Control::Wards(control.to_vec())
+        },
+        before,
+    })
+}
+
+fn geometry(mp: &geo_types::MultiPolygon<f64>) -> Value {
+    serde_json::to_value(geojson::Geometry::new(geojson::Value::from(mp))).expect("serialises")
+}
+
+/// An intervention as JSON (its area as a GeoJSON geometry).
+pub fn to_json(i: &Intervention) -> Value {
+    let n = &i.intervention;
+    json!({
+        "id": i.id,
+        "name": n.name,
+        "kind": n.kind,
+        "start": n.start_date,
+        "end": n.end_date,
+        "buffer_m": n.buffer_m,
+        "groups": n.groups,
+        "types": n.types,
+        "notes": n.notes,
+        "site": n.site,
+        "area": geometry(&n.area),
+        "created_by": n.created_by,
+        "created_at": i.created_at,
+    })
+}
+
+/// The evaluation as JSON, with a FeatureCollection of the three areas.
+pub fn evaluation_json(i: &Intervention, e: &InterventionEvaluation) -> Value {
+    let feature =
+        |role: &str, mp: &geo_types::MultiPolygon<f64>, counts: &hotspot_engine::PeriodCounts| {
+            json!({
+                "type": "Feature",
+                "geometry": if mp.0.is_empty() { Value::Null } else { geometry(mp) },
+                "properties": { "role": role, "before": counts.before, "after": counts.after,
+                                "change_pct": counts.change_pct },
+            })
+        };
+    json!({
+        "intervention": to_json(i),
+        "evaluation": e,
+        "areas": {
+            "type": "FeatureCollection",
+            "features": [
+                feature("target", &e.target_area, &e.target),
+                feature("buffer", &e.buffer_area, &e.buffer),
+                feature("control", &e.control_area, &e.control),
+            ],
+        },
+    })
+}
+
+fn parse_id(id: &str) -> Result<i64, AppError> {
+    id.parse()
+        .map_err(|_| AppError::NotFound(format!("no intervention with id {id:?}")))
+}
+
+async fn find(state: &AppState, id: &str) -> Result<Intervention, AppError> {
+    let id = parse_id(id)?;
+    state
+        .store
+        .intervention(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no intervention with id {id}")))
+}
+
+/// `POST /api/interventions` (analyst).
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    Extension(who): Extension<Principal>,
+    Json(req): Json<InterventionRequest>,
+) -> Result<Response, AppError> {
+    let new = validate(req, state.dataset().groups(), who.username.clone())?;
+    let stored = state.store.create_intervention(&new).await?;
+    Ok((StatusCode::CREATED, Json(to_json(&stored))).into_response())
+}
+
+/// `GET /api/interventions` (partner).
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, AppError> {
+    Params::new(q, &[])?;
+    let all = state.store.interventions().await?;
+    Ok(Json(
+        json!({ "interventions": all.iter().map(to_json).collect::<Vec<_>>() }),
+    ))
+}
+
+/// `GET /api/interventions/{id}` (partner).
+pub async fn one(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    Ok(Json(to_json(&find(&state, &id).await?)))
+}
+
+/// `DELETE /api/interventions/{id}` (analyst).
+pub async fn delete(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    if state.store.delete_intervention(parse_id(&id)?).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::NotFound(format!("no intervention with id {id}")))
+    }
+}
+
+/// `GET /api/interventions/{id}/evaluation?control=&before=` (partner).
+pub async fn evaluation(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, AppError> {
+    let p = Params::new(q, &[&["control", "before"]])?;
+    let opts = options(&p.list("control"), p.str("before"))?;
+    let i = find(&state, &id).await?;
+    let spec = spec(&i);
+    let ds = state.dataset();
+    let e = tokio::task::spawn_blocking(move || ds.evaluate_intervention(&spec, &opts))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    Ok(Json(evaluation_json(&i, &e)))
+}

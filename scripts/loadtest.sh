@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Load test on loopback against the real Northamptonshire data:
+#
+#   bash scripts/loadtest.sh               # 200 connections, defaults below
+#   CONNECTIONS=50 REQUESTS=5000 SECONDS_EACH=20 bash scripts/loadtest.sh
+#
+# Builds release `hotspot` and `hotspot-loadtest`, imports the 57 wards, their
+# population and all 16 police.uk months from ../shared/data into a temporary
+# SQLite database, creates an analyst account and API token with the CLI,
+# starts `hotspot serve --rate-limit 0` on a free 127.0.0.1 port (the per-client
+# rate limiter would otherwise refuse a load test from one address), warms up
+# and runs each endpoint until REQUESTS requests or SECONDS_EACH seconds,
+# whichever comes first. Prints a Markdown table. Not part of scripts/test.
+# Traffic stays on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONNECTIONS="${CONNECTIONS:-200}"
+REQUESTS="${REQUESTS:-20000}"
+SECONDS_EACH="${SECONDS_EACH:-30}"
+WARMUP="${WARMUP:-400}"
+SHARED="${HOTSPOT_SHARED_DATA:-../shared/data}"
+
+if [ ! -f "$SHARED/SOURCES.md" ]; then
+    echo "loadtest.sh: SKIPPED: $SHARED is absent (the real Northamptonshire data;" \
+        "set HOTSPOT_SHARED_DATA)" >&2
+    exit 0
+fi
+
+# NO_BUILD=1 uses the release binaries already built.
+if [ -z "${NO_BUILD:-}" ]; then
+    cargo build --release --locked -p hotspot -p hotspot-loadtest
+fi
+target="${CARGO_TARGET_DIR:-target}/release"
+hotspot="$target/hotspot"
+loadtest="$target/hotspot-loadtest"
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+    if [ -n "$server_pid" ]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+db="sqlite:$work/northants.db"
+run() { "$hotspot" --db "$db" "$@"; }
+
+echo "importing the real Northamptonshire data into $work" >&2
+run import boundaries "$SHARED/boundaries/northants_wards2022.geojson" >/dev/null
+run import population "$SHARED/population/northants_wards2022_population_census2011_derived.csv" \
+    --population-column persons_areal >/dev/null
+run import police-uk "$SHARED/policeuk/northamptonshire" | tail -n 1 >&2
+HOTSPOT_PASSWORD="load test passphrase $$" run users add loadtest --role analyst >/dev/null
+token=$(run users token loadtest --label loadtest 2>/dev/null)
+
+"$hotspot" --db "$db" serve --addr 127.0.0.1:0 --no-sample --rate-limit 0 \
+    --static-dir "$work/no-client" >"$work/serve.out" 2>"$work/serve.log" &
+server_pid=$!
+base=""
+for _ in $(seq 1 600); do
+    base=$(sed -n 's|.*listening on \(http://127\.0\.0\.1:[0-9]*\)/.*|\1|p' "$work/serve.out" | head -n 1)
+    [ -n "$base" ] && break
+    kill -0 "$server_pid" 2>/dev/null || {
+        cat "$work/serve.log" >&2
+        exit 1
+    }
+    sleep 0.1
+done
+[ -n "$base" ] || {
+    echo "loadtest.sh: the service did not start" >&2
+    exit 1
+}
+echo "serving on $base" >&2
+
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1);" \
+    "load before the run: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+HOTSPOT_TOKEN="$token" "$loadtest" --url "$base" --connections "$CONNECTIONS" \
+    --requests "$REQUESTS" --seconds "$SECONDS_EACH" --warmup "$WARMUP" \
+    '/api/wards?period=2025-07..2025-12&compare=previous' \
+    '/api/wards?group=serious-acquisitive' \
+    '/api/hotspots?group=serious-acquisitive&bandwidth=400&cell=100' \
+    '/api/density?format=grid&bandwidth=400&cell=200' \
+    '/api/incidents?limit=1000'
