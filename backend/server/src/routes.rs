@@ -56,12 +56,15 @@ pub fn app(state: Arc<AppState>) -> Router {
     };
     // Every API route is in exactly one of these groups; the role table in
     // the README and tests/roles.rs mirror it.
+    // Reads that depend only on the snapshot, role and URI are cached.
+    let cached = || axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached);
     let public = Router::new()
-        .route("/health", get(health))
         .route("/categories", get(categories))
         .route("/periods", get(periods))
         .route("/wards", get(wards))
         .route("/wards/{code}", get(ward_profile))
+        .route_layer(cached())
+        .route("/health", get(health))
         .route("/me", get(me))
         .route("/login", post(login))
         .route("/logout", post(logout));
@@ -71,6 +74,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/gistar", get(gistar))
         .route("/emerging", get(emerging))
         .route("/temporal", get(temporal))
+        .route_layer(cached())
         .route("/plan", post(plan))
         .route("/interventions", get(interventions::list))
         .route("/interventions/{id}", get(interventions::one))

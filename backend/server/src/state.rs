@@ -65,6 +65,10 @@ pub struct AppState {
     import_lock: tokio::sync::Mutex<()>,
     /// The newest import run the current snapshot includes (0: none).
     loaded_import: std::sync::atomic::AtomicI64,
+    /// Bumped after each snapshot swap; cached responses of older
+    /// generations are dropped.
+    generation: std::sync::atomic::AtomicU64,
+    pub(crate) cache: crate::cache::ResponseCache,
 }
 
 impl AppState {
@@ -89,6 +93,8 @@ impl AppState {
             audit,
             import_lock: tokio::sync::Mutex::new(()),
             loaded_import: std::sync::atomic::AtomicI64::new(0),
+            generation: std::sync::atomic::AtomicU64::new(0),
+            cache: Default::default(),
         });
         state.reload().await?;
         if let Some(every) = state.config.refresh_every {
@@ -111,9 +117,18 @@ impl AppState {
         let newest = self.newest_import().await?;
         let dataset = load_dataset(self.store.as_ref(), self.groups.clone()).await?;
         self.dataset.store(Arc::new(dataset));
+        // After the swap: a response cached under the old generation may hold
+        // new data (harmless, dropped), never the reverse.
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.loaded_import
             .store(newest, std::sync::atomic::Ordering::SeqCst);
         Ok(())
+    }
+
+    /// Which snapshot is current, for the response cache.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     async fn newest_import(&self) -> Result<i64, AppError> {

@@ -42,7 +42,7 @@ impl PostgresStore {
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .min_connections(0)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(Duration::from_secs(5))
             .idle_timeout(Some(Duration::from_secs(600)))
             .max_lifetime(Some(Duration::from_secs(3600)))
             .connect_with(options)
