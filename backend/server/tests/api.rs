@@ -13,8 +13,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-const PARTNER_MAPPING: &str =
-    "id=Reference,date=Reported,x=Easting,y=Northing,crs=27700,category=Type,source=fly-tipping";
+mod common;
 
 /// The sample data, served to anonymous callers as `anonymous_role`.
 async fn sample_state_as(anonymous_role: hotspot_core::Role) -> Arc<AppState> {
@@ -26,28 +25,7 @@ async fn sample_state_as(anonymous_role: hotspot_core::Role) -> Arc<AppState> {
     let state = AppState::new(store, Default::default(), config)
         .await
         .unwrap();
-    let files = hotspot_sample::generate(&Default::default());
-    let pick = |prefix: &str| {
-        files
-            .iter()
-            .filter(|f| f.relative_path.starts_with(prefix))
-            .map(|f| source_from_bytes(&f.relative_path, f.contents.clone()).unwrap())
-            .collect::<Vec<_>>()
-    };
-    let boundaries = ImportKind::Boundaries {
-        layer: "wards".into(),
-        options: Default::default(),
-    };
-    import_files(&state, boundaries, pick("wards.geojson"))
-        .await
-        .unwrap();
-    import_files(&state, ImportKind::PoliceUk, pick("policeuk/"))
-        .await
-        .unwrap();
-    let mapping = hotspot_ingest::CsvMapping::parse(PARTNER_MAPPING).unwrap();
-    import_files(&state, ImportKind::Csv(mapping), pick("partner/"))
-        .await
-        .unwrap();
+    common::load_sample(&state, "policeuk/", true).await;
     state
 }
 

@@ -4,12 +4,13 @@
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use hotspot_core::Role;
-use hotspot_ingest::source_from_bytes;
 use hotspot_server::pipeline::ImportKind;
 use hotspot_server::{app, import_files, AppState, ServerConfig};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
+
+mod common;
 
 async fn get(app: &axum::Router, uri: &str, token: Option<&str>) -> (StatusCode, Vec<u8>) {
     let mut req = Request::get(uri);
@@ -34,24 +35,7 @@ async fn cached_answers_match_fresh_ones_per_role_and_follow_imports() {
     let state = AppState::new(store, Default::default(), ServerConfig::default())
         .await
         .unwrap();
-    let files = hotspot_sample::generate(&Default::default());
-    let pick = |prefix: &str| {
-        files
-            .iter()
-            .filter(|f| f.relative_path.starts_with(prefix))
-            .map(|f| source_from_bytes(&f.relative_path, f.contents.clone()).unwrap())
-            .collect::<Vec<_>>()
-    };
-    let wards = ImportKind::Boundaries {
-        layer: "wards".into(),
-        options: Default::default(),
-    };
-    import_files(&state, wards, pick("wards.geojson"))
-        .await
-        .unwrap();
-    import_files(&state, ImportKind::PoliceUk, pick("policeuk/2024"))
-        .await
-        .unwrap();
+    common::load_sample(&state, "policeuk/2024", false).await;
     let admin = hotspot_server::create_account(
         state.store.as_ref(),
         "a",
@@ -87,9 +71,13 @@ async fn cached_answers_match_fresh_ones_per_role_and_follow_imports() {
             .as_u64()
             .unwrap()
     };
-    import_files(&state, ImportKind::PoliceUk, pick("policeuk/2025"))
-        .await
-        .unwrap();
+    import_files(
+        &state,
+        ImportKind::PoliceUk,
+        common::sample_files("policeuk/2025"),
+    )
+    .await
+    .unwrap();
     let (_, after) = get(&app, "/api/wards", Some(&token)).await;
     assert!(
         total(&after) > total(&before),

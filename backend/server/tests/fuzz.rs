@@ -5,12 +5,12 @@
 use axum::body::Body;
 use axum::http::Request;
 use hotspot_core::Role;
-use hotspot_ingest::source_from_bytes;
-use hotspot_server::pipeline::ImportKind;
-use hotspot_server::{app, import_files, AppState, ServerConfig};
+use hotspot_server::{app, AppState, ServerConfig};
 use http_body_util::BodyExt;
 use proptest::prelude::*;
 use tower::ServiceExt;
+
+mod common;
 
 const SELECTION: &[&str] = &["period", "group", "type", "source", "ward", "bbox"];
 
@@ -97,24 +97,7 @@ fn router() -> &'static axum::Router {
             let state = AppState::new(store, Default::default(), config)
                 .await
                 .unwrap();
-            let files = hotspot_sample::generate(&Default::default());
-            let pick = |prefix: &str| {
-                files
-                    .iter()
-                    .filter(|f| f.relative_path.starts_with(prefix))
-                    .map(|f| source_from_bytes(&f.relative_path, f.contents.clone()).unwrap())
-                    .collect::<Vec<_>>()
-            };
-            let wards = ImportKind::Boundaries {
-                layer: "wards".into(),
-                options: Default::default(),
-            };
-            import_files(&state, wards, pick("wards.geojson"))
-                .await
-                .unwrap();
-            import_files(&state, ImportKind::PoliceUk, pick("policeuk/2025"))
-                .await
-                .unwrap();
+            common::load_sample(&state, "policeuk/2025", false).await;
             app(state)
         })
     })

@@ -1,9 +1,10 @@
 //! Several service instances over one database: an instance that did not
 //! take an import picks it up on its next refresh.
 
-use hotspot_ingest::source_from_bytes;
 use hotspot_server::pipeline::ImportKind;
 use hotspot_server::{import_files, AppState, ServerConfig};
+
+mod common;
 
 #[tokio::test]
 async fn an_instance_reloads_after_another_imports() {
@@ -24,11 +25,7 @@ async fn an_instance_reloads_after_another_imports() {
     .await
     .unwrap();
     assert!(!b.refresh_if_stale().await.unwrap(), "nothing new yet");
-    let files: Vec<_> = hotspot_sample::generate(&Default::default())
-        .into_iter()
-        .filter(|f| f.relative_path.starts_with("policeuk/2025-0"))
-        .map(|f| source_from_bytes(&f.relative_path, f.contents).unwrap())
-        .collect();
+    let files = common::sample_files("policeuk/2025-0");
     import_files(&a, ImportKind::PoliceUk, files).await.unwrap();
     assert!(a.dataset().len() > 1000);
     assert_eq!(b.dataset().len(), 0, "b has not looked yet");
@@ -63,11 +60,7 @@ async fn the_refresh_loop_runs_by_itself() {
     )
     .await
     .unwrap();
-    let files: Vec<_> = hotspot_sample::generate(&Default::default())
-        .into_iter()
-        .filter(|f| f.relative_path == "policeuk/2025-01-sample-street.csv")
-        .map(|f| source_from_bytes(&f.relative_path, f.contents).unwrap())
-        .collect();
+    let files = common::sample_files("policeuk/2025-01-sample-street.csv");
     import_files(&a, ImportKind::PoliceUk, files).await.unwrap();
     for _ in 0..50 {
         if b.dataset().len() == a.dataset().len() {

@@ -7,12 +7,12 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use hotspot_core::Role;
-use hotspot_ingest::source_from_bytes;
-use hotspot_server::pipeline::ImportKind;
-use hotspot_server::{app, auth, create_account, import_files, AppState, ServerConfig};
+use hotspot_server::{app, auth, create_account, AppState, ServerConfig};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
+
+mod common;
 
 /// Every endpoint and the least role that may use it. Keep in step with
 /// `routes::app` and the README's role table.
@@ -70,31 +70,7 @@ async fn fixture(config: ServerConfig) -> Fixture {
     let state = AppState::new(store, Default::default(), config)
         .await
         .unwrap();
-    let files = hotspot_sample::generate(&Default::default());
-    let pick = |prefix: &str| {
-        files
-            .iter()
-            .filter(|f| f.relative_path.starts_with(prefix))
-            .map(|f| source_from_bytes(&f.relative_path, f.contents.clone()).unwrap())
-            .collect::<Vec<_>>()
-    };
-    let wards = ImportKind::Boundaries {
-        layer: "wards".into(),
-        options: Default::default(),
-    };
-    import_files(&state, wards, pick("wards.geojson"))
-        .await
-        .unwrap();
-    import_files(&state, ImportKind::PoliceUk, pick("policeuk/"))
-        .await
-        .unwrap();
-    let mapping = hotspot_ingest::CsvMapping::parse(
-        "id=Reference,date=Reported,x=Easting,y=Northing,crs=27700,category=Type,source=fly-tipping",
-    )
-    .unwrap();
-    import_files(&state, ImportKind::Csv(mapping), pick("partner/"))
-        .await
-        .unwrap();
+    common::load_sample(&state, "policeuk/", true).await;
     // Intervention 1, for the intervention endpoints.
     let area = hotspot_engine::interventions::site_area(-0.9, 52.22, 400.0).unwrap();
     state

@@ -1,0 +1,42 @@
+//! The generated sample, loaded into a service state for router tests.
+
+#![allow(dead_code)]
+
+use hotspot_ingest::{source_from_bytes, CsvMapping, SourceFile};
+use hotspot_server::pipeline::ImportKind;
+use hotspot_server::{import_files, AppState};
+
+/// Column mapping of the sample's fly-tipping partner file.
+pub const PARTNER_MAPPING: &str =
+    "id=Reference,date=Reported,x=Easting,y=Northing,crs=27700,category=Type,source=fly-tipping";
+
+/// The sample's files whose path starts with `prefix`.
+pub fn sample_files(prefix: &str) -> Vec<SourceFile> {
+    hotspot_sample::generate(&Default::default())
+        .into_iter()
+        .filter(|f| f.relative_path.starts_with(prefix))
+        .map(|f| source_from_bytes(&f.relative_path, f.contents).unwrap())
+        .collect()
+}
+
+/// Imports the wards, the police.uk months whose file path starts with
+/// `police_prefix` (e.g. `policeuk/` for all), and, if asked, the
+/// fly-tipping partner file.
+pub async fn load_sample(state: &AppState, police_prefix: &str, partner: bool) {
+    let wards = ImportKind::Boundaries {
+        layer: "wards".into(),
+        options: Default::default(),
+    };
+    import_files(state, wards, sample_files("wards.geojson"))
+        .await
+        .unwrap();
+    import_files(state, ImportKind::PoliceUk, sample_files(police_prefix))
+        .await
+        .unwrap();
+    if partner {
+        let mapping = CsvMapping::parse(PARTNER_MAPPING).unwrap();
+        import_files(state, ImportKind::Csv(mapping), sample_files("partner/"))
+            .await
+            .unwrap();
+    }
+}
