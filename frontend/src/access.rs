@@ -7,7 +7,7 @@
 //! | role      | adds                                                        |
 //! |-----------|-------------------------------------------------------------|
 //! | `public`  | ward statistics with counts of 1–2 suppressed               |
-//! | `partner` | hotspot areas, the density surface (full ward figures)      |
+//! | `partner` | hotspot areas, the density surface, the planner (full ward figures) |
 //! | `analyst` | incident points                                             |
 //! | `admin`   | imports, users, audit (not used by the map)                 |
 
@@ -114,6 +114,11 @@ impl Session {
         self.role >= f.needs()
     }
 
+    /// `POST /api/plan` (planner mode) needs the partner role.
+    pub fn can_plan(&self) -> bool {
+        self.role >= Role::Partner
+    }
+
     /// Counts of 1–2 are withheld from this role.
     pub fn suppressed(&self) -> bool {
         self.role == Role::Public
@@ -171,6 +176,7 @@ mod tests {
         let partner = Session::parse(&json!({"username": "pat", "role": "partner"}));
         assert!(partner.can(Feature::Hotspots) && partner.can(Feature::Density));
         assert!(!partner.can(Feature::Incidents) && !partner.suppressed());
+        assert!(partner.can_plan() && !public.can_plan());
         assert_eq!(partner.header_text(), "Signed in as pat (partner)");
         let admin = Session::parse(&json!({"username": "root", "role": "admin"}));
         assert!(Feature::ALL.iter().all(|f| admin.can(*f)));

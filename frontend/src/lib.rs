@@ -9,6 +9,7 @@
 //!   [`classify`] (class breaks, colour-blind-safe palettes, MapLibre style
 //!   expressions, legends), [`export`] (CSV from GeoJSON), [`chart`] (the
 //!   ward trend chart as SVG), [`panels`] (side-panel and legend HTML),
+//!   [`plan`] (planner mode: the `/api/plan` body, result panel and CSV),
 //!   [`format`] (numbers for people);
 //! * the browser glue (`web`, compiled only for `wasm32`): MapLibre
 //!   bindings, the page's controls and panels, fetching and downloads.
@@ -20,6 +21,7 @@ pub mod export;
 pub mod filters;
 pub mod format;
 pub mod panels;
+pub mod plan;
 
 #[cfg(target_arch = "wasm32")]
 mod web;

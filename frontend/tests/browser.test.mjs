@@ -185,6 +185,10 @@ test('anonymous public: sign-in control, no hotspot or incident controls, no ref
     assert.equal(await page.getAttribute(`#${id}`, 'aria-describedby'), `${id}-lock`);
   }
   assert.equal(await page.locator('#hotspot-buttons button').count(), 0);
+  // The planner needs the partner role: the public sees why, not the form.
+  assert.equal(await page.isVisible('#p-form'), false);
+  assert.ok(await page.isVisible('#p-lock'));
+  assert.match(await page.textContent('#p-lock'), /needs the partner role: sign in/);
   for (const v of ['hotspots', 'density', 'incidents']) {
     assert.equal(await page.locator(`#x-layer option[value=${v}]`).evaluate((o) => o.disabled), true);
   }
@@ -193,6 +197,7 @@ test('anonymous public: sign-in control, no hotspot or incident controls, no ref
   assert.equal(await sourceCount(page, 'incidents'), 0);
   // Only public endpoints were asked for, and nothing was refused.
   assert.deepEqual(apiRequests.filter((u) => PARTNER_API.test(u) || ANALYST_API.test(u)), []);
+  assert.deepEqual(apiRequests.filter((u) => u.startsWith('/api/plan')), []);
   assert.ok(apiRequests.includes('/api/me'));
   assert.deepEqual(refused, []);
 });
@@ -325,6 +330,72 @@ test('signing in as analyst reveals the incident layer and hotspots without a re
   assert.equal(await page.isChecked('#l-hotspots'), true);
   await page.locator('#hotspot-buttons button').nth(2).waitFor();
   assert.equal(await page.evaluate(() => window.__noReload), true, 'the page reloaded');
+  assert.deepEqual(refused, []);
+});
+
+test('planner: 3 sites, coverage circles, the naive comparison, exports and clearing', async () => {
+  assert.ok(await page.isVisible('#p-form'));
+  assert.equal(await page.isVisible('#p-lock'), false);
+  // Labelled, keyboard-usable controls, with the defaults.
+  assert.equal(await page.getByLabel('Number of sites (1–20)').inputValue(), '5');
+  assert.equal(await page.getByLabel('Walking radius (metres)').inputValue(), '400');
+  assert.ok(await page.locator('#p-groups input[type=checkbox]').count() > 0);
+  await page.check('#p-groups input[data-group=serious-acquisitive][type=checkbox]');
+  await page.fill('#p-groups input[data-group=serious-acquisitive][type=number]', '3');
+  await page.fill('#p-sites', '3');
+  const req = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/plan' && r.method() === 'POST');
+  await page.focus('#p-sites');
+  await page.keyboard.press('Enter');
+  const body = (await req).postDataJSON();
+  assert.equal(body.sites, 3);
+  assert.equal(body.radius, 400);
+  assert.equal(body.period, '2025-07..2025-12');
+  assert.deepEqual(body.weights, [{ group: 'serious-acquisitive', weight: 3 }]);
+  await page.locator('#p-result .plan-sites li').nth(2).waitFor({ timeout: 30000 });
+  assert.equal(await page.locator('#p-result .plan-sites li').count(), 3);
+  await idle(page);
+  const drawn = await page.evaluate(() => {
+    const map = window.__map;
+    const ranks = (layer) => [...new Set(map.queryRenderedFeatures({ layers: [layer] }).map((f) => f.properties.rank))].sort();
+    const src = map.getSource('plan').serialize().data;
+    return {
+      sites: ranks('plan-sites'), circles: ranks('plan-coverage'),
+      data: src.features.reduce((n, f) => { n[f.properties.kind] = (n[f.properties.kind] || 0) + 1; return n; }, {}),
+      naive: map.queryRenderedFeatures({ layers: ['plan-naive'] }).length,
+    };
+  });
+  assert.deepEqual(drawn.sites, [1, 2, 3]);
+  assert.deepEqual(drawn.circles, [1, 2, 3]);
+  assert.equal(drawn.data.site, 3);
+  assert.equal(drawn.data.coverage, 3);
+  assert.ok(drawn.data.naive >= 1 && drawn.naive >= 1, 'naive sites not drawn');
+  const text = (await page.textContent('#p-result')).replace(/\s+/g, ' ');
+  assert.match(text, /Covered by the plan\s*\d+(\.\d)?%/);
+  assert.match(text, /Naive choice \(busiest wards' centres\)\s*\d+(\.\d)?%/);
+  assert.match(text, /63%/);
+  const gain = Number(await page.getAttribute('#p-result .plan-gain', 'data-gain'));
+  assert.ok(Number.isFinite(gain) && gain >= 0, `gain ${gain}`);
+  assert.doesNotMatch(text, /NaN|undefined/);
+  assert.equal(await page.locator('#legend [data-layer=plan] li').count(), 3);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'planner.png') });
+  // Exports: the response as GeoJSON, one CSV row per site.
+  const [gj] = await Promise.all([page.waitForEvent('download'), page.click('#p-geojson')]);
+  const fc = JSON.parse(fs.readFileSync(await gj.path(), 'utf8'));
+  assert.equal(fc.features.filter((f) => f.properties.kind === 'site').length, 3);
+  assert.ok(fc.baseline && typeof fc.share === 'number');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#p-csv')]);
+  const lines = fs.readFileSync(await csv.path(), 'utf8').trim().split(/\r?\n/);
+  assert.match(lines[0], /^rank,name,ward,covered_incidents/);
+  assert.equal(lines.length, 4);
+  assert.match(csv.suggestedFilename(), /^hotspot-plan-.*\.csv$/);
+  // Clearing removes it from the map and the panel.
+  await page.click('#p-clear');
+  await idle(page);
+  assert.equal(await page.evaluate(() => window.__map.getSource('plan').serialize().data.features.length), 0);
+  assert.equal(await page.evaluate(() => window.__map.queryRenderedFeatures({ layers: ['plan-sites', 'plan-coverage', 'plan-naive'] }).length), 0);
+  assert.equal((await page.textContent('#p-result')).trim(), '');
+  assert.equal(await page.isDisabled('#p-csv'), true);
+  assert.equal(await page.locator('#legend [data-layer=plan]').count(), 0);
   assert.deepEqual(refused, []);
 });
 
@@ -554,6 +625,8 @@ test('signing out returns to the public view', async () => {
   assert.equal(await page.isDisabled('#l-hotspots'), true);
   assert.equal(await page.isDisabled('#l-incidents'), true);
   assert.equal(await page.locator('#hotspot-buttons button').count(), 0);
+  assert.equal(await page.isVisible('#p-form'), false);
+  assert.ok(await page.isVisible('#p-lock'));
   await page.waitForFunction(() => !document.querySelector('#legend [data-layer=hotspots]'));
   await idle(page);
   assert.equal(await sourceCount(page, 'hotspots'), 0);
@@ -561,7 +634,7 @@ test('signing out returns to the public view', async () => {
   assert.equal(await page.evaluate(() => window.__map.getLayoutProperty('incidents-points', 'visibility')), 'none');
   const after = apiRequests.slice(mark);
   assert.ok(after.includes('/api/me'));
-  assert.deepEqual(after.filter((u) => PARTNER_API.test(u) || ANALYST_API.test(u)), []);
+  assert.deepEqual(after.filter((u) => PARTNER_API.test(u) || ANALYST_API.test(u) || u.startsWith('/api/plan')), []);
   assert.equal(await page.evaluate(() => window.__noReload), true, 'the page reloaded');
   // The session cookie is gone: the server answers as public too.
   const me = await page.evaluate(async () => (await fetch('/api/me')).json());

@@ -353,6 +353,36 @@ impl Map {
         for l in &layers {
             self.add_layer(l)?;
         }
+        self.add_plan_layers()
+    }
+
+    /// The planner's source and layers (above everything else): coverage
+    /// circles (translucent orange, with an outline), the naive ward-centre
+    /// sites (hollow grey rings) and the plan's sites (numbered purple
+    /// discs). Orange and purple stay distinct with every colour-vision
+    /// deficiency.
+    fn add_plan_layers(&self) -> Result<(), JsValue> {
+        let empty = json!({ "type": "FeatureCollection", "features": [] });
+        self.add_source("plan", &json!({ "type": "geojson", "data": empty }))?;
+        let kind = |k: &str| json!(["==", ["get", "kind"], k]);
+        for l in [
+            json!({ "id": "plan-coverage", "type": "fill", "source": "plan", "filter": kind("coverage"),
+                "paint": { "fill-color": crate::plan::COVERAGE_COLOUR, "fill-opacity": 0.22 } }),
+            json!({ "id": "plan-coverage-line", "type": "line", "source": "plan", "filter": kind("coverage"),
+                "paint": { "line-color": "#b35806", "line-width": 1.5 } }),
+            json!({ "id": "plan-naive", "type": "circle", "source": "plan", "filter": kind("naive"),
+                "paint": { "circle-color": "rgba(0,0,0,0)", "circle-radius": 8,
+                    "circle-stroke-color": crate::plan::NAIVE_COLOUR, "circle-stroke-width": 2.5 } }),
+            json!({ "id": "plan-sites", "type": "circle", "source": "plan", "filter": kind("site"),
+                "paint": { "circle-color": crate::plan::SITE_COLOUR, "circle-radius": 11,
+                    "circle-stroke-color": "#ffffff", "circle-stroke-width": 2 } }),
+            json!({ "id": "plan-sites-label", "type": "symbol", "source": "plan", "filter": kind("site"),
+                "layout": { "text-field": ["to-string", ["get", "rank"]], "text-font": [FONT_BOLD],
+                    "text-size": 12, "text-allow-overlap": true, "text-ignore-placement": true },
+                "paint": { "text-color": "#ffffff" } }),
+        ] {
+            self.add_layer(&l)?;
+        }
         Ok(())
     }
 
