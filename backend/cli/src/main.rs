@@ -23,8 +23,21 @@ async fn main() -> std::process::ExitCode {
     match cli::run(args).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_chain(&e));
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes, leaving out a cause whose text the message
+/// before it already includes (thiserror messages often embed their source).
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !out.last().is_some_and(|prev| prev.contains(&text)) {
+            out.push(text);
+        }
+    }
+    out.join(": ")
 }
