@@ -48,6 +48,10 @@ pub struct ServeArgs {
     /// the database (several instances over one PostGIS); 0 = never.
     #[arg(long, default_value_t = 30)]
     pub refresh_seconds: u64,
+    /// Address of a reverse proxy or load balancer whose X-Forwarded-For
+    /// header names the real client (repeatable). Others' headers are ignored.
+    #[arg(long = "trusted-proxy")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Largest accepted upload, in MiB.
     #[arg(long, default_value_t = 512)]
     pub max_upload_mib: usize,
@@ -107,6 +111,7 @@ pub async fn run(db: &str, groups: CrimeGroups, args: ServeArgs) -> anyhow::Resu
         suppress_below: args.suppress_below,
         rate_limit_per_second: std::num::NonZeroU32::new(args.rate_limit),
         secure_cookies: args.secure_cookies,
+        trusted_proxies: args.trusted_proxies.clone(),
         refresh_every: (args.refresh_seconds > 0)
             .then(|| std::time::Duration::from_secs(args.refresh_seconds)),
     };

@@ -144,10 +144,33 @@ pub fn request_token(req: &Request) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-fn client_of(req: &Request) -> Option<std::net::IpAddr> {
-    req.extensions()
+/// The client's address: the TCP peer, or, when the peer is a trusted
+/// reverse proxy or load balancer, the right-most address in
+/// `X-Forwarded-For` that is not itself a trusted proxy (the left-most
+/// entries are whatever the client chose to send, so they are not trusted).
+pub fn client_of(req: &Request, trusted_proxies: &[std::net::IpAddr]) -> Option<std::net::IpAddr> {
+    let peer = req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
+        .map(|c| c.0.ip())?;
+    if !trusted_proxies.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<std::net::IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|a| !trusted_proxies.contains(a))
+            .unwrap_or(peer),
+    )
 }
 
 /// Middleware: rate-limits per client, works out the principal, runs the
@@ -157,7 +180,7 @@ pub async fn authenticate(
     mut req: Request,
     next: Next,
 ) -> Result<Response, AppError> {
-    let client = client_of(&req);
+    let client = client_of(&req, &state.config.trusted_proxies);
     if let Some(limiter) = &state.rate_limiter {
         let key = client.unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]));
         if limiter.check_key(&key).is_err() {
@@ -246,6 +269,47 @@ mod tests {
         assert!(!verify_password("anything", "not a hash"));
         assert!(hash_password("short").is_err());
         assert_ne!(h, hash_password("correct horse battery").unwrap(), "salted");
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        let proxy: std::net::IpAddr = "10.0.0.5".parse().unwrap();
+        let req = |peer: &str, xff: Option<&str>| {
+            let mut r = Request::builder().uri("/api/health");
+            if let Some(x) = xff {
+                r = r.header("x-forwarded-for", x);
+            }
+            let mut r = r.body(axum::body::Body::empty()).unwrap();
+            r.extensions_mut()
+                .insert(ConnectInfo(SocketAddr::new(peer.parse().unwrap(), 5000)));
+            r
+        };
+        let ip = |s: &str| Some(s.parse::<std::net::IpAddr>().unwrap());
+        // Untrusted peer: its own address, whatever it claims.
+        assert_eq!(
+            client_of(&req("203.0.113.9", Some("1.2.3.4")), &[proxy]),
+            ip("203.0.113.9")
+        );
+        // Trusted proxy: the right-most untrusted forwarded address.
+        assert_eq!(
+            client_of(&req("10.0.0.5", Some("6.6.6.6, 198.51.100.7")), &[proxy]),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            client_of(&req("10.0.0.5", Some("198.51.100.7, 10.0.0.5")), &[proxy]),
+            ip("198.51.100.7")
+        );
+        // Trusted proxy without the header, or with garbage: the proxy.
+        assert_eq!(client_of(&req("10.0.0.5", None), &[proxy]), ip("10.0.0.5"));
+        assert_eq!(
+            client_of(&req("10.0.0.5", Some("not an ip")), &[proxy]),
+            ip("10.0.0.5")
+        );
+        // Nothing trusted: headers are ignored.
+        assert_eq!(
+            client_of(&req("10.0.0.5", Some("198.51.100.7")), &[]),
+            ip("10.0.0.5")
+        );
     }
 
     #[test]

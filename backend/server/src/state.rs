@@ -32,6 +32,9 @@ pub struct ServerConfig {
     pub rate_limit_per_second: Option<NonZeroU32>,
     /// Mark the session cookie `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// Reverse proxies / load balancers whose `X-Forwarded-For` is believed
+    /// for rate limiting and the audit log.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// How often to check the store for imports made by another instance
     /// (several instances over one PostGIS); `None`: never.
     pub refresh_every: Option<std::time::Duration>,
@@ -47,6 +50,7 @@ impl Default for ServerConfig {
             rate_limit_per_second: None,
             secure_cookies: false,
             refresh_every: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
