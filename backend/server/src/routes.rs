@@ -531,17 +531,7 @@ async fn rejected_rows(
             let mut body = Vec::new();
             crate::pipeline::write_rejected_csv(&rows, &mut body)
                 .map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok((
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        "attachment; filename=\"rejected-rows.csv\"",
-                    ),
-                ],
-                body,
-            )
-                .into_response())
+            Ok(csv_attachment("rejected-rows.csv", body))
         }
         other => Err(AppError::BadRequest(format!(
             "format={other:?}: expected json or csv"
@@ -1043,20 +1033,25 @@ async fn target_hardening(
             let mut body = Vec::new();
             crate::pipeline::write_hardening_csv(&items, &mut body)
                 .map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok((
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        "attachment; filename=\"target-hardening.csv\"",
-                    ),
-                ],
-                body,
-            )
-                .into_response())
+            Ok(csv_attachment("target-hardening.csv", body))
         }
         other => Err(AppError::BadRequest(format!(
             "format={other:?}: expected json or csv"
         ))),
     }
+}
+
+/// A CSV file for the browser to save under `filename`.
+fn csv_attachment(filename: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
