@@ -41,6 +41,8 @@ pub struct Dataset {
     /// Per located point: the area containing it.
     pub(crate) point_area: Vec<Option<u32>>,
     pub(crate) months: BTreeMap<Month, u64>,
+    /// Computed once at build: the health endpoint asks on every call.
+    overview: Overview,
 }
 
 /// Incidents per category, for the filter menus.
@@ -59,7 +61,7 @@ pub struct MonthCount {
 }
 
 /// What is loaded, for the health and filter endpoints.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Overview {
     pub incidents: u64,
     pub located: u64,
@@ -143,7 +145,7 @@ impl Dataset {
         let locator = AreaLocator::new(&areas.iter().map(|a| a.bng.clone()).collect::<Vec<_>>());
         let point_area = locator.locate_all(&points);
         let index = PointIndex::new(&points);
-        Dataset {
+        let mut dataset = Dataset {
             incidents,
             category_of,
             categories,
@@ -160,7 +162,10 @@ impl Dataset {
             locator,
             point_area,
             months,
-        }
+            overview: Overview::default(),
+        };
+        dataset.overview = dataset.compute_overview();
+        dataset
     }
 
     /// An empty snapshot, served until the first import.
@@ -191,6 +196,10 @@ impl Dataset {
     }
 
     pub fn overview(&self) -> Overview {
+        self.overview.clone()
+    }
+
+    fn compute_overview(&self) -> Overview {
         let located = self.points.len() as u64;
         Overview {
             incidents: self.incidents.len() as u64,
