@@ -176,9 +176,7 @@ async fn categories(
     let ds = state.dataset();
     let mut categories = serde_json::to_value(ds.categories()).expect("serialises");
     if who.role == Role::Public {
-        for c in categories.as_array_mut().into_iter().flatten() {
-            suppress::fields(c, &["count"], state.config.suppress_below);
-        }
+        suppress::counts_in_array(&mut categories, state.config.suppress_below);
     }
     Ok(Json(json!({
         "groups": ds.groups().iter().collect::<Vec<_>>(),
@@ -196,9 +194,7 @@ async fn periods(
     let o = ds.overview();
     let mut months = serde_json::to_value(ds.months()).expect("serialises");
     if who.role == Role::Public {
-        for m in months.as_array_mut().into_iter().flatten() {
-            suppress::fields(m, &["count"], state.config.suppress_below);
-        }
+        suppress::counts_in_array(&mut months, state.config.suppress_below);
     }
     Ok(Json(json!({
         "months": months,

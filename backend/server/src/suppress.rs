@@ -29,6 +29,14 @@ pub fn fields(obj: &mut Value, keys: &[&str], threshold: u64) {
     }
 }
 
+/// Suppresses the `count` of every object in an array (e.g. counts per
+/// category or per month).
+pub fn counts_in_array(items: &mut Value, threshold: u64) {
+    for item in items.as_array_mut().into_iter().flatten() {
+        fields(item, &["count"], threshold);
+    }
+}
+
 /// Suppresses every small value of a `{name: count}` object.
 pub fn map_values(obj: &mut Value, threshold: u64) {
     if let Some(o) = obj.as_object_mut() {
