@@ -26,6 +26,17 @@ const ENDPOINTS: &[(&str, &[&str])] = &[
         &["cell", "bandwidth", "format", "min_density"],
     ),
     ("/api/gistar", &["unit", "cell", "band", "correction"]),
+    (
+        "/api/emerging",
+        &["cell", "band", "correction", "months_per_period"],
+    ),
+    (
+        "/api/evaluate",
+        &["train", "test", "cell", "bandwidths", "coverage"],
+    ),
+    ("/api/interventions", &[]),
+    ("/api/interventions/1/evaluation", &["control", "before"]),
+    ("/api/audit", &["limit", "offset"]),
     ("/api/temporal", &[]),
     (
         "/api/near-repeat",
@@ -49,6 +60,9 @@ fn value() -> impl Strategy<Value = String> {
         Just("-1.05,52.24,-0.95,52.28".to_string()),
         Just("previous".to_string()),
         Just("geotiff".to_string()),
+        Just("wards".to_string()),
+        Just("2025-01..2025-03,2025-04..2025-06".to_string()),
+        Just("400,800".to_string()),
         (1u32..2000).prop_map(|n| n.to_string()),
         // ...and hostile ones.
         Just("-0".to_string()),
@@ -104,7 +118,12 @@ fn router() -> &'static axum::Router {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+    // PROPTEST_CASES=5000 runs a longer campaign than CI's default.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(128),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn no_query_string_makes_an_endpoint_fail_or_panic(

@@ -89,6 +89,12 @@ pub enum StatsError {
     /// More features than the `u32` neighbour indices can address.
     #[error("{0} features is more than this crate supports (u32::MAX)")]
     TooManyFeatures(usize),
+    /// A band so wide that the neighbour lists would not fit in memory.
+    #[error(
+        "a band of {band} gives up to {pairs} neighbour pairs, more than the limit of {limit}; \
+         use a smaller band or larger cells"
+    )]
+    NeighbourhoodTooLarge { band: f64, pairs: u128, limit: usize },
 }
 
 /// Two-sided p-value of a standard normal z-score: `P(|Z| ≥ |z|) =

@@ -20,6 +20,27 @@ use crate::StatsError;
 /// squared distance is exactly 2.
 const GRID_EPS: f64 = 1e-9;
 
+/// Most neighbour pairs a grid neighbourhood may hold (about 200 MB of
+/// `u32` indices). A band of 1.5 cells on a 400 × 400 grid needs 1.4 M.
+pub const MAX_NEIGHBOUR_PAIRS: usize = 50_000_000;
+
+/// Refuses a grid neighbourhood whose offset table, applied to every active
+/// cell, could exceed [`MAX_NEIGHBOUR_PAIRS`]; checked before anything is
+/// allocated, so an absurd band (say 1e308) costs nothing.
+fn check_grid_pairs(band: f64, active: &[bool], table_side: u128) -> Result<(), StatsError> {
+    let active = active.iter().filter(|&&a| a).count() as u128;
+    let pairs = active * (table_side * table_side).min(active);
+    if pairs > MAX_NEIGHBOUR_PAIRS as u128 {
+        Err(StatsError::NeighbourhoodTooLarge {
+            band,
+            pairs,
+            limit: MAX_NEIGHBOUR_PAIRS,
+        })
+    } else {
+        Ok(())
+    }
+}
+
 /// Binary spatial weights, each feature counting as its own neighbour.
 ///
 /// Stored as CSR: the neighbours of feature `i` are
@@ -171,8 +192,13 @@ impl Neighbours {
     ) -> Result<Self, StatsError> {
         check_active(cols, rows, active)?;
         check_band(band_cells)?;
-        let r = band_cells.floor() as i64;
-        let limit = band_cells * band_cells * (1.0 + GRID_EPS);
+        // Beyond the grid's diagonal every cell is already a neighbour, so
+        // clamping changes nothing but keeps the offsets small.
+        let diagonal = (cols as f64).hypot(rows as f64);
+        let band_eff = band_cells.min(diagonal);
+        let r = band_eff.floor() as i64;
+        check_grid_pairs(band_cells, active, 2 * r as u128 + 1)?;
+        let limit = band_eff * band_eff * (1.0 + GRID_EPS);
         let mut table = Vec::new();
         for dr in -r..=r {
             for dc in -r..=r {
@@ -209,9 +235,18 @@ impl Neighbours {
         check_active(cols, rows, active)?;
         check_band(band_cells)?;
         let h = 3f64.sqrt() / 2.0;
-        let limit = band_cells * band_cells * (1.0 + GRID_EPS);
-        let max_dr = (band_cells / h + GRID_EPS).floor() as i64;
-        let max_dc = band_cells.ceil() as i64 + 1;
+        // As on the square grid: past the diagonal (plus the half-hexagon
+        // shift) nothing more can be reached.
+        let diagonal = (cols as f64 + 1.0).hypot(rows as f64 * h);
+        let band_eff = band_cells.min(diagonal);
+        let limit = band_eff * band_eff * (1.0 + GRID_EPS);
+        let max_dr = (band_eff / h + GRID_EPS).floor() as i64;
+        let max_dc = band_eff.ceil() as i64 + 1;
+        check_grid_pairs(
+            band_cells,
+            active,
+            (2 * max_dr.max(max_dc) + 1) as u128,
+        )?;
         let table_for = |parity: i64| {
             let mut table = Vec::new();
             for dr in -max_dr..=max_dr {
@@ -380,6 +415,35 @@ mod tests {
         ] {
             let nb = Neighbours::square_grid(7, 7, &act, band).unwrap();
             assert_eq!(nb.of(centre).len(), k, "band {band}");
+        }
+    }
+
+    #[test]
+    fn bands_past_the_diagonal_make_everyone_a_neighbour() {
+        // Found by the API fuzz test: band=1e308 overflowed the offset loop.
+        for band in [1e308, f64::MAX, 9.0] {
+            let sq = Neighbours::square_grid(4, 3, &[true; 12], band).unwrap();
+            let hex = Neighbours::hex_grid(4, 3, &[true; 12], band).unwrap();
+            for i in 0..12 {
+                assert_eq!(sq.of(i).len(), 12, "square band {band}");
+                assert_eq!(hex.of(i).len(), 12, "hex band {band}");
+            }
+        }
+    }
+
+    #[test]
+    fn bands_too_wide_for_memory_are_refused() {
+        let act = vec![true; 400 * 400];
+        assert!(Neighbours::square_grid(400, 400, &act, 1.5).is_ok());
+        for band in [200.0, 1e308] {
+            assert!(matches!(
+                Neighbours::square_grid(400, 400, &act, band),
+                Err(StatsError::NeighbourhoodTooLarge { .. })
+            ));
+            assert!(matches!(
+                Neighbours::hex_grid(400, 400, &act, band),
+                Err(StatsError::NeighbourhoodTooLarge { .. })
+            ));
         }
     }
 
