@@ -680,6 +680,9 @@ fn set_session(app: &AppRef, session: Session) {
 fn apply_session_ui(app: &AppRef) {
     let st = app.st.borrow();
     let s = &st.session;
+    // "fewer than N" everywhere follows the server's threshold.
+    format::set_suppress_below(s.suppress_below());
+    by_id("si-withheld").set_text_content(Some(&format::withheld_counts()));
     let who = by_id("who");
     who.set_text_content(Some(&s.header_text()));
     let _ = who.set_attribute("data-role", s.role.key());
@@ -831,7 +834,12 @@ async fn sign_in(app: &AppRef) {
     let _ = by_id("sign-in").remove_attribute("aria-busy");
     match result {
         Ok((status, body)) if (200..300).contains(&status) => {
-            let session = Session::parse(&serde_json::from_str(&body).unwrap_or(Value::Null));
+            let mut session = Session::parse(&serde_json::from_str(&body).unwrap_or(Value::Null));
+            // `/api/login` does not repeat the threshold `/api/me` gave.
+            session.suppress_below =
+                session
+                    .suppress_below
+                    .or(app.st.borrow().session.suppress_below);
             close_sign_in(false);
             set_status(&format!("{}.", session.header_text()));
             set_session(app, session);
@@ -1372,9 +1380,10 @@ fn render_legend(app: &AppRef) {
             )
             .replace("Quantile classes fixed", "Classes fixed");
             if c.suppressed > 0 {
-                note.push_str(
-                    " Counts of 1 or 2 are withheld in the public view (hatched); sign in for the full figures.",
-                );
+                note.push_str(&format!(
+                    " Counts of {} are withheld in the public view (hatched); sign in for the full figures.",
+                    format::withheld_counts()
+                ));
             }
             let mut items = c.legend_with_no_data(match st.f.measure {
                 Measure::Rate => "No population",
