@@ -247,20 +247,54 @@ pub fn list_html(items: &[Intervention], today: &str, selected: Option<i64>) -> 
     h
 }
 
-/// The logged areas as a FeatureCollection for the map (`id`, `name`, `status`).
-pub fn areas_geojson(items: &[Intervention], today: &str) -> Value {
-    let features: Vec<Value> = items
+/// Where an intervention's name goes on the map: its site, or the mean of
+/// its area's outer ring.
+pub fn label_point(i: &Intervention) -> Option<(f64, f64)> {
+    if let Some((x, y, _)) = i.site {
+        return Some((x, y));
+    }
+    let c = &i.area["coordinates"];
+    let ring = match i.area["type"].as_str()? {
+        "Polygon" => &c[0],
+        "MultiPolygon" => &c[0][0],
+        _ => return None,
+    };
+    let pts: Vec<(f64, f64)> = ring
+        .as_array()?
         .iter()
-        .filter(|i| i.area.is_object())
-        .map(|i| {
-            json!({
-                "type": "Feature",
-                "id": i.id,
-                "geometry": i.area,
-                "properties": { "id": i.id, "name": i.name, "status": i.status(today).key() },
-            })
-        })
+        .filter_map(|p| Some((p[0].as_f64()?, p[1].as_f64()?)))
         .collect();
+    // The closing vertex repeats the first.
+    let pts = &pts[..pts.len().saturating_sub(1)];
+    if pts.is_empty() {
+        return None;
+    }
+    let n = pts.len() as f64;
+    Some((
+        pts.iter().map(|p| p.0).sum::<f64>() / n,
+        pts.iter().map(|p| p.1).sum::<f64>() / n,
+    ))
+}
+
+/// The logged areas as a FeatureCollection for the map: one `kind: area`
+/// feature (`id`, `name`, `status`) and one `kind: label` point per
+/// intervention (one name each, not one per tile).
+pub fn areas_geojson(items: &[Intervention], today: &str) -> Value {
+    let mut features = Vec::new();
+    for i in items.iter().filter(|i| i.area.is_object()) {
+        let props =
+            json!({ "kind": "area", "id": i.id, "name": i.name, "status": i.status(today).key() });
+        features.push(
+            json!({ "type": "Feature", "id": i.id, "geometry": i.area, "properties": props }),
+        );
+        if let Some((x, y)) = label_point(i) {
+            features.push(json!({
+                "type": "Feature",
+                "geometry": { "type": "Point", "coordinates": [x, y] },
+                "properties": { "kind": "label", "id": i.id, "name": i.name },
+            }));
+        }
+    }
     json!({ "type": "FeatureCollection", "features": features })
 }
 
@@ -619,10 +653,23 @@ mod tests {
         assert!(h.contains("data-id=\"2\" aria-pressed=\"false\""));
         assert!(list_html(&[], "2026-06-30", None).contains("No interventions"));
         let fc = areas_geojson(&all, "2026-06-30");
-        // The one without an area is not drawn.
-        assert_eq!(fc["features"].as_array().unwrap().len(), 2);
+        // The one without an area is not drawn; each area has its label.
+        let kinds: Vec<&str> = fc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, vec!["area", "label", "area", "label"]);
         assert_eq!(fc["features"][0]["properties"]["status"], "planned");
-        assert_eq!(fc["features"][1]["geometry"]["type"], "MultiPolygon");
+        assert_eq!(fc["features"][2]["geometry"]["type"], "MultiPolygon");
+        // A site's label at the site; a drawn area's at its ring's mean.
+        assert_eq!(
+            fc["features"][3]["geometry"]["coordinates"],
+            json!([-1.0207, 52.2096])
+        );
+        let (x, y) = label_point(&all[0]).unwrap();
+        assert!((x + 1.0667).abs() < 1e-3 && (y - 52.0333).abs() < 1e-3);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! visible layer refetches (stale answers are dropped by a per-layer
 //! generation number) → the map sources, legend and panels update in place.
 
+mod actions;
 mod js;
 mod map;
 mod png;
@@ -79,6 +80,10 @@ struct State {
     incidents: Layer,
     /// The last `/api/plan` answer (planner mode).
     plan: Layer,
+    /// Target-hardening mode (analyst).
+    th: actions::Hardening,
+    /// Interventions mode (partner: read; analyst: record, delete).
+    iv: actions::Interventions,
     ward_classes: Option<Classes>,
     density_legend: Option<Classes>,
     selected: Selected,
@@ -282,6 +287,8 @@ async fn run() -> Result<(), String> {
             density: Layer::default(),
             incidents: Layer::default(),
             plan: Layer::default(),
+            th: actions::Hardening::default(),
+            iv: actions::Interventions::default(),
             ward_classes: None,
             density_legend: None,
             selected: Selected::default(),
@@ -304,6 +311,7 @@ async fn run() -> Result<(), String> {
     apply_session_ui(&app);
     wire_controls(&app);
     wire_planner(&app);
+    actions::wire(&app);
     wire_account(&app);
     // Fetch the wards while the map loads.
     let wards_url = app.st.borrow().f.wards_url();
@@ -317,6 +325,8 @@ async fn run() -> Result<(), String> {
     map.add_hotspot_layers().map_err(|e| js::describe(&e))?;
     wire_map(&app);
     app.st.borrow_mut().map_ready = true;
+    // The intervention log, if the role may see it.
+    actions::session_changed(&app);
     // Signing in reloads the layers, which needs the map: allowed from now.
     by_id("sign-in-toggle")
         .unchecked_into::<web_sys::HtmlButtonElement>()
@@ -366,6 +376,7 @@ fn init_controls(app: &AppRef) {
     fill_select("f-measure", &measures, st.f.measure.key());
     input("l-wards").set_checked(st.show_wards);
     fill_plan_groups(&st);
+    actions::init(&st);
     // The hotspot, density and incident boxes: `apply_session_ui`.
     update_slider(&st);
     // Tablets in portrait: start with the drawer closed.
@@ -669,6 +680,7 @@ fn set_session(app: &AppRef, session: Session) {
     if !app.st.borrow().session.can_plan() {
         clear_plan(app);
     }
+    actions::session_changed(app);
     render_hotspot_buttons(app);
     apply_visibility(app);
     refresh(app);
@@ -738,6 +750,8 @@ fn apply_session_ui(app: &AppRef) {
     by_id("p-run")
         .unchecked_into::<web_sys::HtmlButtonElement>()
         .set_disabled(!can_plan);
+    // Target hardening and interventions.
+    actions::session_ui(&st);
     debug_set("role", &JsValue::from_str(s.role.key()));
     debug_set(
         "username",
@@ -904,6 +918,8 @@ fn wire_map(app: &AppRef) {
         "hotspots-fill",
         "incidents-clusters",
         "incidents-points",
+        actions::CLICKABLE[0],
+        actions::CLICKABLE[1],
     ] {
         let a = app.clone();
         app.map
@@ -914,6 +930,10 @@ fn wire_map(app: &AppRef) {
     }
     let a = app.clone();
     app.map.on("click", move |e| {
+        // Choosing an intervention's site, a place to visit, an intervention.
+        if actions::map_click(&a, &e) {
+            return;
+        }
         let point = get(&e, "point");
         let hits = a.map.features_at(
             &point,
@@ -1475,6 +1495,7 @@ fn render_legend(app: &AppRef) {
             note: None,
         });
     }
+    actions::legend_sections(&st, &mut sections);
     let html = panels::legend_html(&sections);
     // The incident section's second count is meaningless: blank it.
     let html = html.replace(
