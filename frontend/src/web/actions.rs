@@ -20,7 +20,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
 use super::js::{self, by_id, call, fetch_api, fill_select, get, html_el, input, on, select};
-use super::{bounds_of, debug_set, render_legend, session_lost, set_status, status_error};
+use super::{
+    bounds_of, debug_set, render_legend, session_lost, set_status, status_error, toggle_panel,
+};
 use super::{AppRef, State};
 use crate::format;
 use crate::hardening::{self as th, HardeningForm, VisitList};
@@ -49,6 +51,16 @@ pub struct Interventions {
     evaluation: Option<Value>,
     /// The next map click places the form's site.
     picking: bool,
+}
+
+/// Tablets in portrait: the panel is a drawer over the map.
+fn narrow() -> bool {
+    js::window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(1200.0)
+        <= 900.0
 }
 
 fn button(id: &str) -> web_sys::HtmlButtonElement {
@@ -227,7 +239,11 @@ pub fn wire(app: &AppRef) {
             let now = a.st.borrow().iv.picking;
             set_picking(&a, !now);
             if !now {
-                set_status("Click the map where the intervention took place.");
+                // On a tablet the drawer covers the map: get it out of the way.
+                if narrow() {
+                    toggle_panel(&a, Some(false));
+                }
+                set_status("Click the map where the intervention took place (Escape cancels).");
             }
         });
     }
@@ -258,6 +274,10 @@ pub fn wire(app: &AppRef) {
             let k: &web_sys::KeyboardEvent = e.unchecked_ref();
             if k.key() == "Escape" && a.st.borrow().iv.picking {
                 set_picking(&a, false);
+                if narrow() {
+                    toggle_panel(&a, Some(true));
+                }
+                let _ = html_el("iv-pick").focus();
                 set_status("Choosing a site cancelled.");
             }
         });
@@ -282,6 +302,9 @@ pub fn map_click(app: &AppRef, e: &JsValue) -> bool {
         if let (Some(x), Some(y)) = (get(&ll, "lng").as_f64(), get(&ll, "lat").as_f64()) {
             set_site(app, x, y);
             set_picking(app, false);
+            if narrow() {
+                toggle_panel(app, Some(true));
+            }
             let _ = html_el("iv-pick").focus();
         }
         return true;
@@ -449,6 +472,9 @@ fn select_place(app: &AppRef, rank: usize, fly: bool) {
     }
     if fly {
         app.map.fly_to(place.lon, place.lat, 15.0);
+        if narrow() {
+            toggle_panel(app, Some(false));
+        }
     }
     debug_set("hardeningSelected", &JsValue::from_f64(rank as f64));
     set_status(&format!(
