@@ -1698,6 +1698,10 @@ fn export_png(app: &AppRef) {
                 rows.push(("Density per km²".into(), c.legend.clone()));
             }
         }
+        // Places to visit, interventions and an evaluation, when shown.
+        let mut extra = Vec::new();
+        actions::legend_sections(&st, &mut extra);
+        rows.extend(extra.into_iter().map(|s| (s.title, s.items)));
         (title, rows)
     };
     let m = app.map.clone();
