@@ -238,13 +238,12 @@ impl VisitList {
                 String::new()
             };
             h.push_str(&format!(
-                "<li data-rank=\"{rank}\"><button type=\"button\" class=\"th-item\" data-rank=\"{rank}\" aria-label=\"{rank}. {label_attr}: show on the map\">\
+                "<li data-rank=\"{rank}\"><button type=\"button\" class=\"th-item\" data-rank=\"{rank}\" title=\"Show on the map\">\
                  <span class=\"th-rank\" aria-hidden=\"true\">{rank}</span>\
                  <span class=\"th-body\"><strong>{label}</strong><br>\
                  <span class=\"th-reason\">{reason}</span><br>\
                  <span class=\"n\">Visit by <span class=\"th-expires\">{expires}</span> (score {score}{recent})</span></span></button></li>",
                 rank = p.rank,
-                label_attr = esc(&p.label),
                 label = esc(&p.label),
                 reason = esc(&p.reason),
                 expires = esc(&p.expires),

@@ -513,6 +513,7 @@ test('interventions (analyst): log one by clicking the map, see it listed, drawn
   assert.equal(await page.locator('#details .ward[data-code=E05999013]').count(), 0);
   await page.fill('#iv-radius', '400');
   await idle(page);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'intervention-form.png') });
   assert.equal(await page.evaluate(() => window.__map.getSource('iv-draft').serialize().data.features.length), 2);
   const post = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/interventions' && r.method() === 'POST');
   await page.click('#iv-submit');
@@ -586,8 +587,12 @@ test('interventions (partner): the list and evaluations, read-only', async () =>
   assert.equal(await p.isVisible('#iv-new'), false);
   assert.match(await p.textContent('#iv-readonly'), /Read-only: recording and deleting interventions needs the analyst role/);
   assert.match(await p.textContent('#iv-list .iv-item'), new RegExp(IV_NAME.replace(/[()]/g, '\\$&')));
-  await p.click('#iv-list .iv-item');
+  // From the keyboard: Enter on the item evaluates it, and focus stays on it.
+  await p.focus('#iv-list .iv-item');
+  await p.keyboard.press('Enter');
   await p.locator('#iv-eval .iv-wdq').waitFor({ timeout: 30000 });
+  assert.equal(await p.evaluate(() => document.activeElement.classList.contains('iv-item')), true);
+  assert.equal(await p.getAttribute('#iv-list .iv-item', 'aria-pressed'), 'true');
   assert.equal(await p.isVisible('#iv-delete'), false);
   assert.match(await p.textContent('#iv-eval .iv-caveats li'), /^Regression to the mean/);
   assert.deepEqual([...new Set(methods)], ['GET']);

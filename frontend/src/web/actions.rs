@@ -585,6 +585,7 @@ async fn load_interventions(app: &AppRef, select: Option<i64>) {
         keep
     };
     debug_set("interventions", &JsValue::from_f64(n as f64));
+    render_list(app);
     match keep {
         Some(id) => select_intervention(app, id, select.is_some()),
         None => {
@@ -612,7 +613,26 @@ fn select_intervention(app: &AppRef, id: i64, fit: bool) {
         st.iv.selected = Some(id);
         item
     };
-    render_list(app);
+    // Mark it without redrawing the list, so keyboard focus stays put.
+    if by_id("iv-list")
+        .query_selector(&format!("button.iv-item[data-id=\"{id}\"]"))
+        .ok()
+        .flatten()
+        .is_none()
+    {
+        render_list(app);
+    }
+    if let Ok(items) = by_id("iv-list").query_selector_all("button.iv-item") {
+        for i in 0..items.length() {
+            if let Some(b) = items
+                .get(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
+                let this = b.get_attribute("data-id").as_deref() == Some(&id.to_string());
+                let _ = b.set_attribute("aria-pressed", if this { "true" } else { "false" });
+            }
+        }
+    }
     app.map.set_filter(
         "iv-selected",
         &json!([
