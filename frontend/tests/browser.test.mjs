@@ -509,6 +509,7 @@ test('interventions (analyst): log one by clicking the map, see it listed, drawn
   const lon = Number(await page.inputValue('#iv-lon'));
   const lat = Number(await page.inputValue('#iv-lat'));
   assert.ok(lon > -2 && lon < 0 && lat > 51 && lat < 53, `site ${lon},${lat}`);
+  assert.equal(await page.textContent('#iv-error'), '', 'the missing-site message stayed');
   // The ward panel was not opened by that click.
   assert.equal(await page.locator('#details .ward[data-code=E05999013]').count(), 0);
   await page.fill('#iv-radius', '400');

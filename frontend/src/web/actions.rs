@@ -831,6 +831,8 @@ fn intervention_form() -> InterventionForm {
 fn set_site(app: &AppRef, x: f64, y: f64) {
     input("iv-lon").set_value(&format!("{x:.6}"));
     input("iv-lat").set_value(&format!("{y:.6}"));
+    // A "choose a site" message no longer applies.
+    by_id("iv-error").set_text_content(Some(""));
     draw_draft(app);
     set_status(&format!("Site set at {x:.5}, {y:.5}."));
 }
