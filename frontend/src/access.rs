@@ -7,8 +7,8 @@
 //! | role      | adds                                                        |
 //! |-----------|-------------------------------------------------------------|
 //! | `public`  | ward statistics with counts of 1–2 suppressed               |
-//! | `partner` | hotspot areas, the density surface, the planner (full ward figures) |
-//! | `analyst` | incident points                                             |
+//! | `partner` | hotspot areas, the density surface, the planner, the intervention log (read-only; full ward figures) |
+//! | `analyst` | incident points, target hardening, recording and deleting interventions |
 //! | `admin`   | imports, users, audit (not used by the map)                 |
 
 use serde_json::{json, Value};
@@ -91,6 +91,9 @@ pub struct Session {
     /// `None` when not signed in (the server's anonymous role applies).
     pub username: Option<String>,
     pub role: Role,
+    /// `suppress_below` of `/api/me`: counts from 1 to this − 1 are withheld
+    /// from the public role (`None`: the server did not say; 3 is assumed).
+    pub suppress_below: Option<u64>,
 }
 
 impl Session {
@@ -103,7 +106,14 @@ impl Session {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string),
             role: v["role"].as_str().and_then(Role::parse).unwrap_or_default(),
+            suppress_below: v["suppress_below"].as_u64(),
         }
+    }
+
+    /// The suppression threshold in force (the server's default when unknown).
+    pub fn suppress_below(&self) -> u64 {
+        self.suppress_below
+            .unwrap_or(crate::format::DEFAULT_SUPPRESS_BELOW)
     }
 
     pub fn signed_in(&self) -> bool {
@@ -119,7 +129,22 @@ impl Session {
         self.role >= Role::Partner
     }
 
-    /// Counts of 1–2 are withheld from this role.
+    /// `GET /api/target-hardening` (the visit list) needs the analyst role.
+    pub fn can_target_harden(&self) -> bool {
+        self.role >= Role::Analyst
+    }
+
+    /// `GET /api/interventions…` (the log and evaluations): partner and above.
+    pub fn can_view_interventions(&self) -> bool {
+        self.role >= Role::Partner
+    }
+
+    /// `POST`/`DELETE /api/interventions`: analyst and above.
+    pub fn can_edit_interventions(&self) -> bool {
+        self.role >= Role::Analyst
+    }
+
+    /// Small counts are withheld from this role.
     pub fn suppressed(&self) -> bool {
         self.role == Role::Public
     }
@@ -177,9 +202,19 @@ mod tests {
         assert!(partner.can(Feature::Hotspots) && partner.can(Feature::Density));
         assert!(!partner.can(Feature::Incidents) && !partner.suppressed());
         assert!(partner.can_plan() && !public.can_plan());
+        assert!(partner.can_view_interventions() && !public.can_view_interventions());
+        assert!(!partner.can_edit_interventions() && !partner.can_target_harden());
         assert_eq!(partner.header_text(), "Signed in as pat (partner)");
         let admin = Session::parse(&json!({"username": "root", "role": "admin"}));
         assert!(Feature::ALL.iter().all(|f| admin.can(*f)));
+        assert!(admin.can_edit_interventions() && admin.can_target_harden());
+        // The suppression threshold comes from /api/me, 3 when it is missing.
+        assert_eq!(public.suppress_below(), 3);
+        let strict = Session::parse(&json!({"role": "public", "suppress_below": 10}));
+        assert_eq!(
+            (strict.suppress_below, strict.suppress_below()),
+            (Some(10), 10)
+        );
         // Unknown or missing roles get the least.
         assert_eq!(
             Session::parse(&json!({"role": "superuser"})).role,

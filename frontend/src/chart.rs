@@ -1,7 +1,7 @@
 //! The ward panel's monthly trend chart, drawn as inline SVG.
 
 use crate::classify::HATCH;
-use crate::format::{esc, month_label, month_short, thousands, FEWER_THAN_3};
+use crate::format::{esc, fewer_than, month_label, month_short, thousands};
 
 /// Bar colours: selected period, comparison period, other months
 /// (blues and grey: distinguishable with any colour-vision deficiency).
@@ -41,7 +41,11 @@ pub fn trend_svg(
         .filter_map(|m| m.1)
         .max()
         .unwrap_or(0)
-        .max(if any_suppressed { 2 } else { 1 });
+        .max(if any_suppressed {
+            crate::format::suppress_below().saturating_sub(1).max(1)
+        } else {
+            1
+        });
     // A round axis maximum: 1, 2, 5 × 10^k.
     let nice = {
         let mut step = 1u64;
@@ -82,7 +86,8 @@ pub fn trend_svg(
     }
     for (i, (m, c)) in months.iter().enumerate() {
         let x = left + slot * i as f64 + (slot - bar) / 2.0;
-        let shown = c.unwrap_or(2);
+        // A withheld month is drawn up to the largest count it could be.
+        let shown = c.unwrap_or(crate::format::suppress_below().saturating_sub(1));
         let bh = plot_h * (shown as f64) / nice as f64;
         let y = top + plot_h - bh;
         let colour = band(m, current, comparison);
@@ -97,7 +102,7 @@ pub fn trend_svg(
                 "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{bh:.1}\" fill=\"url(#trend-hatch)\" stroke=\"{colour}\" stroke-width=\"1\" data-month=\"{}\" data-suppressed=\"true\"><title>{}: {} (suppressed)</title></rect>",
                 esc(m),
                 month_label(m),
-                FEWER_THAN_3
+                fewer_than()
             )),
         }
         // Label January and the first month.

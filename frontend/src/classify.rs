@@ -23,7 +23,13 @@ pub const NO_DATA: &str = "#d9d9d9";
 pub const SUPPRESSED: &str = "#bdbdbd";
 /// The hatch lines drawn over [`SUPPRESSED`].
 pub const HATCH: &str = "#525252";
-pub const SUPPRESSED_LABEL: &str = "Suppressed (1–2 incidents)";
+/// The legend label of withheld wards: "Suppressed (1–2 incidents)" with the
+/// server's default threshold (`format::suppress_below`).
+pub fn suppressed_label() -> String {
+    let r = crate::format::withheld_range();
+    let s = if r == "1" { "" } else { "s" };
+    format!("Suppressed ({r} incident{s})")
+}
 /// The MapLibre image id of the hatch pattern.
 pub const HATCH_IMAGE: &str = "hotspot-hatch";
 
@@ -105,7 +111,7 @@ impl Classes {
         if self.suppressed > 0 {
             rows.push(LegendItem {
                 colour: SUPPRESSED.into(),
-                label: SUPPRESSED_LABEL.into(),
+                label: suppressed_label(),
                 count: self.suppressed,
             });
         }
@@ -538,7 +544,7 @@ mod tests {
         let last = rows.last().unwrap();
         assert_eq!(
             (last.label.as_str(), last.colour.as_str(), last.count),
-            (SUPPRESSED_LABEL, SUPPRESSED, 1)
+            ("Suppressed (1–2 incidents)", SUPPRESSED, 1)
         );
         let e = c.expression();
         assert_eq!(e[3], json!(["==", ["get", "suppressed"], true]));

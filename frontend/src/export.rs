@@ -58,7 +58,7 @@ const COMPARISON_DERIVED: [&str; 6] = [
 /// The text for a property the API withheld (its value is `null` and the
 /// feature says why): "fewer than 3" for a count, "suppressed" for what
 /// derives from one. A spreadsheet then never reads it as 0.
-fn withheld(key: &str, props: &Value) -> Option<&'static str> {
+fn withheld(key: &str, props: &Value) -> Option<String> {
     if !props[key].is_null() {
         return None;
     }
@@ -66,9 +66,9 @@ fn withheld(key: &str, props: &Value) -> Option<&'static str> {
     let by_comparison = props["comparison_suppressed"] == true && COMPARISON_DERIVED.contains(&key);
     (by_count || by_comparison).then(|| {
         if key.ends_with("count") {
-            crate::format::FEWER_THAN_3
+            crate::format::fewer_than()
         } else {
-            crate::format::SUPPRESSED
+            crate::format::SUPPRESSED.to_string()
         }
     })
 }
@@ -148,7 +148,7 @@ pub fn feature_collection_csv(fc: &Value, first: &[&str]) -> String {
         for k in &keys {
             let p = &f["properties"];
             row.push(match withheld(k, p) {
-                Some(text) => text.to_string(),
+                Some(text) => text,
                 None => csv_field(&cell(&p[k])),
             });
         }

@@ -17,18 +17,58 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// How a suppressed count (the API's `null` for 1 or 2 incidents, withheld
-/// from the public role) is shown.
-pub const FEWER_THAN_3: &str = "fewer than 3";
+/// The server's default `--suppress-below`: counts of 1 and 2 are withheld
+/// from the public role.
+pub const DEFAULT_SUPPRESS_BELOW: u64 = 3;
 /// How a figure derived from a suppressed count (rate, share, change) is shown.
 pub const SUPPRESSED: &str = "suppressed";
+
+thread_local! {
+    /// The threshold in force (`/api/me`'s `suppress_below`). The client is
+    /// single-threaded; a thread-local keeps host unit tests independent.
+    static SUPPRESS_BELOW: std::cell::Cell<u64> = const { std::cell::Cell::new(DEFAULT_SUPPRESS_BELOW) };
+}
+
+/// Sets the threshold the server reported (`/api/me`); values below 2 are
+/// read as 2 (a withheld count is at least 1, so "fewer than 2").
+pub fn set_suppress_below(n: u64) {
+    SUPPRESS_BELOW.with(|c| c.set(n.max(2)));
+}
+
+/// The threshold in force: counts from 1 to this − 1 are withheld.
+pub fn suppress_below() -> u64 {
+    SUPPRESS_BELOW.with(|c| c.get())
+}
+
+/// How a suppressed count (the API's `null`, withheld from the public role)
+/// is shown: "fewer than 3" with the default threshold.
+pub fn fewer_than() -> String {
+    format!("fewer than {}", suppress_below())
+}
+
+/// The withheld counts in words: "1 or 2", "1 to 9", or "1".
+pub fn withheld_counts() -> String {
+    match suppress_below() {
+        0..=2 => "1".into(),
+        3 => "1 or 2".into(),
+        n => format!("1 to {}", n - 1),
+    }
+}
+
+/// The withheld counts as a range: "1–2", "1–9", or "1".
+pub fn withheld_range() -> String {
+    match suppress_below() {
+        0..=2 => "1".into(),
+        n => format!("1–{}", n - 1),
+    }
+}
 
 /// A count from the API: `1,234`, or "fewer than 3" when it is `null`
 /// (suppressed). Never 0 or NaN for a withheld value.
 pub fn count_text(v: &serde_json::Value) -> String {
     match v.as_u64() {
         Some(n) => thousands(n),
-        None => FEWER_THAN_3.into(),
+        None => fewer_than(),
     }
 }
 
@@ -152,5 +192,27 @@ mod tests {
         assert_eq!(count_text(&serde_json::json!(1234)), "1,234");
         assert_eq!(count_text(&serde_json::json!(0)), "0");
         assert_eq!(count_text(&serde_json::Value::Null), "fewer than 3");
+    }
+
+    #[test]
+    fn suppression_threshold_follows_the_server() {
+        assert_eq!(suppress_below(), 3);
+        assert_eq!(
+            (withheld_counts(), withheld_range()),
+            ("1 or 2".into(), "1–2".into())
+        );
+        set_suppress_below(10);
+        assert_eq!(count_text(&serde_json::Value::Null), "fewer than 10");
+        assert_eq!(
+            (withheld_counts(), withheld_range()),
+            ("1 to 9".into(), "1–9".into())
+        );
+        set_suppress_below(0);
+        assert_eq!(fewer_than(), "fewer than 2");
+        assert_eq!(
+            (withheld_counts(), withheld_range()),
+            ("1".into(), "1".into())
+        );
+        set_suppress_below(DEFAULT_SUPPRESS_BELOW);
     }
 }

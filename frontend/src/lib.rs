@@ -10,6 +10,9 @@
 //!   expressions, legends), [`export`] (CSV from GeoJSON), [`chart`] (the
 //!   ward trend chart as SVG), [`panels`] (side-panel and legend HTML),
 //!   [`plan`] (planner mode: the `/api/plan` body, result panel and CSV),
+//!   [`hardening`] (target-hardening mode: the query, the ranked visit
+//!   list and its points), [`interventions`] (the intervention log, the
+//!   form that records one, its circle preview and the evaluation panel),
 //!   [`format`] (numbers for people);
 //! * the browser glue (`web`, compiled only for `wasm32`): MapLibre
 //!   bindings, the page's controls and panels, fetching and downloads.
@@ -20,6 +23,8 @@ pub mod classify;
 pub mod export;
 pub mod filters;
 pub mod format;
+pub mod hardening;
+pub mod interventions;
 pub mod panels;
 pub mod plan;
 

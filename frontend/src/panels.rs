@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::classify::{LegendItem, PURPLES};
 use crate::filters::{months_between, Compare, Filters, Measure};
 use crate::format::{
-    esc, month_label, number, ordinal, signed, signed_percent, thousands, FEWER_THAN_3, SUPPRESSED,
+    esc, month_label, number, ordinal, signed, signed_percent, thousands, SUPPRESSED,
 };
 
 /// A crime group as `/api/categories` lists it.
@@ -240,7 +240,7 @@ fn type_rows(by_type: &BTreeMap<String, Option<u64>>) -> Vec<Bar> {
             Some(n) => Bar::exact(k, *n),
             None => Bar {
                 label: k.clone(),
-                text: FEWER_THAN_3.into(),
+                text: crate::format::fewer_than(),
                 value: None,
             },
         })
@@ -256,7 +256,7 @@ fn group_rows(groups: &[(String, u64, usize)]) -> Vec<Bar> {
             (n, 0) => Bar::exact(g, *n),
             (0, 1) => Bar {
                 label: g.clone(),
-                text: FEWER_THAN_3.into(),
+                text: crate::format::fewer_than(),
                 value: None,
             },
             (n, w) => Bar {
@@ -330,7 +330,10 @@ pub fn ward_html(
         match count {
             Some(n) => thousands(n),
             None if suppressed => {
-                format!("<span class=\"suppressed\">{FEWER_THAN_3} (suppressed)</span>")
+                format!(
+                    "<span class=\"suppressed\">{} (suppressed)</span>",
+                    crate::format::fewer_than()
+                )
             }
             None => "–".into(),
         },
@@ -378,7 +381,10 @@ pub fn ward_html(
             &format!("Comparison ({})", esc(&label)),
             match comparison {
                 Some(c) => thousands(c),
-                None => format!("<span class=\"suppressed\">{FEWER_THAN_3} (suppressed)</span>"),
+                None => format!(
+                    "<span class=\"suppressed\">{} (suppressed)</span>",
+                    crate::format::fewer_than()
+                ),
             },
         ));
         // The change only from figures the API gave: never from a withheld count.
@@ -420,8 +426,10 @@ pub fn ward_html(
         || trend_counts.values().any(Option::is_none)
     {
         s.push_str(&format!(
-            "<p class=\"note suppressed-note\"><i class=\"sw hatch\" style=\"background:{}\"></i> Counts of 1 or 2 are shown as \u{201c}{FEWER_THAN_3}\u{201d}: they could identify a person, so the public view withholds them and every figure derived from them. Sign in for the full figures.</p>",
-            crate::classify::SUPPRESSED
+            "<p class=\"note suppressed-note\"><i class=\"sw hatch\" style=\"background:{}\"></i> Counts of {} are shown as \u{201c}{}\u{201d}: they could identify a person, so the public view withholds them and every figure derived from them. Sign in for the full figures.</p>",
+            crate::classify::SUPPRESSED,
+            crate::format::withheld_counts(),
+            crate::format::fewer_than()
         ));
     }
     if !by_type.is_empty() {
@@ -471,8 +479,9 @@ pub fn ward_html(
         },
         if data.iter().any(|(_, c)| c.is_none()) {
             format!(
-                "<span><i class=\"sw hatch\" style=\"background:{}\"></i> {FEWER_THAN_3} (suppressed)</span>",
-                crate::classify::SUPPRESSED
+                "<span><i class=\"sw hatch\" style=\"background:{}\"></i> {} (suppressed)</span>",
+                crate::classify::SUPPRESSED,
+                crate::format::fewer_than()
             )
         } else {
             String::new()

@@ -17,8 +17,8 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ANALYST = { user: process.env.HOTSPOT_ANALYST || 'analyst', pass: process.env.HOTSPOT_ANALYST_PASSWORD };
 const PARTNER = { user: process.env.HOTSPOT_PARTNER || 'partner', pass: process.env.HOTSPOT_PARTNER_PASSWORD };
 /** Endpoints above the public role. */
-const PARTNER_API = /^\/api\/(hotspots|density|gistar|emerging|temporal)\b/;
-const ANALYST_API = /^\/api\/(incidents|near-repeat|evaluate)\b/;
+const PARTNER_API = /^\/api\/(hotspots|density|gistar|emerging|temporal|interventions)\b/;
+const ANALYST_API = /^\/api\/(incidents|near-repeat|evaluate|target-hardening)\b/;
 const ARGS = [
   '--no-sandbox',
   '--use-angle=swiftshader',
@@ -189,6 +189,12 @@ test('anonymous public: sign-in control, no hotspot or incident controls, no ref
   assert.equal(await page.isVisible('#p-form'), false);
   assert.ok(await page.isVisible('#p-lock'));
   assert.match(await page.textContent('#p-lock'), /needs the partner role: sign in/);
+  // Target hardening is the analyst's: hidden altogether. The intervention
+  // log is the partner's: the public sees why not, and no list.
+  assert.equal(await page.isVisible('#hardening'), false);
+  assert.equal(await page.isVisible('#iv-body'), false);
+  assert.ok(await page.isVisible('#iv-lock'));
+  assert.match(await page.textContent('#iv-lock'), /needs the partner role: sign in/);
   for (const v of ['hotspots', 'density', 'incidents']) {
     assert.equal(await page.locator(`#x-layer option[value=${v}]`).evaluate((o) => o.disabled), true);
   }
@@ -299,6 +305,12 @@ test('a wrong password shows the error; a partner sees hotspots but not incident
   await p.locator('#hotspot-buttons button').first().waitFor();
   assert.equal(await p.locator('#x-layer option[value=incidents]').evaluate((o) => o.disabled), true);
   assert.equal(await p.evaluate(() => window.__noReload), true, 'the page reloaded');
+  // No target hardening for a partner; the intervention log, read-only.
+  assert.equal(await p.isVisible('#hardening'), false);
+  await p.waitForFunction(() => typeof window.__hotspot.interventions === 'number');
+  assert.ok(await p.isVisible('#iv-list'));
+  assert.equal(await p.isVisible('#iv-new'), false);
+  assert.match(await p.textContent('#iv-readonly'), /Read-only/);
   // The density surface is the partner's too.
   const dreq = p.waitForRequest((r) => r.url().includes('/api/density?'));
   await p.check('#l-density');
@@ -397,6 +409,225 @@ test('planner: 3 sites, coverage circles, the naive comparison, exports and clea
   assert.equal(await page.isDisabled('#p-csv'), true);
   assert.equal(await page.locator('#legend [data-layer=plan]').count(), 0);
   assert.deepEqual(refused, []);
+});
+
+test('target hardening (analyst): a ranked list with reasons and expiry, numbered markers, list and map linked, CSV', async () => {
+  assert.ok(await page.isVisible('#hardening'));
+  assert.equal(await page.getByLabel('Near-repeat distance (metres)').inputValue(), '200');
+  assert.equal(await page.getByLabel('Near-repeat window (days)').inputValue(), '28');
+  const camera = await page.evaluate(() => ({ center: window.__map.getCenter().toArray(), zoom: window.__map.getZoom() }));
+  // A bad value is refused in the form, without a request.
+  await page.fill('#th-limit', '0');
+  await page.click('#th-run');
+  assert.match(await page.textContent('#th-error'), /Number of places must be 1 to 500/);
+  await page.fill('#th-limit', '10');
+  const req = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/target-hardening');
+  await page.focus('#th-limit');
+  await page.keyboard.press('Enter');
+  const url = new URL((await req).url());
+  assert.deepEqual(Object.fromEntries(url.searchParams), { distance: '200', days: '28', limit: '10' });
+  await page.locator('#th-result .th-list li').nth(9).waitFor({ timeout: 30000 });
+  assert.equal(await page.textContent('#th-error'), '');
+  // The list is the API's, in its order, with each place's reason and expiry.
+  const api = await page.evaluate(async (u) => (await fetch(u)).json(), url.pathname + url.search);
+  const items = await page.locator('#th-result .th-item').evaluateAll((bs) => bs.map((b) => ({
+    rank: Number(b.dataset.rank), label: b.querySelector('strong').textContent,
+    reason: b.querySelector('.th-reason').textContent, expires: b.querySelector('.th-expires').textContent,
+  })));
+  assert.equal(items.length, 10);
+  assert.deepEqual(items.map((i) => i.rank), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.deepEqual(items.map((i) => [i.label, i.reason, i.expires]), api.items.map((i) => [i.label, i.reason, i.expires]));
+  assert.ok(items.every((i) => /^\d{4}-\d{2}-\d{2}$/.test(i.expires) && i.reason.length > 10));
+  assert.match(await page.textContent('#th-result .th-summary'), new RegExp(`As of ${api.as_of}: showing 10 of ${api.total}`));
+  // Numbered markers on the map.
+  await idle(page);
+  const ranks = await page.evaluate(() => [...new Set(window.__map.queryRenderedFeatures({ layers: ['th-points'] }).map((f) => f.properties.rank))].sort((a, b) => a - b));
+  assert.deepEqual(ranks, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.equal(await page.locator('#legend [data-layer=hardening] li').count(), 1);
+  // A list item flies the map to its place and rings it.
+  await page.click('#th-result .th-item[data-rank="3"]');
+  await page.waitForFunction(() => !window.__map.isMoving(), null, { timeout: 10000 });
+  const center = await page.evaluate(() => window.__map.getCenter().toArray());
+  assert.ok(Math.abs(center[0] - api.items[2].lon) < 1e-4 && Math.abs(center[1] - api.items[2].lat) < 1e-4, `centre ${center}`);
+  assert.equal(await page.getAttribute('#th-result .th-item[data-rank="3"]', 'aria-current'), 'true');
+  assert.match(JSON.stringify(await page.evaluate(() => window.__map.getFilter('th-selected'))), /,3\]$/);
+  // A marker selects its list item.
+  await page.evaluate((c) => window.__map.jumpTo({ center: c, zoom: 18 }), [api.items[0].lon, api.items[0].lat]);
+  await idle(page);
+  const pt = await page.evaluate(([lon, lat]) => {
+    const at = window.__map.project([lon, lat]);
+    const r = window.__map.getCanvas().getBoundingClientRect();
+    return { x: r.left + at.x, y: r.top + at.y };
+  }, [api.items[0].lon, api.items[0].lat]);
+  await page.mouse.click(pt.x, pt.y);
+  await page.waitForFunction(() => document.querySelector('#th-result .th-item[data-rank="1"]').getAttribute('aria-current') === 'true');
+  assert.equal(await page.getAttribute('#th-result .th-item[data-rank="3"]', 'aria-current'), null);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'target-hardening.png') });
+  // The CSV is the API's, for the same settings.
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#th-csv')]);
+  const lines = fs.readFileSync(await csv.path(), 'utf8').trim().split(/\r?\n/);
+  assert.equal(lines[0], 'rank,location,longitude,latitude,reason,expires,score,recent_burglaries');
+  assert.equal(lines.length, 11);
+  assert.ok(lines[1].startsWith(`1,${api.items[0].label},`));
+  assert.match(csv.suggestedFilename(), /^hotspot-target-hardening-\d{4}-\d{2}-\d{2}\.csv$/);
+  // Clearing removes it.
+  await page.click('#th-clear');
+  assert.equal(await page.evaluate(() => window.__map.getSource('hardening').serialize().data.features.length), 0);
+  assert.equal(await page.locator('#legend [data-layer=hardening]').count(), 0);
+  await page.evaluate((c) => window.__map.jumpTo(c), camera);
+  assert.deepEqual(refused, []);
+});
+
+const IV_NAME = 'Kingsmead patrols (browser test)';
+/** The view before the intervention tests zoom to one. */
+let ivCamera;
+
+test('interventions (analyst): log one by clicking the map, see it listed, drawn and evaluated', async () => {
+  assert.ok(await page.isVisible('#iv-body'));
+  assert.equal(await page.isVisible('#iv-readonly'), false);
+  ivCamera = await page.evaluate(() => ({ center: window.__map.getCenter().toArray(), zoom: window.__map.getZoom() }));
+  await page.waitForFunction(() => window.__hotspot.interventions === 0);
+  assert.match(await page.textContent('#iv-list'), /No interventions are logged yet/);
+  await page.click('#iv-new summary');
+  assert.ok(await page.isVisible('#iv-form'));
+  // The form says what is missing, without a request.
+  await page.click('#iv-submit');
+  assert.equal(await page.textContent('#iv-error'), 'Name: 1 to 200 characters.');
+  await page.getByLabel('Name', { exact: true }).fill(IV_NAME);
+  await page.getByLabel('Type (patrols, target hardening, CCTV…)').fill('patrols');
+  await page.getByLabel('Start date').fill('2025-07-01');
+  await page.getByLabel('End date (empty: ongoing)').fill('2025-09-30');
+  await page.click('#iv-submit');
+  assert.match(await page.textContent('#iv-error'), /Site: click the map/);
+  // Choose the site by clicking the map in Kingsmead.
+  await idle(page);
+  await page.click('#iv-pick');
+  assert.equal(await page.getAttribute('#iv-pick', 'aria-pressed'), 'true');
+  const { x, y } = await pointInWard(page, 'E05999013');
+  await page.mouse.click(x, y);
+  assert.equal(await page.getAttribute('#iv-pick', 'aria-pressed'), 'false');
+  const lon = Number(await page.inputValue('#iv-lon'));
+  const lat = Number(await page.inputValue('#iv-lat'));
+  assert.ok(lon > -2 && lon < 0 && lat > 51 && lat < 53, `site ${lon},${lat}`);
+  assert.equal(await page.textContent('#iv-error'), '', 'the missing-site message stayed');
+  // The ward panel was not opened by that click.
+  assert.equal(await page.locator('#details .ward[data-code=E05999013]').count(), 0);
+  await page.fill('#iv-radius', '400');
+  await idle(page);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'intervention-form.png') });
+  assert.equal(await page.evaluate(() => window.__map.getSource('iv-draft').serialize().data.features.length), 2);
+  const post = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/interventions' && r.method() === 'POST');
+  await page.click('#iv-submit');
+  const body = (await post).postDataJSON();
+  assert.deepEqual({ name: body.name, kind: body.kind, start: body.start, end: body.end, radius_m: body.radius_m, buffer_m: body.buffer_m },
+    { name: IV_NAME, kind: 'patrols', start: '2025-07-01', end: '2025-09-30', radius_m: 400, buffer_m: 200 });
+  assert.ok(Math.abs(body.site.lon - lon) < 1e-9 && Math.abs(body.site.lat - lat) < 1e-9);
+  // Listed, selected, drawn.
+  await page.waitForFunction(() => window.__hotspot.interventions === 1);
+  const item = page.locator('#iv-list .iv-item');
+  assert.equal(await item.count(), 1);
+  const text = (await item.textContent()).replace(/\s+/g, ' ');
+  assert.match(text, new RegExp(IV_NAME.replace(/[()]/g, '\\$&')));
+  assert.match(text, /patrols; 1 Jul 2025 to 30 Sep 2025/);
+  // Its status from its dates (it ended in 2025).
+  assert.match(await page.textContent('#iv-list .iv-status'), /^(recent|ended)$/);
+  assert.match(text, /400 m around/);
+  assert.equal(await item.getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.inputValue('#iv-name'), '', 'the form was not cleared');
+  // Its evaluation: counts, the comparison area, the WDQ or why not, the caveats as returned.
+  await page.locator('#iv-eval .iv-wdq, #iv-eval .iv-no-eval').first().waitFor({ timeout: 30000 });
+  const evalUrl = await page.evaluate(() => window.__hotspot.evaluationUrl);
+  const ev = await page.evaluate(async (u) => (await fetch(u)).json(), evalUrl);
+  assert.ok(ev.evaluation, `no evaluation: ${JSON.stringify(ev)}`);
+  const e = ev.evaluation;
+  const rows = await page.locator('#iv-eval table.iv-counts tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.area, ...[...tr.querySelectorAll('td')].map((td) => td.textContent)]));
+  assert.deepEqual(rows.map((r) => r.slice(0, 3)), ['target', 'buffer', 'control'].map((k) => [k, String(e[k].before), String(e[k].after)]));
+  const wdqText = (await page.textContent('#iv-eval .iv-wdq')).replace(/\s+/g, ' ');
+  if (e.wdq.wdq === null) assert.match(wdqText, /\(WDQ\): not computed/);
+  else assert.equal(Number(await page.getAttribute('#iv-eval .iv-wdq', 'data-wdq')), e.wdq.wdq);
+  assert.equal(await page.textContent('#iv-eval .iv-reading'), e.interpretation);
+  assert.ok(e.interpretation.length > 20);
+  const caveats = await page.locator('#iv-eval .iv-caveats li').allTextContents();
+  assert.deepEqual(caveats, e.caveats);
+  assert.match(caveats[0], /^Regression to the mean/);
+  assert.match(await page.textContent('#iv-eval .iv-control'), new RegExp(e.control_choice.wards[0].name));
+  // Target, buffer and control on the map.
+  await idle(page);
+  const drawn = await page.evaluate(() => {
+    const map = window.__map;
+    const roles = map.getSource('evaluation').serialize().data.features.map((f) => f.properties.role).sort();
+    return { roles, areas: map.getSource('interventions').serialize().data.features.filter((f) => f.properties.kind === 'area').length,
+      target: map.queryRenderedFeatures({ layers: ['eval-target'] }).length,
+      buffer: map.queryRenderedFeatures({ layers: ['eval-buffer'] }).length,
+      control: map.queryRenderedFeatures({ layers: ['eval-control'] }).length,
+      fill: map.queryRenderedFeatures({ layers: ['iv-fill'] }).length };
+  });
+  assert.deepEqual(drawn.roles, ['buffer', 'control', 'target']);
+  assert.equal(drawn.areas, 1);
+  assert.ok(drawn.target > 0 && drawn.buffer > 0 && drawn.control > 0 && drawn.fill > 0, JSON.stringify(drawn));
+  assert.match(await legendText(page), /Intervention area.*Evaluated: displacement buffer/);
+  await page.evaluate(() => { document.querySelector('#iv-eval-box').scrollIntoView(); });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'intervention-evaluation.png') });
+  assert.deepEqual(refused, []);
+});
+
+test('interventions (partner): the list and evaluations, read-only', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const p = await context.newPage();
+  const errors = [];
+  const requests = [];
+  const denied = [];
+  watch(p, { errors, requests, denied });
+  const methods = [];
+  p.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/interventions')) methods.push(r.method()); });
+  await p.goto(BASE, { waitUntil: 'load' });
+  await p.waitForFunction(() => window.__hotspot && window.__hotspot.ready === true, null, { timeout: 30000 });
+  await signIn(p, PARTNER, 'partner');
+  await p.waitForFunction(() => window.__hotspot.interventions === 1);
+  assert.equal(await p.isVisible('#hardening'), false);
+  assert.equal(await p.isVisible('#iv-new'), false);
+  assert.match(await p.textContent('#iv-readonly'), /Read-only: recording and deleting interventions needs the analyst role/);
+  assert.match(await p.textContent('#iv-list .iv-item'), new RegExp(IV_NAME.replace(/[()]/g, '\\$&')));
+  // From the keyboard: Enter on the item evaluates it, and focus stays on it.
+  await p.focus('#iv-list .iv-item');
+  await p.keyboard.press('Enter');
+  await p.locator('#iv-eval .iv-wdq').waitFor({ timeout: 30000 });
+  assert.equal(await p.evaluate(() => document.activeElement.classList.contains('iv-item')), true);
+  assert.equal(await p.getAttribute('#iv-list .iv-item', 'aria-pressed'), 'true');
+  assert.equal(await p.isVisible('#iv-delete'), false);
+  assert.match(await p.textContent('#iv-eval .iv-caveats li'), /^Regression to the mean/);
+  assert.deepEqual([...new Set(methods)], ['GET']);
+  assert.deepEqual(requests.filter((u) => ANALYST_API.test(u)), []);
+  assert.deepEqual(denied, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('interventions (analyst): delete, after confirming', async () => {
+  await page.click('#iv-list .iv-item');
+  await page.locator('#iv-eval .iv-wdq').waitFor({ timeout: 30000 });
+  assert.ok(await page.isVisible('#iv-delete'));
+  // Cancelling the confirmation keeps it.
+  page.once('dialog', (d) => d.dismiss());
+  await page.click('#iv-delete');
+  assert.equal(await page.locator('#iv-list .iv-item').count(), 1);
+  let message = '';
+  page.once('dialog', (d) => { message = d.message(); d.accept(); });
+  const del = page.waitForResponse((r) => r.request().method() === 'DELETE' && new URL(r.url()).pathname.startsWith('/api/interventions/'));
+  await page.click('#iv-delete');
+  assert.equal((await del).status(), 204);
+  assert.match(message, new RegExp(`Delete the intervention .${IV_NAME.replace(/[()]/g, '\\$&')}.`));
+  await page.waitForFunction(() => window.__hotspot.interventions === 0);
+  assert.match(await page.textContent('#iv-list'), /No interventions are logged yet/);
+  assert.equal(await page.isVisible('#iv-eval-box'), false);
+  await idle(page);
+  assert.equal(await page.evaluate(() => window.__map.getSource('interventions').serialize().data.features.length), 0);
+  assert.equal(await page.evaluate(() => window.__map.getSource('evaluation').serialize().data.features.length), 0);
+  assert.equal(await page.locator('#legend [data-layer=interventions]').count(), 0);
+  const list = await page.evaluate(async () => (await fetch('/api/interventions')).json());
+  assert.deepEqual(list.interventions, []);
+  assert.deepEqual(refused, []);
+  await page.evaluate((c) => window.__map.jumpTo(c), ivCamera);
 });
 
 test('a crime-group filter refetches the wards and changes the legend without a reload', async () => {
@@ -627,6 +858,10 @@ test('signing out returns to the public view', async () => {
   assert.equal(await page.locator('#hotspot-buttons button').count(), 0);
   assert.equal(await page.isVisible('#p-form'), false);
   assert.ok(await page.isVisible('#p-lock'));
+  assert.equal(await page.isVisible('#hardening'), false);
+  assert.equal(await page.isVisible('#iv-body'), false);
+  assert.ok(await page.isVisible('#iv-lock'));
+  assert.equal(await page.evaluate(() => window.__map.getSource('interventions').serialize().data.features.length), 0);
   await page.waitForFunction(() => !document.querySelector('#legend [data-layer=hotspots]'));
   await idle(page);
   assert.equal(await sourceCount(page, 'hotspots'), 0);

@@ -383,7 +383,81 @@ impl Map {
         ] {
             self.add_layer(&l)?;
         }
+        self.add_action_layers()
+    }
+
+    /// Target hardening and interventions (above the plan): the logged
+    /// intervention areas (teal), the evaluated one's comparison area
+    /// (dashed blue), displacement buffer (orange) and target (black), the
+    /// draft circle of the form, and the numbered places to visit (brown).
+    fn add_action_layers(&self) -> Result<(), JsValue> {
+        use crate::interventions as iv;
+        let empty = json!({ "type": "FeatureCollection", "features": [] });
+        for id in ["interventions", "evaluation", "iv-draft", "hardening"] {
+            self.add_source(id, &json!({ "type": "geojson", "data": empty }))?;
+        }
+        let role = |r: &str| json!(["==", ["get", "role"], r]);
+        let kind = |k: &str| json!(["==", ["get", "kind"], k]);
+        for l in [
+            json!({ "id": "iv-fill", "type": "fill", "source": "interventions", "filter": kind("area"),
+                "paint": { "fill-color": iv::AREA_COLOUR, "fill-opacity": 0.25 } }),
+            json!({ "id": "iv-line", "type": "line", "source": "interventions", "filter": kind("area"),
+                "paint": { "line-color": iv::AREA_LINE, "line-width": 1.5 } }),
+            json!({ "id": "iv-selected", "type": "line", "source": "interventions",
+                "filter": ["all", kind("area"), ["==", ["get", "id"], -1]],
+                "paint": { "line-color": iv::AREA_LINE, "line-width": 4 } }),
+            json!({ "id": "eval-control", "type": "fill", "source": "evaluation", "filter": role("control"),
+                "paint": { "fill-color": iv::CONTROL_COLOUR, "fill-opacity": 0.15 } }),
+            json!({ "id": "eval-control-line", "type": "line", "source": "evaluation", "filter": role("control"),
+                "paint": { "line-color": iv::CONTROL_COLOUR, "line-width": 2.5, "line-dasharray": [3, 2] } }),
+            json!({ "id": "eval-buffer", "type": "fill", "source": "evaluation", "filter": role("buffer"),
+                "paint": { "fill-color": iv::BUFFER_COLOUR, "fill-opacity": 0.3 } }),
+            json!({ "id": "eval-buffer-line", "type": "line", "source": "evaluation", "filter": role("buffer"),
+                "paint": { "line-color": "#b35806", "line-width": 1.5 } }),
+            json!({ "id": "eval-target", "type": "line", "source": "evaluation", "filter": role("target"),
+                "paint": { "line-color": iv::TARGET_COLOUR, "line-width": 3 } }),
+            json!({ "id": "iv-label", "type": "symbol", "source": "interventions", "filter": kind("label"),
+                "layout": { "text-field": ["get", "name"], "text-font": [FONT_BOLD], "text-size": 12,
+                    "text-max-width": 10 },
+                "paint": { "text-color": iv::AREA_LINE, "text-halo-color": "#ffffff", "text-halo-width": 1.8 } }),
+            json!({ "id": "iv-draft-fill", "type": "fill", "source": "iv-draft", "filter": kind("circle"),
+                "paint": { "fill-color": iv::AREA_COLOUR, "fill-opacity": 0.2 } }),
+            json!({ "id": "iv-draft-line", "type": "line", "source": "iv-draft", "filter": kind("circle"),
+                "paint": { "line-color": "#000000", "line-width": 2, "line-dasharray": [2, 2] } }),
+            json!({ "id": "iv-draft-site", "type": "circle", "source": "iv-draft", "filter": kind("site"),
+                "paint": { "circle-color": "#000000", "circle-radius": 5,
+                    "circle-stroke-color": "#ffffff", "circle-stroke-width": 2 } }),
+            json!({ "id": "th-selected", "type": "circle", "source": "hardening",
+                "filter": ["==", ["get", "rank"], -1],
+                "paint": { "circle-color": "rgba(0,0,0,0)", "circle-radius": 15,
+                    "circle-stroke-color": "#000000", "circle-stroke-width": 3 } }),
+            json!({ "id": "th-points", "type": "circle", "source": "hardening",
+                "paint": { "circle-color": crate::hardening::COLOUR, "circle-radius": 10,
+                    "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 } }),
+            json!({ "id": "th-labels", "type": "symbol", "source": "hardening",
+                "layout": { "text-field": ["to-string", ["get", "rank"]], "text-font": [FONT_BOLD],
+                    "text-size": 11, "text-allow-overlap": true, "text-ignore-placement": true },
+                "paint": { "text-color": "#ffffff" } }),
+        ] {
+            self.add_layer(&l)?;
+        }
         Ok(())
+    }
+
+    /// Flies to `(lon, lat)`, zooming in to at least `zoom`.
+    pub fn fly_to(&self, lon: f64, lat: f64, zoom: f64) {
+        let opts = js::obj(&[
+            ("center", to_js(&json!([lon, lat]))),
+            ("zoom", JsValue::from_f64(self.zoom().max(zoom))),
+            ("duration", JsValue::from_f64(800.0)),
+        ]);
+        let _ = call(&self.js, "flyTo", &[opts]);
+    }
+
+    /// `(lon, lat)` of the map's centre.
+    pub fn center(&self) -> Option<(f64, f64)> {
+        let c = call(&self.js, "getCenter", &[]).ok()?;
+        Some((get(&c, "lng").as_f64()?, get(&c, "lat").as_f64()?))
     }
 
     /// Shows the density surface as an image pinned at the grid's corners.

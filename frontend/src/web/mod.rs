@@ -4,6 +4,7 @@
 //! visible layer refetches (stale answers are dropped by a per-layer
 //! generation number) → the map sources, legend and panels update in place.
 
+mod actions;
 mod js;
 mod map;
 mod png;
@@ -79,6 +80,10 @@ struct State {
     incidents: Layer,
     /// The last `/api/plan` answer (planner mode).
     plan: Layer,
+    /// Target-hardening mode (analyst).
+    th: actions::Hardening,
+    /// Interventions mode (partner: read; analyst: record, delete).
+    iv: actions::Interventions,
     ward_classes: Option<Classes>,
     density_legend: Option<Classes>,
     selected: Selected,
@@ -282,6 +287,8 @@ async fn run() -> Result<(), String> {
             density: Layer::default(),
             incidents: Layer::default(),
             plan: Layer::default(),
+            th: actions::Hardening::default(),
+            iv: actions::Interventions::default(),
             ward_classes: None,
             density_legend: None,
             selected: Selected::default(),
@@ -304,6 +311,7 @@ async fn run() -> Result<(), String> {
     apply_session_ui(&app);
     wire_controls(&app);
     wire_planner(&app);
+    actions::wire(&app);
     wire_account(&app);
     // Fetch the wards while the map loads.
     let wards_url = app.st.borrow().f.wards_url();
@@ -317,6 +325,8 @@ async fn run() -> Result<(), String> {
     map.add_hotspot_layers().map_err(|e| js::describe(&e))?;
     wire_map(&app);
     app.st.borrow_mut().map_ready = true;
+    // The intervention log, if the role may see it.
+    actions::session_changed(&app);
     // Signing in reloads the layers, which needs the map: allowed from now.
     by_id("sign-in-toggle")
         .unchecked_into::<web_sys::HtmlButtonElement>()
@@ -366,6 +376,7 @@ fn init_controls(app: &AppRef) {
     fill_select("f-measure", &measures, st.f.measure.key());
     input("l-wards").set_checked(st.show_wards);
     fill_plan_groups(&st);
+    actions::init(&st);
     // The hotspot, density and incident boxes: `apply_session_ui`.
     update_slider(&st);
     // Tablets in portrait: start with the drawer closed.
@@ -669,6 +680,7 @@ fn set_session(app: &AppRef, session: Session) {
     if !app.st.borrow().session.can_plan() {
         clear_plan(app);
     }
+    actions::session_changed(app);
     render_hotspot_buttons(app);
     apply_visibility(app);
     refresh(app);
@@ -680,6 +692,9 @@ fn set_session(app: &AppRef, session: Session) {
 fn apply_session_ui(app: &AppRef) {
     let st = app.st.borrow();
     let s = &st.session;
+    // "fewer than N" everywhere follows the server's threshold.
+    format::set_suppress_below(s.suppress_below());
+    by_id("si-withheld").set_text_content(Some(&format::withheld_counts()));
     let who = by_id("who");
     who.set_text_content(Some(&s.header_text()));
     let _ = who.set_attribute("data-role", s.role.key());
@@ -735,6 +750,8 @@ fn apply_session_ui(app: &AppRef) {
     by_id("p-run")
         .unchecked_into::<web_sys::HtmlButtonElement>()
         .set_disabled(!can_plan);
+    // Target hardening and interventions.
+    actions::session_ui(&st);
     debug_set("role", &JsValue::from_str(s.role.key()));
     debug_set(
         "username",
@@ -831,7 +848,12 @@ async fn sign_in(app: &AppRef) {
     let _ = by_id("sign-in").remove_attribute("aria-busy");
     match result {
         Ok((status, body)) if (200..300).contains(&status) => {
-            let session = Session::parse(&serde_json::from_str(&body).unwrap_or(Value::Null));
+            let mut session = Session::parse(&serde_json::from_str(&body).unwrap_or(Value::Null));
+            // `/api/login` does not repeat the threshold `/api/me` gave.
+            session.suppress_below =
+                session
+                    .suppress_below
+                    .or(app.st.borrow().session.suppress_below);
             close_sign_in(false);
             set_status(&format!("{}.", session.header_text()));
             set_session(app, session);
@@ -896,6 +918,8 @@ fn wire_map(app: &AppRef) {
         "hotspots-fill",
         "incidents-clusters",
         "incidents-points",
+        actions::CLICKABLE[0],
+        actions::CLICKABLE[1],
     ] {
         let a = app.clone();
         app.map
@@ -906,6 +930,10 @@ fn wire_map(app: &AppRef) {
     }
     let a = app.clone();
     app.map.on("click", move |e| {
+        // Choosing an intervention's site, a place to visit, an intervention.
+        if actions::map_click(&a, &e) {
+            return;
+        }
         let point = get(&e, "point");
         let hits = a.map.features_at(
             &point,
@@ -1372,9 +1400,10 @@ fn render_legend(app: &AppRef) {
             )
             .replace("Quantile classes fixed", "Classes fixed");
             if c.suppressed > 0 {
-                note.push_str(
-                    " Counts of 1 or 2 are withheld in the public view (hatched); sign in for the full figures.",
-                );
+                note.push_str(&format!(
+                    " Counts of {} are withheld in the public view (hatched); sign in for the full figures.",
+                    format::withheld_counts()
+                ));
             }
             let mut items = c.legend_with_no_data(match st.f.measure {
                 Measure::Rate => "No population",
@@ -1466,6 +1495,7 @@ fn render_legend(app: &AppRef) {
             note: None,
         });
     }
+    actions::legend_sections(&st, &mut sections);
     let html = panels::legend_html(&sections);
     // The incident section's second count is meaningless: blank it.
     let html = html.replace(
@@ -1668,6 +1698,10 @@ fn export_png(app: &AppRef) {
                 rows.push(("Density per km²".into(), c.legend.clone()));
             }
         }
+        // Places to visit, interventions and an evaluation, when shown.
+        let mut extra = Vec::new();
+        actions::legend_sections(&st, &mut extra);
+        rows.extend(extra.into_iter().map(|s| (s.title, s.items)));
         (title, rows)
     };
     let m = app.map.clone();

@@ -1,0 +1,876 @@
+//! Interventions mode: the log (`GET /api/interventions`, partner role and
+//! above) as a list and map areas, the form that records one
+//! (`POST /api/interventions`, analyst role and above) with its circle
+//! preview, and the evaluation (`GET /api/interventions/{id}/evaluation`)
+//! as a panel and map areas.
+
+use serde_json::{json, Value};
+
+use crate::classify::LegendItem;
+use crate::format::{esc, number, signed_percent, thousands};
+use crate::hardening::is_date;
+
+/// Why the mode is unavailable to the public role.
+pub const LOCKED_NOTE: &str =
+    "The intervention log needs the partner role: sign in to see interventions and their evaluations.";
+/// What partners are told beside the read-only list.
+pub const READ_ONLY_NOTE: &str =
+    "Read-only: recording and deleting interventions needs the analyst role.";
+
+/// Defaults of the form.
+pub const DEFAULT_RADIUS: f64 = 300.0;
+pub const DEFAULT_BUFFER: f64 = 200.0;
+/// The server's widest radius and buffer, metres.
+pub const MAX_METRES: f64 = 5_000.0;
+/// Segments of the preview circle (the server stores 64 too).
+pub const CIRCLE_SEGMENTS: usize = 64;
+/// An intervention that ended up to this many days ago is "recent".
+pub const RECENT_DAYS: i64 = 365;
+
+/// Kinds offered in the form (free text is accepted too).
+pub const KINDS: [&str; 7] = [
+    "patrols",
+    "target hardening",
+    "day of action",
+    "CCTV",
+    "street lighting",
+    "alley gating",
+    "community engagement",
+];
+
+/// Map colours (colour-blind safe: teal areas; the evaluation's target
+/// black, buffer orange, control blue).
+pub const AREA_COLOUR: &str = "#35978f";
+pub const AREA_LINE: &str = "#01665e";
+pub const TARGET_COLOUR: &str = "#000000";
+pub const BUFFER_COLOUR: &str = "#e66101";
+pub const CONTROL_COLOUR: &str = "#2166ac";
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (H. Hinnant's algorithm).
+pub fn day_number(date: &str) -> Option<i64> {
+    if !is_date(date) {
+        return None;
+    }
+    let y: i64 = date[0..4].parse().ok()?;
+    let m: i64 = date[5..7].parse().ok()?;
+    let d: i64 = date[8..10].parse().ok()?;
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Where an intervention stands on `today`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Starts after today.
+    Planned,
+    /// Started, and no end date or it ends today or later.
+    Ongoing,
+    /// Ended within the last year.
+    Recent,
+    /// Ended more than a year ago.
+    Ended,
+}
+
+impl Status {
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Planned => "planned",
+            Status::Ongoing => "ongoing",
+            Status::Recent => "recent",
+            Status::Ended => "ended",
+        }
+    }
+}
+
+/// One logged intervention.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intervention {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub start: String,
+    /// `None`: ongoing.
+    pub end: Option<String>,
+    pub buffer_m: f64,
+    pub groups: Vec<String>,
+    pub types: Vec<String>,
+    pub notes: Option<String>,
+    /// `(lon, lat, radius_m)` when recorded as a site and radius.
+    pub site: Option<(f64, f64, f64)>,
+    /// GeoJSON geometry (Polygon or MultiPolygon).
+    pub area: Value,
+    pub created_by: Option<String>,
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.as_str().map(str::to_string))
+        .collect()
+}
+
+impl Intervention {
+    pub fn parse(v: &Value) -> Option<Intervention> {
+        let site = &v["site"];
+        Some(Intervention {
+            id: v["id"].as_i64()?,
+            name: v["name"].as_str().unwrap_or_default().to_string(),
+            kind: v["kind"].as_str().unwrap_or_default().to_string(),
+            start: v["start"].as_str().unwrap_or_default().to_string(),
+            end: v["end"].as_str().map(str::to_string),
+            buffer_m: v["buffer_m"].as_f64().unwrap_or(DEFAULT_BUFFER),
+            groups: strings(&v["groups"]),
+            types: strings(&v["types"]),
+            notes: v["notes"]
+                .as_str()
+                .filter(|n| !n.trim().is_empty())
+                .map(str::to_string),
+            site: match (
+                site["lon"].as_f64(),
+                site["lat"].as_f64(),
+                site["radius_m"].as_f64(),
+            ) {
+                (Some(x), Some(y), Some(r)) => Some((x, y, r)),
+                _ => None,
+            },
+            area: v["area"].clone(),
+            created_by: v["created_by"].as_str().map(str::to_string),
+        })
+    }
+
+    /// `{"interventions": [...]}` → the log, newest start first.
+    pub fn parse_list(v: &Value) -> Vec<Intervention> {
+        let mut all: Vec<Intervention> = v["interventions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Intervention::parse)
+            .collect();
+        all.sort_by(|a, b| b.start.cmp(&a.start).then(b.id.cmp(&a.id)));
+        all
+    }
+
+    pub fn status(&self, today: &str) -> Status {
+        if self.start.as_str() > today {
+            return Status::Planned;
+        }
+        match &self.end {
+            None => Status::Ongoing,
+            Some(e) if e.as_str() >= today => Status::Ongoing,
+            Some(e) => match (day_number(e), day_number(today)) {
+                (Some(e), Some(t)) if t - e <= RECENT_DAYS => Status::Recent,
+                _ => Status::Ended,
+            },
+        }
+    }
+
+    /// `1 Jul 2025 – 30 Sep 2025`, `from 1 Jul 2025 (ongoing)`.
+    pub fn dates_text(&self) -> String {
+        match &self.end {
+            Some(e) => format!("{} to {}", day_label(&self.start), day_label(e)),
+            None => format!("from {} (no end date)", day_label(&self.start)),
+        }
+    }
+
+    /// `300 m around -1.02070, 52.20960`, or "drawn area".
+    pub fn area_text(&self) -> String {
+        match self.site {
+            Some((x, y, r)) => format!("{} m around {x:.5}, {y:.5}", number(r, 0)),
+            None => "drawn area".into(),
+        }
+    }
+
+    /// What it targets: groups and types, or all crime.
+    pub fn targets_text(&self) -> String {
+        let all: Vec<&str> = self
+            .groups
+            .iter()
+            .chain(self.types.iter())
+            .map(String::as_str)
+            .collect();
+        if all.is_empty() {
+            "all crime".into()
+        } else {
+            all.join(", ")
+        }
+    }
+}
+
+/// `2025-07-01` → `1 Jul 2025`.
+pub fn day_label(d: &str) -> String {
+    if !is_date(d) {
+        return d.to_string();
+    }
+    let m = crate::format::month_label(&d[..7]);
+    let day: u32 = d[8..10].parse().unwrap_or(1);
+    match m.split_once(' ') {
+        Some((mon, year)) => format!("{day} {mon} {year}"),
+        None => d.to_string(),
+    }
+}
+
+/// The list for the panel: one button per intervention (keyboard access)
+/// with its kind, dates and status; `selected` is marked `aria-pressed`.
+pub fn list_html(items: &[Intervention], today: &str, selected: Option<i64>) -> String {
+    if items.is_empty() {
+        return "<p class=\"note iv-empty\">No interventions are logged yet.</p>".into();
+    }
+    let mut h = format!(
+        "<p class=\"note\">{} intervention{} logged.</p><ul class=\"iv-list\">",
+        items.len(),
+        if items.len() == 1 { "" } else { "s" }
+    );
+    for i in items {
+        let st = i.status(today);
+        h.push_str(&format!(
+            "<li data-id=\"{id}\"><button type=\"button\" class=\"iv-item\" data-id=\"{id}\" aria-pressed=\"{pressed}\">\
+             <strong class=\"iv-name\">{name}</strong> <span class=\"iv-status status-{st}\">{st}</span><br>\
+             <span class=\"n\"><span class=\"iv-kind\">{kind}</span>; {dates}</span><br>\
+             <span class=\"n\">{area}; targets {targets}</span></button></li>",
+            id = i.id,
+            pressed = if selected == Some(i.id) { "true" } else { "false" },
+            name = esc(&i.name),
+            st = st.key(),
+            kind = esc(&i.kind),
+            dates = esc(&i.dates_text()),
+            area = esc(&i.area_text()),
+            targets = esc(&i.targets_text()),
+        ));
+    }
+    h.push_str("</ul>");
+    h
+}
+
+/// Where an intervention's name goes on the map: its site, or the mean of
+/// its area's outer ring.
+pub fn label_point(i: &Intervention) -> Option<(f64, f64)> {
+    if let Some((x, y, _)) = i.site {
+        return Some((x, y));
+    }
+    let c = &i.area["coordinates"];
+    let ring = match i.area["type"].as_str()? {
+        "Polygon" => &c[0],
+        "MultiPolygon" => &c[0][0],
+        _ => return None,
+    };
+    let pts: Vec<(f64, f64)> = ring
+        .as_array()?
+        .iter()
+        .filter_map(|p| Some((p[0].as_f64()?, p[1].as_f64()?)))
+        .collect();
+    // The closing vertex repeats the first.
+    let pts = &pts[..pts.len().saturating_sub(1)];
+    if pts.is_empty() {
+        return None;
+    }
+    let n = pts.len() as f64;
+    Some((
+        pts.iter().map(|p| p.0).sum::<f64>() / n,
+        pts.iter().map(|p| p.1).sum::<f64>() / n,
+    ))
+}
+
+/// The logged areas as a FeatureCollection for the map: one `kind: area`
+/// feature (`id`, `name`, `status`) and one `kind: label` point per
+/// intervention (one name each, not one per tile).
+pub fn areas_geojson(items: &[Intervention], today: &str) -> Value {
+    let mut features = Vec::new();
+    for i in items.iter().filter(|i| i.area.is_object()) {
+        let props =
+            json!({ "kind": "area", "id": i.id, "name": i.name, "status": i.status(today).key() });
+        features.push(
+            json!({ "type": "Feature", "id": i.id, "geometry": i.area, "properties": props }),
+        );
+        if let Some((x, y)) = label_point(i) {
+            features.push(json!({
+                "type": "Feature",
+                "geometry": { "type": "Point", "coordinates": [x, y] },
+                "properties": { "kind": "label", "id": i.id, "name": i.name },
+            }));
+        }
+    }
+    json!({ "type": "FeatureCollection", "features": features })
+}
+
+/// A closed ring of `segments` points `radius_m` around `(lon, lat)` on the
+/// sphere (the preview of a site + radius before it is recorded; the server
+/// stores its own 64-sided circle in British National Grid).
+pub fn circle_ring(lon: f64, lat: f64, radius_m: f64, segments: usize) -> Vec<[f64; 2]> {
+    const EARTH_M: f64 = 6_371_008.8;
+    let n = segments.max(8);
+    let d = radius_m / EARTH_M;
+    let (la, lo) = (lat.to_radians(), lon.to_radians());
+    let mut ring: Vec<[f64; 2]> = (0..n)
+        .map(|k| {
+            let brg = std::f64::consts::TAU * k as f64 / n as f64;
+            let la2 = (la.sin() * d.cos() + la.cos() * d.sin() * brg.cos()).asin();
+            let lo2 = lo + (brg.sin() * d.sin() * la.cos()).atan2(d.cos() - la.sin() * la2.sin());
+            [lo2.to_degrees(), la2.to_degrees()]
+        })
+        .collect();
+    ring.push(ring[0]);
+    ring
+}
+
+/// The form's site and circle as GeoJSON (the draft drawn on the map).
+pub fn draft_geojson(site: Option<(f64, f64)>, radius_m: f64) -> Value {
+    let mut features = Vec::new();
+    if let Some((x, y)) = site {
+        if radius_m.is_finite() && radius_m > 0.0 && radius_m <= MAX_METRES {
+            features.push(json!({
+                "type": "Feature",
+                "geometry": { "type": "Polygon", "coordinates": [circle_ring(x, y, radius_m, CIRCLE_SEGMENTS)] },
+                "properties": { "kind": "circle" },
+            }));
+        }
+        features.push(json!({
+            "type": "Feature",
+            "geometry": { "type": "Point", "coordinates": [x, y] },
+            "properties": { "kind": "site" },
+        }));
+    }
+    json!({ "type": "FeatureCollection", "features": features })
+}
+
+/// What the form holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterventionForm {
+    pub name: String,
+    pub kind: String,
+    pub start: String,
+    /// Empty: no end date (ongoing).
+    pub end: String,
+    /// `(lon, lat)` clicked on the map (or typed).
+    pub site: Option<(f64, f64)>,
+    pub radius: f64,
+    pub buffer: f64,
+    /// A crime group id, or empty for all crime.
+    pub group: String,
+    pub notes: String,
+}
+
+impl InterventionForm {
+    /// Checks the fields as the server would; `Err` is a message for the
+    /// person, naming the field.
+    pub fn validate(&self) -> Result<(), String> {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err("Name: 1 to 200 characters.".into());
+        }
+        let kind = self.kind.trim();
+        if kind.is_empty() || kind.chars().count() > 100 {
+            return Err("Type: 1 to 100 characters, e.g. patrols or target hardening.".into());
+        }
+        if !is_date(self.start.trim()) {
+            return Err("Start date: a date (YYYY-MM-DD) is needed.".into());
+        }
+        let end = self.end.trim();
+        if !end.is_empty() {
+            if !is_date(end) {
+                return Err("End date: a date (YYYY-MM-DD), or empty for no end date.".into());
+            }
+            if end < self.start.trim() {
+                return Err("End date: it is before the start date.".into());
+            }
+        }
+        match self.site {
+            None => {
+                return Err(
+                    "Site: click the map to place it (or type its longitude and latitude).".into(),
+                )
+            }
+            Some((x, y)) if !((-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y)) => {
+                return Err("Site: longitude −180 to 180 and latitude −90 to 90.".into())
+            }
+            _ => {}
+        }
+        for (what, v) in [
+            ("Radius", self.radius),
+            ("Displacement buffer", self.buffer),
+        ] {
+            if !(v.is_finite() && v > 0.0 && v <= MAX_METRES) {
+                return Err(format!(
+                    "{what}: more than 0 and at most {} metres.",
+                    thousands(MAX_METRES as u64)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The JSON body for `POST /api/interventions`.
+    pub fn body(&self) -> String {
+        let (lon, lat) = self.site.unwrap_or((f64::NAN, f64::NAN));
+        let mut v = json!({
+            "name": self.name.trim(),
+            "kind": self.kind.trim(),
+            "start": self.start.trim(),
+            "site": { "lon": lon, "lat": lat },
+            "radius_m": self.radius,
+            "buffer_m": self.buffer,
+            "groups": if self.group.is_empty() { vec![] } else { vec![self.group.clone()] },
+        });
+        if !self.end.trim().is_empty() {
+            v["end"] = json!(self.end.trim());
+        }
+        if !self.notes.trim().is_empty() {
+            v["notes"] = json!(self.notes.trim());
+        }
+        v.to_string()
+    }
+}
+
+/// `/api/interventions/{id}/evaluation`, with the chosen control ward (empty:
+/// automatic).
+pub fn evaluation_url(id: i64, control: &str) -> String {
+    if control.is_empty() {
+        format!("/api/interventions/{id}/evaluation")
+    } else {
+        format!(
+            "/api/interventions/{id}/evaluation?control={}",
+            crate::filters::encode(control)
+        )
+    }
+}
+
+fn change_cell(v: &Value) -> String {
+    match v.as_f64() {
+        Some(p) => {
+            let class = if p > 0.0 {
+                "up"
+            } else if p < 0.0 {
+                "down"
+            } else {
+                ""
+            };
+            format!("<span class=\"{class}\">{}</span>", signed_percent(p))
+        }
+        None => "none before".into(),
+    }
+}
+
+/// The WDQ in words: its value and reading, or why it is not computed.
+pub fn wdq_text(ev: &Value) -> (Option<f64>, String) {
+    let w = &ev["wdq"];
+    let reading = ev["interpretation"]
+        .as_str()
+        .or(w["interpretation"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    (w["wdq"].as_f64(), reading)
+}
+
+/// The evaluation panel: periods, before/after counts and change in the
+/// target, buffer and control, the control and why, the WDQ and its reading
+/// (or why it cannot be computed), the total net effect, and the caveats
+/// exactly as the server wrote them, regression to the mean first.
+pub fn evaluation_html(v: &Value) -> String {
+    let ev = &v["evaluation"];
+    let name = v["intervention"]["name"].as_str().unwrap_or("Intervention");
+    let mut h = format!(
+        "<h3>Evaluation: {}</h3><p class=\"note iv-periods\">{}</p>",
+        esc(name),
+        esc(ev["periods"]["note"].as_str().unwrap_or_default())
+    );
+    let buffer_m = v["intervention"]["buffer_m"].as_f64().unwrap_or(0.0);
+    h.push_str("<table class=\"iv-counts\"><caption>Targeted crimes before and after</caption><thead><tr><th scope=\"col\">Area</th><th scope=\"col\">Before</th><th scope=\"col\">After</th><th scope=\"col\">Change</th></tr></thead><tbody>");
+    for (key, label) in [
+        ("target", "Target area".to_string()),
+        (
+            "buffer",
+            format!("Displacement buffer ({} m)", number(buffer_m, 0)),
+        ),
+        ("control", "Comparison area".to_string()),
+    ] {
+        let c = &ev[key];
+        h.push_str(&format!(
+            "<tr data-area=\"{key}\"><th scope=\"row\">{label}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            thousands(c["before"].as_u64().unwrap_or(0)),
+            thousands(c["after"].as_u64().unwrap_or(0)),
+            change_cell(&c["change_pct"]),
+        ));
+    }
+    h.push_str("</tbody></table>");
+    let cc = &ev["control_choice"];
+    let wards: Vec<String> = cc["wards"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|w| {
+            format!(
+                "{} ({})",
+                w["name"].as_str().unwrap_or_default(),
+                w["code"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    h.push_str(&format!(
+        "<p class=\"iv-control\"><strong>Comparison area:</strong> {}. <span class=\"note\">{}</span></p>",
+        esc(&if wards.is_empty() {
+            "a drawn area".to_string()
+        } else {
+            wards.join(", ")
+        }),
+        esc(cc["reason"].as_str().unwrap_or_default())
+    ));
+    let (wdq, reading) = wdq_text(ev);
+    h.push_str(&format!(
+        "<p class=\"iv-wdq\" data-wdq=\"{}\"><strong>Weighted displacement quotient (WDQ):</strong> {}</p><p class=\"iv-reading\">{}</p>",
+        wdq.map(|w| w.to_string()).unwrap_or_default(),
+        match wdq {
+            Some(w) => number(w, 2),
+            None => "not computed".into(),
+        },
+        esc(&reading)
+    ));
+    if let Some(t) = ev["wdq"]["total_net_effect"].as_f64() {
+        h.push_str(&format!(
+            "<p class=\"iv-tne\"><strong>Total net effect:</strong> {} crimes {} across target and buffer, against the comparison area's trend.</p>",
+            number(t.abs(), 1),
+            if t >= 0.0 { "prevented" } else { "more" }
+        ));
+    }
+    let caveats: Vec<&str> = ev["caveats"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.as_str())
+        .collect();
+    if !caveats.is_empty() {
+        h.push_str("<h4>Caveats</h4><ul class=\"iv-caveats\">");
+        for c in caveats {
+            h.push_str(&format!("<li>{}</li>", esc(c)));
+        }
+        h.push_str("</ul>");
+    }
+    h
+}
+
+/// The evaluation's areas for the map (`role`: target, buffer, control),
+/// features without a geometry dropped.
+pub fn evaluation_areas(v: &Value) -> Value {
+    let features: Vec<Value> = v["areas"]["features"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["geometry"].is_object())
+        .cloned()
+        .collect();
+    json!({ "type": "FeatureCollection", "features": features })
+}
+
+/// Legend rows: the logged areas, then (when evaluated) target, buffer and
+/// control.
+pub fn legend_items(areas: usize, evaluation: Option<&Value>) -> Vec<LegendItem> {
+    let mut rows = vec![LegendItem {
+        colour: AREA_COLOUR.into(),
+        label: "Intervention area".into(),
+        count: areas,
+    }];
+    if let Some(v) = evaluation {
+        let fc = evaluation_areas(v);
+        let has = |role: &str| {
+            fc["features"]
+                .as_array()
+                .is_some_and(|fs| fs.iter().any(|f| f["properties"]["role"] == role))
+        };
+        for (role, colour, label) in [
+            ("target", TARGET_COLOUR, "Evaluated: target (black outline)"),
+            ("buffer", BUFFER_COLOUR, "Evaluated: displacement buffer"),
+            (
+                "control",
+                CONTROL_COLOUR,
+                "Evaluated: comparison area (dashed)",
+            ),
+        ] {
+            if has(role) {
+                rows.push(LegendItem {
+                    colour: colour.into(),
+                    label: label.into(),
+                    count: 1,
+                });
+            }
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn logged() -> Value {
+        json!({"interventions": [
+            {"id": 1, "name": "Kingsmead patrols", "kind": "patrols", "start": "2025-07-01",
+             "end": "2025-09-30", "buffer_m": 200.0, "groups": [], "types": [], "notes": null,
+             "site": {"lon": -1.0207, "lat": 52.2096, "radius_m": 300.0},
+             "area": {"type": "MultiPolygon", "coordinates": [[[[-1.0, 52.0], [-1.1, 52.0], [-1.1, 52.1], [-1.0, 52.0]]]]},
+             "created_by": "analyst"},
+            {"id": 2, "name": "<CCTV>", "kind": "CCTV", "start": "2026-12-01", "end": null,
+             "buffer_m": 250.0, "groups": ["serious-acquisitive"], "types": ["Burglary"], "site": null,
+             "area": {"type": "Polygon", "coordinates": [[[-1.0, 52.0], [-1.1, 52.0], [-1.1, 52.1], [-1.0, 52.0]]]}},
+            {"id": 3, "name": "Old lights", "kind": "street lighting", "start": "2023-01-01",
+             "end": "2023-03-31", "area": null},
+            {"name": "no id"}
+        ]})
+    }
+
+    #[test]
+    fn days_and_statuses() {
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        assert_eq!(day_number("2000-03-01"), Some(11_017));
+        assert_eq!(day_number("2025-02-30"), None);
+        let all = Intervention::parse_list(&logged());
+        // Newest start first; the one without an id is dropped.
+        assert_eq!(all.iter().map(|i| i.id).collect::<Vec<_>>(), vec![2, 1, 3]);
+        let today = "2026-06-30";
+        let st: Vec<Status> = all.iter().map(|i| i.status(today)).collect();
+        assert_eq!(st, vec![Status::Planned, Status::Recent, Status::Ended]);
+        assert_eq!(all[1].status("2025-09-30"), Status::Ongoing);
+        assert_eq!(all[0].status("2027-01-01"), Status::Ongoing);
+        assert_eq!(all[1].dates_text(), "1 Jul 2025 to 30 Sep 2025");
+        assert_eq!(all[0].dates_text(), "from 1 Dec 2026 (no end date)");
+        assert_eq!(all[1].area_text(), "300 m around -1.02070, 52.20960");
+        assert_eq!(all[0].targets_text(), "serious-acquisitive, Burglary");
+        assert_eq!(all[1].targets_text(), "all crime");
+    }
+
+    #[test]
+    fn list_and_map_areas() {
+        let all = Intervention::parse_list(&logged());
+        let h = list_html(&all, "2026-06-30", Some(1));
+        assert!(h.contains("3 interventions logged."));
+        assert!(h.contains("&lt;CCTV&gt;") && !h.contains("<CCTV>"));
+        assert!(h.contains("status-planned\">planned"));
+        assert!(h.contains("status-recent\">recent"));
+        assert!(h.contains("data-id=\"1\" aria-pressed=\"true\""));
+        assert!(h.contains("data-id=\"2\" aria-pressed=\"false\""));
+        assert!(list_html(&[], "2026-06-30", None).contains("No interventions"));
+        let fc = areas_geojson(&all, "2026-06-30");
+        // The one without an area is not drawn; each area has its label.
+        let kinds: Vec<&str> = fc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, vec!["area", "label", "area", "label"]);
+        assert_eq!(fc["features"][0]["properties"]["status"], "planned");
+        assert_eq!(fc["features"][2]["geometry"]["type"], "MultiPolygon");
+        // A site's label at the site; a drawn area's at its ring's mean.
+        assert_eq!(
+            fc["features"][3]["geometry"]["coordinates"],
+            json!([-1.0207, 52.2096])
+        );
+        let (x, y) = label_point(&all[0]).unwrap();
+        assert!((x + 1.0667).abs() < 1e-3 && (y - 52.0333).abs() < 1e-3);
+    }
+
+    #[test]
+    fn circle_is_closed_and_has_the_radius() {
+        let ring = circle_ring(-1.0, 52.0, 300.0, 64);
+        assert_eq!(ring.len(), 65);
+        assert_eq!(ring[0], ring[64]);
+        // Every vertex is 300 m from the centre (haversine).
+        for p in &ring {
+            let (la1, la2) = (52f64.to_radians(), p[1].to_radians());
+            let dla = la2 - la1;
+            let dlo = (p[0] + 1.0).to_radians();
+            let a = (dla / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlo / 2.0).sin().powi(2);
+            let d = 2.0 * 6_371_008.8 * a.sqrt().asin();
+            assert!((d - 300.0).abs() < 0.01, "{d}");
+        }
+        // North first, then clockwise (east).
+        assert!(ring[0][1] > 52.0 && (ring[0][0] + 1.0).abs() < 1e-9);
+        assert!(ring[16][0] > -1.0);
+        let d = draft_geojson(Some((-1.0, 52.0)), 300.0);
+        assert_eq!(d["features"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            draft_geojson(Some((-1.0, 52.0)), 0.0)["features"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            draft_geojson(None, 300.0)["features"]
+                .as_array()
+                .unwrap()
+                .len(),
+            0
+        );
+    }
+
+    #[test]
+    fn form_validates_and_builds_the_body() {
+        let f = InterventionForm {
+            name: " Kingsmead patrols ".into(),
+            kind: "patrols".into(),
+            start: "2025-07-01".into(),
+            end: "2025-09-30".into(),
+            site: Some((-1.0207, 52.2096)),
+            radius: 300.0,
+            buffer: 200.0,
+            group: "serious-acquisitive".into(),
+            notes: String::new(),
+        };
+        assert_eq!(f.validate(), Ok(()));
+        let v: Value = serde_json::from_str(&f.body()).unwrap();
+        assert_eq!(
+            v,
+            json!({"name": "Kingsmead patrols", "kind": "patrols", "start": "2025-07-01",
+                "end": "2025-09-30", "site": {"lon": -1.0207, "lat": 52.2096}, "radius_m": 300.0,
+                "buffer_m": 200.0, "groups": ["serious-acquisitive"]})
+        );
+        let open: Value = serde_json::from_str(
+            &InterventionForm {
+                end: String::new(),
+                group: String::new(),
+                notes: "door-to-door".into(),
+                ..f.clone()
+            }
+            .body(),
+        )
+        .unwrap();
+        assert!(open.get("end").is_none());
+        assert_eq!(
+            (open["groups"].clone(), open["notes"].clone()),
+            (json!([]), json!("door-to-door"))
+        );
+        let cases = [
+            (
+                InterventionForm {
+                    name: " ".into(),
+                    ..f.clone()
+                },
+                "Name",
+            ),
+            (
+                InterventionForm {
+                    kind: String::new(),
+                    ..f.clone()
+                },
+                "Type",
+            ),
+            (
+                InterventionForm {
+                    start: "2025-13-01".into(),
+                    ..f.clone()
+                },
+                "Start date",
+            ),
+            (
+                InterventionForm {
+                    end: "2025-06-30".into(),
+                    ..f.clone()
+                },
+                "before the start",
+            ),
+            (
+                InterventionForm {
+                    site: None,
+                    ..f.clone()
+                },
+                "click the map",
+            ),
+            (
+                InterventionForm {
+                    site: Some((200.0, 52.0)),
+                    ..f.clone()
+                },
+                "longitude",
+            ),
+            (
+                InterventionForm {
+                    radius: 0.0,
+                    ..f.clone()
+                },
+                "Radius",
+            ),
+            (
+                InterventionForm {
+                    buffer: 6000.0,
+                    ..f.clone()
+                },
+                "Displacement buffer",
+            ),
+        ];
+        for (form, msg) in cases {
+            let e = form.validate().unwrap_err();
+            assert!(e.contains(msg), "{e} lacks {msg}");
+        }
+        assert_eq!(evaluation_url(4, ""), "/api/interventions/4/evaluation");
+        assert_eq!(
+            evaluation_url(4, "E05999003"),
+            "/api/interventions/4/evaluation?control=E05999003"
+        );
+    }
+
+    fn evaluation(wdq: Value, interpretation: &str) -> Value {
+        json!({
+            "intervention": {"id": 1, "name": "Kingsmead patrols", "buffer_m": 200.0},
+            "evaluation": {
+                "periods": {"note": "Whole months: before 2025-04..2025-06 (3 months), after 2025-07..2025-09 (3 months)."},
+                "target": {"before": 17, "after": 27, "change_pct": 58.82},
+                "buffer": {"before": 11, "after": 13, "change_pct": 18.18},
+                "control": {"before": 0, "after": 12, "change_pct": null},
+                "control_choice": {"method": "automatic", "wards": [{"code": "E05999003", "name": "Oakwood"}],
+                    "reason": "Chosen automatically: Oakwood is the most similar ward."},
+                "wdq": {"wdq": wdq, "total_net_effect": -17.6, "interpretation": "x"},
+                "interpretation": interpretation,
+                "caveats": ["Regression to the mean: areas chosen because counts were unusually high tend to fall back & more.", "Small counts <20."]
+            },
+            "areas": {"type": "FeatureCollection", "features": [
+                {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": []}, "properties": {"role": "target"}},
+                {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": []}, "properties": {"role": "buffer"}},
+                {"type": "Feature", "geometry": null, "properties": {"role": "control"}}
+            ]}
+        })
+    }
+
+    #[test]
+    fn evaluation_panel_shows_counts_wdq_or_why_not_and_the_caveats() {
+        let not = evaluation(
+            Value::Null,
+            "WDQ not meaningful: no reduction in the target area.",
+        );
+        let h = evaluation_html(&not);
+        assert!(h.contains("Evaluation: Kingsmead patrols"));
+        assert!(h.contains("before 2025-04..2025-06"));
+        assert!(h.contains("<th scope=\"row\">Target area</th><td>17</td><td>27</td><td><span class=\"up\">+58.8%</span></td>"));
+        assert!(h.contains("Displacement buffer (200 m)"));
+        assert!(h.contains("<td>0</td><td>12</td><td>none before</td>"));
+        assert!(h.contains("Oakwood (E05999003)"));
+        assert!(h.contains("(WDQ):</strong> not computed"));
+        assert!(h.contains("WDQ not meaningful: no reduction in the target area."));
+        assert!(h.contains("17.6 crimes more"));
+        // The caveats as returned (escaped), regression to the mean first.
+        let first = h.find("<li>Regression to the mean").unwrap();
+        assert!(first < h.find("<li>Small counts &lt;20.").unwrap());
+        assert!(h.contains("fall back &amp; more."));
+        let some = evaluation(json!(-0.2), "Displacement smaller than the direct benefit.");
+        let h = evaluation_html(&some);
+        assert!(h.contains("data-wdq=\"-0.2\""));
+        assert!(h.contains("(WDQ):</strong> −0.20"));
+        assert_eq!(wdq_text(&some["evaluation"]).0, Some(-0.2));
+        // The control without a geometry is not drawn, nor in the legend.
+        assert_eq!(
+            evaluation_areas(&some)["features"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+        let l = legend_items(3, Some(&some));
+        assert_eq!(l.len(), 3);
+        assert_eq!(l[0].count, 3);
+        assert_eq!(legend_items(0, None).len(), 1);
+        assert_eq!(day_label("2025-07-01"), "1 Jul 2025");
+    }
+}

@@ -1,0 +1,928 @@
+//! The target-hardening and interventions modes in the page: their forms,
+//! lists, map layers and requests (the pure parts are in
+//! `crate::hardening` and `crate::interventions`).
+//!
+//! * Target hardening (analyst role and above; the card is hidden for
+//!   other roles and the client never calls the endpoint for them):
+//!   `GET /api/target-hardening` → a ranked list of buttons and numbered
+//!   points; a list item flies the map to its place, a point selects its
+//!   list item; *Download CSV* saves the API's own CSV.
+//! * Interventions (partner role and above; the public sees why not):
+//!   `GET /api/interventions` → the list and the areas on the map; choosing
+//!   one (list or map) asks for its evaluation and draws its target, buffer
+//!   and comparison area. Analysts also get the form (site clicked on the
+//!   map, radius, name, type, dates) that `POST`s a new one, and a delete
+//!   button.
+
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+
+use super::js::{self, by_id, call, fetch_api, fill_select, get, html_el, input, on, select};
+use super::{
+    bounds_of, debug_set, render_legend, session_lost, set_status, status_error, toggle_panel,
+};
+use super::{AppRef, State};
+use crate::format;
+use crate::hardening::{self as th, HardeningForm, VisitList};
+use crate::interventions::{self as iv, Intervention, InterventionForm};
+use crate::panels::LegendSection;
+
+/// Target-hardening state.
+#[derive(Default)]
+pub struct Hardening {
+    generation: u32,
+    /// The form the list was drawn with (the CSV asks for the same).
+    form: Option<HardeningForm>,
+    list: Option<VisitList>,
+    selected: Option<usize>,
+}
+
+/// Interventions state.
+#[derive(Default)]
+pub struct Interventions {
+    generation: u32,
+    loaded: bool,
+    items: Vec<Intervention>,
+    selected: Option<i64>,
+    eval_generation: u32,
+    /// The last evaluation answer (for the selected intervention).
+    evaluation: Option<Value>,
+    /// The next map click places the form's site.
+    picking: bool,
+}
+
+/// Tablets in portrait: the panel is a drawer over the map.
+fn narrow() -> bool {
+    js::window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(1200.0)
+        <= 900.0
+}
+
+fn button(id: &str) -> web_sys::HtmlButtonElement {
+    by_id(id).unchecked_into()
+}
+
+fn empty_fc() -> JsValue {
+    js::to_js(&json!({ "type": "FeatureCollection", "features": [] }))
+}
+
+/// The server's error message in an answer, or the status.
+fn api_message(status: u16, text: &str) -> String {
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
+        .unwrap_or_else(|| format!("HTTP {status}"))
+}
+
+/// Today in the browser's time zone, `YYYY-MM-DD`.
+fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}
+
+/// Shows or hides the modes for the role (called by `apply_session_ui`).
+pub fn session_ui(st: &State) {
+    let s = &st.session;
+    // Target hardening: analysts only; hidden, not greyed out, for others.
+    html_el("hardening").set_hidden(!s.can_target_harden());
+    button("th-run").set_disabled(!s.can_target_harden());
+    // Interventions: partners read, analysts also record and delete.
+    let view = s.can_view_interventions();
+    let edit = s.can_edit_interventions();
+    html_el("iv-body").set_hidden(!view);
+    let lock = html_el("iv-lock");
+    lock.set_text_content(Some(iv::LOCKED_NOTE));
+    lock.set_hidden(view);
+    let ro = html_el("iv-readonly");
+    ro.set_text_content(Some(iv::READ_ONLY_NOTE));
+    ro.set_hidden(!view || edit);
+    html_el("iv-new").set_hidden(!edit);
+    button("iv-submit").set_disabled(!edit);
+    html_el("iv-delete").set_hidden(!edit);
+}
+
+/// The role changed (or the map is ready): drop what it may no longer see
+/// and load the intervention log if it may.
+pub fn session_changed(app: &AppRef) {
+    let (harden, view, edit) = {
+        let st = app.st.borrow();
+        (
+            st.session.can_target_harden(),
+            st.session.can_view_interventions(),
+            st.session.can_edit_interventions(),
+        )
+    };
+    if !harden {
+        clear_hardening(app);
+    }
+    if !edit {
+        set_picking(app, false);
+        clear_draft(app);
+    }
+    if view {
+        let a = app.clone();
+        spawn_local(async move { load_interventions(&a, None).await });
+    } else {
+        {
+            let mut st = app.st.borrow_mut();
+            st.iv = Interventions {
+                generation: st.iv.generation + 1,
+                eval_generation: st.iv.eval_generation + 1,
+                ..Interventions::default()
+            };
+        }
+        let _ = app.map.set_data("interventions", &empty_fc());
+        let _ = app.map.set_data("evaluation", &empty_fc());
+        by_id("iv-list").set_inner_html("");
+        html_el("iv-eval-box").set_hidden(true);
+        debug_set("interventions", &JsValue::NULL);
+        render_legend(app);
+    }
+}
+
+/// Fills the form's selects (crime groups, kinds).
+pub fn init(st: &State) {
+    let mut groups = vec![(String::new(), "All crime".to_string())];
+    groups.extend(st.cat.groups.iter().map(|g| (g.id.clone(), g.name.clone())));
+    fill_select("iv-group", &groups, "");
+    let kinds: String = iv::KINDS
+        .iter()
+        .map(|k| format!("<option value=\"{}\"></option>", format::esc(k)))
+        .collect();
+    by_id("iv-kinds").set_inner_html(&kinds);
+}
+
+/// Connects the two cards' controls.
+pub fn wire(app: &AppRef) {
+    // Target hardening.
+    {
+        let a = app.clone();
+        on(&by_id("th-form"), "submit", move |e| {
+            e.prevent_default();
+            let a = a.clone();
+            spawn_local(async move { run_hardening(&a).await });
+        });
+    }
+    {
+        let a = app.clone();
+        on(&by_id("th-csv"), "click", move |_| {
+            let a = a.clone();
+            spawn_local(async move { hardening_csv(&a).await });
+        });
+    }
+    {
+        let a = app.clone();
+        on(&by_id("th-clear"), "click", move |_| {
+            clear_hardening(&a);
+            set_status("Target-hardening list cleared.");
+        });
+    }
+    {
+        // One listener for every list item (the list is redrawn).
+        let a = app.clone();
+        on(&by_id("th-result"), "click", move |e| {
+            if let Some(rank) = clicked_data(&e, "button.th-item", "data-rank") {
+                if let Ok(rank) = rank.parse() {
+                    select_place(&a, rank, true);
+                }
+            }
+        });
+    }
+    // Interventions.
+    {
+        let a = app.clone();
+        on(&by_id("iv-list"), "click", move |e| {
+            if let Some(id) = clicked_data(&e, "button.iv-item", "data-id") {
+                if let Ok(id) = id.parse() {
+                    select_intervention(&a, id, true);
+                }
+            }
+        });
+    }
+    {
+        let a = app.clone();
+        on(&by_id("iv-control"), "change", move |_| {
+            if let Some(id) = a.st.borrow().iv.selected {
+                let a = a.clone();
+                spawn_local(async move { load_evaluation(&a, id, true).await });
+            }
+        });
+    }
+    {
+        let a = app.clone();
+        on(&by_id("iv-delete"), "click", move |_| {
+            let a = a.clone();
+            spawn_local(async move { delete_intervention(&a).await });
+        });
+    }
+    {
+        let a = app.clone();
+        on(&by_id("iv-form"), "submit", move |e| {
+            e.prevent_default();
+            let a = a.clone();
+            spawn_local(async move { create_intervention(&a).await });
+        });
+    }
+    {
+        let a = app.clone();
+        on(&by_id("iv-pick"), "click", move |_| {
+            let now = a.st.borrow().iv.picking;
+            set_picking(&a, !now);
+            if !now {
+                // On a tablet the drawer covers the map: get it out of the way.
+                if narrow() {
+                    toggle_panel(&a, Some(false));
+                }
+                set_status("Click the map where the intervention took place (Escape cancels).");
+            }
+        });
+    }
+    {
+        let a = app.clone();
+        on(&by_id("iv-centre"), "click", move |_| {
+            if let Some((x, y)) = a.map.center() {
+                set_site(&a, x, y);
+            }
+        });
+    }
+    for id in ["iv-lon", "iv-lat", "iv-radius"] {
+        let a = app.clone();
+        on(&by_id(id), "input", move |_| draw_draft(&a));
+    }
+    {
+        let a = app.clone();
+        on(&by_id("iv-reset"), "click", move |_| {
+            reset_form();
+            set_picking(&a, false);
+            clear_draft(&a);
+        });
+    }
+    {
+        // Escape stops choosing a site.
+        let a = app.clone();
+        on(&js::document().into(), "keydown", move |e| {
+            let k: &web_sys::KeyboardEvent = e.unchecked_ref();
+            if k.key() == "Escape" && a.st.borrow().iv.picking {
+                set_picking(&a, false);
+                if narrow() {
+                    toggle_panel(&a, Some(true));
+                }
+                let _ = html_el("iv-pick").focus();
+                set_status("Choosing a site cancelled.");
+            }
+        });
+    }
+}
+
+/// `data-…` of the element matching `selector` that an event came from.
+fn clicked_data(e: &web_sys::Event, selector: &str, attr: &str) -> Option<String> {
+    let t: web_sys::Element = e.target()?.dyn_into().ok()?;
+    t.closest(selector).ok()??.get_attribute(attr)
+}
+
+/// Map layers the modes add to hover and click handling.
+pub const CLICKABLE: [&str; 2] = ["th-points", "iv-fill"];
+
+/// A map click: places the form's site while choosing one, else selects a
+/// place to visit or an intervention under the pointer. `true` when it
+/// was handled (the ward panel is then left alone).
+pub fn map_click(app: &AppRef, e: &JsValue) -> bool {
+    if app.st.borrow().iv.picking {
+        let ll = get(e, "lngLat");
+        if let (Some(x), Some(y)) = (get(&ll, "lng").as_f64(), get(&ll, "lat").as_f64()) {
+            set_site(app, x, y);
+            set_picking(app, false);
+            if narrow() {
+                toggle_panel(app, Some(true));
+            }
+            let _ = html_el("iv-pick").focus();
+        }
+        return true;
+    }
+    let hits = app.map.features_at(&get(e, "point"), &CLICKABLE);
+    if let Some(rank) = hits
+        .iter()
+        .filter(|h| h["layer"] == "th-points")
+        .find_map(|h| h["properties"]["rank"].as_u64())
+    {
+        select_place(app, rank as usize, false);
+        return true;
+    }
+    if let Some(id) = hits
+        .iter()
+        .filter(|h| h["layer"] == "iv-fill")
+        .find_map(|h| h["properties"]["id"].as_i64())
+    {
+        select_intervention(app, id, false);
+        return true;
+    }
+    false
+}
+
+/// Legend sections of the two modes.
+pub fn legend_sections(st: &State, sections: &mut Vec<LegendSection<'static>>) {
+    if let Some(list) = &st.th.list {
+        sections.push(LegendSection {
+            layer: "hardening",
+            title: "Target hardening: places to visit".into(),
+            items: list.legend_items(),
+            dots: true,
+            note: Some(format!("Burglary, as of {}.", list.as_of)),
+        });
+    }
+    if st.iv.loaded && !st.iv.items.is_empty() {
+        sections.push(LegendSection {
+            layer: "interventions",
+            title: "Interventions".into(),
+            items: iv::legend_items(st.iv.items.len(), st.iv.evaluation.as_ref()),
+            dots: false,
+            note: None,
+        });
+    }
+}
+
+// ---- target hardening ----------------------------------------------------
+
+fn hardening_form() -> HardeningForm {
+    let num = |id: &str| input(id).value().trim().to_string();
+    HardeningForm {
+        as_of: num("th-as-of"),
+        distance: num("th-distance").parse().unwrap_or(f64::NAN),
+        days: num("th-days").parse().unwrap_or(0),
+        limit: num("th-limit").parse().unwrap_or(0),
+    }
+}
+
+/// `GET /api/target-hardening` and draws the list and the points.
+async fn run_hardening(app: &AppRef) {
+    if !app.st.borrow().session.can_target_harden() {
+        return status_error(th::LOCKED_NOTE);
+    }
+    let form = hardening_form();
+    let error = by_id("th-error");
+    if let Err(e) = form.validate() {
+        error.set_text_content(Some(&e));
+        return;
+    }
+    error.set_text_content(Some(""));
+    let url = form.url(false);
+    let generation = {
+        let mut st = app.st.borrow_mut();
+        st.th.generation += 1;
+        st.th.generation
+    };
+    button("th-run").set_disabled(true);
+    let _ = by_id("hardening").set_attribute("aria-busy", "true");
+    set_status("Ranking places to visit…");
+    let result = fetch_api(&url).await;
+    button("th-run").set_disabled(!app.st.borrow().session.can_target_harden());
+    let _ = by_id("hardening").remove_attribute("aria-busy");
+    if app.st.borrow().th.generation != generation {
+        return;
+    }
+    let text = match result {
+        Ok(t) => t,
+        Err(e) => {
+            if e.is_auth() {
+                session_lost(app);
+            }
+            error.set_text_content(Some(&format!("The list failed: {}", e.message)));
+            return status_error(&format!("Target hardening: {}", e.message));
+        }
+    };
+    let list = match serde_json::from_str::<Value>(&text) {
+        Ok(v) => VisitList::parse(&v),
+        Err(e) => return status_error(&format!("Target hardening: {e}")),
+    };
+    let _ = app.map.set_data("hardening", &js::to_js(&list.geojson()));
+    app.map
+        .set_filter("th-selected", &json!(["==", ["get", "rank"], -1]));
+    by_id("th-result").set_inner_html(&list.html());
+    if let Some(b) = list.bounds() {
+        app.map.fit(b);
+    }
+    let n = list.places.len();
+    {
+        let mut st = app.st.borrow_mut();
+        st.th.form = Some(form);
+        st.th.list = Some(list);
+        st.th.selected = None;
+    }
+    button("th-csv").set_disabled(false);
+    button("th-clear").set_disabled(false);
+    debug_set("hardeningUrl", &JsValue::from_str(&url));
+    debug_set("hardeningPlaces", &JsValue::from_f64(n as f64));
+    render_legend(app);
+    set_status(&format!(
+        "{n} place{} to visit listed.",
+        if n == 1 { "" } else { "s" }
+    ));
+}
+
+/// Highlights place `rank` in the list and on the map; `fly` moves the map
+/// to it (from the list), otherwise the list scrolls to it (from the map).
+fn select_place(app: &AppRef, rank: usize, fly: bool) {
+    let place = {
+        let mut st = app.st.borrow_mut();
+        let Some(p) = st
+            .th
+            .list
+            .as_ref()
+            .and_then(|l| l.places.iter().find(|p| p.rank == rank).cloned())
+        else {
+            return;
+        };
+        st.th.selected = Some(rank);
+        p
+    };
+    app.map
+        .set_filter("th-selected", &json!(["==", ["get", "rank"], rank]));
+    if let Ok(items) = by_id("th-result").query_selector_all("button.th-item") {
+        for i in 0..items.length() {
+            let Some(b) = items
+                .get(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            let this = b.get_attribute("data-rank").as_deref() == Some(&rank.to_string());
+            if this {
+                let _ = b.set_attribute("aria-current", "true");
+                if !fly {
+                    let _ = call(
+                        &b,
+                        "scrollIntoView",
+                        &[js::obj(&[("block", "nearest".into())])],
+                    );
+                }
+            } else {
+                let _ = b.remove_attribute("aria-current");
+            }
+        }
+    }
+    if fly {
+        app.map.fly_to(place.lon, place.lat, 15.0);
+        if narrow() {
+            toggle_panel(app, Some(false));
+        }
+    }
+    debug_set("hardeningSelected", &JsValue::from_f64(rank as f64));
+    set_status(&format!(
+        "{}. {}: {}; visit by {}.",
+        place.rank, place.label, place.reason, place.expires
+    ));
+}
+
+/// Saves the API's CSV of the list on screen.
+async fn hardening_csv(app: &AppRef) {
+    let (form, as_of) = {
+        let st = app.st.borrow();
+        match (&st.th.form, &st.th.list) {
+            (Some(f), Some(l)) => (f.clone(), l.as_of.clone()),
+            _ => return status_error("Export: list the places first."),
+        }
+    };
+    set_status("Preparing the CSV…");
+    match fetch_api(&form.url(true)).await {
+        Ok(text) => {
+            match js::download_text(
+                &th::csv_name(&form, &as_of),
+                "text/csv;charset=utf-8",
+                &text,
+            ) {
+                Ok(()) => set_status("Exported the target-hardening list as CSV"),
+                Err(e) => status_error(&format!("Export: {}", js::describe(&e))),
+            }
+        }
+        Err(e) => {
+            if e.is_auth() {
+                session_lost(app);
+            }
+            status_error(&format!("Export: {}", e.message));
+        }
+    }
+}
+
+fn clear_hardening(app: &AppRef) {
+    let ready = {
+        let mut st = app.st.borrow_mut();
+        st.th = Hardening {
+            generation: st.th.generation + 1,
+            ..Hardening::default()
+        };
+        st.map_ready
+    };
+    if ready {
+        let _ = app.map.set_data("hardening", &empty_fc());
+    }
+    by_id("th-result").set_inner_html("");
+    by_id("th-error").set_text_content(Some(""));
+    button("th-csv").set_disabled(true);
+    button("th-clear").set_disabled(true);
+    debug_set("hardeningPlaces", &JsValue::from_f64(0.0));
+    render_legend(app);
+}
+
+// ---- interventions -------------------------------------------------------
+
+/// `GET /api/interventions`: the list and the areas; then selects `select`
+/// (a new one) or keeps the current selection.
+async fn load_interventions(app: &AppRef, select: Option<i64>) {
+    let generation = {
+        let mut st = app.st.borrow_mut();
+        if !st.session.can_view_interventions() || !st.map_ready {
+            return;
+        }
+        st.iv.generation += 1;
+        st.iv.generation
+    };
+    let result = fetch_api("/api/interventions").await;
+    if app.st.borrow().iv.generation != generation {
+        return;
+    }
+    let items = match result.map_err(|e| {
+        if e.is_auth() {
+            session_lost(app);
+        }
+        e.message
+    }) {
+        Ok(t) => match serde_json::from_str::<Value>(&t) {
+            Ok(v) => Intervention::parse_list(&v),
+            Err(e) => return status_error(&format!("Interventions: {e}")),
+        },
+        Err(e) => {
+            by_id("iv-list").set_inner_html(&format!(
+                "<p class=\"hint\">Could not load the interventions: {}</p>",
+                format::esc(&e)
+            ));
+            return status_error(&format!("Interventions: {e}"));
+        }
+    };
+    let today = today();
+    let _ = app.map.set_data(
+        "interventions",
+        &js::to_js(&iv::areas_geojson(&items, &today)),
+    );
+    let n = items.len();
+    let keep = {
+        let mut st = app.st.borrow_mut();
+        let keep = select.or(st
+            .iv
+            .selected
+            .filter(|id| items.iter().any(|i| i.id == *id)));
+        st.iv.items = items;
+        st.iv.loaded = true;
+        keep
+    };
+    debug_set("interventions", &JsValue::from_f64(n as f64));
+    render_list(app);
+    match keep {
+        Some(id) => select_intervention(app, id, select.is_some()),
+        None => {
+            app.st.borrow_mut().iv.selected = None;
+            render_list(app);
+            clear_evaluation(app);
+        }
+    }
+    render_legend(app);
+}
+
+fn render_list(app: &AppRef) {
+    let st = app.st.borrow();
+    by_id("iv-list").set_inner_html(&iv::list_html(&st.iv.items, &today(), st.iv.selected));
+}
+
+/// Chooses an intervention: marks it in the list and on the map and asks
+/// for its evaluation; `fit` zooms to it.
+fn select_intervention(app: &AppRef, id: i64, fit: bool) {
+    let item = {
+        let mut st = app.st.borrow_mut();
+        let Some(item) = st.iv.items.iter().find(|i| i.id == id).cloned() else {
+            return;
+        };
+        st.iv.selected = Some(id);
+        item
+    };
+    // Mark it without redrawing the list, so keyboard focus stays put.
+    if by_id("iv-list")
+        .query_selector(&format!("button.iv-item[data-id=\"{id}\"]"))
+        .ok()
+        .flatten()
+        .is_none()
+    {
+        render_list(app);
+    }
+    if let Ok(items) = by_id("iv-list").query_selector_all("button.iv-item") {
+        for i in 0..items.length() {
+            if let Some(b) = items
+                .get(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
+                let this = b.get_attribute("data-id").as_deref() == Some(&id.to_string());
+                let _ = b.set_attribute("aria-pressed", if this { "true" } else { "false" });
+            }
+        }
+    }
+    app.map.set_filter(
+        "iv-selected",
+        &json!([
+            "all",
+            ["==", ["get", "kind"], "area"],
+            ["==", ["get", "id"], id]
+        ]),
+    );
+    html_el("iv-eval-box").set_hidden(false);
+    fill_control_select(app);
+    if fit {
+        if let Some(b) = bounds_of(&json!({ "features": [{ "geometry": item.area }] })) {
+            app.map.fit(b);
+        }
+    }
+    debug_set("ivSelected", &JsValue::from_f64(id as f64));
+    let a = app.clone();
+    spawn_local(async move { load_evaluation(&a, id, fit).await });
+}
+
+/// The comparison-area choice: automatic, or one ward.
+fn fill_control_select(app: &AppRef) {
+    let st = app.st.borrow();
+    let current = select("iv-control").value();
+    let mut wards: Vec<(String, String)> = st.wards.json["features"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| {
+            let p = &f["properties"];
+            Some((
+                p["code"].as_str()?.to_string(),
+                p["name"].as_str().unwrap_or_default().to_string(),
+            ))
+        })
+        .collect();
+    wards.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut opts = vec![(
+        String::new(),
+        "Automatic (the most similar ward)".to_string(),
+    )];
+    opts.extend(wards.into_iter().map(|(c, n)| (c, format!("Ward: {n}"))));
+    let keep = if opts.iter().any(|(c, _)| *c == current) {
+        current
+    } else {
+        String::new()
+    };
+    fill_select("iv-control", &opts, &keep);
+}
+
+/// `GET /api/interventions/{id}/evaluation` into the panel and the map;
+/// `fit` shows target, buffer and comparison area together.
+async fn load_evaluation(app: &AppRef, id: i64, fit: bool) {
+    let generation = {
+        let mut st = app.st.borrow_mut();
+        st.iv.eval_generation += 1;
+        st.iv.evaluation = None;
+        st.iv.eval_generation
+    };
+    let url = iv::evaluation_url(id, &select("iv-control").value());
+    let target = by_id("iv-eval");
+    let _ = target.set_attribute("aria-busy", "true");
+    target.set_inner_html("<p class=\"hint\">Evaluating…</p>");
+    let _ = app.map.set_data("evaluation", &empty_fc());
+    let result = js::request("GET", &url, None).await;
+    if app.st.borrow().iv.eval_generation != generation {
+        return;
+    }
+    let _ = target.remove_attribute("aria-busy");
+    debug_set("evaluationUrl", &JsValue::from_str(&url));
+    match result {
+        Ok((status, text)) if (200..300).contains(&status) => {
+            let v: Value = match serde_json::from_str(&text) {
+                Ok(v) => v,
+                Err(e) => return status_error(&format!("Evaluation: {e}")),
+            };
+            target.set_inner_html(&iv::evaluation_html(&v));
+            let areas = iv::evaluation_areas(&v);
+            let _ = app.map.set_data("evaluation", &js::to_js(&areas));
+            if fit {
+                if let Some(b) = bounds_of(&areas) {
+                    app.map.fit(b);
+                }
+            }
+            app.st.borrow_mut().iv.evaluation = Some(v);
+            set_status("Evaluation ready.");
+        }
+        Ok((status, text)) => {
+            if status == 401 || status == 403 {
+                session_lost(app);
+            }
+            // Why it cannot be evaluated (no data after it started, an empty
+            // control…), as the server says.
+            target.set_inner_html(&format!(
+                "<p class=\"iv-no-eval\"><strong>The evaluation cannot be computed:</strong> {}</p>",
+                format::esc(&api_message(status, &text))
+            ));
+            set_status("This intervention cannot be evaluated yet.");
+        }
+        Err(e) => {
+            target.set_inner_html(&format!(
+                "<p class=\"hint\">Could not evaluate: {}</p>",
+                format::esc(&e)
+            ));
+            status_error(&format!("Evaluation: {e}"));
+        }
+    }
+    render_legend(app);
+}
+
+fn clear_evaluation(app: &AppRef) {
+    {
+        let mut st = app.st.borrow_mut();
+        st.iv.eval_generation += 1;
+        st.iv.evaluation = None;
+    }
+    let _ = app.map.set_data("evaluation", &empty_fc());
+    app.map.set_filter(
+        "iv-selected",
+        &json!([
+            "all",
+            ["==", ["get", "kind"], "area"],
+            ["==", ["get", "id"], -1]
+        ]),
+    );
+    by_id("iv-eval").set_inner_html("");
+    html_el("iv-eval-box").set_hidden(true);
+    debug_set("ivSelected", &JsValue::NULL);
+}
+
+/// `DELETE /api/interventions/{id}` after a confirmation.
+async fn delete_intervention(app: &AppRef) {
+    let Some(item) = ({
+        let st = app.st.borrow();
+        if !st.session.can_edit_interventions() {
+            return status_error("Deleting an intervention needs the analyst role.");
+        }
+        st.iv
+            .selected
+            .and_then(|id| st.iv.items.iter().find(|i| i.id == id).cloned())
+    }) else {
+        return;
+    };
+    let ok = js::window()
+        .confirm_with_message(&format!(
+            "Delete the intervention \u{201c}{}\u{201d}? This cannot be undone.",
+            item.name
+        ))
+        .unwrap_or(false);
+    if !ok {
+        return;
+    }
+    match js::request("DELETE", &format!("/api/interventions/{}", item.id), None).await {
+        Ok((status, _)) if (200..300).contains(&status) => {
+            app.st.borrow_mut().iv.selected = None;
+            clear_evaluation(app);
+            set_status(&format!("Deleted \u{201c}{}\u{201d}.", item.name));
+            load_interventions(app, None).await;
+            let _ = html_el("h-iv").focus();
+        }
+        Ok((status, text)) => {
+            if status == 401 || status == 403 {
+                session_lost(app);
+            }
+            status_error(&format!("Delete failed: {}", api_message(status, &text)));
+        }
+        Err(e) => status_error(&format!("Delete failed: {e}")),
+    }
+}
+
+/// The site typed or clicked, if both numbers are there.
+fn form_site() -> Option<(f64, f64)> {
+    let x = input("iv-lon").value().trim().parse::<f64>().ok()?;
+    let y = input("iv-lat").value().trim().parse::<f64>().ok()?;
+    Some((x, y))
+}
+
+fn intervention_form() -> InterventionForm {
+    let text = |id: &str| input(id).value();
+    let num = |id: &str| text(id).trim().parse().unwrap_or(f64::NAN);
+    InterventionForm {
+        name: text("iv-name"),
+        kind: text("iv-kind"),
+        start: text("iv-start"),
+        end: text("iv-end"),
+        site: form_site(),
+        radius: num("iv-radius"),
+        buffer: num("iv-buffer"),
+        group: select("iv-group").value(),
+        notes: get(&by_id("iv-notes"), "value")
+            .as_string()
+            .unwrap_or_default(),
+    }
+}
+
+fn set_site(app: &AppRef, x: f64, y: f64) {
+    input("iv-lon").set_value(&format!("{x:.6}"));
+    input("iv-lat").set_value(&format!("{y:.6}"));
+    // A "choose a site" message no longer applies.
+    by_id("iv-error").set_text_content(Some(""));
+    draw_draft(app);
+    set_status(&format!("Site set at {x:.5}, {y:.5}."));
+}
+
+fn set_picking(app: &AppRef, on: bool) {
+    app.st.borrow_mut().iv.picking = on;
+    let _ = by_id("iv-pick").set_attribute("aria-pressed", if on { "true" } else { "false" });
+    if let Some(b) = js::document().body() {
+        let _ = b.class_list().toggle_with_force("picking", on);
+    }
+}
+
+/// The form's site and circle on the map.
+fn draw_draft(app: &AppRef) {
+    if !app.st.borrow().map_ready {
+        return;
+    }
+    let radius = input("iv-radius")
+        .value()
+        .trim()
+        .parse()
+        .unwrap_or(f64::NAN);
+    let fc = iv::draft_geojson(form_site(), radius);
+    let _ = app.map.set_data("iv-draft", &js::to_js(&fc));
+}
+
+fn clear_draft(app: &AppRef) {
+    if app.st.borrow().map_ready {
+        let _ = app.map.set_data("iv-draft", &empty_fc());
+    }
+}
+
+fn reset_form() {
+    for id in [
+        "iv-name", "iv-kind", "iv-start", "iv-end", "iv-lon", "iv-lat",
+    ] {
+        input(id).set_value("");
+    }
+    input("iv-radius").set_value(&iv::DEFAULT_RADIUS.to_string());
+    input("iv-buffer").set_value(&iv::DEFAULT_BUFFER.to_string());
+    select("iv-group").set_value("");
+    js::set(&by_id("iv-notes"), "value", &JsValue::from_str(""));
+    by_id("iv-error").set_text_content(Some(""));
+}
+
+/// `POST /api/interventions`, then the list again with the new one chosen
+/// (so its evaluation shows at once).
+async fn create_intervention(app: &AppRef) {
+    if !app.st.borrow().session.can_edit_interventions() {
+        return status_error("Recording an intervention needs the analyst role.");
+    }
+    let form = intervention_form();
+    let error = by_id("iv-error");
+    if let Err(e) = form.validate() {
+        error.set_text_content(Some(&e));
+        return;
+    }
+    error.set_text_content(Some(""));
+    let submit = button("iv-submit");
+    submit.set_disabled(true);
+    let _ = by_id("iv-form").set_attribute("aria-busy", "true");
+    let body = form.body();
+    debug_set("interventionBody", &JsValue::from_str(&body));
+    let result = js::request("POST", "/api/interventions", Some(&body)).await;
+    submit.set_disabled(!app.st.borrow().session.can_edit_interventions());
+    let _ = by_id("iv-form").remove_attribute("aria-busy");
+    match result {
+        Ok((status, text)) if (200..300).contains(&status) => {
+            let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            let id = v["id"].as_i64();
+            reset_form();
+            set_picking(app, false);
+            clear_draft(app);
+            set_status(&format!(
+                "Logged \u{201c}{}\u{201d}.",
+                v["name"].as_str().unwrap_or_default()
+            ));
+            load_interventions(app, id).await;
+        }
+        Ok((status, text)) => {
+            if status == 401 || status == 403 {
+                session_lost(app);
+            }
+            let msg = api_message(status, &text);
+            error.set_text_content(Some(&format!("Not recorded: {msg}")));
+            status_error(&format!("Intervention not recorded: {msg}"));
+        }
+        Err(e) => {
+            error.set_text_content(Some(&format!("Not recorded: {e}")));
+            status_error(&format!("Intervention not recorded: {e}"));
+        }
+    }
+}
