@@ -429,7 +429,8 @@ impl Dataset {
         let trend = match (current.map(|r| r.to).or(span.map(|r| r.to)), span) {
             (Some(last), Some(data)) => {
                 let last = last.min(data.to).max(data.from);
-                let first = Month::from_index((last.index() - TREND_MONTHS + 1).max(data.from.index()));
+                let first =
+                    Month::from_index((last.index() - TREND_MONTHS + 1).max(data.from.index()));
                 let range = MonthRange::new(first, last).expect("first <= last");
                 let s = Selection {
                     period: Period::Months(range),
@@ -447,8 +448,7 @@ impl Dataset {
                             .months
                             .contains_key(&m)
                             .then(|| by_month.get(&m).copied().unwrap_or(0));
-                        let hide =
-                            public && count.is_some_and(|c| withheld(c as f64, threshold));
+                        let hide = public && count.is_some_and(|c| withheld(c as f64, threshold));
                         TrendMonth {
                             month: m,
                             count: if hide { None } else { count },
@@ -462,10 +462,9 @@ impl Dataset {
         };
 
         // The map's frame and the wards around.
-        let rect = entry
-            .bng
-            .bounding_rect()
-            .ok_or_else(|| EngineError::InvalidParameter(format!("ward {} has no boundary", q.ward)))?;
+        let rect = entry.bng.bounding_rect().ok_or_else(|| {
+            EngineError::InvalidParameter(format!("ward {} has no boundary", q.ward))
+        })?;
         let (w, h) = (rect.width(), rect.height());
         let margin = (0.15 * w.max(h)).max(300.0);
         let frame = [
@@ -751,10 +750,16 @@ mod tests {
     }
 
     fn square(x0: f64, y0: f64, side: f64) -> MultiPolygon<f64> {
-        let ring: Vec<_> = [(0.0, 0.0), (side, 0.0), (side, side), (0.0, side), (0.0, 0.0)]
-            .iter()
-            .map(|&(dx, dy)| hotspot_core::bng_to_wgs84(x0 + dx, y0 + dy).unwrap())
-            .collect();
+        let ring: Vec<_> = [
+            (0.0, 0.0),
+            (side, 0.0),
+            (side, side),
+            (0.0, side),
+            (0.0, 0.0),
+        ]
+        .iter()
+        .map(|&(dx, dy)| hotspot_core::bng_to_wgs84(x0 + dx, y0 + dy).unwrap())
+        .collect();
         MultiPolygon(vec![Polygon::new(ring.into(), vec![])])
     }
 
@@ -811,26 +816,43 @@ mod tests {
         assert_eq!((b.name.as_str(), b.wards), ("West", 2));
         let all = &b.rows[0];
         assert_eq!(all.id, "all");
-        assert_eq!((all.count, all.comparison_count, all.rank), (Some(40), Some(2), 1));
+        assert_eq!(
+            (all.count, all.comparison_count, all.rank),
+            (Some(40), Some(2), 1)
+        );
         assert_eq!(all.rate_per_1000, Some(20.0));
         assert_eq!(all.change, Some(38));
         assert_eq!(all.change_significant, Some(true));
-        let sac = b.rows.iter().find(|r| r.id == "serious-acquisitive").unwrap();
+        let sac = b
+            .rows
+            .iter()
+            .find(|r| r.id == "serious-acquisitive")
+            .unwrap();
         assert_eq!(sac.count, Some(40));
         assert_eq!(b.rows.len(), 1 + ds.groups().iter().count());
         assert_eq!(b.map.points.len(), 40);
         assert_eq!(b.map.neighbours.len(), 1);
-        let months: Vec<_> = b.trend.iter().map(|t| (t.month.to_string(), t.count)).collect();
+        let months: Vec<_> = b
+            .trend
+            .iter()
+            .map(|t| (t.month.to_string(), t.count))
+            .collect();
         assert_eq!(
             months,
-            vec![("2025-01".to_string(), Some(2)), ("2025-02".to_string(), Some(40))]
+            vec![
+                ("2025-01".to_string(), Some(2)),
+                ("2025-02".to_string(), Some(40))
+            ]
         );
         assert!(b.trend[1].in_period && !b.trend[0].in_period);
         assert!(!b.hotspots.is_empty(), "the cluster of 40 is a hotspot");
         assert_eq!(b.hotspots[0].rank, 1);
         assert!(b.hotspots[0].incidents >= 30);
         assert_eq!(b.hotspots[0].top_types[0].0, "Burglary");
-        assert_eq!(b.hotspots[0].location.as_deref(), Some("On or near High Street"));
+        assert_eq!(
+            b.hotspots[0].location.as_deref(),
+            Some("On or near High Street")
+        );
         assert_eq!(b.file_stem(), "briefing-W1-2025-02");
         assert!(b.attribution[0].contains("Open Government Licence"));
     }
@@ -886,11 +908,11 @@ mod tests {
             types: vec![],
         };
         let log = vec![
-            input(1, "2025-06-01", None, 450_200.0),               // planned
-            input(2, "2025-01-01", None, 450_200.0),               // ongoing
+            input(1, "2025-06-01", None, 450_200.0), // planned
+            input(2, "2025-01-01", None, 450_200.0), // ongoing
             input(3, "2024-10-01", Some("2025-01-31"), 450_200.0), // recent
             input(4, "2020-01-01", Some("2020-02-01"), 450_200.0), // too old
-            input(5, "2025-01-01", None, 451_500.0),               // the other ward
+            input(5, "2025-01-01", None, 451_500.0), // the other ward
         ];
         let b = ds
             .ward_briefing(&BriefingQuery::new("W1", day("2025-03-01")), &log)

@@ -18,7 +18,7 @@ mod selection;
 mod wards;
 
 pub use briefing::{
-    BriefingQuery, BriefingHotspot, BriefingIntervention, BriefingMap, GroupRow, InterventionInput,
+    BriefingHotspot, BriefingIntervention, BriefingMap, BriefingQuery, GroupRow, InterventionInput,
     InterventionStatus, TrendMonth, WardBriefing,
 };
 pub use dataset::{CategoryCount, Dataset, MonthCount, Overview};
