@@ -2,6 +2,9 @@
 //! engine assembly (counts by group with the change test and ranks, trend,
 //! hotspots by KDE, map geometry) plus PDF rendering, for the busiest ward.
 //!
+//! Six months against the same months a year before (police.uk's
+//! Northamptonshire files have no 2024-07..2024-12).
+//!
 //! Baseline in the same run: one plain ward-statistics call (every ward,
 //! the whole selection, with comparison), what `/api/wards` costs; the
 //! briefing runs it once per crime group plus once for the whole selection.
@@ -49,14 +52,14 @@ fn bench(label: &str, ds: &Dataset, period: &str) {
             period,
             ..Default::default()
         },
-        comparison: period.previous(),
+        comparison: period.year_before(),
         ..Default::default()
     };
     let stats = ds.ward_statistics(&ward_query).unwrap();
     let busiest = stats.rows.iter().find(|r| r.stats.rank == 1).unwrap();
     let mut q = BriefingQuery::new(&busiest.code, "2026-01-01".parse().unwrap());
     q.selection.period = period;
-    q.comparison = period.previous();
+    q.comparison = period.year_before();
     q.include_points = true;
     let runs = 7;
     let (base_min, base_med) = time(runs, || ds.ward_statistics(&ward_query).unwrap());

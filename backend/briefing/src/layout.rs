@@ -394,8 +394,8 @@ fn key_figures(b: &WardBriefing, c: &mut dyn Canvas, x: f32, y: f32, w: f32) {
         lines.push((
             "Significant change?".into(),
             match (all.change_significant, all.p_value) {
-                (Some(true), Some(p)) => format!("yes (p = {})", p_text(p)),
-                (Some(false), Some(p)) => format!("no (p = {})", p_text(p)),
+                (Some(true), Some(p)) => format!("yes (p {})", p_text(p)),
+                (Some(false), Some(p)) => format!("no (p {})", p_text(p)),
                 _ => "–".into(),
             },
         ));
@@ -440,11 +440,12 @@ fn key_figures(b: &WardBriefing, c: &mut dyn Canvas, x: f32, y: f32, w: f32) {
     }
 }
 
+/// "< 0.001" or "= 0.042".
 fn p_text(p: f64) -> String {
     if p < 0.001 {
         "< 0.001".into()
     } else {
-        format!("{p:.3}")
+        format!("= {p:.3}")
     }
 }
 
