@@ -505,10 +505,19 @@ impl Dataset {
             Vec::new()
         };
 
+        // A density surface that cannot be made (e.g. all points on one spot
+        // and a refused grid) costs the briefing its hotspot list, not the
+        // whole briefing.
         let hotspots = if public || q.top_hotspots == 0 || picked_in_ward.is_empty() {
             Vec::new()
         } else {
-            self.briefing_hotspots(&selection, &entry.bng, frame, q.top_hotspots)?
+            match self.briefing_hotspots(&selection, &entry.bng, frame, q.top_hotspots) {
+                Ok(h) => h,
+                Err(e) => {
+                    notes.push(format!("Hotspot areas could not be computed: {e}"));
+                    Vec::new()
+                }
+            }
         };
         let interventions = if public {
             Vec::new()
