@@ -102,7 +102,8 @@ impl BriefingQuery {
 /// `None` with `suppressed` (current count) or `comparison_suppressed` set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupRow {
-    /// Crime group id, or `all` for the whole selection.
+    /// Crime group id, `type:<crime type>` for a type asked for by name, or
+    /// `all` for the whole selection.
     pub id: String,
     pub name: String,
     pub count: Option<u64>,
@@ -361,7 +362,8 @@ impl Dataset {
         let public = q.public;
 
         // Counts table: the whole selection, then each group.
-        let group_ids: Vec<String> = if selection.groups.is_empty() {
+        // One row per group and type asked for; every group when neither is.
+        let group_ids: Vec<String> = if selection.groups.is_empty() && selection.types.is_empty() {
             self.groups.iter().map(|g| g.id.clone()).collect()
         } else {
             selection.groups.clone()
@@ -384,6 +386,14 @@ impl Dataset {
                 ..selection.clone()
             };
             queries.push((id.clone(), group.name.clone(), s));
+        }
+        for t in &selection.types {
+            let s = Selection {
+                groups: Vec::new(),
+                types: vec![t.clone()],
+                ..selection.clone()
+            };
+            queries.push((format!("type:{t}"), t.clone(), s));
         }
         for (i, (id, name, s)) in queries.into_iter().enumerate() {
             let report = self.ward_statistics(&WardQuery {
@@ -839,6 +849,17 @@ mod tests {
             .unwrap();
         assert_eq!(sac.count, Some(40));
         assert_eq!(b.rows.len(), 1 + ds.groups().iter().count());
+        let mut by_type = q.clone();
+        by_type.selection.types = vec!["Robbery".into()];
+        by_type.selection.groups = vec!["asb".into()];
+        let ids: Vec<String> = ds
+            .ward_briefing(&by_type, &[])
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ids, ["all", "asb", "type:Robbery"]);
         assert_eq!(b.map.points.len(), 40);
         assert_eq!(b.map.neighbours.len(), 1);
         let months: Vec<_> = b
