@@ -13,12 +13,25 @@ pub struct PdfCanvas {
 const REGULAR: Name = Name(b"F1");
 const BOLD: Name = Name(b"F2");
 
+/// Base letters of Latin Extended-A (U+0100–U+017F), for characters
+/// WinAnsi lacks: Welsh place names' ŵ and ŷ become w and y rather than "?".
+const LATIN_EXTENDED_A: &[u8; 128] = b"AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiIiJjKkkLlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+
 /// Encodes text in WinAnsiEncoding (Windows-1252), which Helvetica uses:
-/// Latin-1 characters map to themselves, a few typographic ones to their
-/// 0x80–0x9F codes; anything else becomes "?".
+/// Latin-1 characters map to themselves, a few typographic ones and
+/// letters to their 0x80–0x9F codes, other Latin letters with diacritics to
+/// the bare letter; anything else becomes "?".
 pub fn winansi(text: &str) -> Vec<u8> {
     text.chars()
         .map(|c| match c {
+            'Š' => 0x8A,
+            'Œ' => 0x8C,
+            'Ž' => 0x8E,
+            'š' => 0x9A,
+            'œ' => 0x9C,
+            'ž' => 0x9E,
+            'Ÿ' => 0x9F,
+            '\u{100}'..='\u{17f}' => LATIN_EXTENDED_A[c as usize - 0x100],
             ' '..='~' => c as u8,
             '\u{a0}'..='\u{ff}' => c as u32 as u8,
             '€' => 0x80,
@@ -198,5 +211,7 @@ mod tests {
     fn text_is_encoded_in_winansi() {
         assert_eq!(winansi("£5 — Böhm…"), b"\xa35 \x97 B\xf6hm\x85".to_vec());
         assert_eq!(winansi("中"), b"?".to_vec());
+        assert_eq!(winansi("Ŵyddgrug Ŷ ő Ł ſ"), b"Wyddgrug Y o L s".to_vec());
+        assert_eq!(winansi("Šœ"), b"\x8a\x9c".to_vec());
     }
 }
