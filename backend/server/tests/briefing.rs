@@ -18,6 +18,10 @@ const WARD: &str = "E05999006";
 const PERIOD: &str = "period=2025-07..2025-12&compare=previous";
 
 async fn service(anonymous_role: Role) -> Router {
+    app(state(anonymous_role).await)
+}
+
+async fn state(anonymous_role: Role) -> Arc<AppState> {
     let store = hotspot_store::open("sqlite::memory:").await.unwrap();
     let state = AppState::new(
         store,
@@ -30,7 +34,7 @@ async fn service(anonymous_role: Role) -> Router {
     .await
     .unwrap();
     common::load_sample(&state, "policeuk/", true).await;
-    app(Arc::clone(&state))
+    state
 }
 
 async fn get(app: &Router, uri: &str) -> (StatusCode, Vec<(String, String)>, Vec<u8>) {
@@ -190,4 +194,32 @@ async fn bad_requests_are_named() {
         let (got, _, body) = get(&app, uri).await;
         assert_eq!(got, status, "{uri}: {}", String::from_utf8_lossy(&body));
     }
+}
+
+#[tokio::test]
+async fn downloads_are_in_the_audit_log() {
+    let state = state(Role::Partner).await;
+    let app = app(Arc::clone(&state));
+    let query = "format=pdf&period=2025-07..2025-12";
+    let (status, _, _) = get(&app, &format!("/api/wards/{WARD}/briefing?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let path = format!("/api/wards/{WARD}/briefing");
+    let mut found = false;
+    for _ in 0..50 {
+        found = state
+            .store
+            .audit_log(100, 0)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.path == path && e.query.as_deref() == Some(query) && e.status == 200);
+        if found {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(
+        found,
+        "the briefing download is audited with its ward, period and format"
+    );
 }
