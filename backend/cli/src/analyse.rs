@@ -108,7 +108,7 @@ pub async fn dataset(db: &str, groups: CrimeGroups) -> anyhow::Result<Dataset> {
     Ok(hotspot_server::load_dataset(store.as_ref(), groups).await?)
 }
 
-fn comparison(spec: Option<&str>, current: &Period) -> anyhow::Result<Option<Period>> {
+pub fn comparison(spec: Option<&str>, current: &Period) -> anyhow::Result<Option<Period>> {
     Ok(match spec {
         None | Some("none") => None,
         Some("previous") => Some(

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::{analyse, import, interventions, patterns, serve, users};
+use crate::{analyse, briefing, import, interventions, patterns, serve, users};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -63,6 +63,9 @@ pub enum Command {
     Plan(patterns::PlanArgs),
     /// Places to visit for target hardening, with reasons and expiry dates.
     TargetHardening(patterns::HardeningArgs),
+    /// One ward's briefing (map, counts, trend, hotspots, interventions) as
+    /// PDF, PNG, CSV or GeoPackage.
+    Briefing(briefing::BriefingArgs),
     /// The intervention log: record, list, evaluate (before/after,
     /// displacement buffer, WDQ) and delete interventions.
     #[command(subcommand)]
@@ -120,6 +123,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Evaluate(args) => patterns::evaluate(&cli.db, groups, args).await,
         Command::Plan(args) => patterns::plan(&cli.db, groups, args).await,
         Command::TargetHardening(args) => patterns::target_hardening(&cli.db, groups, args).await,
+        Command::Briefing(args) => briefing::run(&cli.db, groups, args).await,
         Command::Interventions(cmd) => interventions::run(&cli.db, groups, cmd).await,
         Command::Users(cmd) => users::run(&cli.db, cmd).await,
         Command::Audit { limit } => users::audit(&cli.db, limit).await,

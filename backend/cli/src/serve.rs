@@ -36,7 +36,7 @@ pub struct ServeArgs {
     #[arg(long, default_value = "public")]
     pub anonymous_role: Role,
     /// Counts below this are suppressed for the public role.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = hotspot_core::disclosure::DEFAULT_SUPPRESS_BELOW)]
     pub suppress_below: u64,
     /// Requests per second per client address (bursts of twice that); 0 = no limit.
     #[arg(long, default_value_t = 50)]

@@ -5,6 +5,7 @@
 //! and service crates all speak these types.
 
 pub mod area;
+pub mod disclosure;
 pub mod groups;
 pub mod incident;
 pub mod month;

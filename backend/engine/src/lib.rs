@@ -6,6 +6,7 @@
 //! new, never half of an import. Everything here is synchronous and free of
 //! HTTP and SQL.
 
+pub mod briefing;
 mod dataset;
 mod density;
 mod error;
@@ -16,6 +17,10 @@ pub mod planning;
 mod selection;
 mod wards;
 
+pub use briefing::{
+    BriefingHotspot, BriefingIntervention, BriefingMap, BriefingQuery, GroupRow, InterventionInput,
+    InterventionStatus, TrendMonth, WardBriefing,
+};
 pub use dataset::{CategoryCount, Dataset, MonthCount, Overview};
 pub use density::{DensityQuery, DensityResult, HotspotArea};
 pub use error::EngineError;

@@ -6,6 +6,7 @@
 //! reader sees the data before an import or after it, never half of it.
 
 pub mod auth;
+pub mod briefing;
 mod cache;
 mod error;
 pub mod interventions;

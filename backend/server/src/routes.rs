@@ -64,6 +64,11 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/wards", get(wards))
         .route("/wards/{code}", get(ward_profile))
         .route_layer(cached())
+        // Public briefings for anyone, full ones for partners (checked inside).
+        .route(
+            "/wards/{code}/briefing",
+            get(crate::briefing::ward_briefing),
+        )
         .route("/health", get(health))
         .route("/me", get(me))
         .route("/login", post(login))

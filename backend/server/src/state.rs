@@ -46,7 +46,7 @@ impl Default for ServerConfig {
             max_upload_bytes: 512 * 1024 * 1024,
             static_dir: None,
             anonymous_role: Role::Public,
-            suppress_below: 3,
+            suppress_below: hotspot_core::disclosure::DEFAULT_SUPPRESS_BELOW,
             rate_limit_per_second: None,
             secure_cookies: false,
             refresh_every: None,

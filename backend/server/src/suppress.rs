@@ -5,8 +5,11 @@
 
 use serde_json::Value;
 
+/// The rule itself is shared with the ward briefings:
+/// [`hotspot_core::disclosure::withheld`].
 fn small(v: &Value, threshold: u64) -> bool {
-    v.as_f64().is_some_and(|n| n > 0.0 && n < threshold as f64)
+    v.as_f64()
+        .is_some_and(|n| hotspot_core::disclosure::withheld(n, threshold))
 }
 
 fn blank(obj: &mut serde_json::Map<String, Value>, keys: &[&str]) {

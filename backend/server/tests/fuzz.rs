@@ -19,6 +19,10 @@ const SELECTION: &[&str] = &["period", "group", "type", "source", "ward", "bbox"
 const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/wards", &["compare", "top", "rank_by"]),
     ("/api/wards/E05999006", &["compare", "top", "rank_by"]),
+    (
+        "/api/wards/E05999006/briefing",
+        &["compare", "format", "public"],
+    ),
     ("/api/incidents", &["limit", "offset"]),
     ("/api/hotspots", &["cell", "bandwidth", "top"]),
     (
@@ -60,6 +64,8 @@ fn value() -> impl Strategy<Value = String> {
         Just("-1.05,52.24,-0.95,52.28".to_string()),
         Just("previous".to_string()),
         Just("geotiff".to_string()),
+        Just("csv".to_string()),
+        Just("false".to_string()),
         Just("wards".to_string()),
         Just("2025-01..2025-03,2025-04..2025-06".to_string()),
         Just("400,800".to_string()),

@@ -22,6 +22,16 @@ const ENDPOINTS: &[(&str, &str, Role)] = &[
     ("GET", "/api/periods", Role::Public),
     ("GET", "/api/wards", Role::Public),
     ("GET", "/api/wards/E05999006", Role::Public),
+    (
+        "GET",
+        "/api/wards/E05999006/briefing?format=csv&public=true",
+        Role::Public,
+    ),
+    (
+        "GET",
+        "/api/wards/E05999006/briefing?format=csv&public=false",
+        Role::Partner,
+    ),
     ("GET", "/api/me", Role::Public),
     ("GET", "/api/hotspots?top=5", Role::Partner),
     ("GET", "/api/density?format=grid", Role::Partner),

@@ -1,0 +1,107 @@
+//! Ward briefings as files: a [`WardBriefing`](hotspot_engine::WardBriefing)
+//! (assembled by the engine) rendered to
+//!
+//! * **PDF** ([`to_pdf`]): one or two A4 pages with real text in the PDF
+//!   base-14 Helvetica (extractable and searchable; nothing rasterised), the
+//!   map drawn as vectors;
+//! * **PNG** ([`to_png`]): the same pages as one raster image at 144 dpi,
+//!   drawn with tiny-skia and the bundled Liberation Sans (metric-compatible
+//!   with Helvetica, so both lay out alike);
+//! * **CSV** ([`to_csv`]): the tables, after `#` comment lines carrying the
+//!   attribution and licence;
+//! * **GeoPackage** ([`to_geopackage`]): an OGC GeoPackage 1.3 with the
+//!   ward, its neighbours, hotspots and interventions as British National
+//!   Grid features, the tables as attribute tables, and the attribution.
+//!
+//! Everything is synchronous and knows nothing of HTTP; the one side effect
+//! is the temporary file SQLite writes the GeoPackage into.
+
+mod canvas;
+mod csv_out;
+pub mod gpkg;
+mod layout;
+mod pdf;
+mod raster;
+
+pub use csv_out::to_csv;
+pub use gpkg::{geometry_blob, to_geopackage};
+use hotspot_engine::WardBriefing;
+
+/// Why a briefing could not be written. None of these is the caller's
+/// mistake: the briefing itself is always renderable.
+#[derive(Debug, thiserror::Error)]
+pub enum BriefingError {
+    #[error("PNG encoding failed: {0}")]
+    Png(String),
+    #[error("CSV writing failed: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("GeoPackage writing failed: {0}")]
+    GeoPackage(#[from] rusqlite::Error),
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The output formats, with their media types and file extensions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Pdf,
+    Png,
+    Csv,
+    GeoPackage,
+}
+
+impl Format {
+    /// `pdf`, `png`, `csv` or `gpkg` (also `geopackage`).
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "pdf" => Some(Format::Pdf),
+            "png" => Some(Format::Png),
+            "csv" => Some(Format::Csv),
+            "gpkg" | "geopackage" => Some(Format::GeoPackage),
+            _ => None,
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Pdf => "application/pdf",
+            Format::Png => "image/png",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::GeoPackage => "application/geopackage+sqlite3",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Png => "png",
+            Format::Csv => "csv",
+            Format::GeoPackage => "gpkg",
+        }
+    }
+}
+
+/// Renders the briefing in `format`.
+pub fn render(b: &WardBriefing, format: Format) -> Result<Vec<u8>, BriefingError> {
+    match format {
+        Format::Pdf => Ok(to_pdf(b)),
+        Format::Png => to_png(b),
+        Format::Csv => to_csv(b),
+        Format::GeoPackage => to_geopackage(b),
+    }
+}
+
+/// The briefing as a PDF document (A4).
+pub fn to_pdf(b: &WardBriefing) -> Vec<u8> {
+    let mut canvas = pdf::PdfCanvas::new();
+    layout::draw(b, &mut canvas);
+    canvas.finish(&format!("Ward briefing: {} ({})", b.name, b.code))
+}
+
+/// The briefing's pages as one PNG image, 144 dpi (1190 pixels wide).
+pub fn to_png(b: &WardBriefing) -> Result<Vec<u8>, BriefingError> {
+    let pages = layout::page_count(b);
+    let mut canvas = raster::RasterCanvas::new(pages);
+    layout::draw(b, &mut canvas);
+    canvas.encode()
+}

@@ -1,0 +1,202 @@
+//! Every format rendered from a briefing on the sample data and read back
+//! as a user's software would: PDF text extracted, PNG decoded, CSV parsed,
+//! GeoPackage opened with SQLite.
+
+mod common;
+use common as sample;
+
+use hotspot_briefing::{render, Format};
+use hotspot_engine::{BriefingQuery, InterventionInput, Period, WardBriefing};
+
+fn briefing(public: bool) -> WardBriefing {
+    let ds = sample::sample_dataset();
+    let wards = ds.ward_statistics(&Default::default()).unwrap();
+    // The busiest ward: it has hotspots to list.
+    let code = wards
+        .rows
+        .iter()
+        .find(|r| r.stats.rank == 1)
+        .unwrap()
+        .code
+        .clone();
+    let mut q = BriefingQuery::new(&code, "2025-12-15".parse().unwrap());
+    q.selection.period = Period::parse("2025-07..2025-12").unwrap();
+    q.comparison = q.selection.period.previous();
+    q.public = public;
+    q.include_points = !public;
+    let area = ds.ward_briefing(&q, &[]).unwrap().map.ward.clone();
+    let wgs = geo::MapCoords::map_coords(&area, |c| {
+        let (x, y) = hotspot_core::bng_to_wgs84(c.x, c.y).unwrap();
+        geo_types::Coord { x, y }
+    });
+    let log = vec![InterventionInput {
+        id: 7,
+        name: "Operation Böhm — £5k lighting".into(),
+        kind: "target hardening".into(),
+        start: "2026-01-10".parse().unwrap(),
+        end: None,
+        area: wgs,
+        groups: vec!["serious-acquisitive".into()],
+        types: vec![],
+    }];
+    ds.ward_briefing(&q, &log).unwrap()
+}
+
+fn pdf_text(bytes: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(bytes).expect("PDF parses");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    assert_eq!(pages.len(), 2);
+    doc.extract_text(&pages).expect("text extracts")
+}
+
+#[test]
+fn pdf_text_is_extractable_with_counts_and_attribution() {
+    let b = briefing(false);
+    let pdf = render(&b, Format::Pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = pdf_text(&pdf);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(&b.name), "{flat}");
+    assert!(flat.contains(&b.code));
+    assert!(flat.contains(
+        "Contains public sector information licensed under the Open Government Licence v3.0"
+    ));
+    assert!(
+        flat.contains("contains OS data © Crown copyright and database right"),
+        "{flat}"
+    );
+    assert!(flat.contains("NOT FOR PUBLICATION"));
+    let total = b.rows[0].count.unwrap();
+    assert!(
+        flat.contains(&total.to_string())
+            || flat.contains(&format!("{},{:03}", total / 1000, total % 1000))
+    );
+    assert!(
+        flat.contains("Operation Böhm — £5k lighting"),
+        "non-ASCII survives: {flat}"
+    );
+    assert!(!b.hotspots.is_empty());
+    assert!(flat.contains("Top hotspots"));
+    std::fs::write(std::env::temp_dir().join("hotspot-briefing-test.pdf"), &pdf).unwrap();
+}
+
+#[test]
+fn public_pdf_is_marked_and_shows_no_small_count() {
+    let b = briefing(true);
+    let text = pdf_text(&render(&b, Format::Pdf).unwrap());
+    assert!(text.contains("PUBLIC"));
+    assert!(
+        !text.contains("Operation"),
+        "no intervention log in public briefings"
+    );
+    for r in &b.rows {
+        for c in [r.count, r.comparison_count].into_iter().flatten() {
+            assert!(c == 0 || c >= b.suppress_below);
+        }
+    }
+    for t in &b.trend {
+        assert!(t.count.is_none_or(|c| c == 0 || c >= b.suppress_below));
+    }
+}
+
+#[test]
+fn png_decodes_as_two_a4_pages() {
+    let b = briefing(false);
+    let png = render(&b, Format::Png).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // IHDR: width and height, big-endian, at bytes 16..24.
+    let w = u32::from_be_bytes(png[16..20].try_into().unwrap());
+    let h = u32::from_be_bytes(png[20..24].try_into().unwrap());
+    assert_eq!(w, 1190);
+    assert!(h > 2 * 1684 && h < 2 * 1684 + 40, "{h}");
+    std::fs::write(std::env::temp_dir().join("hotspot-briefing-test.png"), &png).unwrap();
+}
+
+#[test]
+fn csv_carries_attribution_and_every_table() {
+    let b = briefing(false);
+    let csv = String::from_utf8(render(&b, Format::Csv).unwrap()).unwrap();
+    assert!(csv.starts_with("# Hotspot ward briefing"));
+    assert!(csv.contains("# Attribution: Contains public sector information"));
+    assert!(csv.contains("# Licence: Open Government Licence v3.0"));
+    for t in ["group_counts", "monthly_trend", "hotspots", "interventions"] {
+        assert!(csv.contains(&format!("# table: {t}\n")), "{t}");
+    }
+    let mut r = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
+    assert_eq!(&rows[0][1], "group");
+    assert_eq!(&rows[1][1], "all");
+    assert_eq!(rows[1][3].parse::<u64>().unwrap(), b.rows[0].count.unwrap());
+}
+
+#[test]
+fn geopackage_has_the_required_tables_and_geometry_blobs() {
+    let b = briefing(false);
+    let bytes = render(&b, Format::GeoPackage).unwrap();
+    assert_eq!(&bytes[..16], b"SQLite format 3\0");
+    assert_eq!(&bytes[68..72], b"GPKG", "application_id");
+    assert_eq!(u32::from_be_bytes(bytes[60..64].try_into().unwrap()), 10300);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.gpkg");
+    std::fs::write(&path, &bytes).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT table_name FROM gpkg_contents ORDER BY table_name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    for t in [
+        "attribution",
+        "group_counts",
+        "hotspots",
+        "incidents",
+        "interventions",
+        "monthly_trend",
+        "wards",
+    ] {
+        assert!(tables.contains(&t.to_string()), "{t} in {tables:?}");
+    }
+    let srs: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id IN (4326, 27700)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(srs, 2);
+    let blob: Vec<u8> = conn
+        .query_row("SELECT geom FROM wards WHERE role = 'ward'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(&blob[..2], b"GP");
+    assert_eq!(i32::from_le_bytes(blob[4..8].try_into().unwrap()), 27700);
+    assert_eq!(blob[40], 1, "little-endian WKB after a 40-byte header");
+    assert_eq!(
+        u32::from_le_bytes(blob[41..45].try_into().unwrap()),
+        6,
+        "MultiPolygon"
+    );
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    let attribution: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM attribution WHERE text LIKE '%Open Government Licence%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(attribution >= 2);
+    let interventions: i64 = conn
+        .query_row("SELECT count(*) FROM interventions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(interventions, 1);
+}

@@ -1,0 +1,129 @@
+//! `GET /api/wards/{code}/briefing`: one ward's briefing as a PDF, PNG, CSV
+//! or GeoPackage download.
+//!
+//! Who gets what (the README's role table says the same):
+//!
+//! * `public=true` (or no `public=` from the public role): a public
+//!   briefing, with small counts withheld and no points, hotspot areas or
+//!   interventions. Anyone may download one.
+//! * `public=false` (the default for partners and above): the full
+//!   briefing, with hotspots and the intervention log. It needs the partner
+//!   role: the public role asking for it is refused (401 anonymous, 403
+//!   signed in) rather than silently given the public version, so a
+//!   councillor never mistakes one for the other.
+//! * Incident points appear only in full briefings for analysts and above.
+//!
+//! The download is recorded in the audit log like every request (user,
+//! role, path and query, so which ward, period and format).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use hotspot_briefing::Format;
+use hotspot_core::Role;
+use hotspot_engine::{BriefingQuery, InterventionInput};
+
+use crate::auth::Principal;
+use crate::query::Params;
+use crate::{AppError, AppState};
+
+/// The parameters a briefing takes: the selection less `ward` (in the path)
+/// and `bbox` (the briefing frames its own map).
+const BRIEFING_KEYS: &[&str] = &[
+    "period", "group", "type", "source", "compare", "format", "public",
+];
+
+/// The intervention log as the engine takes it.
+pub fn intervention_inputs(log: &[hotspot_store::Intervention]) -> Vec<InterventionInput> {
+    log.iter()
+        .map(|i| {
+            let n = &i.intervention;
+            InterventionInput {
+                id: i.id,
+                name: n.name.clone(),
+                kind: n.kind.clone(),
+                start: n.start_date,
+                end: n.end_date,
+                area: n.area.clone(),
+                groups: n.groups.clone(),
+                types: n.types.clone(),
+            }
+        })
+        .collect()
+}
+
+fn flag(p: &Params, key: &str) -> Result<Option<bool>, AppError> {
+    match p.str(key) {
+        None => Ok(None),
+        Some("true" | "1" | "yes") => Ok(Some(true)),
+        Some("false" | "0" | "no") => Ok(Some(false)),
+        Some(other) => Err(AppError::BadRequest(format!(
+            "{key}={other:?}: expected true or false"
+        ))),
+    }
+}
+
+/// `GET /api/wards/{code}/briefing?format=pdf|png|csv|gpkg&public=&period=&compare=&group=&type=&source=`
+pub async fn ward_briefing(
+    State(state): State<Arc<AppState>>,
+    Extension(who): Extension<Principal>,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let p = Params::new(q, &[BRIEFING_KEYS])?;
+    let format = match p.str("format") {
+        None => Format::Pdf,
+        Some(f) => Format::parse(f).ok_or_else(|| {
+            AppError::BadRequest(format!("format={f:?}: expected pdf, png, csv or gpkg"))
+        })?,
+    };
+    let public = flag(&p, "public")?.unwrap_or(who.role < Role::Partner);
+    if !public && who.role < Role::Partner {
+        let message = "a full (non-public) briefing needs the partner role; the public role may download public briefings (public=true)";
+        return Err(match who.username {
+            None => AppError::Unauthorized(format!("{message}: sign in or send an API token")),
+            Some(_) => AppError::Forbidden(message.into()),
+        });
+    }
+    let selection = p.selection()?;
+    let comparison = p.comparison(&selection.period)?;
+    let log = if public {
+        Vec::new()
+    } else {
+        intervention_inputs(&state.store.interventions().await?)
+    };
+    let query = BriefingQuery {
+        selection,
+        comparison,
+        public,
+        suppress_below: state.config.suppress_below,
+        include_points: !public && who.role >= Role::Analyst,
+        ..BriefingQuery::new(&code, chrono::Utc::now().date_naive())
+    };
+    let ds = state.dataset();
+    let (stem, bytes) = tokio::task::spawn_blocking(move || {
+        let b = ds.ward_briefing(&query, &log)?;
+        let bytes =
+            hotspot_briefing::render(&b, format).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok::<_, AppError>((b.file_stem(), bytes))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.media_type().to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{stem}.{}\"", format.extension()),
+            ),
+            // Full briefings hold unsuppressed counts: keep them out of caches.
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
