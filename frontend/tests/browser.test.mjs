@@ -324,6 +324,7 @@ test('ward briefing (public): only the public version, explained, downloaded fro
   assert.equal(new URL(href, BASE).searchParams.get('compare'), 'previous');
   assert.match(text, /^Download Castle briefing \(PDF, public version\)$/);
   assert.equal(await page.getAttribute('#b-download', 'download'), '');
+  await page.locator('#briefing').screenshot({ path: path.join(ARTIFACTS, 'briefing-public.png') });
   // Keyboard: Tab from the format goes to the link (the locked box is skipped), Enter downloads.
   await page.focus('#b-format');
   await page.keyboard.press('Tab');
@@ -813,6 +814,7 @@ test('ward briefing (analyst): the full briefing for the current filters, as PDF
   assert.equal(q.get('public'), 'false');
   assert.equal(q.has('rank_by'), false);
   assert.equal(text, 'Download Kingsmead briefing (PDF)');
+  await page.locator('#briefing').screenshot({ path: path.join(ARTIFACTS, 'briefing-analyst.png') });
   // The page's session gets the full PDF...
   const pdf = await fetchFromPage(page, href);
   assert.equal(pdf.status, 200);
