@@ -152,13 +152,21 @@ impl Filters {
         }
     }
 
-    /// `/api/wards?...`
-    pub fn wards_url(&self) -> String {
+    /// The statistics parameters of `/api/wards` (selection and
+    /// comparison, without the map's ranking): also what a ward briefing
+    /// takes, so the briefing has the same figures as the map.
+    pub fn ward_stats_pairs(&self) -> Vec<(&'static str, String)> {
         let mut p = self.selection_pairs();
         let compare = self.effective_compare();
         if compare != Compare::None && !self.period().is_empty() {
             p.push(("compare", compare.key().to_string()));
         }
+        p
+    }
+
+    /// `/api/wards?...`
+    pub fn wards_url(&self) -> String {
+        let mut p = self.ward_stats_pairs();
         if self.measure == Measure::Rate {
             p.push(("rank_by", "rate".to_string()));
         }

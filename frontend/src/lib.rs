@@ -13,11 +13,13 @@
 //!   [`hardening`] (target-hardening mode: the query, the ranked visit
 //!   list and its points), [`interventions`] (the intervention log, the
 //!   form that records one, its circle preview and the evaluation panel),
-//!   [`format`] (numbers for people);
+//!   [`briefing`] (the ward briefing download link), [`format`] (numbers
+//!   for people);
 //! * the browser glue (`web`, compiled only for `wasm32`): MapLibre
 //!   bindings, the page's controls and panels, fetching and downloads.
 
 pub mod access;
+pub mod briefing;
 pub mod chart;
 pub mod classify;
 pub mod export;

@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -121,6 +122,49 @@ async function pointInWard(p, code) {
   }, code);
   assert.ok(pt, `no rendered pixel at the centre of ward ${code}`);
   return pt;
+}
+
+/** Query parameters of a URL (relative to the page) as a sorted list of [key, value]. */
+function paramsOf(u, drop = []) {
+  return [...new URL(u, BASE).searchParams].filter(([k]) => !drop.includes(k)).sort();
+}
+
+/** The ward briefing link's URL and the filters the last /api/wards request carried. */
+async function briefingLink(p) {
+  return p.evaluate(() => ({
+    href: document.querySelector('#b-download').getAttribute('href'),
+    text: document.querySelector('#b-download').textContent,
+    wardsUrl: window.__hotspot.wardsUrl,
+  }));
+}
+
+/** The text of a PDF's content streams (inflated), to look for words drawn on its pages. */
+function pdfText(buf) {
+  const raw = buf.toString('latin1');
+  let out = '';
+  for (const m of raw.matchAll(/stream\r?\n/g)) {
+    const start = m.index + m[0].length;
+    const end = raw.indexOf('endstream', start);
+    if (end < 0) continue;
+    try { out += zlib.inflateSync(buf.subarray(start, end)).toString('latin1'); } catch { /* not deflated */ }
+  }
+  // Strings with characters outside ASCII are written in hex (<50554…>).
+  return out.replace(/<([0-9A-Fa-f]+)>/g, (_, h) => `(${Buffer.from(h, 'hex').toString('latin1')})`);
+}
+
+/** Fetches a URL from the page (its session cookie): status, headers and the body's first bytes. */
+async function fetchFromPage(p, u) {
+  return p.evaluate(async (url) => {
+    const r = await fetch(url, { credentials: 'same-origin' });
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    return {
+      status: r.status,
+      type: r.headers.get('content-type'),
+      disposition: r.headers.get('content-disposition'),
+      size: bytes.length,
+      head: String.fromCharCode(...bytes.subarray(0, 16)),
+    };
+  }, u);
 }
 
 before(async () => {
@@ -258,6 +302,50 @@ test('public: small counts are shown as suppressed, never as 0', async () => {
   await page.selectOption('#f-from', '2025-07');
   await page.waitForFunction(() => { const u = window.__hotspot.wardsUrl || ''; return !u.includes('type=') && u.includes('period=2025-07..2025-12'); });
   await page.waitForFunction(() => !document.querySelector('#legend').textContent.includes('Suppressed'));
+  assert.deepEqual(refused, []);
+});
+
+test('ward briefing (public): only the public version, explained, downloaded from the keyboard', async () => {
+  assert.equal(await page.isVisible('#briefing'), false, 'briefing control shown without a ward');
+  await page.selectOption('#f-ward', 'E05999006');
+  await page.locator('#briefing').waitFor({ state: 'visible' });
+  // The public role cannot untick "public version": checked, disabled, explained.
+  assert.equal(await page.isChecked('#b-public'), true);
+  assert.equal(await page.isDisabled('#b-public'), true);
+  assert.equal(await page.getAttribute('#b-public', 'aria-describedby'), 'b-note');
+  assert.match(await page.textContent('#b-note'), /Without signing in you get the public version only: counts of 1 or 2 are withheld.*needs the partner role/);
+  assert.equal(await page.getByLabel('Public version (small counts suppressed)').count(), 1);
+  // The link carries the map's filters exactly as /api/wards got them.
+  const { href, text, wardsUrl } = await briefingLink(page);
+  assert.equal(new URL(href, BASE).pathname, '/api/wards/E05999006/briefing');
+  assert.deepEqual(paramsOf(href, ['format', 'public']), paramsOf(wardsUrl, ['rank_by']));
+  assert.deepEqual(paramsOf(href, ['period', 'compare']), [['format', 'pdf'], ['public', 'true']]);
+  assert.equal(new URL(href, BASE).searchParams.get('period'), '2025-07..2025-12');
+  assert.equal(new URL(href, BASE).searchParams.get('compare'), 'previous');
+  assert.match(text, /^Download Castle briefing \(PDF, public version\)$/);
+  assert.equal(await page.getAttribute('#b-download', 'download'), '');
+  await page.locator('#briefing').screenshot({ path: path.join(ARTIFACTS, 'briefing-public.png') });
+  // Keyboard: Tab from the format goes to the link (the locked box is skipped), Enter downloads.
+  await page.focus('#b-format');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'b-download');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  assert.match(download.suggestedFilename(), /^briefing-E05999006-.*-public\.pdf$/);
+  const pdf = fs.readFileSync(await download.path());
+  assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+  assert.match(pdfText(pdf), /\(PUBLIC \W small counts suppressed\)/);
+  assert.doesNotMatch(pdfText(pdf), /NOT FOR PUBLICATION/);
+  const got = await fetchFromPage(page, href);
+  assert.equal(got.status, 200);
+  assert.equal(got.type, 'application/pdf');
+  assert.match(got.disposition, /^attachment; filename="briefing-E05999006-[^"]*-public\.pdf"$/);
+  assert.ok(got.head.startsWith('%PDF'));
+  // What the locked box prevents: the full briefing is refused to the anonymous public.
+  const full = await fetch(new URL(href.replace('public=true', 'public=false'), BASE));
+  assert.equal(full.status, 401);
+  // No ward, no briefing control.
+  await page.selectOption('#f-ward', '');
+  await page.locator('#briefing').waitFor({ state: 'hidden' });
   assert.deepEqual(refused, []);
 });
 
@@ -708,6 +796,61 @@ test('clicking a ward opens its panel: counts by group, rate, change, rank and t
   await page.screenshot({ path: path.join(ARTIFACTS, 'ward-panel.png') });
 });
 
+test('ward briefing (analyst): the full briefing for the current filters, as PDF and GeoPackage', async () => {
+  // Kingsmead is selected, crime group serious acquisitive, shaded by rate.
+  await page.locator('#briefing').waitFor({ state: 'visible' });
+  assert.equal(await page.isChecked('#b-public'), false, 'an analyst defaults to the full briefing');
+  assert.equal(await page.isDisabled('#b-public'), false);
+  assert.match(await page.textContent('#b-note'), /NOT FOR PUBLICATION.*incident points/);
+  const { href, text, wardsUrl } = await briefingLink(page);
+  assert.equal(new URL(href, BASE).pathname, '/api/wards/E05999013/briefing');
+  assert.match(wardsUrl, /rank_by=rate/);
+  assert.deepEqual(paramsOf(href, ['format', 'public']), paramsOf(wardsUrl, ['rank_by']));
+  const q = new URL(href, BASE).searchParams;
+  assert.equal(q.get('group'), 'serious-acquisitive');
+  assert.equal(q.get('period'), '2025-07..2025-12');
+  assert.equal(q.get('compare'), 'previous');
+  assert.equal(q.get('format'), 'pdf');
+  assert.equal(q.get('public'), 'false');
+  assert.equal(q.has('rank_by'), false);
+  assert.equal(text, 'Download Kingsmead briefing (PDF)');
+  await page.locator('#briefing').screenshot({ path: path.join(ARTIFACTS, 'briefing-analyst.png') });
+  // The page's session gets the full PDF...
+  const pdf = await fetchFromPage(page, href);
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.type, 'application/pdf');
+  assert.ok(pdf.head.startsWith('%PDF'), `body starts ${JSON.stringify(pdf.head)}`);
+  assert.match(pdf.disposition, /filename="briefing-E05999013-[^"]*\.pdf"/);
+  assert.doesNotMatch(pdf.disposition, /-public/);
+  // ...and so does the browser's own download of the link.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#b-download')]);
+  assert.match(download.suggestedFilename(), /^briefing-E05999013-[^-].*\.pdf$/);
+  assert.doesNotMatch(download.suggestedFilename(), /-public/);
+  const bytes = fs.readFileSync(await download.path());
+  assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
+  assert.match(pdfText(bytes), /NOT FOR PUBLICATION/);
+  // GeoPackage.
+  await page.selectOption('#b-format', 'gpkg');
+  const gpkgLink = await briefingLink(page);
+  assert.equal(new URL(gpkgLink.href, BASE).searchParams.get('format'), 'gpkg');
+  assert.deepEqual(paramsOf(gpkgLink.href, ['format']), paramsOf(href, ['format']));
+  assert.equal(gpkgLink.text, 'Download Kingsmead briefing (GeoPackage)');
+  const gpkg = await fetchFromPage(page, gpkgLink.href);
+  assert.equal(gpkg.status, 200);
+  assert.equal(gpkg.type, 'application/geopackage+sqlite3');
+  assert.equal(gpkg.head, 'SQLite format 3\0');
+  assert.match(gpkg.disposition, /filename="briefing-E05999013-[^"]*\.gpkg"/);
+  // Ticking "public version" asks for it; the filters stay.
+  await page.check('#b-public');
+  const pub = await briefingLink(page);
+  assert.equal(new URL(pub.href, BASE).searchParams.get('public'), 'true');
+  assert.deepEqual(paramsOf(pub.href, ['public']), paramsOf(gpkgLink.href, ['public']));
+  assert.match(await page.textContent('#b-note'), /^Public version/);
+  await page.uncheck('#b-public');
+  await page.selectOption('#b-format', 'pdf');
+  assert.equal(new URL((await briefingLink(page)).href, BASE).searchParams.get('public'), 'false');
+});
+
 test('clicking a hotspot summarises its incidents', async () => {
   await page.selectOption('#f-group', '');
   await page.waitForFunction(() => !(window.__hotspot.hotspotsUrl || '').includes('group='));
@@ -871,6 +1014,11 @@ test('signing out returns to the public view', async () => {
   assert.ok(after.includes('/api/me'));
   assert.deepEqual(after.filter((u) => PARTNER_API.test(u) || ANALYST_API.test(u) || u.startsWith('/api/plan')), []);
   assert.equal(await page.evaluate(() => window.__noReload), true, 'the page reloaded');
+  // The selected ward's briefing is the public one again, and locked.
+  assert.ok(await page.isVisible('#briefing'));
+  assert.equal(await page.isChecked('#b-public'), true);
+  assert.equal(await page.isDisabled('#b-public'), true);
+  assert.equal(new URL((await briefingLink(page)).href, BASE).searchParams.get('public'), 'true');
   // The session cookie is gone: the server answers as public too.
   const me = await page.evaluate(async () => (await fetch('/api/me')).json());
   assert.deepEqual({ username: me.username, role: me.role }, { username: null, role: 'public' });

@@ -18,6 +18,7 @@ use wasm_bindgen::{Clamped, JsCast};
 use wasm_bindgen_futures::spawn_local;
 
 use crate::access::{self, Feature, Session};
+use crate::briefing::{self, BriefingFormat};
 use crate::classify::{self, Classes, LegendItem};
 use crate::export::feature_collection_csv;
 use crate::filters::{parse_query, Compare, Filters, Measure};
@@ -88,6 +89,9 @@ struct State {
     density_legend: Option<Classes>,
     selected: Selected,
     details_generation: u32,
+    /// The *Public version* box as the person left it (partners and above;
+    /// the public role always gets the public briefing).
+    briefing_public: bool,
     map_ready: bool,
     fitted: bool,
     slider_timer: Option<i32>,
@@ -293,6 +297,7 @@ async fn run() -> Result<(), String> {
             density_legend: None,
             selected: Selected::default(),
             details_generation: 0,
+            briefing_public: false,
             map_ready: false,
             fitted: false,
             slider_timer: None,
@@ -558,6 +563,21 @@ fn wire_controls(app: &AppRef) {
             select_features(&a, sel);
         });
     }
+    // Ward briefing: the link follows the format and version chosen.
+    {
+        let a = app.clone();
+        on(&by_id("b-format"), "change", move |_| update_briefing(&a));
+    }
+    {
+        let a = app.clone();
+        on(&by_id("b-public"), "change", move |_| {
+            let forced = briefing::public_forced(a.st.borrow().session.role);
+            if !forced {
+                a.st.borrow_mut().briefing_public = input("b-public").checked();
+            }
+            update_briefing(&a);
+        });
+    }
     // Exports.
     {
         let a = app.clone();
@@ -684,6 +704,7 @@ fn set_session(app: &AppRef, session: Session) {
     render_hotspot_buttons(app);
     apply_visibility(app);
     refresh(app);
+    update_briefing(app);
 }
 
 /// Header and controls for the current role: who is signed in, the sign-in
@@ -1558,6 +1579,7 @@ fn select_features(app: &AppRef, sel: Selected) {
                 .into();
     }
     details.set_inner_html(&html);
+    update_briefing(app);
     let Some(code) = sel.ward else { return };
     let a = app.clone();
     spawn_local(async move {
@@ -1587,6 +1609,46 @@ fn select_features(app: &AppRef, sel: Selected) {
             )),
         }
     });
+}
+
+/// The ward panel's *Ward briefing* control: shown while a ward is
+/// selected, its link (`<a href download>`, so the browser sends the
+/// session cookie and saves the server's attachment) built from the current
+/// filters, format and version. The public role only gets the public
+/// version: the box is ticked, disabled and the note says why.
+fn update_briefing(app: &AppRef) {
+    let st = app.st.borrow();
+    let section = html_el("briefing");
+    let Some(code) = st.selected.ward.as_deref() else {
+        section.set_hidden(true);
+        return;
+    };
+    let format = BriefingFormat::parse(&select("b-format").value()).unwrap_or_default();
+    let role = st.session.role;
+    let public = briefing::effective_public(role, st.briefing_public);
+    let checkbox = input("b-public");
+    checkbox.set_checked(public);
+    checkbox.set_disabled(briefing::public_forced(role));
+    if let Some(row) = checkbox.parent_element() {
+        let _ = row
+            .class_list()
+            .toggle_with_force("locked", briefing::public_forced(role));
+    }
+    by_id("b-note").set_text_content(Some(&briefing::note(&st.session, public)));
+    let name = st.wards.json["features"]
+        .as_array()
+        .and_then(|fs| {
+            fs.iter()
+                .find(|f| f["properties"]["code"] == code)
+                .and_then(|f| f["properties"]["name"].as_str())
+        })
+        .unwrap_or(code);
+    let url = briefing::briefing_url(&st.f, code, format, public);
+    let link = by_id("b-download");
+    let _ = link.set_attribute("href", &url);
+    link.set_text_content(Some(&briefing::link_text(name, format, public)));
+    section.set_hidden(false);
+    debug_set("briefingUrl", &JsValue::from_str(&url));
 }
 
 /// CSV or GeoJSON of the layer chosen in the export box.
