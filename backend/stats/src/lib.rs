@@ -94,7 +94,11 @@ pub enum StatsError {
         "a band of {band} gives up to {pairs} neighbour pairs, more than the limit of {limit}; \
          use a smaller band or larger cells"
     )]
-    NeighbourhoodTooLarge { band: f64, pairs: u128, limit: usize },
+    NeighbourhoodTooLarge {
+        band: f64,
+        pairs: u128,
+        limit: usize,
+    },
 }
 
 /// Two-sided p-value of a standard normal z-score: `P(|Z| ≥ |z|) =

@@ -242,11 +242,7 @@ impl Neighbours {
         let limit = band_eff * band_eff * (1.0 + GRID_EPS);
         let max_dr = (band_eff / h + GRID_EPS).floor() as i64;
         let max_dc = band_eff.ceil() as i64 + 1;
-        check_grid_pairs(
-            band_cells,
-            active,
-            (2 * max_dr.max(max_dc) + 1) as u128,
-        )?;
+        check_grid_pairs(band_cells, active, (2 * max_dr.max(max_dc) + 1) as u128)?;
         let table_for = |parity: i64| {
             let mut table = Vec::new();
             for dr in -max_dr..=max_dr {
