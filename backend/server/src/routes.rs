@@ -415,6 +415,11 @@ async fn density(
     let query = density_query(&p)?;
     let format = p.str("format").unwrap_or("geojson").to_string();
     let min_density = p.number::<f64>("min_density")?.unwrap_or(0.0);
+    if !min_density.is_finite() {
+        return Err(AppError::BadRequest(format!(
+            "min_density={min_density}: expected a finite number (incidents per km²)"
+        )));
+    }
     let ds = state.dataset();
     let result = tokio::task::spawn_blocking(move || ds.density(&query))
         .await
