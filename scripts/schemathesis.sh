@@ -51,6 +51,8 @@ DB="sqlite:$WORK/hotspot.db"
 
 HOTSPOT_PASSWORD='schemathesis-admin-passphrase' "$BIN" --db "$DB" users add fuzz --role admin >/dev/null
 TOKEN=$("$BIN" --db "$DB" users token fuzz --label schemathesis 2>/dev/null)
+# The user the document's examples name, so token creation can succeed.
+HOTSPOT_PASSWORD='schemathesis-analyst-passphrase' "$BIN" --db "$DB" users add ana --role analyst >/dev/null
 # An empty database: serve loads the sample in data/ first. No rate limit:
 # one client sends every request.
 "$BIN" --db "$DB" serve --addr 127.0.0.1:0 --rate-limit 0 >"$WORK/serve.out" 2>"$WORK/serve.log" &
@@ -63,6 +65,10 @@ done
 BASE=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$WORK/serve.out" | head -1)
 [ -n "$BASE" ] || { echo "hotspot serve did not start" >&2; exit 1; }
 echo "hotspot serve on $BASE: $(head -1 "$WORK/serve.out")"
+# Intervention 1, the document's example id, so its reads reach the evaluation.
+curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d '{"name":"Patrols","kind":"patrols","start":"2025-01-01","site":{"lon":-1.0,"lat":52.23},"radius_m":400}' \
+    "$BASE/api/interventions"
 
 # --- the run -------------------------------------------------------------------
 # Checks: no 5xx (not_a_server_error), and every status, content type, header

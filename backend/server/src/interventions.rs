@@ -312,7 +312,7 @@ pub async fn list(
 /// `GET /api/interventions/{id}` (partner).
 #[utoipa::path(get, path = "/interventions/{id}",
     summary = "One intervention",
-    params(("id" = String, Path, description = "Intervention id (an integer; anything else is not found)")),
+    params(("id" = String, Path, description = "Intervention id (an integer; anything else is not found)", example = "1")),
     responses(
         (status = 200, description = "The intervention", body = doc::Intervention),
         (status = 404, description = "No such intervention", body = doc::ErrorBody),
@@ -327,7 +327,7 @@ pub async fn one(
 /// `DELETE /api/interventions/{id}` (analyst).
 #[utoipa::path(delete, path = "/interventions/{id}",
     summary = "Delete an intervention",
-    params(("id" = String, Path, description = "Intervention id")),
+    params(("id" = String, Path, description = "Intervention id", example = "1")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such intervention", body = doc::ErrorBody),
@@ -346,7 +346,7 @@ pub async fn delete(
 /// `GET /api/interventions/{id}/evaluation?control=&before=` (partner).
 #[utoipa::path(get, path = "/interventions/{id}/evaluation",
     summary = "Before/after counts in target, buffer and control areas, and the WDQ",
-    params(("id" = String, Path, description = "Intervention id"), doc::EvaluationOptions),
+    params(("id" = String, Path, description = "Intervention id", example = "1"), doc::EvaluationOptions),
     responses(
         (status = 200, description = "The evaluation and the three areas", body = doc::InterventionEvaluation),
         (status = 404, description = "No such intervention, or an unknown control ward", body = doc::ErrorBody),

@@ -310,12 +310,11 @@ pub struct Session {
 /// `GET /api/target-hardening?format=json`.
 #[derive(ToSchema)]
 pub struct TargetHardening {
-    /// The date the list is for.
-    #[schema(value_type = Object)]
-    pub as_of: serde_json::Value,
-    /// The near-repeat window used.
-    #[schema(value_type = Object)]
-    pub near_repeat: serde_json::Value,
+    /// The day the list is for, `YYYY-MM-DD`.
+    #[schema(format = Date)]
+    pub as_of: String,
+    /// Whether dated burglaries gave near-repeat reasons (else hotspot-only reasons).
+    pub near_repeat: bool,
     /// Places found before `limit` was applied.
     pub total: usize,
     /// Places to visit: label, lon, lat, score, risk, reason, expires, triggering.
@@ -421,11 +420,11 @@ pub struct Selection {
     pub source: Option<String>,
     /// A ward code: only incidents inside it. Refused by `/api/wards` and
     /// `/api/wards/{code}`, which cover every ward.
-    #[param(example = "E05000001")]
+    #[param(example = "E05999006")]
     pub ward: Option<String>,
     /// `min_lon,min_lat,max_lon,max_lat` in WGS84 degrees, min < max. Refused
     /// by `/api/wards`; for density, hotspots and Gi* it is also the extent.
-    #[param(example = "-0.95,52.20,-0.85,52.26")]
+    #[param(example = "-1.05,52.20,-0.95,52.27")]
     pub bbox: Option<String>,
 }
 
@@ -651,7 +650,7 @@ pub struct HardeningOptions {
 #[into_params(parameter_in = Query)]
 pub struct EvaluationOptions {
     /// Control wards, comma-separated codes (default: chosen automatically).
-    #[param(example = "E05000002,E05000003")]
+    #[param(example = "E05999004")]
     pub control: Option<String>,
     /// Before period in months, `YYYY-MM..YYYY-MM` or `YYYY-MM`
     /// (default: as long as the after period, just before the start).

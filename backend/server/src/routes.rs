@@ -341,7 +341,7 @@ async fn wards(
 
 #[utoipa::path(get, path = "/wards/{code}",
     summary = "One ward: its statistics, counts by crime type and by month",
-    params(("code" = String, Path, description = "Ward code, e.g. E05000001"), doc::Selection, doc::WardOptions),
+    params(("code" = String, Path, description = "Ward code (see /api/wards)", example = "E05999006"), doc::Selection, doc::WardOptions),
     responses(
         (status = 200, description = "The ward", body = doc::WardProfile),
         (status = 404, description = "No ward with that code", body = doc::ErrorBody),
@@ -615,7 +615,7 @@ fn import_kind(p: &Params) -> Result<ImportKind, AppError> {
 
 #[utoipa::path(get, path = "/imports/{id}/rejected",
     summary = "Quarantined rows of one import run",
-    params(("id" = i64, Path, description = "Import run id (see /api/imports)"), doc::RejectedOptions),
+    params(("id" = i64, Path, description = "Import run id (see /api/imports)", example = 1), doc::RejectedOptions),
     responses(
         (status = 200, description = "The rows, as JSON or CSV", content(
             (doc::Rejected = "application/json"),
@@ -1064,7 +1064,7 @@ struct NewToken {
 /// scripts, shown once.
 #[utoipa::path(post, path = "/users/{name}/tokens",
     summary = "Create an API token for scripts (shown once)",
-    params(("name" = String, Path, description = "User name")),
+    params(("name" = String, Path, description = "User name", example = "ana")),
     request_body = NewToken,
     responses(
         (status = 201, description = "The token", body = doc::TokenCreated),
