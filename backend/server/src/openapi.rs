@@ -395,7 +395,10 @@ pub struct TokenCreated {
 }
 
 // ---------------------------------------------------------------------------
-// Query parameters, as the handlers' allow-lists accept them.
+// Query parameters, as the handlers' allow-lists accept them. The patterns
+// describe well-formed values so that generated requests (schemathesis)
+// reach the analyses instead of stopping at the parser; the parsers also
+// trim surrounding spaces and treat an empty value as absent.
 
 /// Which incidents: accepted wherever incidents are selected.
 #[derive(IntoParams)]
@@ -405,7 +408,10 @@ pub struct Selection {
     /// a half-open date-time range `YYYY-MM-DD[THH:MM[:SS]]..YYYY-MM-DD[THH:MM[:SS]]`
     /// (a space may stand for the `T`; a date alone means midnight). The
     /// start must not be after the end.
-    #[param(example = "2025-01..2025-06")]
+    #[param(
+        example = "2025-01..2025-06",
+        pattern = r"^(all|[0-9]{4}-[0-9]{2}(\.\.[0-9]{4}-[0-9]{2})?|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?\.\.[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?)$"
+    )]
     pub period: Option<String>,
     /// Crime groups, comma-separated (see `/api/categories`), e.g.
     /// `serious-acquisitive,asb` or `source-fly-tipping`. Groups and types
@@ -424,7 +430,10 @@ pub struct Selection {
     pub ward: Option<String>,
     /// `min_lon,min_lat,max_lon,max_lat` in WGS84 degrees, min < max. Refused
     /// by `/api/wards`; for density, hotspots and Gi* it is also the extent.
-    #[param(example = "-1.05,52.20,-0.95,52.27")]
+    #[param(
+        example = "-1.05,52.20,-0.95,52.27",
+        pattern = r"^-?[0-9]{1,3}(\.[0-9]+)?(,-?[0-9]{1,3}(\.[0-9]+)?){3}$"
+    )]
     pub bbox: Option<String>,
 }
 
@@ -457,7 +466,10 @@ pub struct WardOptions {
     /// `previous` (the period of equal length before), `year` (a year
     /// earlier), `none`, or a period as in `period`. `previous` and `year`
     /// need a `period`.
-    #[param(example = "previous")]
+    #[param(
+        example = "previous",
+        pattern = r"^(previous|year|none|all|[0-9]{4}-[0-9]{2}(\.\.[0-9]{4}-[0-9]{2})?|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?\.\.[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?)$"
+    )]
     pub compare: Option<String>,
     /// How many top-ranked wards are flagged `priority` (default 5).
     #[param(minimum = 0, example = 5)]
@@ -505,7 +517,10 @@ pub struct DensityOptions {
 pub struct HotspotOptions {
     /// Comma-separated percentages: for each X, the areas at or above the
     /// density that X% of non-zero cells reach (default `10,5,1`).
-    #[param(example = "10,5,1")]
+    #[param(
+        example = "10,5,1",
+        pattern = r"^[0-9]+(\.[0-9]+)?(,[0-9]+(\.[0-9]+)?)*$"
+    )]
     pub top: Option<String>,
 }
 
@@ -583,10 +598,16 @@ pub enum Metric {
 #[into_params(parameter_in = Query)]
 pub struct KnoxOptions {
     /// Distance band edges in metres, comma-separated numbers.
-    #[param(example = "100,200,300,400")]
+    #[param(
+        example = "100,200,300,400",
+        pattern = r"^[0-9]+(\.[0-9]+)?(,[0-9]+(\.[0-9]+)?)*$"
+    )]
     pub space: Option<String>,
     /// Time band edges in days, comma-separated numbers.
-    #[param(example = "7,14,21,28")]
+    #[param(
+        example = "7,14,21,28",
+        pattern = r"^[0-9]+(\.[0-9]+)?(,[0-9]+(\.[0-9]+)?)*$"
+    )]
     pub time: Option<String>,
     /// `euclidean` (default) or `manhattan`.
     #[param(inline)]
@@ -602,17 +623,26 @@ pub struct KnoxOptions {
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EvaluateOptions {
-    /// Training period (required), as in `period`.
-    #[param(example = "2024-07..2024-12")]
-    pub train: Option<String>,
-    /// Test period (required), as in `period`.
-    #[param(example = "2025-01..2025-06")]
-    pub test: Option<String>,
+    /// Training period, as in `period` (required; not `all`).
+    #[param(
+        example = "2024-07..2024-12",
+        pattern = r"^(all|[0-9]{4}-[0-9]{2}(\.\.[0-9]{4}-[0-9]{2})?|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?\.\.[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?)$"
+    )]
+    pub train: String,
+    /// Test period, as in `period` (required; not `all`).
+    #[param(
+        example = "2025-01..2025-06",
+        pattern = r"^(all|[0-9]{4}-[0-9]{2}(\.\.[0-9]{4}-[0-9]{2})?|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?\.\.[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?)$"
+    )]
+    pub test: String,
     /// Grid cell size in metres (> 0).
     #[param(exclusive_minimum = 0, example = 100)]
     pub cell: Option<f64>,
     /// KDE bandwidths in metres to compare, comma-separated (default `200,400,800`).
-    #[param(example = "200,400,800")]
+    #[param(
+        example = "200,400,800",
+        pattern = r"^[0-9]+(\.[0-9]+)?(,[0-9]+(\.[0-9]+)?)*$"
+    )]
     pub bandwidths: Option<String>,
     /// Area searched, as a percentage of the study area: 0 < coverage ≤ 100 (default 5).
     #[param(exclusive_minimum = 0, maximum = 100, example = 5)]
@@ -654,7 +684,10 @@ pub struct EvaluationOptions {
     pub control: Option<String>,
     /// Before period in months, `YYYY-MM..YYYY-MM` or `YYYY-MM`
     /// (default: as long as the after period, just before the start).
-    #[param(example = "2024-01..2024-06")]
+    #[param(
+        example = "2024-01..2024-06",
+        pattern = r"^[0-9]{4}-[0-9]{2}(\.\.[0-9]{4}-[0-9]{2})?$"
+    )]
     pub before: Option<String>,
 }
 
