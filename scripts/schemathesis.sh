@@ -12,8 +12,9 @@
 #
 # Environment: MAX_EXAMPLES (per operation, default 40), MAX_TIME (seconds
 # for the schemathesis run, default 180), SEED (default 27700, so a run is
-# repeatable), NO_BUILD=1 (use the built debug binary as is),
-# SCHEMATHESIS_VENV (default /var/tmp/hotspot-schemathesis).
+# repeatable), CHECKS (default below; e.g. `all` to hunt further),
+# NO_BUILD=1 (use the built debug binary as is), SCHEMATHESIS_VENV
+# (default /var/tmp/hotspot-schemathesis).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,7 @@ MAX_EXAMPLES=${MAX_EXAMPLES:-40}
 MAX_TIME=${MAX_TIME:-180}
 SEED=${SEED:-27700}
 TARGET=${CARGO_TARGET_DIR:-target}
+CHECKS=${CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance}
 
 # --- schemathesis, pinned, in its own venv (idempotent) ---------------------
 if [ "$("$VENV/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
@@ -80,7 +82,7 @@ start=$(date +%s)
 set +e
 "$VENV/bin/schemathesis" run "$BASE/api/openapi.json" \
     --header "Authorization: Bearer $TOKEN" \
-    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
+    --checks "$CHECKS" \
     --exclude-path /api/logout \
     --phases examples,coverage,fuzzing \
     --max-examples "$MAX_EXAMPLES" \

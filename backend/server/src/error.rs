@@ -24,6 +24,9 @@ pub enum AppError {
     /// Signed in, but the role does not allow it.
     #[error("{0}")]
     Forbidden(String),
+    /// The path exists but not with this method.
+    #[error("this endpoint does not take that method (see /api/openapi.json)")]
+    MethodNotAllowed,
     #[error("too many requests from this client: slow down and retry")]
     TooManyRequests,
     /// The request body is larger than the configured limit.
@@ -77,6 +80,7 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Rejected(status, _) => *status,

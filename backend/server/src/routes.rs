@@ -125,6 +125,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         doc.to_json().expect("the OpenAPI document serialises"),
     ));
     let api = api
+        // After every route: it applies to the method routers registered so far.
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
         .layer(Extension(doc))
         .layer(DefaultBodyLimit::max(limit))

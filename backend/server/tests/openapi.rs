@@ -186,6 +186,20 @@ async fn every_documented_operation_is_served() {
         );
         assert!(!status.is_server_error(), "{m} {p}: {status} {text}");
     }
+    // A documented path with a method it does not take: 405, the JSON error
+    // body like every other refusal, and the methods it does take.
+    let req = Request::builder()
+        .method("PUT")
+        .uri("/api/wards")
+        .body(Body::empty())
+        .unwrap();
+    let res = f.app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let allow = res.headers()[header::ALLOW].to_str().unwrap().to_string();
+    assert!(allow.contains("GET"), "Allow: {allow}");
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    let body: Value = serde_json::from_slice(&body).expect("a JSON error body");
+    assert_eq!(body["error"]["status"], 405);
     // And the other way round: a path the document does not have is the fallback's.
     let (status, body) = call(&f, "get", "/api/not-documented").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
