@@ -12,7 +12,7 @@
 #
 # Environment: MAX_EXAMPLES (per operation, default 40), MAX_TIME (seconds
 # for the schemathesis run, default 180), SEED (default 27700, so a run is
-# repeatable), CHECKS (default below; e.g. `all` to hunt further),
+# repeatable), CHECKS (default below; e.g. `all` to hunt further), PHASES,
 # NO_BUILD=1 (use the built debug binary as is), SCHEMATHESIS_VENV
 # (default /var/tmp/hotspot-schemathesis).
 set -euo pipefail
@@ -24,6 +24,7 @@ MAX_EXAMPLES=${MAX_EXAMPLES:-40}
 MAX_TIME=${MAX_TIME:-180}
 SEED=${SEED:-27700}
 TARGET=${CARGO_TARGET_DIR:-target}
+PHASES=${PHASES:-examples,coverage,fuzzing,stateful}
 CHECKS=${CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance}
 
 # --- schemathesis, pinned, in its own venv (idempotent) ---------------------
@@ -84,7 +85,7 @@ set +e
     --header "Authorization: Bearer $TOKEN" \
     --checks "$CHECKS" \
     --exclude-path /api/logout \
-    --phases examples,coverage,fuzzing \
+    --phases "$PHASES" \
     --max-examples "$MAX_EXAMPLES" \
     --max-time "$MAX_TIME" \
     --seed "$SEED" \

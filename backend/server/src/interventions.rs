@@ -273,13 +273,17 @@ async fn find(state: &AppState, id: &str) -> Result<Intervention, AppError> {
 }
 
 /// `POST /api/interventions` (analyst).
-#[utoipa::path(post, path = "/interventions",
+#[utoipa::path(post, path = "/interventions", operation_id = "create_intervention",
     summary = "Record an intervention",
     description = "The target area is either `area` (a GeoJSON Polygon or MultiPolygon, or a Feature holding one) \
 or `site` with `radius_m`.",
     request_body = InterventionRequest,
     responses(
-        (status = 201, description = "The recorded intervention", body = doc::Intervention),
+        (status = 201, description = "The recorded intervention", body = doc::Intervention, links(
+            ("GetIntervention" = (operation_id = "get_intervention", parameters(("id" = "$response.body#/id")))),
+            ("EvaluateIntervention" = (operation_id = "evaluate_intervention", parameters(("id" = "$response.body#/id")))),
+            ("DeleteIntervention" = (operation_id = "delete_intervention", parameters(("id" = "$response.body#/id")))),
+        )),
         (status = 415, description = "The body is not declared as application/json", body = doc::ErrorBody),
         (status = 422, description = "The JSON does not have the expected fields", body = doc::ErrorBody),
     ))]
@@ -294,7 +298,7 @@ pub async fn create(
 }
 
 /// `GET /api/interventions` (partner).
-#[utoipa::path(get, path = "/interventions",
+#[utoipa::path(get, path = "/interventions", operation_id = "list_interventions",
     summary = "The intervention log",
     description = "Takes no parameters (any is refused).",
     responses((status = 200, description = "Every recorded intervention", body = doc::Interventions)))]
@@ -310,7 +314,7 @@ pub async fn list(
 }
 
 /// `GET /api/interventions/{id}` (partner).
-#[utoipa::path(get, path = "/interventions/{id}",
+#[utoipa::path(get, path = "/interventions/{id}", operation_id = "get_intervention",
     summary = "One intervention",
     params(("id" = String, Path, description = "Intervention id (an integer; anything else is not found)", example = "1")),
     responses(
@@ -325,7 +329,7 @@ pub async fn one(
 }
 
 /// `DELETE /api/interventions/{id}` (analyst).
-#[utoipa::path(delete, path = "/interventions/{id}",
+#[utoipa::path(delete, path = "/interventions/{id}", operation_id = "delete_intervention",
     summary = "Delete an intervention",
     params(("id" = String, Path, description = "Intervention id", example = "1")),
     responses(
@@ -344,7 +348,7 @@ pub async fn delete(
 }
 
 /// `GET /api/interventions/{id}/evaluation?control=&before=` (partner).
-#[utoipa::path(get, path = "/interventions/{id}/evaluation",
+#[utoipa::path(get, path = "/interventions/{id}/evaluation", operation_id = "evaluate_intervention",
     summary = "Before/after counts in target, buffer and control areas, and the WDQ",
     params(("id" = String, Path, description = "Intervention id", example = "1"), doc::EvaluationOptions),
     responses(

@@ -161,6 +161,37 @@ fn describe_access(op: &mut Operation, role: Role) {
     }
 }
 
+/// The document as JSON. utoipa 5.5 serialises Link objects' fields in
+/// snake case (`operation_id`); OpenAPI names them `operationId`,
+/// `operationRef` and `requestBody`, and tools ignore a link without them,
+/// so they are renamed here.
+pub fn to_json(doc: &Document) -> String {
+    let mut value = serde_json::to_value(doc).expect("the OpenAPI document serialises");
+    let links = value["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(|item| item.as_object_mut())
+        .flat_map(|item| item.values_mut())
+        .filter_map(|op| op.get_mut("responses")?.as_object_mut())
+        .flat_map(|responses| responses.values_mut())
+        .filter_map(|response| response.get_mut("links")?.as_object_mut())
+        .flat_map(|links| links.values_mut())
+        .filter_map(|link| link.as_object_mut());
+    for link in links {
+        for (from, to) in [
+            ("operation_id", "operationId"),
+            ("operation_ref", "operationRef"),
+            ("request_body", "requestBody"),
+        ] {
+            if let Some(v) = link.remove(from) {
+                link.insert(to.to_string(), v);
+            }
+        }
+    }
+    serde_json::to_string(&value).expect("serialises")
+}
+
 /// A response with the error body.
 pub fn error_response(description: &str) -> utoipa::openapi::Response {
     ResponseBuilder::new()

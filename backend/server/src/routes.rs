@@ -121,9 +121,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .into_iter()
         .map(|(path, item)| (format!("/api{path}"), item))
         .collect();
-    let doc = OpenApiJson(Arc::new(
-        doc.to_json().expect("the OpenAPI document serialises"),
-    ));
+    let doc = OpenApiJson(Arc::new(doc::to_json(&doc)));
     let api = api
         // After every route: it applies to the method routers registered so far.
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
@@ -1019,7 +1017,9 @@ struct NewUser {
     summary = "Create an account",
     request_body = NewUser,
     responses(
-        (status = 201, description = "The account", body = Object),
+        (status = 201, description = "The account", body = Object, links(
+            ("CreateToken" = (operation_id = "create_token", parameters(("name" = "$response.body#/username")))),
+        )),
         (status = 409, description = "The user name is taken", body = doc::ErrorBody),
         (status = 415, description = "The body is not declared as application/json", body = doc::ErrorBody),
         (status = 422, description = "The JSON does not have the expected fields", body = doc::ErrorBody),

@@ -160,6 +160,20 @@ async fn the_document_lists_exactly_the_routes_with_their_roles() {
             "{m} {p}"
         );
         assert!(op["responses"]["401"].is_object(), "{m} {p}: 401");
+        // Links name their target operation as OpenAPI spells it, and it exists.
+        for response in op["responses"].as_object().unwrap().values() {
+            for (name, link) in response["links"].as_object().into_iter().flatten() {
+                let target = link["operationId"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{m} {p}: link {name} has no operationId: {link}"));
+                assert!(
+                    operations(&doc)
+                        .iter()
+                        .any(|(_, _, o)| o["operationId"] == target),
+                    "{m} {p}: link {name} points to no operation {target:?}"
+                );
+            }
+        }
     }
 }
 
