@@ -22,6 +22,10 @@ use crate::{AppError, AppState, JsonBody, PathParam};
 /// Body of `POST /api/interventions`.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Castle patrols", "kind": "patrols", "start": "2025-03-01", "end": "2025-05-31",
+    "groups": ["serious-acquisitive"], "site": {"lon": -1.0, "lat": 52.23}, "radius_m": 400
+}))]
 pub struct InterventionRequest {
     /// 1-200 characters.
     pub name: String,

@@ -425,6 +425,26 @@ pub struct TokenCreated {
     pub role: RoleName,
 }
 
+/// A file's bytes (a police.uk or mapped CSV, gzipped or not; a population CSV).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct FileBytes(pub Vec<u8>);
+
+/// A CSV file as text.
+#[derive(ToSchema)]
+#[schema(
+    example = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n"
+)]
+pub struct CsvText(pub String);
+
+/// `multipart/form-data` upload: every part is a file, named by its file
+/// name (else its field name).
+#[derive(ToSchema)]
+pub struct ImportUpload {
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
 // ---------------------------------------------------------------------------
 // Query parameters, as the handlers' allow-lists accept them. The patterns
 // describe well-formed values so that generated requests (schemathesis)

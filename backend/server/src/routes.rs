@@ -498,10 +498,10 @@ multipart/form-data parts. It is parsed completely, then written in one transact
 quarantined. Re-importing identical bytes changes nothing.",
     params(doc::ImportOptions),
     request_body(description = "The file: CSV, gzipped CSV or GeoJSON", content(
-        ("text/csv"),
-        ("application/octet-stream"),
-        ("application/geo+json"),
-        ("multipart/form-data"),
+        (doc::CsvText = "text/csv"),
+        (doc::FileBytes = "application/octet-stream"),
+        (doc::FeatureCollection = "application/geo+json"),
+        (doc::ImportUpload = "multipart/form-data"),
     )),
     responses(
         (status = 201, description = "Data changed: the import report", body = Object),
