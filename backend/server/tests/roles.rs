@@ -23,6 +23,7 @@ const ENDPOINTS: &[(&str, &str, Role)] = &[
     ("GET", "/api/wards", Role::Public),
     ("GET", "/api/wards/E05999006", Role::Public),
     ("GET", "/api/me", Role::Public),
+    ("GET", "/api/openapi.json", Role::Public),
     ("GET", "/api/hotspots?top=5", Role::Partner),
     ("GET", "/api/density?format=grid", Role::Partner),
     ("GET", "/api/gistar?cell=400", Role::Partner),
