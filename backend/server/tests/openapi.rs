@@ -264,3 +264,62 @@ async fn documented_query_parameters_are_the_allow_lists() {
     }
     assert!(checked >= 19, "only {checked} operations parse a query");
 }
+
+/// roles.rs tests every endpoint against every role and is where a new
+/// route's author adds it; each of its endpoints must be documented with
+/// the same minimum role. (A route registered with a plain `.route(...)`
+/// instead of `routes!` would be served but undocumented; this catches it.)
+#[tokio::test]
+async fn the_role_tests_endpoints_are_documented_with_their_roles() {
+    let f = fixture().await;
+    let doc = document(&f).await;
+    let source = include_str!("roles.rs");
+    let table = source
+        .split_once("const ENDPOINTS")
+        .and_then(|(_, rest)| rest.split_once("\n];"))
+        .map(|(table, _)| table)
+        .expect("roles.rs has the ENDPOINTS table");
+    // Its string literals and roles, in order: method, URI, role.
+    let mut tokens = Vec::new();
+    let mut rest = table.split_once('=').expect("= &[").1;
+    loop {
+        let quote = rest.find('"');
+        let role = rest.find("Role::");
+        match (quote, role) {
+            (Some(q), r) if r.is_none_or(|r| q < r) => {
+                let end = rest[q + 1..].find('"').expect("closing quote") + q + 1;
+                tokens.push(rest[q + 1..end].to_string());
+                rest = &rest[end + 1..];
+            }
+            (_, Some(r)) => {
+                let name: String = rest[r + 6..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric())
+                    .collect();
+                tokens.push(name.to_lowercase());
+                rest = &rest[r + 6 + name.len()..];
+            }
+            _ => break,
+        }
+    }
+    assert!(tokens.len() >= 60 && tokens.len() % 3 == 0, "{tokens:?}");
+    for t in tokens.chunks(3) {
+        let (method, uri, role) = (t[0].to_lowercase(), &t[1], &t[2]);
+        let path = uri.split('?').next().unwrap();
+        let op = operations(&doc)
+            .into_iter()
+            .find(|(m, template, _)| *m == method && matches(template, path))
+            .map(|(_, _, op)| op)
+            .unwrap_or_else(|| panic!("{method} {path} (in roles.rs) is not documented"));
+        assert_eq!(op["x-min-role"], role.as_str(), "{method} {path}");
+    }
+}
+
+/// Whether `path` is an instance of the documented `template`.
+fn matches(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| t == p || (t.starts_with('{') && t.ends_with('}')))
+}
