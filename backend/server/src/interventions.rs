@@ -70,9 +70,14 @@ pub struct Site {
 /// Default displacement buffer, metres.
 pub const DEFAULT_BUFFER_M: f64 = 200.0;
 
-fn date(field: &str, s: &str) -> Result<NaiveDate, AppError> {
+/// A `YYYY-MM-DD` date in years 1000-9999, as periods are: chrono's `%Y`
+/// also takes six-digit signed years, which no intervention has.
+pub(crate) fn date(field: &str, s: &str) -> Result<NaiveDate, AppError> {
+    use chrono::Datelike;
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::BadRequest(format!("{field}={s:?}: expected a date YYYY-MM-DD")))
+        .ok()
+        .filter(|d| (1000..=9999).contains(&d.year()))
+        .ok_or_else(|| AppError::BadRequest(format!("{field}={s:?}: expected a date YYYY-MM-DD")))
 }
 
 /// Checks a request and turns it into what the store records. `groups` are

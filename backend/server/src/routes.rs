@@ -1248,10 +1248,7 @@ async fn target_hardening(
     )?;
     let as_of = p
         .str("as_of")
-        .map(|s| {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| AppError::BadRequest(format!("as_of={s:?}: expected YYYY-MM-DD")))
-        })
+        .map(|s| interventions::date("as_of", s))
         .transpose()?;
     let query = hotspot_engine::HardeningQuery {
         selection: p.selection()?,
