@@ -62,8 +62,9 @@ pub fn app(state: Arc<AppState>) -> Router {
     // the README and tests/roles.rs mirror it.
     // Reads that depend only on the snapshot, role and URI are cached.
     let cached = || axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached);
-    // Routes are registered from their `#[utoipa::path]` annotations, so the
-    // OpenAPI document and the router cannot disagree (see openapi.rs).
+    // Routes are registered from their `#[utoipa::path]` annotations
+    // (`routes!`, never a plain `.route`), so the OpenAPI document and the
+    // router agree on every method and path (see openapi.rs).
     let public = OpenApiRouter::new()
         .routes(routes!(categories))
         .routes(routes!(periods))
@@ -105,28 +106,28 @@ pub fn app(state: Arc<AppState>) -> Router {
         .routes(routes!(audit_log))
         .route_layer(at_least(Role::Admin));
     let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi());
-    for (group, role) in [
+    for (mut group, role) in [
         (public, Role::Public),
         (partner, Role::Partner),
         (analyst, Role::Analyst),
         (admin, Role::Admin),
     ] {
-        let mut group = group;
+        // The group decides the minimum role; the document says so.
         doc::for_role(group.get_openapi_mut(), role);
         api = api.merge(group);
     }
-    let (api, mut doc) = api.split_for_parts();
+    let (api, mut spec) = api.split_for_parts();
     // The API router is nested under /api below; so are its paths.
-    doc.paths.paths = std::mem::take(&mut doc.paths.paths)
+    spec.paths.paths = std::mem::take(&mut spec.paths.paths)
         .into_iter()
         .map(|(path, item)| (format!("/api{path}"), item))
         .collect();
-    let doc = OpenApiJson(Arc::new(doc::to_json(&doc)));
+    let spec = OpenApiJson(doc::to_json(&spec).into());
     let api = api
         // After every route: it applies to the method routers registered so far.
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
-        .layer(Extension(doc))
+        .layer(Extension(spec))
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -162,20 +163,17 @@ pub fn app(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// The OpenAPI document, serialised once when the router is built.
+/// The OpenAPI document, serialised once when the router is built (a clone
+/// is a reference count, not a copy).
 #[derive(Clone)]
-struct OpenApiJson(Arc<String>);
+struct OpenApiJson(axum::body::Bytes);
 
 /// The document describes the API; it holds no data, so it is public.
 #[utoipa::path(get, path = "/openapi.json",
     summary = "This OpenAPI 3.1 document",
     responses((status = 200, description = "The OpenAPI document", content_type = "application/json", body = Object)))]
-async fn openapi_json(Extension(doc): Extension<OpenApiJson>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        doc.0.as_str().to_owned(),
-    )
-        .into_response()
+async fn openapi_json(Extension(spec): Extension<OpenApiJson>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], spec.0).into_response()
 }
 
 fn geojson(fc: geojson::FeatureCollection) -> Response {
