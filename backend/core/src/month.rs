@@ -91,8 +91,10 @@ impl FromStr for Month {
         if !(bytes.len() == 7 || bytes.len() == 10) || bytes[4] != b'-' {
             return Err(err());
         }
-        let year: i32 = t[0..4].parse().map_err(|_| err())?;
-        let month: u32 = t[5..7].parse().map_err(|_| err())?;
+        // `get`, not indexing: with multi-byte characters in the text a byte
+        // offset can fall inside a character, and indexing would panic.
+        let year: i32 = t.get(0..4).ok_or_else(err)?.parse().map_err(|_| err())?;
+        let month: u32 = t.get(5..7).ok_or_else(err)?.parse().map_err(|_| err())?;
         if bytes.len() == 10 {
             NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| err())?;
         }
@@ -181,6 +183,11 @@ mod tests {
             "",
             "2025-1",
             "2025-02-30",
+            // Multi-byte characters where the digits should be: byte 7 falls
+            // inside 'é', so slicing the month out panicked.
+            "2025-0\u{e9}xy",
+            "2025-\u{e9}-01",
+            "\u{e9}\u{e9}-01-01",
         ] {
             assert!(bad.parse::<Month>().is_err(), "{bad} should be rejected");
         }

@@ -130,20 +130,30 @@ fn shift_year(t: NaiveDateTime) -> Option<NaiveDateTime> {
         .or_else(|| (t - chrono::Duration::days(1)).with_year(t.year() - 1))
 }
 
+/// A date-time in years 1000-9999, as months are: chrono's `%Y` also takes
+/// signed years of six digits, and a period reaching chrono's limits made
+/// `previous()` and `year_before()` overflow (a panic, found by schemathesis).
 fn parse_datetime(s: &str) -> Result<NaiveDateTime, String> {
-    for f in [
+    use chrono::Datelike;
+    let bad = || format!("{s:?} is not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM)");
+    let t = [
         "%Y-%m-%dT%H:%M:%S",
         "%Y-%m-%dT%H:%M",
         "%Y-%m-%d %H:%M:%S",
         "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
-            return Ok(t);
-        }
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    .or_else(|| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .map(|d| d.and_time(NaiveTime::MIN))
+    })
+    .ok_or_else(bad)?;
+    if !(1000..=9999).contains(&t.year()) {
+        return Err(format!("{s:?}: years run from 1000 to 9999"));
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map(|d| d.and_time(NaiveTime::MIN))
-        .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM)"))
+    Ok(t)
 }
 
 /// The incidents a question is about. Empty lists mean "no restriction";
@@ -218,5 +228,22 @@ mod tests {
         );
         assert!(Period::parse("2025-03-01").is_err());
         assert!(Period::parse("yesterday..today").is_err());
+    }
+
+    /// chrono parses six-digit signed years; a period at its limits made
+    /// the comparison periods overflow and panic.
+    #[test]
+    fn dates_outside_years_1000_to_9999_are_refused() {
+        for bad in [
+            "-262143-01-01..-262142-01-01",
+            "-200000-01-01..2025-01-01",
+            "2025-01-01..+20000-01-01",
+            "0999-12-31..2025-01-01",
+        ] {
+            assert!(Period::parse(bad).is_err(), "{bad} should be refused");
+        }
+        let widest = Period::parse("1000-01-01..9999-12-31T23:59:59").unwrap();
+        assert!(widest.previous().is_some());
+        assert!(widest.year_before().is_some());
     }
 }

@@ -185,7 +185,17 @@ pub fn target_hardening(
     };
 
     let days = i64::from(opts.days);
-    let window_end = opts.as_of + chrono::Duration::days(days);
+    // Checked: `days` is any u32 and `as_of` any date, and a window that
+    // runs past chrono's last date would otherwise panic.
+    let window_end = opts
+        .as_of
+        .checked_add_signed(chrono::Duration::days(days))
+        .ok_or_else(|| {
+            invalid(format!(
+                "a {days}-day near-repeat window from {} runs past the calendar",
+                opts.as_of
+            ))
+        })?;
     let recent: Vec<&Burglary> = burglaries
         .iter()
         .filter(|b| {
@@ -331,6 +341,15 @@ mod tests {
             days: 28,
             hotspot_score: hot,
         }
+    }
+
+    /// A window running past chrono's last date is refused, not a panic
+    /// (`GET /api/target-hardening?as_of=-262000-01-01&days=4294967295`).
+    #[test]
+    fn a_window_past_the_calendar_is_an_error() {
+        let mut o = opts(None);
+        o.days = u32::MAX;
+        assert!(target_hardening(&[b(0.0, d(3, 31))], &[loc("a", 0.0)], &o).is_err());
     }
 
     #[test]

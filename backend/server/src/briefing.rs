@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -28,6 +28,7 @@ use hotspot_core::Role;
 use hotspot_engine::{BriefingQuery, InterventionInput};
 
 use crate::auth::Principal;
+use crate::error::PathParam;
 use crate::query::Params;
 use crate::{AppError, AppState};
 
@@ -68,10 +69,28 @@ fn flag(p: &Params, key: &str) -> Result<Option<bool>, AppError> {
 }
 
 /// `GET /api/wards/{code}/briefing?format=pdf|png|csv|gpkg&public=&period=&compare=&group=&type=&source=`
+#[utoipa::path(get, path = "/wards/{code}/briefing",
+    summary = "One ward's briefing as a PDF, PNG, CSV or GeoPackage download",
+    description = "Public briefings (`public=true`) for anyone; full briefings need the partner role \
+                   (401 anonymous, 403 signed in). Incident points only for analysts, in full briefings.",
+    params(
+        ("code" = String, Path, description = "Ward code (see /api/wards)", example = "E05999006"),
+        crate::openapi::BriefingOptions,
+    ),
+    responses(
+        (status = 200, description = "The briefing, as an attachment", content(
+            ("application/pdf"),
+            ("image/png"),
+            ("text/csv; charset=utf-8"),
+            ("application/geopackage+sqlite3"),
+        )),
+        (status = 404, description = "No ward with that code", body = crate::openapi::ErrorBody),
+        (status = 409, description = "No ward boundaries are loaded", body = crate::openapi::ErrorBody),
+    ))]
 pub async fn ward_briefing(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
-    Path(code): Path<String>,
+    PathParam(code): PathParam<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let p = Params::new(q, &[BRIEFING_KEYS])?;

@@ -1,5 +1,8 @@
 //! The one place where errors become HTTP statuses.
 
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -21,6 +24,9 @@ pub enum AppError {
     /// Signed in, but the role does not allow it.
     #[error("{0}")]
     Forbidden(String),
+    /// The path exists but not with this method.
+    #[error("this endpoint does not take that method (see /api/openapi.json)")]
+    MethodNotAllowed,
     #[error("too many requests from this client: slow down and retry")]
     TooManyRequests,
     /// The request body is larger than the configured limit.
@@ -33,11 +39,29 @@ pub enum AppError {
     Engine(#[from] EngineError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A request axum's extractors refused before the handler ran (a body
+    /// that is not JSON or lacks a field, a path segment that is not valid
+    /// UTF-8), with the 4xx status axum chose (400, 415 or 422).
+    #[error("{1}")]
+    Rejected(StatusCode, String),
     #[error("internal error: {0}")]
     Internal(String),
 }
 
 impl AppError {
+    /// An extractor's rejection: 413 when the body is over the upload
+    /// limit, else axum's 4xx with its text. (Only client errors reach
+    /// here: axum's body and path extractors do not fail otherwise.)
+    fn rejected(status: StatusCode, text: String) -> AppError {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::body(status, text)
+        } else if status.is_client_error() {
+            AppError::Rejected(status, text)
+        } else {
+            AppError::Internal(text)
+        }
+    }
+
     /// A request body that could not be read: 413 when it is over the
     /// upload limit, else 400.
     pub fn body(status: StatusCode, text: String) -> AppError {
@@ -56,8 +80,10 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Rejected(status, _) => *status,
             AppError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             AppError::Ingest(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Engine(EngineError::UnknownArea(_)) => StatusCode::NOT_FOUND,
@@ -96,5 +122,45 @@ impl IntoResponse for AppError {
         };
         let body = json!({ "error": { "status": status.as_u16(), "message": message } });
         (status, Json(body)).into_response()
+    }
+}
+
+/// `axum::Json`, whose refusals (no `application/json` content type,
+/// malformed JSON, a missing or unknown field) become [`AppError`]s, so a
+/// bad body gets the same JSON error body as every other bad input instead
+/// of axum's plain text.
+pub struct JsonBody<T>(pub T);
+
+impl<T, S> FromRequest<S> for JsonBody<T>
+where
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(JsonBody(value)),
+            Err(e) => Err(AppError::rejected(e.status(), e.body_text())),
+        }
+    }
+}
+
+/// `axum::extract::Path`, refusing with an [`AppError`] (e.g. a segment
+/// that percent-decodes to invalid UTF-8) for the same reason.
+pub struct PathParam<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for PathParam<T>
+where
+    axum::extract::Path<T>: FromRequestParts<S, Rejection = PathRejection>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(PathParam(value)),
+            Err(e) => Err(AppError::rejected(e.status(), e.body_text())),
+        }
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -15,21 +15,33 @@ use hotspot_store::{Intervention, InterventionSite, NewIntervention};
 use serde_json::{json, Value};
 
 use crate::auth::Principal;
+use crate::openapi as doc;
 use crate::query::Params;
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, JsonBody, PathParam};
 
 /// Body of `POST /api/interventions`.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Castle patrols", "kind": "patrols", "start": "2025-03-01", "end": "2025-05-31",
+    "groups": ["serious-acquisitive"], "site": {"lon": -1.0, "lat": 52.23}, "radius_m": 400
+}))]
 pub struct InterventionRequest {
+    /// 1-200 characters.
     pub name: String,
+    /// 1-100 characters, e.g. patrols, target hardening, day of action, CCTV.
     pub kind: String,
     /// `YYYY-MM-DD`.
+    #[schema(format = Date, example = "2025-03-01")]
     pub start: String,
+    /// `YYYY-MM-DD`, not before `start`; none while it goes on.
     #[serde(default)]
+    #[schema(format = Date)]
     pub end: Option<String>,
+    /// Displacement buffer in metres, in (0, 5000] (default 200).
     #[serde(default)]
     pub buffer_m: Option<f64>,
+    /// Crime groups it targets (see /api/categories).
     #[serde(default)]
     pub groups: Vec<String>,
     #[serde(default)]
@@ -38,14 +50,17 @@ pub struct InterventionRequest {
     pub notes: Option<String>,
     /// A GeoJSON Polygon or MultiPolygon (WGS84), or a Feature holding one.
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub area: Option<geojson::GeoJson>,
     #[serde(default)]
     pub site: Option<Site>,
+    /// Radius around `site` in metres, in (0, 5000].
     #[serde(default)]
     pub radius_m: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, serde::Deserialize)]
+/// A point, WGS84.
+#[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
     pub lon: f64,
@@ -55,9 +70,14 @@ pub struct Site {
 /// Default displacement buffer, metres.
 pub const DEFAULT_BUFFER_M: f64 = 200.0;
 
-fn date(field: &str, s: &str) -> Result<NaiveDate, AppError> {
+/// A `YYYY-MM-DD` date in years 1000-9999, as periods are: chrono's `%Y`
+/// also takes six-digit signed years, which no intervention has.
+pub(crate) fn date(field: &str, s: &str) -> Result<NaiveDate, AppError> {
+    use chrono::Datelike;
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::BadRequest(format!("{field}={s:?}: expected a date YYYY-MM-DD")))
+        .ok()
+        .filter(|d| (1000..=9999).contains(&d.year()))
+        .ok_or_else(|| AppError::BadRequest(format!("{field}={s:?}: expected a date YYYY-MM-DD")))
 }
 
 /// Checks a request and turns it into what the store records. `groups` are
@@ -262,10 +282,24 @@ async fn find(state: &AppState, id: &str) -> Result<Intervention, AppError> {
 }
 
 /// `POST /api/interventions` (analyst).
+#[utoipa::path(post, path = "/interventions", operation_id = "create_intervention",
+    summary = "Record an intervention",
+    description = "The target area is either `area` (a GeoJSON Polygon or MultiPolygon, or a Feature holding one) \
+or `site` with `radius_m`.",
+    request_body = InterventionRequest,
+    responses(
+        (status = 201, description = "The recorded intervention", body = doc::Intervention, links(
+            ("GetIntervention" = (operation_id = "get_intervention", parameters(("id" = "$response.body#/id")))),
+            ("EvaluateIntervention" = (operation_id = "evaluate_intervention", parameters(("id" = "$response.body#/id")))),
+            ("DeleteIntervention" = (operation_id = "delete_intervention", parameters(("id" = "$response.body#/id")))),
+        )),
+        (status = 415, description = "The body is not declared as application/json", body = doc::ErrorBody),
+        (status = 422, description = "The JSON does not have the expected fields", body = doc::ErrorBody),
+    ))]
 pub async fn create(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
-    Json(req): Json<InterventionRequest>,
+    JsonBody(req): JsonBody<InterventionRequest>,
 ) -> Result<Response, AppError> {
     let new = validate(req, state.dataset().groups(), who.username.clone())?;
     let stored = state.store.create_intervention(&new).await?;
@@ -273,6 +307,10 @@ pub async fn create(
 }
 
 /// `GET /api/interventions` (partner).
+#[utoipa::path(get, path = "/interventions", operation_id = "list_interventions",
+    summary = "The intervention log",
+    description = "Takes no parameters (any is refused).",
+    responses((status = 200, description = "Every recorded intervention", body = doc::Interventions)))]
 pub async fn list(
     State(state): State<Arc<AppState>>,
     Query(q): Query<HashMap<String, String>>,
@@ -285,17 +323,31 @@ pub async fn list(
 }
 
 /// `GET /api/interventions/{id}` (partner).
+#[utoipa::path(get, path = "/interventions/{id}", operation_id = "get_intervention",
+    summary = "One intervention",
+    params(("id" = String, Path, description = "Intervention id (an integer; anything else is not found)", example = "1")),
+    responses(
+        (status = 200, description = "The intervention", body = doc::Intervention),
+        (status = 404, description = "No such intervention", body = doc::ErrorBody),
+    ))]
 pub async fn one(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
 ) -> Result<Json<Value>, AppError> {
     Ok(Json(to_json(&find(&state, &id).await?)))
 }
 
 /// `DELETE /api/interventions/{id}` (analyst).
+#[utoipa::path(delete, path = "/interventions/{id}", operation_id = "delete_intervention",
+    summary = "Delete an intervention",
+    params(("id" = String, Path, description = "Intervention id", example = "1")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such intervention", body = doc::ErrorBody),
+    ))]
 pub async fn delete(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
 ) -> Result<StatusCode, AppError> {
     if state.store.delete_intervention(parse_id(&id)?).await? {
         Ok(StatusCode::NO_CONTENT)
@@ -305,9 +357,16 @@ pub async fn delete(
 }
 
 /// `GET /api/interventions/{id}/evaluation?control=&before=` (partner).
+#[utoipa::path(get, path = "/interventions/{id}/evaluation", operation_id = "evaluate_intervention",
+    summary = "Before/after counts in target, buffer and control areas, and the WDQ",
+    params(("id" = String, Path, description = "Intervention id", example = "1"), doc::EvaluationOptions),
+    responses(
+        (status = 200, description = "The evaluation and the three areas", body = doc::InterventionEvaluation),
+        (status = 404, description = "No such intervention, or an unknown control ward", body = doc::ErrorBody),
+    ))]
 pub async fn evaluation(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, AppError> {
     let p = Params::new(q, &[&["control", "before"]])?;

@@ -10,13 +10,14 @@ pub mod briefing;
 mod cache;
 mod error;
 pub mod interventions;
+mod openapi;
 pub mod pipeline;
 mod query;
 mod routes;
 mod state;
 mod suppress;
 
-pub use error::AppError;
+pub use error::{AppError, JsonBody, PathParam};
 pub use routes::{app, create_account, import_files};
 pub use state::{load_dataset, AppState, ServerConfig};
 

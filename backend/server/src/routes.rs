@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::get;
 use axum::Extension;
 use axum::{Json, Router};
 use hotspot_core::Role;
@@ -21,14 +21,18 @@ use serde_json::json;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{self, Principal};
 use crate::interventions;
+use crate::openapi::{self as doc, ApiDoc};
 use crate::pipeline::{run_import, ImportKind};
 use crate::query::{Params, SELECTION_KEYS};
 use crate::state::WARD_LAYER;
 use crate::suppress;
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, JsonBody, PathParam};
 
 const GEOJSON: &str = "application/geo+json";
 /// Most incidents one page returns.
@@ -58,58 +62,74 @@ pub fn app(state: Arc<AppState>) -> Router {
     // the README and tests/roles.rs mirror it.
     // Reads that depend only on the snapshot, role and URI are cached.
     let cached = || axum::middleware::from_fn_with_state(state.clone(), crate::cache::cached);
-    let public = Router::new()
-        .route("/categories", get(categories))
-        .route("/periods", get(periods))
-        .route("/wards", get(wards))
-        .route("/wards/{code}", get(ward_profile))
+    // Routes are registered from their `#[utoipa::path]` annotations
+    // (`routes!`, never a plain `.route`), so the OpenAPI document and the
+    // router agree on every method and path (see openapi.rs).
+    let public = OpenApiRouter::new()
+        .routes(routes!(categories))
+        .routes(routes!(periods))
+        .routes(routes!(wards))
+        .routes(routes!(ward_profile))
         .route_layer(cached())
         // Public briefings for anyone, full ones for partners (checked inside).
-        .route(
-            "/wards/{code}/briefing",
-            get(crate::briefing::ward_briefing),
-        )
-        .route("/health", get(health))
-        .route("/me", get(me))
-        .route("/login", post(login))
-        .route("/logout", post(logout));
-    let partner = Router::new()
-        .route("/hotspots", get(hotspots))
-        .route("/density", get(density))
-        .route("/gistar", get(gistar))
-        .route("/emerging", get(emerging))
-        .route("/temporal", get(temporal))
+        .routes(routes!(crate::briefing::ward_briefing))
+        .routes(routes!(health))
+        .routes(routes!(me))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(openapi_json));
+    let partner = OpenApiRouter::new()
+        .routes(routes!(hotspots))
+        .routes(routes!(density))
+        .routes(routes!(gistar))
+        .routes(routes!(emerging))
+        .routes(routes!(temporal))
         .route_layer(cached())
-        .route("/plan", post(plan))
-        .route("/interventions", get(interventions::list))
-        .route("/interventions/{id}", get(interventions::one))
-        .route(
-            "/interventions/{id}/evaluation",
-            get(interventions::evaluation),
-        )
+        .routes(routes!(plan))
+        .routes(routes!(interventions::list))
+        .routes(routes!(interventions::one))
+        .routes(routes!(interventions::evaluation))
         .route_layer(at_least(Role::Partner));
-    let analyst = Router::new()
-        .route("/incidents", get(incidents))
-        .route("/near-repeat", get(near_repeat))
-        .route("/evaluate", get(evaluate))
-        .route("/target-hardening", get(target_hardening))
+    let analyst = OpenApiRouter::new()
+        .routes(routes!(incidents))
+        .routes(routes!(near_repeat))
+        .routes(routes!(evaluate))
+        .routes(routes!(target_hardening))
         // Same paths as the partner's reads: writing the log needs an analyst.
-        .route("/interventions", post(interventions::create))
-        .route("/interventions/{id}", delete(interventions::delete))
+        .routes(routes!(interventions::create))
+        .routes(routes!(interventions::delete))
         .route_layer(at_least(Role::Analyst));
-    let admin = Router::new()
-        .route("/imports", get(list_imports).post(import))
-        .route("/imports/{id}/rejected", get(import_rejected))
-        .route("/rejected", get(all_rejected))
-        .route("/users", get(list_users).post(create_user))
-        .route("/users/{name}/tokens", post(create_token))
-        .route("/audit", get(audit_log))
+    let admin = OpenApiRouter::new()
+        .routes(routes!(list_imports, import))
+        .routes(routes!(import_rejected))
+        .routes(routes!(all_rejected))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(create_token))
+        .routes(routes!(audit_log))
         .route_layer(at_least(Role::Admin));
-    let api = public
-        .merge(partner)
-        .merge(analyst)
-        .merge(admin)
+    let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi());
+    for (mut group, role) in [
+        (public, Role::Public),
+        (partner, Role::Partner),
+        (analyst, Role::Analyst),
+        (admin, Role::Admin),
+    ] {
+        // The group decides the minimum role; the document says so.
+        doc::for_role(group.get_openapi_mut(), role);
+        api = api.merge(group);
+    }
+    let (api, mut spec) = api.split_for_parts();
+    // The API router is nested under /api below; so are its paths.
+    spec.paths.paths = std::mem::take(&mut spec.paths.paths)
+        .into_iter()
+        .map(|(path, item)| (format!("/api{path}"), item))
+        .collect();
+    let spec = OpenApiJson(doc::to_json(&spec).into());
+    let api = api
+        // After every route: it applies to the method routers registered so far.
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
+        .layer(Extension(spec))
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -145,6 +165,19 @@ pub fn app(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
+/// The OpenAPI document, serialised once when the router is built (a clone
+/// is a reference count, not a copy).
+#[derive(Clone)]
+struct OpenApiJson(axum::body::Bytes);
+
+/// The document describes the API; it holds no data, so it is public.
+#[utoipa::path(get, path = "/openapi.json",
+    summary = "This OpenAPI 3.1 document",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json", body = Object)))]
+async fn openapi_json(Extension(spec): Extension<OpenApiJson>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], spec.0).into_response()
+}
+
 fn geojson(fc: geojson::FeatureCollection) -> Response {
     let body = serde_json::to_vec(&fc).expect("GeoJSON serialises");
     ([(header::CONTENT_TYPE, GEOJSON)], body).into_response()
@@ -155,6 +188,9 @@ async fn index() -> Html<&'static str> {
     Html(include_str!("../../../frontend/static/index.html"))
 }
 
+#[utoipa::path(get, path = "/health",
+    summary = "Status and what is loaded",
+    responses((status = 200, description = "The service and its database are up", body = doc::Health)))]
 async fn health(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
@@ -172,6 +208,10 @@ async fn health(
     Ok(Json(json!({ "status": "ok", "data": data })))
 }
 
+#[utoipa::path(get, path = "/categories",
+    summary = "Crime groups, and the crime types and sources loaded, with counts",
+    description = "Takes no parameters (any is refused).",
+    responses((status = 200, description = "Groups and categories", body = doc::Categories)))]
 async fn categories(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
@@ -189,6 +229,10 @@ async fn categories(
     })))
 }
 
+#[utoipa::path(get, path = "/periods",
+    summary = "Months loaded, with counts",
+    description = "Takes no parameters (any is refused).",
+    responses((status = 200, description = "Months", body = doc::Periods)))]
 async fn periods(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
@@ -210,6 +254,13 @@ async fn periods(
     })))
 }
 
+#[utoipa::path(get, path = "/incidents",
+    summary = "Selected incidents as points, paged",
+    params(doc::Selection, doc::Page),
+    responses(
+        (status = 200, description = "A page of incidents, with numberMatched and nextOffset", body = doc::FeatureCollection, content_type = "application/geo+json"),
+        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
+    ))]
 async fn incidents(
     State(state): State<Arc<AppState>>,
     Query(q): Query<HashMap<String, String>>,
@@ -260,6 +311,15 @@ fn ward_query(p: &Params) -> Result<WardQuery, AppError> {
     })
 }
 
+#[utoipa::path(get, path = "/wards",
+    summary = "Every ward with counts, rates, change and rank (choropleth-ready)",
+    description = "The collection's total, outside_areas and unlocated account for every selected incident. \
+For the public role, counts below the suppression threshold are withheld with every figure derived from them.",
+    params(doc::Selection, doc::WardOptions),
+    responses(
+        (status = 200, description = "Wards as polygons with their statistics", body = doc::FeatureCollection, content_type = "application/geo+json"),
+        (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
+    ))]
 async fn wards(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
@@ -279,10 +339,18 @@ async fn wards(
     Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
 }
 
+#[utoipa::path(get, path = "/wards/{code}",
+    summary = "One ward: its statistics, counts by crime type and by month",
+    params(("code" = String, Path, description = "Ward code (see /api/wards)", example = "E05999006"), doc::Selection, doc::WardOptions),
+    responses(
+        (status = 200, description = "The ward", body = doc::WardProfile),
+        (status = 404, description = "No ward with that code", body = doc::ErrorBody),
+        (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
+    ))]
 async fn ward_profile(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
-    Path(code): Path<String>,
+    PathParam(code): PathParam<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<serde_json::Value>, AppError> {
     let p = Params::new(q, &[SELECTION_KEYS, &["compare", "top", "rank_by"]])?;
@@ -321,6 +389,18 @@ fn density_query(p: &Params) -> Result<DensityQuery, AppError> {
     })
 }
 
+#[utoipa::path(get, path = "/density",
+    summary = "Kernel density surface (quartic kernel, incidents per km²)",
+    description = "Grids over 16 million cells are refused (400).",
+    params(doc::Selection, doc::Kde, doc::DensityOptions),
+    responses(
+        (status = 200, description = "The surface, in the requested format", content(
+            (doc::FeatureCollection = "application/geo+json"),
+            ("application/json"),
+            ("image/tiff; application=geotiff"),
+        )),
+        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
+    ))]
 async fn density(
     State(state): State<Arc<AppState>>,
     Query(q): Query<HashMap<String, String>>,
@@ -335,6 +415,11 @@ async fn density(
     let query = density_query(&p)?;
     let format = p.str("format").unwrap_or("geojson").to_string();
     let min_density = p.number::<f64>("min_density")?.unwrap_or(0.0);
+    if !min_density.is_finite() {
+        return Err(AppError::BadRequest(format!(
+            "min_density={min_density}: expected a finite number (incidents per km²)"
+        )));
+    }
     let ds = state.dataset();
     let result = tokio::task::spawn_blocking(move || ds.density(&query))
         .await
@@ -364,6 +449,13 @@ async fn density(
     }
 }
 
+#[utoipa::path(get, path = "/hotspots",
+    summary = "Hotspot areas: density isobands for the top X% of cells",
+    params(doc::Selection, doc::Kde, doc::HotspotOptions),
+    responses(
+        (status = 200, description = "Hotspot polygons with the incidents inside and their share", body = doc::FeatureCollection, content_type = "application/geo+json"),
+        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
+    ))]
 async fn hotspots(
     State(state): State<Arc<AppState>>,
     Query(q): Query<HashMap<String, String>>,
@@ -387,6 +479,9 @@ async fn hotspots(
     Ok(geojson(geojson_out::hotspots(&result, &areas)))
 }
 
+#[utoipa::path(get, path = "/imports",
+    summary = "Import runs, newest first",
+    responses((status = 200, description = "Import runs", body = doc::Imports)))]
 async fn list_imports(
     State(state): State<Arc<AppState>>,
 ) -> Result<Json<serde_json::Value>, AppError> {
@@ -396,6 +491,23 @@ async fn list_imports(
 /// `POST /api/imports?kind=police.uk|csv|boundaries|population`, with the
 /// file(s) as the raw body (`name=` gives the file name) or as
 /// multipart/form-data parts.
+#[utoipa::path(post, path = "/imports",
+    summary = "Import a file: police.uk, mapped CSV, ward boundaries or population",
+    description = "The file is the raw request body (`name=` gives its file name), or one or more \
+multipart/form-data parts. It is parsed completely, then written in one transaction; invalid rows are \
+quarantined. Re-importing identical bytes changes nothing.",
+    params(doc::ImportOptions),
+    request_body(description = "The file: CSV, gzipped CSV or GeoJSON", content(
+        (doc::CsvText = "text/csv"),
+        (doc::FileBytes = "application/octet-stream"),
+        (doc::FeatureCollection = "application/geo+json"),
+        (doc::ImportUpload = "multipart/form-data"),
+    )),
+    responses(
+        (status = 201, description = "Data changed: the import report", body = Object),
+        (status = 200, description = "Nothing changed (the same bytes were imported before)", body = Object),
+        (status = 422, description = "The file cannot be read as a whole (wrong header, corrupt gzip, not GeoJSON), or --strict refused invalid rows", body = doc::ErrorBody),
+    ))]
 async fn import(
     State(state): State<Arc<AppState>>,
     Query(q): Query<HashMap<String, String>>,
@@ -501,14 +613,32 @@ fn import_kind(p: &Params) -> Result<ImportKind, AppError> {
     }
 }
 
+#[utoipa::path(get, path = "/imports/{id}/rejected",
+    summary = "Quarantined rows of one import run",
+    params(("id" = i64, Path, description = "Import run id (see /api/imports)", example = 1), doc::RejectedOptions),
+    responses(
+        (status = 200, description = "The rows, as JSON or CSV", content(
+            (doc::Rejected = "application/json"),
+            ("text/csv; charset=utf-8"),
+        )),
+    ))]
 async fn import_rejected(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     rejected_rows(&state, Some(id), q).await
 }
 
+#[utoipa::path(get, path = "/rejected",
+    summary = "Every quarantined row",
+    params(doc::RejectedOptions),
+    responses(
+        (status = 200, description = "The rows, as JSON or CSV", content(
+            (doc::Rejected = "application/json"),
+            ("text/csv; charset=utf-8"),
+        )),
+    ))]
 async fn all_rejected(
     State(state): State<Arc<AppState>>,
     Query(q): Query<HashMap<String, String>>,
@@ -550,6 +680,14 @@ async fn blocking<T: Send + 'static>(
         .map_err(AppError::from)
 }
 
+#[utoipa::path(get, path = "/gistar",
+    summary = "Getis-Ord Gi* hot and cold spots over a grid or the wards",
+    params(doc::Selection, doc::GiOptions),
+    responses(
+        (status = 200, description = "Cells or wards with count, z, p, p_adjusted and class", body = doc::FeatureCollection, content_type = "application/geo+json"),
+        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
+        (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
+    ))]
 async fn gistar(
     State(state): State<Arc<AppState>>,
     Query(q): Query<HashMap<String, String>>,
@@ -580,6 +718,14 @@ async fn gistar(
     Ok(geojson(geojson_out::gi_star(&ds, &result)))
 }
 
+#[utoipa::path(get, path = "/emerging",
+    summary = "Emerging hot and cold spot categories per grid cell",
+    params(doc::Selection, doc::EmergingOptions),
+    responses(
+        (status = 200, description = "Cells with their category and trend", body = doc::FeatureCollection, content_type = "application/geo+json"),
+        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
+        (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
+    ))]
 async fn emerging(
     State(state): State<Arc<AppState>>,
     Query(q): Query<HashMap<String, String>>,
@@ -608,6 +754,14 @@ async fn emerging(
     Ok(geojson(geojson_out::emerging(&result)))
 }
 
+#[utoipa::path(get, path = "/near-repeat",
+    summary = "Knox near-repeat table (dated incidents only)",
+    params(doc::Selection, doc::KnoxOptions),
+    responses(
+        (status = 200, description = "Observed and expected pairs per space-time band, with p-values", body = Object),
+        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
+        (status = 422, description = "The selection has no dated incidents", body = doc::ErrorBody),
+    ))]
 async fn near_repeat(
     State(state): State<Arc<AppState>>,
     Query(q): Query<HashMap<String, String>>,
@@ -664,6 +818,13 @@ fn parse_list<T: std::str::FromStr>(s: &str, key: &str) -> Result<Vec<T>, AppErr
         })
 }
 
+#[utoipa::path(get, path = "/temporal",
+    summary = "Week-hour table, weekend-night share and monthly trend with spikes",
+    params(doc::Selection),
+    responses(
+        (status = 200, description = "Temporal profile", body = Object),
+        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
+    ))]
 async fn temporal(
     State(state): State<Arc<AppState>>,
     Query(q): Query<HashMap<String, String>>,
@@ -675,6 +836,13 @@ async fn temporal(
     Ok(Json(serde_json::to_value(report).expect("serialises")))
 }
 
+#[utoipa::path(get, path = "/evaluate",
+    summary = "PAI, hit rate and RRI of several hotspot methods (train on one period, test on another)",
+    params(doc::CategorySelection, doc::EvaluateOptions),
+    responses(
+        (status = 200, description = "Scores per method", body = Object),
+        (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
+    ))]
 async fn evaluate(
     State(state): State<Arc<AppState>>,
     Query(q): Query<HashMap<String, String>>,
@@ -718,6 +886,9 @@ async fn evaluate(
 /// The caller: user name (null when anonymous), role, and the threshold
 /// below which the public role's counts are suppressed, so the map client
 /// can adapt.
+#[utoipa::path(get, path = "/me",
+    summary = "Who is asking: user name, role and the suppression threshold",
+    responses((status = 200, description = "The caller", body = doc::Me)))]
 async fn me(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
@@ -729,7 +900,7 @@ async fn me(
     }))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::ToSchema)]
 struct Credentials {
     username: String,
     password: String,
@@ -743,9 +914,19 @@ fn dummy_hash() -> &'static str {
 }
 
 /// `POST /api/login {"username","password"}`: starts a browser session.
+#[utoipa::path(post, path = "/login",
+    summary = "Start a browser session",
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "Signed in; the session token is set as the hotspot_session cookie",
+            body = doc::Session,
+            headers(("Set-Cookie" = String, description = "hotspot_session=hs_…; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200"))),
+        (status = 415, description = "The body is not declared as application/json", body = doc::ErrorBody),
+        (status = 422, description = "The JSON does not have the expected fields", body = doc::ErrorBody),
+    ))]
 async fn login(
     State(state): State<Arc<AppState>>,
-    Json(c): Json<Credentials>,
+    JsonBody(c): JsonBody<Credentials>,
 ) -> Result<Response, AppError> {
     let found = state.store.user_credentials(&c.username).await?;
     let (hash, user) = match &found {
@@ -788,6 +969,11 @@ async fn login(
 }
 
 /// `POST /api/logout`: ends the browser session (its token is deleted).
+#[utoipa::path(post, path = "/logout",
+    summary = "End the browser session (its token is deleted)",
+    description = "Deletes the token the request carries, bearer or cookie.",
+    responses((status = 204, description = "Signed out; the cookie is cleared",
+        headers(("Set-Cookie" = String, description = "hotspot_session=; Max-Age=0")))))]
 async fn logout(
     State(state): State<Arc<AppState>>,
     request: Request,
@@ -806,23 +992,41 @@ async fn logout(
     Ok(([(header::SET_COOKIE, cookie)], StatusCode::NO_CONTENT).into_response())
 }
 
+#[utoipa::path(get, path = "/users",
+    summary = "Accounts",
+    responses((status = 200, description = "Accounts (no password hashes)", body = doc::Users)))]
 async fn list_users(
     State(state): State<Arc<AppState>>,
 ) -> Result<Json<serde_json::Value>, AppError> {
     Ok(Json(json!({ "users": state.store.users().await? })))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::ToSchema)]
 struct NewUser {
+    /// 1-64 letters, digits, '.', '_', '-' or '@'.
+    #[schema(example = "ana")]
     username: String,
+    /// At least 12 characters.
     password: String,
+    #[schema(value_type = doc::RoleName)]
     role: Role,
 }
 
 /// `POST /api/users {"username","password","role"}` (admin).
+#[utoipa::path(post, path = "/users",
+    summary = "Create an account",
+    request_body = NewUser,
+    responses(
+        (status = 201, description = "The account", body = Object, links(
+            ("CreateToken" = (operation_id = "create_token", parameters(("name" = "$response.body#/username")))),
+        )),
+        (status = 409, description = "The user name is taken", body = doc::ErrorBody),
+        (status = 415, description = "The body is not declared as application/json", body = doc::ErrorBody),
+        (status = 422, description = "The JSON does not have the expected fields", body = doc::ErrorBody),
+    ))]
 async fn create_user(
     State(state): State<Arc<AppState>>,
-    Json(u): Json<NewUser>,
+    JsonBody(u): JsonBody<NewUser>,
 ) -> Result<Response, AppError> {
     let user = create_account(state.store.as_ref(), &u.username, &u.password, u.role).await?;
     Ok((StatusCode::CREATED, Json(user)).into_response())
@@ -852,17 +1056,28 @@ pub async fn create_account(
     Ok(store.create_user(username, &hash, role).await?)
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::ToSchema)]
 struct NewToken {
+    /// What the token is for, e.g. `qgis`.
     label: String,
 }
 
 /// `POST /api/users/{name}/tokens {"label"}` (admin): an API token for
 /// scripts, shown once.
+#[utoipa::path(post, path = "/users/{name}/tokens",
+    summary = "Create an API token for scripts (shown once)",
+    params(("name" = String, Path, description = "User name", example = "ana")),
+    request_body = NewToken,
+    responses(
+        (status = 201, description = "The token", body = doc::TokenCreated),
+        (status = 404, description = "No such user", body = doc::ErrorBody),
+        (status = 415, description = "The body is not declared as application/json", body = doc::ErrorBody),
+        (status = 422, description = "The JSON does not have the expected fields", body = doc::ErrorBody),
+    ))]
 async fn create_token(
     State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
-    Json(t): Json<NewToken>,
+    PathParam(name): PathParam<String>,
+    JsonBody(t): JsonBody<NewToken>,
 ) -> Result<Response, AppError> {
     let (user, _) = state
         .store
@@ -878,6 +1093,10 @@ async fn create_token(
 }
 
 /// `GET /api/audit` (admin): who viewed or exported what, when; newest first.
+#[utoipa::path(get, path = "/audit",
+    summary = "The audit log: who viewed or exported what, when; newest first",
+    params(doc::AuditOptions),
+    responses((status = 200, description = "Audit entries", body = doc::Audit)))]
 async fn audit_log(
     State(state): State<Arc<AppState>>,
     Query(q): Query<HashMap<String, String>>,
@@ -891,10 +1110,12 @@ async fn audit_log(
 }
 
 /// Body of `POST /api/plan`.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PlanRequest {
+    /// As the `period` query parameter: `YYYY-MM..YYYY-MM`, `YYYY-MM` or a date-time range.
     #[serde(default)]
+    #[schema(example = "2025-01..2025-06")]
     period: Option<String>,
     #[serde(default)]
     groups: Vec<String>,
@@ -906,19 +1127,25 @@ struct PlanRequest {
     /// listed group an incident belongs to sets its weight.
     #[serde(default)]
     weights: Vec<GroupWeight>,
+    /// How many sites, 1..=100.
     #[serde(default = "default_sites")]
+    #[schema(minimum = 1, maximum = 100, default = 5)]
     sites: usize,
+    /// Coverage radius in metres, in (0, 10000].
     #[serde(default = "default_radius")]
+    #[schema(exclusive_minimum = 0, maximum = 10000, default = 400)]
     radius: f64,
     /// Candidate venues: a GeoJSON FeatureCollection of named points.
     #[serde(default)]
+    #[schema(value_type = Option<doc::FeatureCollection>)]
     venues: Option<geojson::FeatureCollection>,
     /// Areas to avoid: GeoJSON polygons.
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     avoid: Option<geojson::GeoJson>,
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct GroupWeight {
     group: String,
@@ -935,9 +1162,19 @@ fn default_radius() -> f64 {
 
 /// `POST /api/plan`: days-of-action sites covering the most (weighted)
 /// incidents, compared with the naive top-ward centroids.
+#[utoipa::path(post, path = "/plan",
+    summary = "Days-of-action sites covering the most (weighted) incidents",
+    description = "Compared with the naive top-ward centroids.",
+    request_body = PlanRequest,
+    responses(
+        (status = 200, description = "Sites with coverage circles, and the naive comparison", body = doc::FeatureCollection, content_type = "application/geo+json"),
+        (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
+        (status = 415, description = "The body is not declared as application/json", body = doc::ErrorBody),
+        (status = 422, description = "The JSON does not have the expected fields", body = doc::ErrorBody),
+    ))]
 async fn plan(
     State(state): State<Arc<AppState>>,
-    Json(req): Json<PlanRequest>,
+    JsonBody(req): JsonBody<PlanRequest>,
 ) -> Result<Response, AppError> {
     if !(1..=100).contains(&req.sites) {
         return Err(AppError::BadRequest("sites must be 1..=100".into()));
@@ -987,6 +1224,17 @@ async fn plan(
 
 /// `GET /api/target-hardening`: places to visit, ranked by near-repeat
 /// risk and burglary density, each with a reason and an expiry date.
+#[utoipa::path(get, path = "/target-hardening",
+    summary = "Places to visit, ranked by near-repeat risk and burglary density, with reasons and expiry",
+    params(doc::Selection, doc::HardeningOptions),
+    responses(
+        (status = 200, description = "The list, as JSON or CSV", content(
+            (doc::TargetHardening = "application/json"),
+            ("text/csv; charset=utf-8"),
+        )),
+        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
+        (status = 422, description = "The selection has no dated incidents", body = doc::ErrorBody),
+    ))]
 async fn target_hardening(
     State(state): State<Arc<AppState>>,
     Query(q): Query<HashMap<String, String>>,
@@ -1000,10 +1248,7 @@ async fn target_hardening(
     )?;
     let as_of = p
         .str("as_of")
-        .map(|s| {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| AppError::BadRequest(format!("as_of={s:?}: expected YYYY-MM-DD")))
-        })
+        .map(|s| interventions::date("as_of", s))
         .transpose()?;
     let query = hotspot_engine::HardeningQuery {
         selection: p.selection()?,

@@ -139,6 +139,40 @@ async fn bad_parameters_get_clear_json_errors() {
         ("/api/density?format=png", StatusCode::BAD_REQUEST, "format"),
         ("/api/hotspots?top=0", StatusCode::BAD_REQUEST, "top"),
         ("/api/nothing", StatusCode::NOT_FOUND, "endpoint"),
+        // Found probing the OpenAPI document's parameters: each panicked
+        // (dropping the connection) or was a 500.
+        (
+            "/api/wards?period=-262143-01-01..-262142-01-01&compare=previous",
+            StatusCode::BAD_REQUEST,
+            "years run from 1000 to 9999",
+        ),
+        (
+            "/api/wards?period=-262143-01-01..-262142-01-01&compare=year",
+            StatusCode::BAD_REQUEST,
+            "years run from 1000 to 9999",
+        ),
+        (
+            "/api/target-hardening?as_of=-262000-01-01&days=4294967295",
+            StatusCode::BAD_REQUEST,
+            "as_of",
+        ),
+        (
+            "/api/target-hardening?as_of=2025-06-30&days=4294967295",
+            StatusCode::BAD_REQUEST,
+            "runs past the calendar",
+        ),
+        (
+            "/api/interventions/1/evaluation?before=2025-0%C3%A9xy",
+            StatusCode::BAD_REQUEST,
+            "before",
+        ),
+        (
+            "/api/density?min_density=NaN",
+            StatusCode::BAD_REQUEST,
+            "min_density",
+        ),
+        // Axum's own refusal of a path segment, through AppError.
+        ("/api/imports/abc/rejected", StatusCode::BAD_REQUEST, "abc"),
     ] {
         let (s, ctype, body) = get(&app, uri).await;
         assert_eq!(s, status, "{uri}: {body}");
@@ -461,6 +495,40 @@ async fn temporal_profiles_and_method_evaluation() {
     );
     let (s, _, _) = get(&app, "/api/evaluate?train=2024-01..2024-12").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+}
+
+/// Bodies axum's JSON extractor refuses get the same JSON error body as
+/// every other bad input, with axum's status.
+#[tokio::test]
+async fn refused_bodies_get_json_errors() {
+    let app = app(sample_state().await);
+    for (ctype, body, status) in [
+        ("text/plain", "{}", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        ("application/json", "{not json", StatusCode::BAD_REQUEST),
+        (
+            "application/json",
+            r#"{"sites": "five"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "application/json",
+            r#"{"nonsense": 1}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let (s, got_ctype, bytes) = send(
+            &app,
+            Request::post("/api/plan")
+                .header(header::CONTENT_TYPE, ctype)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, status, "{ctype} {body}");
+        assert!(got_ctype.starts_with("application/json"), "{got_ctype}");
+        let v: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v["error"]["status"], status.as_u16(), "{v}");
+    }
 }
 
 async fn post_json(app: &Router, uri: &str, body: serde_json::Value) -> (StatusCode, Value) {

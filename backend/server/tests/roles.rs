@@ -33,6 +33,7 @@ const ENDPOINTS: &[(&str, &str, Role)] = &[
         Role::Partner,
     ),
     ("GET", "/api/me", Role::Public),
+    ("GET", "/api/openapi.json", Role::Public),
     ("GET", "/api/hotspots?top=5", Role::Partner),
     ("GET", "/api/density?format=grid", Role::Partner),
     ("GET", "/api/gistar?cell=400", Role::Partner),
