@@ -179,6 +179,34 @@ fn real_northamptonshire_months_wards_and_hotspots() {
         assert!((0.0..=1.0).contains(&p));
     }
 
+    // Castle's briefing on the real data: the PDF's text carries the same
+    // count as /api/wards for the same period, and the attribution.
+    let half_year = wards["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["code"] == castle["properties"]["code"])
+        .unwrap();
+    let count = half_year["properties"]["count"].as_u64().unwrap();
+    assert!(count > 1000, "{count}");
+    let code = castle["properties"]["code"].as_str().unwrap();
+    let res = Server::client()
+        .get(format!(
+            "{}/api/wards/{code}/briefing?format=pdf&period=2025-07..2025-12&compare=previous",
+            server.base
+        ))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let pdf = lopdf::Document::load_mem(&res.bytes().unwrap()).expect("the PDF parses");
+    let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
+    let text = pdf.extract_text(&pages).unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let with_commas = format!("{},{:03}", count / 1000, count % 1000);
+    assert!(text.contains("Castle") && text.contains(code), "{text}");
+    assert!(text.contains(&format!("Incidents {with_commas}")), "{text}");
+    assert!(text.contains("Open Government Licence v3.0"), "{text}");
+
     // police.uk downloads have gaps: a year-on-year comparison into 2024
     // (only Jan-Apr present) must say so.
     let (_, yoy) = server.get_json("/api/wards?period=2025-01..2025-12&compare=year");
