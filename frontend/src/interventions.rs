@@ -426,16 +426,19 @@ impl InterventionForm {
     }
 }
 
-/// `/api/interventions/{id}/evaluation`, with the chosen control ward (empty:
-/// automatic).
-pub fn evaluation_url(id: i64, control: &str) -> String {
-    if control.is_empty() {
+/// `/api/interventions/{id}/evaluation`, with the chosen control ward and
+/// "before" months (`2024-01..2024-06`; either empty: the server's default,
+/// the most similar ward and the same length of time before the start).
+pub fn evaluation_url(id: i64, control: &str, before: &str) -> String {
+    let pairs: Vec<String> = [("control", control.trim()), ("before", before.trim())]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::filters::encode(v)))
+        .collect();
+    if pairs.is_empty() {
         format!("/api/interventions/{id}/evaluation")
     } else {
-        format!(
-            "/api/interventions/{id}/evaluation?control={}",
-            crate::filters::encode(control)
-        )
+        format!("/api/interventions/{id}/evaluation?{}", pairs.join("&"))
     }
 }
 
@@ -805,10 +808,18 @@ mod tests {
             let e = form.validate().unwrap_err();
             assert!(e.contains(msg), "{e} lacks {msg}");
         }
-        assert_eq!(evaluation_url(4, ""), "/api/interventions/4/evaluation");
+        assert_eq!(evaluation_url(4, "", ""), "/api/interventions/4/evaluation");
         assert_eq!(
-            evaluation_url(4, "E05999003"),
+            evaluation_url(4, "E05999003", " "),
             "/api/interventions/4/evaluation?control=E05999003"
+        );
+        assert_eq!(
+            evaluation_url(4, "", "2024-01..2024-06"),
+            "/api/interventions/4/evaluation?before=2024-01..2024-06"
+        );
+        assert_eq!(
+            evaluation_url(4, "E05999003", "2024-01"),
+            "/api/interventions/4/evaluation?control=E05999003&before=2024-01"
         );
     }
 

@@ -209,9 +209,10 @@ pub fn wire(app: &AppRef) {
             }
         });
     }
-    {
+    // A new comparison ward or "before" period re-runs the evaluation.
+    for control in ["iv-control", "iv-before"] {
         let a = app.clone();
-        on(&by_id("iv-control"), "change", move |_| {
+        on(&by_id(control), "change", move |_| {
             if let Some(id) = a.st.borrow().iv.selected {
                 let a = a.clone();
                 spawn_local(async move { load_evaluation(&a, id, true).await });
@@ -692,7 +693,11 @@ async fn load_evaluation(app: &AppRef, id: i64, fit: bool) {
         st.iv.evaluation = None;
         st.iv.eval_generation
     };
-    let url = iv::evaluation_url(id, &select("iv-control").value());
+    let url = iv::evaluation_url(
+        id,
+        &select("iv-control").value(),
+        &input("iv-before").value(),
+    );
     let target = by_id("iv-eval");
     let _ = target.set_attribute("aria-busy", "true");
     target.set_inner_html("<p class=\"hint\">Evaluating…</p>");
