@@ -9,14 +9,14 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use hotspot_core::{Area, Incident, Location, Role};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::{PgPool, Postgres, QueryBuilder, Row, Transaction};
+use hotspot_core::{Area, Incident, Role};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{FromRow, PgPool, Postgres, QueryBuilder, Row, Transaction};
 
 use crate::common::{
-    area_geojson, corrupt, format_date, format_time, json_list, now, parse_area_geometry,
-    parse_date, parse_month, parse_time, report, split_populations, unchanged_report,
-    InterventionRow, INTERVENTION_COLUMNS, POSTGRES_INSERT_CHUNK,
+    area_geojson, corrupt, format_date, format_time, json_list, now, report, split_populations,
+    unchanged_report, AreaRow, AuditRow, CredentialsRow, IncidentRow, InterventionRow, TokenRow,
+    UserRow, INCIDENT_COLUMNS, INTERVENTION_COLUMNS, POSTGRES_INSERT_CHUNK,
 };
 use crate::{
     AreaBatch, AuditEntry, FileOutcome, FileReport, ImportReport, ImportRun, IncidentBatch,
@@ -210,17 +210,6 @@ impl PostgresStore {
     }
 }
 
-fn user_from_row(r: &PgRow) -> Result<User, StoreError> {
-    let role: String = r.try_get("role")?;
-    Ok(User {
-        id: r.try_get("id")?,
-        username: r.try_get("username")?,
-        role: role.parse().map_err(|_| corrupt("role", &role))?,
-        created_at: r.try_get("created_at")?,
-        disabled: r.try_get("disabled")?,
-    })
-}
-
 #[async_trait]
 impl Store for PostgresStore {
     async fn import_incidents(&self, batch: IncidentBatch) -> Result<ImportReport, StoreError> {
@@ -363,89 +352,37 @@ impl Store for PostgresStore {
     }
 
     async fn load_incidents(&self) -> Result<Vec<StoredIncident>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, line, source, external_id, category, month, occurred_date, occurred_time, \
-             lon, lat, x, y, location_label, lsoa_code, outcome FROM incidents ORDER BY id",
-        )
+        sqlx::query_as::<_, IncidentRow>(&format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incidents ORDER BY id"
+        ))
         .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                let month: String = r.try_get("month")?;
-                let lon: Option<f64> = r.try_get("lon")?;
-                let location = match lon {
-                    Some(lon) => Some(Location {
-                        lon,
-                        lat: r.try_get("lat")?,
-                        x: r.try_get("x")?,
-                        y: r.try_get("y")?,
-                    }),
-                    None => None,
-                };
-                Ok(StoredIncident {
-                    id: r.try_get("id")?,
-                    incident: Incident {
-                        source: r.try_get("source")?,
-                        external_id: r.try_get("external_id")?,
-                        category: r.try_get("category")?,
-                        month: parse_month(&month)?,
-                        date: parse_date(r.try_get("occurred_date")?)?,
-                        time: parse_time(r.try_get("occurred_time")?)?,
-                        location,
-                        location_label: r.try_get("location_label")?,
-                        lsoa_code: r.try_get("lsoa_code")?,
-                        outcome: r.try_get("outcome")?,
-                        origin_line: r.try_get::<i64, _>("line")? as u64,
-                    },
-                })
-            })
-            .collect()
+        .await?
+        .into_iter()
+        .map(IncidentRow::into_incident)
+        .collect()
     }
 
     async fn load_areas(&self, layer: &str) -> Result<Vec<Area>, StoreError> {
-        let rows = sqlx::query(
+        sqlx::query_as::<_, AreaRow>(
             "SELECT a.code, a.name, COALESCE(p.population, a.population) AS population, a.geometry \
              FROM areas a LEFT JOIN area_populations p ON p.layer = a.layer AND p.code = a.code \
              WHERE a.layer = $1 ORDER BY a.code COLLATE \"C\"",
         )
         .bind(layer)
         .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                let code: String = r.try_get("code")?;
-                let text: String = r.try_get("geometry")?;
-                let geometry = parse_area_geometry(&code, &text)?;
-                Ok(Area {
-                    name: r.try_get("name")?,
-                    population: r.try_get("population")?,
-                    code,
-                    geometry,
-                })
-            })
-            .collect()
+        .await?
+        .into_iter()
+        .map(AreaRow::into_area)
+        .collect()
     }
 
     async fn imports(&self) -> Result<Vec<ImportRun>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, kind, created_at, files, accepted, rejected, unchanged \
              FROM imports ORDER BY id DESC",
         )
         .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(ImportRun {
-                    id: r.try_get("id")?,
-                    kind: r.try_get("kind")?,
-                    created_at: r.try_get("created_at")?,
-                    files: r.try_get("files")?,
-                    accepted: r.try_get("accepted")?,
-                    rejected: r.try_get("rejected")?,
-                    unchanged: r.try_get("unchanged")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     async fn rejected_rows(
@@ -454,7 +391,7 @@ impl Store for PostgresStore {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<StoredRejectedRow>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT r.id, f.import_id, r.file_name, r.line, r.field, r.reason, r.raw \
              FROM rejected_rows r JOIN source_files f ON f.id = r.file_id \
              WHERE ($1::BIGINT IS NULL OR f.import_id = $1) ORDER BY r.id LIMIT $2 OFFSET $3",
@@ -463,20 +400,7 @@ impl Store for PostgresStore {
         .bind(limit)
         .bind(offset)
         .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(StoredRejectedRow {
-                    id: r.try_get("id")?,
-                    import_id: r.try_get("import_id")?,
-                    file_name: r.try_get("file_name")?,
-                    line: r.try_get("line")?,
-                    field: r.try_get("field")?,
-                    reason: r.try_get("reason")?,
-                    raw: r.try_get("raw")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -517,27 +441,27 @@ impl Store for PostgresStore {
     }
 
     async fn users(&self) -> Result<Vec<User>, StoreError> {
-        sqlx::query(
+        sqlx::query_as::<_, UserRow>(
             "SELECT id, username, role, created_at, disabled FROM users \
              ORDER BY username COLLATE \"C\"",
         )
         .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(user_from_row)
+        .into_iter()
+        .map(UserRow::into_user)
         .collect()
     }
 
     async fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>, StoreError> {
-        let row = sqlx::query(
+        sqlx::query_as::<_, CredentialsRow>(
             "SELECT id, username, role, created_at, disabled, password_hash \
              FROM users WHERE username = $1",
         )
         .bind(username)
         .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| Ok((user_from_row(&r)?, r.try_get("password_hash")?)))
-            .transpose()
+        .await?
+        .map(CredentialsRow::into_credentials)
+        .transpose()
     }
 
     async fn create_token(
@@ -564,23 +488,15 @@ impl Store for PostgresStore {
     }
 
     async fn token(&self, id: i64) -> Result<Option<StoredToken>, StoreError> {
-        let row = sqlx::query(
+        sqlx::query_as::<_, TokenRow>(
             "SELECT t.id AS token_id, t.kind, t.secret_hash, t.expires_at, \
                     u.id, u.username, u.role, u.created_at, u.disabled \
              FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| {
-            Ok(StoredToken {
-                id: r.try_get("token_id")?,
-                user: user_from_row(&r)?,
-                kind: r.try_get("kind")?,
-                secret_hash: r.try_get("secret_hash")?,
-                expires_at: r.try_get("expires_at")?,
-            })
-        })
+        .await?
+        .map(TokenRow::into_token)
         .transpose()
     }
 
@@ -623,22 +539,14 @@ impl Store for PostgresStore {
         .await?
         .iter()
         .map(|r| {
-            let role: String = r.try_get("role")?;
             let status: i32 = r.try_get("status")?;
-            Ok(AuditEntry {
-                at: r.try_get("at")?,
-                username: r.try_get("username")?,
-                role: role.parse().map_err(|_| corrupt("role", &role))?,
-                client: r.try_get("client")?,
-                method: r.try_get("method")?,
-                path: r.try_get("path")?,
-                query: r.try_get("query")?,
-                status: u16::try_from(status)
-                    .map_err(|_| corrupt("status", &status.to_string()))?,
-            })
+            let status =
+                u16::try_from(status).map_err(|_| corrupt("status", &status.to_string()))?;
+            AuditRow::from_row(r)?.into_entry(status)
         })
         .collect()
     }
+
     async fn create_intervention(&self, i: &NewIntervention) -> Result<Intervention, StoreError> {
         let created_at = now();
         let id: i64 = sqlx::query(
@@ -670,24 +578,24 @@ impl Store for PostgresStore {
     }
 
     async fn interventions(&self) -> Result<Vec<Intervention>, StoreError> {
-        sqlx::query(&format!(
+        sqlx::query_as::<_, InterventionRow>(&format!(
             "SELECT {INTERVENTION_COLUMNS} FROM interventions ORDER BY start_date DESC, id DESC"
         ))
         .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(|r| InterventionRow::from_row(r)?.into_intervention())
+        .into_iter()
+        .map(InterventionRow::into_intervention)
         .collect()
     }
 
     async fn intervention(&self, id: i64) -> Result<Option<Intervention>, StoreError> {
-        sqlx::query(&format!(
+        sqlx::query_as::<_, InterventionRow>(&format!(
             "SELECT {INTERVENTION_COLUMNS} FROM interventions WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
-        .map(|r| InterventionRow::from_row(&r)?.into_intervention())
+        .map(InterventionRow::into_intervention)
         .transpose()
     }
 
@@ -764,6 +672,7 @@ mod tests {
     use super::testing::{drop_schema, fresh_schema, test_url};
     use super::*;
     use crate::conformance::{self, area, batch, file, incident};
+    use hotspot_core::Location;
 
     async fn store() -> Option<PostgresStore> {
         let url = test_url(std::thread::current().name().unwrap_or("a PostgreSQL test"))?;
