@@ -1,5 +1,5 @@
 //! What the SQLite and PostgreSQL stores share: reports, timestamps,
-//! turning stored rows back into model values.
+//! turning stored rows back into model values, and the multi-row INSERTs.
 //!
 //! The two schemas store the same values under the same column names, so
 //! the row structs here derive [`FromRow`], which sqlx implements for any
@@ -346,3 +346,124 @@ impl AreaRow {
         })
     }
 }
+
+/// Defines, inside a store's `impl` block, the multi-row INSERTs both stores
+/// make: `insert_rejected`, `insert_incidents`, `insert_populations` and
+/// `insert_audit`, each taking the database's connection (a transaction
+/// derefs to one). `QueryBuilder` writes each dialect's placeholders (`?`,
+/// `$1`). A statement takes at most `$chunk` rows ([`SQLITE_INSERT_CHUNK`],
+/// [`POSTGRES_INSERT_CHUNK`]), to stay under the bound-parameter limit.
+///
+/// A macro rather than functions generic over `sqlx::Database`: there,
+/// `DB::Arguments<'args>` is invariant in `'args`, so a built query must
+/// borrow its `QueryBuilder` for all of `'args` and executing it does not
+/// borrow-check; and the Encode/Type bounds were longer than the bodies.
+macro_rules! bulk_inserts {
+    ($db:ty, $chunk:expr) => {
+        async fn insert_rejected(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            file_id: i64,
+            file_name: &str,
+            rows: &[$crate::RejectedRow],
+        ) -> Result<(), $crate::StoreError> {
+            for chunk in rows.chunks($chunk) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO rejected_rows (file_id, file_name, line, field, reason, raw) ",
+                );
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(file_id)
+                        .push_bind(file_name)
+                        .push_bind(r.line as i64)
+                        .push_bind(r.field.as_deref())
+                        .push_bind(&r.reason)
+                        .push_bind(&r.raw);
+                });
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        /// PostgreSQL generates `incidents.geom` from x, y itself.
+        async fn insert_incidents(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            file_id: i64,
+            incidents: &[hotspot_core::Incident],
+        ) -> Result<(), $crate::StoreError> {
+            use $crate::common::{format_date, format_time};
+            for chunk in incidents.chunks($chunk) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO incidents (file_id, line, source, external_id, category, month, \
+                     occurred_date, occurred_time, lon, lat, x, y, location_label, lsoa_code, \
+                     outcome) ",
+                );
+                q.push_values(chunk, |mut b, i| {
+                    let loc = i.location;
+                    b.push_bind(file_id)
+                        .push_bind(i.origin_line as i64)
+                        .push_bind(&i.source)
+                        .push_bind(i.external_id.as_deref())
+                        .push_bind(&i.category)
+                        .push_bind(i.month.to_string())
+                        .push_bind(format_date(i.date))
+                        .push_bind(format_time(i.time))
+                        .push_bind(loc.map(|l| l.lon))
+                        .push_bind(loc.map(|l| l.lat))
+                        .push_bind(loc.map(|l| l.x))
+                        .push_bind(loc.map(|l| l.y))
+                        .push_bind(i.location_label.as_deref())
+                        .push_bind(i.lsoa_code.as_deref())
+                        .push_bind(i.outcome.as_deref());
+                });
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        async fn insert_populations(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            file_id: i64,
+            layer: &str,
+            populations: &[(&String, &f64)],
+        ) -> Result<(), $crate::StoreError> {
+            for chunk in populations.chunks($chunk) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO area_populations (file_id, layer, code, population) ",
+                );
+                q.push_values(chunk, |mut b, (code, population)| {
+                    b.push_bind(file_id)
+                        .push_bind(layer)
+                        .push_bind(*code)
+                        .push_bind(**population);
+                });
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        /// `status` is bound as an `i32`: PostgreSQL's column is an
+        /// INTEGER, SQLite's takes any integer.
+        async fn insert_audit(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            entries: &[$crate::AuditEntry],
+        ) -> Result<(), $crate::StoreError> {
+            for chunk in entries.chunks($chunk) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO audit_log (at, username, role, client, method, path, query, status) ",
+                );
+                q.push_values(chunk, |mut b, e| {
+                    b.push_bind(&e.at)
+                        .push_bind(e.username.as_deref())
+                        .push_bind(e.role.as_str())
+                        .push_bind(e.client.as_deref())
+                        .push_bind(&e.method)
+                        .push_bind(&e.path)
+                        .push_bind(e.query.as_deref())
+                        .push_bind(i32::from(e.status));
+                });
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+    };
+}
+pub(crate) use bulk_inserts;

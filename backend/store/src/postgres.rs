@@ -9,18 +9,18 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use hotspot_core::{Area, Incident, Role};
+use hotspot_core::{Area, Role};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{FromRow, PgPool, Postgres, QueryBuilder, Row, Transaction};
+use sqlx::{FromRow, PgPool, Postgres, Row, Transaction};
 
 use crate::common::{
-    area_geojson, corrupt, format_date, format_time, json_list, now, report, split_populations,
+    area_geojson, bulk_inserts, corrupt, format_date, json_list, now, report, split_populations,
     unchanged_report, AreaRow, AuditRow, CredentialsRow, IncidentRow, InterventionRow, TokenRow,
     UserRow, INCIDENT_COLUMNS, INTERVENTION_COLUMNS, POSTGRES_INSERT_CHUNK,
 };
 use crate::{
     AreaBatch, AuditEntry, FileOutcome, FileReport, ImportReport, ImportRun, IncidentBatch,
-    Intervention, NewIntervention, PopulationBatch, RejectedRow, Store, StoreError, StoredIncident,
+    Intervention, NewIntervention, PopulationBatch, Store, StoreError, StoredIncident,
     StoredRejectedRow, StoredToken, User,
 };
 
@@ -152,62 +152,7 @@ impl PostgresStore {
         Ok(id)
     }
 
-    async fn insert_rejected(
-        tx: &mut Transaction<'_, Postgres>,
-        file_id: i64,
-        file_name: &str,
-        rows: &[RejectedRow],
-    ) -> Result<(), StoreError> {
-        for chunk in rows.chunks(POSTGRES_INSERT_CHUNK) {
-            let mut q = QueryBuilder::<Postgres>::new(
-                "INSERT INTO rejected_rows (file_id, file_name, line, field, reason, raw) ",
-            );
-            q.push_values(chunk, |mut b, r| {
-                b.push_bind(file_id)
-                    .push_bind(file_name)
-                    .push_bind(r.line as i64)
-                    .push_bind(r.field.as_deref())
-                    .push_bind(&r.reason)
-                    .push_bind(&r.raw);
-            });
-            q.build().execute(&mut **tx).await?;
-        }
-        Ok(())
-    }
-
-    async fn insert_incidents(
-        tx: &mut Transaction<'_, Postgres>,
-        file_id: i64,
-        incidents: &[Incident],
-    ) -> Result<(), StoreError> {
-        for chunk in incidents.chunks(POSTGRES_INSERT_CHUNK) {
-            // `geom` is generated from x, y by the database.
-            let mut q = QueryBuilder::<Postgres>::new(
-                "INSERT INTO incidents (file_id, line, source, external_id, category, month, \
-                 occurred_date, occurred_time, lon, lat, x, y, location_label, lsoa_code, outcome) ",
-            );
-            q.push_values(chunk, |mut b, i| {
-                let loc = i.location;
-                b.push_bind(file_id)
-                    .push_bind(i.origin_line as i64)
-                    .push_bind(&i.source)
-                    .push_bind(i.external_id.as_deref())
-                    .push_bind(&i.category)
-                    .push_bind(i.month.to_string())
-                    .push_bind(format_date(i.date))
-                    .push_bind(format_time(i.time))
-                    .push_bind(loc.map(|l| l.lon))
-                    .push_bind(loc.map(|l| l.lat))
-                    .push_bind(loc.map(|l| l.x))
-                    .push_bind(loc.map(|l| l.y))
-                    .push_bind(i.location_label.as_deref())
-                    .push_bind(i.lsoa_code.as_deref())
-                    .push_bind(i.outcome.as_deref());
-            });
-            q.build().execute(&mut **tx).await?;
-        }
-        Ok(())
-    }
+    bulk_inserts!(Postgres, POSTGRES_INSERT_CHUNK);
 }
 
 #[async_trait]
@@ -332,18 +277,7 @@ impl Store for PostgresStore {
             .bind(&batch.layer)
             .execute(&mut *tx)
             .await?;
-        for chunk in accepted.chunks(POSTGRES_INSERT_CHUNK) {
-            let mut q = QueryBuilder::<Postgres>::new(
-                "INSERT INTO area_populations (file_id, layer, code, population) ",
-            );
-            q.push_values(chunk, |mut b, (code, population)| {
-                b.push_bind(file_id)
-                    .push_bind(&batch.layer)
-                    .push_bind(*code)
-                    .push_bind(**population);
-            });
-            q.build().execute(&mut *tx).await?;
-        }
+        Self::insert_populations(&mut tx, file_id, &batch.layer, &accepted).await?;
         Self::insert_rejected(&mut tx, file_id, &batch.file_name, &rejected).await?;
         let files = vec![file];
         Self::finish_import(&mut tx, import_id, &files).await?;
@@ -509,23 +443,8 @@ impl Store for PostgresStore {
     }
 
     async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
-        for chunk in entries.chunks(POSTGRES_INSERT_CHUNK) {
-            let mut q = QueryBuilder::<Postgres>::new(
-                "INSERT INTO audit_log (at, username, role, client, method, path, query, status) ",
-            );
-            q.push_values(chunk, |mut b, e| {
-                b.push_bind(&e.at)
-                    .push_bind(e.username.as_deref())
-                    .push_bind(e.role.as_str())
-                    .push_bind(e.client.as_deref())
-                    .push_bind(&e.method)
-                    .push_bind(&e.path)
-                    .push_bind(e.query.as_deref())
-                    .push_bind(i32::from(e.status));
-            });
-            q.build().execute(&self.pool).await?;
-        }
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        Self::insert_audit(&mut conn, entries).await
     }
 
     async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditEntry>, StoreError> {
