@@ -1,21 +1,23 @@
 //! The embedded default: one SQLite file, created and migrated on first use.
 
+use std::collections::HashSet;
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use hotspot_core::{Area, Role};
+use hotspot_core::{Area, Incident, Role};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{FromRow, Row, Sqlite, SqlitePool, Transaction};
 
 use crate::common::{
-    area_geojson, bulk_inserts, format_date, json_list, now, report, split_populations,
-    unchanged_report, AreaRow, AuditRow, CredentialsRow, IncidentRow, InterventionRow, TokenRow,
-    UserRow, INCIDENT_COLUMNS, INTERVENTION_COLUMNS, SQLITE_INSERT_CHUNK,
+    area_geojson, bulk_inserts, format_date, json_list, now, AreaRow, AuditRow, CredentialsRow,
+    IncidentRow, InterventionRow, TokenRow, UserRow, INCIDENT_COLUMNS, INTERVENTION_COLUMNS,
+    SQLITE_INSERT_CHUNK,
 };
+use crate::import::{self, ImportTx};
 use crate::{
     AreaBatch, AuditEntry, FileOutcome, FileReport, ImportReport, ImportRun, IncidentBatch,
-    Intervention, NewIntervention, PopulationBatch, Store, StoreError, StoredIncident,
+    Intervention, NewIntervention, PopulationBatch, RejectedRow, Store, StoreError, StoredIncident,
     StoredRejectedRow, StoredToken, User,
 };
 
@@ -62,21 +64,27 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 
-    async fn begin_import(tx: &mut Transaction<'_, Sqlite>, kind: &str) -> Result<i64, StoreError> {
+    bulk_inserts!(Sqlite, SQLITE_INSERT_CHUNK);
+}
+
+/// SQLite's import statements; the flows that run them are in [`import`].
+#[async_trait]
+impl<'c> ImportTx for Transaction<'c, Sqlite> {
+    async fn begin_import(&mut self, kind: &str) -> Result<i64, StoreError> {
         let id = sqlx::query(
             "INSERT INTO imports (kind, created_at, files, accepted, rejected, unchanged) \
              VALUES (?, ?, 0, 0, 0, 0) RETURNING id",
         )
         .bind(kind)
         .bind(now())
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut **self)
         .await?
         .try_get::<i64, _>(0)?;
         Ok(id)
     }
 
     async fn finish_import(
-        tx: &mut Transaction<'_, Sqlite>,
+        &mut self,
         import_id: i64,
         files: &[FileReport],
     ) -> Result<(), StoreError> {
@@ -92,21 +100,19 @@ impl SqliteStore {
         .bind(files.iter().map(|f| f.rejected as i64).sum::<i64>())
         .bind(unchanged)
         .bind(import_id)
-        .execute(&mut **tx)
+        .execute(&mut **self)
         .await?;
         Ok(())
     }
 
-    /// Looks up a dataset's current version. Returns the outcome for a file
-    /// with `sha256`, deleting the old version when it is replaced.
     async fn claim_dataset(
-        tx: &mut Transaction<'_, Sqlite>,
+        &mut self,
         dataset_key: &str,
         sha256: &str,
     ) -> Result<FileOutcome, StoreError> {
         let existing = sqlx::query("SELECT id, sha256 FROM source_files WHERE dataset_key = ?")
             .bind(dataset_key)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut **self)
             .await?;
         match existing {
             None => Ok(FileOutcome::Added),
@@ -118,16 +124,15 @@ impl SqliteStore {
                 // ON DELETE CASCADE removes its incidents, areas and rejected rows.
                 sqlx::query("DELETE FROM source_files WHERE id = ?")
                     .bind(id)
-                    .execute(&mut **tx)
+                    .execute(&mut **self)
                     .await?;
                 Ok(FileOutcome::Replaced)
             }
         }
     }
 
-    /// Records the new current version of a dataset.
     async fn insert_source_file(
-        tx: &mut Transaction<'_, Sqlite>,
+        &mut self,
         import_id: i64,
         file: &FileReport,
         sha256: &str,
@@ -143,141 +148,91 @@ impl SqliteStore {
         .bind(file.rows as i64)
         .bind(file.accepted as i64)
         .bind(file.rejected as i64)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut **self)
         .await?
         .try_get::<i64, _>(0)?;
         Ok(id)
     }
 
-    bulk_inserts!(Sqlite, SQLITE_INSERT_CHUNK);
+    async fn insert_incidents(
+        &mut self,
+        file_id: i64,
+        incidents: &[Incident],
+    ) -> Result<(), StoreError> {
+        SqliteStore::insert_incidents(self, file_id, incidents).await
+    }
+
+    async fn insert_rejected(
+        &mut self,
+        file_id: i64,
+        file_name: &str,
+        rows: &[RejectedRow],
+    ) -> Result<(), StoreError> {
+        SqliteStore::insert_rejected(self, file_id, file_name, rows).await
+    }
+
+    async fn replace_areas(
+        &mut self,
+        file_id: i64,
+        layer: &str,
+        areas: &[Area],
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM areas WHERE layer = ?")
+            .bind(layer)
+            .execute(&mut **self)
+            .await?;
+        for area in areas {
+            sqlx::query(
+                "INSERT INTO areas (file_id, layer, code, name, population, geometry) \
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(file_id)
+            .bind(layer)
+            .bind(&area.code)
+            .bind(&area.name)
+            .bind(area.population)
+            .bind(area_geojson(&area.geometry))
+            .execute(&mut **self)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn area_codes(&mut self, layer: &str) -> Result<HashSet<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT code FROM areas WHERE layer = ?")
+            .bind(layer)
+            .fetch_all(&mut **self)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
+    async fn replace_populations(
+        &mut self,
+        file_id: i64,
+        layer: &str,
+        populations: &[(&String, &f64)],
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM area_populations WHERE layer = ?")
+            .bind(layer)
+            .execute(&mut **self)
+            .await?;
+        SqliteStore::insert_populations(self, file_id, layer, populations).await
+    }
 }
 
 #[async_trait]
 impl Store for SqliteStore {
     async fn import_incidents(&self, batch: IncidentBatch) -> Result<ImportReport, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let import_id = Self::begin_import(&mut tx, &batch.kind).await?;
-        let mut files = Vec::with_capacity(batch.files.len());
-        for file in &batch.files {
-            let outcome = Self::claim_dataset(&mut tx, &file.dataset_key, &file.sha256).await?;
-            let mut rep = FileReport {
-                file_name: file.file_name.clone(),
-                dataset_key: file.dataset_key.clone(),
-                outcome,
-                rows: file.rows,
-                accepted: file.incidents.len() as u64,
-                rejected: file.rejected.len() as u64,
-            };
-            if outcome != FileOutcome::Unchanged {
-                let file_id =
-                    Self::insert_source_file(&mut tx, import_id, &rep, &file.sha256).await?;
-                Self::insert_incidents(&mut tx, file_id, &file.incidents).await?;
-                Self::insert_rejected(&mut tx, file_id, &file.file_name, &file.rejected).await?;
-            } else {
-                rep.accepted = 0;
-                rep.rejected = 0;
-            }
-            files.push(rep);
-        }
-        if files.iter().all(|f| f.outcome == FileOutcome::Unchanged) {
-            tx.rollback().await?;
-            return Ok(unchanged_report(&batch.kind, files));
-        }
-        Self::finish_import(&mut tx, import_id, &files).await?;
-        tx.commit().await?;
-        Ok(report(import_id, &batch.kind, files))
+        import::incidents(self.pool.begin().await?, batch).await
     }
 
     async fn import_areas(&self, batch: AreaBatch) -> Result<ImportReport, StoreError> {
-        let kind = "boundaries";
-        let dataset_key = format!("boundaries:{}", batch.layer);
-        let mut tx = self.pool.begin().await?;
-        let import_id = Self::begin_import(&mut tx, kind).await?;
-        let outcome = Self::claim_dataset(&mut tx, &dataset_key, &batch.sha256).await?;
-        let file = FileReport {
-            file_name: batch.file_name.clone(),
-            dataset_key: dataset_key.clone(),
-            outcome,
-            rows: (batch.areas.len() + batch.rejected.len()) as u64,
-            accepted: batch.areas.len() as u64,
-            rejected: batch.rejected.len() as u64,
-        };
-        if outcome == FileOutcome::Unchanged {
-            tx.rollback().await?;
-            return Ok(unchanged_report(kind, vec![file]));
-        }
-        let file_id = Self::insert_source_file(&mut tx, import_id, &file, &batch.sha256).await?;
-        // A boundary set is replaced whole, even if an older set of this layer
-        // was imported under another key.
-        sqlx::query("DELETE FROM areas WHERE layer = ?")
-            .bind(&batch.layer)
-            .execute(&mut *tx)
-            .await?;
-        for area in &batch.areas {
-            sqlx::query(
-                "INSERT INTO areas (file_id, layer, code, name, population, geometry) VALUES (?, ?, ?, ?, ?, ?)",
-            )
-            .bind(file_id)
-            .bind(&batch.layer)
-            .bind(&area.code)
-            .bind(&area.name)
-            .bind(area.population)
-            .bind(area_geojson(&area.geometry))
-            .execute(&mut *tx)
-            .await?;
-        }
-        Self::insert_rejected(&mut tx, file_id, &batch.file_name, &batch.rejected).await?;
-        let files = vec![file];
-        Self::finish_import(&mut tx, import_id, &files).await?;
-        tx.commit().await?;
-        Ok(report(import_id, kind, files))
+        import::areas(self.pool.begin().await?, batch).await
     }
 
     async fn import_populations(&self, batch: PopulationBatch) -> Result<ImportReport, StoreError> {
-        let kind = "population";
-        let dataset_key = format!("population:{}", batch.layer);
-        let mut tx = self.pool.begin().await?;
-        let import_id = Self::begin_import(&mut tx, kind).await?;
-        let outcome = Self::claim_dataset(&mut tx, &dataset_key, &batch.sha256).await?;
-        if outcome == FileOutcome::Unchanged {
-            tx.rollback().await?;
-            let file = FileReport {
-                file_name: batch.file_name,
-                dataset_key,
-                outcome,
-                rows: batch.rows,
-                accepted: 0,
-                rejected: 0,
-            };
-            return Ok(unchanged_report(kind, vec![file]));
-        }
-        let known: std::collections::HashSet<String> =
-            sqlx::query_scalar("SELECT code FROM areas WHERE layer = ?")
-                .bind(&batch.layer)
-                .fetch_all(&mut *tx)
-                .await?
-                .into_iter()
-                .collect();
-        let (accepted, rejected) = split_populations(&batch, &known);
-        let file = FileReport {
-            file_name: batch.file_name.clone(),
-            dataset_key: dataset_key.clone(),
-            outcome,
-            rows: batch.rows,
-            accepted: accepted.len() as u64,
-            rejected: rejected.len() as u64,
-        };
-        let file_id = Self::insert_source_file(&mut tx, import_id, &file, &batch.sha256).await?;
-        sqlx::query("DELETE FROM area_populations WHERE layer = ?")
-            .bind(&batch.layer)
-            .execute(&mut *tx)
-            .await?;
-        Self::insert_populations(&mut tx, file_id, &batch.layer, &accepted).await?;
-        Self::insert_rejected(&mut tx, file_id, &batch.file_name, &rejected).await?;
-        let files = vec![file];
-        Self::finish_import(&mut tx, import_id, &files).await?;
-        tx.commit().await?;
-        Ok(report(import_id, kind, files))
+        import::populations(self.pool.begin().await?, batch).await
     }
 
     async fn load_incidents(&self) -> Result<Vec<StoredIncident>, StoreError> {
