@@ -1,12 +1,18 @@
-//! What the SQLite and PostgreSQL stores share: reports, timestamps and
-//! turning stored text back into model values.
+//! What the SQLite and PostgreSQL stores share: reports, timestamps,
+//! turning stored rows back into model values, and the multi-row INSERTs.
+//!
+//! The two schemas store the same values under the same column names, so
+//! the row structs here derive [`FromRow`], which sqlx implements for any
+//! row type whose columns decode as the fields: each works for `SqliteRow`
+//! and `PgRow` alike. The SQL itself stays in each store, in its dialect.
 
 use chrono::{NaiveDate, NaiveTime};
-use hotspot_core::Month;
+use hotspot_core::{Area, Incident, Location, Month};
+use sqlx::FromRow;
 
 use crate::{
-    FileOutcome, FileReport, ImportReport, Intervention, InterventionSite, NewIntervention,
-    PopulationBatch, RejectedRow, StoreError,
+    AuditEntry, FileOutcome, FileReport, ImportReport, Intervention, InterventionSite,
+    NewIntervention, PopulationBatch, RejectedRow, StoreError, StoredIncident, StoredToken, User,
 };
 
 /// Rows per multi-row INSERT for SQLite: 16 columns × 2000 stays under its
@@ -121,6 +127,7 @@ pub(crate) const INTERVENTION_COLUMNS: &str =
      start_date, end_date, buffer_m, crime_groups, crime_types, notes, created_by, created_at";
 
 /// An intervention's columns as stored (text for dates, lists and geometry).
+#[derive(FromRow)]
 pub(crate) struct InterventionRow {
     pub id: i64,
     pub name: String,
@@ -140,32 +147,6 @@ pub(crate) struct InterventionRow {
 }
 
 impl InterventionRow {
-    pub(crate) fn from_row<'r, R: sqlx::Row>(r: &'r R) -> Result<Self, StoreError>
-    where
-        &'r str: sqlx::ColumnIndex<R>,
-        i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-        f64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-        String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    {
-        Ok(InterventionRow {
-            id: r.try_get("id")?,
-            name: r.try_get("name")?,
-            kind: r.try_get("kind")?,
-            area: r.try_get("area")?,
-            site_lon: r.try_get("site_lon")?,
-            site_lat: r.try_get("site_lat")?,
-            radius_m: r.try_get("radius_m")?,
-            start_date: r.try_get("start_date")?,
-            end_date: r.try_get("end_date")?,
-            buffer_m: r.try_get("buffer_m")?,
-            crime_groups: r.try_get("crime_groups")?,
-            crime_types: r.try_get("crime_types")?,
-            notes: r.try_get("notes")?,
-            created_by: r.try_get("created_by")?,
-            created_at: r.try_get("created_at")?,
-        })
-    }
-
     pub(crate) fn into_intervention(self) -> Result<Intervention, StoreError> {
         let what = format!("intervention {}", self.id);
         let list = |text: &str| {
@@ -199,3 +180,290 @@ impl InterventionRow {
 pub(crate) fn json_list(items: &[String]) -> String {
     serde_json::to_string(items).expect("strings serialise")
 }
+
+/// An account's columns as stored. `disabled` is a BOOLEAN in PostgreSQL and
+/// a 0/1 INTEGER in SQLite, which sqlx decodes as `bool` (non-zero: true).
+#[derive(FromRow)]
+pub(crate) struct UserRow {
+    id: i64,
+    username: String,
+    role: String,
+    created_at: String,
+    disabled: bool,
+}
+
+impl UserRow {
+    pub(crate) fn into_user(self) -> Result<User, StoreError> {
+        Ok(User {
+            role: parse_role(&self.role)?,
+            id: self.id,
+            username: self.username,
+            created_at: self.created_at,
+            disabled: self.disabled,
+        })
+    }
+}
+
+/// An account's [`UserRow`] columns and its `password_hash`, for logging in.
+#[derive(FromRow)]
+pub(crate) struct CredentialsRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: String,
+}
+
+impl CredentialsRow {
+    pub(crate) fn into_credentials(self) -> Result<(User, String), StoreError> {
+        Ok((self.user.into_user()?, self.password_hash))
+    }
+}
+
+/// A token's columns (`token_id`, `kind`, `secret_hash`, `expires_at`)
+/// joined with its owner's [`UserRow`] columns.
+#[derive(FromRow)]
+pub(crate) struct TokenRow {
+    token_id: i64,
+    kind: String,
+    secret_hash: String,
+    expires_at: Option<String>,
+    #[sqlx(flatten)]
+    user: UserRow,
+}
+
+impl TokenRow {
+    pub(crate) fn into_token(self) -> Result<StoredToken, StoreError> {
+        Ok(StoredToken {
+            id: self.token_id,
+            user: self.user.into_user()?,
+            kind: self.kind,
+            secret_hash: self.secret_hash,
+            expires_at: self.expires_at,
+        })
+    }
+}
+
+/// An audit entry's columns but `status`, whose integer type differs
+/// between the schemas (so each store decodes and checks it itself).
+#[derive(FromRow)]
+pub(crate) struct AuditRow {
+    at: String,
+    username: Option<String>,
+    role: String,
+    client: Option<String>,
+    method: String,
+    path: String,
+    query: Option<String>,
+}
+
+impl AuditRow {
+    pub(crate) fn into_entry(self, status: u16) -> Result<AuditEntry, StoreError> {
+        Ok(AuditEntry {
+            role: parse_role(&self.role)?,
+            at: self.at,
+            username: self.username,
+            client: self.client,
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            status,
+        })
+    }
+}
+
+fn parse_role(role: &str) -> Result<hotspot_core::Role, StoreError> {
+    role.parse().map_err(|_| corrupt("role", role))
+}
+
+/// The columns both stores select for an incident, in this order.
+pub(crate) const INCIDENT_COLUMNS: &str =
+    "id, line, source, external_id, category, month, occurred_date, occurred_time, \
+     lon, lat, x, y, location_label, lsoa_code, outcome";
+
+/// An incident's columns as stored (text for month, date and time).
+#[derive(FromRow)]
+pub(crate) struct IncidentRow {
+    id: i64,
+    line: i64,
+    source: String,
+    external_id: Option<String>,
+    category: String,
+    month: String,
+    occurred_date: Option<String>,
+    occurred_time: Option<String>,
+    lon: Option<f64>,
+    lat: Option<f64>,
+    x: Option<f64>,
+    y: Option<f64>,
+    location_label: Option<String>,
+    lsoa_code: Option<String>,
+    outcome: Option<String>,
+}
+
+impl IncidentRow {
+    pub(crate) fn into_incident(self) -> Result<StoredIncident, StoreError> {
+        // The schemas' CHECK keeps lon, lat and x null together; a located
+        // incident without all four coordinates is corrupt.
+        let location = match (self.lon, self.lat, self.x, self.y) {
+            (None, _, _, _) => None,
+            (Some(lon), Some(lat), Some(x), Some(y)) => Some(Location { lon, lat, x, y }),
+            _ => return Err(corrupt("location of incident", &self.id.to_string())),
+        };
+        Ok(StoredIncident {
+            id: self.id,
+            incident: Incident {
+                month: parse_month(&self.month)?,
+                date: parse_date(self.occurred_date)?,
+                time: parse_time(self.occurred_time)?,
+                source: self.source,
+                external_id: self.external_id,
+                category: self.category,
+                location,
+                location_label: self.location_label,
+                lsoa_code: self.lsoa_code,
+                outcome: self.outcome,
+                origin_line: self.line as u64,
+            },
+        })
+    }
+}
+
+/// An area's columns as stored, with the population that applies.
+#[derive(FromRow)]
+pub(crate) struct AreaRow {
+    code: String,
+    name: String,
+    population: Option<f64>,
+    geometry: String,
+}
+
+impl AreaRow {
+    pub(crate) fn into_area(self) -> Result<Area, StoreError> {
+        Ok(Area {
+            geometry: parse_area_geometry(&self.code, &self.geometry)?,
+            code: self.code,
+            name: self.name,
+            population: self.population,
+        })
+    }
+}
+
+/// Defines, inside a store's `impl` block, the multi-row INSERTs both stores
+/// make: `insert_rejected`, `insert_incidents`, `insert_populations` and
+/// `insert_audit`, each taking the database's connection (a transaction
+/// derefs to one). `QueryBuilder` writes each dialect's placeholders (`?`,
+/// `$1`). A statement takes at most `$chunk` rows ([`SQLITE_INSERT_CHUNK`],
+/// [`POSTGRES_INSERT_CHUNK`]), to stay under the bound-parameter limit.
+///
+/// A macro rather than functions generic over `sqlx::Database`: there,
+/// `DB::Arguments<'args>` is invariant in `'args`, so a built query must
+/// borrow its `QueryBuilder` for all of `'args` and executing it does not
+/// borrow-check; and the Encode/Type bounds were longer than the bodies.
+macro_rules! bulk_inserts {
+    ($db:ty, $chunk:expr) => {
+        async fn insert_rejected(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            file_id: i64,
+            file_name: &str,
+            rows: &[$crate::RejectedRow],
+        ) -> Result<(), $crate::StoreError> {
+            for chunk in rows.chunks($chunk) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO rejected_rows (file_id, file_name, line, field, reason, raw) ",
+                );
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(file_id)
+                        .push_bind(file_name)
+                        .push_bind(r.line as i64)
+                        .push_bind(r.field.as_deref())
+                        .push_bind(&r.reason)
+                        .push_bind(&r.raw);
+                });
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        /// PostgreSQL generates `incidents.geom` from x, y itself.
+        async fn insert_incidents(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            file_id: i64,
+            incidents: &[hotspot_core::Incident],
+        ) -> Result<(), $crate::StoreError> {
+            use $crate::common::{format_date, format_time};
+            for chunk in incidents.chunks($chunk) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO incidents (file_id, line, source, external_id, category, month, \
+                     occurred_date, occurred_time, lon, lat, x, y, location_label, lsoa_code, \
+                     outcome) ",
+                );
+                q.push_values(chunk, |mut b, i| {
+                    let loc = i.location;
+                    b.push_bind(file_id)
+                        .push_bind(i.origin_line as i64)
+                        .push_bind(&i.source)
+                        .push_bind(i.external_id.as_deref())
+                        .push_bind(&i.category)
+                        .push_bind(i.month.to_string())
+                        .push_bind(format_date(i.date))
+                        .push_bind(format_time(i.time))
+                        .push_bind(loc.map(|l| l.lon))
+                        .push_bind(loc.map(|l| l.lat))
+                        .push_bind(loc.map(|l| l.x))
+                        .push_bind(loc.map(|l| l.y))
+                        .push_bind(i.location_label.as_deref())
+                        .push_bind(i.lsoa_code.as_deref())
+                        .push_bind(i.outcome.as_deref());
+                });
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        async fn insert_populations(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            file_id: i64,
+            layer: &str,
+            populations: &[(&String, &f64)],
+        ) -> Result<(), $crate::StoreError> {
+            for chunk in populations.chunks($chunk) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO area_populations (file_id, layer, code, population) ",
+                );
+                q.push_values(chunk, |mut b, (code, population)| {
+                    b.push_bind(file_id)
+                        .push_bind(layer)
+                        .push_bind(*code)
+                        .push_bind(**population);
+                });
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        /// `status` is bound as an `i32`: PostgreSQL's column is an
+        /// INTEGER, SQLite's takes any integer.
+        async fn insert_audit(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            entries: &[$crate::AuditEntry],
+        ) -> Result<(), $crate::StoreError> {
+            for chunk in entries.chunks($chunk) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO audit_log (at, username, role, client, method, path, query, status) ",
+                );
+                q.push_values(chunk, |mut b, e| {
+                    b.push_bind(&e.at)
+                        .push_bind(e.username.as_deref())
+                        .push_bind(e.role.as_str())
+                        .push_bind(e.client.as_deref())
+                        .push_bind(&e.method)
+                        .push_bind(&e.path)
+                        .push_bind(e.query.as_deref())
+                        .push_bind(i32::from(e.status));
+                });
+                q.build().execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+    };
+}
+pub(crate) use bulk_inserts;

@@ -9,6 +9,7 @@
 mod common;
 #[cfg(test)]
 mod conformance;
+mod import;
 mod model;
 mod postgres;
 mod sqlite;

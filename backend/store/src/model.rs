@@ -92,7 +92,8 @@ impl ImportReport {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One import as stored; its columns decode straight into it in both stores.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct ImportRun {
     pub id: i64,
     pub kind: String,
@@ -103,7 +104,8 @@ pub struct ImportRun {
     pub unchanged: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A quarantined row as stored; its columns decode straight into it.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct StoredRejectedRow {
     pub id: i64,
     pub import_id: i64,

@@ -5,19 +5,21 @@
 //! each with a GiST index, for queries run in PostGIS directly. The service
 //! itself still builds its in-memory index from [`Store::load_incidents`].
 
+use std::collections::HashSet;
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use hotspot_core::{Area, Incident, Location, Role};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::{PgPool, Postgres, QueryBuilder, Row, Transaction};
+use hotspot_core::{Area, Incident, Role};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{FromRow, PgPool, Postgres, Row, Transaction};
 
 use crate::common::{
-    area_geojson, corrupt, format_date, format_time, json_list, now, parse_area_geometry,
-    parse_date, parse_month, parse_time, report, split_populations, unchanged_report,
-    InterventionRow, INTERVENTION_COLUMNS, POSTGRES_INSERT_CHUNK,
+    area_geojson, bulk_inserts, corrupt, format_date, json_list, now, AreaRow, AuditRow,
+    CredentialsRow, IncidentRow, InterventionRow, TokenRow, UserRow, INCIDENT_COLUMNS,
+    INTERVENTION_COLUMNS, POSTGRES_INSERT_CHUNK,
 };
+use crate::import::{self, ImportTx};
 use crate::{
     AreaBatch, AuditEntry, FileOutcome, FileReport, ImportReport, ImportRun, IncidentBatch,
     Intervention, NewIntervention, PopulationBatch, RejectedRow, Store, StoreError, StoredIncident,
@@ -57,24 +59,27 @@ impl PostgresStore {
         &self.pool
     }
 
-    async fn begin_import(
-        tx: &mut Transaction<'_, Postgres>,
-        kind: &str,
-    ) -> Result<i64, StoreError> {
+    bulk_inserts!(Postgres, POSTGRES_INSERT_CHUNK);
+}
+
+/// PostgreSQL's import statements; the flows that run them are in [`import`].
+#[async_trait]
+impl<'c> ImportTx for Transaction<'c, Postgres> {
+    async fn begin_import(&mut self, kind: &str) -> Result<i64, StoreError> {
         let id = sqlx::query(
             "INSERT INTO imports (kind, created_at, files, accepted, rejected, unchanged) \
              VALUES ($1, $2, 0, 0, 0, 0) RETURNING id",
         )
         .bind(kind)
         .bind(now())
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut **self)
         .await?
         .try_get::<i64, _>(0)?;
         Ok(id)
     }
 
     async fn finish_import(
-        tx: &mut Transaction<'_, Postgres>,
+        &mut self,
         import_id: i64,
         files: &[FileReport],
     ) -> Result<(), StoreError> {
@@ -91,24 +96,22 @@ impl PostgresStore {
         .bind(files.iter().map(|f| f.rejected as i64).sum::<i64>())
         .bind(unchanged)
         .bind(import_id)
-        .execute(&mut **tx)
+        .execute(&mut **self)
         .await?;
         Ok(())
     }
 
-    /// Looks up a dataset's current version. Returns the outcome for a file
-    /// with `sha256`, deleting the old version when it is replaced. The row
-    /// is locked, so two instances importing the same dataset at once queue
-    /// rather than both replacing it.
+    /// The row is locked, so two instances importing the same dataset at
+    /// once queue rather than both replacing it.
     async fn claim_dataset(
-        tx: &mut Transaction<'_, Postgres>,
+        &mut self,
         dataset_key: &str,
         sha256: &str,
     ) -> Result<FileOutcome, StoreError> {
         let existing =
             sqlx::query("SELECT id, sha256 FROM source_files WHERE dataset_key = $1 FOR UPDATE")
                 .bind(dataset_key)
-                .fetch_optional(&mut **tx)
+                .fetch_optional(&mut **self)
                 .await?;
         match existing {
             None => Ok(FileOutcome::Added),
@@ -120,16 +123,15 @@ impl PostgresStore {
                 // ON DELETE CASCADE removes its incidents, areas and rejected rows.
                 sqlx::query("DELETE FROM source_files WHERE id = $1")
                     .bind(id)
-                    .execute(&mut **tx)
+                    .execute(&mut **self)
                     .await?;
                 Ok(FileOutcome::Replaced)
             }
         }
     }
 
-    /// Records the new current version of a dataset.
     async fn insert_source_file(
-        tx: &mut Transaction<'_, Postgres>,
+        &mut self,
         import_id: i64,
         file: &FileReport,
         sha256: &str,
@@ -146,306 +148,129 @@ impl PostgresStore {
         .bind(file.rows as i64)
         .bind(file.accepted as i64)
         .bind(file.rejected as i64)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut **self)
         .await?
         .try_get::<i64, _>(0)?;
         Ok(id)
     }
 
+    async fn insert_incidents(
+        &mut self,
+        file_id: i64,
+        incidents: &[Incident],
+    ) -> Result<(), StoreError> {
+        PostgresStore::insert_incidents(self, file_id, incidents).await
+    }
+
     async fn insert_rejected(
-        tx: &mut Transaction<'_, Postgres>,
+        &mut self,
         file_id: i64,
         file_name: &str,
         rows: &[RejectedRow],
     ) -> Result<(), StoreError> {
-        for chunk in rows.chunks(POSTGRES_INSERT_CHUNK) {
-            let mut q = QueryBuilder::<Postgres>::new(
-                "INSERT INTO rejected_rows (file_id, file_name, line, field, reason, raw) ",
-            );
-            q.push_values(chunk, |mut b, r| {
-                b.push_bind(file_id)
-                    .push_bind(file_name)
-                    .push_bind(r.line as i64)
-                    .push_bind(r.field.as_deref())
-                    .push_bind(&r.reason)
-                    .push_bind(&r.raw);
-            });
-            q.build().execute(&mut **tx).await?;
-        }
-        Ok(())
+        PostgresStore::insert_rejected(self, file_id, file_name, rows).await
     }
 
-    async fn insert_incidents(
-        tx: &mut Transaction<'_, Postgres>,
+    /// `geom` is the PostGIS multipolygon of the GeoJSON in `geometry`.
+    async fn replace_areas(
+        &mut self,
         file_id: i64,
-        incidents: &[Incident],
+        layer: &str,
+        areas: &[Area],
     ) -> Result<(), StoreError> {
-        for chunk in incidents.chunks(POSTGRES_INSERT_CHUNK) {
-            // `geom` is generated from x, y by the database.
-            let mut q = QueryBuilder::<Postgres>::new(
-                "INSERT INTO incidents (file_id, line, source, external_id, category, month, \
-                 occurred_date, occurred_time, lon, lat, x, y, location_label, lsoa_code, outcome) ",
-            );
-            q.push_values(chunk, |mut b, i| {
-                let loc = i.location;
-                b.push_bind(file_id)
-                    .push_bind(i.origin_line as i64)
-                    .push_bind(&i.source)
-                    .push_bind(i.external_id.as_deref())
-                    .push_bind(&i.category)
-                    .push_bind(i.month.to_string())
-                    .push_bind(format_date(i.date))
-                    .push_bind(format_time(i.time))
-                    .push_bind(loc.map(|l| l.lon))
-                    .push_bind(loc.map(|l| l.lat))
-                    .push_bind(loc.map(|l| l.x))
-                    .push_bind(loc.map(|l| l.y))
-                    .push_bind(i.location_label.as_deref())
-                    .push_bind(i.lsoa_code.as_deref())
-                    .push_bind(i.outcome.as_deref());
-            });
-            q.build().execute(&mut **tx).await?;
-        }
-        Ok(())
-    }
-}
-
-fn user_from_row(r: &PgRow) -> Result<User, StoreError> {
-    let role: String = r.try_get("role")?;
-    Ok(User {
-        id: r.try_get("id")?,
-        username: r.try_get("username")?,
-        role: role.parse().map_err(|_| corrupt("role", &role))?,
-        created_at: r.try_get("created_at")?,
-        disabled: r.try_get("disabled")?,
-    })
-}
-
-#[async_trait]
-impl Store for PostgresStore {
-    async fn import_incidents(&self, batch: IncidentBatch) -> Result<ImportReport, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let import_id = Self::begin_import(&mut tx, &batch.kind).await?;
-        let mut files = Vec::with_capacity(batch.files.len());
-        for file in &batch.files {
-            let outcome = Self::claim_dataset(&mut tx, &file.dataset_key, &file.sha256).await?;
-            let mut rep = FileReport {
-                file_name: file.file_name.clone(),
-                dataset_key: file.dataset_key.clone(),
-                outcome,
-                rows: file.rows,
-                accepted: file.incidents.len() as u64,
-                rejected: file.rejected.len() as u64,
-            };
-            if outcome != FileOutcome::Unchanged {
-                let file_id =
-                    Self::insert_source_file(&mut tx, import_id, &rep, &file.sha256).await?;
-                Self::insert_incidents(&mut tx, file_id, &file.incidents).await?;
-                Self::insert_rejected(&mut tx, file_id, &file.file_name, &file.rejected).await?;
-            } else {
-                rep.accepted = 0;
-                rep.rejected = 0;
-            }
-            files.push(rep);
-        }
-        if files.iter().all(|f| f.outcome == FileOutcome::Unchanged) {
-            tx.rollback().await?;
-            return Ok(unchanged_report(&batch.kind, files));
-        }
-        Self::finish_import(&mut tx, import_id, &files).await?;
-        tx.commit().await?;
-        Ok(report(import_id, &batch.kind, files))
-    }
-
-    async fn import_areas(&self, batch: AreaBatch) -> Result<ImportReport, StoreError> {
-        let kind = "boundaries";
-        let dataset_key = format!("boundaries:{}", batch.layer);
-        let mut tx = self.pool.begin().await?;
-        let import_id = Self::begin_import(&mut tx, kind).await?;
-        let outcome = Self::claim_dataset(&mut tx, &dataset_key, &batch.sha256).await?;
-        let file = FileReport {
-            file_name: batch.file_name.clone(),
-            dataset_key: dataset_key.clone(),
-            outcome,
-            rows: (batch.areas.len() + batch.rejected.len()) as u64,
-            accepted: batch.areas.len() as u64,
-            rejected: batch.rejected.len() as u64,
-        };
-        if outcome == FileOutcome::Unchanged {
-            tx.rollback().await?;
-            return Ok(unchanged_report(kind, vec![file]));
-        }
-        let file_id = Self::insert_source_file(&mut tx, import_id, &file, &batch.sha256).await?;
-        // A boundary set is replaced whole, even if an older set of this layer
-        // was imported under another key.
         sqlx::query("DELETE FROM areas WHERE layer = $1")
-            .bind(&batch.layer)
-            .execute(&mut *tx)
+            .bind(layer)
+            .execute(&mut **self)
             .await?;
-        for area in &batch.areas {
+        for area in areas {
             sqlx::query(
                 "INSERT INTO areas (file_id, layer, code, name, population, geometry, geom) \
                  VALUES ($1, $2, $3, $4, $5, $6, \
                          ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($6), 4326)))",
             )
             .bind(file_id)
-            .bind(&batch.layer)
+            .bind(layer)
             .bind(&area.code)
             .bind(&area.name)
             .bind(area.population)
             .bind(area_geojson(&area.geometry))
-            .execute(&mut *tx)
+            .execute(&mut **self)
             .await?;
         }
-        Self::insert_rejected(&mut tx, file_id, &batch.file_name, &batch.rejected).await?;
-        let files = vec![file];
-        Self::finish_import(&mut tx, import_id, &files).await?;
-        tx.commit().await?;
-        Ok(report(import_id, kind, files))
+        Ok(())
+    }
+
+    async fn area_codes(&mut self, layer: &str) -> Result<HashSet<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT code FROM areas WHERE layer = $1")
+                .bind(layer)
+                .fetch_all(&mut **self)
+                .await?
+                .into_iter()
+                .collect(),
+        )
+    }
+
+    async fn replace_populations(
+        &mut self,
+        file_id: i64,
+        layer: &str,
+        populations: &[(&String, &f64)],
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM area_populations WHERE layer = $1")
+            .bind(layer)
+            .execute(&mut **self)
+            .await?;
+        PostgresStore::insert_populations(self, file_id, layer, populations).await
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn import_incidents(&self, batch: IncidentBatch) -> Result<ImportReport, StoreError> {
+        import::incidents(self.pool.begin().await?, batch).await
+    }
+
+    async fn import_areas(&self, batch: AreaBatch) -> Result<ImportReport, StoreError> {
+        import::areas(self.pool.begin().await?, batch).await
     }
 
     async fn import_populations(&self, batch: PopulationBatch) -> Result<ImportReport, StoreError> {
-        let kind = "population";
-        let dataset_key = format!("population:{}", batch.layer);
-        let mut tx = self.pool.begin().await?;
-        let import_id = Self::begin_import(&mut tx, kind).await?;
-        let outcome = Self::claim_dataset(&mut tx, &dataset_key, &batch.sha256).await?;
-        if outcome == FileOutcome::Unchanged {
-            tx.rollback().await?;
-            let file = FileReport {
-                file_name: batch.file_name,
-                dataset_key,
-                outcome,
-                rows: batch.rows,
-                accepted: 0,
-                rejected: 0,
-            };
-            return Ok(unchanged_report(kind, vec![file]));
-        }
-        let known: std::collections::HashSet<String> =
-            sqlx::query_scalar("SELECT code FROM areas WHERE layer = $1")
-                .bind(&batch.layer)
-                .fetch_all(&mut *tx)
-                .await?
-                .into_iter()
-                .collect();
-        let (accepted, rejected) = split_populations(&batch, &known);
-        let file = FileReport {
-            file_name: batch.file_name.clone(),
-            dataset_key: dataset_key.clone(),
-            outcome,
-            rows: batch.rows,
-            accepted: accepted.len() as u64,
-            rejected: rejected.len() as u64,
-        };
-        let file_id = Self::insert_source_file(&mut tx, import_id, &file, &batch.sha256).await?;
-        sqlx::query("DELETE FROM area_populations WHERE layer = $1")
-            .bind(&batch.layer)
-            .execute(&mut *tx)
-            .await?;
-        for chunk in accepted.chunks(POSTGRES_INSERT_CHUNK) {
-            let mut q = QueryBuilder::<Postgres>::new(
-                "INSERT INTO area_populations (file_id, layer, code, population) ",
-            );
-            q.push_values(chunk, |mut b, (code, population)| {
-                b.push_bind(file_id)
-                    .push_bind(&batch.layer)
-                    .push_bind(*code)
-                    .push_bind(**population);
-            });
-            q.build().execute(&mut *tx).await?;
-        }
-        Self::insert_rejected(&mut tx, file_id, &batch.file_name, &rejected).await?;
-        let files = vec![file];
-        Self::finish_import(&mut tx, import_id, &files).await?;
-        tx.commit().await?;
-        Ok(report(import_id, kind, files))
+        import::populations(self.pool.begin().await?, batch).await
     }
 
     async fn load_incidents(&self) -> Result<Vec<StoredIncident>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, line, source, external_id, category, month, occurred_date, occurred_time, \
-             lon, lat, x, y, location_label, lsoa_code, outcome FROM incidents ORDER BY id",
-        )
+        sqlx::query_as::<_, IncidentRow>(&format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incidents ORDER BY id"
+        ))
         .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                let month: String = r.try_get("month")?;
-                let lon: Option<f64> = r.try_get("lon")?;
-                let location = match lon {
-                    Some(lon) => Some(Location {
-                        lon,
-                        lat: r.try_get("lat")?,
-                        x: r.try_get("x")?,
-                        y: r.try_get("y")?,
-                    }),
-                    None => None,
-                };
-                Ok(StoredIncident {
-                    id: r.try_get("id")?,
-                    incident: Incident {
-                        source: r.try_get("source")?,
-                        external_id: r.try_get("external_id")?,
-                        category: r.try_get("category")?,
-                        month: parse_month(&month)?,
-                        date: parse_date(r.try_get("occurred_date")?)?,
-                        time: parse_time(r.try_get("occurred_time")?)?,
-                        location,
-                        location_label: r.try_get("location_label")?,
-                        lsoa_code: r.try_get("lsoa_code")?,
-                        outcome: r.try_get("outcome")?,
-                        origin_line: r.try_get::<i64, _>("line")? as u64,
-                    },
-                })
-            })
-            .collect()
+        .await?
+        .into_iter()
+        .map(IncidentRow::into_incident)
+        .collect()
     }
 
     async fn load_areas(&self, layer: &str) -> Result<Vec<Area>, StoreError> {
-        let rows = sqlx::query(
+        sqlx::query_as::<_, AreaRow>(
             "SELECT a.code, a.name, COALESCE(p.population, a.population) AS population, a.geometry \
              FROM areas a LEFT JOIN area_populations p ON p.layer = a.layer AND p.code = a.code \
              WHERE a.layer = $1 ORDER BY a.code COLLATE \"C\"",
         )
         .bind(layer)
         .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                let code: String = r.try_get("code")?;
-                let text: String = r.try_get("geometry")?;
-                let geometry = parse_area_geometry(&code, &text)?;
-                Ok(Area {
-                    name: r.try_get("name")?,
-                    population: r.try_get("population")?,
-                    code,
-                    geometry,
-                })
-            })
-            .collect()
+        .await?
+        .into_iter()
+        .map(AreaRow::into_area)
+        .collect()
     }
 
     async fn imports(&self) -> Result<Vec<ImportRun>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, kind, created_at, files, accepted, rejected, unchanged \
              FROM imports ORDER BY id DESC",
         )
         .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(ImportRun {
-                    id: r.try_get("id")?,
-                    kind: r.try_get("kind")?,
-                    created_at: r.try_get("created_at")?,
-                    files: r.try_get("files")?,
-                    accepted: r.try_get("accepted")?,
-                    rejected: r.try_get("rejected")?,
-                    unchanged: r.try_get("unchanged")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     async fn rejected_rows(
@@ -454,7 +279,7 @@ impl Store for PostgresStore {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<StoredRejectedRow>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT r.id, f.import_id, r.file_name, r.line, r.field, r.reason, r.raw \
              FROM rejected_rows r JOIN source_files f ON f.id = r.file_id \
              WHERE ($1::BIGINT IS NULL OR f.import_id = $1) ORDER BY r.id LIMIT $2 OFFSET $3",
@@ -463,20 +288,7 @@ impl Store for PostgresStore {
         .bind(limit)
         .bind(offset)
         .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(StoredRejectedRow {
-                    id: r.try_get("id")?,
-                    import_id: r.try_get("import_id")?,
-                    file_name: r.try_get("file_name")?,
-                    line: r.try_get("line")?,
-                    field: r.try_get("field")?,
-                    reason: r.try_get("reason")?,
-                    raw: r.try_get("raw")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -517,27 +329,27 @@ impl Store for PostgresStore {
     }
 
     async fn users(&self) -> Result<Vec<User>, StoreError> {
-        sqlx::query(
+        sqlx::query_as::<_, UserRow>(
             "SELECT id, username, role, created_at, disabled FROM users \
              ORDER BY username COLLATE \"C\"",
         )
         .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(user_from_row)
+        .into_iter()
+        .map(UserRow::into_user)
         .collect()
     }
 
     async fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>, StoreError> {
-        let row = sqlx::query(
+        sqlx::query_as::<_, CredentialsRow>(
             "SELECT id, username, role, created_at, disabled, password_hash \
              FROM users WHERE username = $1",
         )
         .bind(username)
         .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| Ok((user_from_row(&r)?, r.try_get("password_hash")?)))
-            .transpose()
+        .await?
+        .map(CredentialsRow::into_credentials)
+        .transpose()
     }
 
     async fn create_token(
@@ -564,23 +376,15 @@ impl Store for PostgresStore {
     }
 
     async fn token(&self, id: i64) -> Result<Option<StoredToken>, StoreError> {
-        let row = sqlx::query(
+        sqlx::query_as::<_, TokenRow>(
             "SELECT t.id AS token_id, t.kind, t.secret_hash, t.expires_at, \
                     u.id, u.username, u.role, u.created_at, u.disabled \
              FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| {
-            Ok(StoredToken {
-                id: r.try_get("token_id")?,
-                user: user_from_row(&r)?,
-                kind: r.try_get("kind")?,
-                secret_hash: r.try_get("secret_hash")?,
-                expires_at: r.try_get("expires_at")?,
-            })
-        })
+        .await?
+        .map(TokenRow::into_token)
         .transpose()
     }
 
@@ -593,23 +397,8 @@ impl Store for PostgresStore {
     }
 
     async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
-        for chunk in entries.chunks(POSTGRES_INSERT_CHUNK) {
-            let mut q = QueryBuilder::<Postgres>::new(
-                "INSERT INTO audit_log (at, username, role, client, method, path, query, status) ",
-            );
-            q.push_values(chunk, |mut b, e| {
-                b.push_bind(&e.at)
-                    .push_bind(e.username.as_deref())
-                    .push_bind(e.role.as_str())
-                    .push_bind(e.client.as_deref())
-                    .push_bind(&e.method)
-                    .push_bind(&e.path)
-                    .push_bind(e.query.as_deref())
-                    .push_bind(i32::from(e.status));
-            });
-            q.build().execute(&self.pool).await?;
-        }
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        Self::insert_audit(&mut conn, entries).await
     }
 
     async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditEntry>, StoreError> {
@@ -623,22 +412,14 @@ impl Store for PostgresStore {
         .await?
         .iter()
         .map(|r| {
-            let role: String = r.try_get("role")?;
             let status: i32 = r.try_get("status")?;
-            Ok(AuditEntry {
-                at: r.try_get("at")?,
-                username: r.try_get("username")?,
-                role: role.parse().map_err(|_| corrupt("role", &role))?,
-                client: r.try_get("client")?,
-                method: r.try_get("method")?,
-                path: r.try_get("path")?,
-                query: r.try_get("query")?,
-                status: u16::try_from(status)
-                    .map_err(|_| corrupt("status", &status.to_string()))?,
-            })
+            let status =
+                u16::try_from(status).map_err(|_| corrupt("status", &status.to_string()))?;
+            AuditRow::from_row(r)?.into_entry(status)
         })
         .collect()
     }
+
     async fn create_intervention(&self, i: &NewIntervention) -> Result<Intervention, StoreError> {
         let created_at = now();
         let id: i64 = sqlx::query(
@@ -670,24 +451,24 @@ impl Store for PostgresStore {
     }
 
     async fn interventions(&self) -> Result<Vec<Intervention>, StoreError> {
-        sqlx::query(&format!(
+        sqlx::query_as::<_, InterventionRow>(&format!(
             "SELECT {INTERVENTION_COLUMNS} FROM interventions ORDER BY start_date DESC, id DESC"
         ))
         .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(|r| InterventionRow::from_row(r)?.into_intervention())
+        .into_iter()
+        .map(InterventionRow::into_intervention)
         .collect()
     }
 
     async fn intervention(&self, id: i64) -> Result<Option<Intervention>, StoreError> {
-        sqlx::query(&format!(
+        sqlx::query_as::<_, InterventionRow>(&format!(
             "SELECT {INTERVENTION_COLUMNS} FROM interventions WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
-        .map(|r| InterventionRow::from_row(&r)?.into_intervention())
+        .map(InterventionRow::into_intervention)
         .transpose()
     }
 
@@ -764,6 +545,7 @@ mod tests {
     use super::testing::{drop_schema, fresh_schema, test_url};
     use super::*;
     use crate::conformance::{self, area, batch, file, incident};
+    use hotspot_core::Location;
 
     async fn store() -> Option<PostgresStore> {
         let url = test_url(std::thread::current().name().unwrap_or("a PostgreSQL test"))?;

@@ -1,0 +1,199 @@
+//! The import flows both stores share: each import is one transaction that
+//! records a run, skips files whose bytes were imported before, replaces
+//! older versions of a dataset, and lands whole or not at all.
+//!
+//! Only the statements differ between the databases (placeholders,
+//! PostgreSQL's row lock and PostGIS columns), so each store implements
+//! [`ImportTx`] for its `sqlx::Transaction` and calls the functions here.
+
+use std::collections::HashSet;
+
+use async_trait::async_trait;
+use hotspot_core::{Area, Incident};
+use sqlx::{Database, Transaction};
+
+use crate::common::{report, split_populations, unchanged_report};
+use crate::{
+    AreaBatch, FileOutcome, FileReport, ImportReport, IncidentBatch, PopulationBatch, RejectedRow,
+    StoreError,
+};
+
+/// An import's statements in one backend's transaction.
+#[async_trait]
+pub(crate) trait ImportTx: Send {
+    /// Records a new import run; returns its id.
+    async fn begin_import(&mut self, kind: &str) -> Result<i64, StoreError>;
+    /// Looks up a dataset's current version. Returns the outcome for a file
+    /// with `sha256`, deleting the old version when it is replaced.
+    async fn claim_dataset(
+        &mut self,
+        dataset_key: &str,
+        sha256: &str,
+    ) -> Result<FileOutcome, StoreError>;
+    /// Records the new current version of a dataset; returns its id.
+    async fn insert_source_file(
+        &mut self,
+        import_id: i64,
+        file: &FileReport,
+        sha256: &str,
+    ) -> Result<i64, StoreError>;
+    async fn insert_incidents(
+        &mut self,
+        file_id: i64,
+        incidents: &[Incident],
+    ) -> Result<(), StoreError>;
+    async fn insert_rejected(
+        &mut self,
+        file_id: i64,
+        file_name: &str,
+        rows: &[RejectedRow],
+    ) -> Result<(), StoreError>;
+    /// Replaces every area of `layer` with `areas`.
+    async fn replace_areas(
+        &mut self,
+        file_id: i64,
+        layer: &str,
+        areas: &[Area],
+    ) -> Result<(), StoreError>;
+    /// The codes of the areas of `layer`.
+    async fn area_codes(&mut self, layer: &str) -> Result<HashSet<String>, StoreError>;
+    /// Replaces every population of `layer` with `populations` (code, value).
+    async fn replace_populations(
+        &mut self,
+        file_id: i64,
+        layer: &str,
+        populations: &[(&String, &f64)],
+    ) -> Result<(), StoreError>;
+    /// Stores the run's totals.
+    async fn finish_import(
+        &mut self,
+        import_id: i64,
+        files: &[FileReport],
+    ) -> Result<(), StoreError>;
+}
+
+/// [`crate::Store::import_incidents`] in the transaction `tx`.
+pub(crate) async fn incidents<DB: Database>(
+    mut tx: Transaction<'_, DB>,
+    batch: IncidentBatch,
+) -> Result<ImportReport, StoreError>
+where
+    for<'c> Transaction<'c, DB>: ImportTx,
+{
+    let import_id = tx.begin_import(&batch.kind).await?;
+    let mut files = Vec::with_capacity(batch.files.len());
+    for file in &batch.files {
+        let outcome = tx.claim_dataset(&file.dataset_key, &file.sha256).await?;
+        let mut rep = FileReport {
+            file_name: file.file_name.clone(),
+            dataset_key: file.dataset_key.clone(),
+            outcome,
+            rows: file.rows,
+            accepted: file.incidents.len() as u64,
+            rejected: file.rejected.len() as u64,
+        };
+        if outcome != FileOutcome::Unchanged {
+            let file_id = tx.insert_source_file(import_id, &rep, &file.sha256).await?;
+            tx.insert_incidents(file_id, &file.incidents).await?;
+            tx.insert_rejected(file_id, &file.file_name, &file.rejected)
+                .await?;
+        } else {
+            rep.accepted = 0;
+            rep.rejected = 0;
+        }
+        files.push(rep);
+    }
+    if files.iter().all(|f| f.outcome == FileOutcome::Unchanged) {
+        tx.rollback().await?;
+        return Ok(unchanged_report(&batch.kind, files));
+    }
+    tx.finish_import(import_id, &files).await?;
+    tx.commit().await?;
+    Ok(report(import_id, &batch.kind, files))
+}
+
+/// [`crate::Store::import_areas`] in the transaction `tx`.
+pub(crate) async fn areas<DB: Database>(
+    mut tx: Transaction<'_, DB>,
+    batch: AreaBatch,
+) -> Result<ImportReport, StoreError>
+where
+    for<'c> Transaction<'c, DB>: ImportTx,
+{
+    let kind = "boundaries";
+    let dataset_key = format!("boundaries:{}", batch.layer);
+    let import_id = tx.begin_import(kind).await?;
+    let outcome = tx.claim_dataset(&dataset_key, &batch.sha256).await?;
+    let file = FileReport {
+        file_name: batch.file_name.clone(),
+        dataset_key: dataset_key.clone(),
+        outcome,
+        rows: (batch.areas.len() + batch.rejected.len()) as u64,
+        accepted: batch.areas.len() as u64,
+        rejected: batch.rejected.len() as u64,
+    };
+    if outcome == FileOutcome::Unchanged {
+        tx.rollback().await?;
+        return Ok(unchanged_report(kind, vec![file]));
+    }
+    let file_id = tx
+        .insert_source_file(import_id, &file, &batch.sha256)
+        .await?;
+    // A boundary set is replaced whole, even if an older set of this layer
+    // was imported under another key.
+    tx.replace_areas(file_id, &batch.layer, &batch.areas)
+        .await?;
+    tx.insert_rejected(file_id, &batch.file_name, &batch.rejected)
+        .await?;
+    let files = vec![file];
+    tx.finish_import(import_id, &files).await?;
+    tx.commit().await?;
+    Ok(report(import_id, kind, files))
+}
+
+/// [`crate::Store::import_populations`] in the transaction `tx`.
+pub(crate) async fn populations<DB: Database>(
+    mut tx: Transaction<'_, DB>,
+    batch: PopulationBatch,
+) -> Result<ImportReport, StoreError>
+where
+    for<'c> Transaction<'c, DB>: ImportTx,
+{
+    let kind = "population";
+    let dataset_key = format!("population:{}", batch.layer);
+    let import_id = tx.begin_import(kind).await?;
+    let outcome = tx.claim_dataset(&dataset_key, &batch.sha256).await?;
+    if outcome == FileOutcome::Unchanged {
+        tx.rollback().await?;
+        let file = FileReport {
+            file_name: batch.file_name,
+            dataset_key,
+            outcome,
+            rows: batch.rows,
+            accepted: 0,
+            rejected: 0,
+        };
+        return Ok(unchanged_report(kind, vec![file]));
+    }
+    let known = tx.area_codes(&batch.layer).await?;
+    let (accepted, rejected) = split_populations(&batch, &known);
+    let file = FileReport {
+        file_name: batch.file_name.clone(),
+        dataset_key: dataset_key.clone(),
+        outcome,
+        rows: batch.rows,
+        accepted: accepted.len() as u64,
+        rejected: rejected.len() as u64,
+    };
+    let file_id = tx
+        .insert_source_file(import_id, &file, &batch.sha256)
+        .await?;
+    tx.replace_populations(file_id, &batch.layer, &accepted)
+        .await?;
+    tx.insert_rejected(file_id, &batch.file_name, &rejected)
+        .await?;
+    let files = vec![file];
+    tx.finish_import(import_id, &files).await?;
+    tx.commit().await?;
+    Ok(report(import_id, kind, files))
+}
