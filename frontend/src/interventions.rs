@@ -338,6 +338,189 @@ pub fn draft_geojson(site: Option<(f64, f64)>, radius_m: f64) -> Value {
     json!({ "type": "FeatureCollection", "features": features })
 }
 
+/// The area being drawn as GeoJSON (the draft on the map): the vertices
+/// (`kind: vertex`, the first one `first: true`), the path between them
+/// (`kind: path`) and, from three vertices, the polygon they close
+/// (`kind: area`).
+pub fn draft_polygon_geojson(vertices: &[(f64, f64)]) -> Value {
+    let mut features = Vec::new();
+    let coords: Vec<[f64; 2]> = vertices.iter().map(|&(x, y)| [x, y]).collect();
+    if coords.len() >= 3 {
+        let mut ring = coords.clone();
+        ring.push(coords[0]);
+        features.push(json!({
+            "type": "Feature",
+            "geometry": { "type": "Polygon", "coordinates": [ring] },
+            "properties": { "kind": "area" },
+        }));
+    } else if coords.len() == 2 {
+        features.push(json!({
+            "type": "Feature",
+            "geometry": { "type": "LineString", "coordinates": coords },
+            "properties": { "kind": "path" },
+        }));
+    }
+    for (k, c) in coords.iter().enumerate() {
+        features.push(json!({
+            "type": "Feature",
+            "geometry": { "type": "Point", "coordinates": c },
+            "properties": { "kind": "vertex", "first": k == 0 },
+        }));
+    }
+    json!({ "type": "FeatureCollection", "features": features })
+}
+
+/// One vertex as the text area holds it: `lon,lat` with six decimals
+/// (about 0.1 m).
+pub fn vertex_line(lon: f64, lat: f64) -> String {
+    format!("{lon:.6},{lat:.6}")
+}
+
+/// The vertices typed or pasted, one `longitude,latitude` a line (a comma,
+/// semicolon, spaces or a tab between them); blank lines are skipped. `Err`
+/// names the first line that is not two numbers.
+pub fn parse_vertices(text: &str) -> Result<Vec<(f64, f64)>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let nums: Vec<&str> = line
+            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let parsed: Option<Vec<f64>> = nums
+            .iter()
+            .map(|s| s.parse::<f64>().ok().filter(|v| v.is_finite()))
+            .collect();
+        match parsed.as_deref() {
+            Some([x, y]) => out.push((*x, *y)),
+            _ => {
+                return Err(format!(
+                    "Area: line {} is not \u{201c}longitude,latitude\u{201d}: {line}",
+                    n + 1
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Twice the signed area of a ring given without its closing vertex
+/// (shoelace; positive: counter-clockwise with longitude east, latitude
+/// north).
+fn twice_area(pts: &[(f64, f64)]) -> f64 {
+    (0..pts.len())
+        .map(|i| {
+            let (a, b) = (pts[i], pts[(i + 1) % pts.len()]);
+            a.0 * b.1 - b.0 * a.1
+        })
+        .sum()
+}
+
+fn orient(a: (f64, f64), b: (f64, f64), c: (f64, f64)) -> f64 {
+    (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+}
+
+fn on_segment(a: (f64, f64), b: (f64, f64), p: (f64, f64)) -> bool {
+    p.0 >= a.0.min(b.0) && p.0 <= a.0.max(b.0) && p.1 >= a.1.min(b.1) && p.1 <= a.1.max(b.1)
+}
+
+/// Whether segments `ab` and `cd` touch or cross.
+fn segments_meet(a: (f64, f64), b: (f64, f64), c: (f64, f64), d: (f64, f64)) -> bool {
+    let (o1, o2, o3, o4) = (
+        orient(a, b, c),
+        orient(a, b, d),
+        orient(c, d, a),
+        orient(c, d, b),
+    );
+    if ((o1 > 0.0 && o2 < 0.0) || (o1 < 0.0 && o2 > 0.0))
+        && ((o3 > 0.0 && o4 < 0.0) || (o3 < 0.0 && o4 > 0.0))
+    {
+        return true;
+    }
+    (o1 == 0.0 && on_segment(a, b, c))
+        || (o2 == 0.0 && on_segment(a, b, d))
+        || (o3 == 0.0 && on_segment(c, d, a))
+        || (o4 == 0.0 && on_segment(c, d, b))
+}
+
+/// The drawn vertices as a GeoJSON Polygon's exterior ring (RFC 7946):
+/// closed (the first vertex repeated at the end), counter-clockwise (the
+/// clicks reversed after the first if they went clockwise), repeated
+/// clicks on one spot dropped. `Err` (for the person) when it is not a
+/// simple polygon: fewer than 3 distinct vertices, no area (all on one
+/// line), or edges that cross.
+pub fn polygon_ring(vertices: &[(f64, f64)]) -> Result<Vec<[f64; 2]>, String> {
+    let mut pts: Vec<(f64, f64)> = Vec::with_capacity(vertices.len());
+    for &p in vertices {
+        if pts.last() != Some(&p) {
+            pts.push(p);
+        }
+    }
+    // A ring typed closed (its first vertex repeated last).
+    while pts.len() > 1 && pts.first() == pts.last() {
+        pts.pop();
+    }
+    if pts.len() < 3 {
+        return Err(
+            "Area: at least 3 different points are needed (click the map, or type one \u{201c}longitude,latitude\u{201d} a line)."
+                .into(),
+        );
+    }
+    if let Some(&(x, y)) = pts
+        .iter()
+        .find(|(x, y)| !((-180.0..=180.0).contains(x) && (-90.0..=90.0).contains(y)))
+    {
+        return Err(format!(
+            "Area: {x}, {y} is not a position: longitude −180 to 180 and latitude −90 to 90."
+        ));
+    }
+    // All on one line: every point on the line from the first to the one
+    // farthest from it (relative to the extent, so rounding counts as none).
+    let dist2 = |p: &(f64, f64)| (p.0 - pts[0].0).powi(2) + (p.1 - pts[0].1).powi(2);
+    let far = pts
+        .iter()
+        .copied()
+        .max_by(|a, b| dist2(a).total_cmp(&dist2(b)))
+        .unwrap_or(pts[0]);
+    let scale = dist2(&far);
+    if pts
+        .iter()
+        .all(|&p| orient(pts[0], far, p).abs() <= 1e-9 * scale)
+    {
+        return Err("Area: the points are on one line, so they enclose no area.".into());
+    }
+    let n = pts.len();
+    for i in 0..n {
+        for j in i + 1..n {
+            // Neighbouring edges share a vertex; the last edge meets the first.
+            if j == i + 1 || (i == 0 && j == n - 1) {
+                continue;
+            }
+            if segments_meet(pts[i], pts[(i + 1) % n], pts[j], pts[(j + 1) % n]) {
+                return Err("Area: its edges cross; draw the outline without crossing it (or undo the last point).".into());
+            }
+        }
+    }
+    if twice_area(&pts) < 0.0 {
+        pts[1..].reverse();
+    }
+    let mut ring: Vec<[f64; 2]> = pts.iter().map(|&(x, y)| [x, y]).collect();
+    ring.push(ring[0]);
+    Ok(ring)
+}
+
+/// How the form gives the target area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AreaMode {
+    /// A site and a radius (the server draws the circle).
+    Circle,
+    /// A polygon drawn on the map or typed.
+    Polygon,
+}
+
 /// What the form holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InterventionForm {
@@ -346,8 +529,12 @@ pub struct InterventionForm {
     pub start: String,
     /// Empty: no end date (ongoing).
     pub end: String,
+    /// Circle around a site, or a drawn area.
+    pub mode: AreaMode,
     /// `(lon, lat)` clicked on the map (or typed).
     pub site: Option<(f64, f64)>,
+    /// The drawn area's vertices, one a line (`lon,lat`), in order.
+    pub vertices: String,
     pub radius: f64,
     pub buffer: f64,
     /// A crime group id, or empty for all crime.
@@ -379,6 +566,10 @@ impl InterventionForm {
                 return Err("End date: it is before the start date.".into());
             }
         }
+        if self.mode == AreaMode::Polygon {
+            polygon_ring(&parse_vertices(&self.vertices)?)?;
+            return positive("Displacement buffer", self.buffer);
+        }
         match self.site {
             None => {
                 return Err(
@@ -390,32 +581,32 @@ impl InterventionForm {
             }
             _ => {}
         }
-        for (what, v) in [
-            ("Radius", self.radius),
-            ("Displacement buffer", self.buffer),
-        ] {
-            if !(v.is_finite() && v > 0.0 && v <= MAX_METRES) {
-                return Err(format!(
-                    "{what}: more than 0 and at most {} metres.",
-                    thousands(MAX_METRES as u64)
-                ));
-            }
-        }
-        Ok(())
+        positive("Radius", self.radius)?;
+        positive("Displacement buffer", self.buffer)
     }
 
     /// The JSON body for `POST /api/interventions`.
     pub fn body(&self) -> String {
-        let (lon, lat) = self.site.unwrap_or((f64::NAN, f64::NAN));
         let mut v = json!({
             "name": self.name.trim(),
             "kind": self.kind.trim(),
             "start": self.start.trim(),
-            "site": { "lon": lon, "lat": lat },
-            "radius_m": self.radius,
             "buffer_m": self.buffer,
             "groups": if self.group.is_empty() { vec![] } else { vec![self.group.clone()] },
         });
+        match self.mode {
+            AreaMode::Circle => {
+                let (lon, lat) = self.site.unwrap_or((f64::NAN, f64::NAN));
+                v["site"] = json!({ "lon": lon, "lat": lat });
+                v["radius_m"] = json!(self.radius);
+            }
+            AreaMode::Polygon => {
+                let ring = parse_vertices(&self.vertices)
+                    .and_then(|p| polygon_ring(&p))
+                    .unwrap_or_default();
+                v["area"] = json!({ "type": "Polygon", "coordinates": [ring] });
+            }
+        }
         if !self.end.trim().is_empty() {
             v["end"] = json!(self.end.trim());
         }
@@ -423,6 +614,18 @@ impl InterventionForm {
             v["notes"] = json!(self.notes.trim());
         }
         v.to_string()
+    }
+}
+
+/// A radius or buffer: more than 0 and at most [`MAX_METRES`].
+fn positive(what: &str, v: f64) -> Result<(), String> {
+    if v.is_finite() && v > 0.0 && v <= MAX_METRES {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what}: more than 0 and at most {} metres.",
+            thousands(MAX_METRES as u64)
+        ))
     }
 }
 
@@ -717,7 +920,9 @@ mod tests {
             kind: "patrols".into(),
             start: "2025-07-01".into(),
             end: "2025-09-30".into(),
+            mode: AreaMode::Circle,
             site: Some((-1.0207, 52.2096)),
+            vertices: String::new(),
             radius: 300.0,
             buffer: 200.0,
             group: "serious-acquisitive".into(),
@@ -821,6 +1026,156 @@ mod tests {
             evaluation_url(4, "E05999003", "2024-01"),
             "/api/interventions/4/evaluation?control=E05999003&before=2024-01"
         );
+    }
+
+    #[test]
+    fn drawn_vertices_parse_and_make_a_closed_counter_clockwise_ring() {
+        // Typed or pasted: commas, semicolons or spaces; blank lines skipped.
+        let typed = "-1.02,52.20\n\n -1.00 ; 52.20\n-1.00\t52.22\r\n";
+        assert_eq!(
+            parse_vertices(typed),
+            Ok(vec![(-1.02, 52.20), (-1.00, 52.20), (-1.00, 52.22)])
+        );
+        let e = parse_vertices("-1.0,52.0\n-1.0\n").unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+        assert!(parse_vertices("a,b").is_err());
+        assert!(parse_vertices("1,2,3").is_err());
+        assert!(parse_vertices("NaN,52").is_err());
+        assert_eq!(
+            parse_vertices(&vertex_line(-1.0207, 52.2)),
+            Ok(vec![(-1.0207, 52.2)])
+        );
+        assert_eq!(vertex_line(-1.0, 52.123_456_78), "-1.000000,52.123457");
+
+        // Counter-clockwise clicks: kept as they are, closed.
+        let ccw = [(-1.0, 52.0), (-0.9, 52.0), (-0.9, 52.1), (-1.0, 52.1)];
+        let ring = polygon_ring(&ccw).unwrap();
+        assert_eq!(
+            ring,
+            vec![
+                [-1.0, 52.0],
+                [-0.9, 52.0],
+                [-0.9, 52.1],
+                [-1.0, 52.1],
+                [-1.0, 52.0]
+            ]
+        );
+        // Clockwise clicks: reversed after the first vertex.
+        let cw = [(-1.0, 52.0), (-1.0, 52.1), (-0.9, 52.1), (-0.9, 52.0)];
+        assert_eq!(polygon_ring(&cw).unwrap(), ring);
+        // Already closed, or a point clicked twice: the same ring.
+        let closed = [ccw[0], ccw[1], ccw[1], ccw[2], ccw[3], ccw[0]];
+        assert_eq!(polygon_ring(&closed).unwrap(), ring);
+        assert!(twice_area(&ring[..4].iter().map(|p| (p[0], p[1])).collect::<Vec<_>>()) > 0.0);
+        // A triangle is enough.
+        assert_eq!(polygon_ring(&ccw[..3]).unwrap().len(), 4);
+
+        let err = |v: &[(f64, f64)]| polygon_ring(v).unwrap_err();
+        assert!(err(&[]).contains("at least 3"));
+        assert!(err(&ccw[..2]).contains("at least 3"));
+        // Three clicks, two on one spot.
+        assert!(err(&[ccw[0], ccw[1], ccw[1]]).contains("at least 3"));
+        // Collinear: no area.
+        assert!(err(&[(-1.0, 52.0), (-0.9, 52.1), (-0.8, 52.2)]).contains("one line"));
+        assert!(
+            err(&[(-1.0, 52.0), (-0.9, 52.0), (-0.8, 52.0), (-0.95, 52.0)]).contains("one line")
+        );
+        // A bow tie crosses itself.
+        assert!(err(&[(-1.0, 52.0), (-0.9, 52.1), (-0.9, 52.0), (-1.0, 52.1)]).contains("cross"));
+        // An edge doubling back over another.
+        assert!(err(&[
+            (-1.0, 52.0),
+            (-0.8, 52.0),
+            (-0.8, 52.1),
+            (-0.9, 52.0),
+            (-0.9, 51.9)
+        ])
+        .contains("cross"));
+        // Not a position.
+        assert!(err(&[(-1.0, 52.0), (-0.9, 52.0), (-0.9, 95.0)]).contains("latitude"));
+    }
+
+    #[test]
+    fn a_drawn_area_validates_and_posts_as_a_polygon() {
+        let f = InterventionForm {
+            name: "Castle CCTV".into(),
+            kind: "CCTV".into(),
+            start: "2025-07-01".into(),
+            end: String::new(),
+            mode: AreaMode::Polygon,
+            site: None,
+            vertices: "-1.0,52.0\n-1.0,52.1\n-0.9,52.1\n".into(),
+            radius: f64::NAN,
+            buffer: 250.0,
+            group: String::new(),
+            notes: String::new(),
+        };
+        // No site or radius needed for a drawn area.
+        assert_eq!(f.validate(), Ok(()));
+        let v: Value = serde_json::from_str(&f.body()).unwrap();
+        assert_eq!(
+            v,
+            json!({"name": "Castle CCTV", "kind": "CCTV", "start": "2025-07-01", "buffer_m": 250.0,
+                "groups": [], "area": {"type": "Polygon",
+                "coordinates": [[[-1.0, 52.0], [-0.9, 52.1], [-1.0, 52.1], [-1.0, 52.0]]]}})
+        );
+        assert!(v.get("site").is_none() && v.get("radius_m").is_none());
+        for (vertices, msg) in [
+            ("", "at least 3"),
+            ("-1.0,52.0\n-1.0,52.1", "at least 3"),
+            ("-1.0,52.0\nx", "line 2"),
+            ("-1.0,52.0\n-0.9,52.1\n-0.8,52.2", "one line"),
+        ] {
+            let e = InterventionForm {
+                vertices: vertices.into(),
+                ..f.clone()
+            }
+            .validate()
+            .unwrap_err();
+            assert!(e.contains(msg), "{e} lacks {msg}");
+        }
+        let e = InterventionForm {
+            buffer: 0.0,
+            ..f.clone()
+        }
+        .validate()
+        .unwrap_err();
+        assert!(e.contains("Displacement buffer"), "{e}");
+        // The circle's fields are still checked in circle mode.
+        let e = InterventionForm {
+            mode: AreaMode::Circle,
+            ..f.clone()
+        }
+        .validate()
+        .unwrap_err();
+        assert!(e.contains("click the map"), "{e}");
+    }
+
+    #[test]
+    fn the_area_being_drawn_is_previewed() {
+        let kinds = |v: &[(f64, f64)]| -> Vec<String> {
+            draft_polygon_geojson(v)["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["properties"]["kind"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert!(kinds(&[]).is_empty());
+        assert_eq!(kinds(&[(-1.0, 52.0)]), vec!["vertex"]);
+        assert_eq!(
+            kinds(&[(-1.0, 52.0), (-0.9, 52.0)]),
+            vec!["path", "vertex", "vertex"]
+        );
+        let three = [(-1.0, 52.0), (-0.9, 52.0), (-0.9, 52.1)];
+        assert_eq!(kinds(&three), vec!["area", "vertex", "vertex", "vertex"]);
+        let fc = draft_polygon_geojson(&three);
+        assert_eq!(
+            fc["features"][0]["geometry"]["coordinates"],
+            json!([[[-1.0, 52.0], [-0.9, 52.0], [-0.9, 52.1], [-1.0, 52.0]]])
+        );
+        assert_eq!(fc["features"][1]["properties"]["first"], true);
+        assert_eq!(fc["features"][2]["properties"]["first"], false);
     }
 
     fn evaluation(wdq: Value, interpretation: &str) -> Value {

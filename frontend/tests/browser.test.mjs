@@ -740,6 +740,126 @@ test('interventions (analyst): delete, after confirming', async () => {
   await page.evaluate((c) => window.__map.jumpTo(c), ivCamera);
 });
 
+test('interventions (analyst): an area drawn by clicking its corners', async (t) => {
+  // Whatever happens, later tests get map clicks back and the view they expect.
+  t.after(async () => {
+    await page.evaluate(() => document.querySelector('#iv-reset').click());
+    await page.evaluate((c) => window.__map.jumpTo(c), ivCamera);
+  });
+  const NAME = 'Kingsmead CCTV area (browser test)';
+  await page.evaluate(() => { document.querySelector('#iv-new').open = true; });
+  await page.getByLabel('Name', { exact: true }).fill(NAME);
+  await page.getByLabel('Type (patrols, target hardening, CCTV…)').fill('CCTV');
+  await page.getByLabel('Start date').fill('2025-07-01');
+  await page.getByLabel('End date (empty: ongoing)').fill('2025-09-30');
+  await page.getByLabel('Draw an area').check();
+  assert.ok(await page.isVisible('#iv-draw-box'));
+  assert.equal(await page.isVisible('#iv-site-box'), false);
+  // Nothing drawn yet: the form says so, without a request.
+  await page.click('#iv-submit');
+  assert.match(await page.textContent('#iv-error'), /^Area: at least 3 different points/);
+  await idle(page);
+  await page.click('#iv-draw');
+  assert.equal(await page.getAttribute('#iv-draw', 'aria-pressed'), 'true');
+  const { x, y } = await pointInWard(page, 'E05999013');
+  // Top left, top right, bottom right, bottom left on the screen: clockwise on the ground.
+  const clicks = [[x - 40, y - 30], [x + 40, y - 30], [x + 40, y + 30], [x - 40, y + 30]];
+  // Where the map says each click landed.
+  await page.evaluate(() => {
+    window.__drawClicks = [];
+    window.__map.on('click', (e) => window.__drawClicks.push(e.lngLat.toArray()));
+  });
+  for (const [cx, cy] of clicks) await page.mouse.click(cx, cy);
+  // A stray fifth corner, undone.
+  await page.mouse.click(x, y + 60);
+  assert.equal((await page.inputValue('#iv-vertices')).split('\n').length, 5);
+  await page.click('#iv-undo');
+  assert.equal(await page.getAttribute('#iv-draw', 'aria-pressed'), 'true');
+  const typed = (await page.inputValue('#iv-vertices')).split('\n').map((l) => l.split(',').map(Number));
+  assert.equal(typed.length, 4);
+  // Each corner is where the map was clicked: the click's position (to the
+  // text's 6 decimals), within a pixel or two of where the mouse was.
+  const landed = (await page.evaluate(() => window.__drawClicks)).slice(0, 4);
+  typed.forEach((c, k) => assert.ok(Math.abs(c[0] - landed[k][0]) < 1e-6 && Math.abs(c[1] - landed[k][1]) < 1e-6, `corner ${k}: ${c} vs ${landed[k]}`));
+  const onScreen = await page.evaluate((cs) => {
+    const r = window.__map.getCanvas().getBoundingClientRect();
+    return cs.map((c) => { const at = window.__map.project(c); return [r.left + at.x, r.top + at.y]; });
+  }, typed);
+  onScreen.forEach((q, k) => assert.ok(Math.hypot(q[0] - clicks[k][0], q[1] - clicks[k][1]) < 3, `corner ${k} at ${q}, clicked at ${clicks[k]}`));
+  // The preview: the polygon and the corners; the ward panel stayed shut.
+  let draft = await page.evaluate(() => window.__map.getSource('iv-draft').serialize().data.features.map((f) => f.properties.kind));
+  assert.deepEqual(draft, ['area', 'vertex', 'vertex', 'vertex', 'vertex']);
+  assert.equal(await page.locator('#details .ward[data-code=E05999013]').count(), 0);
+  await idle(page);
+  assert.ok(await page.evaluate(() => window.__map.queryRenderedFeatures({ layers: ['iv-draft-fill'] }).length > 0));
+  // Clicking the first corner again finishes the area.
+  const first = await page.evaluate((c) => {
+    const r = window.__map.getCanvas().getBoundingClientRect();
+    const at = window.__map.project(c);
+    return [r.left + at.x, r.top + at.y];
+  }, typed[0]);
+  await page.mouse.click(first[0], first[1]);
+  assert.equal(await page.getAttribute('#iv-draw', 'aria-pressed'), 'false');
+  assert.equal((await page.inputValue('#iv-vertices')).split('\n').length, 4, 'the closing click added a corner');
+  assert.equal(await page.textContent('#iv-error'), '');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'intervention-drawn.png') });
+  const post = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/interventions' && r.method() === 'POST');
+  await page.click('#iv-submit');
+  const body = (await post).postDataJSON();
+  // A GeoJSON Polygon: the clicked corners, closed, counter-clockwise (RFC 7946), no site or radius.
+  assert.equal(body.area.type, 'Polygon');
+  assert.deepEqual(body.area.coordinates, [[typed[0], typed[3], typed[2], typed[1], typed[0]]]);
+  const ring = body.area.coordinates[0];
+  let twice = 0;
+  for (let k = 0; k + 1 < ring.length; k++) twice += ring[k][0] * ring[k + 1][1] - ring[k + 1][0] * ring[k][1];
+  assert.ok(twice > 0, 'the ring is clockwise');
+  assert.equal(body.site, undefined);
+  assert.equal(body.radius_m, undefined);
+  assert.deepEqual({ name: body.name, kind: body.kind, start: body.start, end: body.end, buffer_m: body.buffer_m },
+    { name: NAME, kind: 'CCTV', start: '2025-07-01', end: '2025-09-30', buffer_m: 200 });
+  // Listed, selected and drawn; the form back to a circle, its draft gone.
+  await page.waitForFunction(() => window.__hotspot.interventions === 1);
+  const item = page.locator('#iv-list .iv-item');
+  const text = (await item.textContent()).replace(/\s+/g, ' ');
+  assert.match(text, new RegExp(NAME.replace(/[()]/g, '\\$&')));
+  assert.match(text, /drawn area/);
+  assert.equal(await item.getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.isChecked('#iv-mode-circle'), true);
+  assert.equal(await page.inputValue('#iv-vertices'), '');
+  // Its evaluation: the WDQ, or the server's reason why not.
+  await page.locator('#iv-eval .iv-wdq, #iv-eval .iv-no-eval').first().waitFor({ timeout: 30000 });
+  const evalUrl = await page.evaluate(() => window.__hotspot.evaluationUrl);
+  const answer = await page.evaluate(async (u) => { const r = await fetch(u); return { status: r.status, json: await r.json() }; }, evalUrl);
+  if (answer.status === 200) {
+    const e = answer.json.evaluation;
+    assert.equal(await page.textContent('#iv-eval .iv-reading'), e.interpretation);
+    const rows = await page.locator('#iv-eval table.iv-counts tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.area, ...[...tr.querySelectorAll('td')].map((td) => td.textContent)]));
+    assert.deepEqual(rows.map((r) => r.slice(0, 3)), ['target', 'buffer', 'control'].map((k) => [k, String(e[k].before), String(e[k].after)]));
+  } else {
+    assert.ok(answer.json.error.message.length > 0);
+    assert.ok((await page.textContent('#iv-eval .iv-no-eval')).includes(answer.json.error.message));
+    for (let k = 0; k < 2; k++) {
+      const logged = consoleErrors.findIndex((m) => /status of 4\d\d/.test(m));
+      if (logged >= 0) consoleErrors.splice(logged, 1);
+    }
+  }
+  await idle(page);
+  const drawn = await page.evaluate(() => {
+    const map = window.__map;
+    const areas = map.getSource('interventions').serialize().data.features.filter((f) => f.properties.kind === 'area');
+    return { areas: areas.length, type: areas[0] && areas[0].geometry.type, fill: map.queryRenderedFeatures({ layers: ['iv-fill'] }).length,
+      draft: map.getSource('iv-draft').serialize().data.features.length };
+  });
+  assert.ok(drawn.areas === 1 && /Polygon$/.test(drawn.type) && drawn.fill > 0 && drawn.draft === 0, JSON.stringify(drawn));
+  // Deleted, so the tests after this one see an empty log.
+  page.once('dialog', (d) => d.accept());
+  const del = page.waitForResponse((r) => r.request().method() === 'DELETE' && new URL(r.url()).pathname.startsWith('/api/interventions/'));
+  await page.click('#iv-delete');
+  assert.equal((await del).status(), 204);
+  await page.waitForFunction(() => window.__hotspot.interventions === 0);
+  assert.deepEqual(refused, []);
+});
+
 test('a crime-group filter refetches the wards and changes the legend without a reload', async () => {
   const before = await legendText(page);
   await page.evaluate(() => { window.__noReload = true; });

@@ -10,9 +10,10 @@
 //! * Interventions (partner role and above; the public sees why not):
 //!   `GET /api/interventions` → the list and the areas on the map; choosing
 //!   one (list or map) asks for its evaluation and draws its target, buffer
-//!   and comparison area. Analysts also get the form (site clicked on the
-//!   map, radius, name, type, dates) that `POST`s a new one, and a delete
-//!   button.
+//!   and comparison area. Analysts also get the form (name, type, dates,
+//!   and the area: a site clicked on the map with a radius, or a polygon
+//!   drawn by clicking its corners or typed one corner a line) that
+//!   `POST`s a new one, and a delete button.
 
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
@@ -26,7 +27,7 @@ use super::{
 use super::{AppRef, State};
 use crate::format;
 use crate::hardening::{self as th, HardeningForm, VisitList};
-use crate::interventions::{self as iv, Intervention, InterventionForm};
+use crate::interventions::{self as iv, AreaMode, Intervention, InterventionForm};
 use crate::panels::LegendSection;
 
 /// Target-hardening state.
@@ -51,7 +52,12 @@ pub struct Interventions {
     evaluation: Option<Value>,
     /// The next map click places the form's site.
     picking: bool,
+    /// Map clicks add corners to the area being drawn.
+    drawing: bool,
 }
+
+/// How close (pixels) a click must be to the first corner to close the area.
+const CLOSE_PX: f64 = 10.0;
 
 /// Tablets in portrait: the panel is a drawer over the map.
 fn narrow() -> bool {
@@ -127,6 +133,7 @@ pub fn session_changed(app: &AppRef) {
     }
     if !edit {
         set_picking(app, false);
+        set_drawing(app, false);
         clear_draft(app);
     }
     if view {
@@ -256,30 +263,92 @@ pub fn wire(app: &AppRef) {
             }
         });
     }
-    for id in ["iv-lon", "iv-lat", "iv-radius"] {
+    for id in ["iv-lon", "iv-lat", "iv-radius", "iv-vertices"] {
         let a = app.clone();
         on(&by_id(id), "input", move |_| draw_draft(&a));
+    }
+    for id in ["iv-mode-circle", "iv-mode-polygon"] {
+        let a = app.clone();
+        on(&by_id(id), "change", move |_| mode_changed(&a));
+    }
+    {
+        let a = app.clone();
+        on(&by_id("iv-draw"), "click", move |_| {
+            let now = a.st.borrow().iv.drawing;
+            set_drawing(&a, !now);
+            if !now {
+                if narrow() {
+                    toggle_panel(&a, Some(false));
+                }
+                set_status(
+                    "Click the map at each corner of the area; click the first corner again to finish (Escape stops).",
+                );
+            }
+        });
+    }
+    {
+        let a = app.clone();
+        on(&by_id("iv-finish"), "click", move |_| finish_area(&a));
+    }
+    {
+        let a = app.clone();
+        on(&by_id("iv-undo"), "click", move |_| {
+            let text = get(&by_id("iv-vertices"), "value")
+                .as_string()
+                .unwrap_or_default();
+            let mut lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+            let removed = lines.pop().is_some();
+            set_vertices_text(&lines.join("\n"));
+            draw_draft(&a);
+            set_status(if removed {
+                "Last corner removed."
+            } else {
+                "No corner to remove."
+            });
+        });
+    }
+    {
+        let a = app.clone();
+        on(&by_id("iv-clear-area"), "click", move |_| {
+            set_vertices_text("");
+            by_id("iv-error").set_text_content(Some(""));
+            draw_draft(&a);
+            set_status("Area cleared.");
+        });
     }
     {
         let a = app.clone();
         on(&by_id("iv-reset"), "click", move |_| {
             reset_form();
             set_picking(&a, false);
+            set_drawing(&a, false);
             clear_draft(&a);
         });
     }
     {
-        // Escape stops choosing a site.
+        // Escape stops choosing a site or drawing an area.
         let a = app.clone();
         on(&js::document().into(), "keydown", move |e| {
             let k: &web_sys::KeyboardEvent = e.unchecked_ref();
-            if k.key() == "Escape" && a.st.borrow().iv.picking {
+            if k.key() != "Escape" {
+                return;
+            }
+            let (picking, drawing) = {
+                let st = a.st.borrow();
+                (st.iv.picking, st.iv.drawing)
+            };
+            if picking || drawing {
                 set_picking(&a, false);
+                set_drawing(&a, false);
                 if narrow() {
                     toggle_panel(&a, Some(true));
                 }
-                let _ = html_el("iv-pick").focus();
-                set_status("Choosing a site cancelled.");
+                let _ = html_el(if picking { "iv-pick" } else { "iv-draw" }).focus();
+                set_status(if picking {
+                    "Choosing a site cancelled."
+                } else {
+                    "Drawing stopped; the corners so far are kept."
+                });
             }
         });
     }
@@ -294,10 +363,23 @@ fn clicked_data(e: &web_sys::Event, selector: &str, attr: &str) -> Option<String
 /// Map layers the modes add to hover and click handling.
 pub const CLICKABLE: [&str; 2] = ["th-points", "iv-fill"];
 
-/// A map click: places the form's site while choosing one, else selects a
-/// place to visit or an intervention under the pointer. `true` when it
-/// was handled (the ward panel is then left alone).
+/// A map click: places the form's site while choosing one, adds a corner
+/// (or, on the first corner, finishes the area) while drawing, else
+/// selects a place to visit or an intervention under the pointer. `true`
+/// when it was handled (the ward panel is then left alone).
 pub fn map_click(app: &AppRef, e: &JsValue) -> bool {
+    if app.st.borrow().iv.drawing {
+        let ll = get(e, "lngLat");
+        if let (Some(x), Some(y)) = (get(&ll, "lng").as_f64(), get(&ll, "lat").as_f64()) {
+            let corners = form_vertices();
+            if corners.len() >= 3 && near_first_corner(app, e, corners[0]) {
+                finish_area(app);
+            } else {
+                add_vertex(app, x, y);
+            }
+        }
+        return true;
+    }
     if app.st.borrow().iv.picking {
         let ll = get(e, "lngLat");
         if let (Some(x), Some(y)) = (get(&ll, "lng").as_f64(), get(&ll, "lat").as_f64()) {
@@ -815,6 +897,120 @@ fn form_site() -> Option<(f64, f64)> {
     Some((x, y))
 }
 
+/// The area's corners as typed or clicked (lines that are not a
+/// `lon,lat` pair skipped, for the preview).
+fn form_vertices() -> Vec<(f64, f64)> {
+    vertices_text()
+        .lines()
+        .filter_map(|l| iv::parse_vertices(l).ok())
+        .flatten()
+        .collect()
+}
+
+fn vertices_text() -> String {
+    get(&by_id("iv-vertices"), "value")
+        .as_string()
+        .unwrap_or_default()
+}
+
+fn set_vertices_text(text: &str) {
+    js::set(&by_id("iv-vertices"), "value", &JsValue::from_str(text));
+}
+
+fn area_mode() -> AreaMode {
+    if input("iv-mode-polygon").checked() {
+        AreaMode::Polygon
+    } else {
+        AreaMode::Circle
+    }
+}
+
+/// The circle's or the polygon's fields, as the mode says.
+fn mode_changed(app: &AppRef) {
+    let polygon = area_mode() == AreaMode::Polygon;
+    html_el("iv-site-box").set_hidden(polygon);
+    html_el("iv-draw-box").set_hidden(!polygon);
+    if polygon {
+        set_picking(app, false);
+    } else {
+        set_drawing(app, false);
+    }
+    by_id("iv-error").set_text_content(Some(""));
+    draw_draft(app);
+}
+
+fn set_drawing(app: &AppRef, on: bool) {
+    app.st.borrow_mut().iv.drawing = on;
+    let _ = by_id("iv-draw").set_attribute("aria-pressed", if on { "true" } else { "false" });
+    if let Some(b) = js::document().body() {
+        let _ = b.class_list().toggle_with_force("drawing", on);
+    }
+}
+
+/// Whether a map click landed on the first corner (within [`CLOSE_PX`]).
+fn near_first_corner(app: &AppRef, e: &JsValue, first: (f64, f64)) -> bool {
+    let point = get(e, "point");
+    let Ok(at) = call(
+        &app.map.js,
+        "project",
+        &[js::to_js(&json!([first.0, first.1]))],
+    ) else {
+        return false;
+    };
+    match (
+        get(&point, "x").as_f64(),
+        get(&point, "y").as_f64(),
+        get(&at, "x").as_f64(),
+        get(&at, "y").as_f64(),
+    ) {
+        (Some(px), Some(py), Some(ax), Some(ay)) => (px - ax).hypot(py - ay) <= CLOSE_PX,
+        _ => false,
+    }
+}
+
+fn add_vertex(app: &AppRef, x: f64, y: f64) {
+    let mut text = vertices_text().trim_end().to_string();
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(&iv::vertex_line(x, y));
+    set_vertices_text(&text);
+    by_id("iv-error").set_text_content(Some(""));
+    draw_draft(app);
+    let n = form_vertices().len();
+    set_status(&format!(
+        "Corner {n} at {x:.5}, {y:.5}.{}",
+        if n >= 3 {
+            " Click the first corner or Finish area to close it."
+        } else {
+            ""
+        }
+    ));
+}
+
+/// Ends the drawing when the corners make an area; otherwise says why and
+/// keeps drawing.
+fn finish_area(app: &AppRef) {
+    let error = by_id("iv-error");
+    let checked = iv::parse_vertices(&vertices_text()).and_then(|v| iv::polygon_ring(&v));
+    match checked {
+        Ok(ring) => {
+            let was_drawing = app.st.borrow().iv.drawing;
+            set_drawing(app, false);
+            error.set_text_content(Some(""));
+            if was_drawing && narrow() {
+                toggle_panel(app, Some(true));
+            }
+            let _ = html_el("iv-draw").focus();
+            set_status(&format!("Area finished: {} corners.", ring.len() - 1));
+        }
+        Err(e) => {
+            error.set_text_content(Some(&e));
+            set_status(&e);
+        }
+    }
+}
+
 fn intervention_form() -> InterventionForm {
     let text = |id: &str| input(id).value();
     let num = |id: &str| text(id).trim().parse().unwrap_or(f64::NAN);
@@ -823,7 +1019,9 @@ fn intervention_form() -> InterventionForm {
         kind: text("iv-kind"),
         start: text("iv-start"),
         end: text("iv-end"),
+        mode: area_mode(),
         site: form_site(),
+        vertices: vertices_text(),
         radius: num("iv-radius"),
         buffer: num("iv-buffer"),
         group: select("iv-group").value(),
@@ -850,9 +1048,14 @@ fn set_picking(app: &AppRef, on: bool) {
     }
 }
 
-/// The form's site and circle on the map.
+/// The form's site and circle, or the area being drawn, on the map.
 fn draw_draft(app: &AppRef) {
     if !app.st.borrow().map_ready {
+        return;
+    }
+    if area_mode() == AreaMode::Polygon {
+        let fc = iv::draft_polygon_geojson(&form_vertices());
+        let _ = app.map.set_data("iv-draft", &js::to_js(&fc));
         return;
     }
     let radius = input("iv-radius")
@@ -880,6 +1083,10 @@ fn reset_form() {
     input("iv-buffer").set_value(&iv::DEFAULT_BUFFER.to_string());
     select("iv-group").set_value("");
     js::set(&by_id("iv-notes"), "value", &JsValue::from_str(""));
+    set_vertices_text("");
+    input("iv-mode-circle").set_checked(true);
+    html_el("iv-site-box").set_hidden(false);
+    html_el("iv-draw-box").set_hidden(true);
     by_id("iv-error").set_text_content(Some(""));
 }
 
@@ -910,6 +1117,7 @@ async fn create_intervention(app: &AppRef) {
             let id = v["id"].as_i64();
             reset_form();
             set_picking(app, false);
+            set_drawing(app, false);
             clear_draft(app);
             set_status(&format!(
                 "Logged \u{201c}{}\u{201d}.",

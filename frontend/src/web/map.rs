@@ -398,6 +398,7 @@ impl Map {
         }
         let role = |r: &str| json!(["==", ["get", "role"], r]);
         let kind = |k: &str| json!(["==", ["get", "kind"], k]);
+        let kinds = |k: &[&str]| json!(["match", ["get", "kind"], k, true, false]);
         for l in [
             json!({ "id": "iv-fill", "type": "fill", "source": "interventions", "filter": kind("area"),
                 "paint": { "fill-color": iv::AREA_COLOUR, "fill-opacity": 0.25 } }),
@@ -420,12 +421,16 @@ impl Map {
                 "layout": { "text-field": ["get", "name"], "text-font": [FONT_BOLD], "text-size": 12,
                     "text-max-width": 10 },
                 "paint": { "text-color": iv::AREA_LINE, "text-halo-color": "#ffffff", "text-halo-width": 1.8 } }),
-            json!({ "id": "iv-draft-fill", "type": "fill", "source": "iv-draft", "filter": kind("circle"),
+            json!({ "id": "iv-draft-fill", "type": "fill", "source": "iv-draft", "filter": kinds(&["circle", "area"]),
                 "paint": { "fill-color": iv::AREA_COLOUR, "fill-opacity": 0.2 } }),
-            json!({ "id": "iv-draft-line", "type": "line", "source": "iv-draft", "filter": kind("circle"),
+            json!({ "id": "iv-draft-line", "type": "line", "source": "iv-draft",
+                "filter": kinds(&["circle", "area", "path"]),
                 "paint": { "line-color": "#000000", "line-width": 2, "line-dasharray": [2, 2] } }),
-            json!({ "id": "iv-draft-site", "type": "circle", "source": "iv-draft", "filter": kind("site"),
-                "paint": { "circle-color": "#000000", "circle-radius": 5,
+            // The site, or the drawn area's corners (the first one larger:
+            // clicking it finishes the area).
+            json!({ "id": "iv-draft-site", "type": "circle", "source": "iv-draft", "filter": kinds(&["site", "vertex"]),
+                "paint": { "circle-color": "#000000",
+                    "circle-radius": ["case", ["==", ["get", "first"], true], 7, 5],
                     "circle-stroke-color": "#ffffff", "circle-stroke-width": 2 } }),
             json!({ "id": "th-selected", "type": "circle", "source": "hardening",
                 "filter": ["==", ["get", "rank"], -1],
