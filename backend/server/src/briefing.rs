@@ -76,6 +76,8 @@ fn flag(p: &Params, key: &str) -> Result<Option<bool>, AppError> {
     params(
         ("code" = String, Path, description = "Ward code (see /api/wards)", example = "E05999006"),
         crate::openapi::BriefingOptions,
+        crate::openapi::CategorySelection,
+        crate::openapi::Comparison,
     ),
     responses(
         (status = 200, description = "The briefing, as an attachment", content(

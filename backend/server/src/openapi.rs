@@ -489,7 +489,7 @@ pub struct Selection {
 }
 
 /// Selection keys without `period`, `ward` and `bbox` (`/api/evaluate`
-/// takes its periods as `train` and `test`).
+/// takes its periods as `train` and `test`; a briefing's ward is its path).
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CategorySelection {
@@ -510,10 +510,10 @@ pub enum RankBy {
     Rate,
 }
 
-/// Ward statistics options.
+/// The comparison period of ward statistics and briefings.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct WardOptions {
+pub struct Comparison {
     /// `previous` (the period of equal length before), `year` (a year
     /// earlier), `none`, or a period as in `period`. `previous` and `year`
     /// need a `period`.
@@ -522,6 +522,12 @@ pub struct WardOptions {
         pattern = r"^(previous|year|none|all|[0-9]{4}-[0-9]{2}(\.\.[0-9]{4}-[0-9]{2})?|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?\.\.[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?)$"
     )]
     pub compare: Option<String>,
+}
+
+/// Ward statistics options besides the comparison.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WardOptions {
     /// How many top-ranked wards are flagged `priority` (default 5).
     #[param(minimum = 0, example = 5)]
     pub top: Option<u64>,
@@ -539,9 +545,9 @@ pub enum BriefingFormat {
     Gpkg,
 }
 
-/// Ward briefing options: the period, comparison and categories as for
-/// `/api/wards/{code}` (no `ward` or `bbox`: the ward is in the path and the
-/// briefing frames its own map), the format, and whether it is public.
+/// Ward briefing options besides the categories and comparison (documented
+/// with [`CategorySelection`] and [`Comparison`]): no `ward` or `bbox`, as
+/// the ward is in the path and the briefing frames its own map.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct BriefingOptions {
@@ -552,17 +558,6 @@ pub struct BriefingOptions {
         pattern = r"^(all|[0-9]{4}-[0-9]{2}(\.\.[0-9]{4}-[0-9]{2})?|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?\.\.[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?)$"
     )]
     pub period: Option<String>,
-    /// Comparison period, as for `/api/wards/{code}`.
-    #[param(example = "year")]
-    pub compare: Option<String>,
-    /// Crime groups, comma-separated.
-    #[param(example = "serious-acquisitive")]
-    pub group: Option<String>,
-    /// Crime types, comma-separated.
-    #[param(example = "Burglary")]
-    pub r#type: Option<String>,
-    /// Sources, comma-separated.
-    pub source: Option<String>,
     /// `pdf` (default), `png`, `csv` or `gpkg` (GeoPackage 1.3, EPSG:27700).
     #[param(inline)]
     pub format: Option<BriefingFormat>,

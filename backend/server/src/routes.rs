@@ -315,7 +315,7 @@ fn ward_query(p: &Params) -> Result<WardQuery, AppError> {
     summary = "Every ward with counts, rates, change and rank (choropleth-ready)",
     description = "The collection's total, outside_areas and unlocated account for every selected incident. \
 For the public role, counts below the suppression threshold are withheld with every figure derived from them.",
-    params(doc::Selection, doc::WardOptions),
+    params(doc::Selection, doc::Comparison, doc::WardOptions),
     responses(
         (status = 200, description = "Wards as polygons with their statistics", body = doc::FeatureCollection, content_type = "application/geo+json"),
         (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
@@ -341,7 +341,7 @@ async fn wards(
 
 #[utoipa::path(get, path = "/wards/{code}",
     summary = "One ward: its statistics, counts by crime type and by month",
-    params(("code" = String, Path, description = "Ward code (see /api/wards)", example = "E05999006"), doc::Selection, doc::WardOptions),
+    params(("code" = String, Path, description = "Ward code (see /api/wards)", example = "E05999006"), doc::Selection, doc::Comparison, doc::WardOptions),
     responses(
         (status = 200, description = "The ward", body = doc::WardProfile),
         (status = 404, description = "No ward with that code", body = doc::ErrorBody),
