@@ -18,23 +18,14 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+#[path = "../../../benches/timing.rs"]
+mod timing;
+use timing::time;
+
+use std::time::Duration;
 
 use hotspot_briefing::{render, Format};
 use hotspot_engine::{BriefingQuery, Dataset, Period, WardQuery};
-
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration) {
-    let mut d: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            black_box(f());
-            t.elapsed()
-        })
-        .collect();
-    d.sort();
-    (d[0], d[d.len() / 2])
-}
 
 fn ms(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1e3;

@@ -9,24 +9,15 @@
 //!
 //! `cargo bench -p hotspot-spacetime --bench spacetime`
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+#[path = "../../../benches/timing.rs"]
+mod timing;
+use timing::time;
+
+use std::time::Duration;
 
 use hotspot_spacetime::{evaluate, knox_test, recommend, KnoxOptions, MethodScore, Metric};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration) {
-    let mut d: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            black_box(f());
-            t.elapsed()
-        })
-        .collect();
-    d.sort();
-    (d[0], d[d.len() / 2])
-}
 
 fn normal(rng: &mut ChaCha8Rng) -> f64 {
     // Box–Muller; enough for synthetic clusters.
