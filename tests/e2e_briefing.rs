@@ -8,7 +8,7 @@ mod support;
 use std::path::Path;
 
 use sqlx::{Connection, Row};
-use support::{hotspot, Server};
+use support::{hotspot, pdf_text, Server};
 
 const WARD: &str = "E05999006";
 const NAME: &str = "Castle";
@@ -89,14 +89,6 @@ fn download(server: &Server, query: &str, token: Option<&str>) -> Download {
         disposition: header("content-disposition"),
         body: res.bytes().unwrap().to_vec(),
     }
-}
-
-fn pdf_text(bytes: &[u8]) -> String {
-    let doc = lopdf::Document::load_mem(bytes).expect("the PDF parses");
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    assert!(!pages.is_empty());
-    let text = doc.extract_text(&pages).expect("its text extracts");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Every count in the CSV's `group_counts` (count, comparison_count) and

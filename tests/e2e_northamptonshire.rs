@@ -9,7 +9,7 @@ mod support;
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 
-use support::{hotspot, shared_data, Server};
+use support::{hotspot, pdf_text, shared_data, Server};
 
 /// Counts straight from the gzipped CSVs, without the project's parser:
 /// police.uk publishes one crime on several rows when it has several
@@ -198,10 +198,7 @@ fn real_northamptonshire_months_wards_and_hotspots() {
         .send()
         .unwrap();
     assert_eq!(res.status(), 200);
-    let pdf = lopdf::Document::load_mem(&res.bytes().unwrap()).expect("the PDF parses");
-    let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
-    let text = pdf.extract_text(&pages).unwrap();
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = pdf_text(&res.bytes().unwrap());
     let with_commas = format!("{},{:03}", count / 1000, count % 1000);
     assert!(text.contains("Castle") && text.contains(code), "{text}");
     assert!(text.contains(&format!("Incidents {with_commas}")), "{text}");

@@ -102,3 +102,13 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// A PDF's text as a reader would extract it (lopdf), whitespace collapsed
+/// to single spaces so that assertions need not know the layout.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(bytes).expect("the PDF parses");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    assert!(!pages.is_empty());
+    let text = doc.extract_text(&pages).expect("its text extracts");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
