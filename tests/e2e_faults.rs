@@ -262,13 +262,11 @@ fn lock_exclusively(db: &Path) -> (tokio::runtime::Runtime, sqlx::SqliteConnecti
     (rt, conn)
 }
 
-#[test]
-fn a_locked_database_gives_a_clear_error_and_loses_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("locked.db");
-    let data = repo_root().join("data");
+/// The sample's wards and its first police.uk month: a store with
+/// something to lose before a fault is provoked.
+fn import_wards_and_first_month(db: &Path, data: &Path) {
     hotspot(
-        &db,
+        db,
         &[
             "import",
             "boundaries",
@@ -276,7 +274,15 @@ fn a_locked_database_gives_a_clear_error_and_loses_nothing() {
         ],
     );
     let first = data.join("policeuk/2024-01-sample-street.csv");
-    hotspot(&db, &["import", "police-uk", first.to_str().unwrap()]);
+    hotspot(db, &["import", "police-uk", first.to_str().unwrap()]);
+}
+
+#[test]
+fn a_locked_database_gives_a_clear_error_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("locked.db");
+    let data = repo_root().join("data");
+    import_wards_and_first_month(&db, &data);
     let before = counts(&db);
     let server = Server::start(
         &db,
@@ -418,16 +424,7 @@ fn a_full_disk_gives_a_clear_error_and_leaves_the_store_unchanged() {
         }
     );
     let db = disk.dir.path().join("full.db");
-    hotspot(
-        &db,
-        &[
-            "import",
-            "boundaries",
-            data.join("wards.geojson").to_str().unwrap(),
-        ],
-    );
-    let first = data.join("policeuk/2024-01-sample-street.csv");
-    hotspot(&db, &["import", "police-uk", first.to_str().unwrap()]);
+    import_wards_and_first_month(&db, &data);
     let before = counts(&db);
     let runs_before = import_runs(&db);
 
