@@ -117,6 +117,13 @@ pub async fn emerging(db: &str, groups: CrimeGroups, a: EmergingArgs) -> anyhow:
         "{} time steps; cells by category: {by_class:?}",
         r.periods.len()
     );
+    if !r.gap_months.is_empty() {
+        let gaps: Vec<String> = r.gap_months.iter().map(|m| m.to_string()).collect();
+        eprintln!(
+            "left out, no data loaded (gaps, not zeros): {}",
+            gaps.join(", ")
+        );
+    }
     output(&geojson_out::emerging(&r), a.out.as_ref())
 }
 

@@ -42,7 +42,7 @@ pub struct Dataset {
     pub(crate) point_area: Vec<Option<u32>>,
     pub(crate) months: BTreeMap<Month, u64>,
     /// Computed once at build: the health endpoint asks on every call.
-    overview: Overview,
+    pub(crate) overview: Overview,
 }
 
 /// Incidents per category, for the filter menus.

@@ -120,6 +120,9 @@ pub fn wards(ds: &Dataset, report: &WardReport) -> FeatureCollection {
             "unlocated": report.unlocated,
             "current_days": report.current_days,
             "comparison_days": report.comparison_days,
+            "current_gap_months": report.current_gap_months,
+            "comparison_gap_months": report.comparison_gap_months,
+            "no_comparison_data": report.no_comparison_data,
             "warnings": report.warnings,
         }),
     )
@@ -293,7 +296,7 @@ pub fn emerging(r: &EmergingResult) -> FeatureCollection {
     let periods: Vec<String> = r.periods.iter().map(|(a, b)| format!("{a}..{b}")).collect();
     collection(
         features,
-        json!({ "cell_m": r.grid.spec.cell, "periods": periods }),
+        json!({ "cell_m": r.grid.spec.cell, "periods": periods, "gap_months": r.gap_months }),
     )
 }
 

@@ -7,6 +7,7 @@
 //! HTTP and SQL.
 
 pub mod briefing;
+mod coverage;
 mod dataset;
 mod density;
 mod error;
@@ -21,6 +22,7 @@ pub use briefing::{
     BriefingHotspot, BriefingIntervention, BriefingMap, BriefingQuery, GroupRow, InterventionInput,
     InterventionStatus, TrendMonth, WardBriefing,
 };
+pub use coverage::Coverage;
 pub use dataset::{CategoryCount, Dataset, MonthCount, Overview};
 pub use density::{DensityQuery, DensityResult, HotspotArea};
 pub use error::EngineError;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use geo::{BoundingRect, Centroid, Intersects};
-use hotspot_core::Month;
+use hotspot_core::{Month, MonthRange};
 use hotspot_density::params::nice_round;
 use hotspot_density::{choose_parameters, kde, GridSpec};
 use hotspot_spacetime::{
@@ -90,8 +90,12 @@ pub struct EmergingQuery {
 pub struct EmergingResult {
     pub grid: StudyGrid,
     pub cells: Vec<Option<EmergingCell>>,
-    /// First and last month of each time step.
+    /// First and last month of each time step. Steps are made of months
+    /// with data, so a step may straddle a gap.
     pub periods: Vec<(Month, Month)>,
+    /// Months between the first and last selected incident with no data
+    /// for any source: left out of the time steps.
+    pub gap_months: Vec<Month>,
     pub counts: Vec<f64>,
 }
 
@@ -317,30 +321,32 @@ impl Dataset {
             .ok_or_else(|| {
                 EngineError::InvalidParameter("no incidents match the selection".into())
             })?;
-        let span = (last.index() - first.index() + 1) as usize;
+        // Time steps are built from months with data only: a gap month is
+        // unknown, not a month in which every cell was cold.
+        let range = MonthRange::new(first, last).expect("first <= last");
+        let months = self.months_with_data(range);
+        let gap_months: Vec<Month> = range.months().filter(|m| !self.has_data(*m)).collect();
         let per = q
             .months_per_period
-            .unwrap_or_else(|| hotspot_stats::emerging::months_per_period(span));
+            .unwrap_or_else(|| hotspot_stats::emerging::months_per_period(months.len()));
         let grid = self.study_grid(q.cell)?;
-        let mut monthly = vec![vec![0.0; grid.spec.len()]; span];
+        let step_of: BTreeMap<Month, usize> =
+            months.iter().enumerate().map(|(i, m)| (*m, i)).collect();
+        let mut monthly = vec![vec![0.0; grid.spec.len()]; months.len()];
         for &k in &picked {
             if let Some(p) = self.point_of(k) {
                 let [x, y] = self.points[p];
                 if let Some(i) = grid.cell_of(x, y) {
-                    monthly[(self.incidents[k].1.month.index() - first.index()) as usize][i] += 1.0;
+                    monthly[step_of[&self.incidents[k].1.month]][i] += 1.0;
                 }
             }
         }
         let steps = hotspot_stats::emerging::aggregate_periods(&monthly, per)?;
-        // aggregate_periods aligns steps to end at the latest month.
-        let periods = (0..steps.len())
-            .map(|t| {
-                let end = last.index() - ((steps.len() - 1 - t) * per) as i32;
-                (
-                    Month::from_index(end - per as i32 + 1),
-                    Month::from_index(end),
-                )
-            })
+        // aggregate_periods aligns steps to end at the latest month with data.
+        let skip = months.len() - steps.len() * per;
+        let periods = months[skip..]
+            .chunks(per)
+            .map(|c| (c[0], c[c.len() - 1]))
             .collect();
         let band = q.band.unwrap_or(1.5);
         let neighbours =
@@ -353,6 +359,7 @@ impl Dataset {
             grid,
             cells,
             periods,
+            gap_months,
             counts,
         })
     }
@@ -509,5 +516,89 @@ impl Dataset {
             methods,
             recommendation,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hotspot_core::{Area, CrimeGroups, Incident, Location};
+    use hotspot_stats::EmergingClass;
+
+    fn at(x: f64, y: f64, month: &str) -> Incident {
+        let (lon, lat) = hotspot_core::bng_to_wgs84(x, y).unwrap();
+        Incident {
+            source: "police.uk".into(),
+            external_id: None,
+            category: "Burglary".into(),
+            month: month.parse().unwrap(),
+            date: None,
+            time: None,
+            location: Some(Location { lon, lat, x, y }),
+            location_label: None,
+            lsoa_code: None,
+            outcome: None,
+            origin_line: 2,
+        }
+    }
+
+    /// A square ward `side` metres wide with its south-west corner at (x0, y0).
+    pub(crate) fn square_ward(x0: f64, y0: f64, side: f64) -> Area {
+        let ring: Vec<(f64, f64)> = [(0., 0.), (1., 0.), (1., 1.), (0., 1.), (0., 0.)]
+            .iter()
+            .map(|(dx, dy)| hotspot_core::bng_to_wgs84(x0 + dx * side, y0 + dy * side).unwrap())
+            .collect();
+        Area {
+            code: "W".into(),
+            name: "Ward".into(),
+            population: Some(1000.0),
+            geometry: geo_types::MultiPolygon(vec![geo_types::Polygon::new(ring.into(), vec![])]),
+        }
+    }
+
+    fn build(incidents: Vec<Incident>, areas: Vec<Area>) -> Dataset {
+        let rows = incidents.into_iter().enumerate();
+        Dataset::build(
+            rows.map(|(i, r)| (i as i64, r)).collect(),
+            areas,
+            CrimeGroups::default(),
+        )
+    }
+
+    /// Months of the real Northamptonshire extract: 2024-01..04 and 2025.
+    fn northants_months() -> Vec<String> {
+        (1..=4)
+            .map(|m| format!("2024-{m:02}"))
+            .chain((1..=12).map(|m| format!("2025-{m:02}")))
+            .collect()
+    }
+
+    #[test]
+    fn a_cell_hot_in_every_month_with_data_is_persistent_across_a_gap() {
+        let (x0, y0) = (450_000.0, 260_000.0);
+        let mut incidents = Vec::new();
+        for m in northants_months() {
+            // The same 30 incidents a month in one cell, one in each of 20 others.
+            incidents.extend((0..30).map(|_| at(x0 + 900.0, y0 + 1100.0, &m)));
+            incidents.extend((0..20).map(|i| {
+                at(x0 + 100.0 + 200.0 * (i % 10) as f64, y0 + 100.0 + 1800.0 * (i / 10) as f64, &m)
+            }));
+        }
+        let ds = build(incidents, vec![square_ward(x0, y0, 2000.0)]);
+        let r = ds
+            .emerging(&EmergingQuery {
+                selection: Selection::default(),
+                cell: Some(200.0),
+                band: None,
+                months_per_period: None,
+                correction: Correction::default(),
+            })
+            .unwrap();
+        assert_eq!(r.periods.len(), 16, "one step per month with data");
+        assert_eq!(r.gap_months.len(), 8);
+        let hot = r.grid.cell_of(x0 + 900.0, y0 + 1100.0).unwrap();
+        let cell = r.cells[hot].as_ref().unwrap();
+        assert_eq!(cell.hot_periods, 16);
+        assert_eq!(cell.class, EmergingClass::Persistent);
     }
 }

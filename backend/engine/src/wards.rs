@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use hotspot_core::Month;
 use hotspot_spatial::{area_statistics, AreaCounts, AreaStatistics, RankBy, StatsOptions};
 use serde::Serialize;
 
@@ -50,8 +51,18 @@ pub struct WardReport {
     /// recorded elsewhere) or with no location at all.
     pub outside_areas: u64,
     pub unlocated: u64,
+    /// Days of the current period with data: annual rates divide by these,
+    /// not by the calendar span (gap months are not zero-crime months).
     pub current_days: f64,
+    /// Days of the comparison period with data.
     pub comparison_days: Option<f64>,
+    /// Months of the current period with no data for any source.
+    pub current_gap_months: Vec<Month>,
+    /// Months of the comparison period with no data for any source.
+    pub comparison_gap_months: Option<Vec<Month>>,
+    /// A comparison was asked for but no month of it has data: change is
+    /// not tested (rather than every ward looking like a rise).
+    pub no_comparison_data: bool,
     /// E.g. a comparison period with months that have no data at all
     /// (police.uk downloads often have gaps), which would make a rise look
     /// bigger than it is.
@@ -76,7 +87,14 @@ impl Dataset {
         current_sel.area = None;
         current_sel.bbox = None;
         let (current, outside, unlocated, total) = self.count_by_area(&current_sel)?;
-        let comparison = match q.comparison {
+        let current_coverage = self.coverage(&current_sel.period);
+        let comparison_coverage = q.comparison.map(|p| self.coverage(&p));
+        // A comparison period with no data at all has no counts to test
+        // against: every ward would look like a significant rise.
+        let comparison_period = q
+            .comparison
+            .filter(|_| comparison_coverage.as_ref().is_some_and(|c| !c.is_empty()));
+        let comparison = match comparison_period {
             Some(period) => {
                 let mut s = current_sel.clone();
                 s.period = period;
@@ -94,14 +112,13 @@ impl Dataset {
                 population: e.area.population,
             })
             .collect();
-        let span = self.span();
-        let current_days = current_sel.period.days(span);
-        let comparison_days = q.comparison.map(|p| p.days(span));
+        let current_days = current_coverage.days;
+        let comparison_days = comparison_coverage.as_ref().map(|c| c.days);
         let stats = area_statistics(
             &counts,
             &StatsOptions {
                 current_days,
-                comparison_days,
+                comparison_days: comparison.as_ref().and(comparison_days),
                 priority_top_n: q.priority_top_n,
                 rank_by: q.rank_by,
                 alpha: 0.05,
@@ -118,14 +135,21 @@ impl Dataset {
                 stats,
             })
             .collect();
-        let mut warnings = Vec::new();
-        for (what, period) in [
-            ("current", Some(current_sel.period)),
-            ("comparison", q.comparison),
-        ] {
-            if let Some(w) = period.and_then(|p| self.missing_months_warning(what, &p)) {
-                warnings.push(w);
-            }
+        let mut warnings: Vec<String> = [
+            current_coverage.gap_warning("current period"),
+            comparison_coverage
+                .as_ref()
+                .and_then(|c| c.gap_warning("comparison period")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if comparison_coverage.as_ref().is_some_and(|c| c.is_empty()) {
+            warnings.push(
+                "no comparison data: no month of the comparison period has data loaded, so \
+                 change is not tested"
+                    .into(),
+            );
         }
         Ok(WardReport {
             rows,
@@ -134,30 +158,10 @@ impl Dataset {
             unlocated,
             current_days,
             comparison_days,
+            current_gap_months: current_coverage.gap_months,
+            comparison_gap_months: comparison_coverage.map(|c| c.gap_months),
+            no_comparison_data: q.comparison.is_some() && comparison_period.is_none(),
             warnings,
-        })
-    }
-
-    /// A warning when some months of `period` have no incidents loaded at all.
-    fn missing_months_warning(&self, what: &str, period: &Period) -> Option<String> {
-        let range = match period {
-            Period::Months(r) => *r,
-            _ => return None,
-        };
-        let missing: Vec<String> = range
-            .months()
-            .filter(|m| !self.months.contains_key(m))
-            .map(|m| m.to_string())
-            .collect();
-        (!missing.is_empty()).then(|| {
-            format!(
-                "the {what} period {}..{} has no data at all for {} of its {} months ({}): counts there are incomplete",
-                range.from,
-                range.to,
-                missing.len(),
-                range.len(),
-                missing.join(", ")
-            )
         })
     }
 
@@ -195,5 +199,103 @@ impl Dataset {
             by_category,
             by_month,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hotspot_core::{Area, CrimeGroups, Incident, Location};
+
+    /// One ward of 1,000 residents with `per_month` incidents in each month
+    /// of the real Northamptonshire extract's shape (2024-01..04, 2025).
+    fn gappy(per_month: usize) -> Dataset {
+        let (x, y) = (450_500.0, 260_500.0);
+        let (lon, lat) = hotspot_core::bng_to_wgs84(x, y).unwrap();
+        let months = (1..=4)
+            .map(|m| format!("2024-{m:02}"))
+            .chain((1..=12).map(|m| format!("2025-{m:02}")));
+        let mut rows = Vec::new();
+        for m in months {
+            for _ in 0..per_month {
+                rows.push(Incident {
+                    source: "police.uk".into(),
+                    external_id: None,
+                    category: "Burglary".into(),
+                    month: m.parse().unwrap(),
+                    date: None,
+                    time: None,
+                    location: Some(Location { lon, lat, x, y }),
+                    location_label: None,
+                    lsoa_code: None,
+                    outcome: None,
+                    origin_line: 2,
+                });
+            }
+        }
+        let ring: Vec<(f64, f64)> = [(0., 0.), (1e3, 0.), (1e3, 1e3), (0., 1e3), (0., 0.)]
+            .iter()
+            .map(|(dx, dy)| hotspot_core::bng_to_wgs84(450_000.0 + dx, 260_000.0 + dy).unwrap())
+            .collect();
+        let area = Area {
+            code: "W".into(),
+            name: "Ward".into(),
+            population: Some(1000.0),
+            geometry: geo_types::MultiPolygon(vec![geo_types::Polygon::new(ring.into(), vec![])]),
+        };
+        let rows = rows.into_iter().enumerate().map(|(i, r)| (i as i64, r));
+        Dataset::build(rows.collect(), vec![area], CrimeGroups::default())
+    }
+
+    #[test]
+    fn annual_rates_use_the_days_of_loaded_months_not_the_calendar_span() {
+        let report = gappy(10).ward_statistics(&WardQuery::default()).unwrap();
+        assert_eq!(report.current_days, 486.0);
+        let annual = report.rows[0].stats.annual_rate_per_1000.unwrap();
+        // 160 incidents per 1,000 residents over 486 days of data.
+        assert!((annual - 160.0 * 365.25 / 486.0).abs() < 1e-9, "{annual}");
+        assert_eq!(report.current_gap_months.len(), 8);
+        assert!(report.warnings[0].contains("gaps, not zeros"));
+    }
+
+    #[test]
+    fn a_comparison_period_without_data_is_not_tested() {
+        let report = gappy(10)
+            .ward_statistics(&WardQuery {
+                selection: Selection {
+                    period: Period::parse("2025-05..2025-12").unwrap(),
+                    ..Default::default()
+                },
+                comparison: Some(Period::parse("2024-05..2024-12").unwrap()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(report.no_comparison_data);
+        let s = &report.rows[0].stats;
+        assert_eq!((s.p_value, s.change_significant), (None, None));
+        assert!(report
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("no comparison data")));
+    }
+
+    #[test]
+    fn a_partly_missing_comparison_is_scaled_by_its_months_with_data() {
+        // 2024-01..2024-12 holds 4 months of data at the same monthly level
+        // as 2025: no change, not a two-thirds drop.
+        let report = gappy(10)
+            .ward_statistics(&WardQuery {
+                selection: Selection {
+                    period: Period::parse("2025-01..2025-12").unwrap(),
+                    ..Default::default()
+                },
+                comparison: Some(Period::parse("2024-01..2024-12").unwrap()),
+                ..Default::default()
+            })
+            .unwrap();
+        let s = &report.rows[0].stats;
+        assert_eq!(s.change_significant, Some(false));
+        assert!(s.change_pct.unwrap().abs() < 5.0, "{:?}", s.change_pct);
+        assert_eq!(report.comparison_gap_months.as_ref().unwrap().len(), 8);
     }
 }
