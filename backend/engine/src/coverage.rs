@@ -58,7 +58,10 @@ impl Dataset {
 
     /// Months of `range` that have data, oldest first.
     pub fn months_with_data(&self, range: MonthRange) -> Vec<Month> {
-        self.months.range(range.from..=range.to).map(|(m, _)| *m).collect()
+        self.months
+            .range(range.from..=range.to)
+            .map(|(m, _)| *m)
+            .collect()
     }
 
     /// Which months of `period` have data, and the days they cover.
@@ -166,7 +169,10 @@ mod tests {
         assert_eq!(c.months_with_data, 16);
         assert_eq!(c.gap_months.len(), 8);
         assert_eq!(c.gap_months[0].to_string(), "2024-05");
-        assert!(c.gap_warning("data").unwrap().contains("8 of its 24 months"));
+        assert!(c
+            .gap_warning("data")
+            .unwrap()
+            .contains("8 of its 24 months"));
     }
 
     #[test]

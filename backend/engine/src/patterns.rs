@@ -581,7 +581,11 @@ mod tests {
             // The same 30 incidents a month in one cell, one in each of 20 others.
             incidents.extend((0..30).map(|_| at(x0 + 900.0, y0 + 1100.0, &m)));
             incidents.extend((0..20).map(|i| {
-                at(x0 + 100.0 + 200.0 * (i % 10) as f64, y0 + 100.0 + 1800.0 * (i / 10) as f64, &m)
+                at(
+                    x0 + 100.0 + 200.0 * (i % 10) as f64,
+                    y0 + 100.0 + 1800.0 * (i / 10) as f64,
+                    &m,
+                )
             }));
         }
         let ds = build(incidents, vec![square_ward(x0, y0, 2000.0)]);
