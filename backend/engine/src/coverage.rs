@@ -16,8 +16,8 @@ use crate::{Dataset, Period};
 /// What a period holds of the loaded data.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Coverage {
-    /// Months of the period with data loaded for some source.
-    pub months_with_data: u32,
+    /// Months of the period with data loaded for some source, oldest first.
+    pub months_with_data: Vec<Month>,
     /// Months of the period with no data loaded for any source: gaps, not
     /// zero-crime months. Counts there are unknown.
     pub gap_months: Vec<Month>,
@@ -31,7 +31,7 @@ pub struct Coverage {
 impl Coverage {
     /// `true` when no month of the period has data.
     pub fn is_empty(&self) -> bool {
-        self.months_with_data == 0
+        self.months_with_data.is_empty()
     }
 
     /// A warning naming the gap months of `what`, if there are any.
@@ -39,7 +39,7 @@ impl Coverage {
         if self.gap_months.is_empty() {
             return None;
         }
-        let total = self.months_with_data as usize + self.gap_months.len();
+        let total = self.months_with_data.len() + self.gap_months.len();
         let list: Vec<String> = self.gap_months.iter().map(|m| m.to_string()).collect();
         Some(format!(
             "the {what} has no data loaded for {} of its {total} months ({}): those months are \
@@ -75,7 +75,7 @@ impl Dataset {
     /// let ds = Dataset::build(vec![(1, inc("2024-01")), (2, inc("2024-03"))], vec![],
     ///     CrimeGroups::default());
     /// let c = ds.coverage(&Period::All);
-    /// assert_eq!(c.months_with_data, 2);
+    /// assert_eq!(c.months_with_data.len(), 2);
     /// assert_eq!(c.gap_months, vec!["2024-02".parse().unwrap()]);
     /// assert_eq!(c.days, 31.0 + 31.0);
     /// ```
@@ -101,11 +101,15 @@ impl Dataset {
                 c.gap_months.push(m);
                 continue;
             }
-            c.months_with_data += 1;
-            c.days += match window {
+            let days = match window {
                 None => m.days() as f64,
                 Some((from, to)) => covered_days_of_month(m, from, to, dated),
             };
+            // A month-only month cut by a date window is outside it.
+            if days > 0.0 {
+                c.months_with_data.push(m);
+                c.days += days;
+            }
         }
         c
     }
@@ -126,47 +130,31 @@ fn covered_days_of_month(m: Month, from: NaiveDateTime, to: NaiveDateTime, dated
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hotspot_core::{CrimeGroups, Incident};
+    use crate::test_support::{build, northants_months};
+    use hotspot_core::Incident;
 
     fn inc(month: &str, date: Option<&str>) -> Incident {
         Incident {
-            source: "police.uk".into(),
-            external_id: None,
-            category: "Burglary".into(),
-            month: month.parse().unwrap(),
-            date: date.map(|d| d.parse().unwrap()),
-            time: None,
             location: None,
-            location_label: None,
-            lsoa_code: None,
-            outcome: None,
-            origin_line: 2,
+            date: date.map(|d| d.parse().unwrap()),
+            ..crate::test_support::at(450_000.0, 260_000.0, month)
         }
     }
 
     fn dataset(incidents: Vec<Incident>) -> Dataset {
-        let rows = incidents
-            .into_iter()
-            .enumerate()
-            .map(|(i, x)| (i as i64 + 1, x))
-            .collect();
-        Dataset::build(rows, vec![], CrimeGroups::default())
+        build(incidents, vec![])
     }
 
-    /// The real Northamptonshire extract's shape: 2024-01..04 and 2025-01..12.
-    fn northants_months() -> Dataset {
-        let months = (1..=4)
-            .map(|m| format!("2024-{m:02}"))
-            .chain((1..=12).map(|m| format!("2025-{m:02}")));
-        dataset(months.map(|m| inc(&m, None)).collect())
+    fn gappy() -> Dataset {
+        dataset(northants_months().iter().map(|m| inc(m, None)).collect())
     }
 
     #[test]
     fn the_default_period_covers_the_days_of_loaded_months_only() {
-        let c = northants_months().coverage(&Period::All);
+        let c = gappy().coverage(&Period::All);
         // 2024-01..04 is 31+29+31+30 = 121 days; 2025 is 365: 486, not 731.
         assert_eq!(c.days, 486.0);
-        assert_eq!(c.months_with_data, 16);
+        assert_eq!(c.months_with_data.len(), 16);
         assert_eq!(c.gap_months.len(), 8);
         assert_eq!(c.gap_months[0].to_string(), "2024-05");
         assert!(c
@@ -177,7 +165,7 @@ mod tests {
 
     #[test]
     fn a_period_entirely_in_the_gap_has_no_data() {
-        let c = northants_months().coverage(&Period::parse("2024-05..2024-12").unwrap());
+        let c = gappy().coverage(&Period::parse("2024-05..2024-12").unwrap());
         assert!(c.is_empty());
         assert_eq!(c.days, 0.0);
         assert_eq!(c.gap_months.len(), 8);
@@ -186,7 +174,7 @@ mod tests {
     #[test]
     fn date_windows_count_partial_months_only_for_dated_data() {
         let window = Period::parse("2025-01-16..2025-03-01").unwrap();
-        let month_only = northants_months().coverage(&window);
+        let month_only = gappy().coverage(&window);
         // January is only half inside: month-only incidents there are not counted.
         assert_eq!(month_only.days, 28.0);
         let dated = dataset(vec![

@@ -96,13 +96,19 @@ pub struct PeriodCounts {
 pub struct EvaluationPeriods {
     pub before: MonthRange,
     pub after: MonthRange,
+    /// Months of the before period with data (gap months left out).
     pub before_months: u32,
+    /// Months of the after period with data.
     pub after_months: u32,
+    /// Months of the before period with no data for any source.
+    pub before_gap_months: Vec<Month>,
+    /// Months of the after period with no data for any source.
+    pub after_gap_months: Vec<Month>,
     /// The month the intervention started in, when it started mid-month:
     /// left out of both periods.
     pub excluded_month: Option<Month>,
-    /// `after_months / before_months`: what before counts are multiplied by
-    /// for the WDQ and the percentages.
+    /// `after_months / before_months` (months with data): what before
+    /// counts are multiplied by for the WDQ and the percentages.
     pub before_scale: f64,
     /// How the periods were drawn, in words.
     pub note: String,
@@ -398,10 +404,17 @@ impl Dataset {
              wrong side of it."
                 .into(),
         );
+        let gap_count = periods.before_gap_months.len() + periods.after_gap_months.len();
+        if gap_count > 0 {
+            caveats.push(format!(
+                "{gap_count} month(s) of the periods have no data loaded (gaps): they are left \
+                 out, and each period is compared on its months with data only."
+            ));
+        }
         if (scale - 1.0).abs() > 1e-12 {
             caveats.push(format!(
-                "The before period ({} months) differs in length from the after period ({} \
-                 months): before counts were scaled by {:.3} for the percentages and the WDQ; \
+                "The before period ({} months with data) differs in length from the after \
+                 period ({} months with data): before counts were scaled by {:.3} for the percentages and the WDQ; \
                  seasonal differences between the periods are not corrected.",
                 periods.before_months, periods.after_months, scale
             ));
@@ -499,11 +512,37 @@ impl Dataset {
                 month_range(from.max(span.from), before_end)
             }
         };
-        let (nb, na) = (before.len(), after.len());
+        // Months with no data loaded are gaps, not zero-crime months: the
+        // periods are compared on their months with data.
+        let gaps =
+            |r: MonthRange| -> Vec<Month> { r.months().filter(|m| !self.has_data(*m)).collect() };
+        let (before_gaps, after_gaps) = (gaps(before), gaps(after));
+        let nb = before.len() - before_gaps.len() as u32;
+        let na = after.len() - after_gaps.len() as u32;
+        if nb == 0 || na == 0 {
+            let (what, r) = if nb == 0 {
+                ("before", before)
+            } else {
+                ("after", after)
+            };
+            return Err(invalid(format!(
+                "no data is loaded for any month of the {what} period {}..{}: nothing to compare",
+                r.from, r.to
+            )));
+        }
         let mut note = format!(
-            "Whole months: before {}..{} ({nb} months), after {}..{} ({na} months).",
+            "Whole months: before {}..{} ({nb} months with data), after {}..{} ({na} months with data).",
             before.from, before.to, after.from, after.to
         );
+        for (what, g) in [("before", &before_gaps), ("after", &after_gaps)] {
+            if !g.is_empty() {
+                let list: Vec<String> = g.iter().map(|m| m.to_string()).collect();
+                note.push_str(&format!(
+                    " The {what} period has no data for {} (gaps, left out of the comparison).",
+                    list.join(", ")
+                ));
+            }
+        }
         if mid_month {
             note.push_str(&format!(
                 " The intervention started mid-month ({}), so {start_month} is in neither period \
@@ -522,6 +561,8 @@ impl Dataset {
             after,
             before_months: nb,
             after_months: na,
+            before_gap_months: before_gaps,
+            after_gap_months: after_gaps,
             excluded_month: mid_month.then_some(start_month),
             before_scale: na as f64 / nb as f64,
             note,
@@ -654,5 +695,82 @@ impl Dataset {
                 excluded_adjacent: excluded,
             },
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{at, build, northants_months, square_ward};
+
+    /// Two wards 10 km apart with ten burglaries a month each, in every
+    /// month of the real extract (2024-05..12 missing).
+    fn stable_rate() -> Dataset {
+        let mut incidents = Vec::new();
+        for m in northants_months() {
+            for _ in 0..10 {
+                incidents.push(at(450_500.0, 260_500.0, &m));
+                incidents.push(at(460_500.0, 260_500.0, &m));
+            }
+        }
+        let wards = vec![
+            square_ward("T", 450_000.0, 260_000.0, 1000.0),
+            square_ward("C", 460_000.0, 260_000.0, 1000.0),
+        ];
+        build(incidents, wards)
+    }
+
+    #[test]
+    fn a_before_period_spanning_gap_months_is_scaled_by_its_months_with_data() {
+        let ds = stable_rate();
+        let spec = InterventionSpec {
+            area: ds.areas[0].area.geometry.clone(),
+            start: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            end: None,
+            buffer_m: 100.0,
+            groups: vec![],
+            types: vec![],
+        };
+        let options = EvaluationOptions {
+            control: Control::Wards(vec!["C".into()]),
+            before: Some(
+                MonthRange::new("2024-01".parse().unwrap(), "2024-12".parse().unwrap()).unwrap(),
+            ),
+        };
+        let e = ds.evaluate_intervention(&spec, &options).unwrap();
+        assert_eq!((e.periods.before_months, e.periods.after_months), (4, 12));
+        assert_eq!(e.periods.before_gap_months.len(), 8);
+        assert_eq!((e.target.before, e.target.after), (40, 120));
+        // A stable rate: no change, not +200%.
+        assert!(
+            e.target.change_pct.unwrap().abs() < 1e-9,
+            "{:?}",
+            e.target.change_pct
+        );
+        assert!(e
+            .caveats
+            .iter()
+            .any(|c| c.contains("no data loaded (gaps)")));
+    }
+
+    #[test]
+    fn a_before_period_with_no_data_at_all_is_refused() {
+        let ds = stable_rate();
+        let spec = InterventionSpec {
+            area: ds.areas[0].area.geometry.clone(),
+            start: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            end: None,
+            buffer_m: 100.0,
+            groups: vec![],
+            types: vec![],
+        };
+        let options = EvaluationOptions {
+            control: Control::Wards(vec!["C".into()]),
+            before: Some(
+                MonthRange::new("2024-05".parse().unwrap(), "2024-12".parse().unwrap()).unwrap(),
+            ),
+        };
+        let err = ds.evaluate_intervention(&spec, &options).unwrap_err();
+        assert!(err.to_string().contains("no data is loaded"), "{err}");
     }
 }

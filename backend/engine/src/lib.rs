@@ -16,6 +16,8 @@ pub mod interventions;
 mod patterns;
 pub mod planning;
 mod selection;
+#[cfg(test)]
+mod test_support;
 mod wards;
 
 pub use briefing::{

@@ -115,7 +115,11 @@ pub struct TemporalReport {
     pub week_hour: Option<WeekHourProfile>,
     /// Share of timed incidents on Friday and Saturday nights, 23:00–05:00.
     pub weekend_night_share: Option<f64>,
+    /// One point per month with data (zeros included); gap months have
+    /// none.
     pub monthly: Vec<MonthPoint>,
+    /// Months of the period with no data for any source.
+    pub gap_months: Vec<Month>,
 }
 
 #[derive(Debug, Clone)]
@@ -393,7 +397,11 @@ impl Dataset {
     /// Temporal profile of the selected incidents.
     pub fn temporal(&self, sel: &Selection) -> Result<TemporalReport, EngineError> {
         let picked = self.select(sel)?;
-        let mut by_month: BTreeMap<Month, u64> = BTreeMap::new();
+        // Months with data but no selected incident are zeros; gap months
+        // stay out of the series (and of its spike and last-year tests).
+        let coverage = self.coverage(&sel.period);
+        let mut by_month: BTreeMap<Month, u64> =
+            coverage.months_with_data.iter().map(|&m| (m, 0)).collect();
         let mut times = Vec::new();
         for &k in &picked {
             let i = &self.incidents[k].1;
@@ -417,6 +425,7 @@ impl Dataset {
             week_hour,
             weekend_night_share,
             monthly: monthly_trend(&months),
+            gap_months: coverage.gap_months,
         })
     }
 
@@ -522,56 +531,9 @@ impl Dataset {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hotspot_core::{Area, CrimeGroups, Incident, Location};
+    use crate::test_support::{at, build, northants_months, square_ward};
+    use hotspot_core::Incident;
     use hotspot_stats::EmergingClass;
-
-    fn at(x: f64, y: f64, month: &str) -> Incident {
-        let (lon, lat) = hotspot_core::bng_to_wgs84(x, y).unwrap();
-        Incident {
-            source: "police.uk".into(),
-            external_id: None,
-            category: "Burglary".into(),
-            month: month.parse().unwrap(),
-            date: None,
-            time: None,
-            location: Some(Location { lon, lat, x, y }),
-            location_label: None,
-            lsoa_code: None,
-            outcome: None,
-            origin_line: 2,
-        }
-    }
-
-    /// A square ward `side` metres wide with its south-west corner at (x0, y0).
-    pub(crate) fn square_ward(x0: f64, y0: f64, side: f64) -> Area {
-        let ring: Vec<(f64, f64)> = [(0., 0.), (1., 0.), (1., 1.), (0., 1.), (0., 0.)]
-            .iter()
-            .map(|(dx, dy)| hotspot_core::bng_to_wgs84(x0 + dx * side, y0 + dy * side).unwrap())
-            .collect();
-        Area {
-            code: "W".into(),
-            name: "Ward".into(),
-            population: Some(1000.0),
-            geometry: geo_types::MultiPolygon(vec![geo_types::Polygon::new(ring.into(), vec![])]),
-        }
-    }
-
-    fn build(incidents: Vec<Incident>, areas: Vec<Area>) -> Dataset {
-        let rows = incidents.into_iter().enumerate();
-        Dataset::build(
-            rows.map(|(i, r)| (i as i64, r)).collect(),
-            areas,
-            CrimeGroups::default(),
-        )
-    }
-
-    /// Months of the real Northamptonshire extract: 2024-01..04 and 2025.
-    fn northants_months() -> Vec<String> {
-        (1..=4)
-            .map(|m| format!("2024-{m:02}"))
-            .chain((1..=12).map(|m| format!("2025-{m:02}")))
-            .collect()
-    }
 
     #[test]
     fn a_cell_hot_in_every_month_with_data_is_persistent_across_a_gap() {
@@ -588,7 +550,7 @@ mod tests {
                 )
             }));
         }
-        let ds = build(incidents, vec![square_ward(x0, y0, 2000.0)]);
+        let ds = build(incidents, vec![square_ward("W", x0, y0, 2000.0)]);
         let r = ds
             .emerging(&EmergingQuery {
                 selection: Selection::default(),
@@ -604,5 +566,29 @@ mod tests {
         let cell = r.cells[hot].as_ref().unwrap();
         assert_eq!(cell.hot_periods, 16);
         assert_eq!(cell.class, EmergingClass::Persistent);
+    }
+
+    #[test]
+    fn temporal_series_has_zeros_for_months_with_data_and_no_gap_months() {
+        let mut incidents: Vec<Incident> = northants_months()
+            .iter()
+            .map(|m| at(450_000.0, 260_000.0, m))
+            .collect();
+        incidents[5].category = "Robbery".into(); // 2025-02: no burglary
+        let ds = build(incidents, vec![]);
+        let r = ds
+            .temporal(&Selection {
+                types: vec!["Burglary".into()],
+                ..Default::default()
+            })
+            .unwrap();
+        let months: Vec<String> = r
+            .monthly
+            .iter()
+            .map(|p| format!("{}-{:02}", p.year, p.month))
+            .collect();
+        assert_eq!(months, northants_months(), "a point per month with data");
+        assert_eq!(r.monthly[5].count, 0);
+        assert_eq!(r.gap_months.len(), 8);
     }
 }

@@ -205,46 +205,19 @@ impl Dataset {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hotspot_core::{Area, CrimeGroups, Incident, Location};
+    use crate::test_support::{at, build, northants_months, square_ward};
 
     /// One ward of 1,000 residents with `per_month` incidents in each month
-    /// of the real Northamptonshire extract's shape (2024-01..04, 2025).
+    /// of the real Northamptonshire extract's shape.
     fn gappy(per_month: usize) -> Dataset {
-        let (x, y) = (450_500.0, 260_500.0);
-        let (lon, lat) = hotspot_core::bng_to_wgs84(x, y).unwrap();
-        let months = (1..=4)
-            .map(|m| format!("2024-{m:02}"))
-            .chain((1..=12).map(|m| format!("2025-{m:02}")));
-        let mut rows = Vec::new();
-        for m in months {
-            for _ in 0..per_month {
-                rows.push(Incident {
-                    source: "police.uk".into(),
-                    external_id: None,
-                    category: "Burglary".into(),
-                    month: m.parse().unwrap(),
-                    date: None,
-                    time: None,
-                    location: Some(Location { lon, lat, x, y }),
-                    location_label: None,
-                    lsoa_code: None,
-                    outcome: None,
-                    origin_line: 2,
-                });
-            }
-        }
-        let ring: Vec<(f64, f64)> = [(0., 0.), (1e3, 0.), (1e3, 1e3), (0., 1e3), (0., 0.)]
+        let incidents = northants_months()
             .iter()
-            .map(|(dx, dy)| hotspot_core::bng_to_wgs84(450_000.0 + dx, 260_000.0 + dy).unwrap())
+            .flat_map(|m| (0..per_month).map(move |_| at(450_500.0, 260_500.0, m)))
             .collect();
-        let area = Area {
-            code: "W".into(),
-            name: "Ward".into(),
-            population: Some(1000.0),
-            geometry: geo_types::MultiPolygon(vec![geo_types::Polygon::new(ring.into(), vec![])]),
-        };
-        let rows = rows.into_iter().enumerate().map(|(i, r)| (i as i64, r));
-        Dataset::build(rows.collect(), vec![area], CrimeGroups::default())
+        build(
+            incidents,
+            vec![square_ward("W", 450_000.0, 260_000.0, 1000.0)],
+        )
     }
 
     #[test]
