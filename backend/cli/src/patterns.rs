@@ -80,6 +80,7 @@ pub async fn gistar(db: &str, groups: CrimeGroups, a: GiArgs) -> anyhow::Result<
         "{} features; by class: {by_class:?}",
         r.stats.iter().flatten().count()
     );
+    outside_note(r.outside, r.unlocated);
     output(&geojson_out::gi_star(&ds, &r), a.out.as_ref())
 }
 
@@ -124,6 +125,7 @@ pub async fn emerging(db: &str, groups: CrimeGroups, a: EmergingArgs) -> anyhow:
             gaps.join(", ")
         );
     }
+    outside_note(r.outside, r.unlocated);
     output(&geojson_out::emerging(&r), a.out.as_ref())
 }
 
@@ -296,6 +298,7 @@ pub async fn evaluate(db: &str, groups: CrimeGroups, a: EvaluateArgs) -> anyhow:
         "train {} ({} incidents) -> test {} ({} incidents); {} m cells over {:.0} km²",
         a.train, r.train_incidents, a.test, r.test_incidents, r.cell_m, r.study_area_km2
     );
+    outside_note(r.outside_study_area, r.unlocated);
     let coverages: Vec<f64> = r.methods[0]
         .accuracy
         .at
@@ -507,4 +510,14 @@ pub async fn target_hardening(
         }
     }
     Ok(())
+}
+
+/// Says how many selected incidents an analysis could not place, so its
+/// totals can be checked against a count of the selection.
+fn outside_note(outside: u64, unlocated: u64) {
+    if outside + unlocated > 0 {
+        eprintln!(
+            "not analysed: {outside} selected incidents outside the study area, {unlocated} with no location"
+        );
+    }
 }

@@ -48,7 +48,8 @@ pub struct HotspotArea {
 }
 
 impl Dataset {
-    /// The BNG extent for a density question.
+    /// The BNG extent for a density question: the one asked for, else the
+    /// study area (never the outliers' bounding box).
     fn density_extent(&self, q: &DensityQuery, picked: &[usize]) -> Result<[f64; 4], EngineError> {
         if let Some([x0, y0, x1, y1]) = q.extent {
             if !(x0 < x1 && y0 < y1) {
@@ -65,29 +66,16 @@ impl Dataset {
             }
             return Ok(r);
         }
-        let rects = self.areas.iter().filter_map(|a| a.bng.bounding_rect());
-        let mut r: Option<[f64; 4]> = None;
-        let mut grow = |x0: f64, y0: f64, x1: f64, y1: f64| {
-            r = Some(match r {
-                None => [x0, y0, x1, y1],
-                Some(o) => [o[0].min(x0), o[1].min(y0), o[2].max(x1), o[3].max(y1)],
-            })
-        };
-        if self.areas.is_empty() {
-            for &k in picked {
-                if let Some(p) = self.point_of(k) {
-                    let [x, y] = self.points[p];
-                    grow(x, y, x, y);
-                }
-            }
-        } else {
-            for rect in rects {
-                grow(rect.min().x, rect.min().y, rect.max().x, rect.max().y);
-            }
+        let points: Vec<[f64; 2]> = picked
+            .iter()
+            .filter_map(|&k| self.point_of(k).map(|p| self.points[p]))
+            .collect();
+        if self.areas.is_empty() && points.is_empty() {
+            return Err(EngineError::InvalidParameter(
+                "no located incidents match: nothing to map".into(),
+            ));
         }
-        r.ok_or_else(|| {
-            EngineError::InvalidParameter("no located incidents match: nothing to map".into())
-        })
+        self.study_extent(Some(&points))
     }
 
     /// Quartic kernel density of the selected incidents.

@@ -258,6 +258,8 @@ pub fn gi_star(ds: &Dataset, r: &GiResult) -> FeatureCollection {
         "statistic": "Getis-Ord Gi* (binary weights including self)",
         "neighbourhood": r.neighbourhood,
         "correction": r.correction,
+        "outside_study_area": r.outside,
+        "unlocated": r.unlocated,
     });
     if let Some(g) = &r.grid {
         meta["cell_m"] = json!(g.spec.cell);
@@ -296,7 +298,13 @@ pub fn emerging(r: &EmergingResult) -> FeatureCollection {
     let periods: Vec<String> = r.periods.iter().map(|(a, b)| format!("{a}..{b}")).collect();
     collection(
         features,
-        json!({ "cell_m": r.grid.spec.cell, "periods": periods, "gap_months": r.gap_months }),
+        json!({
+            "cell_m": r.grid.spec.cell,
+            "periods": periods,
+            "gap_months": r.gap_months,
+            "outside_study_area": r.outside,
+            "unlocated": r.unlocated,
+        }),
     )
 }
 

@@ -16,6 +16,7 @@ pub mod interventions;
 mod patterns;
 pub mod planning;
 mod selection;
+mod study_area;
 #[cfg(test)]
 mod test_support;
 mod wards;
@@ -34,8 +35,9 @@ pub use interventions::{
 };
 pub use patterns::{
     EmergingQuery, EmergingResult, EvaluationQuery, EvaluationReport, GiQuery, GiResult, GiUnit,
-    KnoxQuery, StudyGrid, TemporalReport,
+    KnoxQuery, TemporalReport,
 };
 pub use planning::{HardeningQuery, HardeningResult, PlanQuery, PlanResult, Venue};
 pub use selection::{Period, Selection};
+pub use study_area::{bulk_extent, StudyGrid};
 pub use wards::{WardProfile, WardQuery, WardReport, WardRow};

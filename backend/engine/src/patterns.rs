@@ -11,8 +11,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use geo::{BoundingRect, Centroid, Intersects};
 use hotspot_core::{Month, MonthRange};
-use hotspot_density::params::nice_round;
-use hotspot_density::{choose_parameters, kde, GridSpec};
+use hotspot_density::kde;
 use hotspot_spacetime::{
     evaluate, knox_test, monthly_trend, recommend, week_hour_profile, KnoxOptions, KnoxResult,
     MethodScore, MonthPoint, Recommendation, WeekHourProfile,
@@ -20,27 +19,7 @@ use hotspot_spacetime::{
 use hotspot_stats::{emerging_hotspots, gi_star, Correction, EmergingCell, GiStar, Neighbours};
 use serde::Serialize;
 
-use crate::{Dataset, EngineError, Period, Selection};
-
-/// Cells of a regular BNG grid over the study area. A cell is *active* when
-/// its centre lies in one of the loaded areas, so statistics are clipped to
-/// the study area (wards), not to a bounding box or convex hull.
-#[derive(Debug, Clone)]
-pub struct StudyGrid {
-    pub spec: GridSpec,
-    pub active: Vec<bool>,
-}
-
-impl StudyGrid {
-    /// The cell holding a BNG point, if any.
-    pub fn cell_of(&self, x: f64, y: f64) -> Option<usize> {
-        let s = &self.spec;
-        let c = ((x - s.west) / s.cell).floor();
-        let r = ((s.north - y) / s.cell).floor();
-        (c >= 0.0 && r >= 0.0 && (c as usize) < s.cols && (r as usize) < s.rows)
-            .then(|| r as usize * s.cols + c as usize)
-    }
-}
+use crate::{Dataset, EngineError, Period, Selection, StudyGrid};
 
 /// Gi* on a grid or on the wards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +52,11 @@ pub struct GiResult {
     pub stats: Vec<Option<GiStar>>,
     pub neighbourhood: String,
     pub correction: Correction,
+    /// Selected located incidents in no analysed cell or ward (outside the
+    /// study area), so totals add up.
+    pub outside: u64,
+    /// Selected incidents with no location.
+    pub unlocated: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -97,6 +81,9 @@ pub struct EmergingResult {
     /// for any source: left out of the time steps.
     pub gap_months: Vec<Month>,
     pub counts: Vec<f64>,
+    /// Selected located incidents in no analysed cell (outside the study area).
+    pub outside: u64,
+    pub unlocated: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -139,19 +126,17 @@ pub struct EvaluationQuery {
 #[derive(Debug, Clone, Serialize)]
 pub struct EvaluationReport {
     pub cell_m: f64,
+    /// Incidents in the analysed cells, per period.
     pub train_incidents: u64,
     pub test_incidents: u64,
+    /// Selected located incidents (both periods) outside every analysed
+    /// cell, and those with no location: not scored, but reported.
+    pub outside_study_area: u64,
+    pub unlocated: u64,
+    /// Area of the analysed cells, edge cells clipped to the study area.
     pub study_area_km2: f64,
     pub methods: Vec<MethodScore>,
     pub recommendation: Recommendation,
-}
-
-/// Default Gi*/evaluation cell: twice the KDE rule's cell (shorter side of
-/// the study area / 75, nicely rounded), at least 100 m, so cells hold
-/// enough incidents for a count statistic.
-fn default_stat_cell(extent: [f64; 4]) -> Result<f64, EngineError> {
-    let p = choose_parameters((extent[0], extent[1], extent[2], extent[3]), None, None)?;
-    Ok(nice_round(p.cell * 2.0).max(100.0))
 }
 
 fn day_number(d: NaiveDate) -> i64 {
@@ -159,68 +144,6 @@ fn day_number(d: NaiveDate) -> i64 {
 }
 
 impl Dataset {
-    /// The BNG extent of the study area: the areas, else the located incidents.
-    fn study_extent(&self) -> Result<[f64; 4], EngineError> {
-        let mut r: Option<[f64; 4]> = None;
-        let mut grow = |x0: f64, y0: f64, x1: f64, y1: f64| {
-            r = Some(match r {
-                None => [x0, y0, x1, y1],
-                Some(o) => [o[0].min(x0), o[1].min(y0), o[2].max(x1), o[3].max(y1)],
-            })
-        };
-        if self.areas.is_empty() {
-            for &[x, y] in &self.points {
-                grow(x, y, x, y);
-            }
-        } else {
-            for rect in self.areas.iter().filter_map(|a| a.bng.bounding_rect()) {
-                grow(rect.min().x, rect.min().y, rect.max().x, rect.max().y);
-            }
-        }
-        r.ok_or_else(|| EngineError::InvalidParameter("nothing is loaded to analyse".into()))
-    }
-
-    /// A grid over the study area with cells of `cell` metres (default by rule).
-    pub fn study_grid(&self, cell: Option<f64>) -> Result<StudyGrid, EngineError> {
-        let e = self.study_extent()?;
-        let cell = match cell {
-            Some(c) => c,
-            None => default_stat_cell(e)?,
-        };
-        let spec = GridSpec::covering(e[0], e[1], e[2], e[3], cell)?;
-        let centres: Vec<[f64; 2]> = (0..spec.rows)
-            .flat_map(|r| (0..spec.cols).map(move |c| (c, r)))
-            .map(|(c, r)| {
-                let (x, y) = spec.cell_centre(c, r);
-                [x, y]
-            })
-            .collect();
-        let active = if self.areas.is_empty() {
-            vec![true; centres.len()]
-        } else {
-            self.locator
-                .locate_all(&centres)
-                .into_iter()
-                .map(|a| a.is_some())
-                .collect()
-        };
-        Ok(StudyGrid { spec, active })
-    }
-
-    /// Counts of the picked incidents per grid cell.
-    fn bin(&self, grid: &StudyGrid, picked: &[usize]) -> Vec<f64> {
-        let mut counts = vec![0.0; grid.spec.len()];
-        for &k in picked {
-            if let Some(p) = self.point_of(k) {
-                let [x, y] = self.points[p];
-                if let Some(i) = grid.cell_of(x, y) {
-                    counts[i] += 1.0;
-                }
-            }
-        }
-        counts
-    }
-
     /// Wards that share a boundary (touch or overlap), as neighbour lists.
     fn ward_adjacency(&self) -> Vec<Vec<u32>> {
         let rects: Vec<_> = self.areas.iter().map(|a| a.bng.bounding_rect()).collect();
@@ -253,8 +176,8 @@ impl Dataset {
                 let band = q.band.unwrap_or(1.5);
                 let neighbours =
                     Neighbours::square_grid(grid.spec.cols, grid.spec.rows, &grid.active, band)?;
-                let counts = self.bin(&grid, &picked);
-                let stats = gi_star(&counts, &grid.active, &neighbours, q.correction)?;
+                let binned = self.bin(&grid, &picked);
+                let stats = gi_star(&binned.counts, &grid.active, &neighbours, q.correction)?;
                 Ok(GiResult {
                     unit: q.unit,
                     neighbourhood: format!(
@@ -262,9 +185,11 @@ impl Dataset {
                         band * grid.spec.cell
                     ),
                     grid: Some(grid),
-                    counts,
+                    counts: binned.counts,
                     stats,
                     correction: q.correction,
+                    outside: binned.outside_cells,
+                    unlocated: binned.unlocated,
                 })
             }
             GiUnit::Wards => {
@@ -272,9 +197,12 @@ impl Dataset {
                     return Err(EngineError::NoAreas);
                 }
                 let mut counts = vec![0.0; self.areas.len()];
+                let (mut outside, mut unlocated) = (0, 0);
                 for &k in &picked {
-                    if let Some(a) = self.area_of(k) {
-                        counts[a] += 1.0;
+                    match (self.point_of(k), self.area_of(k)) {
+                        (None, _) => unlocated += 1,
+                        (Some(_), None) => outside += 1,
+                        (Some(_), Some(a)) => counts[a] += 1.0,
                     }
                 }
                 let (neighbours, neighbourhood) = match q.band {
@@ -303,6 +231,8 @@ impl Dataset {
                     stats,
                     neighbourhood,
                     correction: q.correction,
+                    outside,
+                    unlocated,
                 })
             }
         }
@@ -336,15 +266,20 @@ impl Dataset {
         let grid = self.study_grid(q.cell)?;
         let step_of: BTreeMap<Month, usize> =
             months.iter().enumerate().map(|(i, m)| (*m, i)).collect();
-        let mut monthly = vec![vec![0.0; grid.spec.len()]; months.len()];
+        let mut by_month = vec![Vec::new(); months.len()];
         for &k in &picked {
-            if let Some(p) = self.point_of(k) {
-                let [x, y] = self.points[p];
-                if let Some(i) = grid.cell_of(x, y) {
-                    monthly[step_of[&self.incidents[k].1.month]][i] += 1.0;
-                }
-            }
+            by_month[step_of[&self.incidents[k].1.month]].push(k);
         }
+        let (mut outside, mut unlocated) = (0, 0);
+        let monthly: Vec<Vec<f64>> = by_month
+            .iter()
+            .map(|ks| {
+                let b = self.bin(&grid, ks);
+                outside += b.outside_cells;
+                unlocated += b.unlocated;
+                b.counts
+            })
+            .collect();
         let steps = hotspot_stats::emerging::aggregate_periods(&monthly, per)?;
         // aggregate_periods aligns steps to end at the latest month with data.
         let skip = months.len() - steps.len() * per;
@@ -365,6 +300,8 @@ impl Dataset {
             periods,
             gap_months,
             counts,
+            outside,
+            unlocated,
         })
     }
 
@@ -441,16 +378,17 @@ impl Dataset {
         let train_picked = self.select(&sel)?;
         sel.period = q.test;
         let test_picked = self.select(&sel)?;
-        let train = self.bin(&grid, &train_picked);
-        let test = self.bin(&grid, &test_picked);
-        let inside = |c: &Vec<f64>| -> f64 {
-            c.iter()
-                .zip(&grid.active)
-                .filter(|(_, a)| **a)
-                .map(|(v, _)| v)
-                .sum()
-        };
-        let (n_train, n_test) = (inside(&train), inside(&test));
+        let (train_bins, test_bins) = (
+            self.bin(&grid, &train_picked),
+            self.bin(&grid, &test_picked),
+        );
+        let (train, test) = (&train_bins.counts, &test_bins.counts);
+        let (n_train, n_test): (f64, f64) = (train.iter().sum(), test.iter().sum());
+        let cell_areas: Vec<f64> = grid
+            .area_share
+            .iter()
+            .map(|s| s * spec.cell * spec.cell)
+            .collect();
         if n_train == 0.0 || n_test == 0.0 {
             return Err(EngineError::InvalidParameter(format!(
                 "the training period has {n_train} and the test period {n_test} incidents in the study area: both need some"
@@ -460,7 +398,14 @@ impl Dataset {
         let score = |name: String, scores: &[f64]| -> Result<MethodScore, EngineError> {
             Ok(MethodScore {
                 name,
-                accuracy: evaluate(scores, &train, &test, None, &grid.active, &coverages)?,
+                accuracy: evaluate(
+                    scores,
+                    train,
+                    test,
+                    Some(&cell_areas),
+                    &grid.active,
+                    &coverages,
+                )?,
             })
         };
         let mut methods = Vec::new();
@@ -477,7 +422,7 @@ impl Dataset {
             let surface = kde(&train_points, None, &spec, h)?;
             methods.push(score(format!("KDE {h} m"), &surface.values)?);
         }
-        methods.push(score(format!("Grid counts {} m", spec.cell), &train)?);
+        methods.push(score(format!("Grid counts {} m", spec.cell), train)?);
         if !self.areas.is_empty() {
             // Each cell scores its ward's training density (count per km²).
             let mut ward_counts = vec![0.0; self.areas.len()];
@@ -508,7 +453,7 @@ impl Dataset {
         }
         let neighbours = Neighbours::square_grid(spec.cols, spec.rows, &grid.active, 1.5)?;
         let gi = gi_star(
-            &train,
+            train,
             &grid.active,
             &neighbours,
             Correction::BenjaminiHochberg,
@@ -516,12 +461,13 @@ impl Dataset {
         let gi_scores: Vec<f64> = gi.iter().map(|g| g.map_or(0.0, |g| g.z)).collect();
         methods.push(score(format!("Gi* {} m", spec.cell), &gi_scores)?);
         let recommendation = recommend(&methods, q.coverage)?;
-        let active_cells = grid.active.iter().filter(|a| **a).count() as f64;
         Ok(EvaluationReport {
             cell_m: spec.cell,
             train_incidents: n_train as u64,
             test_incidents: n_test as u64,
-            study_area_km2: active_cells * spec.cell * spec.cell / 1e6,
+            outside_study_area: train_bins.outside_cells + test_bins.outside_cells,
+            unlocated: train_bins.unlocated + test_bins.unlocated,
+            study_area_km2: grid.area_km2(),
             methods,
             recommendation,
         })

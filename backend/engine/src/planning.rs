@@ -242,10 +242,27 @@ impl Dataset {
                 })?,
         };
         // Candidate places: every distinct labelled incident location (for
-        // police.uk, the anonymised "On or near ..." map points).
+        // police.uk, the anonymised "On or near ..." map points) in the study
+        // area: inside a loaded area, else in the bulk of the selection. Not
+        // the crimes a force recorded hundreds of km away, whose bounding
+        // box made a grid of 119 million cells on the real county.
+        let points: Vec<[f64; 2]> = picked
+            .iter()
+            .filter_map(|&k| self.point_of(k).map(|p| self.points[p]))
+            .collect();
+        let bulk = self.study_extent(Some(&points)).ok();
+        let in_study_area = |p: usize| {
+            let [x, y] = self.points[p];
+            if self.areas.is_empty() {
+                bulk.is_some_and(|[x0, y0, x1, y1]| x0 <= x && x <= x1 && y0 <= y && y <= y1)
+            } else {
+                self.point_area[p].is_some()
+            }
+        };
         let mut places: HashMap<(i64, i64), Location> = HashMap::new();
         for (k, (_, inc)) in self.incidents.iter().enumerate() {
-            if let (Some(p), Some(label)) = (self.point_of(k), inc.location_label.as_ref()) {
+            let place = self.point_of(k).filter(|&p| in_study_area(p));
+            if let (Some(p), Some(label)) = (place, inc.location_label.as_ref()) {
                 let [x, y] = self.points[p];
                 places
                     .entry((x.round() as i64, y.round() as i64))
@@ -258,10 +275,6 @@ impl Dataset {
         let mut locations: Vec<Location> = places.into_values().collect();
         locations.sort_by(|a, b| a.label.cmp(&b.label).then(a.xy[0].total_cmp(&b.xy[0])));
         // Hotspot prior: quartic density of the selected burglaries at each place.
-        let points: Vec<[f64; 2]> = picked
-            .iter()
-            .filter_map(|&k| self.point_of(k).map(|p| self.points[p]))
-            .collect();
         let hotspot_score = if points.is_empty() || locations.is_empty() {
             None
         } else {
@@ -322,4 +335,40 @@ pub fn coverage_circle(xy: [f64; 2], radius: f64) -> MultiPolygon<f64> {
 pub fn point_wgs84(xy: [f64; 2]) -> Point<f64> {
     let (lon, lat) = hotspot_core::bng_to_wgs84(xy[0], xy[1]).unwrap_or((f64::NAN, f64::NAN));
     Point::new(lon, lat)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{at, build, square_ward};
+
+    #[test]
+    fn target_hardening_is_bounded_by_the_study_area_not_far_away_crimes() {
+        let labelled = |x, y, label: &str| hotspot_core::Incident {
+            location_label: Some(label.into()),
+            date: NaiveDate::from_ymd_opt(2025, 3, 10),
+            ..at(x, y, "2025-03")
+        };
+        let incidents = vec![
+            labelled(450_200.0, 260_200.0, "On or near High Street"),
+            labelled(450_700.0, 260_600.0, "On or near Mill Lane"),
+            // Recorded by the force, snapped 300 km away (as police.uk does).
+            labelled(150_000.0, 560_000.0, "On or near Far Away Road"),
+        ];
+        let ds = build(
+            incidents,
+            vec![square_ward("W", 450_000.0, 260_000.0, 1000.0)],
+        );
+        let r = ds
+            .target_hardening(&HardeningQuery {
+                selection: Selection::default(),
+                as_of: None,
+                distance: 400.0,
+                days: 28,
+            })
+            .unwrap();
+        let labels: Vec<&str> = r.items.iter().map(|i| i.label.as_str()).collect();
+        assert!(labels.contains(&"On or near High Street"), "{labels:?}");
+        assert!(!labels.iter().any(|l| l.contains("Far Away")), "{labels:?}");
+    }
 }

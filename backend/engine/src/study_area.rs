@@ -1,0 +1,289 @@
+//! The study area and the analysis grids laid over it.
+//!
+//! Every analysis grid is bounded by the study area: the loaded areas
+//! (wards) when there are any, else the bulk of the located incidents.
+//! police.uk lists crimes a force recorded far outside its area (some
+//! Northamptonshire rows sit hundreds of km away), so the plain bounding box
+//! of the incidents would give a country-sized grid.
+//!
+//! A cell belongs to the study area when it *intersects* it, not only when
+//! its centre lies inside: on a coast or a county edge a cell centred just
+//! outside can hold a seafront's or a border town's incidents. Such edge
+//! cells carry the share of their area inside the study area, for the
+//! measures that divide by area (PAI).
+
+use geo::BoundingRect;
+use hotspot_density::params::nice_round;
+use hotspot_density::{choose_parameters, GridSpec};
+
+use crate::{Dataset, EngineError};
+
+/// Sub-samples per side used to estimate an edge cell's share inside.
+const SHARE_SAMPLES: usize = 8;
+/// Smallest share given to an active edge cell (its boundary crossing may
+/// miss every sample point).
+const MIN_SHARE: f64 = 1.0 / (2 * SHARE_SAMPLES * SHARE_SAMPLES) as f64;
+/// Share of located incidents trimmed from each side of the bulk extent.
+const BULK_TRIM: f64 = 0.005;
+
+/// Cells of a regular BNG grid over the study area.
+#[derive(Debug, Clone)]
+pub struct StudyGrid {
+    pub spec: GridSpec,
+    /// Whether each cell intersects the study area (row-major, row 0 north).
+    pub active: Vec<bool>,
+    /// Share of each cell's area inside the study area, 0..=1 (estimated
+    /// from an 8×8 sample for cells on a boundary).
+    pub area_share: Vec<f64>,
+}
+
+impl StudyGrid {
+    /// The cell holding a BNG point, if any.
+    pub fn cell_of(&self, x: f64, y: f64) -> Option<usize> {
+        let s = &self.spec;
+        let c = ((x - s.west) / s.cell).floor();
+        let r = ((s.north - y) / s.cell).floor();
+        (c >= 0.0 && r >= 0.0 && (c as usize) < s.cols && (r as usize) < s.rows)
+            .then(|| r as usize * s.cols + c as usize)
+    }
+
+    /// The study area covered by the active cells, km² (edge cells clipped).
+    pub fn area_km2(&self) -> f64 {
+        self.area_share.iter().sum::<f64>() * self.spec.cell * self.spec.cell / 1e6
+    }
+}
+
+/// Incidents binned to a study grid.
+pub struct Binned {
+    pub counts: Vec<f64>,
+    /// Located incidents in no active cell: outside the study area (e.g.
+    /// crimes a force recorded elsewhere), reported so totals add up.
+    pub outside_cells: u64,
+    /// Selected incidents with no location.
+    pub unlocated: u64,
+}
+
+/// Default Gi*/evaluation cell: twice the KDE rule's cell (shorter side of
+/// the study area / 75, nicely rounded), at least 100 m, so cells hold
+/// enough incidents for a count statistic.
+fn default_stat_cell(extent: [f64; 4]) -> Result<f64, EngineError> {
+    let p = choose_parameters((extent[0], extent[1], extent[2], extent[3]), None, None)?;
+    Ok(nice_round(p.cell * 2.0).max(100.0))
+}
+
+/// The extent of the bulk of `points`: the central 99% in each axis, padded
+/// by a tenth of its size (at least 500 m), never wider than all points.
+///
+/// ```
+/// use hotspot_engine::bulk_extent;
+/// let mut pts: Vec<[f64; 2]> = (0..1000).map(|i| [450_000.0 + i as f64, 260_000.0]).collect();
+/// pts.push([100_000.0, 900_000.0]); // a crime recorded hundreds of km away
+/// let [x0, y0, x1, y1] = bulk_extent(&pts).unwrap();
+/// assert!(x0 > 449_000.0 && x1 < 451_600.0 && y1 < 261_000.0);
+/// ```
+pub fn bulk_extent(points: &[[f64; 2]]) -> Option<[f64; 4]> {
+    if points.is_empty() {
+        return None;
+    }
+    let axis = |i: usize| {
+        let mut v: Vec<f64> = points.iter().map(|p| p[i]).collect();
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        let k = ((n as f64 * BULK_TRIM).floor() as usize).min((n - 1) / 2);
+        let (lo, hi) = (v[k], v[n - 1 - k]);
+        let pad = ((hi - lo) * 0.1).max(500.0);
+        ((lo - pad).max(v[0]), (hi + pad).min(v[n - 1]))
+    };
+    let ((x0, x1), (y0, y1)) = (axis(0), axis(1));
+    Some([x0, y0, x1, y1])
+}
+
+impl Dataset {
+    /// The BNG extent of the study area: the loaded areas, else the bulk of
+    /// `points` (by default every located incident).
+    pub(crate) fn study_extent(
+        &self,
+        points: Option<&[[f64; 2]]>,
+    ) -> Result<[f64; 4], EngineError> {
+        let extent = if self.areas.is_empty() {
+            bulk_extent(points.unwrap_or(&self.points))
+        } else {
+            self.areas
+                .iter()
+                .filter_map(|a| a.bng.bounding_rect())
+                .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
+                .reduce(|o, r| {
+                    [
+                        o[0].min(r[0]),
+                        o[1].min(r[1]),
+                        o[2].max(r[2]),
+                        o[3].max(r[3]),
+                    ]
+                })
+        };
+        extent.ok_or_else(|| EngineError::InvalidParameter("nothing is loaded to analyse".into()))
+    }
+
+    /// A grid over the study area with cells of `cell` metres (default by
+    /// rule); a cell is active when it intersects a loaded area.
+    pub fn study_grid(&self, cell: Option<f64>) -> Result<StudyGrid, EngineError> {
+        let e = self.study_extent(None)?;
+        let cell = match cell {
+            Some(c) => c,
+            None => default_stat_cell(e)?,
+        };
+        let spec = GridSpec::covering(e[0], e[1], e[2], e[3], cell)?;
+        if self.areas.is_empty() {
+            return Ok(StudyGrid {
+                active: vec![true; spec.len()],
+                area_share: vec![1.0; spec.len()],
+                spec,
+            });
+        }
+        let mut grid = StudyGrid {
+            active: vec![false; spec.len()],
+            area_share: vec![0.0; spec.len()],
+            spec,
+        };
+        let centres: Vec<[f64; 2]> = (0..spec.len())
+            .map(|i| cell_point(&spec, i, 0.5, 0.5))
+            .collect();
+        for (i, a) in self.locator.locate_all(&centres).into_iter().enumerate() {
+            if a.is_some() {
+                grid.active[i] = true;
+                grid.area_share[i] = 1.0;
+            }
+        }
+        for i in self.boundary_cells(&grid) {
+            grid.active[i] = true;
+            grid.area_share[i] = self.share_inside(&spec, i).max(MIN_SHARE);
+        }
+        Ok(grid)
+    }
+
+    /// Cells crossed by an area boundary (walked in steps under a quarter
+    /// of a cell, so no crossed cell is skipped but for corner touches).
+    fn boundary_cells(&self, grid: &StudyGrid) -> Vec<usize> {
+        let step = grid.spec.cell / 4.0;
+        let mut cells = std::collections::BTreeSet::new();
+        for a in &self.areas {
+            for poly in &a.bng {
+                for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+                    for line in ring.lines() {
+                        let n = (line.dx().hypot(line.dy()) / step).ceil().max(1.0) as usize;
+                        for s in 0..=n {
+                            let t = s as f64 / n as f64;
+                            let (x, y) =
+                                (line.start.x + t * line.dx(), line.start.y + t * line.dy());
+                            cells.extend(grid.cell_of(x, y));
+                        }
+                    }
+                }
+            }
+        }
+        cells.into_iter().collect()
+    }
+
+    /// Share of cell `i` inside some area, from a regular sample of points.
+    fn share_inside(&self, spec: &GridSpec, i: usize) -> f64 {
+        let n = SHARE_SAMPLES;
+        let samples: Vec<[f64; 2]> = (0..n * n)
+            .map(|k| {
+                let fx = (k % n) as f64 + 0.5;
+                let fy = (k / n) as f64 + 0.5;
+                cell_point(spec, i, fx / n as f64, fy / n as f64)
+            })
+            .collect();
+        let inside = self
+            .locator
+            .locate_all(&samples)
+            .iter()
+            .filter(|a| a.is_some())
+            .count();
+        inside as f64 / (n * n) as f64
+    }
+
+    /// Counts of the picked incidents per grid cell, and what fell outside.
+    pub(crate) fn bin(&self, grid: &StudyGrid, picked: &[usize]) -> Binned {
+        let mut b = Binned {
+            counts: vec![0.0; grid.spec.len()],
+            outside_cells: 0,
+            unlocated: 0,
+        };
+        for &k in picked {
+            let Some(p) = self.point_of(k) else {
+                b.unlocated += 1;
+                continue;
+            };
+            let [x, y] = self.points[p];
+            match grid.cell_of(x, y).filter(|&i| grid.active[i]) {
+                Some(i) => b.counts[i] += 1.0,
+                None => b.outside_cells += 1,
+            }
+        }
+        b
+    }
+}
+
+/// The point at fractions (`fx` east, `fy` south) across cell `i`.
+fn cell_point(spec: &GridSpec, i: usize, fx: f64, fy: f64) -> [f64; 2] {
+    let (c, r) = (i % spec.cols, i / spec.cols);
+    [
+        spec.west + (c as f64 + fx) * spec.cell,
+        spec.north - (r as f64 + fy) * spec.cell,
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{at, build, square_ward};
+
+    #[test]
+    fn a_cell_centred_outside_the_area_but_overlapping_it_is_analysed() {
+        // A 1 km ward on a 300 m grid: the grid overhangs the ward, so the
+        // last column and row of cells are centred outside it.
+        let ward = square_ward("W", 450_000.0, 260_000.0, 1000.0);
+        let ds = build(vec![at(450_950.0, 260_050.0, "2025-01")], vec![ward]);
+        let grid = ds.study_grid(Some(300.0)).unwrap();
+        let i = grid.cell_of(450_950.0, 260_050.0).unwrap();
+        let centre = cell_point(&grid.spec, i, 0.5, 0.5);
+        assert!(centre[0] > 451_000.0 || centre[1] < 260_000.0, "{centre:?}");
+        assert!(grid.active[i]);
+        assert!(grid.area_share[i] > 0.0 && grid.area_share[i] < 1.0);
+        // Clipped cells add up to the ward's 1 km², to the precision of an
+        // 8×8 sample of each edge cell (37.5 m here); unclipped they would
+        // make 16 cells of 0.09 km², 1.44 km².
+        assert!((grid.area_km2() - 1.0).abs() < 0.05, "{}", grid.area_km2());
+        let binned = ds.bin(&grid, &[0]);
+        assert_eq!((binned.counts[i], binned.outside_cells), (1.0, 0));
+    }
+
+    #[test]
+    fn incidents_outside_every_cell_are_counted_not_dropped() {
+        let ward = square_ward("W", 450_000.0, 260_000.0, 1000.0);
+        let far = at(300_000.0, 500_000.0, "2025-01");
+        let ds = build(vec![at(450_500.0, 260_500.0, "2025-01"), far], vec![ward]);
+        let grid = ds.study_grid(Some(100.0)).unwrap();
+        let binned = ds.bin(&grid, &[0, 1]);
+        assert_eq!(binned.counts.iter().sum::<f64>(), 1.0);
+        assert_eq!(binned.outside_cells, 1);
+    }
+
+    #[test]
+    fn without_areas_the_grid_covers_the_bulk_of_the_incidents_not_outliers() {
+        let mut incidents: Vec<_> = (0..400)
+            .map(|i| {
+                at(
+                    450_000.0 + (i % 20) as f64 * 100.0,
+                    260_000.0 + (i / 20) as f64 * 100.0,
+                    "2025-01",
+                )
+            })
+            .collect();
+        incidents.push(at(100_000.0, 900_000.0, "2025-01"));
+        let ds = build(incidents, vec![]);
+        let grid = ds.study_grid(Some(50.0)).unwrap();
+        assert!(grid.spec.len() < 10_000, "{} cells", grid.spec.len());
+    }
+}
