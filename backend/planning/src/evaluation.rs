@@ -176,8 +176,14 @@ pub fn wdq(input: &WdqInput) -> Result<WdqResult, PlanningError> {
         Some(0.0) => "No displacement or diffusion (WDQ 0): the buffer changed \
                                 exactly as the control did."
             .to_string(),
-        Some(w) if w >= -1.0 => format!(
-            "Displacement smaller than the direct benefit (−1 ≤ WDQ {w:.2} < 0): some crime \
+        // At exactly −1 the crime displaced equals the crime prevented: the
+        // total net effect is 0, so "net benefit" would be wrong.
+        Some(w) if (w + 1.0).abs() < 1e-12 => "Displacement equal to the direct benefit \
+             (WDQ −1): as much crime appears to have moved into the buffer as was prevented in \
+             the target area, so the scheme had no net effect."
+            .to_string(),
+        Some(w) if w > -1.0 => format!(
+            "Displacement smaller than the direct benefit (−1 < WDQ {w:.2} < 0): some crime \
              appears to have moved into the buffer, but less than was prevented in the target \
              area, so the scheme still had a net benefit."
         ),
@@ -430,10 +436,14 @@ mod tests {
         assert_eq!(r.wdq, Some(0.0));
         assert!(r.wdq.unwrap().is_sign_positive());
         assert!(r.interpretation.starts_with("No displacement or diffusion"));
-        // WDQ = −1: displacement equals the benefit; still in −1 ≤ WDQ < 0.
+        // WDQ = −1: displacement equals the benefit, no net effect.
         let r = read((100.0, 50.0), (100.0, 150.0), (100.0, 100.0));
         assert_eq!(r.wdq, Some(-1.0));
-        assert!(r.interpretation.starts_with("Displacement smaller"));
+        assert!(r
+            .interpretation
+            .starts_with("Displacement equal to the direct benefit"));
+        assert!(r.interpretation.contains("no net effect"));
+        assert!(!r.interpretation.contains("net benefit"));
         assert_eq!(r.total_net_effect, 0.0);
         // WDQ < −1: SM = −0.2, BM = 0.4, WDQ = −2; TNE = 20 − 40 = −20.
         let r = read((100.0, 80.0), (50.0, 90.0), (100.0, 100.0));

@@ -221,12 +221,12 @@ impl KnoxResult {
     /// chance, a near-repeat pattern."
     pub fn headline(&self) -> String {
         let c = self.cell(0, 0);
+        // The p-value tests for an excess of close pairs only (one-sided),
+        // so it can support "more than chance" but never "fewer".
         let verdict = if c.significant && c.ratio > 1.0 {
             "more than chance, a near-repeat pattern"
-        } else if c.significant {
-            "fewer than chance"
         } else {
-            "not significantly different from chance"
+            "not significantly more than chance (the test looks for an excess of close pairs only)"
         };
         let ratio = if c.ratio.is_finite() {
             format!("{:.2}", c.ratio)
@@ -1093,6 +1093,17 @@ mod tests {
         let h = r.headline();
         assert!(
             h.contains("p = 0.005") && h.ends_with("a near-repeat pattern."),
+            "{h}"
+        );
+
+        // The upper-tail p-value cannot show a deficit: a cell with fewer
+        // pairs than expected is never read as "fewer than chance".
+        let mut deficit = r.clone();
+        deficit.cells[0].ratio = 0.5;
+        let h = deficit.headline();
+        assert!(!h.contains("fewer"), "{h}");
+        assert!(
+            h.ends_with("the test looks for an excess of close pairs only)."),
             "{h}"
         );
 
