@@ -144,6 +144,22 @@ impl Dataset {
         .into_iter()
         .flatten()
         .collect();
+        let no_population: Vec<&str> = self
+            .areas
+            .iter()
+            .filter(|e| !e.area.population.is_some_and(|p| p > 0.0))
+            .map(|e| e.area.code.as_str())
+            .collect();
+        if !no_population.is_empty() {
+            warnings.push(format!(
+                "{} of {} wards have no population loaded, so no rate per 1,000 residents: {} \
+                 (population rows whose codes match no boundary are quarantined: see `hotspot \
+                 rejected`)",
+                no_population.len(),
+                self.areas.len(),
+                no_population.join(", ")
+            ));
+        }
         if comparison_coverage.as_ref().is_some_and(|c| c.is_empty()) {
             warnings.push(
                 "no comparison data: no month of the comparison period has data loaded, so \
@@ -229,6 +245,25 @@ mod tests {
         assert!((annual - 160.0 * 365.25 / 486.0).abs() < 1e-9, "{annual}");
         assert_eq!(report.current_gap_months.len(), 8);
         assert!(report.warnings[0].contains("gaps, not zeros"));
+        assert!(!report.warnings.iter().any(|w| w.contains("no population")));
+    }
+
+    #[test]
+    fn wards_without_a_population_are_named() {
+        let incidents = vec![at(450_500.0, 260_500.0, "2025-01")];
+        let mut unpopulated = square_ward("U", 460_000.0, 260_000.0, 1000.0);
+        unpopulated.population = None;
+        let wards = vec![square_ward("W", 450_000.0, 260_000.0, 1000.0), unpopulated];
+        let report = build(incidents, wards)
+            .ward_statistics(&WardQuery::default())
+            .unwrap();
+        assert_eq!(report.rows[1].stats.rate_per_1000, None);
+        let w = report.warnings.iter().find(|w| w.contains("no population"));
+        assert!(
+            w.is_some_and(|w| w.starts_with("1 of 2 wards") && w.contains(": U ")),
+            "{:?}",
+            report.warnings
+        );
     }
 
     #[test]
