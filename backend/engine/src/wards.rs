@@ -73,7 +73,10 @@ pub struct WardReport {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct WardProfile {
     pub by_category: BTreeMap<String, u64>,
+    /// Every month with data in the period, zeros included.
     pub by_month: BTreeMap<String, u64>,
+    /// Months of the period with no data for any source (not zeros).
+    pub gap_months: Vec<Month>,
 }
 
 impl Dataset {
@@ -201,8 +204,14 @@ impl Dataset {
         let mut s = sel.clone();
         s.area = Some(code.to_string());
         let picked = self.select(&s)?;
+        let coverage = self.coverage(&s.period);
         let mut by_category = BTreeMap::new();
-        let mut by_month = BTreeMap::new();
+        // Months with data start at zero; gap months stay absent.
+        let mut by_month: BTreeMap<String, u64> = coverage
+            .months_with_data
+            .iter()
+            .map(|m| (m.to_string(), 0))
+            .collect();
         for k in picked {
             *by_category
                 .entry(self.category_name(k).to_string())
@@ -214,6 +223,7 @@ impl Dataset {
         Ok(WardProfile {
             by_category,
             by_month,
+            gap_months: coverage.gap_months,
         })
     }
 }
@@ -246,6 +256,23 @@ mod tests {
         assert_eq!(report.current_gap_months.len(), 8);
         assert!(report.warnings[0].contains("gaps, not zeros"));
         assert!(!report.warnings.iter().any(|w| w.contains("no population")));
+    }
+
+    #[test]
+    fn a_ward_profile_has_zeros_for_quiet_months_and_no_gap_months() {
+        let mut incidents: Vec<_> = northants_months()
+            .iter()
+            .map(|m| at(450_500.0, 260_500.0, m))
+            .collect();
+        incidents[4].location = at(460_500.0, 260_500.0, "2025-01").location; // 2025-01 elsewhere
+        let wards = vec![square_ward("W", 450_000.0, 260_000.0, 1000.0)];
+        let profile = build(incidents, wards)
+            .ward_profile("W", &Selection::default())
+            .unwrap();
+        assert_eq!(profile.by_month.len(), 16);
+        assert_eq!(profile.by_month["2025-01"], 0);
+        assert!(!profile.by_month.contains_key("2024-06"));
+        assert_eq!(profile.gap_months.len(), 8);
     }
 
     #[test]

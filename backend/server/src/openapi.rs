@@ -314,9 +314,11 @@ pub struct WardProfile {
     /// Counts by crime type.
     #[schema(value_type = Object)]
     pub by_category: serde_json::Value,
-    /// Counts by month.
+    /// Counts by month: every month with data in the period, zeros included.
     #[schema(value_type = Object)]
     pub by_month: serde_json::Value,
+    /// Months of the period with no data loaded for any source (gaps, not zeros).
+    pub gap_months: Vec<String>,
 }
 
 /// `GET /api/me`.

@@ -368,6 +368,7 @@ async fn ward_profile(
         "wards": report.rows.len(),
         "by_category": profile.by_category,
         "by_month": profile.by_month,
+        "gap_months": profile.gap_months,
     });
     if who.role == Role::Public {
         let t = state.config.suppress_below;
