@@ -256,130 +256,27 @@ impl Dataset {
             )));
         }
         let periods = self.evaluation_periods(spec, options.before)?;
-        let before = periods.before;
-        let after = periods.after;
-
         let target = to_bng(&spec.area)?;
         if geo::Area::unsigned_area(&target) <= 0.0 {
             return Err(invalid("area: the target polygon has no area"));
         }
         let outer = target.buffer(spec.buffer_m);
-        let ring = outer.difference(&target);
-        let rect = outer
-            .bounding_rect()
-            .ok_or_else(|| invalid("area: empty polygon"))?;
-
+        let places = Places {
+            ring: outer.difference(&target),
+            rect: outer
+                .bounding_rect()
+                .ok_or_else(|| invalid("area: empty polygon"))?,
+            target,
+            outer,
+        };
         let selection = Selection {
             groups: spec.groups.clone(),
             types: spec.types.clone(),
             ..Default::default()
         };
         let selected = self.select(&selection)?;
-
-        // Where the control is.
-        let (control_wards, control_bng, mut choice) = match &options.control {
-            Control::Wards(codes) => {
-                if codes.is_empty() {
-                    return Err(invalid("control: name at least one ward code"));
-                }
-                let mut idx = Vec::new();
-                for c in codes {
-                    let i = self.area_index(c)?;
-                    if !idx.contains(&i) {
-                        idx.push(i);
-                    }
-                }
-                let touching: Vec<String> = idx
-                    .iter()
-                    .filter(|&&i| self.areas[i].bng.intersects(&outer))
-                    .map(|&i| self.areas[i].area.code.clone())
-                    .collect();
-                let reason = format!(
-                    "Given by the user: {}.",
-                    idx.iter()
-                        .map(|&i| format!(
-                            "{} ({})",
-                            self.areas[i].area.name, self.areas[i].area.code
-                        ))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                (
-                    Some(idx),
-                    None,
-                    ControlChoice {
-                        method: "wards",
-                        wards: vec![],
-                        reason,
-                        score: None,
-                        excluded_adjacent: touching,
-                    },
-                )
-            }
-            Control::Area(mp) => (
-                None,
-                Some(to_bng(mp)?),
-                ControlChoice {
-                    method: "area",
-                    wards: vec![],
-                    reason: "Given by the user as a polygon.".into(),
-                    score: None,
-                    excluded_adjacent: vec![],
-                },
-            ),
-            Control::Automatic => {
-                let (wards, choice) =
-                    self.choose_control(spec, &selected, &target, &outer, before)?;
-                (Some(wards), None, choice)
-            }
-        };
-        let control_set: Option<HashSet<usize>> =
-            control_wards.as_ref().map(|v| v.iter().copied().collect());
-        if let Some(idx) = &control_wards {
-            choice.wards = idx
-                .iter()
-                .map(|&i| WardRef {
-                    code: self.areas[i].area.code.clone(),
-                    name: self.areas[i].area.name.clone(),
-                })
-                .collect();
-        }
-        let user_wards_touching = if choice.method == "wards" {
-            std::mem::take(&mut choice.excluded_adjacent)
-        } else {
-            vec![]
-        };
-
-        // Count.
-        let [mut t, mut b, mut c] = [[0u64; 2]; 3];
-        for &k in &selected {
-            let m = self.incidents[k].1.month;
-            let slot = if before.contains(m) {
-                0
-            } else if after.contains(m) {
-                1
-            } else {
-                continue;
-            };
-            let Some(p) = self.point_of(k) else { continue };
-            let [x, y] = self.points[p];
-            let pt = Point::new(x, y);
-            if x >= rect.min().x && x <= rect.max().x && y >= rect.min().y && y <= rect.max().y {
-                if target.intersects(&pt) {
-                    t[slot] += 1;
-                } else if ring.intersects(&pt) {
-                    b[slot] += 1;
-                }
-            }
-            let in_control = match (&control_set, &control_bng) {
-                (Some(set), _) => self.area_of(k).is_some_and(|a| set.contains(&a)),
-                (None, Some(poly)) => poly.intersects(&pt),
-                (None, None) => false,
-            };
-            if in_control {
-                c[slot] += 1;
-            }
-        }
+        let control = self.resolve_control(spec, options, &selected, &places, periods.before)?;
+        let [t, b, c] = self.count_before_after(&selected, &periods, &places, &control);
 
         let scale = periods.before_scale;
         let counts = |a: [u64; 2]| AreaCounts {
@@ -396,43 +293,8 @@ impl Dataset {
             after: a[1],
             change_pct: change_pct(a[0], a[1], scale),
         };
-
-        let mut caveats = result.caveats.clone();
-        caveats.push(
-            "Locations are approximate: police.uk moves each crime to a nearby snap point, so \
-             crimes close to the edge of the target area or the buffer may be counted on the \
-             wrong side of it."
-                .into(),
-        );
-        let gap_count = periods.before_gap_months.len() + periods.after_gap_months.len();
-        if gap_count > 0 {
-            caveats.push(format!(
-                "{gap_count} month(s) of the periods have no data loaded (gaps): they are left \
-                 out, and each period is compared on its months with data only."
-            ));
-        }
-        if (scale - 1.0).abs() > 1e-12 {
-            caveats.push(format!(
-                "The before period ({} months with data) differs in length from the after \
-                 period ({} months with data): before counts were scaled by {:.3} for the percentages and the WDQ; \
-                 seasonal differences between the periods are not corrected.",
-                periods.before_months, periods.after_months, scale
-            ));
-        }
-        if !user_wards_touching.is_empty() {
-            caveats.push(format!(
-                "The control wards {} touch the target area or its buffer: they may share its \
-                 displacement or diffusion of benefits, which biases the WDQ towards zero.",
-                user_wards_touching.join(", ")
-            ));
-        }
-        if control_bng.is_some() {
-            caveats.push(
-                "Check that the control polygon does not overlap the target or its buffer.".into(),
-            );
-        }
-
-        let control_area = match (&control_wards, &options.control) {
+        let caveats = evaluation_caveats(&result, &periods, &control);
+        let control_area = match (&control.wards, &options.control) {
             (Some(idx), _) => MultiPolygon(
                 idx.iter()
                     .flat_map(|&i| self.areas[i].area.geometry.0.iter().cloned())
@@ -445,15 +307,148 @@ impl Dataset {
             target: per(t),
             buffer: per(b),
             control: per(c),
-            control_choice: choice,
+            control_choice: control.choice,
             interpretation: result.interpretation.clone(),
             wdq: result,
             caveats,
             periods,
             target_area: spec.area.clone(),
-            buffer_area: to_wgs84(&ring),
+            buffer_area: to_wgs84(&places.ring),
             control_area,
         })
+    }
+
+    /// The control area: the wards or polygon the user gave, or the most
+    /// similar ward(s) chosen automatically.
+    fn resolve_control(
+        &self,
+        spec: &InterventionSpec,
+        options: &EvaluationOptions,
+        selected: &[usize],
+        places: &Places,
+        before: MonthRange,
+    ) -> Result<ResolvedControl, EngineError> {
+        let (wards, polygon, mut choice) = match &options.control {
+            Control::Wards(codes) => {
+                let (idx, choice) = self.user_control_wards(codes, &places.outer)?;
+                (Some(idx), None, choice)
+            }
+            Control::Area(mp) => (
+                None,
+                Some(to_bng(mp)?),
+                ControlChoice {
+                    method: "area",
+                    wards: vec![],
+                    reason: "Given by the user as a polygon.".into(),
+                    score: None,
+                    excluded_adjacent: vec![],
+                },
+            ),
+            Control::Automatic => {
+                let (wards, choice) =
+                    self.choose_control(spec, selected, &places.target, &places.outer, before)?;
+                (Some(wards), None, choice)
+            }
+        };
+        if let Some(idx) = &wards {
+            choice.wards = idx
+                .iter()
+                .map(|&i| WardRef {
+                    code: self.areas[i].area.code.clone(),
+                    name: self.areas[i].area.name.clone(),
+                })
+                .collect();
+        }
+        // For wards the user chose, "adjacent" is a warning, not an exclusion.
+        let user_wards_touching = if choice.method == "wards" {
+            std::mem::take(&mut choice.excluded_adjacent)
+        } else {
+            vec![]
+        };
+        Ok(ResolvedControl {
+            set: wards.as_ref().map(|v| v.iter().copied().collect()),
+            wards,
+            polygon,
+            choice,
+            user_wards_touching,
+        })
+    }
+
+    /// The wards the user named as the control, and which of them touch the
+    /// target or its buffer.
+    fn user_control_wards(
+        &self,
+        codes: &[String],
+        outer: &MultiPolygon<f64>,
+    ) -> Result<(Vec<usize>, ControlChoice), EngineError> {
+        if codes.is_empty() {
+            return Err(invalid("control: name at least one ward code"));
+        }
+        let mut idx = Vec::new();
+        for c in codes {
+            let i = self.area_index(c)?;
+            if !idx.contains(&i) {
+                idx.push(i);
+            }
+        }
+        let touching: Vec<String> = idx
+            .iter()
+            .filter(|&&i| self.areas[i].bng.intersects(outer))
+            .map(|&i| self.areas[i].area.code.clone())
+            .collect();
+        let names: Vec<String> = idx
+            .iter()
+            .map(|&i| format!("{} ({})", self.areas[i].area.name, self.areas[i].area.code))
+            .collect();
+        let choice = ControlChoice {
+            method: "wards",
+            wards: vec![],
+            reason: format!("Given by the user: {}.", names.join(", ")),
+            score: None,
+            excluded_adjacent: touching,
+        };
+        Ok((idx, choice))
+    }
+
+    /// Before and after counts in the target, the buffer ring and the control.
+    fn count_before_after(
+        &self,
+        selected: &[usize],
+        periods: &EvaluationPeriods,
+        places: &Places,
+        control: &ResolvedControl,
+    ) -> [[u64; 2]; 3] {
+        let [mut t, mut b, mut c] = [[0u64; 2]; 3];
+        let rect = places.rect;
+        for &k in selected {
+            let m = self.incidents[k].1.month;
+            let slot = if periods.before.contains(m) {
+                0
+            } else if periods.after.contains(m) {
+                1
+            } else {
+                continue;
+            };
+            let Some(p) = self.point_of(k) else { continue };
+            let [x, y] = self.points[p];
+            let pt = Point::new(x, y);
+            if x >= rect.min().x && x <= rect.max().x && y >= rect.min().y && y <= rect.max().y {
+                if places.target.intersects(&pt) {
+                    t[slot] += 1;
+                } else if places.ring.intersects(&pt) {
+                    b[slot] += 1;
+                }
+            }
+            let in_control = match (&control.set, &control.polygon) {
+                (Some(set), _) => self.area_of(k).is_some_and(|a| set.contains(&a)),
+                (None, Some(poly)) => poly.intersects(&pt),
+                (None, None) => false,
+            };
+            if in_control {
+                c[slot] += 1;
+            }
+        }
+        [t, b, c]
     }
 
     fn evaluation_periods(
@@ -696,6 +691,72 @@ impl Dataset {
             },
         ))
     }
+}
+
+/// The target, its buffer ring and their extent, in BNG.
+struct Places {
+    target: MultiPolygon<f64>,
+    /// Target plus buffer.
+    outer: MultiPolygon<f64>,
+    /// The buffer alone.
+    ring: MultiPolygon<f64>,
+    rect: geo_types::Rect<f64>,
+}
+
+/// The comparison area as the counting needs it.
+struct ResolvedControl {
+    wards: Option<Vec<usize>>,
+    set: Option<HashSet<usize>>,
+    polygon: Option<MultiPolygon<f64>>,
+    choice: ControlChoice,
+    /// Wards the user chose that touch the target or its buffer.
+    user_wards_touching: Vec<String>,
+}
+
+/// The WDQ's caveats plus those about locations, gaps, period lengths and
+/// the control.
+fn evaluation_caveats(
+    result: &WdqResult,
+    periods: &EvaluationPeriods,
+    control: &ResolvedControl,
+) -> Vec<String> {
+    let mut caveats = result.caveats.clone();
+    caveats.push(
+        "Locations are approximate: police.uk moves each crime to a nearby snap point, so \
+         crimes close to the edge of the target area or the buffer may be counted on the \
+         wrong side of it."
+            .into(),
+    );
+    let gap_count = periods.before_gap_months.len() + periods.after_gap_months.len();
+    if gap_count > 0 {
+        caveats.push(format!(
+            "{gap_count} month(s) of the periods have no data loaded (gaps): they are left \
+             out, and each period is compared on its months with data only."
+        ));
+    }
+    let scale = periods.before_scale;
+    if (scale - 1.0).abs() > 1e-12 {
+        caveats.push(format!(
+            "The before period ({} months with data) differs in length from the after \
+             period ({} months with data): before counts were scaled by {:.3} for the \
+             percentages and the WDQ; seasonal differences between the periods are not \
+             corrected.",
+            periods.before_months, periods.after_months, scale
+        ));
+    }
+    if !control.user_wards_touching.is_empty() {
+        caveats.push(format!(
+            "The control wards {} touch the target area or its buffer: they may share its \
+             displacement or diffusion of benefits, which biases the WDQ towards zero.",
+            control.user_wards_touching.join(", ")
+        ));
+    }
+    if control.polygon.is_some() {
+        caveats.push(
+            "Check that the control polygon does not overlap the target or its buffer.".into(),
+        );
+    }
+    caveats
 }
 
 #[cfg(test)]
