@@ -361,7 +361,95 @@ impl Dataset {
         let threshold = q.suppress_below;
         let public = q.public;
 
-        // Counts table: the whole selection, then each group.
+        let mut notes = Vec::new();
+        let rows = self.briefing_rows(q, &selection, a, &mut notes)?;
+        let trend = self.briefing_trend(q, &selection)?;
+
+        let (frame, neighbours) = self.briefing_frame(a)?;
+
+        let mut in_ward = selection.clone();
+        in_ward.area = Some(q.ward.clone());
+        let picked_in_ward = self.select(&in_ward)?;
+        let points = if q.include_points && !public {
+            picked_in_ward
+                .iter()
+                .filter_map(|&k| self.point_of(k).map(|p| self.points[p]))
+                .collect()
+        } else {
+            Vec::new()
+        };
+
+        // A density surface that cannot be made (e.g. all points on one spot
+        // and a refused grid) costs the briefing its hotspot list, not the
+        // whole briefing.
+        let hotspots = if public || q.top_hotspots == 0 || picked_in_ward.is_empty() {
+            Vec::new()
+        } else {
+            match self.briefing_hotspots(&selection, &entry.bng, frame, q.top_hotspots) {
+                Ok(h) => h,
+                Err(e) => {
+                    notes.push(format!("Hotspot areas could not be computed: {e}"));
+                    Vec::new()
+                }
+            }
+        };
+        let interventions = if public {
+            Vec::new()
+        } else {
+            briefing_interventions(&entry.bng, interventions, q.as_of, self)
+        };
+
+        if public {
+            notes.push(format!(
+                "Public briefing: counts of 1 to {} are shown as \"{}\" (fewer than {}) and the rates and changes derived from them are withheld. Incident points, hotspot areas and the intervention log are not included.",
+                threshold.saturating_sub(1),
+                format_args!("<{threshold}"),
+                threshold
+            ));
+        }
+        if entry.area.population.is_none() {
+            notes.push("No population is loaded for this ward: rates per 1,000 residents are not available.".into());
+        }
+
+        let attribution = self.briefing_attribution(&picked_in_ward);
+
+        Ok(WardBriefing {
+            code: entry.area.code.clone(),
+            name: entry.area.name.clone(),
+            population: entry.area.population,
+            wards: self.areas.len(),
+            period: period_label(&selection.period, span),
+            comparison: q.comparison.map(|c| period_label(&c, span)),
+            selection: selection_label(&selection, self),
+            as_of: q.as_of,
+            public,
+            suppress_below: threshold,
+            rows,
+            trend,
+            hotspots,
+            interventions,
+            map: BriefingMap {
+                frame,
+                ward: entry.bng.clone(),
+                neighbours,
+                points,
+            },
+            notes,
+            attribution,
+        })
+    }
+
+    /// The counts table: the whole selection, then one row per group and
+    /// type asked for (every group when neither is). The first ward report's
+    /// warnings go into `notes`.
+    fn briefing_rows(
+        &self,
+        q: &BriefingQuery,
+        selection: &Selection,
+        a: usize,
+        notes: &mut Vec<String>,
+    ) -> Result<Vec<GroupRow>, EngineError> {
+        let (public, threshold) = (q.public, q.suppress_below);
         // One row per group and type asked for; every group when neither is.
         let group_ids: Vec<String> = if selection.groups.is_empty() && selection.types.is_empty() {
             self.groups.iter().map(|g| g.id.clone()).collect()
@@ -369,10 +457,9 @@ impl Dataset {
             selection.groups.clone()
         };
         let mut rows = Vec::new();
-        let mut notes = Vec::new();
         let mut queries = vec![(
             "all".to_string(),
-            format!("All: {}", selection_label(&selection, self)),
+            format!("All: {}", selection_label(selection, self)),
             selection.clone(),
         )];
         for id in &group_ids {
@@ -433,8 +520,17 @@ impl Dataset {
             }
             rows.push(row);
         }
+        Ok(rows)
+    }
 
-        // Monthly trend.
+    /// The ward's last 24 months of data up to the end of the period: gap
+    /// months have no count, small counts are withheld from the public.
+    fn briefing_trend(
+        &self,
+        q: &BriefingQuery,
+        selection: &Selection,
+    ) -> Result<Vec<TrendMonth>, EngineError> {
+        let (public, threshold, span) = (q.public, q.suppress_below, self.span());
         let current = period_months(&selection.period, span);
         let trend = match (current.map(|r| r.to).or(span.map(|r| r.to)), span) {
             (Some(last), Some(data)) => {
@@ -470,10 +566,14 @@ impl Dataset {
             }
             _ => Vec::new(),
         };
+        Ok(trend)
+    }
 
-        // The map's frame and the wards around.
+    /// The briefing map's frame around ward `a` (BNG) and the wards in it.
+    fn briefing_frame(&self, a: usize) -> Result<([f64; 4], Vec<NeighbourWard>), EngineError> {
+        let entry = &self.areas[a];
         let rect = entry.bng.bounding_rect().ok_or_else(|| {
-            EngineError::InvalidParameter(format!("ward {} has no boundary", q.ward))
+            EngineError::InvalidParameter(format!("ward {} has no boundary", entry.area.code))
         })?;
         let (w, h) = (rect.width(), rect.height());
         let margin = (0.15 * w.max(h)).max(300.0);
@@ -502,51 +602,11 @@ impl Dataset {
                 polygon_bng: e.bng.clone(),
             })
             .collect();
+        Ok((frame, neighbours))
+    }
 
-        let mut in_ward = selection.clone();
-        in_ward.area = Some(q.ward.clone());
-        let picked_in_ward = self.select(&in_ward)?;
-        let points = if q.include_points && !public {
-            picked_in_ward
-                .iter()
-                .filter_map(|&k| self.point_of(k).map(|p| self.points[p]))
-                .collect()
-        } else {
-            Vec::new()
-        };
-
-        // A density surface that cannot be made (e.g. all points on one spot
-        // and a refused grid) costs the briefing its hotspot list, not the
-        // whole briefing.
-        let hotspots = if public || q.top_hotspots == 0 || picked_in_ward.is_empty() {
-            Vec::new()
-        } else {
-            match self.briefing_hotspots(&selection, &entry.bng, frame, q.top_hotspots) {
-                Ok(h) => h,
-                Err(e) => {
-                    notes.push(format!("Hotspot areas could not be computed: {e}"));
-                    Vec::new()
-                }
-            }
-        };
-        let interventions = if public {
-            Vec::new()
-        } else {
-            briefing_interventions(&entry.bng, interventions, q.as_of, self)
-        };
-
-        if public {
-            notes.push(format!(
-                "Public briefing: counts of 1 to {} are shown as \"{}\" (fewer than {}) and the rates and changes derived from them are withheld. Incident points, hotspot areas and the intervention log are not included.",
-                threshold.saturating_sub(1),
-                format_args!("<{threshold}"),
-                threshold
-            ));
-        }
-        if entry.area.population.is_none() {
-            notes.push("No population is loaded for this ward: rates per 1,000 residents are not available.".into());
-        }
-
+    /// Licence lines for the briefing, naming any partner sources in it.
+    fn briefing_attribution(&self, picked_in_ward: &[usize]) -> Vec<String> {
         let mut attribution = vec![
             disclosure::OGL_ATTRIBUTION.to_string(),
             disclosure::BOUNDARIES_ATTRIBUTION.to_string(),
@@ -564,31 +624,7 @@ impl Dataset {
                 partner.join(", ")
             ));
         }
-
-        Ok(WardBriefing {
-            code: entry.area.code.clone(),
-            name: entry.area.name.clone(),
-            population: entry.area.population,
-            wards: self.areas.len(),
-            period: period_label(&selection.period, span),
-            comparison: q.comparison.map(|c| period_label(&c, span)),
-            selection: selection_label(&selection, self),
-            as_of: q.as_of,
-            public,
-            suppress_below: threshold,
-            rows,
-            trend,
-            hotspots,
-            interventions,
-            map: BriefingMap {
-                frame,
-                ward: entry.bng.clone(),
-                neighbours,
-                points,
-            },
-            notes,
-            attribution,
-        })
+        attribution
     }
 
     /// Hotspot polygons meeting the ward, ranked by incidents inside.
