@@ -166,14 +166,35 @@ fn real_northamptonshire_months_wards_and_hotspots() {
         .unwrap();
     assert_eq!(castle["properties"]["name"], "Castle");
     assert!(castle["properties"]["rate_per_1000"].as_f64().unwrap() > 100.0);
-    // Half-year comparison: shares sum to 1 and p-values are probabilities.
-    let share: f64 = wards["features"]
+    // Half-year comparison: a ward's share is of the incidents inside the
+    // wards, not of `total` (which also counts those outside every ward), so
+    // the shares sum to 1 although the real data has outside incidents.
+    assert!(
+        wards["outside_areas"].as_u64().unwrap() > 0,
+        "{}",
+        wards["outside_areas"]
+    );
+    let half_props: Vec<&serde_json::Value> = wards["features"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["properties"]["share"].as_f64().unwrap())
+        .map(|f| &f["properties"])
+        .collect();
+    let in_wards_half: u64 = half_props
+        .iter()
+        .map(|p| p["count"].as_u64().unwrap())
         .sum();
-    assert!((share - 1.0).abs() < 1e-9 || wards["outside_areas"].as_u64().unwrap() > 0);
+    let mut share_sum = 0.0;
+    for p in &half_props {
+        let share = p["share"].as_f64().unwrap();
+        let expected = p["count"].as_u64().unwrap() as f64 / in_wards_half as f64;
+        assert!(
+            (share - expected).abs() < 1e-12,
+            "{p}: share {share}, want {expected}"
+        );
+        share_sum += share;
+    }
+    assert!((share_sum - 1.0).abs() < 1e-9, "shares sum to {share_sum}");
     for f in wards["features"].as_array().unwrap() {
         let p = f["properties"]["p_value"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&p));
