@@ -15,14 +15,6 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// `../shared/data` beside the repository, or `HOTSPOT_SHARED_DATA`.
-pub fn shared_data() -> Option<PathBuf> {
-    let dir = std::env::var_os("HOTSPOT_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("../shared/data"));
-    dir.join("SOURCES.md").is_file().then_some(dir)
-}
-
 /// Runs `hotspot --db sqlite:DB ARGS...` and returns its output; panics with
 /// its stderr if it fails.
 pub fn hotspot(db: &Path, args: &[&str]) -> Output {

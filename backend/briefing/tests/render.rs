@@ -9,6 +9,12 @@ use hotspot_briefing::{render, Format};
 use hotspot_engine::{BriefingQuery, InterventionInput, Period, WardBriefing};
 
 fn briefing(public: bool) -> WardBriefing {
+    briefing_for(public, "2025-07..2025-12")
+}
+
+/// The busiest ward's briefing for `period`, compared with the period
+/// before, with one logged intervention.
+fn briefing_for(public: bool, period: &str) -> WardBriefing {
     let ds = sample::sample_dataset();
     let wards = ds.ward_statistics(&Default::default()).unwrap();
     // The busiest ward: it has hotspots to list.
@@ -20,7 +26,7 @@ fn briefing(public: bool) -> WardBriefing {
         .code
         .clone();
     let mut q = BriefingQuery::new(&code, "2025-12-15".parse().unwrap());
-    q.selection.period = Period::parse("2025-07..2025-12").unwrap();
+    q.selection.period = Period::parse(period).unwrap();
     q.comparison = q.selection.period.previous();
     q.public = public;
     q.include_points = !public;
@@ -80,22 +86,76 @@ fn pdf_text_is_extractable_with_counts_and_attribution() {
     std::fs::write(std::env::temp_dir().join("hotspot-briefing-test.pdf"), &pdf).unwrap();
 }
 
+/// How a count reads in the PDF: digits with thousands commas.
+fn int(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[test]
 fn public_pdf_is_marked_and_shows_no_small_count() {
-    let b = briefing(true);
+    // One month: some groups have 1 or 2 incidents in the busiest ward.
+    let full = briefing_for(false, "2025-12");
+    let b = briefing_for(true, "2025-12");
+    let k = b.suppress_below;
     let text = pdf_text(&render(&b, Format::Pdf).unwrap());
     assert!(text.contains("PUBLIC"));
     assert!(
         !text.contains("Operation"),
         "no intervention log in public briefings"
     );
-    for r in &b.rows {
-        for c in [r.count, r.comparison_count].into_iter().flatten() {
-            assert!(c == 0 || c >= b.suppress_below);
+    // The rendered table, read back: one text run per line, each group's
+    // name followed by Count, Per 1,000, Before, Change, Sig., Rank, By rate.
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let mut at = lines
+        .iter()
+        .position(|l| *l == "By rate")
+        .expect("the counts table")
+        + 1;
+    let shown = |n: u64| {
+        if (1..k).contains(&n) {
+            format!("<{k}")
+        } else {
+            int(n)
         }
+    };
+    let mut withheld = 0;
+    for (r, unsuppressed) in b.rows.iter().zip(&full.rows) {
+        assert_eq!(lines[at], r.name, "{text}");
+        let count = unsuppressed.count.unwrap();
+        let before = unsuppressed.comparison_count.unwrap();
+        let row = &lines[at..at + 8];
+        assert_eq!(row[1], shown(count), "count of {}: {row:?}", r.name);
+        assert_eq!(row[3], shown(before), "comparison of {}: {row:?}", r.name);
+        if (1..k).contains(&count) {
+            withheld += 1;
+            assert_eq!(row[2], "–", "a withheld count's rate is withheld: {row:?}");
+        }
+        if (1..k).contains(&count) || (1..k).contains(&before) {
+            assert_eq!(row[4], "–", "change from a withheld count: {row:?}");
+        }
+        at += 8;
     }
-    for t in &b.trend {
-        assert!(t.count.is_none_or(|c| c == 0 || c >= b.suppress_below));
+    assert!(
+        withheld > 0,
+        "the month has small counts to withhold: {text}"
+    );
+    // Nor in the key figures' "Most frequent" lines.
+    for r in &full.rows[1..] {
+        if let Some(n) = r.count.filter(|n| (1..k).contains(n)) {
+            assert!(
+                !text.contains(&format!("{}: {n}", r.name)),
+                "{}: {n} shown",
+                r.name
+            );
+        }
     }
 }
 

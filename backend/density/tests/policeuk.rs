@@ -3,8 +3,8 @@
 //! likely to get wrong.
 //!
 //! Reads one month of Northamptonshire street crime from the shared data
-//! directory (`$HOTSPOT_SHARED_DATA`, else `../../../shared/data` from this
-//! crate) and skips, with a message, when it is not there.
+//! directory (`hotspot_testenv::shared_data`); ignored when it is not there,
+//! and failing under CI.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -12,26 +12,21 @@ use std::path::PathBuf;
 use hotspot_density::kde::relative_rms_error;
 use hotspot_density::{hotspot_bands, kde, kde_direct, GridSpec};
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("HOTSPOT_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
-        })
-}
-
-/// One month of incidents as BNG points, or `None` when no file is present.
-fn load_month() -> Option<(PathBuf, Vec<[f64; 2]>)> {
-    let dir = data_dir().join("policeuk/northamptonshire");
+/// The first month of incidents as BNG points.
+fn load_month() -> (PathBuf, Vec<[f64; 2]>) {
+    let dir = hotspot_testenv::shared_data().join("policeuk/northamptonshire");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .ok()?
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.to_string_lossy().ends_with(".csv.gz"))
         .collect();
     files.sort();
-    let path = files.into_iter().next()?;
+    let path = files
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no .csv.gz under {}", dir.display()));
     let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(&path).ok()?)
+    flate2::read::GzDecoder::new(std::fs::File::open(&path).expect("readable month"))
         .read_to_string(&mut text)
         .expect("readable gzip");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
@@ -50,7 +45,7 @@ fn load_month() -> Option<(PathBuf, Vec<[f64; 2]>)> {
             points.push([x, y]);
         }
     }
-    Some((path, points))
+    (path, points)
 }
 
 fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
@@ -59,14 +54,12 @@ fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_shared_data),
+    ignore = "needs ../shared/data or HOTSPOT_SHARED_DATA (CONTRIBUTING.md)"
+)]
 fn kde_matches_direct_on_real_police_uk_month() {
-    let Some((path, points)) = load_month() else {
-        eprintln!(
-            "SKIPPED: no police.uk Northamptonshire files under {} (set HOTSPOT_SHARED_DATA)",
-            data_dir().display()
-        );
-        return;
-    };
+    let (path, points) = load_month();
     assert!(
         points.len() > 1_000,
         "{} has only {} located incidents",

@@ -3,28 +3,20 @@
 //!
 //! `cargo bench -p hotspot-ingest --bench ingest`
 //!
-//! (a) the 16 real Northamptonshire months (from `HOTSPOT_SHARED_DATA` or
-//! `../../../shared/data`), concatenated in memory into one file (headers
-//! after the first dropped) and also parsed file by file;
+//! (a) the 16 real Northamptonshire months (`HOTSPOT_SHARED_DATA` or
+//! `../shared/data`, as `hotspot_testenv` finds them), concatenated in memory
+//! into one file (headers after the first dropped) and also parsed file by
+//! file;
 //! (b) a synthetic 50 MB file with police.uk's shape: ~10k distinct snap
 //! points, 20 % ASB rows with blank IDs, quoted labels with commas.
 
 use std::hint::black_box;
 use std::io::Read;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use hotspot_ingest::{parse_police_uk, SourceFile};
 
 const TARGET_MB_S: f64 = 100.0;
-
-fn data_dir() -> PathBuf {
-    std::env::var_os("HOTSPOT_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
-        })
-}
 
 /// Best-of-N wall time of `f` (at least 5 runs and 2 seconds).
 fn time<F: FnMut()>(mut f: F) -> Duration {
@@ -130,7 +122,7 @@ fn synthetic(target_bytes: usize) -> SourceFile {
 
 fn main() {
     let mut all_ok = true;
-    let dir = data_dir().join("policeuk/northamptonshire");
+    let dir = hotspot_testenv::shared_data_dir().join("policeuk/northamptonshire");
     if dir.is_dir() {
         let mut paths: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()

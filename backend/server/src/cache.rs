@@ -7,6 +7,7 @@
 //! snapshot is swapped in.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
@@ -39,6 +40,9 @@ struct Inner {
 #[derive(Default)]
 pub struct ResponseCache {
     inner: Mutex<Inner>,
+    /// Answers served from the cache, so tests can tell a cached answer
+    /// from an equal fresh one.
+    hits: AtomicU64,
 }
 
 impl ResponseCache {
@@ -51,7 +55,16 @@ impl ResponseCache {
             };
             return None;
         }
-        inner.entries.get(key).cloned()
+        let hit = inner.entries.get(key).cloned();
+        if hit.is_some() {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+        }
+        hit
+    }
+
+    /// How many answers came from the cache so far.
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
     }
 
     fn put(&self, generation: u64, key: String, value: Cached) {

@@ -135,6 +135,12 @@ impl AppState {
         self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// Responses served from the analysis cache since start; lets tests
+    /// prove a repeat was answered from the cache, not recomputed.
+    pub fn cache_hits(&self) -> u64 {
+        self.cache.hits()
+    }
+
     async fn newest_import(&self) -> Result<i64, AppError> {
         Ok(self.store.imports().await?.first().map_or(0, |r| r.id))
     }

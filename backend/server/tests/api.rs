@@ -569,8 +569,19 @@ async fn days_of_action_plan_beats_the_naive_ward_centroids() {
     assert_eq!((kinds("site"), kinds("coverage")), (3, 3));
     assert_eq!(kinds("naive"), 3);
     let b = &fc["baseline"];
-    assert!(b["gain"].as_f64().unwrap() >= 0.0, "{b}");
-    assert!(fc["covered_weight"].as_f64().unwrap() >= b["covered_weight"].as_f64().unwrap());
+    // "Beats": the 3 planned sites cover more weighted incidents than 3
+    // sites at the busiest wards' centroids. `gain >= 0` holds by
+    // construction (one local-search start is the naive sites themselves),
+    // so it cannot catch a planner that adds nothing. On the sample the plan
+    // covers 548 of 1,389, the centroids 435: a gain of 113, +26 %; more
+    // than +20 % leaves room for sample changes, and a plan that is just the
+    // naive sites (gain 0) fails.
+    let (plan, base) = (
+        fc["covered_weight"].as_f64().unwrap(),
+        b["covered_weight"].as_f64().unwrap(),
+    );
+    assert_eq!(b["gain"].as_f64().unwrap(), plan - base, "{b}");
+    assert!(b["gain_pct"].as_f64().unwrap() > 20.0, "{b}");
     assert!(
         fc["guarantee"].as_str().unwrap().contains("1 − 1/e")
             || fc["guarantee"].as_str().unwrap().contains("1/e")

@@ -50,9 +50,21 @@ async fn cached_answers_match_fresh_ones_per_role_and_follow_imports() {
     let app = app(state.clone());
     let uri = "/api/wards?type=Robbery&period=2024-03";
 
+    let hits = state.cache_hits();
     let (_, public1) = get(&app, uri, None).await;
+    assert_eq!(state.cache_hits(), hits, "the first request is computed");
     let (_, public2) = get(&app, uri, None).await;
+    assert_eq!(
+        state.cache_hits(),
+        hits + 1,
+        "the repeat comes from the cache"
+    );
     let (_, full) = get(&app, uri, Some(&token)).await;
+    assert_eq!(
+        state.cache_hits(),
+        hits + 1,
+        "another role's request is not answered from the public's entry"
+    );
     assert_eq!(public1, public2, "a repeat is the same answer");
     assert_ne!(
         public1, full,
@@ -66,6 +78,9 @@ async fn cached_answers_match_fresh_ones_per_role_and_follow_imports() {
         .all(|f| f["properties"].get("suppressed").is_none()));
 
     let (_, before) = get(&app, "/api/wards", Some(&token)).await;
+    let (_, again) = get(&app, "/api/wards", Some(&token)).await;
+    assert_eq!(again, before);
+    let hits = state.cache_hits();
     let total = |b: &[u8]| {
         serde_json::from_slice::<Value>(b).unwrap()["total"]
             .as_u64()
@@ -79,14 +94,25 @@ async fn cached_answers_match_fresh_ones_per_role_and_follow_imports() {
     .await
     .unwrap();
     let (_, after) = get(&app, "/api/wards", Some(&token)).await;
+    assert_eq!(state.cache_hits(), hits, "an import empties the cache");
     assert!(
         total(&after) > total(&before),
         "the import shows at once, not a stale cached answer"
     );
-    let (status, _) = get(&app, "/api/wards?nonsense=1", Some(&token)).await;
+    let (_, again) = get(&app, "/api/wards", Some(&token)).await;
+    assert_eq!(again, after);
     assert_eq!(
-        status,
-        StatusCode::BAD_REQUEST,
+        state.cache_hits(),
+        hits + 1,
+        "the new answer is cached in turn"
+    );
+    for _ in 0..2 {
+        let (status, _) = get(&app, "/api/wards?nonsense=1", Some(&token)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    }
+    assert_eq!(
+        state.cache_hits(),
+        hits + 1,
         "errors are not cached as answers"
     );
 }

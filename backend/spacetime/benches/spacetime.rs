@@ -96,9 +96,7 @@ fn naive_observed(points: &[[f64; 2]], days: &[i64], opts: &KnoxOptions) -> Vec<
 
 /// Vancouver thefts 2020 as (UTM metres, days since 1970-01-01), if present.
 fn vancouver() -> Option<(Vec<[f64; 2]>, Vec<i64>)> {
-    let dir = std::env::var_os("HOTSPOT_SHARED_DATA")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data").into());
+    let dir = hotspot_testenv::find_shared_data()?;
     let file = std::fs::File::open(dir.join("timestamped/vancouver_thefts_2020.csv.gz")).ok()?;
     let mut r = csv::Reader::from_reader(flate2::read::GzDecoder::new(file));
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();

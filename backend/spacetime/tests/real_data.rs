@@ -1,34 +1,19 @@
 //! Checks on the real data in `../shared/data` (see `SOURCES.md` there):
 //! Vancouver thefts 2020 (minute precision, UTM metres) and the
-//! Northamptonshire police.uk months. Each test skips with a message when the
-//! data is absent; set `HOTSPOT_SHARED_DATA` to point elsewhere.
+//! Northamptonshire police.uk months. Ignored when the data is absent, and
+//! failing under CI (`hotspot_testenv`); set `HOTSPOT_SHARED_DATA` to point
+//! elsewhere.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, Weekday};
 use hotspot_spacetime::{
     knox_test, monthly_trend, week_hour_profile, KnoxBands, KnoxOptions, Metric,
 };
 
-fn shared_data() -> PathBuf {
-    std::env::var_os("HOTSPOT_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
-        })
-}
-
-fn gz_csv(path: &PathBuf) -> Option<csv::Reader<flate2::read::GzDecoder<std::fs::File>>> {
-    match std::fs::File::open(path) {
-        Ok(f) => Some(csv::Reader::from_reader(flate2::read::GzDecoder::new(f))),
-        Err(_) => {
-            eprintln!(
-                "skipping: {} not found (set HOTSPOT_SHARED_DATA)",
-                path.display()
-            );
-            None
-        }
-    }
+fn gz_csv(path: &Path) -> csv::Reader<flate2::read::GzDecoder<std::fs::File>> {
+    let f = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    csv::Reader::from_reader(flate2::read::GzDecoder::new(f))
 }
 
 struct Theft {
@@ -41,8 +26,9 @@ struct Theft {
     xy: [f64; 2],
 }
 
-fn vancouver() -> Option<Vec<Theft>> {
-    let mut r = gz_csv(&shared_data().join("timestamped/vancouver_thefts_2020.csv.gz"))?;
+fn vancouver() -> Vec<Theft> {
+    let mut r =
+        gz_csv(&hotspot_testenv::shared_data().join("timestamped/vancouver_thefts_2020.csv.gz"));
     let h = r.headers().unwrap().clone();
     let col = |name: &str| h.iter().position(|c| c == name).unwrap();
     let (ty, yy, mm, dd, hh, mi, x, y) = (
@@ -55,23 +41,21 @@ fn vancouver() -> Option<Vec<Theft>> {
         col("X"),
         col("Y"),
     );
-    Some(
-        r.records()
-            .map(|rec| {
-                let rec = rec.unwrap();
-                let num = |i: usize| rec[i].trim().parse::<f64>().unwrap();
-                Theft {
-                    kind: rec[ty].to_string(),
-                    y: num(yy) as i32,
-                    m: num(mm) as u32,
-                    d: num(dd) as u32,
-                    hour: num(hh) as u32,
-                    minute: num(mi) as u32,
-                    xy: [num(x), num(y)],
-                }
-            })
-            .collect(),
-    )
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            let num = |i: usize| rec[i].trim().parse::<f64>().unwrap();
+            Theft {
+                kind: rec[ty].to_string(),
+                y: num(yy) as i32,
+                m: num(mm) as u32,
+                d: num(dd) as u32,
+                hour: num(hh) as u32,
+                minute: num(mi) as u32,
+                xy: [num(x), num(y)],
+            }
+        })
+        .collect()
 }
 
 /// Day of week, Monday = 0, by Sakamoto's method (independent of chrono).
@@ -83,8 +67,12 @@ fn weekday_sakamoto(y: i32, m: u32, d: u32) -> usize {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_shared_data),
+    ignore = "needs ../shared/data or HOTSPOT_SHARED_DATA (CONTRIBUTING.md)"
+)]
 fn vancouver_week_hour_profile_matches_independent_count() {
-    let Some(thefts) = vancouver() else { return };
+    let thefts = vancouver();
     assert_eq!(thefts.len(), 21_918);
     let times: Vec<_> = thefts
         .iter()
@@ -130,8 +118,12 @@ fn vancouver_week_hour_profile_matches_independent_count() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_shared_data),
+    ignore = "needs ../shared/data or HOTSPOT_SHARED_DATA (CONTRIBUTING.md)"
+)]
 fn vancouver_monthly_trend() {
-    let Some(thefts) = vancouver() else { return };
+    let thefts = vancouver();
     let mut by_month = [0u64; 12];
     for t in &thefts {
         by_month[t.m as usize - 1] += 1;
@@ -153,8 +145,12 @@ fn vancouver_monthly_trend() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_shared_data),
+    ignore = "needs ../shared/data or HOTSPOT_SHARED_DATA (CONTRIBUTING.md)"
+)]
 fn vancouver_knox_fast_path_equals_brute_force_and_finds_near_repeats() {
-    let Some(thefts) = vancouver() else { return };
+    let thefts = vancouver();
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
     let bikes: Vec<&Theft> = thefts
         .iter()
@@ -205,20 +201,18 @@ fn vancouver_knox_fast_path_equals_brute_force_and_finds_near_repeats() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_shared_data),
+    ignore = "needs ../shared/data or HOTSPOT_SHARED_DATA (CONTRIBUTING.md)"
+)]
 fn northamptonshire_monthly_trend_keeps_the_gap() {
-    let dir = shared_data().join("policeuk/northamptonshire");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!(
-            "skipping: {} not found (set HOTSPOT_SHARED_DATA)",
-            dir.display()
-        );
-        return;
-    };
+    let dir = hotspot_testenv::shared_data().join("policeuk/northamptonshire");
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let mut files: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
     files.sort();
     let mut months = Vec::new();
     for f in &files {
-        let mut r = gz_csv(f).unwrap();
+        let mut r = gz_csv(f);
         let mut month = None;
         let mut burglaries = 0u64;
         for rec in r.records() {
@@ -254,9 +248,13 @@ fn northamptonshire_monthly_trend_keeps_the_gap() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_shared_data),
+    ignore = "needs ../shared/data or HOTSPOT_SHARED_DATA (CONTRIBUTING.md)"
+)]
 fn vancouver_grid_counts_predict_the_second_half_year() {
     use hotspot_spacetime::{evaluate, recommend, MethodScore};
-    let Some(thefts) = vancouver() else { return };
+    let thefts = vancouver();
     // 250 m grid over the data's bounding box; every cell is active.
     let (x0, y0) = (483_800.0, 5_449_800.0);
     let cell = 250.0;

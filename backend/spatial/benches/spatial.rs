@@ -173,7 +173,7 @@ fn bbox_of(areas: &[MultiPolygon<f64>]) -> [f64; 4] {
 
 fn bench_locator(rows: &mut Vec<Row>) {
     let mut rng = ChaCha8Rng::seed_from_u64(42);
-    let data = common::shared_data();
+    let data = hotspot_testenv::find_shared_data();
     let (label, areas) = match &data {
         Some(dir) => (
             "real 57 wards",

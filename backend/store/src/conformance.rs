@@ -2,9 +2,9 @@
 //!
 //! Each backend's test module runs it with [`conformance_tests!`], which
 //! writes one `#[tokio::test]` per check. The backend supplies a fresh empty
-//! store (or `None` to skip, e.g. PostgreSQL without a test server), a way to
-//! make its database refuse incidents of category `BOOM` (a trigger), and a
-//! clean-up.
+//! store, a way to make its database refuse incidents of category `BOOM` (a
+//! trigger), a clean-up, and attributes for every test (PostgreSQL's mark
+//! them ignored when no test server is configured).
 
 use chrono::{NaiveDate, NaiveTime};
 use hotspot_core::{Area, Incident, Location, Role};
@@ -15,13 +15,13 @@ use crate::{
     NewIntervention, PopulationBatch, RejectedRow, Store, StoreError,
 };
 
-/// Writes the suite's tests. `$open` is an `async fn() -> Option<S>` giving a
-/// fresh empty store `S: Store` (`None`: skip), `$refuse` an
-/// `async fn(&S)` making it refuse incidents of category `BOOM`, `$close` an
-/// `async fn(S)` run after a test passes.
+/// Writes the suite's tests. `$open` is an `async fn() -> S` giving a
+/// fresh empty store `S: Store`, `$refuse` an `async fn(&S)` making it
+/// refuse incidents of category `BOOM`, `$close` an `async fn(S)` run after
+/// a test passes; the attributes go on every test.
 macro_rules! conformance_tests {
-    ($open:path, $refuse:path, $close:path) => {
-        conformance::conformance_tests!(@each $open, $close;
+    ($(#[$attr:meta])* $open:path, $refuse:path, $close:path) => {
+        conformance::conformance_tests!(@each [$(#[$attr])*] $open, $close;
             import_round_trips_incidents_and_quarantine,
             reimporting_the_same_bytes_changes_nothing_and_new_bytes_replace,
             unchanged_and_new_files_in_one_batch,
@@ -33,22 +33,27 @@ macro_rules! conformance_tests {
         );
 
         #[tokio::test]
+        $(#[$attr])*
         async fn a_failing_import_leaves_the_store_as_it_was() {
-            let Some(s) = $open().await else { return };
+            let s = $open().await;
             $refuse(&s).await;
             conformance::a_failing_import_leaves_the_store_as_it_was(&s).await;
             $close(s).await;
         }
     };
-    (@each $open:path, $close:path; $($name:ident,)*) => {
-        $(
-            #[tokio::test]
-            async fn $name() {
-                let Some(s) = $open().await else { return };
-                conformance::$name(&s).await;
-                $close(s).await;
-            }
-        )*
+    // The attributes travel as one token tree: a list repeated inside the
+    // list of names would not expand.
+    (@each $attrs:tt $open:path, $close:path; $($name:ident,)*) => {
+        $(conformance::conformance_tests!(@one $attrs $open, $close, $name);)*
+    };
+    (@one [$(#[$attr:meta])*] $open:path, $close:path, $name:ident) => {
+        #[tokio::test]
+        $(#[$attr])*
+        async fn $name() {
+            let s = $open().await;
+            conformance::$name(&s).await;
+            $close(s).await;
+        }
     };
 }
 pub(crate) use conformance_tests;

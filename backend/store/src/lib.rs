@@ -115,8 +115,8 @@ pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
     }
 }
 
-/// Helpers for tests that run against a PostgreSQL server
-/// (`HOTSPOT_TEST_POSTGRES_URL`, set by `scripts/postgres.sh`).
+/// Helpers for tests that run against a PostgreSQL server (whose URL
+/// `hotspot_testenv::postgres_url` gives).
 #[doc(hidden)]
 pub mod testing {
     pub use crate::postgres::testing::*;

@@ -490,23 +490,6 @@ pub mod testing {
 
     use crate::StoreError;
 
-    /// The variable naming the test server's database; unset: skip.
-    pub const TEST_URL_VAR: &str = "HOTSPOT_TEST_POSTGRES_URL";
-
-    /// `HOTSPOT_TEST_POSTGRES_URL`, or `None` after printing why the test skips.
-    pub fn test_url(test: &str) -> Option<String> {
-        match std::env::var(TEST_URL_VAR) {
-            Ok(url) if !url.is_empty() => Some(url),
-            _ => {
-                eprintln!(
-                    "skipping {test}: {TEST_URL_VAR} is not set (run `bash scripts/postgres.sh` \
-                     for a PostgreSQL/PostGIS test server; scripts/test does)"
-                );
-                None
-            }
-        }
-    }
-
     /// Creates a new, uniquely named, empty schema in the database at `url`
     /// and returns its name and a URL whose connections use it first (then
     /// `public`, where PostGIS lives).
@@ -542,15 +525,15 @@ pub mod testing {
 
 #[cfg(test)]
 mod tests {
-    use super::testing::{drop_schema, fresh_schema, test_url};
+    use super::testing::{drop_schema, fresh_schema};
     use super::*;
     use crate::conformance::{self, area, batch, file, incident};
     use hotspot_core::Location;
 
-    async fn store() -> Option<PostgresStore> {
-        let url = test_url(std::thread::current().name().unwrap_or("a PostgreSQL test"))?;
+    async fn store() -> PostgresStore {
+        let url = hotspot_testenv::postgres_url();
         let (_, schema_url) = fresh_schema(&url).await.unwrap();
-        Some(PostgresStore::open(&schema_url).await.unwrap())
+        PostgresStore::open(&schema_url).await.unwrap()
     }
 
     /// Makes the database refuse incidents of category `BOOM`.
@@ -579,17 +562,28 @@ mod tests {
             .await
             .unwrap();
         s.pool.close().await;
-        let url = std::env::var(testing::TEST_URL_VAR).unwrap();
-        drop_schema(&url, &schema).await.unwrap();
+        drop_schema(&hotspot_testenv::postgres_url(), &schema)
+            .await
+            .unwrap();
     }
 
-    conformance::conformance_tests!(store, refuse_boom, close);
+    conformance::conformance_tests!(
+        #[cfg_attr(
+            not(has_postgres),
+            ignore = "needs HOTSPOT_TEST_POSTGRES_URL (. scripts/postgres.sh; CONTRIBUTING.md)"
+        )]
+        store,
+        refuse_boom,
+        close
+    );
 
     #[tokio::test]
+    #[cfg_attr(
+        not(has_postgres),
+        ignore = "needs HOTSPOT_TEST_POSTGRES_URL (. scripts/postgres.sh; CONTRIBUTING.md)"
+    )]
     async fn tables_live_in_the_test_schema_and_reopening_keeps_data() {
-        let Some(url) = test_url("tables_live_in_the_test_schema_and_reopening_keeps_data") else {
-            return;
-        };
+        let url = hotspot_testenv::postgres_url();
         let (schema, schema_url) = fresh_schema(&url).await.unwrap();
         let s = PostgresStore::open(&schema_url).await.unwrap();
         s.import_incidents(batch(vec![file(
@@ -614,8 +608,12 @@ mod tests {
     /// The PostGIS columns are filled and indexed, so SQL can join
     /// incidents to areas in the database.
     #[tokio::test]
+    #[cfg_attr(
+        not(has_postgres),
+        ignore = "needs HOTSPOT_TEST_POSTGRES_URL (. scripts/postgres.sh; CONTRIBUTING.md)"
+    )]
     async fn spatial_columns_are_filled_and_indexed() {
-        let Some(s) = store().await else { return };
+        let s = store().await;
         s.import_areas(AreaBatch {
             layer: "wards".into(),
             file_name: "wards.geojson".into(),

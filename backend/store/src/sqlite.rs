@@ -473,8 +473,8 @@ mod tests {
     use super::*;
     use crate::conformance::{self, batch, file, incident};
 
-    async fn store() -> Option<SqliteStore> {
-        Some(SqliteStore::open("sqlite::memory:").await.unwrap())
+    async fn store() -> SqliteStore {
+        SqliteStore::open("sqlite::memory:").await.unwrap()
     }
 
     /// Makes the database refuse incidents of category `BOOM`.

@@ -52,15 +52,10 @@ pub fn sample_dataset() -> Dataset {
     build(areas, population, incidents)
 }
 
-/// `../shared/data` beside the repository (or `HOTSPOT_SHARED_DATA`): the
+/// The real data (`hotspot_testenv::find_shared_data`), when present: the
 /// 57 Northamptonshire wards, their population and 16 months of crimes.
 pub fn northamptonshire() -> Option<Dataset> {
-    let dir = std::env::var_os("HOTSPOT_SHARED_DATA")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    if !dir.join("SOURCES.md").is_file() {
-        return None;
-    }
+    let dir = hotspot_testenv::find_shared_data()?;
     let read =
         |p: &Path| source_from_bytes(&p.display().to_string(), std::fs::read(p).unwrap()).unwrap();
     let areas = parse_boundaries(

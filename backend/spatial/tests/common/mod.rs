@@ -6,17 +6,6 @@ use std::path::PathBuf;
 
 use geo_types::{Coord, Geometry, LineString, MultiPolygon, Polygon};
 
-/// The shared data directory: `$HOTSPOT_SHARED_DATA`, else `shared/data` next
-/// to the workspace. `None` when it does not exist.
-pub fn shared_data() -> Option<PathBuf> {
-    let dir = std::env::var_os("HOTSPOT_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
-        });
-    dir.is_dir().then_some(dir)
-}
-
 fn project_ring(ring: &LineString<f64>) -> LineString<f64> {
     ring.0
         .iter()
