@@ -299,6 +299,9 @@ fn real_northamptonshire_months_wards_and_hotspots() {
         plan["baseline"]
     );
 
+    gaps_are_not_zeros(&server);
+    edges_and_outliers(&server);
+
     let tif = Server::client()
         .get(format!(
             "{}/api/density?format=geotiff&bandwidth=400&cell=200",
@@ -308,4 +311,95 @@ fn real_northamptonshire_months_wards_and_hotspots() {
         .unwrap();
     assert_eq!(tif.status().as_u16(), 200);
     assert!(tif.bytes().unwrap().len() > 100_000);
+}
+
+/// The real months have a gap (2024-05..12): rates, comparisons and
+/// emerging hot spots must treat it as unknown, not as eight quiet months.
+fn gaps_are_not_zeros(server: &Server) {
+    // Annual rates over the 486 days of the 16 loaded months, not 731.
+    let (_, all) = server.get_json("/api/wards");
+    assert_eq!(all["current_days"], 486.0, "{}", all["current_days"]);
+    assert_eq!(all["current_gap_months"].as_array().unwrap().len(), 8);
+    let castle = all["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["name"] == "Castle")
+        .unwrap();
+    let p = &castle["properties"];
+    let expected =
+        p["count"].as_f64().unwrap() / p["population"].as_f64().unwrap() * 1000.0 * 365.25 / 486.0;
+    let annual = p["annual_rate_per_1000"].as_f64().unwrap();
+    assert!((annual - expected).abs() < 1e-6, "{annual} vs {expected}");
+
+    // A comparison wholly inside the gap is not tested.
+    let (_, w) = server.get_json("/api/wards?period=2025-05..2025-12&compare=year");
+    assert_eq!(w["no_comparison_data"], true);
+    assert!(w["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["properties"]["p_value"].is_null()));
+
+    // Emerging hot spots step over the gap: 16 monthly steps, and cells hot
+    // in every one of them are persistent (or intensifying/diminishing).
+    let (status, em) = server.get_json("/api/emerging");
+    assert_eq!(status, 200, "{em}");
+    assert_eq!(em["periods"].as_array().unwrap().len(), 16);
+    assert_eq!(em["gap_months"].as_array().unwrap().len(), 8);
+    let features = em["features"].as_array().unwrap();
+    let class_count = |c: &str| {
+        features
+            .iter()
+            .filter(|f| f["properties"]["class"] == c)
+            .count()
+    };
+    assert!(
+        class_count("persistent") > 10,
+        "persistent {}",
+        class_count("persistent")
+    );
+    assert!(class_count("intensifying") + class_count("diminishing") > 0);
+    assert!(features
+        .iter()
+        .filter(|f| f["properties"]["hot_periods"] == 16)
+        .all(|f| ["persistent", "intensifying", "diminishing"]
+            .contains(&f["properties"]["class"].as_str().unwrap())));
+}
+
+/// Crimes recorded hundreds of km away must not stretch any grid, and cells
+/// on the county edge must keep their incidents.
+fn edges_and_outliers(server: &Server) {
+    let (status, th) = server.get_json("/api/target-hardening?limit=10");
+    assert_eq!(status, 200, "{th}");
+    let items = th["items"].as_array().unwrap();
+    assert_eq!(items.len(), 10, "{th}");
+    for i in items {
+        let (lon, lat) = (i["lon"].as_f64().unwrap(), i["lat"].as_f64().unwrap());
+        assert!(
+            (-1.4..-0.3).contains(&lon) && (51.9..52.7).contains(&lat),
+            "{i}"
+        );
+    }
+
+    // Gi*: the analysed cells, those outside the study area and the
+    // unlocated add up to every selected incident.
+    let (_, gi) = server.get_json("/api/gistar");
+    let in_cells: f64 = gi["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["count"].as_f64().unwrap())
+        .sum();
+    let (outside, unlocated) = (
+        gi["outside_study_area"].as_u64().unwrap(),
+        gi["unlocated"].as_u64().unwrap(),
+    );
+    let (_, health) = server.get_json("/api/health");
+    let total = health["data"]["incidents"].as_u64().unwrap();
+    assert_eq!(in_cells as u64 + outside + unlocated, total, "{health}");
+    // Only crimes outside the wards can be outside the cells, and some
+    // outside the wards sit in edge cells.
+    let (_, wards) = server.get_json("/api/wards");
+    assert!(outside > 0 && outside < wards["outside_areas"].as_u64().unwrap());
 }
