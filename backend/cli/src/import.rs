@@ -89,6 +89,9 @@ fn print_report(report: &ImportReport) {
             f.accepted,
             f.rejected
         );
+        for note in &f.notes {
+            println!("           note: {note}");
+        }
     }
     match report.import_id {
         Some(id) => {

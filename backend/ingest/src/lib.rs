@@ -36,7 +36,7 @@ pub mod source;
 
 pub use boundaries::{parse_boundaries, BoundaryOptions, ParsedAreas};
 pub use error::IngestError;
-pub use mapped::{parse_mapped_csv, CategorySpec, Coordinates, CsvMapping};
+pub use mapped::{parse_mapped_csv, CategorySpec, Coordinates, CsvMapping, DatePrecisionSetting};
 pub use police_uk::parse_police_uk;
 
 /// Whether a quarantined row only repeats an identifier already counted
@@ -89,6 +89,9 @@ pub struct ParsedIncidents {
     pub incidents: Vec<Incident>,
     pub rejected: Vec<RejectedRow>,
     pub summary: ImportSummary,
+    /// What the parser decided that changes how the data reads, for the
+    /// import report (e.g. dates on the 1st read as months).
+    pub notes: Vec<String>,
 }
 
 /// Counts an analyst wants to see after an import.

@@ -163,6 +163,7 @@ pub fn parse_police_uk(file: &SourceFile) -> Result<ParsedIncidents, IngestError
         incidents,
         rejected,
         summary,
+        notes: Vec::new(),
     })
 }
 

@@ -54,6 +54,7 @@ pub fn parse_incident_file(kind: &ImportKind, file: &SourceFile) -> Result<Incid
         rows: parsed.rows,
         incidents: parsed.incidents,
         rejected: rejected(parsed.rejected),
+        notes: parsed.notes,
     })
 }
 

@@ -325,6 +325,70 @@ async fn imports_over_http_quarantine_bad_rows_and_are_idempotent() {
     assert_eq!(state.dataset().len(), before + 1);
 }
 
+async fn post_csv(app: &Router, query: &str, body: &str) -> (StatusCode, Value) {
+    let (s, _, b) = send(
+        app,
+        Request::post(format!("/api/imports?{query}"))
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(Body::from(body.to_string()))
+            .unwrap(),
+    )
+    .await;
+    (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn months_written_as_dates_are_stored_as_months_and_reported() {
+    let state = sample_state().await;
+    let app = app(state.clone());
+    let csv = "Ref,Date,Lon,Lat,Type\n\
+               a,2022-01-01,-0.89,52.23,Burglary\n\
+               b,2022-01-01,-0.891,52.231,Burglary\n\
+               c,2022-02-01,-0.892,52.232,Burglary\n";
+    let mapping = "id=Ref,date=Date,lon=Lon,lat=Lat,category=Type,source=derived";
+    let (s, report) = post_csv(
+        &app,
+        &format!("kind=csv&name=derived.csv&mapping={mapping}"),
+        csv,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{report}");
+    let notes = report["files"][0]["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{report}");
+    assert!(
+        notes[0].as_str().unwrap().contains("month-level"),
+        "{report}"
+    );
+    // Near-repeat refuses them instead of inventing days.
+    let (s, _, err) = get(
+        &app,
+        "/api/near-repeat?source=derived&space=100&time=7&permutations=9",
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("known only by their month"),
+        "{err}"
+    );
+
+    // date_precision=day in the mapping keeps them as days.
+    let (s, report) = post_csv(
+        &app,
+        &format!("kind=csv&name=derived2.csv&mapping={mapping},date_precision=day"),
+        csv,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{report}");
+    assert_eq!(
+        report["files"][0]["notes"],
+        serde_json::json!([]),
+        "{report}"
+    );
+}
+
 #[tokio::test]
 async fn readers_during_an_import_see_old_or_new_data_never_half() {
     let state = sample_state().await;

@@ -87,6 +87,7 @@ pub(crate) fn file(key: &str, sha: &str, incidents: Vec<Incident>) -> IncidentFi
             reason: "not a number".into(),
             raw: "x,y,z".into(),
         }],
+        notes: Vec::new(),
     }
 }
 

@@ -91,6 +91,7 @@ where
             rows: file.rows,
             accepted: file.incidents.len() as u64,
             rejected: file.rejected.len() as u64,
+            notes: file.notes.clone(),
         };
         if outcome != FileOutcome::Unchanged {
             let file_id = tx.insert_source_file(import_id, &rep, &file.sha256).await?;
@@ -131,6 +132,7 @@ where
         rows: (batch.areas.len() + batch.rejected.len()) as u64,
         accepted: batch.areas.len() as u64,
         rejected: batch.rejected.len() as u64,
+        notes: Vec::new(),
     };
     if outcome == FileOutcome::Unchanged {
         tx.rollback().await?;
@@ -172,6 +174,7 @@ where
             rows: batch.rows,
             accepted: 0,
             rejected: 0,
+            notes: Vec::new(),
         };
         return Ok(unchanged_report(kind, vec![file]));
     }
@@ -184,6 +187,7 @@ where
         rows: batch.rows,
         accepted: accepted.len() as u64,
         rejected: rejected.len() as u64,
+        notes: Vec::new(),
     };
     let file_id = tx
         .insert_source_file(import_id, &file, &batch.sha256)

@@ -22,6 +22,9 @@ pub struct IncidentFile {
     pub rows: u64,
     pub incidents: Vec<Incident>,
     pub rejected: Vec<RejectedRow>,
+    /// What the parser decided about the file, passed on to the report
+    /// (e.g. dates on the 1st read as months).
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +74,8 @@ pub struct FileReport {
     pub rows: u64,
     pub accepted: u64,
     pub rejected: u64,
+    /// Messages for the analyst about how the file was read.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
