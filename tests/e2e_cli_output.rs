@@ -5,7 +5,7 @@ mod support;
 
 use std::process::{Command, Stdio};
 
-use support::binary;
+use support::{binary, hotspot, hotspot_unchecked};
 
 /// `hotspot … | head` must not panic when `head` has gone: the command ends
 /// as Unix tools do, by SIGPIPE, with nothing on stderr.
@@ -36,4 +36,28 @@ fn output_into_a_closed_pipe_ends_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
     assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{:?}", out.status);
+}
+
+/// An import whose every row is rejected fails (exit status 1) with the
+/// commonest reasons, and stores nothing.
+#[test]
+fn an_import_with_every_row_rejected_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let csv = dir.path().join("street.csv");
+    std::fs::write(
+        &csv,
+        "Crime ID,Month,Longitude,Latitude,Crime type\n\
+         a,2025-13,-0.89,52.23,Burglary\n\
+         b,2025-13,-0.89,52.23,Burglary\n\
+         c,2025-02,0,0,Burglary\n",
+    )
+    .unwrap();
+    let out = hotspot_unchecked(&db, &["import", "police-uk", csv.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("all 3 rows were rejected"), "{stderr}");
+    assert!(stderr.contains("2 × Month:"), "{stderr}");
+    let runs = hotspot(&db, &["imports"]);
+    assert_eq!(String::from_utf8_lossy(&runs.stdout).lines().count(), 1);
 }

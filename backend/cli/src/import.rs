@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use hotspot_ingest::{BoundaryOptions, CsvMapping, SourceFile};
-use hotspot_server::pipeline::{batch_kind, parse_incident_file, run_import, ImportKind};
+use hotspot_server::pipeline::{
+    batch_kind, parse_incident_file, refuse_if_nothing_accepted, run_import, ImportKind,
+};
 use hotspot_store::{ImportReport, IncidentBatch};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -158,6 +160,7 @@ pub async fn run(db: &str, cmd: ImportCommand) -> anyhow::Result<()> {
     let report = match kind {
         ImportKind::PoliceUk | ImportKind::Csv(_) => {
             let batch = parse_with_progress(&kind, &files)?;
+            refuse_if_nothing_accepted(&batch)?;
             if strict {
                 refuse_rejected(&batch)?;
             }

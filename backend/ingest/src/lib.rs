@@ -51,6 +51,51 @@ pub use police_uk::parse_police_uk;
 pub fn is_repeated_id(reason: &str) -> bool {
     reason.starts_with("repeated ") && reason.ends_with(": counted once")
 }
+/// The `n` commonest kinds of rejection, commonest first, as
+/// `("field: reason", rows)`. Values quoted in a reason are replaced by `…`
+/// and repeated-ID reasons merged, so that rows failing the same way count
+/// together. For an error message that must say why a whole file failed.
+///
+/// ```
+/// let rows = [
+///     (Some("Date"), "unrecognised date \"01-2022\""),
+///     (Some("Date"), "unrecognised date \"02-2022\""),
+///     (None, "expected 5 fields, found 3"),
+/// ];
+/// assert_eq!(
+///     hotspot_ingest::commonest_reasons(rows, 3),
+///     [("Date: unrecognised date \"…\"".to_string(), 2), ("(row): expected 5 fields, found 3".to_string(), 1)]
+/// );
+/// ```
+pub fn commonest_reasons<'a>(
+    rows: impl IntoIterator<Item = (Option<&'a str>, &'a str)>,
+    n: usize,
+) -> Vec<(String, u64)> {
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    for (field, reason) in rows {
+        let pattern = if is_repeated_id(reason) {
+            "repeated ID: counted once".to_string()
+        } else {
+            let mut out = String::with_capacity(reason.len());
+            for (i, part) in reason.split('"').enumerate() {
+                if i > 0 {
+                    out.push('"');
+                }
+                out.push_str(if i % 2 == 1 { "…" } else { part });
+            }
+            out
+        };
+        *counts
+            .entry(format!("{}: {pattern}", field.unwrap_or("(row)")))
+            .or_insert(0) += 1;
+    }
+    let mut v: Vec<(String, u64)> = counts.into_iter().collect();
+    // Stable sort: equal counts stay in name order.
+    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v.truncate(n);
+    v
+}
+
 pub use population::{parse_population, parse_population_rows, PopulationRow};
 pub use source::{read_sources, source_from_bytes, SourceFile};
 

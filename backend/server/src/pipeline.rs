@@ -2,7 +2,7 @@
 //! hand the whole batch to the store in one transaction. Shared by the
 //! `hotspot import` command and `POST /api/imports`.
 
-use hotspot_ingest::{BoundaryOptions, CsvMapping, SourceFile};
+use hotspot_ingest::{BoundaryOptions, CsvMapping, IngestError, SourceFile};
 use hotspot_store::{
     AreaBatch, ImportReport, IncidentBatch, IncidentFile, PopulationBatch, RejectedRow, Store,
 };
@@ -81,6 +81,34 @@ pub fn parse_incident_files(
     })
 }
 
+/// Refuses an incident import in which rows were read but none was
+/// accepted: storing it would add nothing, or replace an earlier version of
+/// a dataset with nothing, and exit as a success. Call before the store, so
+/// that nothing is written; the error names the commonest reasons.
+pub fn refuse_if_nothing_accepted(batch: &IncidentBatch) -> Result<(), IngestError> {
+    let rows: u64 = batch.files.iter().map(|f| f.rows).sum();
+    if rows == 0 || batch.files.iter().any(|f| !f.incidents.is_empty()) {
+        return Ok(());
+    }
+    let file = match batch.files.as_slice() {
+        [one] => one.file_name.clone(),
+        many => format!("{} files", many.len()),
+    };
+    let reasons = hotspot_ingest::commonest_reasons(
+        batch.files.iter().flat_map(|f| {
+            f.rejected
+                .iter()
+                .map(|r| (r.field.as_deref(), r.reason.as_str()))
+        }),
+        3,
+    );
+    Err(IngestError::NothingAccepted {
+        file,
+        rows,
+        reasons,
+    })
+}
+
 /// Quarantined rows as CSV, one row per rejected line, ready to fix in a spreadsheet.
 pub fn write_rejected_csv<W: std::io::Write>(
     rows: &[hotspot_store::StoredRejectedRow],
@@ -117,6 +145,7 @@ pub async fn run_import(
             let batch = tokio::task::spawn_blocking(move || parse_incident_files(&kind, &files))
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))??;
+            refuse_if_nothing_accepted(&batch)?;
             Ok(store.import_incidents(batch).await?)
         }
         ImportKind::Boundaries { layer, options } => {

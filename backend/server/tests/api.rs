@@ -390,6 +390,39 @@ async fn months_written_as_dates_are_stored_as_months_and_reported() {
 }
 
 #[tokio::test]
+async fn an_import_with_every_row_rejected_is_refused_and_changes_nothing() {
+    let state = sample_state().await;
+    let app = app(state.clone());
+    let before = state.dataset().len();
+    let runs = state.store.imports().await.unwrap().len();
+    // A US-dated file: every row is rejected on its date.
+    let csv = "Date,Lon,Lat\n03/25/2025,-0.89,52.23\n03/26/2025,-0.89,52.23\n03/27/2025,-0.89,52.23\n2025-03-28,north,52.23\n";
+    let (s, err) = post_csv(
+        &app,
+        "kind=csv&name=us.csv&mapping=date=Date,lon=Lon,lat=Lat,source=us",
+        csv,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let msg = err["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("us.csv: all 4 rows were rejected"), "{msg}");
+    assert!(msg.contains("3 × Date: date \"…\" looks like US"), "{msg}");
+    assert!(msg.contains("1 × Lon: \"…\" is not a number"), "{msg}");
+    assert_eq!(state.dataset().len(), before);
+    assert_eq!(state.store.imports().await.unwrap().len(), runs);
+
+    // A population table whose codes match no ward: refused too.
+    let (s, err) = post_csv(
+        &app,
+        "kind=population&name=pop.csv",
+        "code,population\nE01000001,1500\n",
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(state.store.imports().await.unwrap().len(), runs);
+}
+
+#[tokio::test]
 async fn readers_during_an_import_see_old_or_new_data_never_half() {
     let state = sample_state().await;
     let app = app(state.clone());

@@ -180,6 +180,20 @@ where
     }
     let known = tx.area_codes(&batch.layer).await?;
     let (accepted, rejected) = split_populations(&batch, &known);
+    if accepted.is_empty() && !rejected.is_empty() {
+        // Replacing a layer's populations with none is never what was meant.
+        tx.rollback().await?;
+        let first = &rejected[0];
+        return Err(StoreError::NothingAccepted(format!(
+            "{}: all {} rows were rejected, nothing imported; first: line {}: {} \
+             (import the boundaries of layer {:?} first, or check the layer and code column)",
+            batch.file_name,
+            rejected.len(),
+            first.line,
+            first.reason,
+            batch.layer
+        )));
+    }
     let file = FileReport {
         file_name: batch.file_name.clone(),
         dataset_key: dataset_key.clone(),
