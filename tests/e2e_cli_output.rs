@@ -61,3 +61,39 @@ fn an_import_with_every_row_rejected_fails() {
     let runs = hotspot(&db, &["imports"]);
     assert_eq!(String::from_utf8_lossy(&runs.stdout).lines().count(), 1);
 }
+
+/// The options that change what is stored are part of an import's version:
+/// the same boundary file with another `--name-field` replaces the layer,
+/// and the same CSV with another mapping replaces its dataset.
+#[test]
+fn reimporting_with_other_options_is_a_new_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let wards = dir.path().join("wards.geojson");
+    std::fs::write(
+        &wards,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+            "properties":{"ward_code":"E05013213","ward_name":"Brickhill","district":"Bedford"},
+            "geometry":{"type":"Polygon","coordinates":[[[-0.9,52.2],[-0.8,52.2],[-0.8,52.3],[-0.9,52.2]]]}}]}"#,
+    )
+    .unwrap();
+    let run = |args: &[&str]| String::from_utf8(hotspot(&db, args).stdout).unwrap();
+    let path = wards.to_str().unwrap();
+    assert!(run(&["import", "boundaries", path]).starts_with("added"));
+    assert!(run(&["import", "boundaries", path]).starts_with("unchanged"));
+    // Naming the property auto-detection chose stores the same thing.
+    let same = run(&["import", "boundaries", path, "--name-field", "WARD_NAME"]);
+    assert!(same.starts_with("unchanged"), "{same}");
+    let other = run(&["import", "boundaries", path, "--name-field", "district"]);
+    assert!(other.starts_with("replaced"), "{other}");
+
+    let csv = dir.path().join("partner.csv");
+    std::fs::write(&csv, "Date,Lon,Lat,Kind\n2025-03-04,-0.85,52.25,Graffiti\n").unwrap();
+    let csv = csv.to_str().unwrap();
+    let mapping = "date=Date,lon=Lon,lat=Lat,source=partner";
+    assert!(run(&["import", "csv", csv, "--mapping", mapping]).starts_with("added"));
+    assert!(run(&["import", "csv", csv, "--mapping", mapping]).starts_with("unchanged"));
+    let with_category = format!("{mapping},category=Kind");
+    let out = run(&["import", "csv", csv, "--mapping", &with_category]);
+    assert!(out.starts_with("replaced"), "{out}");
+}

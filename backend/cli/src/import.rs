@@ -105,7 +105,9 @@ fn print_report(report: &ImportReport) {
                 println!("see them with: hotspot rejected --import {id} --csv rejected.csv");
             }
         }
-        None => println!("nothing changed: these files were imported before"),
+        None => {
+            println!("nothing changed: these files were imported before, with the same options")
+        }
     }
 }
 

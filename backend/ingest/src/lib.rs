@@ -97,7 +97,7 @@ pub fn commonest_reasons<'a>(
 }
 
 pub use population::{parse_population, parse_population_rows, PopulationRow};
-pub use source::{read_sources, source_from_bytes, SourceFile};
+pub use source::{import_version, read_sources, source_from_bytes, SourceFile};
 
 /// One record that was not imported, with everything needed to find, fix
 /// and re-import it.
@@ -129,6 +129,10 @@ pub struct ParsedIncidents {
     /// otherwise, and `csv:<source>:<file name>` for mapped CSVs. File names
     /// lose any `.gz` suffix.
     pub dataset_key: String,
+    /// What the store compares to decide "unchanged": `content_sha256` for
+    /// police.uk files; for mapped CSVs also the mapping, so that the same
+    /// file imported with another mapping is a new version.
+    pub version: String,
     /// Data rows read (header excluded, blank lines not counted).
     pub rows: u64,
     pub incidents: Vec<Incident>,

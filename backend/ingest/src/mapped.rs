@@ -174,7 +174,7 @@ impl CsvMapping {
                 "source" => "source",
                 "location" | "location_label" => "location",
                 "delimiter" | "sep" | "separator" => "delimiter",
-                "date_precision" | "precision" => "date_precision",
+                "date_precision" => "date_precision",
                 _ => {
                     return Err(IngestError::Mapping(format!(
                         "unknown key {k:?} (keys: {KEYS})"
@@ -442,9 +442,13 @@ pub fn parse_mapped_csv(
             inc.time = None;
         }
     }
+    let content_sha256 = file.sha256_hex();
     Ok(ParsedIncidents {
         file: file.name.clone(),
-        content_sha256: file.sha256_hex(),
+        // The mapping's Debug text lists every field, so any change to the
+        // mapping makes a new version.
+        version: crate::import_version(&content_sha256, &format!("{mapping:?}")),
+        content_sha256,
         dataset_key: format!("csv:{}:{}", mapping.source, file.base_name()),
         rows: n_rows,
         incidents,
@@ -948,6 +952,25 @@ mod tests {
                 .to_string()
                 .contains("auto, day or month")
         );
+    }
+
+    #[test]
+    fn the_mapping_is_part_of_the_version() {
+        let text = "Date,Lon,Lat,Type\n2022-01-01,-0.89,52.23,Burglary\n";
+        let a = run("date=Date,lon=Lon,lat=Lat,source=x", text);
+        let b = run(
+            "date=Date,lon=Lon,lat=Lat,source=x,date_precision=day",
+            text,
+        );
+        let c = run("date=Date,lon=Lon,lat=Lat,source=x,category=Type", text);
+        let a2 = run(
+            "date = \"Date\"\nlon = \"Lon\"\nlat = \"Lat\"\nsource = \"x\"",
+            text,
+        );
+        assert_eq!(a.content_sha256, b.content_sha256);
+        assert_ne!(a.version, b.version);
+        assert_ne!(a.version, c.version);
+        assert_eq!(a.version, a2.version, "the same mapping written as TOML");
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub fn parse_incident_file(kind: &ImportKind, file: &SourceFile) -> Result<Incid
     Ok(IncidentFile {
         file_name: parsed.file,
         dataset_key: parsed.dataset_key,
-        sha256: parsed.content_sha256,
+        sha256: parsed.version,
         rows: parsed.rows,
         incidents: parsed.incidents,
         rejected: rejected(parsed.rejected),
@@ -159,7 +159,7 @@ pub async fn run_import(
                 .import_areas(AreaBatch {
                     layer,
                     file_name: parsed.file,
-                    sha256: parsed.content_sha256,
+                    sha256: parsed.version,
                     areas: parsed.areas,
                     rejected: rejected(parsed.rejected),
                 })
@@ -177,11 +177,17 @@ pub async fn run_import(
                 population_column.as_deref(),
             )?;
             let rows = populations.len() as u64 + bad.len() as u64;
+            // The columns chosen change what is stored, so they are part of
+            // the version (else a corrected --population-column is "unchanged").
+            let version = hotspot_ingest::import_version(
+                &file.sha256_hex(),
+                &format!("code_column={code_column:?}\npopulation_column={population_column:?}"),
+            );
             Ok(store
                 .import_populations(PopulationBatch {
                     layer,
                     file_name: file.name.clone(),
-                    sha256: file.sha256_hex(),
+                    sha256: version,
                     rows,
                     populations: populations
                         .into_iter()

@@ -18,6 +18,9 @@ pub struct IncidentFile {
     pub file_name: String,
     /// What this file is a version of, e.g. `police.uk:northamptonshire-police:2025-03`.
     pub dataset_key: String,
+    /// The version: the SHA-256 of the file's bytes, combined with the
+    /// import options that change what is stored (`hotspot_ingest::import_version`).
+    /// The same value again means "unchanged".
     pub sha256: String,
     pub rows: u64,
     pub incidents: Vec<Incident>,
@@ -38,6 +41,7 @@ pub struct IncidentBatch {
 pub struct AreaBatch {
     pub layer: String,
     pub file_name: String,
+    /// The version (file bytes and the properties read), as for [`IncidentFile::sha256`].
     pub sha256: String,
     pub areas: Vec<Area>,
     pub rejected: Vec<RejectedRow>,
@@ -47,6 +51,7 @@ pub struct AreaBatch {
 pub struct PopulationBatch {
     pub layer: String,
     pub file_name: String,
+    /// The version (file bytes and the columns read), as for [`IncidentFile::sha256`].
     pub sha256: String,
     pub rows: u64,
     /// Area code and population, with the line each came from.
