@@ -110,6 +110,45 @@ pub struct CsvMapping {
     pub date_precision: DatePrecisionSetting,
 }
 
+/// Every mapping key, for `hotspot import csv --help` (docs/import.md says
+/// the same at more length; a test keeps both complete).
+pub const MAPPING_HELP: &str = "\
+Mapping keys: key=value,key=value (a value may be double-quoted to hold commas),
+or a TOML or JSON object with the same keys. Keys are case-insensitive and
+- and _ are interchangeable; column names match case-insensitively.
+
+Required:
+  date=COLUMN             date or date-time column: YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS],
+                          YYYY-MM-DDTHH:MM[:SS], DD/MM/YYYY [HH:MM[:SS]] or YYYY-MM
+                          (US MM/DD/YYYY is never guessed)
+  source=NAME             source stored on every incident, e.g. fly-tipping
+  lon=COLUMN lat=COLUMN   WGS84 degrees (aliases longitude=, latitude=), or
+  x=COLUMN y=COLUMN       projected coordinates (aliases easting=, northing=)
+
+Optional:
+  crs=27700|4326          for x/y: British National Grid metres (default) or
+                          degrees; an EPSG: prefix is allowed
+  id=COLUMN               record identifier; a repeated ID is counted once
+  time=COLUMN             time of day (HH:MM, HH:MM:SS or HHMM); overrides a
+                          time in the date column
+  date_format=FORMAT      chrono format of the date column, e.g. %d.%m.%Y %H:%M
+                          (alias format=); default: detected per value
+  date_precision=auto|day|month
+                          auto (default): if every date is the 1st of a month
+                          and no row has a time, keep months only (and say so);
+                          day: keep the dates; month: keep months only
+  category=COLUMN         column holding the category / crime type (a column
+                          name, never a fixed value: see fixed_category)
+  fixed_category=VALUE    one category for every row (alias category_fixed=);
+                          default when neither is given: the source name
+  location=COLUMN         column with a place label (alias location_label=)
+  delimiter=CHAR          one ASCII character, or tab (aliases sep=, separator=);
+                          default ,
+
+Example:
+  --mapping \"id=Ref,date=Reported,x=Easting,y=Northing,crs=27700,category=Type,source=fly-tipping\"
+See docs/import.md for more.";
+
 const KEYS: &str = "id, date, time, date_format, date_precision, lon, lat, x, y, crs, category, fixed_category, source, location, delimiter";
 
 impl CsvMapping {
@@ -971,6 +1010,45 @@ mod tests {
         assert_ne!(a.version, b.version);
         assert_ne!(a.version, c.version);
         assert_eq!(a.version, a2.version, "the same mapping written as TOML");
+    }
+
+    /// Every key the parser knows is in `--help` and in docs/import.md.
+    #[test]
+    fn every_mapping_key_is_documented() {
+        let docs = include_str!("../../../docs/import.md");
+        for key in KEYS.split(", ") {
+            assert!(
+                MAPPING_HELP.contains(&format!("{key}=")),
+                "--help lacks {key}"
+            );
+            assert!(
+                docs.contains(&format!("`{key}`")),
+                "docs/import.md lacks {key}"
+            );
+        }
+        for alias in [
+            "longitude",
+            "latitude",
+            "easting",
+            "northing",
+            "format",
+            "category_fixed",
+            "location_label",
+            "sep",
+            "separator",
+        ] {
+            assert!(CsvMapping::from_pairs(vec![(alias.into(), "v".into())])
+                .err()
+                .is_none_or(|e| !e.to_string().contains("unknown key")));
+            assert!(
+                MAPPING_HELP.contains(&format!("{alias}=")),
+                "--help lacks {alias}"
+            );
+            assert!(
+                docs.contains(&format!("`{alias}`")),
+                "docs/import.md lacks {alias}"
+            );
+        }
     }
 
     #[test]
