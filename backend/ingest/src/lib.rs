@@ -91,7 +91,7 @@ pub fn commonest_reasons<'a>(
     }
     let mut v: Vec<(String, u64)> = counts.into_iter().collect();
     // Stable sort: equal counts stay in name order.
-    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     v.truncate(n);
     v
 }
