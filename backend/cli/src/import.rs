@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use hotspot_ingest::{BoundaryOptions, CsvMapping, SourceFile};
-use hotspot_server::pipeline::{batch_kind, parse_incident_file, run_import, ImportKind};
+use hotspot_server::pipeline::{
+    batch_kind, parse_incident_file, refuse_if_nothing_accepted, run_import, ImportKind,
+};
 use hotspot_store::{ImportReport, IncidentBatch};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -13,6 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 pub enum ImportCommand {
     /// police.uk street-level CSVs: files, .csv.gz files or folders of months.
     PoliceUk {
+        /// Files (.csv or .csv.gz) or folders of them, read in name order.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Fail (importing nothing) if any row is invalid. Repeated Crime IDs
@@ -20,36 +23,58 @@ pub enum ImportCommand {
         #[arg(long)]
         strict: bool,
     },
-    /// Any CSV with a column mapping, e.g.
-    /// --mapping "id=Reference,date=Reported,x=Easting,y=Northing,crs=27700,category=Type,source=fly-tipping"
+    /// Any CSV with a column mapping (force extracts, partner data). Every
+    /// mapping key is listed below; docs/import.md says more.
+    #[command(after_help = hotspot_ingest::mapped::MAPPING_HELP)]
     Csv {
+        /// Files (.csv or .csv.gz) or folders of them, read in name order.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        #[arg(long)]
+        /// How to read the columns: key=value,key=value (or a TOML or JSON
+        /// object); the keys are listed below.
+        #[arg(long, value_name = "KEYS")]
         mapping: String,
+        /// Fail (importing nothing) if any row is invalid. Repeated IDs
+        /// (counted once) are not invalid.
         #[arg(long)]
         strict: bool,
     },
     /// Area boundaries (GeoJSON, WGS84). Replaces the layer.
     Boundaries {
+        /// A GeoJSON FeatureCollection of Polygons/MultiPolygons in lon/lat
+        /// (may be gzipped).
         path: PathBuf,
+        /// The area layer to replace, e.g. wards or lsoas.
         #[arg(long, default_value = "wards")]
         layer: String,
-        #[arg(long)]
+        /// Property holding each area's code. Default: detected (WDnnCD,
+        /// LSOAnnCD, MSOAnnCD, ward_code, lsoa_code, area_code, code, ...;
+        /// case-insensitive), the first whose values are all distinct.
+        #[arg(long, value_name = "PROPERTY")]
         code_field: Option<String>,
-        #[arg(long)]
+        /// Property holding each area's name. Default: the code's partner
+        /// (WD22CD -> WD22NM, ward_code -> ward_name), else name; else the code.
+        #[arg(long, value_name = "PROPERTY")]
         name_field: Option<String>,
-        #[arg(long)]
+        /// Property holding each area's residents. Default: population,
+        /// persons, persons_all or persons_areal when present.
+        #[arg(long, value_name = "PROPERTY")]
         population_field: Option<String>,
     },
     /// Population per area (CSV) for rates per 1,000 residents.
     Population {
+        /// A CSV with an area code column and a population column.
         path: PathBuf,
+        /// The layer whose areas the codes name (import its boundaries first).
         #[arg(long, default_value = "wards")]
         layer: String,
-        #[arg(long)]
+        /// Column holding the area code. Default: the first header ending in
+        /// CD or containing "code" whose values are all distinct.
+        #[arg(long, value_name = "COLUMN")]
         code_column: Option<String>,
-        #[arg(long)]
+        /// Column holding the residents. Default: population, persons,
+        /// persons_all or persons_areal, else a header containing "population".
+        #[arg(long, value_name = "COLUMN")]
         population_column: Option<String>,
     },
 }
@@ -89,6 +114,9 @@ fn print_report(report: &ImportReport) {
             f.accepted,
             f.rejected
         );
+        for note in &f.notes {
+            println!("           note: {note}");
+        }
     }
     match report.import_id {
         Some(id) => {
@@ -100,7 +128,9 @@ fn print_report(report: &ImportReport) {
                 println!("see them with: hotspot rejected --import {id} --csv rejected.csv");
             }
         }
-        None => println!("nothing changed: these files were imported before"),
+        None => {
+            println!("nothing changed: these files were imported before, with the same options")
+        }
     }
 }
 
@@ -155,6 +185,7 @@ pub async fn run(db: &str, cmd: ImportCommand) -> anyhow::Result<()> {
     let report = match kind {
         ImportKind::PoliceUk | ImportKind::Csv(_) => {
             let batch = parse_with_progress(&kind, &files)?;
+            refuse_if_nothing_accepted(&batch)?;
             if strict {
                 refuse_rejected(&batch)?;
             }
@@ -259,4 +290,42 @@ pub async fn rejected(db: &str, args: RejectedArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// `hotspot import KIND --help` describes every option, and the csv
+    /// help lists every mapping key.
+    #[test]
+    fn every_import_option_is_described() {
+        let mut cli = crate::cli::Cli::command();
+        cli.build();
+        let import = cli.find_subcommand("import").unwrap();
+        let mut kinds = 0;
+        for kind in import.get_subcommands().filter(|k| k.get_name() != "help") {
+            kinds += 1;
+            assert!(kind.get_about().is_some(), "{}", kind.get_name());
+            for arg in kind.get_arguments() {
+                assert!(
+                    arg.get_help().is_some(),
+                    "hotspot import {} --help: {} has no description",
+                    kind.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
+        assert_eq!(kinds, 4);
+        let csv = import.find_subcommand("csv").unwrap();
+        let help = csv.get_after_help().unwrap().to_string();
+        for key in [
+            "date_precision=",
+            "fixed_category=",
+            "delimiter=",
+            "date_format=",
+        ] {
+            assert!(help.contains(key), "{key}");
+        }
+    }
 }

@@ -14,6 +14,9 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let args = cli::Cli::parse();
+    if !matches!(args.command, cli::Command::Serve(_)) {
+        restore_default_sigpipe();
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -42,3 +45,21 @@ fn error_chain(e: &anyhow::Error) -> String {
     }
     out.join(": ")
 }
+
+/// Lets a command piped into `head` stop quietly, as Unix tools do, instead
+/// of panicking with "failed printing to stdout: Broken pipe": Rust ignores
+/// SIGPIPE, so every `println!` to a closed pipe would panic. Restoring the
+/// default action ends the process on that write (exit status 141 in a
+/// shell, like `yes | head`). Not for `serve`, whose socket writes must
+/// keep getting an error rather than a signal.
+#[cfg(unix)]
+fn restore_default_sigpipe() {
+    // SAFETY: called once at start-up, before any thread that writes; it
+    // only changes the process's action for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_default_sigpipe() {}

@@ -58,6 +58,22 @@ pub struct GiArgs {
     pub out: Option<PathBuf>,
 }
 
+/// Features per Gi* class, keyed by the class's serde name (`hot99`,
+/// `not_significant`) so the summary uses the words of the JSON and README.
+fn class_counts(
+    classes: impl Iterator<Item = hotspot_stats::HotspotClass>,
+) -> std::collections::BTreeMap<String, u64> {
+    let mut by_class = std::collections::BTreeMap::new();
+    for class in classes {
+        let name = match serde_json::to_value(class) {
+            Ok(serde_json::Value::String(s)) => s,
+            _ => format!("{class:?}"),
+        };
+        *by_class.entry(name).or_insert(0) += 1;
+    }
+    by_class
+}
+
 pub async fn gistar(db: &str, groups: CrimeGroups, a: GiArgs) -> anyhow::Result<()> {
     let ds = dataset(db, groups).await?;
     let unit = match a.unit.as_str() {
@@ -72,13 +88,10 @@ pub async fn gistar(db: &str, groups: CrimeGroups, a: GiArgs) -> anyhow::Result<
         band: a.band,
         correction: correction(&a.correction)?,
     })?;
-    let mut by_class = std::collections::BTreeMap::new();
-    for g in r.stats.iter().flatten() {
-        *by_class.entry(format!("{:?}", g.class)).or_insert(0) += 1;
-    }
     eprintln!(
-        "{} features; by class: {by_class:?}",
-        r.stats.iter().flatten().count()
+        "{} features; by class: {:?}",
+        r.stats.iter().flatten().count(),
+        class_counts(r.stats.iter().flatten().map(|g| g.class))
     );
     outside_note(r.outside, r.unlocated);
     output(&geojson_out::gi_star(&ds, &r), a.out.as_ref())
@@ -212,22 +225,7 @@ pub async fn temporal(db: &str, groups: CrimeGroups, a: TemporalArgs) -> anyhow:
         r.incidents, r.with_time
     );
     if let Some(p) = &r.week_hour {
-        println!(
-            "hour  {}",
-            (0..24).map(|h| format!("{h:>4}")).collect::<String>()
-        );
-        for (d, name) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-            .iter()
-            .enumerate()
-        {
-            println!(
-                "{name}   {}",
-                p.counts[d]
-                    .iter()
-                    .map(|c| format!("{c:>4}"))
-                    .collect::<String>()
-            );
-        }
+        print!("{}", week_hour_table(&p.counts));
         if let Some(s) = r.weekend_night_share {
             println!(
                 "Friday and Saturday nights 23:00-05:00: {:.1}% of timed incidents",
@@ -253,6 +251,31 @@ pub async fn temporal(db: &str, groups: CrimeGroups, a: TemporalArgs) -> anyhow:
         );
     }
     Ok(())
+}
+
+/// The day-of-week x hour-of-day table. Every column is as wide as the
+/// largest count plus a space, so that 4-digit (or larger) counts on a busy
+/// force's data never run together.
+fn week_hour_table(counts: &[[u64; 24]; 7]) -> String {
+    use std::fmt::Write;
+    let largest = counts.iter().flatten().max().copied().unwrap_or(0);
+    let w = largest.to_string().len().max(2);
+    let mut out = String::from("hour");
+    for h in 0..24 {
+        let _ = write!(out, " {h:>w$}");
+    }
+    out.push('\n');
+    for (day, name) in counts
+        .iter()
+        .zip(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+    {
+        out.push_str(&format!("{name:<4}"));
+        for c in day {
+            let _ = write!(out, " {c:>w$}");
+        }
+        out.push('\n');
+    }
+    out
 }
 
 #[derive(Args, Debug)]
@@ -519,5 +542,49 @@ fn outside_note(outside: u64, unlocated: u64) {
         eprintln!(
             "not analysed: {outside} selected incidents outside the study area, {unlocated} with no location"
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hotspot_stats::HotspotClass;
+
+    #[test]
+    fn week_hour_columns_never_run_together() {
+        let mut counts = [[0u64; 24]; 7];
+        counts[4][22] = 1234;
+        counts[4][23] = 5678;
+        counts[5][0] = 12_345;
+        counts[6][1] = 7;
+        let table = week_hour_table(&counts);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 8, "{table}");
+        let header: Vec<&str> = lines[0].split_whitespace().collect();
+        assert_eq!(header.len(), 25, "{table}");
+        for line in &lines[1..] {
+            let cells: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(cells.len(), 25, "{line:?} in\n{table}");
+        }
+        let fri: Vec<&str> = lines[5].split_whitespace().collect();
+        assert_eq!((fri[0], fri[23], fri[24]), ("Fri", "1234", "5678"));
+        assert_eq!(lines[6].split_whitespace().nth(1), Some("12345"));
+        // Columns line up: every line is as long as the header.
+        assert!(lines.iter().all(|l| l.len() == lines[0].len()), "{table}");
+    }
+
+    #[test]
+    fn gistar_summary_uses_the_json_class_names() {
+        let counts = class_counts(
+            [
+                HotspotClass::Hot99,
+                HotspotClass::NotSignificant,
+                HotspotClass::NotSignificant,
+                HotspotClass::Cold90,
+            ]
+            .into_iter(),
+        );
+        let got: Vec<(&str, u64)> = counts.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        assert_eq!(got, [("cold90", 1), ("hot99", 1), ("not_significant", 2)]);
     }
 }

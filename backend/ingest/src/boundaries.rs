@@ -4,15 +4,19 @@
 //!
 //! * The document must be JSON (UTF-8) with `"type": "FeatureCollection"`
 //!   and a `features` array; otherwise an [`IngestError::GeoJson`].
-//! * **Code property**: [`BoundaryOptions::code_field`], else the first
-//!   property key (over all features) matching, in order of preference,
-//!   `WDnnCD` (ONS wards, e.g. `WD22CD`), `LSOAnnCD`, `MSOAnnCD`, `code`
-//!   (any case), or any other `XXnnCD` key whose values are all distinct
-//!   (so `LAD22CD`, shared by many wards, is never chosen when a ward code
-//!   exists). No code property → error.
-//! * **Name property**: `name_field`, else the code key with `CD` → `NM`
-//!   (`WD22NM`), else `name` (any case); a blank or missing name falls back to
-//!   the code.
+//! * **Code property** (names compared case-insensitively):
+//!   [`BoundaryOptions::code_field`], else the first candidate, in order of
+//!   preference, whose values are all distinct (else the first candidate):
+//!   `WDnnCD` (ONS wards, e.g. `WD22CD`), `LSOAnnCD`, `MSOAnnCD`, then the
+//!   common names in [`CODE_KEYS`] (`ward_code`, `lsoa_code`, `area_code`,
+//!   `code`, …), then any other `XXnnCD` key, then any other key ending in
+//!   `code` or `_cd`. So `LAD22CD`, shared by many wards, is never chosen
+//!   when a ward code exists. No candidate → an error that names the
+//!   `--code-field` option and the `code_field=` HTTP parameter.
+//! * **Name property**: `name_field`, else the code key's partner (`WD22CD`
+//!   → `WD22NM`, `ward_code` → `ward_name`, `WardCode` → `WardName`), else
+//!   the first of [`NAME_KEYS`] present; a blank or missing name falls back
+//!   to the code.
 //! * **Population property** (optional): `population_field`, else
 //!   `population`, `persons`, `persons_all` or `persons_areal` (any case).
 //!   Missing or null → no population; present but not a non-negative number
@@ -29,6 +33,10 @@
 //!   (field = the code property).
 //! * If every feature is rejected, the import fails
 //!   ([`IngestError::AllRejected`]) rather than replacing areas with nothing.
+//! * **Version**: [`ParsedAreas::version`] hashes the file's bytes with the
+//!   code, name and population properties used, so importing the same file
+//!   with another `--name-field` replaces the layer instead of being
+//!   "unchanged".
 
 use std::collections::HashMap;
 
@@ -51,11 +59,44 @@ pub struct BoundaryOptions {
 pub struct ParsedAreas {
     pub file: String,
     pub content_sha256: String,
+    /// What makes this import a new version of the layer: the content hash
+    /// combined with the properties read (see [`crate::import_version`]).
+    pub version: String,
     pub areas: Vec<Area>,
     pub rejected: Vec<RejectedRow>,
 }
 
 const POPULATION_KEYS: [&str; 4] = ["population", "persons", "persons_all", "persons_areal"];
+
+/// Common non-ONS names of an area code property, in order of preference.
+pub const CODE_KEYS: [&str; 13] = [
+    "ward_code",
+    "wardcode",
+    "ward_cd",
+    "ward_id",
+    "lsoa_code",
+    "lsoacode",
+    "msoa_code",
+    "msoacode",
+    "area_code",
+    "areacode",
+    "code",
+    "geo_code",
+    "geocode",
+];
+
+/// Common names of an area name property, tried after the code key's partner.
+pub const NAME_KEYS: [&str; 9] = [
+    "name",
+    "ward_name",
+    "wardname",
+    "lsoa_name",
+    "msoa_name",
+    "area_name",
+    "areaname",
+    "geo_name",
+    "label",
+];
 
 /// Parses area boundaries from GeoJSON.
 ///
@@ -122,11 +163,18 @@ pub fn parse_boundaries(
     let keys = property_keys(&props);
     let code_key = match &opts.code_field {
         Some(k) => find_key(&keys, k).ok_or_else(|| {
-            gerr(format!("code property {k:?} not found (properties: {})", keys.join(", ")))
+            gerr(format!(
+                "code property {k:?} not found (properties: {})",
+                keys.join(", ")
+            ))
         })?,
         None => detect_code_key(&keys, &props).ok_or_else(|| {
             gerr(format!(
-                "no area code property found (looked for WDnnCD, LSOAnnCD, MSOAnnCD, code; properties: {}); set the code field",
+                "no area code property found (looked for WDnnCD, LSOAnnCD, MSOAnnCD, {}, \
+                 other ...nnCD, ...code or ..._cd keys; properties: {}); name it with \
+                 --code-field PROPERTY (hotspot import boundaries) or code_field=PROPERTY \
+                 (POST /api/imports?kind=boundaries)",
+                CODE_KEYS.join(", "),
                 keys.join(", ")
             ))
         })?,
@@ -138,10 +186,7 @@ pub fn parse_boundaries(
                 keys.join(", ")
             ))
         })?),
-        None => code_key
-            .strip_suffix("CD")
-            .and_then(|stem| find_key(&keys, &format!("{stem}NM")))
-            .or_else(|| find_key(&keys, "name")),
+        None => detect_name_key(&keys, &code_key),
     };
     let pop_key = match &opts.population_field {
         Some(k) => Some(find_key(&keys, k).ok_or_else(|| {
@@ -224,9 +269,15 @@ pub fn parse_boundaries(
             reason: first.reason.clone(),
         });
     }
+    let content_sha256 = file.sha256_hex();
+    let version = crate::import_version(
+        &content_sha256,
+        &format!("code={code_key}\nname={name_key:?}\npopulation={pop_key:?}"),
+    );
     Ok(ParsedAreas {
         file: file.name.clone(),
-        content_sha256: file.sha256_hex(),
+        content_sha256,
+        version,
         areas,
         rejected,
     })
@@ -267,24 +318,60 @@ fn is_ons_code_key(key: &str, prefix: Option<&str>) -> bool {
 }
 
 fn detect_code_key(keys: &[String], props: &[&Map<String, Value>]) -> Option<String> {
-    for prefix in ["WD", "LSOA", "MSOA"] {
-        if let Some(k) = keys.iter().find(|k| is_ons_code_key(k, Some(prefix))) {
-            return Some(k.clone());
+    let ons =
+        |prefix: Option<&'static str>| keys.iter().filter(move |k| is_ons_code_key(k, prefix));
+    let common = CODE_KEYS
+        .iter()
+        .flat_map(|want| keys.iter().filter(move |k| k.eq_ignore_ascii_case(want)));
+    let suffixed = keys.iter().filter(|k| {
+        let l = k.to_ascii_lowercase();
+        l.ends_with("code") || l.ends_with("_cd")
+    });
+    let mut candidates: Vec<&String> = Vec::new();
+    for k in ons(Some("WD"))
+        .chain(ons(Some("LSOA")))
+        .chain(ons(Some("MSOA")))
+        .chain(common)
+        .chain(ons(None))
+        .chain(suffixed)
+    {
+        if !candidates.contains(&k) {
+            candidates.push(k);
         }
     }
-    if let Some(k) = find_key(keys, "code") {
-        return Some(k);
-    }
-    keys.iter()
-        .filter(|k| is_ons_code_key(k, None))
-        .find(|k| {
-            let mut seen = std::collections::HashSet::new();
-            props
-                .iter()
-                .filter_map(|p| p.get(k.as_str()).and_then(scalar_text))
-                .all(|v| seen.insert(v))
-        })
-        .cloned()
+    let distinct = |k: &str| {
+        let mut seen = std::collections::HashSet::new();
+        props
+            .iter()
+            .filter_map(|p| p.get(k).and_then(scalar_text))
+            .all(|v| seen.insert(v))
+    };
+    candidates
+        .iter()
+        .find(|k| distinct(k))
+        .or(candidates.first())
+        .map(|k| k.to_string())
+}
+
+/// The code key's partner (`…CD` → `…NM`, `…code` → `…name`), else the
+/// first of [`NAME_KEYS`] present.
+fn detect_name_key(keys: &[String], code_key: &str) -> Option<String> {
+    let lower = code_key.to_ascii_lowercase();
+    let stem_len = |suffix: &str| code_key.len() - suffix.len();
+    let partners: Vec<String> = if lower.ends_with("cd") {
+        let stem = &code_key[..stem_len("cd")];
+        vec![format!("{stem}NM"), format!("{stem}name")]
+    } else if lower.ends_with("code") {
+        vec![format!("{}name", &code_key[..stem_len("code")])]
+    } else {
+        Vec::new()
+    };
+    let found = partners
+        .iter()
+        .map(String::as_str)
+        .chain(NAME_KEYS)
+        .find_map(|k| find_key(keys, k));
+    found.filter(|k| k != code_key)
 }
 
 fn scalar_text(v: &Value) -> Option<String> {
@@ -437,6 +524,28 @@ mod tests {
                 "Corby 001A",
             ),
             (r#""code":"A1","name":"Alpha""#, "A1", "Alpha"),
+            (
+                r#""lad_code":"E06000061","ward_code":"E05013213","ward_name":"Brickhill""#,
+                "E05013213",
+                "Brickhill",
+            ),
+            (
+                r#""WardCode":"W1","WardName":"Brickhill""#,
+                "W1",
+                "Brickhill",
+            ),
+            (r#""Ward_CD":"W1","Ward_NM":"Brickhill""#, "W1", "Brickhill"),
+            (r#""AREA_CODE":"A1","AREA_NAME":"Alpha""#, "A1", "Alpha"),
+            (
+                r#""lsoa_code":"E01026971","Name":"Corby 001A""#,
+                "E01026971",
+                "Corby 001A",
+            ),
+            (
+                r#""wd22cd":"E05013213","wd22nm":"Brickhill""#,
+                "E05013213",
+                "Brickhill",
+            ),
             (r#""CTY21CD":"E10000021""#, "E10000021", "E10000021"),
         ] {
             let p = parse(&[feature(props, &poly(SQ))]);
@@ -488,6 +597,49 @@ mod tests {
             },
         );
         assert!(e.unwrap_err().to_string().contains("\"nope\" not found"));
+    }
+
+    #[test]
+    fn a_ward_code_shared_by_features_is_passed_over() {
+        // An LSOA table that carries its ward: the ward code repeats, so the
+        // LSOA code (all distinct) is the area code.
+        let p = parse(&[
+            feature(
+                r#""WD22CD":"W1","LSOA11CD":"L1","LSOA11NM":"One""#,
+                &poly(SQ),
+            ),
+            feature(
+                r#""WD22CD":"W1","LSOA11CD":"L2","LSOA11NM":"Two""#,
+                &poly(SQ),
+            ),
+        ]);
+        let codes: Vec<_> = p.areas.iter().map(|a| a.code.as_str()).collect();
+        assert_eq!(codes, ["L1", "L2"]);
+        assert_eq!(p.areas[1].name, "Two");
+    }
+
+    #[test]
+    fn version_changes_with_the_properties_read_not_with_restating_them() {
+        let f = fc(&[feature(
+            r#""LAD22NM":"North Northamptonshire","WD22CD":"E05013213","WD22NM":"Brickhill""#,
+            &poly(SQ),
+        )]);
+        let with = |name: Option<&str>| {
+            parse_boundaries(
+                &f,
+                &BoundaryOptions {
+                    name_field: name.map(str::to_string),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+        };
+        let auto = with(None);
+        assert_eq!(with(Some("wd22nm")).version, auto.version);
+        let other = with(Some("LAD22NM"));
+        assert_ne!(other.version, auto.version);
+        assert_eq!(other.content_sha256, auto.content_sha256);
+        assert_eq!(other.areas[0].name, "North Northamptonshire");
     }
 
     #[test]
@@ -596,11 +748,15 @@ mod tests {
             e.contains("all 1 records were rejected") && e.contains("British National Grid"),
             "{e}"
         );
-        assert!(err(&format!(
+        let no_code = err(&format!(
             r#"{{"type":"FeatureCollection","features":[{}]}}"#,
             feature(r#""foo":"A""#, &poly(SQ))
-        ))
-        .contains("no area code property"));
+        ));
+        assert!(no_code.contains("no area code property"), "{no_code}");
+        assert!(
+            no_code.contains("--code-field") && no_code.contains("code_field="),
+            "{no_code}"
+        );
         let bad_utf8 = parse_boundaries(
             &SourceFile {
                 name: "b.geojson".into(),

@@ -61,9 +61,30 @@ pub enum IngestError {
         line: u64,
         reason: String,
     },
+    /// Rows were read but none was accepted: storing the file would add
+    /// nothing (or replace an earlier version with nothing), which almost
+    /// always means a wrong mapping or the wrong kind of file.
+    #[error(
+        "{file}: all {rows} rows were rejected, nothing imported; commonest reasons: {}",
+        reason_list(reasons)
+    )]
+    NothingAccepted {
+        file: String,
+        rows: u64,
+        /// `(field: reason pattern, rows)`, commonest first.
+        reasons: Vec<(String, u64)>,
+    },
     /// A column-mapping specification that cannot be understood.
     #[error("column mapping: {0}")]
     Mapping(String),
+}
+
+fn reason_list(reasons: &[(String, u64)]) -> String {
+    reasons
+        .iter()
+        .map(|(reason, n)| format!("{n} × {reason}"))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn quote_list(items: &[String]) -> String {

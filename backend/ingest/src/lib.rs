@@ -36,7 +36,7 @@ pub mod source;
 
 pub use boundaries::{parse_boundaries, BoundaryOptions, ParsedAreas};
 pub use error::IngestError;
-pub use mapped::{parse_mapped_csv, CategorySpec, Coordinates, CsvMapping};
+pub use mapped::{parse_mapped_csv, CategorySpec, Coordinates, CsvMapping, DatePrecisionSetting};
 pub use police_uk::parse_police_uk;
 
 /// Whether a quarantined row only repeats an identifier already counted
@@ -51,8 +51,53 @@ pub use police_uk::parse_police_uk;
 pub fn is_repeated_id(reason: &str) -> bool {
     reason.starts_with("repeated ") && reason.ends_with(": counted once")
 }
+/// The `n` commonest kinds of rejection, commonest first, as
+/// `("field: reason", rows)`. Values quoted in a reason are replaced by `…`
+/// and repeated-ID reasons merged, so that rows failing the same way count
+/// together. For an error message that must say why a whole file failed.
+///
+/// ```
+/// let rows = [
+///     (Some("Date"), "unrecognised date \"01-2022\""),
+///     (Some("Date"), "unrecognised date \"02-2022\""),
+///     (None, "expected 5 fields, found 3"),
+/// ];
+/// assert_eq!(
+///     hotspot_ingest::commonest_reasons(rows, 3),
+///     [("Date: unrecognised date \"…\"".to_string(), 2), ("(row): expected 5 fields, found 3".to_string(), 1)]
+/// );
+/// ```
+pub fn commonest_reasons<'a>(
+    rows: impl IntoIterator<Item = (Option<&'a str>, &'a str)>,
+    n: usize,
+) -> Vec<(String, u64)> {
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    for (field, reason) in rows {
+        let pattern = if is_repeated_id(reason) {
+            "repeated ID: counted once".to_string()
+        } else {
+            let mut out = String::with_capacity(reason.len());
+            for (i, part) in reason.split('"').enumerate() {
+                if i > 0 {
+                    out.push('"');
+                }
+                out.push_str(if i % 2 == 1 { "…" } else { part });
+            }
+            out
+        };
+        *counts
+            .entry(format!("{}: {pattern}", field.unwrap_or("(row)")))
+            .or_insert(0) += 1;
+    }
+    let mut v: Vec<(String, u64)> = counts.into_iter().collect();
+    // Stable sort: equal counts stay in name order.
+    v.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    v.truncate(n);
+    v
+}
+
 pub use population::{parse_population, parse_population_rows, PopulationRow};
-pub use source::{read_sources, source_from_bytes, SourceFile};
+pub use source::{import_version, read_sources, source_from_bytes, SourceFile};
 
 /// One record that was not imported, with everything needed to find, fix
 /// and re-import it.
@@ -84,11 +129,18 @@ pub struct ParsedIncidents {
     /// otherwise, and `csv:<source>:<file name>` for mapped CSVs. File names
     /// lose any `.gz` suffix.
     pub dataset_key: String,
+    /// What the store compares to decide "unchanged": `content_sha256` for
+    /// police.uk files; for mapped CSVs also the mapping, so that the same
+    /// file imported with another mapping is a new version.
+    pub version: String,
     /// Data rows read (header excluded, blank lines not counted).
     pub rows: u64,
     pub incidents: Vec<Incident>,
     pub rejected: Vec<RejectedRow>,
     pub summary: ImportSummary,
+    /// What the parser decided that changes how the data reads, for the
+    /// import report (e.g. dates on the 1st read as months).
+    pub notes: Vec<String>,
 }
 
 /// Counts an analyst wants to see after an import.

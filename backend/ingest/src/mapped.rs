@@ -22,6 +22,7 @@
 //! | `fixed_category` (alias `category_fixed`) | one category for every row; default when no category is given: the source name |
 //! | `location` (alias `location_label`) | column with a place label |
 //! | `delimiter` (aliases `sep`, `separator`) | one character, or `tab`; default `,` |
+//! | `date_precision` | `auto` (default), `day` or `month`: see *Month-level files* below |
 //!
 //! Exactly one coordinate pair (lon/lat or x/y) is required.
 //!
@@ -43,6 +44,17 @@
 //! * Blank category (from a category column) → rejected. Wrong field count,
 //!   repeated ID and non-UTF-8 rules are as for police.uk.
 //! * Dataset key: `csv:<source>:<file name>`.
+//!
+//! # Month-level files
+//!
+//! Extracts derived from police.uk often write the month as a date, the 1st
+//! (`2022-01-01`), on every row. Read as days they would feed near-repeat
+//! and time-of-week analyses with invented dates, so with
+//! `date_precision=auto` a file in which **every** date falls on the 1st of
+//! a month and no row has a time of day (midnight, as Excel writes on pure
+//! dates, counts as none) is stored at month precision (no date, no time),
+//! and [`ParsedIncidents::notes`] says so. `date_precision=day` keeps the
+//! dates as given; `date_precision=month` always keeps only the month.
 
 use std::collections::HashMap;
 
@@ -71,6 +83,18 @@ pub enum CategorySpec {
     Fixed(String),
 }
 
+/// The `date_precision` mapping key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DatePrecisionSetting {
+    /// Month precision when every date is the 1st and no row has a time.
+    #[default]
+    Auto,
+    /// Keep dates as given, even if all fall on the 1st.
+    Day,
+    /// Keep only the month of every date.
+    Month,
+}
+
 /// How to read a generic CSV; see the [module docs](self) for the keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvMapping {
@@ -83,9 +107,49 @@ pub struct CsvMapping {
     pub source: String,
     pub location_label: Option<String>,
     pub delimiter: u8,
+    pub date_precision: DatePrecisionSetting,
 }
 
-const KEYS: &str = "id, date, time, date_format, lon, lat, x, y, crs, category, fixed_category, source, location, delimiter";
+/// Every mapping key, for `hotspot import csv --help` (docs/import.md says
+/// the same at more length; a test keeps both complete).
+pub const MAPPING_HELP: &str = "\
+Mapping keys: key=value,key=value (a value may be double-quoted to hold commas),
+or a TOML or JSON object with the same keys. Keys are case-insensitive and
+- and _ are interchangeable; column names match case-insensitively.
+
+Required:
+  date=COLUMN             date or date-time column: YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS],
+                          YYYY-MM-DDTHH:MM[:SS], DD/MM/YYYY [HH:MM[:SS]] or YYYY-MM
+                          (US MM/DD/YYYY is never guessed)
+  source=NAME             source stored on every incident, e.g. fly-tipping
+  lon=COLUMN lat=COLUMN   WGS84 degrees (aliases longitude=, latitude=), or
+  x=COLUMN y=COLUMN       projected coordinates (aliases easting=, northing=)
+
+Optional:
+  crs=27700|4326          for x/y: British National Grid metres (default) or
+                          degrees; an EPSG: prefix is allowed
+  id=COLUMN               record identifier; a repeated ID is counted once
+  time=COLUMN             time of day (HH:MM, HH:MM:SS or HHMM); overrides a
+                          time in the date column
+  date_format=FORMAT      chrono format of the date column, e.g. %d.%m.%Y %H:%M
+                          (alias format=); default: detected per value
+  date_precision=auto|day|month
+                          auto (default): if every date is the 1st of a month
+                          and no row has a time, keep months only (and say so);
+                          day: keep the dates; month: keep months only
+  category=COLUMN         column holding the category / crime type (a column
+                          name, never a fixed value: see fixed_category)
+  fixed_category=VALUE    one category for every row (alias category_fixed=);
+                          default when neither is given: the source name
+  location=COLUMN         column with a place label (alias location_label=)
+  delimiter=CHAR          one ASCII character, or tab (aliases sep=, separator=);
+                          default ,
+
+Example:
+  --mapping \"id=Ref,date=Reported,x=Easting,y=Northing,crs=27700,category=Type,source=fly-tipping\"
+See docs/import.md for more.";
+
+const KEYS: &str = "id, date, time, date_format, date_precision, lon, lat, x, y, crs, category, fixed_category, source, location, delimiter";
 
 impl CsvMapping {
     /// Parses a mapping from `key=value,…`, TOML or JSON text.
@@ -149,6 +213,7 @@ impl CsvMapping {
                 "source" => "source",
                 "location" | "location_label" => "location",
                 "delimiter" | "sep" | "separator" => "delimiter",
+                "date_precision" => "date_precision",
                 _ => {
                     return Err(IngestError::Mapping(format!(
                         "unknown key {k:?} (keys: {KEYS})"
@@ -227,8 +292,22 @@ impl CsvMapping {
                 }
             },
         };
+        let date_precision = match take("date_precision") {
+            None => DatePrecisionSetting::Auto,
+            Some(p) => match p.to_ascii_lowercase().as_str() {
+                "auto" => DatePrecisionSetting::Auto,
+                "day" => DatePrecisionSetting::Day,
+                "month" => DatePrecisionSetting::Month,
+                _ => {
+                    return Err(IngestError::Mapping(format!(
+                        "date_precision {p:?}: expected auto, day or month"
+                    )))
+                }
+            },
+        };
         Ok(CsvMapping {
             id: take("id"),
+            date_precision,
             time: take("time"),
             date_format: take("date_format"),
             location_label: take("location"),
@@ -378,15 +457,60 @@ pub fn parse_mapped_csv(
         }
     }
     summary.rows = n_rows;
+    let mut notes = Vec::new();
+    let keep_months_only = match mapping.date_precision {
+        DatePrecisionSetting::Day => false,
+        DatePrecisionSetting::Month => true,
+        DatePrecisionSetting::Auto => {
+            let month_level = looks_month_level(&incidents);
+            if month_level {
+                notes.push(format!(
+                    "every date in column {:?} is the 1st of a month and no row has a time: \
+                     read as month-level data (stored as months only; near-repeat and \
+                     time-of-week analyses leave these out). If these really are days, \
+                     import again with date_precision=day in the mapping",
+                    mapping.date
+                ));
+            }
+            month_level
+        }
+    };
+    if keep_months_only {
+        for inc in &mut incidents {
+            inc.date = None;
+            inc.time = None;
+        }
+    }
+    let content_sha256 = file.sha256_hex();
     Ok(ParsedIncidents {
         file: file.name.clone(),
-        content_sha256: file.sha256_hex(),
+        // The mapping's Debug text lists every field, so any change to the
+        // mapping makes a new version.
+        version: crate::import_version(&content_sha256, &format!("{mapping:?}")),
+        content_sha256,
         dataset_key: format!("csv:{}:{}", mapping.source, file.base_name()),
         rows: n_rows,
         incidents,
         rejected,
         summary,
+        notes,
     })
+}
+
+/// Whether accepted incidents look like months written as dates: at least
+/// one has a date, every date is the 1st, and none has a time other than
+/// midnight (Excel's time on a pure date).
+fn looks_month_level(incidents: &[Incident]) -> bool {
+    let mut any_date = false;
+    for inc in incidents {
+        if let Some(d) = inc.date {
+            any_date = true;
+            if d.day() != 1 || inc.time.is_some_and(|t| t != NaiveTime::MIN) {
+                return false;
+            }
+        }
+    }
+    any_date
 }
 
 fn parse_row(
@@ -808,6 +932,123 @@ mod tests {
         );
         assert!((p.incidents[0].location.unwrap().x - 475_000.0).abs() < 5_000.0);
         assert_eq!(p.rejected[0].field.as_deref(), Some("Kind"));
+    }
+
+    #[test]
+    fn months_written_as_dates_are_read_as_months() {
+        use hotspot_core::DatePrecision;
+        let text = "Date,Lon,Lat\n2022-01-01,-0.89,52.23\n2022-02-01,-0.89,52.23\n01/03/2022,-0.89,52.23\n2022-03-01 00:00:00,-0.89,52.23\n2022-04,-0.89,52.23\n";
+        let p = run("date=Date,lon=Lon,lat=Lat,source=x", text);
+        assert_eq!(p.incidents.len(), 5);
+        assert!(
+            p.incidents
+                .iter()
+                .all(|i| i.precision() == DatePrecision::Month && i.date.is_none()),
+            "{:?}",
+            p.incidents
+        );
+        let months: Vec<String> = p.incidents.iter().map(|i| i.month.to_string()).collect();
+        assert_eq!(
+            months,
+            ["2022-01", "2022-02", "2022-03", "2022-03", "2022-04"]
+        );
+        assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
+        assert!(p.notes[0].contains("month"), "{}", p.notes[0]);
+        assert!(p.notes[0].contains("date_precision=day"), "{}", p.notes[0]);
+
+        // date_precision=day keeps the days.
+        let p = run(
+            "date=Date,lon=Lon,lat=Lat,source=x,date_precision=day",
+            text,
+        );
+        assert_eq!(p.incidents[0].date, Some(d("2022-01-01")));
+        assert!(p.notes.is_empty());
+
+        // One day that is not the 1st, or one real time, means day data.
+        let p = run(
+            "date=Date,lon=Lon,lat=Lat,source=x",
+            "Date,Lon,Lat\n2022-01-01,-0.89,52.23\n2022-01-02,-0.89,52.23\n",
+        );
+        assert_eq!(p.incidents[0].precision(), DatePrecision::Day);
+        assert!(p.notes.is_empty());
+        let p = run(
+            "date=Date,lon=Lon,lat=Lat,source=x",
+            "Date,Lon,Lat\n2022-01-01,-0.89,52.23\n2022-02-01 14:30,-0.89,52.23\n",
+        );
+        assert_eq!(p.incidents[1].precision(), DatePrecision::Minute);
+        assert!(p.notes.is_empty());
+
+        // date_precision=month drops days that are not the 1st too.
+        let p = run(
+            "date=Date,lon=Lon,lat=Lat,source=x,date_precision=month",
+            "Date,Lon,Lat\n2022-01-17 10:00,-0.89,52.23\n",
+        );
+        assert_eq!((p.incidents[0].date, p.incidents[0].time), (None, None));
+        assert_eq!(p.incidents[0].month.to_string(), "2022-01");
+        assert!(
+            CsvMapping::parse("date=D,lon=a,lat=b,source=s,date_precision=week")
+                .unwrap_err()
+                .to_string()
+                .contains("auto, day or month")
+        );
+    }
+
+    #[test]
+    fn the_mapping_is_part_of_the_version() {
+        let text = "Date,Lon,Lat,Type\n2022-01-01,-0.89,52.23,Burglary\n";
+        let a = run("date=Date,lon=Lon,lat=Lat,source=x", text);
+        let b = run(
+            "date=Date,lon=Lon,lat=Lat,source=x,date_precision=day",
+            text,
+        );
+        let c = run("date=Date,lon=Lon,lat=Lat,source=x,category=Type", text);
+        let a2 = run(
+            "date = \"Date\"\nlon = \"Lon\"\nlat = \"Lat\"\nsource = \"x\"",
+            text,
+        );
+        assert_eq!(a.content_sha256, b.content_sha256);
+        assert_ne!(a.version, b.version);
+        assert_ne!(a.version, c.version);
+        assert_eq!(a.version, a2.version, "the same mapping written as TOML");
+    }
+
+    /// Every key the parser knows is in `--help` and in docs/import.md.
+    #[test]
+    fn every_mapping_key_is_documented() {
+        let docs = include_str!("../../../docs/import.md");
+        for key in KEYS.split(", ") {
+            assert!(
+                MAPPING_HELP.contains(&format!("{key}=")),
+                "--help lacks {key}"
+            );
+            assert!(
+                docs.contains(&format!("`{key}`")),
+                "docs/import.md lacks {key}"
+            );
+        }
+        for alias in [
+            "longitude",
+            "latitude",
+            "easting",
+            "northing",
+            "format",
+            "category_fixed",
+            "location_label",
+            "sep",
+            "separator",
+        ] {
+            assert!(CsvMapping::from_pairs(vec![(alias.into(), "v".into())])
+                .err()
+                .is_none_or(|e| !e.to_string().contains("unknown key")));
+            assert!(
+                MAPPING_HELP.contains(&format!("{alias}=")),
+                "--help lacks {alias}"
+            );
+            assert!(
+                docs.contains(&format!("`{alias}`")),
+                "docs/import.md lacks {alias}"
+            );
+        }
     }
 
     #[test]

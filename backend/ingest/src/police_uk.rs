@@ -155,14 +155,17 @@ pub fn parse_police_uk(file: &SourceFile) -> Result<ParsedIncidents, IngestError
         ),
         _ => format!("{SOURCE}:file:{}", file.base_name()),
     };
+    let content_sha256 = file.sha256_hex();
     Ok(ParsedIncidents {
         file: file.name.clone(),
-        content_sha256: file.sha256_hex(),
+        version: content_sha256.clone(),
+        content_sha256,
         dataset_key,
         rows: n_rows,
         incidents,
         rejected,
         summary,
+        notes: Vec::new(),
     })
 }
 

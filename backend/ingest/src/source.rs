@@ -50,6 +50,26 @@ impl SourceFile {
     }
 }
 
+/// The identity the store compares to decide that an import is
+/// "unchanged": the content hash when no option changes what is stored,
+/// else the hash of the content hash and the options (`key=value` lines),
+/// so that re-importing the same bytes with another mapping or property
+/// choice is a new version rather than a no-op.
+///
+/// ```
+/// let h = hotspot_ingest::source_from_bytes("a.csv", b"x\n".to_vec()).unwrap().sha256_hex();
+/// assert_eq!(hotspot_ingest::import_version(&h, ""), h);
+/// assert_ne!(hotspot_ingest::import_version(&h, "name=WD22NM"), h);
+/// assert_ne!(hotspot_ingest::import_version(&h, "name=WD22NM"), hotspot_ingest::import_version(&h, "name=LAD22NM"));
+/// ```
+pub fn import_version(content_sha256: &str, options: &str) -> String {
+    if options.is_empty() {
+        content_sha256.to_string()
+    } else {
+        sha256_hex(format!("{content_sha256}\n{options}").as_bytes())
+    }
+}
+
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut s = String::with_capacity(64);

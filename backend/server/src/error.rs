@@ -85,6 +85,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Rejected(status, _) => *status,
             AppError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            AppError::Store(StoreError::NothingAccepted(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Ingest(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Engine(EngineError::UnknownArea(_)) => StatusCode::NOT_FOUND,
             AppError::Engine(EngineError::NoAreas) => StatusCode::CONFLICT,

@@ -830,16 +830,21 @@ pub struct ImportOptions {
     /// The file name for a raw body (default `upload`); it names the dataset version.
     #[param(example = "2025-03-northamptonshire-street.csv")]
     pub name: Option<String>,
-    /// With `kind=csv`: `key=Column` pairs, comma-separated (id, date, time,
-    /// lon/lat or x/y with crs, category, source, location).
+    /// With `kind=csv`: `key=value` pairs, comma-separated: date, source,
+    /// lon+lat or x+y with crs, and optionally id, time, date_format,
+    /// date_precision (auto, day or month), category (a column) or
+    /// fixed_category (a value), location, delimiter. Every key is described
+    /// in docs/import.md.
     #[param(example = "id=Ref,date=Date,lon=Lon,lat=Lat,category=Type,source=fly-tipping")]
     pub mapping: Option<String>,
     /// Area layer for boundaries and population (default `wards`).
     #[param(example = "wards")]
     pub layer: Option<String>,
-    /// Boundaries: property holding the area code (default: detected, e.g. `WD22CD`).
+    /// Boundaries: property holding the area code (default: detected, e.g.
+    /// `WD22CD`, `LSOA11CD`, `ward_code`, `code`).
     pub code_field: Option<String>,
-    /// Boundaries: property holding the area name (default: detected).
+    /// Boundaries: property holding the area name (default: detected, e.g.
+    /// `WD22NM`, `ward_name`, `name`).
     pub name_field: Option<String>,
     /// Boundaries: property holding a population, if any.
     pub population_field: Option<String>,

@@ -2,7 +2,7 @@
 //! hand the whole batch to the store in one transaction. Shared by the
 //! `hotspot import` command and `POST /api/imports`.
 
-use hotspot_ingest::{BoundaryOptions, CsvMapping, SourceFile};
+use hotspot_ingest::{BoundaryOptions, CsvMapping, IngestError, SourceFile};
 use hotspot_store::{
     AreaBatch, ImportReport, IncidentBatch, IncidentFile, PopulationBatch, RejectedRow, Store,
 };
@@ -50,10 +50,11 @@ pub fn parse_incident_file(kind: &ImportKind, file: &SourceFile) -> Result<Incid
     Ok(IncidentFile {
         file_name: parsed.file,
         dataset_key: parsed.dataset_key,
-        sha256: parsed.content_sha256,
+        sha256: parsed.version,
         rows: parsed.rows,
         incidents: parsed.incidents,
         rejected: rejected(parsed.rejected),
+        notes: parsed.notes,
     })
 }
 
@@ -77,6 +78,34 @@ pub fn parse_incident_files(
             .iter()
             .map(|f| parse_incident_file(kind, f))
             .collect::<Result<_, _>>()?,
+    })
+}
+
+/// Refuses an incident import in which rows were read but none was
+/// accepted: storing it would add nothing, or replace an earlier version of
+/// a dataset with nothing, and exit as a success. Call before the store, so
+/// that nothing is written; the error names the commonest reasons.
+pub fn refuse_if_nothing_accepted(batch: &IncidentBatch) -> Result<(), IngestError> {
+    let rows: u64 = batch.files.iter().map(|f| f.rows).sum();
+    if rows == 0 || batch.files.iter().any(|f| !f.incidents.is_empty()) {
+        return Ok(());
+    }
+    let file = match batch.files.as_slice() {
+        [one] => one.file_name.clone(),
+        many => format!("{} files", many.len()),
+    };
+    let reasons = hotspot_ingest::commonest_reasons(
+        batch.files.iter().flat_map(|f| {
+            f.rejected
+                .iter()
+                .map(|r| (r.field.as_deref(), r.reason.as_str()))
+        }),
+        3,
+    );
+    Err(IngestError::NothingAccepted {
+        file,
+        rows,
+        reasons,
     })
 }
 
@@ -116,6 +145,7 @@ pub async fn run_import(
             let batch = tokio::task::spawn_blocking(move || parse_incident_files(&kind, &files))
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))??;
+            refuse_if_nothing_accepted(&batch)?;
             Ok(store.import_incidents(batch).await?)
         }
         ImportKind::Boundaries { layer, options } => {
@@ -129,7 +159,7 @@ pub async fn run_import(
                 .import_areas(AreaBatch {
                     layer,
                     file_name: parsed.file,
-                    sha256: parsed.content_sha256,
+                    sha256: parsed.version,
                     areas: parsed.areas,
                     rejected: rejected(parsed.rejected),
                 })
@@ -147,11 +177,17 @@ pub async fn run_import(
                 population_column.as_deref(),
             )?;
             let rows = populations.len() as u64 + bad.len() as u64;
+            // The columns chosen change what is stored, so they are part of
+            // the version (else a corrected --population-column is "unchanged").
+            let version = hotspot_ingest::import_version(
+                &file.sha256_hex(),
+                &format!("code_column={code_column:?}\npopulation_column={population_column:?}"),
+            );
             Ok(store
                 .import_populations(PopulationBatch {
                     layer,
                     file_name: file.name.clone(),
-                    sha256: file.sha256_hex(),
+                    sha256: version,
                     rows,
                     populations: populations
                         .into_iter()

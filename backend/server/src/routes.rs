@@ -507,7 +507,7 @@ quarantined. Re-importing identical bytes changes nothing.",
     responses(
         (status = 201, description = "Data changed: the import report", body = Object),
         (status = 200, description = "Nothing changed (the same bytes were imported before)", body = Object),
-        (status = 422, description = "The file cannot be read as a whole (wrong header, corrupt gzip, not GeoJSON), or --strict refused invalid rows", body = doc::ErrorBody),
+        (status = 422, description = "The file cannot be read as a whole (wrong header, corrupt gzip, not GeoJSON), or rows were read but every one was rejected (the message gives the commonest reasons; nothing is stored)", body = doc::ErrorBody),
     ))]
 async fn import(
     State(state): State<Arc<AppState>>,

@@ -325,6 +325,103 @@ async fn imports_over_http_quarantine_bad_rows_and_are_idempotent() {
     assert_eq!(state.dataset().len(), before + 1);
 }
 
+async fn post_csv(app: &Router, query: &str, body: &str) -> (StatusCode, Value) {
+    let (s, _, b) = send(
+        app,
+        Request::post(format!("/api/imports?{query}"))
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(Body::from(body.to_string()))
+            .unwrap(),
+    )
+    .await;
+    (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn months_written_as_dates_are_stored_as_months_and_reported() {
+    let state = sample_state().await;
+    let app = app(state.clone());
+    let csv = "Ref,Date,Lon,Lat,Type\n\
+               a,2022-01-01,-0.89,52.23,Burglary\n\
+               b,2022-01-01,-0.891,52.231,Burglary\n\
+               c,2022-02-01,-0.892,52.232,Burglary\n";
+    let mapping = "id=Ref,date=Date,lon=Lon,lat=Lat,category=Type,source=derived";
+    let (s, report) = post_csv(
+        &app,
+        &format!("kind=csv&name=derived.csv&mapping={mapping}"),
+        csv,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{report}");
+    let notes = report["files"][0]["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{report}");
+    assert!(
+        notes[0].as_str().unwrap().contains("month-level"),
+        "{report}"
+    );
+    // Near-repeat refuses them instead of inventing days.
+    let (s, _, err) = get(
+        &app,
+        "/api/near-repeat?source=derived&space=100&time=7&permutations=9",
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("known only by their month"),
+        "{err}"
+    );
+
+    // date_precision=day in the mapping keeps them as days.
+    let (s, report) = post_csv(
+        &app,
+        &format!("kind=csv&name=derived2.csv&mapping={mapping},date_precision=day"),
+        csv,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{report}");
+    assert_eq!(
+        report["files"][0]["notes"],
+        serde_json::json!([]),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn an_import_with_every_row_rejected_is_refused_and_changes_nothing() {
+    let state = sample_state().await;
+    let app = app(state.clone());
+    let before = state.dataset().len();
+    let runs = state.store.imports().await.unwrap().len();
+    // A US-dated file: every row is rejected on its date.
+    let csv = "Date,Lon,Lat\n03/25/2025,-0.89,52.23\n03/26/2025,-0.89,52.23\n03/27/2025,-0.89,52.23\n2025-03-28,north,52.23\n";
+    let (s, err) = post_csv(
+        &app,
+        "kind=csv&name=us.csv&mapping=date=Date,lon=Lon,lat=Lat,source=us",
+        csv,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let msg = err["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("us.csv: all 4 rows were rejected"), "{msg}");
+    assert!(msg.contains("3 × Date: date \"…\" looks like US"), "{msg}");
+    assert!(msg.contains("1 × Lon: \"…\" is not a number"), "{msg}");
+    assert_eq!(state.dataset().len(), before);
+    assert_eq!(state.store.imports().await.unwrap().len(), runs);
+
+    // A population table whose codes match no ward: refused too.
+    let (s, err) = post_csv(
+        &app,
+        "kind=population&name=pop.csv",
+        "code,population\nE01000001,1500\n",
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(state.store.imports().await.unwrap().len(), runs);
+}
+
 #[tokio::test]
 async fn readers_during_an_import_see_old_or_new_data_never_half() {
     let state = sample_state().await;

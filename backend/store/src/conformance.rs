@@ -92,6 +92,7 @@ pub(crate) fn file(key: &str, sha: &str, incidents: Vec<Incident>) -> IncidentFi
             reason: "not a number".into(),
             raw: "x,y,z".into(),
         }],
+        notes: Vec::new(),
     }
 }
 
@@ -318,6 +319,30 @@ pub(crate) async fn areas_and_populations(s: &dyn Store) {
     let again = s.import_populations(pops).await.unwrap();
     assert!(!again.changed());
     assert!(s.load_areas("lsoas").await.unwrap().is_empty());
+
+    // A table none of whose codes is an area is refused, and the stored
+    // populations and import runs stay as they were.
+    let runs = s.imports().await.unwrap().len();
+    let err = s
+        .import_populations(PopulationBatch {
+            layer: "wards".into(),
+            file_name: "lsoa-pop.csv".into(),
+            sha256: "p2".into(),
+            rows: 1,
+            populations: vec![("E01000001".into(), 1500.0, 2)],
+            rejected: vec![],
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NothingAccepted(_)), "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("lsoa-pop.csv") && msg.contains("E01000001"),
+        "{msg}"
+    );
+    assert_eq!(s.imports().await.unwrap().len(), runs);
+    let areas = s.load_areas("wards").await.unwrap();
+    assert_eq!(areas[1].population, Some(2500.0));
 
     // A new boundary file replaces the layer; populations survive.
     s.import_areas(AreaBatch {

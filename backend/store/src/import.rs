@@ -91,6 +91,7 @@ where
             rows: file.rows,
             accepted: file.incidents.len() as u64,
             rejected: file.rejected.len() as u64,
+            notes: file.notes.clone(),
         };
         if outcome != FileOutcome::Unchanged {
             let file_id = tx.insert_source_file(import_id, &rep, &file.sha256).await?;
@@ -131,6 +132,7 @@ where
         rows: (batch.areas.len() + batch.rejected.len()) as u64,
         accepted: batch.areas.len() as u64,
         rejected: batch.rejected.len() as u64,
+        notes: Vec::new(),
     };
     if outcome == FileOutcome::Unchanged {
         tx.rollback().await?;
@@ -172,11 +174,26 @@ where
             rows: batch.rows,
             accepted: 0,
             rejected: 0,
+            notes: Vec::new(),
         };
         return Ok(unchanged_report(kind, vec![file]));
     }
     let known = tx.area_codes(&batch.layer).await?;
     let (accepted, rejected) = split_populations(&batch, &known);
+    if accepted.is_empty() && !rejected.is_empty() {
+        // Replacing a layer's populations with none is never what was meant.
+        tx.rollback().await?;
+        let first = &rejected[0];
+        return Err(StoreError::NothingAccepted(format!(
+            "{}: all {} rows were rejected, nothing imported; first: line {}: {} \
+             (import the boundaries of layer {:?} first, or check the layer and code column)",
+            batch.file_name,
+            rejected.len(),
+            first.line,
+            first.reason,
+            batch.layer
+        )));
+    }
     let file = FileReport {
         file_name: batch.file_name.clone(),
         dataset_key: dataset_key.clone(),
@@ -184,6 +201,7 @@ where
         rows: batch.rows,
         accepted: accepted.len() as u64,
         rejected: rejected.len() as u64,
+        notes: Vec::new(),
     };
     let file_id = tx
         .insert_source_file(import_id, &file, &batch.sha256)

@@ -29,6 +29,10 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// An import whose rows were all refused against what is stored (e.g.
+    /// population codes matching no area): nothing was written.
+    #[error("{0}")]
+    NothingAccepted(String),
     /// The write clashes with what is stored (e.g. a user name taken).
     #[error("{0}")]
     Conflict(String),

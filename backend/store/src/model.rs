@@ -18,10 +18,16 @@ pub struct IncidentFile {
     pub file_name: String,
     /// What this file is a version of, e.g. `police.uk:northamptonshire-police:2025-03`.
     pub dataset_key: String,
+    /// The version: the SHA-256 of the file's bytes, combined with the
+    /// import options that change what is stored (`hotspot_ingest::import_version`).
+    /// The same value again means "unchanged".
     pub sha256: String,
     pub rows: u64,
     pub incidents: Vec<Incident>,
     pub rejected: Vec<RejectedRow>,
+    /// What the parser decided about the file, passed on to the report
+    /// (e.g. dates on the 1st read as months).
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +41,7 @@ pub struct IncidentBatch {
 pub struct AreaBatch {
     pub layer: String,
     pub file_name: String,
+    /// The version (file bytes and the properties read), as for [`IncidentFile::sha256`].
     pub sha256: String,
     pub areas: Vec<Area>,
     pub rejected: Vec<RejectedRow>,
@@ -44,6 +51,7 @@ pub struct AreaBatch {
 pub struct PopulationBatch {
     pub layer: String,
     pub file_name: String,
+    /// The version (file bytes and the columns read), as for [`IncidentFile::sha256`].
     pub sha256: String,
     pub rows: u64,
     /// Area code and population, with the line each came from.
@@ -71,6 +79,8 @@ pub struct FileReport {
     pub rows: u64,
     pub accepted: u64,
     pub rejected: u64,
+    /// Messages for the analyst about how the file was read.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
