@@ -60,6 +60,23 @@ fn an_import_with_every_row_rejected_fails() {
     assert!(stderr.contains("2 × Month:"), "{stderr}");
     let runs = hotspot(&db, &["imports"]);
     assert_eq!(String::from_utf8_lossy(&runs.stdout).lines().count(), 1);
+
+    // In a folder of months, one wholly bad month refuses the batch rather
+    // than replacing that month with nothing.
+    let months = dir.path().join("months");
+    std::fs::create_dir(&months).unwrap();
+    std::fs::write(
+        months.join("2025-01-force-street.csv"),
+        "Crime ID,Month,Longitude,Latitude,Crime type\na,2025-01,-0.89,52.23,Burglary\n",
+    )
+    .unwrap();
+    std::fs::copy(&csv, months.join("2025-02-force-street.csv")).unwrap();
+    let out = hotspot_unchecked(&db, &["import", "police-uk", months.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("2025-02-force-street.csv"), "{stderr}");
+    let runs = hotspot(&db, &["imports"]);
+    assert_eq!(String::from_utf8_lossy(&runs.stdout).lines().count(), 1);
 }
 
 /// The options that change what is stored are part of an import's version:

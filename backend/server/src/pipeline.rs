@@ -81,30 +81,29 @@ pub fn parse_incident_files(
     })
 }
 
-/// Refuses an incident import in which rows were read but none was
-/// accepted: storing it would add nothing, or replace an earlier version of
-/// a dataset with nothing, and exit as a success. Call before the store, so
-/// that nothing is written; the error names the commonest reasons.
+/// Refuses an incident import in which a file had rows but none was
+/// accepted: storing it would replace that file's earlier version (a month
+/// of police.uk data, say) with nothing and exit as a success. Judged per
+/// file, so one bad file in a folder of months refuses the whole batch
+/// rather than emptying its month. Call before the store, so that nothing is
+/// written; the error names the file and the commonest reasons.
 pub fn refuse_if_nothing_accepted(batch: &IncidentBatch) -> Result<(), IngestError> {
-    let rows: u64 = batch.files.iter().map(|f| f.rows).sum();
-    if rows == 0 || batch.files.iter().any(|f| !f.incidents.is_empty()) {
+    let Some(f) = batch
+        .files
+        .iter()
+        .find(|f| f.rows > 0 && f.incidents.is_empty())
+    else {
         return Ok(());
-    }
-    let file = match batch.files.as_slice() {
-        [one] => one.file_name.clone(),
-        many => format!("{} files", many.len()),
     };
     let reasons = hotspot_ingest::commonest_reasons(
-        batch.files.iter().flat_map(|f| {
-            f.rejected
-                .iter()
-                .map(|r| (r.field.as_deref(), r.reason.as_str()))
-        }),
+        f.rejected
+            .iter()
+            .map(|r| (r.field.as_deref(), r.reason.as_str())),
         3,
     );
     Err(IngestError::NothingAccepted {
-        file,
-        rows,
+        file: f.file_name.clone(),
+        rows: f.rows,
         reasons,
     })
 }
