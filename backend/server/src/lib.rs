@@ -6,19 +6,21 @@
 //! reader sees the data before an import or after it, never half of it.
 
 pub mod auth;
-pub mod briefing;
 mod cache;
 mod error;
-pub mod interventions;
 mod openapi;
 pub mod pipeline;
 mod query;
 mod routes;
+mod srv;
 mod state;
 mod suppress;
 
 pub use error::{AppError, JsonBody, PathParam};
-pub use routes::{app, create_account, import_files};
+pub use routes::app;
+pub use srv::accounts::create_account;
+pub use srv::imports::import_files;
+pub use srv::{briefing, interventions};
 pub use state::{load_dataset, AppState, ServerConfig};
 
 /// Serves the app on `listener` until `shutdown` completes, then finishes

@@ -1,0 +1,65 @@
+//! The HTTP resources, one module each (as maplibre/martin's `srv/`), and
+//! the few helpers they share. The router that mounts them, with the role
+//! each needs, is [`crate::app`].
+
+pub mod accounts;
+pub mod briefing;
+pub mod imports;
+pub mod incidents;
+pub mod interventions;
+pub mod maps;
+pub mod patterns;
+pub mod planning;
+pub mod service;
+pub mod wards;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use crate::AppError;
+
+pub(crate) const GEOJSON: &str = "application/geo+json";
+
+/// Most incidents one page returns.
+pub(crate) const MAX_PAGE: usize = 10_000;
+
+pub(crate) fn geojson(fc: geojson::FeatureCollection) -> Response {
+    let body = serde_json::to_vec(&fc).expect("GeoJSON serialises");
+    ([(header::CONTENT_TYPE, GEOJSON)], body).into_response()
+}
+
+/// Runs CPU-heavy analysis off the async runtime.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, hotspot_engine::EngineError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::from)
+}
+
+pub(crate) fn parse_list<T: std::str::FromStr>(s: &str, key: &str) -> Result<Vec<T>, AppError> {
+    s.split(',')
+        .map(|v| v.trim().parse::<T>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| {
+            AppError::BadRequest(format!(
+                "{key}={s:?}: expected a comma-separated list of numbers"
+            ))
+        })
+}
+
+/// A CSV file for the browser to save under `filename`.
+pub(crate) fn csv_attachment(filename: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}

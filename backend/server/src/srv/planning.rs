@@ -1,0 +1,193 @@
+//! Days of action and target hardening.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use hotspot_engine::geojson_out;
+use serde_json::json;
+
+use super::{blocking, csv_attachment, geojson, interventions};
+use crate::openapi as doc;
+use crate::query::{Params, SELECTION_KEYS};
+use crate::{AppError, AppState, JsonBody};
+
+/// Body of `POST /api/plan`.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PlanRequest {
+    /// As the `period` query parameter: `YYYY-MM..YYYY-MM`, `YYYY-MM` or a date-time range.
+    #[serde(default)]
+    #[schema(example = "2025-01..2025-06")]
+    period: Option<String>,
+    #[serde(default)]
+    groups: Vec<String>,
+    #[serde(default)]
+    types: Vec<String>,
+    #[serde(default)]
+    sources: Vec<String>,
+    /// `[{"group": "serious-acquisitive", "weight": 3}, ...]`; the first
+    /// listed group an incident belongs to sets its weight.
+    #[serde(default)]
+    weights: Vec<GroupWeight>,
+    /// How many sites, 1..=100.
+    #[serde(default = "default_sites")]
+    #[schema(minimum = 1, maximum = 100, default = 5)]
+    sites: usize,
+    /// Coverage radius in metres, in (0, 10000].
+    #[serde(default = "default_radius")]
+    #[schema(exclusive_minimum = 0, maximum = 10000, default = 400)]
+    radius: f64,
+    /// Candidate venues: a GeoJSON FeatureCollection of named points.
+    #[serde(default)]
+    #[schema(value_type = Option<doc::FeatureCollection>)]
+    venues: Option<geojson::FeatureCollection>,
+    /// Areas to avoid: GeoJSON polygons.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    avoid: Option<geojson::GeoJson>,
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GroupWeight {
+    group: String,
+    weight: f64,
+}
+
+pub(crate) fn default_sites() -> usize {
+    5
+}
+
+pub(crate) fn default_radius() -> f64 {
+    400.0
+}
+
+/// `POST /api/plan`: days-of-action sites covering the most (weighted)
+/// incidents, compared with the naive top-ward centroids.
+#[utoipa::path(post, path = "/plan",
+    summary = "Days-of-action sites covering the most (weighted) incidents",
+    description = "Compared with the naive top-ward centroids.",
+    request_body = PlanRequest,
+    responses(
+        (status = 200, description = "Sites with coverage circles, and the naive comparison", body = doc::FeatureCollection, content_type = "application/geo+json"),
+        (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
+        (status = 415, description = "The body is not declared as application/json", body = doc::ErrorBody),
+        (status = 422, description = "The JSON does not have the expected fields", body = doc::ErrorBody),
+    ))]
+pub(crate) async fn plan(
+    State(state): State<Arc<AppState>>,
+    JsonBody(req): JsonBody<PlanRequest>,
+) -> Result<Response, AppError> {
+    if !(1..=100).contains(&req.sites) {
+        return Err(AppError::BadRequest("sites must be 1..=100".into()));
+    }
+    if !(req.radius.is_finite() && req.radius > 0.0 && req.radius <= 10_000.0) {
+        return Err(AppError::BadRequest(
+            "radius must be in (0, 10000] metres".into(),
+        ));
+    }
+    let period = match req.period.as_deref() {
+        Some(p) => hotspot_engine::Period::parse(p)
+            .map_err(|e| AppError::BadRequest(format!("period: {e}")))?,
+        None => hotspot_engine::Period::All,
+    };
+    let venues = match &req.venues {
+        Some(fc) => crate::pipeline::venues_from_geojson(fc)?,
+        None => Vec::new(),
+    };
+    let avoid = match &req.avoid {
+        Some(g) => crate::pipeline::polygons_from_geojson(g)?,
+        None => Vec::new(),
+    };
+    let query = hotspot_engine::PlanQuery {
+        selection: hotspot_engine::Selection {
+            groups: req.groups,
+            types: req.types,
+            sources: req.sources,
+            period,
+            area: None,
+            bbox: None,
+        },
+        weights: req
+            .weights
+            .into_iter()
+            .map(|w| (w.group, w.weight))
+            .collect(),
+        sites: req.sites,
+        radius: req.radius,
+        venues,
+        avoid,
+    };
+    let radius = req.radius;
+    let ds = state.dataset();
+    let result = blocking(move || ds.plan_days_of_action(&query)).await?;
+    Ok(geojson(geojson_out::plan(&result, radius)))
+}
+
+/// `GET /api/target-hardening`: places to visit, ranked by near-repeat
+/// risk and burglary density, each with a reason and an expiry date.
+#[utoipa::path(get, path = "/target-hardening",
+    summary = "Places to visit, ranked by near-repeat risk and burglary density, with reasons and expiry",
+    params(doc::Selection, doc::HardeningOptions),
+    responses(
+        (status = 200, description = "The list, as JSON or CSV", content(
+            (doc::TargetHardening = "application/json"),
+            ("text/csv; charset=utf-8"),
+        )),
+        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
+        (status = 422, description = "The selection has no dated incidents", body = doc::ErrorBody),
+    ))]
+pub(crate) async fn target_hardening(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let p = Params::new(
+        q,
+        &[
+            SELECTION_KEYS,
+            &["as_of", "distance", "days", "format", "limit"],
+        ],
+    )?;
+    let as_of = p
+        .str("as_of")
+        .map(|s| interventions::date("as_of", s))
+        .transpose()?;
+    let query = hotspot_engine::HardeningQuery {
+        selection: p.selection()?,
+        as_of,
+        distance: p.positive("distance")?.unwrap_or(200.0),
+        days: p.number::<u32>("days")?.unwrap_or(28),
+    };
+    let limit = p.number::<usize>("limit")?.unwrap_or(500);
+    let format = p.str("format").unwrap_or("json").to_string();
+    let ds = state.dataset();
+    let r = blocking(move || ds.target_hardening(&query)).await?;
+    let items: Vec<_> = r.items.iter().take(limit).collect();
+    let lonlat =
+        |xy: [f64; 2]| hotspot_core::bng_to_wgs84(xy[0], xy[1]).unwrap_or((f64::NAN, f64::NAN));
+    match format.as_str() {
+        "json" => Ok(Json(json!({
+            "as_of": r.as_of,
+            "near_repeat": r.near_repeat,
+            "total": r.items.len(),
+            "items": items.iter().map(|i| {
+                let (lon, lat) = lonlat(i.xy);
+                json!({ "label": i.label, "lon": lon, "lat": lat, "score": i.score, "risk": i.risk,
+                        "reason": i.reason, "expires": i.expires, "triggering": i.triggering })
+            }).collect::<Vec<_>>(),
+        }))
+        .into_response()),
+        "csv" => {
+            let mut body = Vec::new();
+            crate::pipeline::write_hardening_csv(&items, &mut body)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(csv_attachment("target-hardening.csv", body))
+        }
+        other => Err(AppError::BadRequest(format!(
+            "format={other:?}: expected json or csv"
+        ))),
+    }
+}
