@@ -52,7 +52,7 @@ pub struct WardsArgs {
     pub top: usize,
     /// Rank by count or rate.
     #[arg(long, default_value = "count")]
-    pub rank_by: String,
+    pub rank_by: RankBy,
     /// Output: table, csv or geojson.
     #[arg(long, default_value = "table")]
     pub format: String,
@@ -133,16 +133,11 @@ pub async fn wards(db: &str, groups: CrimeGroups, args: WardsArgs) -> anyhow::Re
     let ds = dataset(db, groups).await?;
     let selection = args.select.selection()?;
     let comparison = comparison(args.compare.as_deref(), &selection.period)?;
-    let rank_by = match args.rank_by.as_str() {
-        "count" => RankBy::Count,
-        "rate" => RankBy::Rate,
-        other => anyhow::bail!("--rank-by {other:?}: expected count or rate"),
-    };
     let report = ds.ward_statistics(&WardQuery {
         selection,
         comparison,
         priority_top_n: args.top,
-        rank_by,
+        rank_by: args.rank_by,
     })?;
     for w in &report.warnings {
         eprintln!("warning: {w}");

@@ -14,15 +14,6 @@ use hotspot_stats::Correction;
 
 use crate::analyse::{dataset, SelectionArgs};
 
-fn correction(s: &str) -> anyhow::Result<Correction> {
-    Ok(match s {
-        "fdr" | "bh" => Correction::BenjaminiHochberg,
-        "holm" => Correction::Holm,
-        "none" => Correction::None,
-        other => anyhow::bail!("--correction {other:?}: expected fdr, holm or none"),
-    })
-}
-
 /// Writes JSON to a file, or prints it.
 fn output(value: &impl serde::Serialize, out: Option<&PathBuf>) -> anyhow::Result<()> {
     match out {
@@ -42,7 +33,7 @@ pub struct GiArgs {
     pub select: SelectionArgs,
     /// grid or wards.
     #[arg(long, default_value = "grid")]
-    pub unit: String,
+    pub unit: GiUnit,
     /// Grid cell size, metres (default by rule).
     #[arg(long)]
     pub cell: Option<f64>,
@@ -52,7 +43,7 @@ pub struct GiArgs {
     pub band: Option<f64>,
     /// Multiple-comparison correction: fdr (Benjamini-Hochberg), holm or none.
     #[arg(long, default_value = "fdr")]
-    pub correction: String,
+    pub correction: Correction,
     /// GeoJSON output file (default: standard output).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -76,17 +67,12 @@ fn class_counts(
 
 pub async fn gistar(db: &str, groups: CrimeGroups, a: GiArgs) -> anyhow::Result<()> {
     let ds = dataset(db, groups).await?;
-    let unit = match a.unit.as_str() {
-        "grid" => GiUnit::Grid,
-        "wards" => GiUnit::Wards,
-        other => anyhow::bail!("--unit {other:?}: expected grid or wards"),
-    };
     let r = ds.gi_star(&GiQuery {
         selection: a.select.selection()?,
-        unit,
+        unit: a.unit,
         cell: a.cell,
         band: a.band,
-        correction: correction(&a.correction)?,
+        correction: a.correction,
     })?;
     eprintln!(
         "{} features; by class: {:?}",
@@ -109,7 +95,7 @@ pub struct EmergingArgs {
     #[arg(long)]
     pub months_per_period: Option<usize>,
     #[arg(long, default_value = "fdr")]
-    pub correction: String,
+    pub correction: Correction,
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
@@ -121,7 +107,7 @@ pub async fn emerging(db: &str, groups: CrimeGroups, a: EmergingArgs) -> anyhow:
         cell: a.cell,
         band: a.band,
         months_per_period: a.months_per_period,
-        correction: correction(&a.correction)?,
+        correction: a.correction,
     })?;
     let mut by_class = std::collections::BTreeMap::new();
     for c in r.cells.iter().flatten() {
@@ -154,7 +140,7 @@ pub struct NearRepeatArgs {
     pub time: Vec<u32>,
     /// euclidean or manhattan.
     #[arg(long, default_value = "euclidean")]
-    pub metric: String,
+    pub metric: Metric,
     #[arg(long, default_value_t = 999)]
     pub permutations: usize,
     #[arg(long, default_value_t = 1)]
@@ -171,11 +157,7 @@ pub async fn near_repeat(db: &str, groups: CrimeGroups, a: NearRepeatArgs) -> an
     options.bands.time = a.time;
     options.permutations = a.permutations;
     options.seed = a.seed;
-    options.metric = match a.metric.as_str() {
-        "euclidean" => Metric::Euclidean,
-        "manhattan" => Metric::Manhattan,
-        other => anyhow::bail!("--metric {other:?}: expected euclidean or manhattan"),
-    };
+    options.metric = a.metric;
     let r = ds.near_repeat(&KnoxQuery {
         selection: a.select.selection()?,
         options,

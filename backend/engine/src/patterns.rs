@@ -31,6 +31,19 @@ pub enum GiUnit {
     Wards,
 }
 
+impl std::str::FromStr for GiUnit {
+    type Err = String;
+
+    /// `grid` or `wards`, for the CLI and the HTTP API alike.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "grid" => Ok(GiUnit::Grid),
+            "wards" => Ok(GiUnit::Wards),
+            other => Err(format!("{other:?}: expected grid or wards")),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct GiQuery {
     pub selection: Selection,

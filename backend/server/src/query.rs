@@ -119,17 +119,18 @@ impl Params {
         })
     }
 
-    /// `correction=fdr|holm|none` (default fdr: Benjamini-Hochberg).
-    pub fn correction(&self) -> Result<hotspot_stats::Correction, AppError> {
-        use hotspot_stats::Correction;
-        match self.str("correction") {
-            None | Some("fdr") | Some("bh") => Ok(Correction::BenjaminiHochberg),
-            Some("holm") => Ok(Correction::Holm),
-            Some("none") => Ok(Correction::None),
-            Some(other) => Err(AppError::BadRequest(format!(
-                "correction={other:?}: expected fdr, holm or none"
-            ))),
-        }
+    /// An option parameter such as `correction=holm`, parsed by the option
+    /// type's own `FromStr` (the one the CLI uses too); `None` when absent.
+    pub fn option<T: std::str::FromStr<Err = String>>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, AppError> {
+        self.str(key)
+            .map(|v| {
+                v.parse()
+                    .map_err(|e| AppError::BadRequest(format!("{key}={e}")))
+            })
+            .transpose()
     }
 
     /// `compare=previous|year|none|<period>` relative to `current`.

@@ -98,6 +98,19 @@ pub enum Metric {
     Manhattan,
 }
 
+impl std::str::FromStr for Metric {
+    type Err = String;
+
+    /// `euclidean` or `manhattan`, for the CLI and the HTTP API alike.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "euclidean" => Ok(Metric::Euclidean),
+            "manhattan" => Ok(Metric::Manhattan),
+            other => Err(format!("{other:?}: expected euclidean or manhattan")),
+        }
+    }
+}
+
 impl Metric {
     /// Distance between two points in metres.
     ///

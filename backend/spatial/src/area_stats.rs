@@ -33,6 +33,19 @@ pub enum RankBy {
     Rate,
 }
 
+impl std::str::FromStr for RankBy {
+    type Err = String;
+
+    /// `count` or `rate`, for the CLI and the HTTP API alike.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "count" => Ok(RankBy::Count),
+            "rate" => Ok(RankBy::Rate),
+            other => Err(format!("{other:?}: expected count or rate")),
+        }
+    }
+}
+
 /// Direction of the change from the comparison period, after scaling the
 /// comparison count to the current period's length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -52,6 +52,28 @@ pub enum Correction {
     None,
 }
 
+impl std::str::FromStr for Correction {
+    type Err = String;
+
+    /// `fdr` (or `bh`), `holm` or `none`: the one parser of this option,
+    /// shared by the CLI and the HTTP API.
+    ///
+    /// ```
+    /// use hotspot_stats::Correction;
+    /// assert_eq!("holm".parse(), Ok(Correction::Holm));
+    /// assert_eq!("bh".parse(), Ok(Correction::BenjaminiHochberg));
+    /// assert_eq!("x".parse::<Correction>().unwrap_err(), r#""x": expected fdr, holm or none"#);
+    /// ```
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "fdr" | "bh" => Ok(Correction::BenjaminiHochberg),
+            "holm" => Ok(Correction::Holm),
+            "none" => Ok(Correction::None),
+            other => Err(format!("{other:?}: expected fdr, holm or none")),
+        }
+    }
+}
+
 /// Hot/cold spot class from the adjusted p-value and the sign of z
 /// (two-sided): `Hot99` when `p_adjusted < 0.01` and `z > 0`, `Hot95` when
 /// `< 0.05`, `Hot90` when `< 0.10`, and the same for cold with `z < 0`.

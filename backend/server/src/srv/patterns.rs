@@ -30,21 +30,13 @@ pub(crate) async fn gistar(
         q,
         &[SELECTION_KEYS, &["unit", "cell", "band", "correction"]],
     )?;
-    let unit = match p.str("unit") {
-        None | Some("grid") => GiUnit::Grid,
-        Some("wards") => GiUnit::Wards,
-        Some(other) => {
-            return Err(AppError::BadRequest(format!(
-                "unit={other:?}: expected grid or wards"
-            )))
-        }
-    };
+    let unit = p.option::<GiUnit>("unit")?.unwrap_or(GiUnit::Grid);
     let query = GiQuery {
         selection: p.selection()?,
         unit,
         cell: p.positive("cell")?,
         band: p.positive("band")?,
-        correction: p.correction()?,
+        correction: p.option("correction")?.unwrap_or_default(),
     };
     let ds = state.dataset();
     let ds2 = ds.clone();
@@ -76,7 +68,7 @@ pub(crate) async fn emerging(
         cell: p.positive("cell")?,
         band: p.positive("band")?,
         months_per_period: p.number::<usize>("months_per_period")?,
-        correction: p.correction()?,
+        correction: p.option("correction")?.unwrap_or_default(),
     };
     if query.months_per_period == Some(0) {
         return Err(AppError::BadRequest(
@@ -114,15 +106,7 @@ pub(crate) async fn near_repeat(
     if let Some(s) = p.str("time") {
         options.bands.time = parse_list(s, "time")?;
     }
-    options.metric = match p.str("metric") {
-        None | Some("euclidean") => hotspot_spacetime::Metric::Euclidean,
-        Some("manhattan") => hotspot_spacetime::Metric::Manhattan,
-        Some(other) => {
-            return Err(AppError::BadRequest(format!(
-                "metric={other:?}: expected euclidean or manhattan"
-            )))
-        }
-    };
+    options.metric = p.option("metric")?.unwrap_or_default();
     if let Some(n) = p.number::<usize>("permutations")? {
         if !(1..=9999).contains(&n) {
             return Err(AppError::BadRequest("permutations must be 1..=9999".into()));

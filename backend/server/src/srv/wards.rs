@@ -27,15 +27,7 @@ pub(crate) fn ward_query(p: &Params) -> Result<WardQuery, AppError> {
         ));
     }
     let comparison = p.comparison(&selection.period)?;
-    let rank_by = match p.str("rank_by") {
-        None | Some("count") => RankBy::Count,
-        Some("rate") => RankBy::Rate,
-        Some(other) => {
-            return Err(AppError::BadRequest(format!(
-                "rank_by={other:?}: expected count or rate"
-            )))
-        }
-    };
+    let rank_by = p.option::<RankBy>("rank_by")?.unwrap_or_default();
     Ok(WardQuery {
         selection,
         comparison,
