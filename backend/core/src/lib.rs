@@ -10,6 +10,7 @@ pub mod groups;
 pub mod incident;
 pub mod month;
 pub mod projection;
+pub mod public;
 pub mod role;
 
 pub use area::Area;

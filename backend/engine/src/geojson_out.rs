@@ -10,6 +10,8 @@ use serde_json::json;
 use hotspot_density::GridSpec;
 use hotspot_stats::{EmergingClass, GiStar};
 
+use hotspot_core::public::{Count, Open};
+
 use crate::{Dataset, DensityResult, EmergingResult, GiResult, HotspotArea, WardReport};
 
 fn round6(v: f64) -> f64 {
@@ -108,21 +110,23 @@ pub fn wards(ds: &Dataset, report: &WardReport) -> FeatureCollection {
             bbox: None,
             geometry: Some(wgs84_to_geojson(&e.area.geometry)),
             id: Some(geojson::feature::Id::String(row.code.clone())),
-            properties: Some(object(serde_json::to_value(row).expect("row serialises"))),
+            properties: Some(object(
+                serde_json::to_value(row.properties()).expect("row serialises"),
+            )),
             foreign_members: None,
         })
         .collect();
     collection(
         features,
         json!({
-            "total": report.total,
-            "outside_areas": report.outside_areas,
-            "unlocated": report.unlocated,
-            "current_days": report.current_days,
-            "comparison_days": report.comparison_days,
+            "total": Count(report.total),
+            "outside_areas": Count(report.outside_areas),
+            "unlocated": Count(report.unlocated),
+            "current_days": Open(report.current_days),
+            "comparison_days": Open(report.comparison_days),
             "current_gap_months": report.current_gap_months,
             "comparison_gap_months": report.comparison_gap_months,
-            "no_comparison_data": report.no_comparison_data,
+            "no_comparison_data": Open(report.no_comparison_data),
             "warnings": report.warnings,
         }),
     )

@@ -40,4 +40,4 @@ pub use patterns::{
 pub use planning::{HardeningQuery, HardeningResult, PlanQuery, PlanResult, Venue};
 pub use selection::{Period, Selection};
 pub use study_area::{bulk_extent, StudyGrid};
-pub use wards::{WardProfile, WardQuery, WardReport, WardRow};
+pub use wards::{WardProfile, WardProperties, WardQuery, WardReport, WardRow};

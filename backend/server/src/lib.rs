@@ -14,7 +14,6 @@ mod query;
 mod routes;
 mod srv;
 mod state;
-mod suppress;
 
 pub use error::{AppError, JsonBody, PathParam};
 pub use routes::app;

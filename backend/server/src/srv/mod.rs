@@ -63,3 +63,18 @@ pub(crate) fn csv_attachment(filename: &str, body: Vec<u8>) -> Response {
     )
         .into_response()
 }
+
+/// The JSON that `build` makes, as the caller's role may see it: in full for
+/// signed-in roles; for the public role with small counts withheld, by the
+/// types the values were built from ([`hotspot_core::public`]).
+pub(crate) fn disclosed_json(
+    who: &crate::auth::Principal,
+    state: &crate::AppState,
+    build: impl FnOnce() -> serde_json::Value,
+) -> serde_json::Value {
+    if who.role > hotspot_core::Role::Public {
+        build()
+    } else {
+        hotspot_core::public::public_json_of(state.config.suppress_below, build)
+    }
+}

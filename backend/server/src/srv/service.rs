@@ -6,13 +6,15 @@ use std::sync::Arc;
 use axum::extract::{Query, State};
 use axum::Extension;
 use axum::Json;
-use hotspot_core::Role;
+use hotspot_core::public::{Count, Open, WithheldFlag};
+use hotspot_core::Month;
+use serde::Serialize;
 use serde_json::json;
 
+use super::disclosed_json;
 use crate::auth::Principal;
 use crate::openapi as doc;
 use crate::query::Params;
-use crate::suppress;
 use crate::{AppError, AppState};
 
 #[utoipa::path(get, path = "/health",
@@ -24,15 +26,28 @@ pub(crate) async fn health(
 ) -> Result<Json<serde_json::Value>, AppError> {
     state.store.ping().await?;
     let ds = state.dataset();
-    let mut data = serde_json::to_value(ds.overview()).expect("serialises");
-    if who.role == Role::Public {
-        suppress::fields(
-            &mut data,
-            &["incidents", "located", "unlocated", "outside_areas"],
-            state.config.suppress_below,
-        );
-    }
-    Ok(Json(json!({ "status": "ok", "data": data })))
+    let o = ds.overview();
+    let counts = [o.incidents, o.located, o.unlocated, o.outside_areas];
+    let data = OverviewView {
+        incidents: Count(o.incidents),
+        located: Count(o.located),
+        unlocated: Count(o.unlocated),
+        outside_areas: Count(o.outside_areas),
+        areas: Open(o.areas),
+        first_month: o.first_month,
+        last_month: o.last_month,
+        has_dates: Open(o.has_dates),
+        has_times: Open(o.has_times),
+        // The smallest non-zero count is withheld exactly when any is.
+        suppressed: WithheldFlag(Count(
+            counts.into_iter().filter(|&c| c > 0).min().unwrap_or(0),
+        )),
+    };
+    Ok(Json(disclosed_json(
+        &who,
+        &state,
+        || json!({ "status": "ok", "data": data }),
+    )))
 }
 
 #[utoipa::path(get, path = "/categories",
@@ -46,13 +61,22 @@ pub(crate) async fn categories(
 ) -> Result<Json<serde_json::Value>, AppError> {
     Params::new(q, &[])?;
     let ds = state.dataset();
-    let mut categories = serde_json::to_value(ds.categories()).expect("serialises");
-    if who.role == Role::Public {
-        suppress::counts_in_array(&mut categories, state.config.suppress_below);
-    }
-    Ok(Json(json!({
-        "groups": ds.groups().iter().collect::<Vec<_>>(),
-        "categories": categories,
+    let categories: Vec<CategoryView> = ds
+        .categories()
+        .into_iter()
+        .map(|c| CategoryView {
+            count: Count(c.count),
+            suppressed: WithheldFlag(Count(c.count)),
+            category: c.category,
+            source: c.source,
+            groups: c.groups,
+        })
+        .collect();
+    Ok(Json(disclosed_json(&who, &state, || {
+        json!({
+            "groups": ds.groups().iter().collect::<Vec<_>>(),
+            "categories": categories,
+        })
     })))
 }
 
@@ -68,15 +92,58 @@ pub(crate) async fn periods(
     Params::new(q, &[])?;
     let ds = state.dataset();
     let o = ds.overview();
-    let mut months = serde_json::to_value(ds.months()).expect("serialises");
-    if who.role == Role::Public {
-        suppress::counts_in_array(&mut months, state.config.suppress_below);
-    }
-    Ok(Json(json!({
-        "months": months,
-        "first": o.first_month,
-        "last": o.last_month,
-        "has_dates": o.has_dates,
-        "has_times": o.has_times,
+    let months: Vec<MonthView> = ds
+        .months()
+        .into_iter()
+        .map(|m| MonthView {
+            month: m.month,
+            count: Count(m.count),
+            suppressed: WithheldFlag(Count(m.count)),
+        })
+        .collect();
+    Ok(Json(disclosed_json(&who, &state, || {
+        json!({
+            "months": months,
+            "first": o.first_month,
+            "last": o.last_month,
+            "has_dates": Open(o.has_dates),
+            "has_times": Open(o.has_times),
+        })
     })))
+}
+
+/// What is loaded, as `/api/health` shows it to each role.
+#[derive(Serialize)]
+struct OverviewView {
+    incidents: Count,
+    located: Count,
+    unlocated: Count,
+    outside_areas: Count,
+    areas: Open<u64>,
+    first_month: Option<Month>,
+    last_month: Option<Month>,
+    has_dates: Open<bool>,
+    has_times: Open<bool>,
+    #[serde(skip_serializing_if = "WithheldFlag::absent")]
+    suppressed: WithheldFlag,
+}
+
+/// One crime type of one source, with its count.
+#[derive(Serialize)]
+struct CategoryView {
+    category: String,
+    source: String,
+    count: Count,
+    groups: Vec<String>,
+    #[serde(skip_serializing_if = "WithheldFlag::absent")]
+    suppressed: WithheldFlag,
+}
+
+/// One month loaded, with its count.
+#[derive(Serialize)]
+struct MonthView {
+    month: Month,
+    count: Count,
+    #[serde(skip_serializing_if = "WithheldFlag::absent")]
+    suppressed: WithheldFlag,
 }

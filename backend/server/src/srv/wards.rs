@@ -8,15 +8,16 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use axum::Json;
-use hotspot_core::Role;
+use std::collections::BTreeMap;
+
+use hotspot_core::public::{Count, Open};
 use hotspot_engine::{geojson_out, RankBy, WardQuery};
 use serde_json::json;
 
-use super::{geojson, GEOJSON};
+use super::{disclosed_json, GEOJSON};
 use crate::auth::Principal;
 use crate::openapi as doc;
 use crate::query::{Params, SELECTION_KEYS};
-use crate::suppress;
 use crate::{AppError, AppState, PathParam};
 
 pub(crate) fn ward_query(p: &Params) -> Result<WardQuery, AppError> {
@@ -54,12 +55,9 @@ pub(crate) async fn wards(
     let query = ward_query(&p)?;
     let ds = state.dataset();
     let report = ds.ward_statistics(&query)?;
-    let fc = geojson_out::wards(&ds, &report);
-    if who.role > Role::Public {
-        return Ok(geojson(fc));
-    }
-    let mut value = serde_json::to_value(fc).expect("serialises");
-    suppress::ward_collection(&mut value, state.config.suppress_below);
+    let value = disclosed_json(&who, &state, || {
+        serde_json::to_value(geojson_out::wards(&ds, &report)).expect("serialises")
+    });
     let body = serde_json::to_vec(&value).expect("serialises");
     Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
 }
@@ -88,18 +86,16 @@ pub(crate) async fn ward_profile(
         .find(|r| r.code == code)
         .ok_or_else(|| AppError::NotFound(format!("no ward with code {code:?}")))?;
     let profile = ds.ward_profile(&code, &query.selection)?;
-    let mut body = json!({
-        "ward": row,
-        "wards": report.rows.len(),
-        "by_category": profile.by_category,
-        "by_month": profile.by_month,
-        "gap_months": profile.gap_months,
-    });
-    if who.role == Role::Public {
-        let t = state.config.suppress_below;
-        suppress::ward_properties(&mut body["ward"], t);
-        suppress::map_values(&mut body["by_category"], t);
-        suppress::map_values(&mut body["by_month"], t);
-    }
-    Ok(Json(body))
+    let counts = |m: &BTreeMap<String, u64>| -> BTreeMap<String, Count> {
+        m.iter().map(|(k, &v)| (k.clone(), Count(v))).collect()
+    };
+    Ok(Json(disclosed_json(&who, &state, || {
+        json!({
+            "ward": row.properties(),
+            "wards": Open(report.rows.len()),
+            "by_category": counts(&profile.by_category),
+            "by_month": counts(&profile.by_month),
+            "gap_months": profile.gap_months,
+        })
+    })))
 }
