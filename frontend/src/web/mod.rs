@@ -8,6 +8,7 @@ mod actions;
 mod js;
 mod map;
 mod png;
+mod state;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -19,109 +20,17 @@ use wasm_bindgen_futures::spawn_local;
 
 use crate::access::{self, Feature, Session};
 use crate::briefing::{self, BriefingFormat};
-use crate::classify::{self, Classes, LegendItem};
+use crate::classify::{self, LegendItem};
 use crate::export::feature_collection_csv;
 use crate::filters::{parse_query, Compare, Filters, Measure};
 use crate::format::{self, month_label};
 use crate::panels::{self, Catalogue, LegendSection};
 use js::{by_id, call, fetch_api, fetch_text, fill_select, get, html_el, input, on, select, set};
 use map::{Basemap, Map};
+use state::{App, AppRef, Layer, Selected, State};
 
 /// Most incidents drawn as points (one API page).
 const MAX_POINTS: usize = 10_000;
-
-#[derive(Default)]
-struct Layer {
-    /// The URL the data came from ("" = not loaded).
-    url: String,
-    text: String,
-    json: Value,
-    generation: u32,
-}
-
-impl Layer {
-    fn begin(&mut self) -> u32 {
-        self.generation += 1;
-        self.generation
-    }
-
-    /// Forgets the data and drops any answer still on its way.
-    fn reset(&mut self) {
-        *self = Layer {
-            generation: self.generation + 1,
-            ..Layer::default()
-        };
-    }
-}
-
-#[derive(Default, Clone)]
-struct Selected {
-    ward: Option<String>,
-    hotspot: Option<f64>,
-    incident: Option<Value>,
-}
-
-struct State {
-    f: Filters,
-    months: Vec<String>,
-    cat: Catalogue,
-    /// Who the client acts for (`/api/me`): decides what it may request.
-    session: Session,
-    /// `config.json` allows incident points at all.
-    incidents_config: bool,
-    /// Layers the person wants (checkboxes); a layer is shown only when the
-    /// role also allows it (`State::on`).
-    show_wards: bool,
-    show_hotspots: bool,
-    show_density: bool,
-    show_incidents: bool,
-    wards: Layer,
-    hotspots: Layer,
-    density: Layer,
-    incidents: Layer,
-    /// The last `/api/plan` answer (planner mode).
-    plan: Layer,
-    /// Target-hardening mode (analyst).
-    th: actions::Hardening,
-    /// Interventions mode (partner: read; analyst: record, delete).
-    iv: actions::Interventions,
-    ward_classes: Option<Classes>,
-    density_legend: Option<Classes>,
-    selected: Selected,
-    details_generation: u32,
-    /// The *Public version* box as the person left it (partners and above;
-    /// the public role always gets the public briefing).
-    briefing_public: bool,
-    map_ready: bool,
-    fitted: bool,
-    slider_timer: Option<i32>,
-    /// Extra page parameters kept in the URL (`basemap=`).
-    keep_params: Vec<(String, String)>,
-}
-
-impl State {
-    /// The role (and the deployment) allows the layer.
-    fn allowed(&self, f: Feature) -> bool {
-        self.session.can(f) && (f != Feature::Incidents || self.incidents_config)
-    }
-
-    /// The layer is wanted and allowed: drawn and fetched.
-    fn on(&self, f: Feature) -> bool {
-        self.allowed(f)
-            && match f {
-                Feature::Hotspots => self.show_hotspots,
-                Feature::Density => self.show_density,
-                Feature::Incidents => self.show_incidents,
-            }
-    }
-}
-
-struct App {
-    map: Map,
-    st: RefCell<State>,
-}
-
-type AppRef = Rc<App>;
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -263,46 +172,16 @@ async fn run() -> Result<(), String> {
     if !f.source.is_empty() && !cat.sources().contains(&f.source) {
         f.source.clear();
     }
-    let keep_params = page
-        .iter()
-        .filter(|(k, _)| k == "basemap" || k == "basemap_attribution")
-        .cloned()
-        .collect();
-    let show = |k: &str, default: bool| {
-        page.iter()
-            .find(|(p, _)| p == "layers")
-            .map(|(_, v)| v.split(',').any(|l| l == k))
-            .unwrap_or(default)
-    };
     let app: AppRef = Rc::new(App {
         map: map.clone(),
-        st: RefCell::new(State {
+        st: RefCell::new(State::new(
             f,
             months,
             cat,
             session,
-            incidents_config: incidents_allowed,
-            show_wards: show("wards", true),
-            show_hotspots: show("hotspots", true),
-            show_density: show("density", false),
-            show_incidents: incidents_allowed && show("incidents", false),
-            wards: Layer::default(),
-            hotspots: Layer::default(),
-            density: Layer::default(),
-            incidents: Layer::default(),
-            plan: Layer::default(),
-            th: actions::Hardening::default(),
-            iv: actions::Interventions::default(),
-            ward_classes: None,
-            density_legend: None,
-            selected: Selected::default(),
-            details_generation: 0,
-            briefing_public: false,
-            map_ready: false,
-            fitted: false,
-            slider_timer: None,
-            keep_params,
-        }),
+            incidents_allowed,
+            &page,
+        )),
     });
     if !incidents_allowed {
         let _ = html_el("incidents-row")
