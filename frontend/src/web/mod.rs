@@ -8,6 +8,7 @@ mod actions;
 mod js;
 mod map;
 mod png;
+mod session;
 mod state;
 
 use std::cell::RefCell;
@@ -18,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use wasm_bindgen_futures::spawn_local;
 
-use crate::access::{self, Feature, Session};
+use crate::access::{Feature, Session};
 use crate::briefing::{self, BriefingFormat};
 use crate::classify::{self, LegendItem};
 use crate::export::feature_collection_csv;
@@ -27,6 +28,7 @@ use crate::format::{self, month_label};
 use crate::panels::{self, Catalogue, LegendSection};
 use js::{by_id, call, fetch_api, fetch_text, fill_select, get, html_el, input, on, select, set};
 use map::{Basemap, Map};
+use session::{apply_session_ui, session_lost, wire_account};
 use state::{App, AppRef, Layer, Selected, State};
 
 /// Most incidents drawn as points (one API page).
@@ -134,7 +136,7 @@ async fn run() -> Result<(), String> {
     }
     // Who we are decides which layers may be requested at all.
     let session = match me.await {
-        Ok(t) => Session::parse(&serde_json::from_str(&t).unwrap_or(Value::Null)),
+        Ok(t) => session::parse_session(&t),
         Err(e) => {
             js::log_error(&format!("/api/me: {}", e.message));
             Session::default()
@@ -515,283 +517,6 @@ async fn fetch_layer(app: &AppRef, url: &str) -> Result<String, String> {
         }
         e.message
     })
-}
-
-/// A request was refused: re-read `/api/me` and adapt to what it says.
-fn session_lost(app: &AppRef) {
-    let a = app.clone();
-    spawn_local(async move {
-        let session = match fetch_api("/api/me").await {
-            Ok(t) => Session::parse(&serde_json::from_str(&t).unwrap_or(Value::Null)),
-            Err(_) => Session::default(),
-        };
-        if a.st.borrow().session != session {
-            set_session(&a, session);
-            status_error(&format!(
-                "Your session has ended: the map now shows what the {} role may see.",
-                a.st.borrow().session.role.key()
-            ));
-        }
-    });
-}
-
-/// The role changed (sign in, sign out, session ended): drop what the new
-/// role may not see, update the controls and reload the data for it,
-/// without reloading the page.
-fn set_session(app: &AppRef, session: Session) {
-    let changed = {
-        let mut st = app.st.borrow_mut();
-        let changed = st.session != session;
-        st.session = session;
-        if changed {
-            // Ward figures depend on the role (public: small counts withheld).
-            st.wards.url.clear();
-            st.wards.text.clear();
-            if !st.allowed(Feature::Hotspots) {
-                st.hotspots.reset();
-            }
-            if !st.allowed(Feature::Density) {
-                st.density.reset();
-                st.density_legend = None;
-            }
-            if !st.allowed(Feature::Incidents) {
-                st.incidents.reset();
-            }
-        }
-        changed
-    };
-    apply_session_ui(app);
-    if !changed {
-        return;
-    }
-    let empty = js::to_js(&json!({ "type": "FeatureCollection", "features": [] }));
-    {
-        let st = app.st.borrow();
-        if st.map_ready {
-            if !st.allowed(Feature::Hotspots) {
-                let _ = app.map.set_data("hotspots", &empty);
-            }
-            if !st.allowed(Feature::Incidents) {
-                let _ = app.map.set_data("incidents", &empty);
-            }
-        }
-    }
-    if !app.st.borrow().session.can_plan() {
-        clear_plan(app);
-    }
-    actions::session_changed(app);
-    render_hotspot_buttons(app);
-    apply_visibility(app);
-    refresh(app);
-    update_briefing(app);
-}
-
-/// Header and controls for the current role: who is signed in, the sign-in
-/// or sign-out button, and the layers and exports the role cannot use
-/// disabled with a note saying why.
-fn apply_session_ui(app: &AppRef) {
-    let st = app.st.borrow();
-    let s = &st.session;
-    // "fewer than N" everywhere follows the server's threshold.
-    format::set_suppress_below(s.suppress_below());
-    by_id("si-withheld").set_text_content(Some(&format::withheld_counts()));
-    let who = by_id("who");
-    who.set_text_content(Some(&s.header_text()));
-    let _ = who.set_attribute("data-role", s.role.key());
-    html_el("sign-in-toggle").set_hidden(s.signed_in());
-    html_el("sign-out").set_hidden(!s.signed_in());
-    if s.signed_in() {
-        close_sign_in(false);
-    }
-    for (f, wish) in [
-        (Feature::Hotspots, st.show_hotspots),
-        (Feature::Density, st.show_density),
-        (Feature::Incidents, st.show_incidents),
-    ] {
-        let id = format!("l-{}", f.key());
-        let allowed = st.allowed(f);
-        let checkbox = input(&id);
-        checkbox.set_disabled(!allowed);
-        checkbox.set_checked(allowed && wish);
-        let note_id = format!("{id}-lock");
-        let note = html_el(&note_id);
-        // A deployment without incident points hides the row altogether.
-        let locked = !allowed && (f != Feature::Incidents || st.incidents_config);
-        note.set_text_content(Some(&f.locked_note()));
-        note.set_hidden(!locked);
-        let _ = if locked {
-            checkbox.set_attribute("aria-describedby", &note_id)
-        } else {
-            checkbox.remove_attribute("aria-describedby")
-        };
-        if let Some(row) = checkbox.parent_element() {
-            let _ = row.class_list().toggle_with_force("locked", !allowed);
-        }
-        if let Ok(Some(o)) = by_id("x-layer").query_selector(&format!("option[value={}]", f.key()))
-        {
-            o.unchecked_into::<web_sys::HtmlOptionElement>()
-                .set_disabled(!allowed);
-        }
-    }
-    let x = select("x-layer");
-    let chosen = x.value();
-    if Feature::ALL
-        .iter()
-        .any(|f| f.key() == chosen && !st.allowed(*f))
-    {
-        x.set_value("wards");
-    }
-    // Planner: partner role and above; the public sees why not.
-    let can_plan = s.can_plan();
-    html_el("p-form").set_hidden(!can_plan);
-    let lock = html_el("p-lock");
-    lock.set_text_content(Some(crate::plan::LOCKED_NOTE));
-    lock.set_hidden(can_plan);
-    by_id("p-run")
-        .unchecked_into::<web_sys::HtmlButtonElement>()
-        .set_disabled(!can_plan);
-    // Target hardening and interventions.
-    actions::session_ui(&st);
-    debug_set("role", &JsValue::from_str(s.role.key()));
-    debug_set(
-        "username",
-        &s.username
-            .as_deref()
-            .map(JsValue::from_str)
-            .unwrap_or(JsValue::NULL),
-    );
-}
-
-/// The header's sign-in form and sign-out button.
-fn wire_account(app: &AppRef) {
-    on(&by_id("sign-in-toggle"), "click", |_| {
-        if html_el("sign-in").hidden() {
-            open_sign_in();
-        } else {
-            close_sign_in(true);
-        }
-    });
-    on(&by_id("si-cancel"), "click", |_| close_sign_in(true));
-    on(&by_id("sign-in"), "keydown", |e| {
-        let k: &web_sys::KeyboardEvent = e.unchecked_ref();
-        if k.key() == "Escape" {
-            e.stop_propagation();
-            e.prevent_default();
-            close_sign_in(true);
-        }
-    });
-    {
-        // Enter in either field submits the form.
-        let a = app.clone();
-        on(&by_id("sign-in"), "submit", move |e| {
-            e.prevent_default();
-            let a = a.clone();
-            spawn_local(async move { sign_in(&a).await });
-        });
-    }
-    {
-        let a = app.clone();
-        on(&by_id("sign-out"), "click", move |_| {
-            let a = a.clone();
-            spawn_local(async move { sign_out(&a).await });
-        });
-    }
-}
-
-fn open_sign_in() {
-    html_el("sign-in").set_hidden(false);
-    let _ = by_id("sign-in-toggle").set_attribute("aria-expanded", "true");
-    by_id("si-error").set_text_content(Some(""));
-    let _ = html_el("si-user").focus();
-}
-
-fn close_sign_in(focus_toggle: bool) {
-    html_el("sign-in").set_hidden(true);
-    let _ = by_id("sign-in-toggle").set_attribute("aria-expanded", "false");
-    input("si-pass").set_value("");
-    by_id("si-error").set_text_content(Some(""));
-    if focus_toggle {
-        let _ = html_el("sign-in-toggle").focus();
-    }
-}
-
-/// `POST /api/login`; on success the session cookie is set by the server
-/// and the map reloads its data for the new role.
-async fn sign_in(app: &AppRef) {
-    let user = input("si-user").value().trim().to_string();
-    let pass = input("si-pass").value();
-    let error = by_id("si-error");
-    if user.is_empty() || pass.is_empty() {
-        error.set_text_content(Some("Enter a user name and a password."));
-        let _ = html_el(if user.is_empty() {
-            "si-user"
-        } else {
-            "si-pass"
-        })
-        .focus();
-        return;
-    }
-    let submit: web_sys::HtmlButtonElement = by_id("si-submit").unchecked_into();
-    if submit.disabled() {
-        return;
-    }
-    submit.set_disabled(true);
-    let _ = by_id("sign-in").set_attribute("aria-busy", "true");
-    error.set_text_content(Some(""));
-    let result = js::request(
-        "POST",
-        "/api/login",
-        Some(&access::login_body(&user, &pass)),
-    )
-    .await;
-    submit.set_disabled(false);
-    let _ = by_id("sign-in").remove_attribute("aria-busy");
-    match result {
-        Ok((status, body)) if (200..300).contains(&status) => {
-            let mut session = Session::parse(&serde_json::from_str(&body).unwrap_or(Value::Null));
-            // `/api/login` does not repeat the threshold `/api/me` gave.
-            session.suppress_below =
-                session
-                    .suppress_below
-                    .or(app.st.borrow().session.suppress_below);
-            close_sign_in(false);
-            set_status(&format!("{}.", session.header_text()));
-            set_session(app, session);
-            let _ = html_el("sign-out").focus();
-        }
-        Ok((status, body)) => {
-            error.set_text_content(Some(&access::login_error(status, &body)));
-            let pass = input("si-pass");
-            let _ = pass.focus();
-            pass.select();
-        }
-        Err(e) => {
-            js::log_error(&format!("sign in: {e}"));
-            error.set_text_content(Some(&access::login_error(0, "")));
-        }
-    }
-}
-
-/// `POST /api/logout`, then back to the anonymous role (`/api/me`).
-async fn sign_out(app: &AppRef) {
-    match js::request("POST", "/api/logout", None).await {
-        Ok((status, _)) if (200..300).contains(&status) => {}
-        Ok((status, body)) => {
-            let msg = serde_json::from_str::<Value>(&body)
-                .ok()
-                .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
-                .unwrap_or_else(|| format!("HTTP {status}"));
-            return status_error(&format!("Sign out failed: {msg}"));
-        }
-        Err(e) => return status_error(&format!("Sign out failed: {e}")),
-    }
-    let session = match fetch_api("/api/me").await {
-        Ok(t) => Session::parse(&serde_json::from_str(&t).unwrap_or(Value::Null)),
-        Err(_) => Session::default(),
-    };
-    set_status(&format!("Signed out. {}.", session.header_text()));
-    set_session(app, session);
-    let _ = html_el("sign-in-toggle").focus();
 }
 
 fn toggle_panel(app: &AppRef, open: Option<bool>) {
