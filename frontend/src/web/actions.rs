@@ -77,14 +77,6 @@ fn empty_fc() -> JsValue {
     js::to_js(&json!({ "type": "FeatureCollection", "features": [] }))
 }
 
-/// The server's error message in an answer, or the status.
-fn api_message(status: u16, text: &str) -> String {
-    serde_json::from_str::<Value>(text)
-        .ok()
-        .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
-        .unwrap_or_else(|| format!("HTTP {status}"))
-}
-
 /// Today in the browser's time zone, `YYYY-MM-DD`.
 fn today() -> String {
     let d = js_sys::Date::new_0();
@@ -815,7 +807,7 @@ async fn load_evaluation(app: &AppRef, id: i64, fit: bool) {
             // control…), as the server says.
             target.set_inner_html(&format!(
                 "<p class=\"iv-no-eval\"><strong>The evaluation cannot be computed:</strong> {}</p>",
-                format::esc(&api_message(status, &text))
+                format::esc(&js::api_message(status, &text))
             ));
             set_status("This intervention cannot be evaluated yet.");
         }
@@ -884,7 +876,10 @@ async fn delete_intervention(app: &AppRef) {
             if status == 401 || status == 403 {
                 session_lost(app);
             }
-            status_error(&format!("Delete failed: {}", api_message(status, &text)));
+            status_error(&format!(
+                "Delete failed: {}",
+                js::api_message(status, &text)
+            ));
         }
         Err(e) => status_error(&format!("Delete failed: {e}")),
     }
@@ -1129,7 +1124,7 @@ async fn create_intervention(app: &AppRef) {
             if status == 401 || status == 403 {
                 session_lost(app);
             }
-            let msg = api_message(status, &text);
+            let msg = js::api_message(status, &text);
             error.set_text_content(Some(&format!("Not recorded: {msg}")));
             status_error(&format!("Intervention not recorded: {msg}"));
         }

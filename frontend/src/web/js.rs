@@ -99,12 +99,18 @@ pub async fn fetch_api(url: &str) -> Result<String, FetchError> {
     if (200..300).contains(&status) {
         Ok(text)
     } else {
-        let message = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
-            .unwrap_or_else(|| format!("HTTP {status}"));
+        let message = api_message(status, &text);
         Err(FetchError { status, message })
     }
+}
+
+/// The server's error message in an answer (`{"error":{"message"}}`), or
+/// the status.
+pub fn api_message(status: u16, text: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
+        .unwrap_or_else(|| format!("HTTP {status}"))
 }
 
 /// `method url` with an optional JSON body and `credentials: 'same-origin'`

@@ -8,7 +8,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::js::{self, by_id, fetch_api, html_el, input, on, select};
 use super::{
-    actions, apply_visibility, clear_plan, debug_set, refresh, render_hotspot_buttons, set_status,
+    actions, apply_visibility, debug_set, planner, refresh, render_hotspot_buttons, set_status,
     status_error, update_briefing, AppRef, State,
 };
 use crate::access::{self, Feature, Session};
@@ -84,7 +84,7 @@ fn set_session(app: &AppRef, session: Session) {
         }
     }
     if !app.st.borrow().session.can_plan() {
-        clear_plan(app);
+        planner::clear_plan(app);
     }
     actions::session_changed(app);
     render_hotspot_buttons(app);
@@ -112,14 +112,7 @@ pub fn apply_session_ui(app: &AppRef) {
     }
     lock_layers(&st);
     // Planner: partner role and above; the public sees why not.
-    let can_plan = s.can_plan();
-    html_el("p-form").set_hidden(!can_plan);
-    let lock = html_el("p-lock");
-    lock.set_text_content(Some(crate::plan::LOCKED_NOTE));
-    lock.set_hidden(can_plan);
-    by_id("p-run")
-        .unchecked_into::<web_sys::HtmlButtonElement>()
-        .set_disabled(!can_plan);
+    planner::session_ui(s);
     // Target hardening and interventions.
     actions::session_ui(&st);
     debug_set("role", &JsValue::from_str(s.role.key()));
@@ -291,10 +284,7 @@ async fn sign_out(app: &AppRef) {
     match js::request("POST", "/api/logout", None).await {
         Ok((status, _)) if (200..300).contains(&status) => {}
         Ok((status, body)) => {
-            let msg = serde_json::from_str::<Value>(&body)
-                .ok()
-                .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
-                .unwrap_or_else(|| format!("HTTP {status}"));
+            let msg = js::api_message(status, &body);
             return status_error(&format!("Sign out failed: {msg}"));
         }
         Err(e) => return status_error(&format!("Sign out failed: {e}")),
