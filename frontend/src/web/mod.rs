@@ -4,7 +4,8 @@
 //! visible layer refetches (stale answers are dropped by a per-layer
 //! generation number) → the map sources, legend and panels update in place.
 
-mod actions;
+mod hardening;
+mod interventions;
 mod js;
 mod map;
 mod planner;
@@ -198,7 +199,8 @@ async fn run() -> Result<(), String> {
     apply_session_ui(&app);
     wire_controls(&app);
     planner::wire(&app);
-    actions::wire(&app);
+    hardening::wire(&app);
+    interventions::wire(&app);
     wire_account(&app);
     // Fetch the wards while the map loads.
     let wards_url = app.st.borrow().f.wards_url();
@@ -213,7 +215,7 @@ async fn run() -> Result<(), String> {
     wire_map(&app);
     app.st.borrow_mut().map_ready = true;
     // The intervention log, if the role may see it.
-    actions::session_changed(&app);
+    session::modes_session_changed(&app);
     // Signing in reloads the layers, which needs the map: allowed from now.
     by_id("sign-in-toggle")
         .unchecked_into::<web_sys::HtmlButtonElement>()
@@ -263,7 +265,7 @@ fn init_controls(app: &AppRef) {
     fill_select("f-measure", &measures, st.f.measure.key());
     input("l-wards").set_checked(st.show_wards);
     planner::fill_groups(&st);
-    actions::init(&st);
+    interventions::init(&st);
     // The hotspot, density and incident boxes: `apply_session_ui`.
     update_slider(&st);
     // Tablets in portrait: start with the drawer closed.
@@ -544,8 +546,8 @@ fn wire_map(app: &AppRef) {
         "hotspots-fill",
         "incidents-clusters",
         "incidents-points",
-        actions::CLICKABLE[0],
-        actions::CLICKABLE[1],
+        hardening::POINTS_LAYER,
+        interventions::FILL_LAYER,
     ] {
         let a = app.clone();
         app.map
@@ -557,7 +559,12 @@ fn wire_map(app: &AppRef) {
     let a = app.clone();
     app.map.on("click", move |e| {
         // Choosing an intervention's site, a place to visit, an intervention.
-        if actions::map_click(&a, &e) {
+        if interventions::editing_click(&a, &e) {
+            return;
+        }
+        let modes = [hardening::POINTS_LAYER, interventions::FILL_LAYER];
+        let hits = a.map.features_at(&get(&e, "point"), &modes);
+        if hardening::map_click(&a, &hits) || interventions::map_click(&a, &hits) {
             return;
         }
         let point = get(&e, "point");
@@ -1121,7 +1128,7 @@ fn render_legend(app: &AppRef) {
             note: None,
         });
     }
-    actions::legend_sections(&st, &mut sections);
+    mode_legend_sections(&st, &mut sections);
     let html = panels::legend_html(&sections);
     // The incident section's second count is meaningless: blank it.
     let html = html.replace(
@@ -1130,6 +1137,12 @@ fn render_legend(app: &AppRef) {
     );
     by_id("legend").set_inner_html(&html);
     debug_set("measure", &JsValue::from_str(st.f.measure.key()));
+}
+
+/// Legend sections of the target-hardening and interventions modes.
+fn mode_legend_sections(st: &State, sections: &mut Vec<LegendSection<'static>>) {
+    sections.extend(hardening::legend_section(st));
+    sections.extend(interventions::legend_section(st));
 }
 
 /// Shows what was clicked or chosen: incident, hotspot band, ward.
@@ -1367,7 +1380,7 @@ fn export_png(app: &AppRef) {
         }
         // Places to visit, interventions and an evaluation, when shown.
         let mut extra = Vec::new();
-        actions::legend_sections(&st, &mut extra);
+        mode_legend_sections(&st, &mut extra);
         rows.extend(extra.into_iter().map(|s| (s.title, s.items)));
         (title, rows)
     };

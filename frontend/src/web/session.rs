@@ -8,8 +8,8 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::js::{self, by_id, fetch_api, html_el, input, on, select};
 use super::{
-    actions, apply_visibility, debug_set, planner, refresh, render_hotspot_buttons, set_status,
-    status_error, update_briefing, AppRef, State,
+    apply_visibility, debug_set, hardening, interventions, planner, refresh,
+    render_hotspot_buttons, set_status, status_error, update_briefing, AppRef, State,
 };
 use crate::access::{self, Feature, Session};
 use crate::format;
@@ -86,7 +86,7 @@ fn set_session(app: &AppRef, session: Session) {
     if !app.st.borrow().session.can_plan() {
         planner::clear_plan(app);
     }
-    actions::session_changed(app);
+    modes_session_changed(app);
     render_hotspot_buttons(app);
     apply_visibility(app);
     refresh(app);
@@ -114,7 +114,8 @@ pub fn apply_session_ui(app: &AppRef) {
     // Planner: partner role and above; the public sees why not.
     planner::session_ui(s);
     // Target hardening and interventions.
-    actions::session_ui(&st);
+    hardening::session_ui(&st);
+    interventions::session_ui(&st);
     debug_set("role", &JsValue::from_str(s.role.key()));
     debug_set(
         "username",
@@ -123,6 +124,13 @@ pub fn apply_session_ui(app: &AppRef) {
             .map(JsValue::from_str)
             .unwrap_or(JsValue::NULL),
     );
+}
+
+/// The role changed (or the map is ready): the target-hardening and
+/// interventions modes drop what it may no longer see and load what it may.
+pub fn modes_session_changed(app: &AppRef) {
+    hardening::session_changed(app);
+    interventions::session_changed(app);
 }
 
 /// The hotspot, density and incident boxes and export choices the role

@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
-use super::actions;
 use super::map::Map;
+use super::{hardening, interventions};
 use crate::access::{Feature, Session};
 use crate::classify::Classes;
 use crate::filters::Filters;
@@ -68,9 +68,9 @@ pub struct State {
     /// The last `/api/plan` answer (planner mode).
     pub plan: Layer,
     /// Target-hardening mode (analyst).
-    pub th: actions::Hardening,
+    pub th: hardening::Hardening,
     /// Interventions mode (partner: read; analyst: record, delete).
-    pub iv: actions::Interventions,
+    pub iv: interventions::Interventions,
     pub ward_classes: Option<Classes>,
     pub density_legend: Option<Classes>,
     pub selected: Selected,
@@ -122,8 +122,8 @@ impl State {
             density: Layer::default(),
             incidents: Layer::default(),
             plan: Layer::default(),
-            th: actions::Hardening::default(),
-            iv: actions::Interventions::default(),
+            th: hardening::Hardening::default(),
+            iv: interventions::Interventions::default(),
             ward_classes: None,
             density_legend: None,
             selected: Selected::default(),
