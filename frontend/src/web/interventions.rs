@@ -469,19 +469,7 @@ fn select_intervention(app: &AppRef, id: i64, fit: bool) {
 fn fill_control_select(app: &AppRef) {
     let st = app.st.borrow();
     let current = select("iv-control").value();
-    let mut wards: Vec<(String, String)> = st.wards.json["features"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| {
-            let p = &f["properties"];
-            Some((
-                p["code"].as_str()?.to_string(),
-                p["name"].as_str().unwrap_or_default().to_string(),
-            ))
-        })
-        .collect();
-    wards.sort_by(|a, b| a.1.cmp(&b.1));
+    let wards = st.ward_list();
     let mut opts = vec![(
         String::new(),
         "Automatic (the most similar ward)".to_string(),

@@ -4,9 +4,11 @@
 //! visible layer refetches (stale answers are dropped by a per-layer
 //! generation number) → the map sources, legend and panels update in place.
 
+mod export;
 mod hardening;
 mod interventions;
 mod js;
+mod layers;
 mod map;
 mod planner;
 mod png;
@@ -18,23 +20,21 @@ use std::rc::Rc;
 
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::access::{Feature, Session};
 use crate::briefing::{self, BriefingFormat};
-use crate::classify::{self, LegendItem};
-use crate::export::feature_collection_csv;
+use crate::classify::LegendItem;
 use crate::filters::{parse_query, Compare, Filters, Measure};
 use crate::format::{self, month_label};
 use crate::panels::{self, Catalogue, LegendSection};
+use export::{export_layer, export_png};
 use js::{by_id, call, fetch_api, fetch_text, fill_select, get, html_el, input, on, select, set};
+use layers::{apply_visibility, bounds_of, refresh, render_hotspot_buttons, LayerKind};
 use map::{Basemap, Map};
 use session::{apply_session_ui, session_lost, wire_account};
-use state::{App, AppRef, Layer, Selected, State};
-
-/// Most incidents drawn as points (one API page).
-const MAX_POINTS: usize = 10_000;
+use state::{App, AppRef, Selected, State};
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -204,7 +204,7 @@ async fn run() -> Result<(), String> {
     wire_account(&app);
     // Fetch the wards while the map loads.
     let wards_url = app.st.borrow().f.wards_url();
-    let wards = fetch_text(&wards_url);
+    let wards = fetch_api(&wards_url);
     js::await_promise(loaded.into())
         .await
         .map_err(|e| js::describe(&e))?;
@@ -222,10 +222,8 @@ async fn run() -> Result<(), String> {
         .set_disabled(false);
     apply_visibility(&app);
     let generation = app.st.borrow_mut().wards.begin();
-    match wards.await {
-        Ok(text) => show_wards(&app, generation, wards_url, text),
-        Err(e) => status_error(&format!("Ward statistics: {e}")),
-    }
+    let wards = wards.await;
+    layers::receive(&app, LayerKind::Wards, generation, wards_url, wards).await;
     // First meaningful map: the ward layer drawn.
     {
         let m = map.clone();
@@ -511,17 +509,6 @@ fn wire_controls(app: &AppRef) {
     }
 }
 
-/// GET for a layer: a 401/403 means the session ended (or the role
-/// changed) under us, so ask the server again who we are.
-async fn fetch_layer(app: &AppRef, url: &str) -> Result<String, String> {
-    fetch_api(url).await.map_err(|e| {
-        if e.is_auth() {
-            session_lost(app);
-        }
-        e.message
-    })
-}
-
 fn toggle_panel(app: &AppRef, open: Option<bool>) {
     let Some(body) = js::document().body() else {
         return;
@@ -599,73 +586,6 @@ fn wire_map(app: &AppRef) {
     });
 }
 
-fn apply_visibility(app: &AppRef) {
-    let st = app.st.borrow();
-    if !st.map_ready {
-        return;
-    }
-    let m = &app.map;
-    m.set_visible("wards-fill", st.show_wards);
-    m.set_visible("wards-suppressed", st.show_wards);
-    let hotspots = st.on(Feature::Hotspots);
-    m.set_visible("hotspots-fill", hotspots);
-    m.set_visible("hotspots-line", hotspots);
-    m.set_visible("hotspots-selected", hotspots);
-    if m.has_layer("density-raster") {
-        m.set_visible("density-raster", st.on(Feature::Density));
-    }
-    for l in ["incidents-clusters", "incidents-count", "incidents-points"] {
-        m.set_visible(l, st.on(Feature::Incidents));
-    }
-    drop(st);
-    render_legend(app);
-}
-
-/// Filters changed (or a layer was switched on): refetch what is visible.
-fn refresh(app: &AppRef) {
-    update_page_url(app);
-    let (h, d, i, ward) = {
-        let st = app.st.borrow();
-        // Only what the role may request: no 401/403 in a normal session.
-        (
-            st.on(Feature::Hotspots),
-            st.on(Feature::Density),
-            st.on(Feature::Incidents),
-            st.selected.clone(),
-        )
-    };
-    // Wards are the base layer (outlines and labels): always loaded.
-    {
-        let a = app.clone();
-        spawn_local(async move { load_wards(&a).await });
-    }
-    if h {
-        let a = app.clone();
-        spawn_local(async move { load_hotspots(&a).await });
-    }
-    if d {
-        let a = app.clone();
-        spawn_local(async move { load_density(&a).await });
-    }
-    if i {
-        let a = app.clone();
-        spawn_local(async move { load_incidents(&a).await });
-    }
-    if ward.ward.is_some() {
-        // Figures for the selected ward follow the filters; a hotspot or
-        // incident selection no longer applies.
-        select_features(
-            app,
-            Selected {
-                ward: ward.ward,
-                ..Default::default()
-            },
-        );
-    } else if ward.hotspot.is_some() || ward.incident.is_some() {
-        select_features(app, Selected::default());
-    }
-}
-
 fn update_page_url(app: &AppRef) {
     let st = app.st.borrow();
     let mut q = st.f.to_page_query();
@@ -689,337 +609,12 @@ fn update_page_url(app: &AppRef) {
     }
 }
 
-async fn load_wards(app: &AppRef) {
-    let (url, generation) = {
-        let mut st = app.st.borrow_mut();
-        let url = st.f.wards_url();
-        if st.wards.url == url {
-            drop(st);
-            restyle_wards(app);
-            return;
-        }
-        (url, st.wards.begin())
-    };
-    set_status("Loading ward statistics…");
-    match fetch_api(&url).await {
-        Ok(text) => show_wards(app, generation, url, text),
-        Err(e) => {
-            if app.st.borrow().wards.generation == generation {
-                status_error(&format!("Ward statistics: {}", e.message));
-                if e.is_auth() {
-                    session_lost(app);
-                }
-            }
-        }
-    }
-}
-
-fn show_wards(app: &AppRef, generation: u32, url: String, text: String) {
-    if app.st.borrow().wards.generation != generation {
-        return;
-    }
-    let parsed: Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
-        Err(e) => return status_error(&format!("Ward statistics: {e}")),
-    };
-    match js::parse_js(&text) {
-        Ok(data) => {
-            if let Err(e) = app.map.set_data("wards", &data) {
-                return status_error(&format!("Ward layer: {}", js::describe(&e)));
-            }
-        }
-        Err(e) => return status_error(&format!("Ward statistics: {e}")),
-    }
-    let bounds = bounds_of(&parsed);
-    {
-        let mut st = app.st.borrow_mut();
-        st.wards = Layer {
-            url: url.clone(),
-            text,
-            json: parsed,
-            generation,
-        };
-        if !st.fitted {
-            if let Some(b) = bounds {
-                app.map.fit(b);
-                st.fitted = true;
-            }
-        }
-    }
-    debug_set("wardsUrl", &JsValue::from_str(&url));
-    fill_ward_select(app);
-    restyle_wards(app);
-    let st = app.st.borrow();
-    let fc = &st.wards.json;
-    set_status(&format!(
-        "{}: {} incidents",
-        st.f.describe(st.cat.group_name(&st.f.group)),
-        format::count_text(&fc["total"])
-    ));
-}
-
-/// Paints the ward fill for the current measure and redraws the legend.
-fn restyle_wards(app: &AppRef) {
-    let classes = {
-        let st = app.st.borrow();
-        if st.wards.url.is_empty() {
-            return;
-        }
-        classify::ward_classes(st.f.measure, &st.wards.json)
-    };
-    app.map
-        .set_paint("wards-fill", "fill-color", &classes.expression());
-    app.map
-        .set_filter("wards-suppressed", &classes.suppressed_filter());
-    app.st.borrow_mut().ward_classes = Some(classes);
-    render_legend(app);
-}
-
-fn fill_ward_select(app: &AppRef) {
-    let st = app.st.borrow();
-    let mut wards: Vec<(String, String)> = st.wards.json["features"]
-        .as_array()
-        .map(|fs| {
-            fs.iter()
-                .map(|f| {
-                    let p = &f["properties"];
-                    (
-                        p["code"].as_str().unwrap_or_default().to_string(),
-                        p["name"].as_str().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    wards.sort_by(|a, b| a.1.cmp(&b.1));
-    let mut opts = vec![(String::new(), "Choose a ward…".to_string())];
-    opts.extend(wards);
-    let current = st.selected.ward.clone().unwrap_or_default();
-    fill_select("f-ward", &opts, &current);
-}
-
-/// `[w, s, e, n]` of a collection's coordinates.
-fn bounds_of(fc: &Value) -> Option<[f64; 4]> {
-    let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
-    fn walk(v: &Value, b: &mut [f64; 4]) {
-        if let Some(a) = v.as_array() {
-            if a.len() >= 2 && a[0].is_number() && a[1].is_number() {
-                let (x, y) = (a[0].as_f64().unwrap_or(0.0), a[1].as_f64().unwrap_or(0.0));
-                b[0] = b[0].min(x);
-                b[1] = b[1].min(y);
-                b[2] = b[2].max(x);
-                b[3] = b[3].max(y);
-            } else {
-                for c in a {
-                    walk(c, b);
-                }
-            }
-        }
-    }
-    for f in fc["features"].as_array()? {
-        walk(&f["geometry"]["coordinates"], &mut b);
-    }
-    (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
-}
-
-async fn load_hotspots(app: &AppRef) {
-    let (url, generation) = {
-        let mut st = app.st.borrow_mut();
-        let url = st.f.hotspots_url();
-        if st.hotspots.url == url || !st.allowed(Feature::Hotspots) {
-            return;
-        }
-        (url, st.hotspots.begin())
-    };
-    let result = fetch_layer(app, &url).await;
-    if app.st.borrow().hotspots.generation != generation {
-        return;
-    }
-    match result.and_then(|t| {
-        let v: Value = serde_json::from_str(&t).map_err(|e| e.to_string())?;
-        let js = js::parse_js(&t)?;
-        Ok((t, v, js))
-    }) {
-        Ok((text, json, data)) => {
-            let _ = app.map.set_data("hotspots", &data);
-            app.st.borrow_mut().hotspots = Layer {
-                url: url.clone(),
-                text,
-                json,
-                generation,
-            };
-            debug_set("hotspotsUrl", &JsValue::from_str(&url));
-            render_hotspot_buttons(app);
-            render_legend(app);
-        }
-        Err(e) => status_error(&format!("Hotspots: {e}")),
-    }
-}
-
-/// Buttons that open each hotspot band's summary (keyboard access).
-fn render_hotspot_buttons(app: &AppRef) {
-    let container = by_id("hotspot-buttons");
-    container.set_inner_html("");
-    let tops: Vec<f64> = {
-        let st = app.st.borrow();
-        let mut t: Vec<f64> = st.hotspots.json["features"]
-            .as_array()
-            .map(|fs| {
-                fs.iter()
-                    .filter_map(|f| f["properties"]["top_percent"].as_f64())
-                    .collect()
-            })
-            .unwrap_or_default();
-        t.sort_by(|a, b| a.total_cmp(b));
-        t.dedup();
-        t
-    };
-    for top in tops {
-        let Ok(b) = js::document().create_element("button") else {
-            continue;
-        };
-        let _ = b.set_attribute("type", "button");
-        b.set_text_content(Some(&format!("Top {}% area", format::number(top, 0))));
-        let a = app.clone();
-        on(&b, "click", move |_| {
-            select_features(
-                &a,
-                Selected {
-                    hotspot: Some(top),
-                    ..Default::default()
-                },
-            );
-        });
-        let _ = container.append_child(&b);
-    }
-}
-
-async fn load_density(app: &AppRef) {
-    let (url, generation) = {
-        let mut st = app.st.borrow_mut();
-        let url = st.f.density_grid_url();
-        if st.density.url == url || !st.allowed(Feature::Density) {
-            return;
-        }
-        (url, st.density.begin())
-    };
-    set_status("Computing the density surface…");
-    let result = fetch_layer(app, &url).await;
-    if app.st.borrow().density.generation != generation {
-        return;
-    }
-    let grid: Value = match result.and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
-    {
-        Ok(v) => v,
-        Err(e) => return status_error(&format!("Density: {e}")),
-    };
-    let cols = grid["grid"]["cols"].as_u64().unwrap_or(0) as u32;
-    let rows = grid["grid"]["rows"].as_u64().unwrap_or(0) as u32;
-    let max = grid["max_density"].as_f64().unwrap_or(0.0);
-    let values: Vec<f64> = grid["values"]
-        .as_array()
-        .map(|a| a.iter().map(|v| v.as_f64().unwrap_or(0.0)).collect())
-        .unwrap_or_default();
-    if cols == 0
-        || rows == 0
-        || values.len() != (cols * rows) as usize
-        || max <= 0.0
-        || grid["corners"].is_null()
-    {
-        status_error("Density: no surface for this selection");
-        return;
-    }
-    let (min, mut classes) = classify::density(max, |_, _| 0);
-    let (pixels, counts) = classify::density_rgba(&values, &classes, min);
-    for (item, n) in classes.legend.iter_mut().zip(counts) {
-        item.count = n;
-    }
-    let image = match rgba_bitmap(&pixels, cols, rows).await {
-        Ok(i) => i,
-        Err(e) => return status_error(&format!("Density image: {}", js::describe(&e))),
-    };
-    if app.st.borrow().density.generation != generation {
-        return;
-    }
-    let visible = app.st.borrow().on(Feature::Density);
-    if let Err(e) = app.map.set_density_image(&image, &grid["corners"], visible) {
-        return status_error(&format!("Density layer: {}", js::describe(&e)));
-    }
-    let mut meta = grid.clone();
-    if let Some(o) = meta.as_object_mut() {
-        o.remove("values");
-        o.insert("min_shown".into(), json!(min));
-    }
-    {
-        let mut st = app.st.borrow_mut();
-        st.density = Layer {
-            url: url.clone(),
-            text: String::new(),
-            json: meta,
-            generation,
-        };
-        st.density_legend = Some(classes);
-    }
-    debug_set("densityUrl", &JsValue::from_str(&url));
-    set_status("Density surface ready");
-    render_legend(app);
-}
-
-/// RGBA pixels → an ImageBitmap (no network request, so no CSP issue).
-async fn rgba_bitmap(pixels: &[u8], w: u32, h: u32) -> Result<JsValue, JsValue> {
-    let canvas: web_sys::HtmlCanvasElement =
-        js::document().create_element("canvas")?.unchecked_into();
-    canvas.set_width(w);
-    canvas.set_height(h);
-    let ctx: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")?
-        .ok_or("no 2d context")?
-        .unchecked_into();
-    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), w, h)?;
-    ctx.put_image_data(&data, 0.0, 0.0)?;
-    let p = js::window().create_image_bitmap_with_html_canvas_element(&canvas)?;
-    js::await_promise(p.into()).await
-}
-
-async fn load_incidents(app: &AppRef) {
-    let (url, generation) = {
-        let mut st = app.st.borrow_mut();
-        let url = st.f.incidents_url(MAX_POINTS);
-        if st.incidents.url == url || !st.allowed(Feature::Incidents) {
-            return;
-        }
-        (url, st.incidents.begin())
-    };
-    let result = fetch_layer(app, &url).await;
-    if app.st.borrow().incidents.generation != generation {
-        return;
-    }
-    match result.and_then(|t| {
-        let v: Value = serde_json::from_str(&t).map_err(|e| e.to_string())?;
-        let js = js::parse_js(&t)?;
-        Ok((t, v, js))
-    }) {
-        Ok((text, json, data)) => {
-            let _ = app.map.set_data("incidents", &data);
-            app.st.borrow_mut().incidents = Layer {
-                url: url.clone(),
-                text,
-                json,
-                generation,
-            };
-            debug_set("incidentsUrl", &JsValue::from_str(&url));
-            render_legend(app);
-        }
-        Err(e) => status_error(&format!("Incidents: {e}")),
-    }
-}
-
 fn render_legend(app: &AppRef) {
     let st = app.st.borrow();
     let mut sections: Vec<LegendSection> = Vec::new();
     if st.show_wards {
         if let Some(c) = &st.ward_classes {
-            let fc = &st.wards.json;
+            let fc = &st.wards.data;
             let mut note = format!(
                 "{}. Quantile classes{}. {} outside the wards, {} without a location.",
                 st.f.describe(st.cat.group_name(&st.f.group)),
@@ -1068,7 +663,7 @@ fn render_legend(app: &AppRef) {
         sections.push(LegendSection {
             layer: "hotspots",
             title: "Hotspots: densest areas (incidents inside)".into(),
-            items: panels::hotspot_legend(&st.hotspots.json),
+            items: panels::hotspot_legend(&st.hotspots.data),
             dots: false,
             note: None,
         });
@@ -1080,18 +675,18 @@ fn render_legend(app: &AppRef) {
                 title: "Kernel density, incidents per km² (cells)".into(),
                 items: c.legend.clone(),
                 dots: false,
-                note: st.density.json["bandwidth_m"].as_f64().map(|b| {
+                note: st.density.data["bandwidth_m"].as_f64().map(|b| {
                     format!(
                         "Quartic kernel, bandwidth {} m, {} m cells.",
                         format::number(b, 0),
-                        format::number(st.density.json["cell_m"].as_f64().unwrap_or(0.0), 0)
+                        format::number(st.density.data["cell_m"].as_f64().unwrap_or(0.0), 0)
                     )
                 }),
             });
         }
     }
     if st.on(Feature::Incidents) && !st.incidents.url.is_empty() {
-        let fc = &st.incidents.json;
+        let fc = &st.incidents.data;
         let matched = fc["numberMatched"].as_u64().unwrap_or(0);
         let returned = fc["numberReturned"].as_u64().unwrap_or(0);
         sections.push(LegendSection {
@@ -1119,11 +714,11 @@ fn render_legend(app: &AppRef) {
             }),
         });
     }
-    if !st.plan.text.is_empty() {
+    if !st.plan.url.is_empty() {
         sections.push(LegendSection {
             layer: "plan",
             title: "Day of action plan".into(),
-            items: crate::plan::legend_items(&st.plan.json),
+            items: crate::plan::legend_items(&st.plan.data),
             dots: true,
             note: None,
         });
@@ -1170,21 +765,12 @@ fn select_features(app: &AppRef, sel: Selected) {
     {
         let st = app.st.borrow();
         if let Some(p) = &sel.incident {
-            let ward_name = p["ward"].as_str().and_then(|c| {
-                st.wards.json["features"].as_array()?.iter().find_map(|f| {
-                    (f["properties"]["code"] == c)
-                        .then(|| f["properties"]["name"].as_str().unwrap_or(c).to_string())
-                })
-            });
-            html.push_str(&panels::incident_html(p, ward_name.as_deref()));
+            let ward_name = p["ward"].as_str().and_then(|c| st.ward_name(c));
+            html.push_str(&panels::incident_html(p, ward_name));
         }
         if let Some(top) = sel.hotspot {
-            let fc = &st.hotspots.json;
-            if let Some(f) = fc["features"].as_array().and_then(|fs| {
-                fs.iter()
-                    .find(|f| f["properties"]["top_percent"].as_f64() == Some(top))
-            }) {
-                html.push_str(&panels::hotspot_html(&f["properties"], fc));
+            if let Some(band) = st.hotspot_band(top) {
+                html.push_str(&panels::hotspot_html(band, &st.hotspots.data));
             }
         }
         if sel.ward.is_some() {
@@ -1253,147 +839,11 @@ fn update_briefing(app: &AppRef) {
             .toggle_with_force("locked", briefing::public_forced(role));
     }
     by_id("b-note").set_text_content(Some(&briefing::note(&st.session, public)));
-    let name = st.wards.json["features"]
-        .as_array()
-        .and_then(|fs| {
-            fs.iter()
-                .find(|f| f["properties"]["code"] == code)
-                .and_then(|f| f["properties"]["name"].as_str())
-        })
-        .unwrap_or(code);
+    let name = st.ward_name(code).unwrap_or(code);
     let url = briefing::briefing_url(&st.f, code, format, public);
     let link = by_id("b-download");
     let _ = link.set_attribute("href", &url);
     link.set_text_content(Some(&briefing::link_text(name, format, public)));
     section.set_hidden(false);
     debug_set("briefingUrl", &JsValue::from_str(&url));
-}
-
-/// CSV or GeoJSON of the layer chosen in the export box.
-async fn export_layer(app: &AppRef, geojson: bool) {
-    let layer = select("x-layer").value();
-    if let Some(f) = Feature::ALL.into_iter().find(|f| f.key() == layer) {
-        if !app.st.borrow().allowed(f) {
-            return status_error(&format!("Export: {}", f.locked_note()));
-        }
-    }
-    let (text, first, stem): (Result<String, String>, &[&str], String) = {
-        let st = app.st.borrow();
-        let stem = format!("hotspot-{layer}-{}", st.f.period().replace("..", "_"));
-        match layer.as_str() {
-            "wards" => (
-                Ok(st.wards.text.clone()),
-                &[
-                    "code",
-                    "name",
-                    "population",
-                    "count",
-                    "rate_per_1000",
-                    "annual_rate_per_1000",
-                    "comparison_count",
-                    "change",
-                    "change_pct",
-                ][..],
-                stem,
-            ),
-            "hotspots" => (
-                Ok(st.hotspots.text.clone()),
-                &["top_percent", "threshold", "area_km2", "incidents", "share"][..],
-                stem,
-            ),
-            "incidents" => (
-                Ok(st.incidents.text.clone()),
-                &[
-                    "category", "source", "month", "date", "time", "location", "ward",
-                ][..],
-                stem,
-            ),
-            _ => (Err(String::new()), &["density", "col", "row"][..], stem),
-        }
-    };
-    let text = match text {
-        Ok(t) if !t.is_empty() => Ok(t),
-        // Not loaded (layer off) or density: ask the API.
-        _ => {
-            set_status("Preparing the export…");
-            let url = {
-                let st = app.st.borrow();
-                match layer.as_str() {
-                    "wards" => st.f.wards_url(),
-                    "hotspots" => st.f.hotspots_url(),
-                    "incidents" => st.f.incidents_url(MAX_POINTS),
-                    _ => {
-                        let min = st.density.json["min_shown"].as_f64().unwrap_or(0.0);
-                        st.f.density_url(min)
-                    }
-                }
-            };
-            fetch_text(&url).await
-        }
-    };
-    let text = match text {
-        Ok(t) => t,
-        Err(e) => return status_error(&format!("Export: {e}")),
-    };
-    let result = if geojson {
-        js::download_text(&format!("{stem}.geojson"), "application/geo+json", &text)
-    } else {
-        match serde_json::from_str::<Value>(&text) {
-            Ok(v) => js::download_text(
-                &format!("{stem}.csv"),
-                "text/csv;charset=utf-8",
-                &feature_collection_csv(&v, first),
-            ),
-            Err(e) => return status_error(&format!("Export: {e}")),
-        }
-    };
-    match result {
-        Ok(()) => set_status(&format!(
-            "Exported {} as {}",
-            layer,
-            if geojson { "GeoJSON" } else { "CSV" }
-        )),
-        Err(e) => status_error(&format!("Export: {}", js::describe(&e))),
-    }
-}
-
-fn export_png(app: &AppRef) {
-    let (title, legend_rows) = {
-        let st = app.st.borrow();
-        let title = st.f.describe(st.cat.group_name(&st.f.group));
-        let mut rows: Vec<(String, Vec<LegendItem>)> = Vec::new();
-        if st.show_wards {
-            if let Some(c) = &st.ward_classes {
-                rows.push((
-                    format!("Wards: {}", st.f.measure.label()),
-                    c.legend_with_no_data("No data"),
-                ));
-            }
-        }
-        if st.on(Feature::Hotspots) && !st.hotspots.url.is_empty() {
-            rows.push(("Hotspots".into(), panels::hotspot_legend(&st.hotspots.json)));
-        }
-        if st.on(Feature::Density) {
-            if let Some(c) = &st.density_legend {
-                rows.push(("Density per km²".into(), c.legend.clone()));
-            }
-        }
-        // Places to visit, interventions and an evaluation, when shown.
-        let mut extra = Vec::new();
-        mode_legend_sections(&st, &mut extra);
-        rows.extend(extra.into_iter().map(|s| (s.title, s.items)));
-        (title, rows)
-    };
-    let m = app.map.clone();
-    // Draw from a freshly rendered frame.
-    m.clone().once("render", move |_| {
-        match png::compose(&m, &title, &legend_rows) {
-            Ok(url) => {
-                let _ = js::download_url("hotspot-map.png", &url);
-                set_status("Map image exported");
-            }
-            Err(e) => status_error(&format!("PNG export: {}", js::describe(&e))),
-        }
-    });
-    app.map.trigger_repaint();
 }

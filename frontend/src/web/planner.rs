@@ -149,8 +149,7 @@ async fn run_plan(app: &AppRef) {
     {
         let mut st = app.st.borrow_mut();
         st.plan.url = "/api/plan".into();
-        st.plan.text = text;
-        st.plan.json = json;
+        st.plan.data = json;
     }
     for id in ["p-clear", "p-csv", "p-geojson"] {
         by_id(id)
@@ -190,7 +189,7 @@ pub fn clear_plan(app: &AppRef) {
 /// The plan as GeoJSON (the API's answer) or CSV (one row per site).
 fn export_plan(app: &AppRef, geojson: bool) {
     let st = app.st.borrow();
-    if st.plan.text.is_empty() {
+    if st.plan.url.is_empty() {
         return status_error("Export: run a plan first.");
     }
     let stem = format!("hotspot-plan-{}", st.f.period().replace("..", "_"));
@@ -198,13 +197,13 @@ fn export_plan(app: &AppRef, geojson: bool) {
         js::download_text(
             &format!("{stem}.geojson"),
             "application/geo+json",
-            &st.plan.text,
+            &st.plan.data.to_string(),
         )
     } else {
         js::download_text(
             &format!("{stem}.csv"),
             "text/csv;charset=utf-8",
-            &plan::csv(&st.plan.json),
+            &plan::csv(&st.plan.data),
         )
     };
     match result {

@@ -53,7 +53,6 @@ fn set_session(app: &AppRef, session: Session) {
         if changed {
             // Ward figures depend on the role (public: small counts withheld).
             st.wards.url.clear();
-            st.wards.text.clear();
             if !st.allowed(Feature::Hotspots) {
                 st.hotspots.reset();
             }

@@ -18,8 +18,9 @@ use crate::panels::Catalogue;
 pub struct Layer {
     /// The URL the data came from ("" = not loaded).
     pub url: String,
-    pub text: String,
-    pub json: Value,
+    /// The answer, parsed once and kept only so (the map holds its own
+    /// copy to draw).
+    pub data: Value,
     pub generation: u32,
 }
 
