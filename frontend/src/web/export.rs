@@ -7,11 +7,9 @@ use serde_json::Value;
 
 use super::js::{self, fetch_text, select};
 use super::layers::{LayerKind, MAX_POINTS};
-use super::{mode_legend_sections, png, set_status, status_error, AppRef};
+use super::{legend, png, set_status, status_error, AppRef};
 use crate::access::Feature;
-use crate::classify::LegendItem;
 use crate::export::feature_collection_csv;
-use crate::panels;
 
 /// A layer's data for an export: the loaded answer, or the API's text.
 enum Data {
@@ -139,28 +137,7 @@ pub fn export_png(app: &AppRef) {
     let (title, legend_rows) = {
         let st = app.st.borrow();
         let title = st.f.describe(st.cat.group_name(&st.f.group));
-        let mut rows: Vec<(String, Vec<LegendItem>)> = Vec::new();
-        if st.show_wards {
-            if let Some(c) = &st.ward_classes {
-                rows.push((
-                    format!("Wards: {}", st.f.measure.label()),
-                    c.legend_with_no_data("No data"),
-                ));
-            }
-        }
-        if st.on(Feature::Hotspots) && !st.hotspots.url.is_empty() {
-            rows.push(("Hotspots".into(), panels::hotspot_legend(&st.hotspots.data)));
-        }
-        if st.on(Feature::Density) {
-            if let Some(c) = &st.density_legend {
-                rows.push(("Density per km²".into(), c.legend.clone()));
-            }
-        }
-        // Places to visit, interventions and an evaluation, when shown.
-        let mut extra = Vec::new();
-        mode_legend_sections(&st, &mut extra);
-        rows.extend(extra.into_iter().map(|s| (s.title, s.items)));
-        (title, rows)
+        (title, legend::png_rows(&st))
     };
     let m = app.map.clone();
     // Draw from a freshly rendered frame.

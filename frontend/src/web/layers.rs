@@ -140,6 +140,13 @@ impl State {
         wards
     }
 
+    /// How many wards the API marks as priority (`priority`, top N).
+    pub fn priority_wards(&self) -> usize {
+        features(&self.wards.data)
+            .filter(|f| f["properties"]["priority"] == true)
+            .count()
+    }
+
     /// The hotspot bands' `top_percent`s, smallest (densest) first.
     pub fn hotspot_tops(&self) -> Vec<f64> {
         let mut t: Vec<f64> = features(&self.hotspots.data)

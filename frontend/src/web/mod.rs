@@ -9,6 +9,7 @@ mod hardening;
 mod interventions;
 mod js;
 mod layers;
+mod legend;
 mod map;
 mod planner;
 mod png;
@@ -23,15 +24,15 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
-use crate::access::{Feature, Session};
+use crate::access::Session;
 use crate::briefing::{self, BriefingFormat};
-use crate::classify::LegendItem;
 use crate::filters::{parse_query, Compare, Filters, Measure};
 use crate::format::{self, month_label};
-use crate::panels::{self, Catalogue, LegendSection};
+use crate::panels::{self, Catalogue};
 use export::{export_layer, export_png};
 use js::{by_id, call, fetch_api, fetch_text, fill_select, get, html_el, input, on, select, set};
 use layers::{apply_visibility, bounds_of, refresh, render_hotspot_buttons, LayerKind};
+use legend::render_legend;
 use map::{Basemap, Map};
 use session::{apply_session_ui, session_lost, wire_account};
 use state::{App, AppRef, Selected, State};
@@ -607,137 +608,6 @@ fn update_page_url(app: &AppRef) {
     if let Ok(h) = js::window().history() {
         let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&q));
     }
-}
-
-fn render_legend(app: &AppRef) {
-    let st = app.st.borrow();
-    let mut sections: Vec<LegendSection> = Vec::new();
-    if st.show_wards {
-        if let Some(c) = &st.ward_classes {
-            let fc = &st.wards.data;
-            let mut note = format!(
-                "{}. Quantile classes{}. {} outside the wards, {} without a location.",
-                st.f.describe(st.cat.group_name(&st.f.group)),
-                if st.f.measure == Measure::Change {
-                    " fixed at ±5% and ±20%"
-                } else {
-                    ""
-                },
-                format::count_text(&fc["outside_areas"]),
-                format::count_text(&fc["unlocated"]),
-            )
-            .replace("Quantile classes fixed", "Classes fixed");
-            if c.suppressed > 0 {
-                note.push_str(&format!(
-                    " Counts of {} are withheld in the public view (hatched); sign in for the full figures.",
-                    format::withheld_counts()
-                ));
-            }
-            let mut items = c.legend_with_no_data(match st.f.measure {
-                Measure::Rate => "No population",
-                Measure::Change => "No comparison (none before)",
-                Measure::Count => "No data",
-            });
-            items.push(LegendItem {
-                colour: "transparent".into(),
-                label: "Priority ward (dashed outline)".into(),
-                count: fc["features"]
-                    .as_array()
-                    .map(|f| {
-                        f.iter()
-                            .filter(|f| f["properties"]["priority"] == true)
-                            .count()
-                    })
-                    .unwrap_or(0),
-            });
-            sections.push(LegendSection {
-                layer: "wards",
-                title: format!("Wards: {}", st.f.measure.label()),
-                items,
-                dots: false,
-                note: Some(note),
-            });
-        }
-    }
-    if st.on(Feature::Hotspots) && !st.hotspots.url.is_empty() {
-        sections.push(LegendSection {
-            layer: "hotspots",
-            title: "Hotspots: densest areas (incidents inside)".into(),
-            items: panels::hotspot_legend(&st.hotspots.data),
-            dots: false,
-            note: None,
-        });
-    }
-    if st.on(Feature::Density) {
-        if let Some(c) = &st.density_legend {
-            sections.push(LegendSection {
-                layer: "density",
-                title: "Kernel density, incidents per km² (cells)".into(),
-                items: c.legend.clone(),
-                dots: false,
-                note: st.density.data["bandwidth_m"].as_f64().map(|b| {
-                    format!(
-                        "Quartic kernel, bandwidth {} m, {} m cells.",
-                        format::number(b, 0),
-                        format::number(st.density.data["cell_m"].as_f64().unwrap_or(0.0), 0)
-                    )
-                }),
-            });
-        }
-    }
-    if st.on(Feature::Incidents) && !st.incidents.url.is_empty() {
-        let fc = &st.incidents.data;
-        let matched = fc["numberMatched"].as_u64().unwrap_or(0);
-        let returned = fc["numberReturned"].as_u64().unwrap_or(0);
-        sections.push(LegendSection {
-            layer: "incidents",
-            title: "Incidents".into(),
-            items: vec![
-                LegendItem {
-                    colour: "#3d5a80".into(),
-                    label: "Cluster (zoom in to split)".into(),
-                    count: returned as usize,
-                },
-                LegendItem {
-                    colour: "#1d2b3a".into(),
-                    label: "Single incident".into(),
-                    count: 0,
-                },
-            ],
-            dots: true,
-            note: (matched > returned).then(|| {
-                format!(
-                    "Showing the first {} of {} incidents.",
-                    format::thousands(returned),
-                    format::thousands(matched)
-                )
-            }),
-        });
-    }
-    if !st.plan.url.is_empty() {
-        sections.push(LegendSection {
-            layer: "plan",
-            title: "Day of action plan".into(),
-            items: crate::plan::legend_items(&st.plan.data),
-            dots: true,
-            note: None,
-        });
-    }
-    mode_legend_sections(&st, &mut sections);
-    let html = panels::legend_html(&sections);
-    // The incident section's second count is meaningless: blank it.
-    let html = html.replace(
-        "<span class=\"label\">Single incident</span><span class=\"n\">0</span>",
-        "<span class=\"label\">Single incident</span><span class=\"n\"></span>",
-    );
-    by_id("legend").set_inner_html(&html);
-    debug_set("measure", &JsValue::from_str(st.f.measure.key()));
-}
-
-/// Legend sections of the target-hardening and interventions modes.
-fn mode_legend_sections(st: &State, sections: &mut Vec<LegendSection<'static>>) {
-    sections.extend(hardening::legend_section(st));
-    sections.extend(interventions::legend_section(st));
 }
 
 /// Shows what was clicked or chosen: incident, hotspot band, ward.
