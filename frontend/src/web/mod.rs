@@ -3,6 +3,16 @@
 //! One `App` holds the map handle and the state. Filters change → every
 //! visible layer refetches (stale answers are dropped by a per-layer
 //! generation number) → the map sources, legend and panels update in place.
+//!
+//! This file starts the page; the rest is one module per concern:
+//! [`state`] (the `App` and its `State`), [`session`] (signing in and out,
+//! the role's controls), [`controls`] (filters, layer boxes, the drawer,
+//! the page URL), [`layers`] (the one loader of the four data layers and
+//! the reads of their data), [`legend`], [`selection`] (map clicks, the
+//! details panel, the ward briefing link), [`export`], and the modes
+//! [`planner`], [`hardening`] and [`interventions`]; under them the
+//! MapLibre bindings ([`map`], [`png`]) and the wasm-bindgen helpers
+//! ([`js`]).
 
 mod controls;
 mod export;
@@ -107,37 +117,9 @@ async fn run() -> Result<(), String> {
     let map = Map::new("map", &basemap).map_err(|e| js::describe(&e))?;
     set(&js::window(), "__map", &map.js);
     debug_set("ready", &JsValue::FALSE);
-    // Resolves on the map's `load` event.
-    let loaded = {
-        let m = map.clone();
-        js_sys::Promise::new(&mut |resolve, _reject| {
-            m.once("load", move |_| {
-                let _ = resolve.call0(&JsValue::NULL);
-            });
-        })
-    };
+    let loaded = load_event(&map);
     if basemap.url.is_some() {
-        // A remote basemap that fails before the first load: go offline.
-        let m = map.clone();
-        let fell_back = Rc::new(RefCell::new(false));
-        map.on("error", move |e| {
-            let loaded = call(&m.js, "loaded", &[])
-                .ok()
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false);
-            let style_ok = call(&m.js, "isStyleLoaded", &[])
-                .ok()
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false);
-            if !loaded && !style_ok && !*fell_back.borrow() {
-                *fell_back.borrow_mut() = true;
-                js::log_error(&format!(
-                    "basemap unavailable ({}); using the offline base",
-                    js::describe(&get(&e, "error"))
-                ));
-                m.use_offline_style();
-            }
-        });
+        fall_back_offline(&map);
     }
     // Who we are decides which layers may be requested at all.
     let session = match me.await {
@@ -150,23 +132,93 @@ async fn run() -> Result<(), String> {
     let cat: Value = serde_json::from_str(&categories.await?).map_err(|e| e.to_string())?;
     let per: Value = serde_json::from_str(&periods.await?).map_err(|e| e.to_string())?;
     let cat = Catalogue::parse(&cat);
-    let months: Vec<String> = per["months"]
+    let months = months_of(&per);
+    if months.is_empty() {
+        status_error(
+            "No incidents are loaded yet: import data with `hotspot import` or POST /api/imports.",
+        );
+    }
+    let f = initial_filters(&page, &months, &cat);
+    let state = State::new(f, months, cat, session, incidents_allowed, &page);
+    let app: AppRef = Rc::new(App {
+        map: map.clone(),
+        st: RefCell::new(state),
+    });
+    if !incidents_allowed {
+        hide_incident_controls();
+    }
+    wire_page(&app);
+    // Fetch the wards while the map loads.
+    let wards_url = app.st.borrow().f.wards_url();
+    let wards = fetch_api(&wards_url);
+    js::await_promise(loaded.into())
+        .await
+        .map_err(|e| js::describe(&e))?;
+    if basemap.url.is_some() {
+        map.add_local_fonts();
+    }
+    map.add_hotspot_layers().map_err(|e| js::describe(&e))?;
+    map_ready(&app);
+    let generation = app.st.borrow_mut().wards.begin();
+    let wards = wards.await;
+    layers::receive(&app, LayerKind::Wards, generation, wards_url, wards).await;
+    mark_first_map(&map, t0);
+    refresh(&app);
+    Ok(())
+}
+
+/// Resolves on the map's `load` event.
+fn load_event(map: &Map) -> js_sys::Promise {
+    let m = map.clone();
+    js_sys::Promise::new(&mut |resolve, _reject| {
+        m.once("load", move |_| {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+    })
+}
+
+/// A remote basemap that fails before the first load: go offline.
+fn fall_back_offline(map: &Map) {
+    let m = map.clone();
+    let fell_back = Rc::new(RefCell::new(false));
+    map.on("error", move |e| {
+        let loaded = call(&m.js, "loaded", &[])
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        let style_ok = call(&m.js, "isStyleLoaded", &[])
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if !loaded && !style_ok && !*fell_back.borrow() {
+            *fell_back.borrow_mut() = true;
+            js::log_error(&format!(
+                "basemap unavailable ({}); using the offline base",
+                js::describe(&get(&e, "error"))
+            ));
+            m.use_offline_style();
+        }
+    });
+}
+
+/// The months with data, from `/api/periods`.
+fn months_of(per: &Value) -> Vec<String> {
+    per["months"]
         .as_array()
         .map(|a| {
             a.iter()
                 .filter_map(|m| m["month"].as_str().map(str::to_string))
                 .collect()
         })
-        .unwrap_or_default();
-    if months.is_empty() {
-        status_error(
-            "No incidents are loaded yet: import data with `hotspot import` or POST /api/imports.",
-        );
-    }
-    let mut f = Filters::default_for(&months).from_page_query(&page);
-    // Drop values the data does not have.
+        .unwrap_or_default()
+}
+
+/// The filters the page URL asks for, without values the data does not
+/// have.
+fn initial_filters(page: &[(String, String)], months: &[String], cat: &Catalogue) -> Filters {
+    let mut f = Filters::default_for(months).from_page_query(page);
     if !months.contains(&f.from) || !months.contains(&f.to) {
-        let d = Filters::default_for(&months);
+        let d = Filters::default_for(months);
         f.from = d.from;
         f.to = d.to;
     }
@@ -179,66 +231,53 @@ async fn run() -> Result<(), String> {
     if !f.source.is_empty() && !cat.sources().contains(&f.source) {
         f.source.clear();
     }
-    let app: AppRef = Rc::new(App {
-        map: map.clone(),
-        st: RefCell::new(State::new(
-            f,
-            months,
-            cat,
-            session,
-            incidents_allowed,
-            &page,
-        )),
-    });
-    if !incidents_allowed {
-        let _ = html_el("incidents-row")
-            .style()
-            .set_property("display", "none");
-        let _ = by_id("x-layer")
-            .query_selector("option[value=incidents]")
-            .map(|o| o.map(|o| o.remove()));
-    }
-    init_controls(&app);
-    apply_session_ui(&app);
-    wire_controls(&app);
-    planner::wire(&app);
-    hardening::wire(&app);
-    interventions::wire(&app);
-    wire_account(&app);
-    // Fetch the wards while the map loads.
-    let wards_url = app.st.borrow().f.wards_url();
-    let wards = fetch_api(&wards_url);
-    js::await_promise(loaded.into())
-        .await
-        .map_err(|e| js::describe(&e))?;
-    if basemap.url.is_some() {
-        map.add_local_fonts();
-    }
-    map.add_hotspot_layers().map_err(|e| js::describe(&e))?;
-    selection::wire_map(&app);
+    f
+}
+
+/// A deployment without incident points: no incident box, no such export.
+fn hide_incident_controls() {
+    let _ = html_el("incidents-row")
+        .style()
+        .set_property("display", "none");
+    let _ = by_id("x-layer")
+        .query_selector("option[value=incidents]")
+        .map(|o| o.map(|o| o.remove()));
+}
+
+/// Fills the controls, shows them for the role and connects them.
+fn wire_page(app: &AppRef) {
+    init_controls(app);
+    apply_session_ui(app);
+    wire_controls(app);
+    planner::wire(app);
+    hardening::wire(app);
+    interventions::wire(app);
+    wire_account(app);
+}
+
+/// The map has loaded: clicks, the modes' data and signing in from now.
+fn map_ready(app: &AppRef) {
+    selection::wire_map(app);
     app.st.borrow_mut().map_ready = true;
     // The intervention log, if the role may see it.
-    session::modes_session_changed(&app);
+    session::modes_session_changed(app);
     // Signing in reloads the layers, which needs the map: allowed from now.
     by_id("sign-in-toggle")
         .unchecked_into::<web_sys::HtmlButtonElement>()
         .set_disabled(false);
-    apply_visibility(&app);
-    let generation = app.st.borrow_mut().wards.begin();
-    let wards = wards.await;
-    layers::receive(&app, LayerKind::Wards, generation, wards_url, wards).await;
-    // First meaningful map: the ward layer drawn.
-    {
-        let m = map.clone();
-        map.once("idle", move |_| {
-            let ms = js::now_ms();
-            debug_set("firstMapMs", &JsValue::from_f64(ms));
-            debug_set("startMs", &JsValue::from_f64(t0));
-            debug_set("ready", &JsValue::TRUE);
-            let _ = m;
-        });
-        map.trigger_repaint();
-    }
-    refresh(&app);
-    Ok(())
+    apply_visibility(app);
+}
+
+/// First meaningful map: the ward layer drawn (`window.__hotspot`'s
+/// `firstMapMs`, and `ready` for the tests).
+fn mark_first_map(map: &Map, t0: f64) {
+    let m = map.clone();
+    map.once("idle", move |_| {
+        let ms = js::now_ms();
+        debug_set("firstMapMs", &JsValue::from_f64(ms));
+        debug_set("startMs", &JsValue::from_f64(t0));
+        debug_set("ready", &JsValue::TRUE);
+        let _ = m;
+    });
+    map.trigger_repaint();
 }
