@@ -8,11 +8,11 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::export::{export_layer, export_png};
 use super::js::{self, by_id, call, fill_select, html_el, input, on, select};
-use super::state::{Selected, State};
-use super::{
-    apply_visibility, briefing, interventions, planner, refresh, select_features, update_briefing,
-    AppRef,
-};
+use super::layers::{apply_visibility, refresh};
+use super::selection::{select_features, update_briefing};
+use super::state::{AppRef, Selected, State};
+use super::{interventions, planner};
+use crate::briefing;
 use crate::filters::{Compare, Measure};
 use crate::format::month_label;
 

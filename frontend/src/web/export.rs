@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::js::{self, fetch_text, select};
 use super::layers::{LayerKind, MAX_POINTS};
-use super::{legend, png, set_status, status_error, AppRef};
+use super::state::AppRef;
+use super::{legend, png, set_status, status_error};
 use crate::access::Feature;
 use crate::export::feature_collection_csv;
 

@@ -10,11 +10,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
+use super::controls::toggle_panel;
 use super::js::{
     self, button, by_id, call, clicked_data, empty_fc, fetch_api, html_el, input, narrow, on,
 };
-use super::{debug_set, render_legend, session_lost, set_status, status_error, toggle_panel};
-use super::{AppRef, State};
+use super::legend::render_legend;
+use super::session::session_lost;
+use super::state::{AppRef, State};
+use super::{debug_set, set_status, status_error};
 use crate::hardening::{self as th, HardeningForm, VisitList};
 use crate::panels::LegendSection;
 

@@ -12,12 +12,16 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
+use super::controls::toggle_panel;
 use super::js::{
     self, button, by_id, call, clicked_data, empty_fc, fetch_api, fill_select, get, html_el, input,
     narrow, on, select,
 };
-use super::{bounds_of, debug_set, render_legend, session_lost, set_status, status_error};
-use super::{toggle_panel, AppRef, State};
+use super::layers::bounds_of;
+use super::legend::render_legend;
+use super::session::session_lost;
+use super::state::{AppRef, State};
+use super::{debug_set, set_status, status_error};
 use crate::format;
 use crate::interventions::{self as iv, AreaMode, Intervention, InterventionForm};
 use crate::panels::LegendSection;

@@ -13,12 +13,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use wasm_bindgen_futures::spawn_local;
 
+use super::controls::update_page_url;
 use super::js::{self, by_id, fetch_api, fill_select, on, FetchError};
-use super::state::{Layer, Selected, State};
-use super::{
-    debug_set, render_legend, select_features, session_lost, set_status, status_error,
-    update_page_url, AppRef,
-};
+use super::legend::render_legend;
+use super::selection::select_features;
+use super::session::session_lost;
+use super::state::{AppRef, Layer, Selected, State};
+use super::{debug_set, set_status, status_error};
 use crate::access::Feature;
 use crate::classify;
 use crate::filters::Filters;

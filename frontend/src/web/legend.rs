@@ -5,7 +5,8 @@
 use wasm_bindgen::prelude::*;
 
 use super::js::by_id;
-use super::{debug_set, hardening, interventions, AppRef, State};
+use super::state::{AppRef, State};
+use super::{debug_set, hardening, interventions};
 use crate::access::Feature;
 use crate::classify::LegendItem;
 use crate::filters::Measure;

@@ -37,16 +37,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::access::Session;
-use crate::briefing;
 use crate::filters::{parse_query, Filters};
 use crate::panels::Catalogue;
-use controls::{init_controls, toggle_panel, update_page_url, wire_controls};
+use controls::{init_controls, wire_controls};
 use js::{by_id, call, fetch_api, fetch_text, get, html_el, set};
-use layers::{apply_visibility, bounds_of, refresh, render_hotspot_buttons, LayerKind};
-use legend::render_legend;
+use layers::{apply_visibility, refresh, LayerKind};
 use map::{Basemap, Map};
-use selection::{select_features, update_briefing};
-use session::{apply_session_ui, session_lost, wire_account};
+use session::{apply_session_ui, wire_account};
 use state::{App, AppRef, State};
 
 #[wasm_bindgen(start)]

@@ -2,13 +2,16 @@
 //! sites on the map and in the panel, and the plan's exports (the pure
 //! parts are in `crate::plan`).
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
 use super::js::{self, by_id, html_el, input, on};
-use super::{debug_set, render_legend, session_lost, set_status, status_error, AppRef, State};
+use super::legend::render_legend;
+use super::session::session_lost;
+use super::state::{AppRef, State};
+use super::{debug_set, set_status, status_error};
 use crate::format;
 use crate::plan::{self, PlanForm};
 
@@ -172,7 +175,7 @@ pub fn clear_plan(app: &AppRef) {
         st.map_ready
     };
     if ready {
-        let empty = js::to_js(&json!({ "type": "FeatureCollection", "features": [] }));
+        let empty = js::empty_fc();
         let _ = app.map.set_data("plan", &empty);
     }
     by_id("p-result").set_inner_html("");

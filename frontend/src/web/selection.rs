@@ -6,8 +6,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
 use super::js::{self, by_id, fetch_text, get, html_el, input, select};
-use super::state::{Selected, State};
-use super::{debug_set, hardening, interventions, AppRef};
+use super::state::{AppRef, Selected, State};
+use super::{debug_set, hardening, interventions};
 use crate::briefing::{self, BriefingFormat};
 use crate::format;
 use crate::panels;

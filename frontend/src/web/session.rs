@@ -1,16 +1,16 @@
 //! Who the page acts for: reading `/api/me`, signing in and out, a
 //! session that ends under us, and the header and controls for the role.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
 use super::js::{self, by_id, fetch_api, html_el, input, on, select};
-use super::{
-    apply_visibility, debug_set, hardening, interventions, planner, refresh,
-    render_hotspot_buttons, set_status, status_error, update_briefing, AppRef, State,
-};
+use super::layers::{apply_visibility, refresh, render_hotspot_buttons};
+use super::selection::update_briefing;
+use super::state::{AppRef, State};
+use super::{debug_set, hardening, interventions, planner, set_status, status_error};
 use crate::access::{self, Feature, Session};
 use crate::format;
 
@@ -70,7 +70,7 @@ fn set_session(app: &AppRef, session: Session) {
     if !changed {
         return;
     }
-    let empty = js::to_js(&json!({ "type": "FeatureCollection", "features": [] }));
+    let empty = js::empty_fc();
     {
         let st = app.st.borrow();
         if st.map_ready {
