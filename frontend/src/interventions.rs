@@ -913,9 +913,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn form_validates_and_builds_the_body() {
-        let f = InterventionForm {
+    /// A valid circle form: the other form tests change one field of it.
+    fn circle_form() -> InterventionForm {
+        InterventionForm {
             name: " Kingsmead patrols ".into(),
             kind: "patrols".into(),
             start: "2025-07-01".into(),
@@ -927,7 +927,12 @@ mod tests {
             buffer: 200.0,
             group: "serious-acquisitive".into(),
             notes: String::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn form_validates_and_builds_the_body() {
+        let f = circle_form();
         assert_eq!(f.validate(), Ok(()));
         let v: Value = serde_json::from_str(&f.body()).unwrap();
         assert_eq!(
@@ -951,6 +956,11 @@ mod tests {
             (open["groups"].clone(), open["notes"].clone()),
             (json!([]), json!("door-to-door"))
         );
+    }
+
+    #[test]
+    fn form_refuses_each_bad_field() {
+        let f = circle_form();
         let cases = [
             (
                 InterventionForm {
@@ -1013,6 +1023,10 @@ mod tests {
             let e = form.validate().unwrap_err();
             assert!(e.contains(msg), "{e} lacks {msg}");
         }
+    }
+
+    #[test]
+    fn evaluation_url_carries_the_control_and_before_period() {
         assert_eq!(evaluation_url(4, "", ""), "/api/interventions/4/evaluation");
         assert_eq!(
             evaluation_url(4, "E05999003", " "),

@@ -303,13 +303,39 @@ pub fn ward_html(
 ) -> String {
     let w = &profile["ward"];
     let name = w["name"].as_str().unwrap_or("Ward");
+    let mut s = ward_heading(w, name, f, cat);
+    s.push_str(&ward_figure_rows(
+        w,
+        f,
+        profile["wards"].as_u64().unwrap_or(0),
+    ));
+    s.push_str(&ward_comparison_rows(w, f));
+    s.push_str("</tbody></table>");
+    let trend_counts = counts(&trend.unwrap_or(profile)["by_month"]);
+    s.push_str(&ward_breakdown(profile, &trend_counts, cat));
+    let months: Vec<String> = if trend.is_some() {
+        all_months.to_vec()
+    } else {
+        all_months
+            .iter()
+            .filter(|m| f.from.as_str() <= m.as_str() && m.as_str() <= f.to.as_str())
+            .cloned()
+            .collect()
+    };
+    s.push_str(&ward_trend(name, trend_counts, &months, f));
+    s.push_str("</div>");
+    s
+}
+
+/// `<tr>` of a figure in the ward table.
+fn stat_row(k: &str, v: String) -> String {
+    format!("<tr><th scope=\"row\">{k}</th><td>{v}</td></tr>")
+}
+
+/// The ward's name and code, the priority badge and what is counted, up
+/// to the opening of the figures table.
+fn ward_heading(w: &Value, name: &str, f: &Filters, cat: &Catalogue) -> String {
     let code = w["code"].as_str().unwrap_or("");
-    let wards = profile["wards"].as_u64().unwrap_or(0);
-    // `null` + `suppressed`: 1 or 2 incidents, withheld from the public
-    // role together with every figure derived from them.
-    let count = w["count"].as_u64();
-    let suppressed = w["suppressed"] == true;
-    let comparison_suppressed = w["comparison_suppressed"] == true;
     let mut s = format!(
         "<div class=\"ward\" data-code=\"{}\"><h3>{} <small class=\"note\">{}</small></h3>",
         esc(code),
@@ -323,11 +349,18 @@ pub fn ward_html(
         "<p class=\"note\">{}</p><table class=\"stats\"><tbody>",
         esc(&f.describe(cat.group_name(&f.group)))
     ));
-    let row = |k: &str, v: String| format!("<tr><th scope=\"row\">{k}</th><td>{v}</td></tr>");
+    s
+}
+
+/// Incidents, rates, residents, share and rank (of `wards`).
+fn ward_figure_rows(w: &Value, f: &Filters, wards: u64) -> String {
+    // `null` + `suppressed`: 1 or 2 incidents, withheld from the public
+    // role together with every figure derived from them.
+    let suppressed = w["suppressed"] == true;
     let withheld = format!("<span class=\"suppressed\">{SUPPRESSED}</span>");
-    s.push_str(&row(
+    let mut s = stat_row(
         "Incidents",
-        match count {
+        match w["count"].as_u64() {
             Some(n) => thousands(n),
             None if suppressed => {
                 format!(
@@ -337,26 +370,26 @@ pub fn ward_html(
             }
             None => "–".into(),
         },
-    ));
+    );
     for (key, label) in [
         ("rate_per_1000", "Rate per 1,000 residents"),
         ("annual_rate_per_1000", "Annualised rate per 1,000"),
     ] {
         match w[key].as_f64() {
-            Some(r) => s.push_str(&row(label, number(r, 1))),
-            None if suppressed => s.push_str(&row(label, withheld.clone())),
+            Some(r) => s.push_str(&stat_row(label, number(r, 1))),
+            None if suppressed => s.push_str(&stat_row(label, withheld.clone())),
             None => {}
         }
     }
     if let Some(p) = w["population"].as_f64() {
-        s.push_str(&row("Residents", number(p, 0)));
+        s.push_str(&stat_row("Residents", number(p, 0)));
     }
     match w["share"].as_f64() {
-        Some(sh) => s.push_str(&row(
+        Some(sh) => s.push_str(&stat_row(
             "Share of all wards",
             format!("{}%", number(sh * 100.0, 1)),
         )),
-        None if suppressed => s.push_str(&row("Share of all wards", withheld.clone())),
+        None if suppressed => s.push_str(&stat_row("Share of all wards", withheld.clone())),
         None => {}
     }
     if let Some(rank) = w["rank"].as_u64() {
@@ -365,63 +398,82 @@ pub fn ward_html(
         } else {
             "count"
         };
-        s.push_str(&row(
+        s.push_str(&stat_row(
             "Rank",
             format!("{} of {} (by {by})", ordinal(rank), wards),
         ));
     }
+    s
+}
+
+/// The comparison period's count, the change and its significance (none
+/// without a comparison).
+fn ward_comparison_rows(w: &Value, f: &Filters) -> String {
+    let count = w["count"].as_u64();
     let comparison = w["comparison_count"].as_u64();
-    if comparison.is_some() || comparison_suppressed {
-        let label = match comparison_range(f) {
-            Some((a, b)) if a == b => month_label(&a),
-            Some((a, b)) => format!("{} – {}", month_label(&a), month_label(&b)),
-            None => "comparison".into(),
-        };
-        s.push_str(&row(
-            &format!("Comparison ({})", esc(&label)),
-            match comparison {
-                Some(c) => thousands(c),
-                None => format!(
-                    "<span class=\"suppressed\">{} (suppressed)</span>",
-                    crate::format::fewer_than()
-                ),
-            },
-        ));
-        // The change only from figures the API gave: never from a withheld count.
-        let change = w["change"].as_i64().or(match (count, comparison) {
-            (Some(n), Some(c)) => Some(n as i64 - c as i64),
-            _ => None,
-        });
-        match change {
-            Some(change) => {
-                let pct = w["change_pct"]
-                    .as_f64()
-                    .map(|p| format!(" ({})", signed_percent(p)))
-                    .unwrap_or_default();
-                let class = match change.signum() {
-                    1 => "up",
-                    -1 => "down",
-                    _ => "",
-                };
-                s.push_str(&row(
-                    "Change",
-                    format!("<span class=\"{class}\">{}{}</span>", signed(change), pct),
-                ));
-            }
-            None => s.push_str(&row("Change", withheld.clone())),
-        }
-        let sig = match (w["change_significant"].as_bool(), w["p_value"].as_f64()) {
-            (Some(true), Some(p)) => format!("Yes (p = {})", number(p, 3)),
-            (Some(false), Some(p)) => format!("No (p = {})", number(p, 3)),
-            _ => "–".into(),
-        };
-        s.push_str(&row("Statistically significant", sig));
+    if comparison.is_none() && w["comparison_suppressed"] != true {
+        return String::new();
     }
-    s.push_str("</tbody></table>");
+    let withheld = format!("<span class=\"suppressed\">{SUPPRESSED}</span>");
+    let label = match comparison_range(f) {
+        Some((a, b)) if a == b => month_label(&a),
+        Some((a, b)) => format!("{} – {}", month_label(&a), month_label(&b)),
+        None => "comparison".into(),
+    };
+    let mut s = stat_row(
+        &format!("Comparison ({})", esc(&label)),
+        match comparison {
+            Some(c) => thousands(c),
+            None => format!(
+                "<span class=\"suppressed\">{} (suppressed)</span>",
+                crate::format::fewer_than()
+            ),
+        },
+    );
+    // The change only from figures the API gave: never from a withheld count.
+    let change = w["change"].as_i64().or(match (count, comparison) {
+        (Some(n), Some(c)) => Some(n as i64 - c as i64),
+        _ => None,
+    });
+    match change {
+        Some(change) => {
+            let pct = w["change_pct"]
+                .as_f64()
+                .map(|p| format!(" ({})", signed_percent(p)))
+                .unwrap_or_default();
+            let class = match change.signum() {
+                1 => "up",
+                -1 => "down",
+                _ => "",
+            };
+            s.push_str(&stat_row(
+                "Change",
+                format!("<span class=\"{class}\">{}{}</span>", signed(change), pct),
+            ));
+        }
+        None => s.push_str(&stat_row("Change", withheld)),
+    }
+    let sig = match (w["change_significant"].as_bool(), w["p_value"].as_f64()) {
+        (Some(true), Some(p)) => format!("Yes (p = {})", number(p, 3)),
+        (Some(false), Some(p)) => format!("No (p = {})", number(p, 3)),
+        _ => "–".into(),
+    };
+    s.push_str(&stat_row("Statistically significant", sig));
+    s
+}
+
+/// The note on withheld counts (when any figure is withheld) and the
+/// incidents by crime group and by type.
+fn ward_breakdown(
+    profile: &Value,
+    trend_counts: &BTreeMap<String, Option<u64>>,
+    cat: &Catalogue,
+) -> String {
+    let w = &profile["ward"];
     let by_type = counts(&profile["by_category"]);
-    let trend_counts = counts(&trend.unwrap_or(profile)["by_month"]);
-    if suppressed
-        || comparison_suppressed
+    let mut s = String::new();
+    if w["suppressed"] == true
+        || w["comparison_suppressed"] == true
         || by_type.values().any(Option::is_none)
         || trend_counts.values().any(Option::is_none)
     {
@@ -446,20 +498,21 @@ pub fn ward_html(
     } else {
         s.push_str("<p class=\"note\">No incidents match the filters in this ward.</p>");
     }
+    s
+}
+
+/// The monthly trend chart over `months` and its key.
+fn ward_trend(
+    name: &str,
+    trend_counts: BTreeMap<String, Option<u64>>,
+    months: &[String],
+    f: &Filters,
+) -> String {
     let monthly: Vec<(String, Option<u64>)> = trend_counts.into_iter().collect();
-    let months: Vec<String> = if trend.is_some() {
-        all_months.to_vec()
-    } else {
-        all_months
-            .iter()
-            .filter(|m| f.from.as_str() <= m.as_str() && m.as_str() <= f.to.as_str())
-            .cloned()
-            .collect()
-    };
-    let data = crate::chart::complete(&months, &monthly);
+    let data = crate::chart::complete(months, &monthly);
     let cmp = comparison_range(f);
     let title = format!("{name}: incidents per month");
-    s.push_str("<h4>Monthly trend</h4>");
+    let mut s = String::from("<h4>Monthly trend</h4>");
     s.push_str(&crate::chart::trend_svg(
         &data,
         (&f.from, &f.to),
@@ -487,7 +540,6 @@ pub fn ward_html(
             String::new()
         }
     ));
-    s.push_str("</div>");
     s
 }
 

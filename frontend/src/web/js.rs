@@ -99,12 +99,18 @@ pub async fn fetch_api(url: &str) -> Result<String, FetchError> {
     if (200..300).contains(&status) {
         Ok(text)
     } else {
-        let message = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
-            .unwrap_or_else(|| format!("HTTP {status}"));
+        let message = api_message(status, &text);
         Err(FetchError { status, message })
     }
+}
+
+/// The server's error message in an answer (`{"error":{"message"}}`), or
+/// the status.
+pub fn api_message(status: u16, text: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
+        .unwrap_or_else(|| format!("HTTP {status}"))
 }
 
 /// `method url` with an optional JSON body and `credentials: 'same-origin'`
@@ -227,4 +233,29 @@ pub fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
 
 pub fn now_ms() -> f64 {
     window().performance().map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Tablets in portrait: the panel is a drawer over the map.
+pub fn narrow() -> bool {
+    window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(1200.0)
+        <= 900.0
+}
+
+pub fn button(id: &str) -> web_sys::HtmlButtonElement {
+    by_id(id).unchecked_into()
+}
+
+/// An empty GeoJSON collection: what a cleared map source gets.
+pub fn empty_fc() -> JsValue {
+    to_js(&serde_json::json!({ "type": "FeatureCollection", "features": [] }))
+}
+
+/// `data-…` of the element matching `selector` that an event came from.
+pub fn clicked_data(e: &web_sys::Event, selector: &str, attr: &str) -> Option<String> {
+    let t: Element = e.target()?.dyn_into().ok()?;
+    t.closest(selector).ok()??.get_attribute(attr)
 }

@@ -3,125 +3,48 @@
 //! One `App` holds the map handle and the state. Filters change → every
 //! visible layer refetches (stale answers are dropped by a per-layer
 //! generation number) → the map sources, legend and panels update in place.
+//!
+//! This file starts the page; the rest is one module per concern:
+//! [`state`] (the `App` and its `State`), [`session`] (signing in and out,
+//! the role's controls), [`controls`] (filters, layer boxes, the drawer,
+//! the page URL), [`layers`] (the one loader of the four data layers and
+//! the reads of their data), [`legend`], [`selection`] (map clicks, the
+//! details panel, the ward briefing link), [`export`], and the modes
+//! [`planner`], [`hardening`] and [`interventions`]; under them the
+//! MapLibre bindings ([`map`], [`png`]) and the wasm-bindgen helpers
+//! ([`js`]).
 
-mod actions;
+mod controls;
+mod export;
+mod hardening;
+mod interventions;
 mod js;
+mod layers;
+mod legend;
 mod map;
+mod planner;
 mod png;
+mod selection;
+mod session;
+mod state;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
-use crate::access::{self, Feature, Session};
-use crate::briefing::{self, BriefingFormat};
-use crate::classify::{self, Classes, LegendItem};
-use crate::export::feature_collection_csv;
-use crate::filters::{parse_query, Compare, Filters, Measure};
-use crate::format::{self, month_label};
-use crate::panels::{self, Catalogue, LegendSection};
-use js::{by_id, call, fetch_api, fetch_text, fill_select, get, html_el, input, on, select, set};
+use crate::access::Session;
+use crate::filters::{parse_query, Filters};
+use crate::panels::Catalogue;
+use controls::{init_controls, wire_controls};
+use js::{by_id, call, fetch_api, fetch_text, get, html_el, set};
+use layers::{apply_visibility, refresh, LayerKind};
 use map::{Basemap, Map};
-
-/// Most incidents drawn as points (one API page).
-const MAX_POINTS: usize = 10_000;
-
-#[derive(Default)]
-struct Layer {
-    /// The URL the data came from ("" = not loaded).
-    url: String,
-    text: String,
-    json: Value,
-    generation: u32,
-}
-
-impl Layer {
-    fn begin(&mut self) -> u32 {
-        self.generation += 1;
-        self.generation
-    }
-
-    /// Forgets the data and drops any answer still on its way.
-    fn reset(&mut self) {
-        *self = Layer {
-            generation: self.generation + 1,
-            ..Layer::default()
-        };
-    }
-}
-
-#[derive(Default, Clone)]
-struct Selected {
-    ward: Option<String>,
-    hotspot: Option<f64>,
-    incident: Option<Value>,
-}
-
-struct State {
-    f: Filters,
-    months: Vec<String>,
-    cat: Catalogue,
-    /// Who the client acts for (`/api/me`): decides what it may request.
-    session: Session,
-    /// `config.json` allows incident points at all.
-    incidents_config: bool,
-    /// Layers the person wants (checkboxes); a layer is shown only when the
-    /// role also allows it (`State::on`).
-    show_wards: bool,
-    show_hotspots: bool,
-    show_density: bool,
-    show_incidents: bool,
-    wards: Layer,
-    hotspots: Layer,
-    density: Layer,
-    incidents: Layer,
-    /// The last `/api/plan` answer (planner mode).
-    plan: Layer,
-    /// Target-hardening mode (analyst).
-    th: actions::Hardening,
-    /// Interventions mode (partner: read; analyst: record, delete).
-    iv: actions::Interventions,
-    ward_classes: Option<Classes>,
-    density_legend: Option<Classes>,
-    selected: Selected,
-    details_generation: u32,
-    /// The *Public version* box as the person left it (partners and above;
-    /// the public role always gets the public briefing).
-    briefing_public: bool,
-    map_ready: bool,
-    fitted: bool,
-    slider_timer: Option<i32>,
-    /// Extra page parameters kept in the URL (`basemap=`).
-    keep_params: Vec<(String, String)>,
-}
-
-impl State {
-    /// The role (and the deployment) allows the layer.
-    fn allowed(&self, f: Feature) -> bool {
-        self.session.can(f) && (f != Feature::Incidents || self.incidents_config)
-    }
-
-    /// The layer is wanted and allowed: drawn and fetched.
-    fn on(&self, f: Feature) -> bool {
-        self.allowed(f)
-            && match f {
-                Feature::Hotspots => self.show_hotspots,
-                Feature::Density => self.show_density,
-                Feature::Incidents => self.show_incidents,
-            }
-    }
-}
-
-struct App {
-    map: Map,
-    st: RefCell<State>,
-}
-
-type AppRef = Rc<App>;
+use session::{apply_session_ui, wire_account};
+use state::{App, AppRef, State};
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -191,41 +114,13 @@ async fn run() -> Result<(), String> {
     let map = Map::new("map", &basemap).map_err(|e| js::describe(&e))?;
     set(&js::window(), "__map", &map.js);
     debug_set("ready", &JsValue::FALSE);
-    // Resolves on the map's `load` event.
-    let loaded = {
-        let m = map.clone();
-        js_sys::Promise::new(&mut |resolve, _reject| {
-            m.once("load", move |_| {
-                let _ = resolve.call0(&JsValue::NULL);
-            });
-        })
-    };
+    let loaded = load_event(&map);
     if basemap.url.is_some() {
-        // A remote basemap that fails before the first load: go offline.
-        let m = map.clone();
-        let fell_back = Rc::new(RefCell::new(false));
-        map.on("error", move |e| {
-            let loaded = call(&m.js, "loaded", &[])
-                .ok()
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false);
-            let style_ok = call(&m.js, "isStyleLoaded", &[])
-                .ok()
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false);
-            if !loaded && !style_ok && !*fell_back.borrow() {
-                *fell_back.borrow_mut() = true;
-                js::log_error(&format!(
-                    "basemap unavailable ({}); using the offline base",
-                    js::describe(&get(&e, "error"))
-                ));
-                m.use_offline_style();
-            }
-        });
+        fall_back_offline(&map);
     }
     // Who we are decides which layers may be requested at all.
     let session = match me.await {
-        Ok(t) => Session::parse(&serde_json::from_str(&t).unwrap_or(Value::Null)),
+        Ok(t) => session::parse_session(&t),
         Err(e) => {
             js::log_error(&format!("/api/me: {}", e.message));
             Session::default()
@@ -234,23 +129,93 @@ async fn run() -> Result<(), String> {
     let cat: Value = serde_json::from_str(&categories.await?).map_err(|e| e.to_string())?;
     let per: Value = serde_json::from_str(&periods.await?).map_err(|e| e.to_string())?;
     let cat = Catalogue::parse(&cat);
-    let months: Vec<String> = per["months"]
+    let months = months_of(&per);
+    if months.is_empty() {
+        status_error(
+            "No incidents are loaded yet: import data with `hotspot import` or POST /api/imports.",
+        );
+    }
+    let f = initial_filters(&page, &months, &cat);
+    let state = State::new(f, months, cat, session, incidents_allowed, &page);
+    let app: AppRef = Rc::new(App {
+        map: map.clone(),
+        st: RefCell::new(state),
+    });
+    if !incidents_allowed {
+        hide_incident_controls();
+    }
+    wire_page(&app);
+    // Fetch the wards while the map loads.
+    let wards_url = app.st.borrow().f.wards_url();
+    let wards = fetch_api(&wards_url);
+    js::await_promise(loaded.into())
+        .await
+        .map_err(|e| js::describe(&e))?;
+    if basemap.url.is_some() {
+        map.add_local_fonts();
+    }
+    map.add_hotspot_layers().map_err(|e| js::describe(&e))?;
+    map_ready(&app);
+    let generation = app.st.borrow_mut().wards.begin();
+    let wards = wards.await;
+    layers::receive(&app, LayerKind::Wards, generation, wards_url, wards).await;
+    mark_first_map(&map, t0);
+    refresh(&app);
+    Ok(())
+}
+
+/// Resolves on the map's `load` event.
+fn load_event(map: &Map) -> js_sys::Promise {
+    let m = map.clone();
+    js_sys::Promise::new(&mut |resolve, _reject| {
+        m.once("load", move |_| {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+    })
+}
+
+/// A remote basemap that fails before the first load: go offline.
+fn fall_back_offline(map: &Map) {
+    let m = map.clone();
+    let fell_back = Rc::new(RefCell::new(false));
+    map.on("error", move |e| {
+        let loaded = call(&m.js, "loaded", &[])
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        let style_ok = call(&m.js, "isStyleLoaded", &[])
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if !loaded && !style_ok && !*fell_back.borrow() {
+            *fell_back.borrow_mut() = true;
+            js::log_error(&format!(
+                "basemap unavailable ({}); using the offline base",
+                js::describe(&get(&e, "error"))
+            ));
+            m.use_offline_style();
+        }
+    });
+}
+
+/// The months with data, from `/api/periods`.
+fn months_of(per: &Value) -> Vec<String> {
+    per["months"]
         .as_array()
         .map(|a| {
             a.iter()
                 .filter_map(|m| m["month"].as_str().map(str::to_string))
                 .collect()
         })
-        .unwrap_or_default();
-    if months.is_empty() {
-        status_error(
-            "No incidents are loaded yet: import data with `hotspot import` or POST /api/imports.",
-        );
-    }
-    let mut f = Filters::default_for(&months).from_page_query(&page);
-    // Drop values the data does not have.
+        .unwrap_or_default()
+}
+
+/// The filters the page URL asks for, without values the data does not
+/// have.
+fn initial_filters(page: &[(String, String)], months: &[String], cat: &Catalogue) -> Filters {
+    let mut f = Filters::default_for(months).from_page_query(page);
     if !months.contains(&f.from) || !months.contains(&f.to) {
-        let d = Filters::default_for(&months);
+        let d = Filters::default_for(months);
         f.from = d.from;
         f.to = d.to;
     }
@@ -263,1714 +228,53 @@ async fn run() -> Result<(), String> {
     if !f.source.is_empty() && !cat.sources().contains(&f.source) {
         f.source.clear();
     }
-    let keep_params = page
-        .iter()
-        .filter(|(k, _)| k == "basemap" || k == "basemap_attribution")
-        .cloned()
-        .collect();
-    let show = |k: &str, default: bool| {
-        page.iter()
-            .find(|(p, _)| p == "layers")
-            .map(|(_, v)| v.split(',').any(|l| l == k))
-            .unwrap_or(default)
-    };
-    let app: AppRef = Rc::new(App {
-        map: map.clone(),
-        st: RefCell::new(State {
-            f,
-            months,
-            cat,
-            session,
-            incidents_config: incidents_allowed,
-            show_wards: show("wards", true),
-            show_hotspots: show("hotspots", true),
-            show_density: show("density", false),
-            show_incidents: incidents_allowed && show("incidents", false),
-            wards: Layer::default(),
-            hotspots: Layer::default(),
-            density: Layer::default(),
-            incidents: Layer::default(),
-            plan: Layer::default(),
-            th: actions::Hardening::default(),
-            iv: actions::Interventions::default(),
-            ward_classes: None,
-            density_legend: None,
-            selected: Selected::default(),
-            details_generation: 0,
-            briefing_public: false,
-            map_ready: false,
-            fitted: false,
-            slider_timer: None,
-            keep_params,
-        }),
-    });
-    if !incidents_allowed {
-        let _ = html_el("incidents-row")
-            .style()
-            .set_property("display", "none");
-        let _ = by_id("x-layer")
-            .query_selector("option[value=incidents]")
-            .map(|o| o.map(|o| o.remove()));
-    }
-    init_controls(&app);
-    apply_session_ui(&app);
-    wire_controls(&app);
-    wire_planner(&app);
-    actions::wire(&app);
-    wire_account(&app);
-    // Fetch the wards while the map loads.
-    let wards_url = app.st.borrow().f.wards_url();
-    let wards = fetch_text(&wards_url);
-    js::await_promise(loaded.into())
-        .await
-        .map_err(|e| js::describe(&e))?;
-    if basemap.url.is_some() {
-        map.add_local_fonts();
-    }
-    map.add_hotspot_layers().map_err(|e| js::describe(&e))?;
-    wire_map(&app);
+    f
+}
+
+/// A deployment without incident points: no incident box, no such export.
+fn hide_incident_controls() {
+    let _ = html_el("incidents-row")
+        .style()
+        .set_property("display", "none");
+    let _ = by_id("x-layer")
+        .query_selector("option[value=incidents]")
+        .map(|o| o.map(|o| o.remove()));
+}
+
+/// Fills the controls, shows them for the role and connects them.
+fn wire_page(app: &AppRef) {
+    init_controls(app);
+    apply_session_ui(app);
+    wire_controls(app);
+    planner::wire(app);
+    hardening::wire(app);
+    interventions::wire(app);
+    wire_account(app);
+}
+
+/// The map has loaded: clicks, the modes' data and signing in from now.
+fn map_ready(app: &AppRef) {
+    selection::wire_map(app);
     app.st.borrow_mut().map_ready = true;
     // The intervention log, if the role may see it.
-    actions::session_changed(&app);
+    session::modes_session_changed(app);
     // Signing in reloads the layers, which needs the map: allowed from now.
     by_id("sign-in-toggle")
         .unchecked_into::<web_sys::HtmlButtonElement>()
         .set_disabled(false);
-    apply_visibility(&app);
-    let generation = app.st.borrow_mut().wards.begin();
-    match wards.await {
-        Ok(text) => show_wards(&app, generation, wards_url, text),
-        Err(e) => status_error(&format!("Ward statistics: {e}")),
-    }
-    // First meaningful map: the ward layer drawn.
-    {
-        let m = map.clone();
-        map.once("idle", move |_| {
-            let ms = js::now_ms();
-            debug_set("firstMapMs", &JsValue::from_f64(ms));
-            debug_set("startMs", &JsValue::from_f64(t0));
-            debug_set("ready", &JsValue::TRUE);
-            let _ = m;
-        });
-        map.trigger_repaint();
-    }
-    refresh(&app);
-    Ok(())
-}
-
-/// Fills the selects from the catalogue and months.
-fn init_controls(app: &AppRef) {
-    let st = app.st.borrow();
-    fill_filter_selects(&st);
-    let month_opts: Vec<(String, String)> = st
-        .months
-        .iter()
-        .map(|m| (m.clone(), month_label(m)))
-        .collect();
-    fill_select("f-from", &month_opts, &st.f.from);
-    fill_select("f-to", &month_opts, &st.f.to);
-    let cmp: Vec<(String, String)> = Compare::ALL
-        .iter()
-        .map(|c| (c.key().to_string(), c.label().to_string()))
-        .collect();
-    fill_select("f-compare", &cmp, st.f.compare.key());
-    let measures: Vec<(String, String)> = Measure::ALL
-        .iter()
-        .map(|m| (m.key().to_string(), m.label().to_string()))
-        .collect();
-    fill_select("f-measure", &measures, st.f.measure.key());
-    input("l-wards").set_checked(st.show_wards);
-    fill_plan_groups(&st);
-    actions::init(&st);
-    // The hotspot, density and incident boxes: `apply_session_ui`.
-    update_slider(&st);
-    // Tablets in portrait: start with the drawer closed.
-    if js::window()
-        .inner_width()
-        .ok()
-        .and_then(|w| w.as_f64())
-        .unwrap_or(1200.0)
-        <= 900.0
-    {
-        toggle_panel(app, Some(false));
-    }
-}
-
-fn fill_filter_selects(st: &State) {
-    let mut groups = vec![(String::new(), "All crime and disorder".to_string())];
-    groups.extend(st.cat.groups.iter().map(|g| (g.id.clone(), g.name.clone())));
-    fill_select("f-group", &groups, &st.f.group);
-    let mut types = vec![(String::new(), "All types".to_string())];
-    types.extend(
-        st.cat
-            .types_for(&st.f.group, &st.f.source)
-            .into_iter()
-            .map(|t| (t.clone(), t)),
-    );
-    fill_select("f-type", &types, &st.f.crime_type);
-    let mut sources = vec![(String::new(), "All sources".to_string())];
-    sources.extend(st.cat.sources().into_iter().map(|s| (s.clone(), s)));
-    fill_select("f-source", &sources, &st.f.source);
-}
-
-fn update_slider(st: &State) {
-    let n = st.months.len() as i32;
-    let len = crate::filters::months_between(&st.f.from, &st.f.to).max(1);
-    let idx = st.months.iter().position(|m| *m == st.f.from).unwrap_or(0) as i32;
-    let s = input("f-slider");
-    s.set_max(&(n - len).max(0).to_string());
-    s.set_value(&idx.to_string());
-    let text = format!("{} to {}", month_label(&st.f.from), month_label(&st.f.to));
-    let _ = s.set_attribute("aria-valuetext", &text);
-    by_id("f-slider-out").set_text_content(Some(&text));
-}
-
-/// Connects every control to the state.
-fn wire_controls(app: &AppRef) {
-    fn on_select(app: &AppRef, id: &'static str, apply: fn(&mut State, String)) {
-        let a = app.clone();
-        on(&by_id(id), "change", move |_| {
-            let v = select(id).value();
-            {
-                let mut st = a.st.borrow_mut();
-                apply(&mut st, v);
-            }
-            {
-                let st = a.st.borrow();
-                fill_filter_selects(&st);
-                update_slider(&st);
-                let month_opts: Vec<(String, String)> = st
-                    .months
-                    .iter()
-                    .map(|m| (m.clone(), month_label(m)))
-                    .collect();
-                fill_select("f-from", &month_opts, &st.f.from);
-                fill_select("f-to", &month_opts, &st.f.to);
-                select("f-compare").set_value(st.f.compare.key());
-                select("f-measure").set_value(st.f.measure.key());
-            }
-            refresh(&a);
-        });
-    }
-    on_select(app, "f-group", |st, v| {
-        st.f.group = v;
-        if !st.f.crime_type.is_empty()
-            && !st
-                .cat
-                .types_for(&st.f.group, &st.f.source)
-                .contains(&st.f.crime_type)
-        {
-            st.f.crime_type.clear();
-        }
-    });
-    on_select(app, "f-type", |st, v| st.f.crime_type = v);
-    on_select(app, "f-source", |st, v| {
-        st.f.source = v;
-        if !st.f.crime_type.is_empty()
-            && !st
-                .cat
-                .types_for(&st.f.group, &st.f.source)
-                .contains(&st.f.crime_type)
-        {
-            st.f.crime_type.clear();
-        }
-    });
-    on_select(app, "f-from", |st, v| {
-        st.f.from = v;
-        if st.f.to < st.f.from {
-            st.f.to = st.f.from.clone();
-        }
-    });
-    on_select(app, "f-to", |st, v| {
-        st.f.to = v;
-        if st.f.to < st.f.from {
-            st.f.from = st.f.to.clone();
-        }
-    });
-    on_select(app, "f-compare", |st, v| {
-        if let Some(c) = Compare::parse(&v) {
-            st.f.compare = c;
-        }
-    });
-    on_select(app, "f-measure", |st, v| {
-        if let Some(m) = Measure::parse(&v) {
-            st.f.measure = m;
-            if m == Measure::Change && st.f.compare == Compare::None {
-                st.f.compare = Compare::Previous;
-            }
-        }
-    });
-    // Time slider: moves the period keeping its length; refetches after a
-    // short pause so dragging does not queue a request per step.
-    {
-        let a = app.clone();
-        on(&by_id("f-slider"), "input", move |_| {
-            let idx: usize = input("f-slider").value().parse().unwrap_or(0);
-            let timer = {
-                let mut st = a.st.borrow_mut();
-                let len = crate::filters::months_between(&st.f.from, &st.f.to).max(1) as usize;
-                if let (Some(from), Some(to)) = (
-                    st.months.get(idx).cloned(),
-                    st.months.get(idx + len - 1).cloned(),
-                ) {
-                    st.f.from = from;
-                    st.f.to = to;
-                }
-                let text = format!("{} to {}", month_label(&st.f.from), month_label(&st.f.to));
-                by_id("f-slider-out").set_text_content(Some(&text));
-                let _ = input("f-slider").set_attribute("aria-valuetext", &text);
-                select("f-from").set_value(&st.f.from);
-                select("f-to").set_value(&st.f.to);
-                st.slider_timer.take()
-            };
-            if let Some(t) = timer {
-                js::window().clear_timeout_with_handle(t);
-            }
-            let b = a.clone();
-            let cb = Closure::once_into_js(move || {
-                b.st.borrow_mut().slider_timer = None;
-                refresh(&b);
-            });
-            let id = js::window()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 150)
-                .ok();
-            a.st.borrow_mut().slider_timer = id;
-        });
-    }
-    // Layer toggles.
-    fn on_check(app: &AppRef, id: &'static str, apply: fn(&mut State, bool)) {
-        let a = app.clone();
-        on(&by_id(id), "change", move |_| {
-            let v = input(id).checked();
-            apply(&mut a.st.borrow_mut(), v);
-            apply_visibility(&a);
-            refresh(&a);
-        });
-    }
-    on_check(app, "l-wards", |st, v| st.show_wards = v);
-    on_check(app, "l-hotspots", |st, v| st.show_hotspots = v);
-    on_check(app, "l-density", |st, v| st.show_density = v);
-    on_check(app, "l-incidents", |st, v| st.show_incidents = v);
-    // Ward chooser (keyboard access to ward details).
-    {
-        let a = app.clone();
-        on(&by_id("f-ward"), "change", move |_| {
-            let code = select("f-ward").value();
-            let sel = Selected {
-                ward: (!code.is_empty()).then_some(code),
-                ..Default::default()
-            };
-            select_features(&a, sel);
-        });
-    }
-    // Ward briefing: the link follows the format and version chosen.
-    {
-        let a = app.clone();
-        on(&by_id("b-format"), "change", move |_| update_briefing(&a));
-    }
-    {
-        let a = app.clone();
-        on(&by_id("b-public"), "change", move |_| {
-            let forced = briefing::public_forced(a.st.borrow().session.role);
-            if !forced {
-                a.st.borrow_mut().briefing_public = input("b-public").checked();
-            }
-            update_briefing(&a);
-        });
-    }
-    // Exports.
-    {
-        let a = app.clone();
-        on(&by_id("x-csv"), "click", move |_| {
-            let a = a.clone();
-            spawn_local(async move { export_layer(&a, false).await });
-        });
-    }
-    {
-        let a = app.clone();
-        on(&by_id("x-geojson"), "click", move |_| {
-            let a = a.clone();
-            spawn_local(async move { export_layer(&a, true).await });
-        });
-    }
-    {
-        let a = app.clone();
-        on(&by_id("x-png"), "click", move |_| export_png(&a));
-    }
-    // Panel drawer.
-    {
-        let a = app.clone();
-        on(&by_id("toggle-panel"), "click", move |_| {
-            toggle_panel(&a, None)
-        });
-    }
-    {
-        let a = app.clone();
-        on(&js::document().into(), "keydown", move |e| {
-            let k: &web_sys::KeyboardEvent = e.unchecked_ref();
-            let narrow = js::window()
-                .inner_width()
-                .ok()
-                .and_then(|w| w.as_f64())
-                .unwrap_or(1200.0)
-                <= 900.0;
-            if k.key() == "Escape"
-                && narrow
-                && !js::document()
-                    .body()
-                    .is_some_and(|b| b.class_list().contains("panel-closed"))
-            {
-                toggle_panel(&a, Some(false));
-                let _ = html_el("toggle-panel").focus();
-            }
-        });
-    }
-}
-
-/// GET for a layer: a 401/403 means the session ended (or the role
-/// changed) under us, so ask the server again who we are.
-async fn fetch_layer(app: &AppRef, url: &str) -> Result<String, String> {
-    fetch_api(url).await.map_err(|e| {
-        if e.is_auth() {
-            session_lost(app);
-        }
-        e.message
-    })
-}
-
-/// A request was refused: re-read `/api/me` and adapt to what it says.
-fn session_lost(app: &AppRef) {
-    let a = app.clone();
-    spawn_local(async move {
-        let session = match fetch_api("/api/me").await {
-            Ok(t) => Session::parse(&serde_json::from_str(&t).unwrap_or(Value::Null)),
-            Err(_) => Session::default(),
-        };
-        if a.st.borrow().session != session {
-            set_session(&a, session);
-            status_error(&format!(
-                "Your session has ended: the map now shows what the {} role may see.",
-                a.st.borrow().session.role.key()
-            ));
-        }
-    });
-}
-
-/// The role changed (sign in, sign out, session ended): drop what the new
-/// role may not see, update the controls and reload the data for it,
-/// without reloading the page.
-fn set_session(app: &AppRef, session: Session) {
-    let changed = {
-        let mut st = app.st.borrow_mut();
-        let changed = st.session != session;
-        st.session = session;
-        if changed {
-            // Ward figures depend on the role (public: small counts withheld).
-            st.wards.url.clear();
-            st.wards.text.clear();
-            if !st.allowed(Feature::Hotspots) {
-                st.hotspots.reset();
-            }
-            if !st.allowed(Feature::Density) {
-                st.density.reset();
-                st.density_legend = None;
-            }
-            if !st.allowed(Feature::Incidents) {
-                st.incidents.reset();
-            }
-        }
-        changed
-    };
-    apply_session_ui(app);
-    if !changed {
-        return;
-    }
-    let empty = js::to_js(&json!({ "type": "FeatureCollection", "features": [] }));
-    {
-        let st = app.st.borrow();
-        if st.map_ready {
-            if !st.allowed(Feature::Hotspots) {
-                let _ = app.map.set_data("hotspots", &empty);
-            }
-            if !st.allowed(Feature::Incidents) {
-                let _ = app.map.set_data("incidents", &empty);
-            }
-        }
-    }
-    if !app.st.borrow().session.can_plan() {
-        clear_plan(app);
-    }
-    actions::session_changed(app);
-    render_hotspot_buttons(app);
     apply_visibility(app);
-    refresh(app);
-    update_briefing(app);
 }
 
-/// Header and controls for the current role: who is signed in, the sign-in
-/// or sign-out button, and the layers and exports the role cannot use
-/// disabled with a note saying why.
-fn apply_session_ui(app: &AppRef) {
-    let st = app.st.borrow();
-    let s = &st.session;
-    // "fewer than N" everywhere follows the server's threshold.
-    format::set_suppress_below(s.suppress_below());
-    by_id("si-withheld").set_text_content(Some(&format::withheld_counts()));
-    let who = by_id("who");
-    who.set_text_content(Some(&s.header_text()));
-    let _ = who.set_attribute("data-role", s.role.key());
-    html_el("sign-in-toggle").set_hidden(s.signed_in());
-    html_el("sign-out").set_hidden(!s.signed_in());
-    if s.signed_in() {
-        close_sign_in(false);
-    }
-    for (f, wish) in [
-        (Feature::Hotspots, st.show_hotspots),
-        (Feature::Density, st.show_density),
-        (Feature::Incidents, st.show_incidents),
-    ] {
-        let id = format!("l-{}", f.key());
-        let allowed = st.allowed(f);
-        let checkbox = input(&id);
-        checkbox.set_disabled(!allowed);
-        checkbox.set_checked(allowed && wish);
-        let note_id = format!("{id}-lock");
-        let note = html_el(&note_id);
-        // A deployment without incident points hides the row altogether.
-        let locked = !allowed && (f != Feature::Incidents || st.incidents_config);
-        note.set_text_content(Some(&f.locked_note()));
-        note.set_hidden(!locked);
-        let _ = if locked {
-            checkbox.set_attribute("aria-describedby", &note_id)
-        } else {
-            checkbox.remove_attribute("aria-describedby")
-        };
-        if let Some(row) = checkbox.parent_element() {
-            let _ = row.class_list().toggle_with_force("locked", !allowed);
-        }
-        if let Ok(Some(o)) = by_id("x-layer").query_selector(&format!("option[value={}]", f.key()))
-        {
-            o.unchecked_into::<web_sys::HtmlOptionElement>()
-                .set_disabled(!allowed);
-        }
-    }
-    let x = select("x-layer");
-    let chosen = x.value();
-    if Feature::ALL
-        .iter()
-        .any(|f| f.key() == chosen && !st.allowed(*f))
-    {
-        x.set_value("wards");
-    }
-    // Planner: partner role and above; the public sees why not.
-    let can_plan = s.can_plan();
-    html_el("p-form").set_hidden(!can_plan);
-    let lock = html_el("p-lock");
-    lock.set_text_content(Some(crate::plan::LOCKED_NOTE));
-    lock.set_hidden(can_plan);
-    by_id("p-run")
-        .unchecked_into::<web_sys::HtmlButtonElement>()
-        .set_disabled(!can_plan);
-    // Target hardening and interventions.
-    actions::session_ui(&st);
-    debug_set("role", &JsValue::from_str(s.role.key()));
-    debug_set(
-        "username",
-        &s.username
-            .as_deref()
-            .map(JsValue::from_str)
-            .unwrap_or(JsValue::NULL),
-    );
-}
-
-/// The header's sign-in form and sign-out button.
-fn wire_account(app: &AppRef) {
-    on(&by_id("sign-in-toggle"), "click", |_| {
-        if html_el("sign-in").hidden() {
-            open_sign_in();
-        } else {
-            close_sign_in(true);
-        }
+/// First meaningful map: the ward layer drawn (`window.__hotspot`'s
+/// `firstMapMs`, and `ready` for the tests).
+fn mark_first_map(map: &Map, t0: f64) {
+    let m = map.clone();
+    map.once("idle", move |_| {
+        let ms = js::now_ms();
+        debug_set("firstMapMs", &JsValue::from_f64(ms));
+        debug_set("startMs", &JsValue::from_f64(t0));
+        debug_set("ready", &JsValue::TRUE);
+        let _ = m;
     });
-    on(&by_id("si-cancel"), "click", |_| close_sign_in(true));
-    on(&by_id("sign-in"), "keydown", |e| {
-        let k: &web_sys::KeyboardEvent = e.unchecked_ref();
-        if k.key() == "Escape" {
-            e.stop_propagation();
-            e.prevent_default();
-            close_sign_in(true);
-        }
-    });
-    {
-        // Enter in either field submits the form.
-        let a = app.clone();
-        on(&by_id("sign-in"), "submit", move |e| {
-            e.prevent_default();
-            let a = a.clone();
-            spawn_local(async move { sign_in(&a).await });
-        });
-    }
-    {
-        let a = app.clone();
-        on(&by_id("sign-out"), "click", move |_| {
-            let a = a.clone();
-            spawn_local(async move { sign_out(&a).await });
-        });
-    }
-}
-
-fn open_sign_in() {
-    html_el("sign-in").set_hidden(false);
-    let _ = by_id("sign-in-toggle").set_attribute("aria-expanded", "true");
-    by_id("si-error").set_text_content(Some(""));
-    let _ = html_el("si-user").focus();
-}
-
-fn close_sign_in(focus_toggle: bool) {
-    html_el("sign-in").set_hidden(true);
-    let _ = by_id("sign-in-toggle").set_attribute("aria-expanded", "false");
-    input("si-pass").set_value("");
-    by_id("si-error").set_text_content(Some(""));
-    if focus_toggle {
-        let _ = html_el("sign-in-toggle").focus();
-    }
-}
-
-/// `POST /api/login`; on success the session cookie is set by the server
-/// and the map reloads its data for the new role.
-async fn sign_in(app: &AppRef) {
-    let user = input("si-user").value().trim().to_string();
-    let pass = input("si-pass").value();
-    let error = by_id("si-error");
-    if user.is_empty() || pass.is_empty() {
-        error.set_text_content(Some("Enter a user name and a password."));
-        let _ = html_el(if user.is_empty() {
-            "si-user"
-        } else {
-            "si-pass"
-        })
-        .focus();
-        return;
-    }
-    let submit: web_sys::HtmlButtonElement = by_id("si-submit").unchecked_into();
-    if submit.disabled() {
-        return;
-    }
-    submit.set_disabled(true);
-    let _ = by_id("sign-in").set_attribute("aria-busy", "true");
-    error.set_text_content(Some(""));
-    let result = js::request(
-        "POST",
-        "/api/login",
-        Some(&access::login_body(&user, &pass)),
-    )
-    .await;
-    submit.set_disabled(false);
-    let _ = by_id("sign-in").remove_attribute("aria-busy");
-    match result {
-        Ok((status, body)) if (200..300).contains(&status) => {
-            let mut session = Session::parse(&serde_json::from_str(&body).unwrap_or(Value::Null));
-            // `/api/login` does not repeat the threshold `/api/me` gave.
-            session.suppress_below =
-                session
-                    .suppress_below
-                    .or(app.st.borrow().session.suppress_below);
-            close_sign_in(false);
-            set_status(&format!("{}.", session.header_text()));
-            set_session(app, session);
-            let _ = html_el("sign-out").focus();
-        }
-        Ok((status, body)) => {
-            error.set_text_content(Some(&access::login_error(status, &body)));
-            let pass = input("si-pass");
-            let _ = pass.focus();
-            pass.select();
-        }
-        Err(e) => {
-            js::log_error(&format!("sign in: {e}"));
-            error.set_text_content(Some(&access::login_error(0, "")));
-        }
-    }
-}
-
-/// `POST /api/logout`, then back to the anonymous role (`/api/me`).
-async fn sign_out(app: &AppRef) {
-    match js::request("POST", "/api/logout", None).await {
-        Ok((status, _)) if (200..300).contains(&status) => {}
-        Ok((status, body)) => {
-            let msg = serde_json::from_str::<Value>(&body)
-                .ok()
-                .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
-                .unwrap_or_else(|| format!("HTTP {status}"));
-            return status_error(&format!("Sign out failed: {msg}"));
-        }
-        Err(e) => return status_error(&format!("Sign out failed: {e}")),
-    }
-    let session = match fetch_api("/api/me").await {
-        Ok(t) => Session::parse(&serde_json::from_str(&t).unwrap_or(Value::Null)),
-        Err(_) => Session::default(),
-    };
-    set_status(&format!("Signed out. {}.", session.header_text()));
-    set_session(app, session);
-    let _ = html_el("sign-in-toggle").focus();
-}
-
-fn toggle_panel(app: &AppRef, open: Option<bool>) {
-    let Some(body) = js::document().body() else {
-        return;
-    };
-    let now_open = !body.class_list().contains("panel-closed");
-    let open = open.unwrap_or(!now_open);
-    let _ = body.class_list().toggle_with_force("panel-closed", !open);
-    let b = by_id("toggle-panel");
-    let _ = b.set_attribute("aria-expanded", if open { "true" } else { "false" });
-    b.set_text_content(Some(if open {
-        "Hide panel"
-    } else {
-        "Filters & details"
-    }));
-    let _ = call(&app.map.js, "resize", &[]);
-}
-
-/// Map clicks and hover cursors.
-fn wire_map(app: &AppRef) {
-    for layer in [
-        "wards-fill",
-        "hotspots-fill",
-        "incidents-clusters",
-        "incidents-points",
-        actions::CLICKABLE[0],
-        actions::CLICKABLE[1],
-    ] {
-        let a = app.clone();
-        app.map
-            .on_layer("mouseenter", layer, move |_| a.map.set_cursor("pointer"));
-        let a = app.clone();
-        app.map
-            .on_layer("mouseleave", layer, move |_| a.map.set_cursor(""));
-    }
-    let a = app.clone();
-    app.map.on("click", move |e| {
-        // Choosing an intervention's site, a place to visit, an intervention.
-        if actions::map_click(&a, &e) {
-            return;
-        }
-        let point = get(&e, "point");
-        let hits = a.map.features_at(
-            &point,
-            &[
-                "incidents-clusters",
-                "incidents-points",
-                "hotspots-fill",
-                "wards-fill",
-            ],
-        );
-        let in_layer = |l: &'static str| hits.iter().filter(move |h| h["layer"] == l);
-        if let Some(c) = in_layer("incidents-clusters").next() {
-            let id = c["properties"]["cluster_id"].as_f64().unwrap_or(0.0);
-            let center = js::to_js(&c["geometry"]["coordinates"]);
-            let m = a.map.clone();
-            spawn_local(async move { m.expand_cluster(id, center).await });
-            return;
-        }
-        let mut sel = Selected::default();
-        if let Some(p) = in_layer("incidents-points").next() {
-            sel.incident = Some(p["properties"].clone());
-        }
-        // The innermost (smallest top %) hotspot band under the click.
-        sel.hotspot = in_layer("hotspots-fill")
-            .filter_map(|h| h["properties"]["top_percent"].as_f64())
-            .min_by(|a, b| a.total_cmp(b));
-        sel.ward = in_layer("wards-fill")
-            .find_map(|h| h["properties"]["code"].as_str().map(str::to_string));
-        select_features(&a, sel);
-    });
-}
-
-fn apply_visibility(app: &AppRef) {
-    let st = app.st.borrow();
-    if !st.map_ready {
-        return;
-    }
-    let m = &app.map;
-    m.set_visible("wards-fill", st.show_wards);
-    m.set_visible("wards-suppressed", st.show_wards);
-    let hotspots = st.on(Feature::Hotspots);
-    m.set_visible("hotspots-fill", hotspots);
-    m.set_visible("hotspots-line", hotspots);
-    m.set_visible("hotspots-selected", hotspots);
-    if m.has_layer("density-raster") {
-        m.set_visible("density-raster", st.on(Feature::Density));
-    }
-    for l in ["incidents-clusters", "incidents-count", "incidents-points"] {
-        m.set_visible(l, st.on(Feature::Incidents));
-    }
-    drop(st);
-    render_legend(app);
-}
-
-/// Filters changed (or a layer was switched on): refetch what is visible.
-fn refresh(app: &AppRef) {
-    update_page_url(app);
-    let (h, d, i, ward) = {
-        let st = app.st.borrow();
-        // Only what the role may request: no 401/403 in a normal session.
-        (
-            st.on(Feature::Hotspots),
-            st.on(Feature::Density),
-            st.on(Feature::Incidents),
-            st.selected.clone(),
-        )
-    };
-    // Wards are the base layer (outlines and labels): always loaded.
-    {
-        let a = app.clone();
-        spawn_local(async move { load_wards(&a).await });
-    }
-    if h {
-        let a = app.clone();
-        spawn_local(async move { load_hotspots(&a).await });
-    }
-    if d {
-        let a = app.clone();
-        spawn_local(async move { load_density(&a).await });
-    }
-    if i {
-        let a = app.clone();
-        spawn_local(async move { load_incidents(&a).await });
-    }
-    if ward.ward.is_some() {
-        // Figures for the selected ward follow the filters; a hotspot or
-        // incident selection no longer applies.
-        select_features(
-            app,
-            Selected {
-                ward: ward.ward,
-                ..Default::default()
-            },
-        );
-    } else if ward.hotspot.is_some() || ward.incident.is_some() {
-        select_features(app, Selected::default());
-    }
-}
-
-fn update_page_url(app: &AppRef) {
-    let st = app.st.borrow();
-    let mut q = st.f.to_page_query();
-    let mut layers = Vec::new();
-    for (on, name) in [
-        (st.show_wards, "wards"),
-        (st.show_hotspots, "hotspots"),
-        (st.show_density, "density"),
-        (st.show_incidents, "incidents"),
-    ] {
-        if on {
-            layers.push(name);
-        }
-    }
-    q.push_str(&format!("&layers={}", layers.join(",")));
-    for (k, v) in &st.keep_params {
-        q.push_str(&format!("&{k}={}", crate::filters::encode(v)));
-    }
-    if let Ok(h) = js::window().history() {
-        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&q));
-    }
-}
-
-async fn load_wards(app: &AppRef) {
-    let (url, generation) = {
-        let mut st = app.st.borrow_mut();
-        let url = st.f.wards_url();
-        if st.wards.url == url {
-            drop(st);
-            restyle_wards(app);
-            return;
-        }
-        (url, st.wards.begin())
-    };
-    set_status("Loading ward statistics…");
-    match fetch_api(&url).await {
-        Ok(text) => show_wards(app, generation, url, text),
-        Err(e) => {
-            if app.st.borrow().wards.generation == generation {
-                status_error(&format!("Ward statistics: {}", e.message));
-                if e.is_auth() {
-                    session_lost(app);
-                }
-            }
-        }
-    }
-}
-
-fn show_wards(app: &AppRef, generation: u32, url: String, text: String) {
-    if app.st.borrow().wards.generation != generation {
-        return;
-    }
-    let parsed: Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
-        Err(e) => return status_error(&format!("Ward statistics: {e}")),
-    };
-    match js::parse_js(&text) {
-        Ok(data) => {
-            if let Err(e) = app.map.set_data("wards", &data) {
-                return status_error(&format!("Ward layer: {}", js::describe(&e)));
-            }
-        }
-        Err(e) => return status_error(&format!("Ward statistics: {e}")),
-    }
-    let bounds = bounds_of(&parsed);
-    {
-        let mut st = app.st.borrow_mut();
-        st.wards = Layer {
-            url: url.clone(),
-            text,
-            json: parsed,
-            generation,
-        };
-        if !st.fitted {
-            if let Some(b) = bounds {
-                app.map.fit(b);
-                st.fitted = true;
-            }
-        }
-    }
-    debug_set("wardsUrl", &JsValue::from_str(&url));
-    fill_ward_select(app);
-    restyle_wards(app);
-    let st = app.st.borrow();
-    let fc = &st.wards.json;
-    set_status(&format!(
-        "{}: {} incidents",
-        st.f.describe(st.cat.group_name(&st.f.group)),
-        format::count_text(&fc["total"])
-    ));
-}
-
-/// Paints the ward fill for the current measure and redraws the legend.
-fn restyle_wards(app: &AppRef) {
-    let classes = {
-        let st = app.st.borrow();
-        if st.wards.url.is_empty() {
-            return;
-        }
-        classify::ward_classes(st.f.measure, &st.wards.json)
-    };
-    app.map
-        .set_paint("wards-fill", "fill-color", &classes.expression());
-    app.map
-        .set_filter("wards-suppressed", &classes.suppressed_filter());
-    app.st.borrow_mut().ward_classes = Some(classes);
-    render_legend(app);
-}
-
-fn fill_ward_select(app: &AppRef) {
-    let st = app.st.borrow();
-    let mut wards: Vec<(String, String)> = st.wards.json["features"]
-        .as_array()
-        .map(|fs| {
-            fs.iter()
-                .map(|f| {
-                    let p = &f["properties"];
-                    (
-                        p["code"].as_str().unwrap_or_default().to_string(),
-                        p["name"].as_str().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    wards.sort_by(|a, b| a.1.cmp(&b.1));
-    let mut opts = vec![(String::new(), "Choose a ward…".to_string())];
-    opts.extend(wards);
-    let current = st.selected.ward.clone().unwrap_or_default();
-    fill_select("f-ward", &opts, &current);
-}
-
-/// `[w, s, e, n]` of a collection's coordinates.
-fn bounds_of(fc: &Value) -> Option<[f64; 4]> {
-    let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
-    fn walk(v: &Value, b: &mut [f64; 4]) {
-        if let Some(a) = v.as_array() {
-            if a.len() >= 2 && a[0].is_number() && a[1].is_number() {
-                let (x, y) = (a[0].as_f64().unwrap_or(0.0), a[1].as_f64().unwrap_or(0.0));
-                b[0] = b[0].min(x);
-                b[1] = b[1].min(y);
-                b[2] = b[2].max(x);
-                b[3] = b[3].max(y);
-            } else {
-                for c in a {
-                    walk(c, b);
-                }
-            }
-        }
-    }
-    for f in fc["features"].as_array()? {
-        walk(&f["geometry"]["coordinates"], &mut b);
-    }
-    (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
-}
-
-async fn load_hotspots(app: &AppRef) {
-    let (url, generation) = {
-        let mut st = app.st.borrow_mut();
-        let url = st.f.hotspots_url();
-        if st.hotspots.url == url || !st.allowed(Feature::Hotspots) {
-            return;
-        }
-        (url, st.hotspots.begin())
-    };
-    let result = fetch_layer(app, &url).await;
-    if app.st.borrow().hotspots.generation != generation {
-        return;
-    }
-    match result.and_then(|t| {
-        let v: Value = serde_json::from_str(&t).map_err(|e| e.to_string())?;
-        let js = js::parse_js(&t)?;
-        Ok((t, v, js))
-    }) {
-        Ok((text, json, data)) => {
-            let _ = app.map.set_data("hotspots", &data);
-            app.st.borrow_mut().hotspots = Layer {
-                url: url.clone(),
-                text,
-                json,
-                generation,
-            };
-            debug_set("hotspotsUrl", &JsValue::from_str(&url));
-            render_hotspot_buttons(app);
-            render_legend(app);
-        }
-        Err(e) => status_error(&format!("Hotspots: {e}")),
-    }
-}
-
-/// Buttons that open each hotspot band's summary (keyboard access).
-fn render_hotspot_buttons(app: &AppRef) {
-    let container = by_id("hotspot-buttons");
-    container.set_inner_html("");
-    let tops: Vec<f64> = {
-        let st = app.st.borrow();
-        let mut t: Vec<f64> = st.hotspots.json["features"]
-            .as_array()
-            .map(|fs| {
-                fs.iter()
-                    .filter_map(|f| f["properties"]["top_percent"].as_f64())
-                    .collect()
-            })
-            .unwrap_or_default();
-        t.sort_by(|a, b| a.total_cmp(b));
-        t.dedup();
-        t
-    };
-    for top in tops {
-        let Ok(b) = js::document().create_element("button") else {
-            continue;
-        };
-        let _ = b.set_attribute("type", "button");
-        b.set_text_content(Some(&format!("Top {}% area", format::number(top, 0))));
-        let a = app.clone();
-        on(&b, "click", move |_| {
-            select_features(
-                &a,
-                Selected {
-                    hotspot: Some(top),
-                    ..Default::default()
-                },
-            );
-        });
-        let _ = container.append_child(&b);
-    }
-}
-
-async fn load_density(app: &AppRef) {
-    let (url, generation) = {
-        let mut st = app.st.borrow_mut();
-        let url = st.f.density_grid_url();
-        if st.density.url == url || !st.allowed(Feature::Density) {
-            return;
-        }
-        (url, st.density.begin())
-    };
-    set_status("Computing the density surface…");
-    let result = fetch_layer(app, &url).await;
-    if app.st.borrow().density.generation != generation {
-        return;
-    }
-    let grid: Value = match result.and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
-    {
-        Ok(v) => v,
-        Err(e) => return status_error(&format!("Density: {e}")),
-    };
-    let cols = grid["grid"]["cols"].as_u64().unwrap_or(0) as u32;
-    let rows = grid["grid"]["rows"].as_u64().unwrap_or(0) as u32;
-    let max = grid["max_density"].as_f64().unwrap_or(0.0);
-    let values: Vec<f64> = grid["values"]
-        .as_array()
-        .map(|a| a.iter().map(|v| v.as_f64().unwrap_or(0.0)).collect())
-        .unwrap_or_default();
-    if cols == 0
-        || rows == 0
-        || values.len() != (cols * rows) as usize
-        || max <= 0.0
-        || grid["corners"].is_null()
-    {
-        status_error("Density: no surface for this selection");
-        return;
-    }
-    let (min, mut classes) = classify::density(max, |_, _| 0);
-    let (pixels, counts) = classify::density_rgba(&values, &classes, min);
-    for (item, n) in classes.legend.iter_mut().zip(counts) {
-        item.count = n;
-    }
-    let image = match rgba_bitmap(&pixels, cols, rows).await {
-        Ok(i) => i,
-        Err(e) => return status_error(&format!("Density image: {}", js::describe(&e))),
-    };
-    if app.st.borrow().density.generation != generation {
-        return;
-    }
-    let visible = app.st.borrow().on(Feature::Density);
-    if let Err(e) = app.map.set_density_image(&image, &grid["corners"], visible) {
-        return status_error(&format!("Density layer: {}", js::describe(&e)));
-    }
-    let mut meta = grid.clone();
-    if let Some(o) = meta.as_object_mut() {
-        o.remove("values");
-        o.insert("min_shown".into(), json!(min));
-    }
-    {
-        let mut st = app.st.borrow_mut();
-        st.density = Layer {
-            url: url.clone(),
-            text: String::new(),
-            json: meta,
-            generation,
-        };
-        st.density_legend = Some(classes);
-    }
-    debug_set("densityUrl", &JsValue::from_str(&url));
-    set_status("Density surface ready");
-    render_legend(app);
-}
-
-/// RGBA pixels → an ImageBitmap (no network request, so no CSP issue).
-async fn rgba_bitmap(pixels: &[u8], w: u32, h: u32) -> Result<JsValue, JsValue> {
-    let canvas: web_sys::HtmlCanvasElement =
-        js::document().create_element("canvas")?.unchecked_into();
-    canvas.set_width(w);
-    canvas.set_height(h);
-    let ctx: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")?
-        .ok_or("no 2d context")?
-        .unchecked_into();
-    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), w, h)?;
-    ctx.put_image_data(&data, 0.0, 0.0)?;
-    let p = js::window().create_image_bitmap_with_html_canvas_element(&canvas)?;
-    js::await_promise(p.into()).await
-}
-
-async fn load_incidents(app: &AppRef) {
-    let (url, generation) = {
-        let mut st = app.st.borrow_mut();
-        let url = st.f.incidents_url(MAX_POINTS);
-        if st.incidents.url == url || !st.allowed(Feature::Incidents) {
-            return;
-        }
-        (url, st.incidents.begin())
-    };
-    let result = fetch_layer(app, &url).await;
-    if app.st.borrow().incidents.generation != generation {
-        return;
-    }
-    match result.and_then(|t| {
-        let v: Value = serde_json::from_str(&t).map_err(|e| e.to_string())?;
-        let js = js::parse_js(&t)?;
-        Ok((t, v, js))
-    }) {
-        Ok((text, json, data)) => {
-            let _ = app.map.set_data("incidents", &data);
-            app.st.borrow_mut().incidents = Layer {
-                url: url.clone(),
-                text,
-                json,
-                generation,
-            };
-            debug_set("incidentsUrl", &JsValue::from_str(&url));
-            render_legend(app);
-        }
-        Err(e) => status_error(&format!("Incidents: {e}")),
-    }
-}
-
-fn render_legend(app: &AppRef) {
-    let st = app.st.borrow();
-    let mut sections: Vec<LegendSection> = Vec::new();
-    if st.show_wards {
-        if let Some(c) = &st.ward_classes {
-            let fc = &st.wards.json;
-            let mut note = format!(
-                "{}. Quantile classes{}. {} outside the wards, {} without a location.",
-                st.f.describe(st.cat.group_name(&st.f.group)),
-                if st.f.measure == Measure::Change {
-                    " fixed at ±5% and ±20%"
-                } else {
-                    ""
-                },
-                format::count_text(&fc["outside_areas"]),
-                format::count_text(&fc["unlocated"]),
-            )
-            .replace("Quantile classes fixed", "Classes fixed");
-            if c.suppressed > 0 {
-                note.push_str(&format!(
-                    " Counts of {} are withheld in the public view (hatched); sign in for the full figures.",
-                    format::withheld_counts()
-                ));
-            }
-            let mut items = c.legend_with_no_data(match st.f.measure {
-                Measure::Rate => "No population",
-                Measure::Change => "No comparison (none before)",
-                Measure::Count => "No data",
-            });
-            items.push(LegendItem {
-                colour: "transparent".into(),
-                label: "Priority ward (dashed outline)".into(),
-                count: fc["features"]
-                    .as_array()
-                    .map(|f| {
-                        f.iter()
-                            .filter(|f| f["properties"]["priority"] == true)
-                            .count()
-                    })
-                    .unwrap_or(0),
-            });
-            sections.push(LegendSection {
-                layer: "wards",
-                title: format!("Wards: {}", st.f.measure.label()),
-                items,
-                dots: false,
-                note: Some(note),
-            });
-        }
-    }
-    if st.on(Feature::Hotspots) && !st.hotspots.url.is_empty() {
-        sections.push(LegendSection {
-            layer: "hotspots",
-            title: "Hotspots: densest areas (incidents inside)".into(),
-            items: panels::hotspot_legend(&st.hotspots.json),
-            dots: false,
-            note: None,
-        });
-    }
-    if st.on(Feature::Density) {
-        if let Some(c) = &st.density_legend {
-            sections.push(LegendSection {
-                layer: "density",
-                title: "Kernel density, incidents per km² (cells)".into(),
-                items: c.legend.clone(),
-                dots: false,
-                note: st.density.json["bandwidth_m"].as_f64().map(|b| {
-                    format!(
-                        "Quartic kernel, bandwidth {} m, {} m cells.",
-                        format::number(b, 0),
-                        format::number(st.density.json["cell_m"].as_f64().unwrap_or(0.0), 0)
-                    )
-                }),
-            });
-        }
-    }
-    if st.on(Feature::Incidents) && !st.incidents.url.is_empty() {
-        let fc = &st.incidents.json;
-        let matched = fc["numberMatched"].as_u64().unwrap_or(0);
-        let returned = fc["numberReturned"].as_u64().unwrap_or(0);
-        sections.push(LegendSection {
-            layer: "incidents",
-            title: "Incidents".into(),
-            items: vec![
-                LegendItem {
-                    colour: "#3d5a80".into(),
-                    label: "Cluster (zoom in to split)".into(),
-                    count: returned as usize,
-                },
-                LegendItem {
-                    colour: "#1d2b3a".into(),
-                    label: "Single incident".into(),
-                    count: 0,
-                },
-            ],
-            dots: true,
-            note: (matched > returned).then(|| {
-                format!(
-                    "Showing the first {} of {} incidents.",
-                    format::thousands(returned),
-                    format::thousands(matched)
-                )
-            }),
-        });
-    }
-    if !st.plan.text.is_empty() {
-        sections.push(LegendSection {
-            layer: "plan",
-            title: "Day of action plan".into(),
-            items: crate::plan::legend_items(&st.plan.json),
-            dots: true,
-            note: None,
-        });
-    }
-    actions::legend_sections(&st, &mut sections);
-    let html = panels::legend_html(&sections);
-    // The incident section's second count is meaningless: blank it.
-    let html = html.replace(
-        "<span class=\"label\">Single incident</span><span class=\"n\">0</span>",
-        "<span class=\"label\">Single incident</span><span class=\"n\"></span>",
-    );
-    by_id("legend").set_inner_html(&html);
-    debug_set("measure", &JsValue::from_str(st.f.measure.key()));
-}
-
-/// Shows what was clicked or chosen: incident, hotspot band, ward.
-fn select_features(app: &AppRef, sel: Selected) {
-    let generation = {
-        let mut st = app.st.borrow_mut();
-        st.selected = sel.clone();
-        st.details_generation += 1;
-        st.details_generation
-    };
-    let code = sel.ward.clone().unwrap_or_default();
-    app.map
-        .set_filter("wards-selected", &json!(["==", ["get", "code"], code]));
-    app.map.set_filter(
-        "wards-selected-casing",
-        &json!(["==", ["get", "code"], code]),
-    );
-    app.map.set_filter(
-        "hotspots-selected",
-        &json!(["==", ["get", "top_percent"], sel.hotspot.unwrap_or(-1.0)]),
-    );
-    select("f-ward").set_value(&code);
-    let details = by_id("details");
-    let mut html = String::new();
-    {
-        let st = app.st.borrow();
-        if let Some(p) = &sel.incident {
-            let ward_name = p["ward"].as_str().and_then(|c| {
-                st.wards.json["features"].as_array()?.iter().find_map(|f| {
-                    (f["properties"]["code"] == c)
-                        .then(|| f["properties"]["name"].as_str().unwrap_or(c).to_string())
-                })
-            });
-            html.push_str(&panels::incident_html(p, ward_name.as_deref()));
-        }
-        if let Some(top) = sel.hotspot {
-            let fc = &st.hotspots.json;
-            if let Some(f) = fc["features"].as_array().and_then(|fs| {
-                fs.iter()
-                    .find(|f| f["properties"]["top_percent"].as_f64() == Some(top))
-            }) {
-                html.push_str(&panels::hotspot_html(&f["properties"], fc));
-            }
-        }
-        if sel.ward.is_some() {
-            html.push_str("<div id=\"ward-details\" class=\"ward\" aria-busy=\"true\"><p class=\"hint\">Loading the ward…</p></div>");
-        }
-    }
-    if html.is_empty() {
-        html =
-            "<p class=\"hint\">Click a ward or a hotspot on the map, or choose a ward above.</p>"
-                .into();
-    }
-    details.set_inner_html(&html);
-    update_briefing(app);
-    let Some(code) = sel.ward else { return };
-    let a = app.clone();
-    spawn_local(async move {
-        let (url, trend_url) = {
-            let st = a.st.borrow();
-            (st.f.ward_url(&code), st.f.ward_trend_url(&code))
-        };
-        let profile = fetch_text(&url);
-        let trend = fetch_text(&trend_url);
-        let (profile, trend) = (profile.await, trend.await);
-        if a.st.borrow().details_generation != generation {
-            return;
-        }
-        let target = js::document().get_element_by_id("ward-details");
-        let Some(target) = target else { return };
-        match profile.and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| e.to_string())) {
-            Ok(p) => {
-                let trend: Option<Value> = trend.ok().and_then(|t| serde_json::from_str(&t).ok());
-                let st = a.st.borrow();
-                let html = panels::ward_html(&p, trend.as_ref(), &st.f, &st.cat, &st.months);
-                target.set_outer_html(&html);
-                debug_set("wardUrl", &JsValue::from_str(&url));
-            }
-            Err(e) => target.set_inner_html(&format!(
-                "<p class=\"hint\">Could not load the ward: {}</p>",
-                format::esc(&e)
-            )),
-        }
-    });
-}
-
-/// The ward panel's *Ward briefing* control: shown while a ward is
-/// selected, its link (`<a href download>`, so the browser sends the
-/// session cookie and saves the server's attachment) built from the current
-/// filters, format and version. The public role only gets the public
-/// version: the box is ticked, disabled and the note says why.
-fn update_briefing(app: &AppRef) {
-    let st = app.st.borrow();
-    let section = html_el("briefing");
-    let Some(code) = st.selected.ward.as_deref() else {
-        section.set_hidden(true);
-        return;
-    };
-    let format = BriefingFormat::parse(&select("b-format").value()).unwrap_or_default();
-    let role = st.session.role;
-    let public = briefing::effective_public(role, st.briefing_public);
-    let checkbox = input("b-public");
-    checkbox.set_checked(public);
-    checkbox.set_disabled(briefing::public_forced(role));
-    if let Some(row) = checkbox.parent_element() {
-        let _ = row
-            .class_list()
-            .toggle_with_force("locked", briefing::public_forced(role));
-    }
-    by_id("b-note").set_text_content(Some(&briefing::note(&st.session, public)));
-    let name = st.wards.json["features"]
-        .as_array()
-        .and_then(|fs| {
-            fs.iter()
-                .find(|f| f["properties"]["code"] == code)
-                .and_then(|f| f["properties"]["name"].as_str())
-        })
-        .unwrap_or(code);
-    let url = briefing::briefing_url(&st.f, code, format, public);
-    let link = by_id("b-download");
-    let _ = link.set_attribute("href", &url);
-    link.set_text_content(Some(&briefing::link_text(name, format, public)));
-    section.set_hidden(false);
-    debug_set("briefingUrl", &JsValue::from_str(&url));
-}
-
-/// CSV or GeoJSON of the layer chosen in the export box.
-async fn export_layer(app: &AppRef, geojson: bool) {
-    let layer = select("x-layer").value();
-    if let Some(f) = Feature::ALL.into_iter().find(|f| f.key() == layer) {
-        if !app.st.borrow().allowed(f) {
-            return status_error(&format!("Export: {}", f.locked_note()));
-        }
-    }
-    let (text, first, stem): (Result<String, String>, &[&str], String) = {
-        let st = app.st.borrow();
-        let stem = format!("hotspot-{layer}-{}", st.f.period().replace("..", "_"));
-        match layer.as_str() {
-            "wards" => (
-                Ok(st.wards.text.clone()),
-                &[
-                    "code",
-                    "name",
-                    "population",
-                    "count",
-                    "rate_per_1000",
-                    "annual_rate_per_1000",
-                    "comparison_count",
-                    "change",
-                    "change_pct",
-                ][..],
-                stem,
-            ),
-            "hotspots" => (
-                Ok(st.hotspots.text.clone()),
-                &["top_percent", "threshold", "area_km2", "incidents", "share"][..],
-                stem,
-            ),
-            "incidents" => (
-                Ok(st.incidents.text.clone()),
-                &[
-                    "category", "source", "month", "date", "time", "location", "ward",
-                ][..],
-                stem,
-            ),
-            _ => (Err(String::new()), &["density", "col", "row"][..], stem),
-        }
-    };
-    let text = match text {
-        Ok(t) if !t.is_empty() => Ok(t),
-        // Not loaded (layer off) or density: ask the API.
-        _ => {
-            set_status("Preparing the export…");
-            let url = {
-                let st = app.st.borrow();
-                match layer.as_str() {
-                    "wards" => st.f.wards_url(),
-                    "hotspots" => st.f.hotspots_url(),
-                    "incidents" => st.f.incidents_url(MAX_POINTS),
-                    _ => {
-                        let min = st.density.json["min_shown"].as_f64().unwrap_or(0.0);
-                        st.f.density_url(min)
-                    }
-                }
-            };
-            fetch_text(&url).await
-        }
-    };
-    let text = match text {
-        Ok(t) => t,
-        Err(e) => return status_error(&format!("Export: {e}")),
-    };
-    let result = if geojson {
-        js::download_text(&format!("{stem}.geojson"), "application/geo+json", &text)
-    } else {
-        match serde_json::from_str::<Value>(&text) {
-            Ok(v) => js::download_text(
-                &format!("{stem}.csv"),
-                "text/csv;charset=utf-8",
-                &feature_collection_csv(&v, first),
-            ),
-            Err(e) => return status_error(&format!("Export: {e}")),
-        }
-    };
-    match result {
-        Ok(()) => set_status(&format!(
-            "Exported {} as {}",
-            layer,
-            if geojson { "GeoJSON" } else { "CSV" }
-        )),
-        Err(e) => status_error(&format!("Export: {}", js::describe(&e))),
-    }
-}
-
-fn export_png(app: &AppRef) {
-    let (title, legend_rows) = {
-        let st = app.st.borrow();
-        let title = st.f.describe(st.cat.group_name(&st.f.group));
-        let mut rows: Vec<(String, Vec<LegendItem>)> = Vec::new();
-        if st.show_wards {
-            if let Some(c) = &st.ward_classes {
-                rows.push((
-                    format!("Wards: {}", st.f.measure.label()),
-                    c.legend_with_no_data("No data"),
-                ));
-            }
-        }
-        if st.on(Feature::Hotspots) && !st.hotspots.url.is_empty() {
-            rows.push(("Hotspots".into(), panels::hotspot_legend(&st.hotspots.json)));
-        }
-        if st.on(Feature::Density) {
-            if let Some(c) = &st.density_legend {
-                rows.push(("Density per km²".into(), c.legend.clone()));
-            }
-        }
-        // Places to visit, interventions and an evaluation, when shown.
-        let mut extra = Vec::new();
-        actions::legend_sections(&st, &mut extra);
-        rows.extend(extra.into_iter().map(|s| (s.title, s.items)));
-        (title, rows)
-    };
-    let m = app.map.clone();
-    // Draw from a freshly rendered frame.
-    m.clone().once("render", move |_| {
-        match png::compose(&m, &title, &legend_rows) {
-            Ok(url) => {
-                let _ = js::download_url("hotspot-map.png", &url);
-                set_status("Map image exported");
-            }
-            Err(e) => status_error(&format!("PNG export: {}", js::describe(&e))),
-        }
-    });
-    app.map.trigger_repaint();
-}
-
-/// A checkbox and a weight per crime group in the planner.
-fn fill_plan_groups(st: &State) {
-    let set = by_id("p-groups");
-    let legend = set
-        .query_selector("legend")
-        .ok()
-        .flatten()
-        .map(|l| l.outer_html())
-        .unwrap_or_default();
-    let rows: String = st
-        .cat
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| {
-            let name = format::esc(&g.name);
-            format!(
-                "<div class=\"pgroup\"><input id=\"p-g-{i}\" type=\"checkbox\" data-group=\"{id}\">\
-                 <label for=\"p-g-{i}\">{name}</label>\
-                 <input id=\"p-w-{i}\" type=\"number\" min=\"0\" step=\"0.5\" value=\"1\" \
-                 aria-label=\"Weight for {name}\" data-group=\"{id}\"></div>",
-                id = format::esc(&g.id),
-            )
-        })
-        .collect();
-    set.set_inner_html(&format!("{legend}{rows}"));
-}
-
-/// The planner form as the request it makes.
-fn plan_form(app: &AppRef) -> crate::plan::PlanForm {
-    let st = app.st.borrow();
-    let weights = (0..st.cat.groups.len())
-        .filter(|i| input(&format!("p-g-{i}")).checked())
-        .map(|i| {
-            let w = input(&format!("p-w-{i}")).value();
-            let w = if w.trim().is_empty() {
-                1.0
-            } else {
-                w.trim().parse().unwrap_or(f64::NAN)
-            };
-            (st.cat.groups[i].id.clone(), w)
-        })
-        .collect();
-    crate::plan::PlanForm {
-        period: st.f.period(),
-        weights,
-        sites: input("p-sites").value().trim().parse().unwrap_or(0),
-        radius: input("p-radius").value().trim().parse().unwrap_or(f64::NAN),
-    }
-}
-
-fn wire_planner(app: &AppRef) {
-    {
-        let a = app.clone();
-        on(&by_id("p-form"), "submit", move |e| {
-            e.prevent_default();
-            let a = a.clone();
-            spawn_local(async move { run_plan(&a).await });
-        });
-    }
-    {
-        let a = app.clone();
-        on(&by_id("p-clear"), "click", move |_| {
-            clear_plan(&a);
-            set_status("Plan cleared.");
-        });
-    }
-    for (id, geojson) in [("p-csv", false), ("p-geojson", true)] {
-        let a = app.clone();
-        on(&by_id(id), "click", move |_| export_plan(&a, geojson));
-    }
-}
-
-/// `POST /api/plan` (partner role and above only) and draws the answer.
-async fn run_plan(app: &AppRef) {
-    if !app.st.borrow().session.can_plan() {
-        return status_error(crate::plan::LOCKED_NOTE);
-    }
-    let form = plan_form(app);
-    let error = by_id("p-error");
-    if let Err(e) = form.validate() {
-        error.set_text_content(Some(&e));
-        return;
-    }
-    error.set_text_content(Some(""));
-    let run: web_sys::HtmlButtonElement = by_id("p-run").unchecked_into();
-    run.set_disabled(true);
-    let _ = by_id("planner").set_attribute("aria-busy", "true");
-    set_status("Planning…");
-    let generation = app.st.borrow_mut().plan.begin();
-    let body = form.body();
-    debug_set("planBody", &JsValue::from_str(&body));
-    let result = js::request("POST", "/api/plan", Some(&body)).await;
-    run.set_disabled(!app.st.borrow().session.can_plan());
-    let _ = by_id("planner").remove_attribute("aria-busy");
-    if app.st.borrow().plan.generation != generation {
-        return;
-    }
-    let text = match result {
-        Ok((status, text)) if (200..300).contains(&status) => text,
-        Ok((status, text)) => {
-            if status == 401 || status == 403 {
-                session_lost(app);
-            }
-            let msg = serde_json::from_str::<Value>(&text)
-                .ok()
-                .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
-                .unwrap_or_else(|| format!("HTTP {status}"));
-            error.set_text_content(Some(&format!("The plan failed: {msg}")));
-            return status_error(&format!("Plan: {msg}"));
-        }
-        Err(e) => {
-            error.set_text_content(Some(&format!("The plan failed: {e}")));
-            return status_error(&format!("Plan: {e}"));
-        }
-    };
-    let json: Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
-        Err(e) => return status_error(&format!("Plan: {e}")),
-    };
-    if let Ok(data) = js::parse_js(&text) {
-        let _ = app.map.set_data("plan", &data);
-    }
-    by_id("p-result").set_inner_html(&crate::plan::result_html(&json));
-    let n = crate::plan::sites(&json).len();
-    {
-        let mut st = app.st.borrow_mut();
-        st.plan.url = "/api/plan".into();
-        st.plan.text = text;
-        st.plan.json = json;
-    }
-    for id in ["p-clear", "p-csv", "p-geojson"] {
-        by_id(id)
-            .unchecked_into::<web_sys::HtmlButtonElement>()
-            .set_disabled(false);
-    }
-    debug_set("planSites", &JsValue::from_f64(n as f64));
-    render_legend(app);
-    set_status(&format!(
-        "Planned {n} site{}.",
-        if n == 1 { "" } else { "s" }
-    ));
-}
-
-/// Removes the plan from the map and the panel.
-fn clear_plan(app: &AppRef) {
-    let ready = {
-        let mut st = app.st.borrow_mut();
-        st.plan.reset();
-        st.map_ready
-    };
-    if ready {
-        let empty = js::to_js(&json!({ "type": "FeatureCollection", "features": [] }));
-        let _ = app.map.set_data("plan", &empty);
-    }
-    by_id("p-result").set_inner_html("");
-    by_id("p-error").set_text_content(Some(""));
-    for id in ["p-clear", "p-csv", "p-geojson"] {
-        by_id(id)
-            .unchecked_into::<web_sys::HtmlButtonElement>()
-            .set_disabled(true);
-    }
-    debug_set("planSites", &JsValue::from_f64(0.0));
-    render_legend(app);
-}
-
-/// The plan as GeoJSON (the API's answer) or CSV (one row per site).
-fn export_plan(app: &AppRef, geojson: bool) {
-    let st = app.st.borrow();
-    if st.plan.text.is_empty() {
-        return status_error("Export: run a plan first.");
-    }
-    let stem = format!("hotspot-plan-{}", st.f.period().replace("..", "_"));
-    let result = if geojson {
-        js::download_text(
-            &format!("{stem}.geojson"),
-            "application/geo+json",
-            &st.plan.text,
-        )
-    } else {
-        js::download_text(
-            &format!("{stem}.csv"),
-            "text/csv;charset=utf-8",
-            &crate::plan::csv(&st.plan.json),
-        )
-    };
-    match result {
-        Ok(()) => set_status(&format!(
-            "Exported the plan as {}",
-            if geojson { "GeoJSON" } else { "CSV" }
-        )),
-        Err(e) => status_error(&format!("Export: {}", js::describe(&e))),
-    }
+    map.trigger_repaint();
 }

@@ -1,44 +1,33 @@
-//! The target-hardening and interventions modes in the page: their forms,
-//! lists, map layers and requests (the pure parts are in
-//! `crate::hardening` and `crate::interventions`).
-//!
-//! * Target hardening (analyst role and above; the card is hidden for
-//!   other roles and the client never calls the endpoint for them):
-//!   `GET /api/target-hardening` → a ranked list of buttons and numbered
-//!   points; a list item flies the map to its place, a point selects its
-//!   list item; *Download CSV* saves the API's own CSV.
-//! * Interventions (partner role and above; the public sees why not):
-//!   `GET /api/interventions` → the list and the areas on the map; choosing
-//!   one (list or map) asks for its evaluation and draws its target, buffer
-//!   and comparison area. Analysts also get the form (name, type, dates,
-//!   and the area: a site clicked on the map with a radius, or a polygon
-//!   drawn by clicking its corners or typed one corner a line) that
-//!   `POST`s a new one, and a delete button.
+//! Interventions mode in the page (partner role and above; the public sees
+//! why not): `GET /api/interventions` → the list and the areas on the map;
+//! choosing one (list or map) asks for its evaluation and draws its
+//! target, buffer and comparison area. Analysts also get the form (name,
+//! type, dates, and the area: a site clicked on the map with a radius, or
+//! a polygon drawn by clicking its corners or typed one corner a line)
+//! that `POST`s a new one, and a delete button. The pure parts are in
+//! `crate::interventions`.
 
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
-use super::js::{self, by_id, call, fetch_api, fill_select, get, html_el, input, on, select};
-use super::{
-    bounds_of, debug_set, render_legend, session_lost, set_status, status_error, toggle_panel,
+use super::controls::toggle_panel;
+use super::js::{
+    self, button, by_id, call, clicked_data, empty_fc, fetch_api, fill_select, get, html_el, input,
+    narrow, on, select,
 };
-use super::{AppRef, State};
+use super::layers::bounds_of;
+use super::legend::render_legend;
+use super::session::session_lost;
+use super::state::{AppRef, State};
+use super::{debug_set, set_status, status_error};
 use crate::format;
-use crate::hardening::{self as th, HardeningForm, VisitList};
 use crate::interventions::{self as iv, AreaMode, Intervention, InterventionForm};
 use crate::panels::LegendSection;
 
-/// Target-hardening state.
-#[derive(Default)]
-pub struct Hardening {
-    generation: u32,
-    /// The form the list was drawn with (the CSV asks for the same).
-    form: Option<HardeningForm>,
-    list: Option<VisitList>,
-    selected: Option<usize>,
-}
+/// The map layer of the interventions' areas (hover and click).
+pub const FILL_LAYER: &str = "iv-fill";
 
 /// Interventions state.
 #[derive(Default)]
@@ -59,32 +48,6 @@ pub struct Interventions {
 /// How close (pixels) a click must be to the first corner to close the area.
 const CLOSE_PX: f64 = 10.0;
 
-/// Tablets in portrait: the panel is a drawer over the map.
-fn narrow() -> bool {
-    js::window()
-        .inner_width()
-        .ok()
-        .and_then(|w| w.as_f64())
-        .unwrap_or(1200.0)
-        <= 900.0
-}
-
-fn button(id: &str) -> web_sys::HtmlButtonElement {
-    by_id(id).unchecked_into()
-}
-
-fn empty_fc() -> JsValue {
-    js::to_js(&json!({ "type": "FeatureCollection", "features": [] }))
-}
-
-/// The server's error message in an answer, or the status.
-fn api_message(status: u16, text: &str) -> String {
-    serde_json::from_str::<Value>(text)
-        .ok()
-        .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
-        .unwrap_or_else(|| format!("HTTP {status}"))
-}
-
 /// Today in the browser's time zone, `YYYY-MM-DD`.
 fn today() -> String {
     let d = js_sys::Date::new_0();
@@ -96,13 +59,10 @@ fn today() -> String {
     )
 }
 
-/// Shows or hides the modes for the role (called by `apply_session_ui`).
+/// Shows the card for the role: partners read, analysts also record and
+/// delete; the public sees why not.
 pub fn session_ui(st: &State) {
     let s = &st.session;
-    // Target hardening: analysts only; hidden, not greyed out, for others.
-    html_el("hardening").set_hidden(!s.can_target_harden());
-    button("th-run").set_disabled(!s.can_target_harden());
-    // Interventions: partners read, analysts also record and delete.
     let view = s.can_view_interventions();
     let edit = s.can_edit_interventions();
     html_el("iv-body").set_hidden(!view);
@@ -120,17 +80,13 @@ pub fn session_ui(st: &State) {
 /// The role changed (or the map is ready): drop what it may no longer see
 /// and load the intervention log if it may.
 pub fn session_changed(app: &AppRef) {
-    let (harden, view, edit) = {
+    let (view, edit) = {
         let st = app.st.borrow();
         (
-            st.session.can_target_harden(),
             st.session.can_view_interventions(),
             st.session.can_edit_interventions(),
         )
     };
-    if !harden {
-        clear_hardening(app);
-    }
     if !edit {
         set_picking(app, false);
         set_drawing(app, false);
@@ -169,43 +125,17 @@ pub fn init(st: &State) {
     by_id("iv-kinds").set_inner_html(&kinds);
 }
 
-/// Connects the two cards' controls.
+/// Connects the card's controls: the list, the form, drawing an area, and
+/// Escape.
 pub fn wire(app: &AppRef) {
-    // Target hardening.
-    {
-        let a = app.clone();
-        on(&by_id("th-form"), "submit", move |e| {
-            e.prevent_default();
-            let a = a.clone();
-            spawn_local(async move { run_hardening(&a).await });
-        });
-    }
-    {
-        let a = app.clone();
-        on(&by_id("th-csv"), "click", move |_| {
-            let a = a.clone();
-            spawn_local(async move { hardening_csv(&a).await });
-        });
-    }
-    {
-        let a = app.clone();
-        on(&by_id("th-clear"), "click", move |_| {
-            clear_hardening(&a);
-            set_status("Target-hardening list cleared.");
-        });
-    }
-    {
-        // One listener for every list item (the list is redrawn).
-        let a = app.clone();
-        on(&by_id("th-result"), "click", move |e| {
-            if let Some(rank) = clicked_data(&e, "button.th-item", "data-rank") {
-                if let Ok(rank) = rank.parse() {
-                    select_place(&a, rank, true);
-                }
-            }
-        });
-    }
-    // Interventions.
+    wire_list(app);
+    wire_form(app);
+    wire_drawing(app);
+    wire_escape(app);
+}
+
+/// The list (choose one, re-evaluate, delete).
+fn wire_list(app: &AppRef) {
     {
         let a = app.clone();
         on(&by_id("iv-list"), "click", move |e| {
@@ -233,6 +163,10 @@ pub fn wire(app: &AppRef) {
             spawn_local(async move { delete_intervention(&a).await });
         });
     }
+}
+
+/// The new intervention's form: submit, site, circle or polygon, reset.
+fn wire_form(app: &AppRef) {
     {
         let a = app.clone();
         on(&by_id("iv-form"), "submit", move |e| {
@@ -271,6 +205,19 @@ pub fn wire(app: &AppRef) {
         let a = app.clone();
         on(&by_id(id), "change", move |_| mode_changed(&a));
     }
+    {
+        let a = app.clone();
+        on(&by_id("iv-reset"), "click", move |_| {
+            reset_form();
+            set_picking(&a, false);
+            set_drawing(&a, false);
+            clear_draft(&a);
+        });
+    }
+}
+
+/// Drawing a polygon: start or stop, finish, undo a corner, clear.
+fn wire_drawing(app: &AppRef) {
     {
         let a = app.clone();
         on(&by_id("iv-draw"), "click", move |_| {
@@ -316,15 +263,9 @@ pub fn wire(app: &AppRef) {
             set_status("Area cleared.");
         });
     }
-    {
-        let a = app.clone();
-        on(&by_id("iv-reset"), "click", move |_| {
-            reset_form();
-            set_picking(&a, false);
-            set_drawing(&a, false);
-            clear_draft(&a);
-        });
-    }
+}
+
+fn wire_escape(app: &AppRef) {
     {
         // Escape stops choosing a site or drawing an area.
         let a = app.clone();
@@ -354,20 +295,10 @@ pub fn wire(app: &AppRef) {
     }
 }
 
-/// `data-…` of the element matching `selector` that an event came from.
-fn clicked_data(e: &web_sys::Event, selector: &str, attr: &str) -> Option<String> {
-    let t: web_sys::Element = e.target()?.dyn_into().ok()?;
-    t.closest(selector).ok()??.get_attribute(attr)
-}
-
-/// Map layers the modes add to hover and click handling.
-pub const CLICKABLE: [&str; 2] = ["th-points", "iv-fill"];
-
-/// A map click: places the form's site while choosing one, adds a corner
-/// (or, on the first corner, finishes the area) while drawing, else
-/// selects a place to visit or an intervention under the pointer. `true`
-/// when it was handled (the ward panel is then left alone).
-pub fn map_click(app: &AppRef, e: &JsValue) -> bool {
+/// A map click while choosing a site (places it) or drawing an area (adds
+/// a corner or, on the first corner, finishes the area); `true` when it
+/// was handled (nothing else then reacts to the click).
+pub fn editing_click(app: &AppRef, e: &JsValue) -> bool {
     if app.st.borrow().iv.drawing {
         let ll = get(e, "lngLat");
         if let (Some(x), Some(y)) = (get(&ll, "lng").as_f64(), get(&ll, "lat").as_f64()) {
@@ -392,231 +323,33 @@ pub fn map_click(app: &AppRef, e: &JsValue) -> bool {
         }
         return true;
     }
-    let hits = app.map.features_at(&get(e, "point"), &CLICKABLE);
-    if let Some(rank) = hits
-        .iter()
-        .filter(|h| h["layer"] == "th-points")
-        .find_map(|h| h["properties"]["rank"].as_u64())
-    {
-        select_place(app, rank as usize, false);
-        return true;
-    }
-    if let Some(id) = hits
-        .iter()
-        .filter(|h| h["layer"] == "iv-fill")
-        .find_map(|h| h["properties"]["id"].as_i64())
-    {
-        select_intervention(app, id, false);
-        return true;
-    }
     false
 }
 
-/// Legend sections of the two modes.
-pub fn legend_sections(st: &State, sections: &mut Vec<LegendSection<'static>>) {
-    if let Some(list) = &st.th.list {
-        sections.push(LegendSection {
-            layer: "hardening",
-            title: "Target hardening: places to visit".into(),
-            items: list.legend_items(),
-            dots: true,
-            note: Some(format!("Burglary, as of {}.", list.as_of)),
-        });
-    }
-    if st.iv.loaded && !st.iv.items.is_empty() {
-        sections.push(LegendSection {
-            layer: "interventions",
-            title: "Interventions".into(),
-            items: iv::legend_items(st.iv.items.len(), st.iv.evaluation.as_ref()),
-            dots: false,
-            note: None,
-        });
-    }
+/// A map click on an intervention's area (`hits`: the features under it)
+/// chooses it; `true` when it did.
+pub fn map_click(app: &AppRef, hits: &[Value]) -> bool {
+    let Some(id) = hits
+        .iter()
+        .filter(|h| h["layer"] == FILL_LAYER)
+        .find_map(|h| h["properties"]["id"].as_i64())
+    else {
+        return false;
+    };
+    select_intervention(app, id, false);
+    true
 }
 
-// ---- target hardening ----------------------------------------------------
-
-fn hardening_form() -> HardeningForm {
-    let num = |id: &str| input(id).value().trim().to_string();
-    HardeningForm {
-        as_of: num("th-as-of"),
-        distance: num("th-distance").parse().unwrap_or(f64::NAN),
-        days: num("th-days").parse().unwrap_or(0),
-        limit: num("th-limit").parse().unwrap_or(0),
-    }
+/// The legend section of the interventions on the map, if any.
+pub fn legend_section(st: &State) -> Option<LegendSection<'static>> {
+    (st.iv.loaded && !st.iv.items.is_empty()).then(|| LegendSection {
+        layer: "interventions",
+        title: "Interventions".into(),
+        items: iv::legend_items(st.iv.items.len(), st.iv.evaluation.as_ref()),
+        dots: false,
+        note: None,
+    })
 }
-
-/// `GET /api/target-hardening` and draws the list and the points.
-async fn run_hardening(app: &AppRef) {
-    if !app.st.borrow().session.can_target_harden() {
-        return status_error(th::LOCKED_NOTE);
-    }
-    let form = hardening_form();
-    let error = by_id("th-error");
-    if let Err(e) = form.validate() {
-        error.set_text_content(Some(&e));
-        return;
-    }
-    error.set_text_content(Some(""));
-    let url = form.url(false);
-    let generation = {
-        let mut st = app.st.borrow_mut();
-        st.th.generation += 1;
-        st.th.generation
-    };
-    button("th-run").set_disabled(true);
-    let _ = by_id("hardening").set_attribute("aria-busy", "true");
-    set_status("Ranking places to visit…");
-    let result = fetch_api(&url).await;
-    button("th-run").set_disabled(!app.st.borrow().session.can_target_harden());
-    let _ = by_id("hardening").remove_attribute("aria-busy");
-    if app.st.borrow().th.generation != generation {
-        return;
-    }
-    let text = match result {
-        Ok(t) => t,
-        Err(e) => {
-            if e.is_auth() {
-                session_lost(app);
-            }
-            error.set_text_content(Some(&format!("The list failed: {}", e.message)));
-            return status_error(&format!("Target hardening: {}", e.message));
-        }
-    };
-    let list = match serde_json::from_str::<Value>(&text) {
-        Ok(v) => VisitList::parse(&v),
-        Err(e) => return status_error(&format!("Target hardening: {e}")),
-    };
-    let _ = app.map.set_data("hardening", &js::to_js(&list.geojson()));
-    app.map
-        .set_filter("th-selected", &json!(["==", ["get", "rank"], -1]));
-    by_id("th-result").set_inner_html(&list.html());
-    if let Some(b) = list.bounds() {
-        app.map.fit(b);
-    }
-    let n = list.places.len();
-    {
-        let mut st = app.st.borrow_mut();
-        st.th.form = Some(form);
-        st.th.list = Some(list);
-        st.th.selected = None;
-    }
-    button("th-csv").set_disabled(false);
-    button("th-clear").set_disabled(false);
-    debug_set("hardeningUrl", &JsValue::from_str(&url));
-    debug_set("hardeningPlaces", &JsValue::from_f64(n as f64));
-    render_legend(app);
-    set_status(&format!(
-        "{n} place{} to visit listed.",
-        if n == 1 { "" } else { "s" }
-    ));
-}
-
-/// Highlights place `rank` in the list and on the map; `fly` moves the map
-/// to it (from the list), otherwise the list scrolls to it (from the map).
-fn select_place(app: &AppRef, rank: usize, fly: bool) {
-    let place = {
-        let mut st = app.st.borrow_mut();
-        let Some(p) = st
-            .th
-            .list
-            .as_ref()
-            .and_then(|l| l.places.iter().find(|p| p.rank == rank).cloned())
-        else {
-            return;
-        };
-        st.th.selected = Some(rank);
-        p
-    };
-    app.map
-        .set_filter("th-selected", &json!(["==", ["get", "rank"], rank]));
-    if let Ok(items) = by_id("th-result").query_selector_all("button.th-item") {
-        for i in 0..items.length() {
-            let Some(b) = items
-                .get(i)
-                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-            else {
-                continue;
-            };
-            let this = b.get_attribute("data-rank").as_deref() == Some(&rank.to_string());
-            if this {
-                let _ = b.set_attribute("aria-current", "true");
-                if !fly {
-                    let _ = call(
-                        &b,
-                        "scrollIntoView",
-                        &[js::obj(&[("block", "nearest".into())])],
-                    );
-                }
-            } else {
-                let _ = b.remove_attribute("aria-current");
-            }
-        }
-    }
-    if fly {
-        app.map.fly_to(place.lon, place.lat, 15.0);
-        if narrow() {
-            toggle_panel(app, Some(false));
-        }
-    }
-    debug_set("hardeningSelected", &JsValue::from_f64(rank as f64));
-    set_status(&format!(
-        "{}. {}: {}; visit by {}.",
-        place.rank, place.label, place.reason, place.expires
-    ));
-}
-
-/// Saves the API's CSV of the list on screen.
-async fn hardening_csv(app: &AppRef) {
-    let (form, as_of) = {
-        let st = app.st.borrow();
-        match (&st.th.form, &st.th.list) {
-            (Some(f), Some(l)) => (f.clone(), l.as_of.clone()),
-            _ => return status_error("Export: list the places first."),
-        }
-    };
-    set_status("Preparing the CSV…");
-    match fetch_api(&form.url(true)).await {
-        Ok(text) => {
-            match js::download_text(
-                &th::csv_name(&form, &as_of),
-                "text/csv;charset=utf-8",
-                &text,
-            ) {
-                Ok(()) => set_status("Exported the target-hardening list as CSV"),
-                Err(e) => status_error(&format!("Export: {}", js::describe(&e))),
-            }
-        }
-        Err(e) => {
-            if e.is_auth() {
-                session_lost(app);
-            }
-            status_error(&format!("Export: {}", e.message));
-        }
-    }
-}
-
-fn clear_hardening(app: &AppRef) {
-    let ready = {
-        let mut st = app.st.borrow_mut();
-        st.th = Hardening {
-            generation: st.th.generation + 1,
-            ..Hardening::default()
-        };
-        st.map_ready
-    };
-    if ready {
-        let _ = app.map.set_data("hardening", &empty_fc());
-    }
-    by_id("th-result").set_inner_html("");
-    by_id("th-error").set_text_content(Some(""));
-    button("th-csv").set_disabled(true);
-    button("th-clear").set_disabled(true);
-    debug_set("hardeningPlaces", &JsValue::from_f64(0.0));
-    render_legend(app);
-}
-
-// ---- interventions -------------------------------------------------------
 
 /// `GET /api/interventions`: the list and the areas; then selects `select`
 /// (a new one) or keeps the current selection.
@@ -740,19 +473,7 @@ fn select_intervention(app: &AppRef, id: i64, fit: bool) {
 fn fill_control_select(app: &AppRef) {
     let st = app.st.borrow();
     let current = select("iv-control").value();
-    let mut wards: Vec<(String, String)> = st.wards.json["features"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| {
-            let p = &f["properties"];
-            Some((
-                p["code"].as_str()?.to_string(),
-                p["name"].as_str().unwrap_or_default().to_string(),
-            ))
-        })
-        .collect();
-    wards.sort_by(|a, b| a.1.cmp(&b.1));
+    let wards = st.ward_list();
     let mut opts = vec![(
         String::new(),
         "Automatic (the most similar ward)".to_string(),
@@ -815,7 +536,7 @@ async fn load_evaluation(app: &AppRef, id: i64, fit: bool) {
             // control…), as the server says.
             target.set_inner_html(&format!(
                 "<p class=\"iv-no-eval\"><strong>The evaluation cannot be computed:</strong> {}</p>",
-                format::esc(&api_message(status, &text))
+                format::esc(&js::api_message(status, &text))
             ));
             set_status("This intervention cannot be evaluated yet.");
         }
@@ -884,7 +605,10 @@ async fn delete_intervention(app: &AppRef) {
             if status == 401 || status == 403 {
                 session_lost(app);
             }
-            status_error(&format!("Delete failed: {}", api_message(status, &text)));
+            status_error(&format!(
+                "Delete failed: {}",
+                js::api_message(status, &text)
+            ));
         }
         Err(e) => status_error(&format!("Delete failed: {e}")),
     }
@@ -1129,7 +853,7 @@ async fn create_intervention(app: &AppRef) {
             if status == 401 || status == 403 {
                 session_lost(app);
             }
-            let msg = api_message(status, &text);
+            let msg = js::api_message(status, &text);
             error.set_text_content(Some(&format!("Not recorded: {msg}")));
             status_error(&format!("Intervention not recorded: {msg}"));
         }

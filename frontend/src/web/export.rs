@@ -1,0 +1,155 @@
+//! The export box: CSV or GeoJSON of a layer (the loaded data, or the
+//! API's answer for a layer not loaded), and the map view as a PNG.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use super::js::{self, fetch_text, select};
+use super::layers::{LayerKind, MAX_POINTS};
+use super::state::AppRef;
+use super::{legend, png, set_status, status_error};
+use crate::access::Feature;
+use crate::export::feature_collection_csv;
+
+/// A layer's data for an export: the loaded answer, or the API's text.
+enum Data {
+    Loaded(Value),
+    Fetched(String),
+}
+
+impl Data {
+    fn text(&self) -> Cow<'_, str> {
+        match self {
+            Data::Loaded(v) => Cow::Owned(v.to_string()),
+            Data::Fetched(t) => Cow::Borrowed(t),
+        }
+    }
+
+    fn value(self) -> Result<Value, String> {
+        match self {
+            Data::Loaded(v) => Ok(v),
+            Data::Fetched(t) => serde_json::from_str(&t).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// The CSV's leading columns for `layer` (the others follow).
+fn csv_columns(layer: &str) -> &'static [&'static str] {
+    match layer {
+        "wards" => &[
+            "code",
+            "name",
+            "population",
+            "count",
+            "rate_per_1000",
+            "annual_rate_per_1000",
+            "comparison_count",
+            "change",
+            "change_pct",
+        ],
+        "hotspots" => &["top_percent", "threshold", "area_km2", "incidents", "share"],
+        "incidents" => &[
+            "category", "source", "month", "date", "time", "location", "ward",
+        ],
+        _ => &["density", "col", "row"],
+    }
+}
+
+/// The loaded data of `layer`, if it is loaded (the density grid never is
+/// in the exported form: its cells come from the API).
+fn loaded(app: &AppRef, layer: &str) -> Option<Value> {
+    let k = match layer {
+        "wards" => LayerKind::Wards,
+        "hotspots" => LayerKind::Hotspots,
+        "incidents" => LayerKind::Incidents,
+        _ => return None,
+    };
+    let st = app.st.borrow();
+    let l = st.layer(k);
+    (!l.url.is_empty()).then(|| l.data.clone())
+}
+
+/// Asks the API for `layer` under the current filters.
+async fn fetch(app: &AppRef, layer: &str) -> Result<String, String> {
+    set_status("Preparing the export…");
+    let url = {
+        let st = app.st.borrow();
+        match layer {
+            "wards" => st.f.wards_url(),
+            "hotspots" => st.f.hotspots_url(),
+            "incidents" => st.f.incidents_url(MAX_POINTS),
+            _ => {
+                let min = st.density.data["min_shown"].as_f64().unwrap_or(0.0);
+                st.f.density_url(min)
+            }
+        }
+    };
+    fetch_text(&url).await
+}
+
+/// CSV or GeoJSON of the layer chosen in the export box.
+pub async fn export_layer(app: &AppRef, geojson: bool) {
+    let layer = select("x-layer").value();
+    if let Some(f) = Feature::ALL.into_iter().find(|f| f.key() == layer) {
+        if !app.st.borrow().allowed(f) {
+            return status_error(&format!("Export: {}", f.locked_note()));
+        }
+    }
+    let stem = {
+        let st = app.st.borrow();
+        format!("hotspot-{layer}-{}", st.f.period().replace("..", "_"))
+    };
+    let data = match loaded(app, &layer) {
+        Some(v) => Data::Loaded(v),
+        // Not loaded (layer off) or density: ask the API.
+        None => match fetch(app, &layer).await {
+            Ok(t) => Data::Fetched(t),
+            Err(e) => return status_error(&format!("Export: {e}")),
+        },
+    };
+    let result = if geojson {
+        js::download_text(
+            &format!("{stem}.geojson"),
+            "application/geo+json",
+            &data.text(),
+        )
+    } else {
+        match data.value() {
+            Ok(v) => js::download_text(
+                &format!("{stem}.csv"),
+                "text/csv;charset=utf-8",
+                &feature_collection_csv(&v, csv_columns(&layer)),
+            ),
+            Err(e) => return status_error(&format!("Export: {e}")),
+        }
+    };
+    match result {
+        Ok(()) => set_status(&format!(
+            "Exported {} as {}",
+            layer,
+            if geojson { "GeoJSON" } else { "CSV" }
+        )),
+        Err(e) => status_error(&format!("Export: {}", js::describe(&e))),
+    }
+}
+
+pub fn export_png(app: &AppRef) {
+    let (title, legend_rows) = {
+        let st = app.st.borrow();
+        let title = st.f.describe(st.cat.group_name(&st.f.group));
+        (title, legend::png_rows(&st))
+    };
+    let m = app.map.clone();
+    // Draw from a freshly rendered frame.
+    m.clone().once("render", move |_| {
+        match png::compose(&m, &title, &legend_rows) {
+            Ok(url) => {
+                let _ = js::download_url("hotspot-map.png", &url);
+                set_status("Map image exported");
+            }
+            Err(e) => status_error(&format!("PNG export: {}", js::describe(&e))),
+        }
+    });
+    app.map.trigger_repaint();
+}

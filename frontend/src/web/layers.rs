@@ -1,0 +1,503 @@
+//! The four data layers (wards, hotspots, density, incidents).
+//!
+//! One generic loader ([`load`], [`receive`]) asks for a layer's URL under
+//! the current filters, drops answers that a newer request overtook (a
+//! per-layer generation number), parses each answer once and keeps only
+//! that parse (the map keeps its own copy to draw), then runs the layer's
+//! own step: ward styling, hotspot buttons, the density image. What the
+//! page reads back from the loaded data is here too, so the JSON is read
+//! in one place.
+
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen_futures::spawn_local;
+
+use super::controls::update_page_url;
+use super::js::{self, by_id, fetch_api, fill_select, on, FetchError};
+use super::legend::render_legend;
+use super::selection::select_features;
+use super::session::session_lost;
+use super::state::{AppRef, Layer, Selected, State};
+use super::{debug_set, set_status, status_error};
+use crate::access::Feature;
+use crate::classify;
+use crate::filters::Filters;
+use crate::format;
+
+/// Most incidents drawn as points (one API page).
+pub const MAX_POINTS: usize = 10_000;
+
+/// A data layer the filters drive.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum LayerKind {
+    Wards,
+    Hotspots,
+    Density,
+    Incidents,
+}
+
+impl LayerKind {
+    pub const ALL: [LayerKind; 4] = [
+        LayerKind::Wards,
+        LayerKind::Hotspots,
+        LayerKind::Density,
+        LayerKind::Incidents,
+    ];
+
+    /// The role feature the layer needs (wards: none, every role has them).
+    pub fn feature(self) -> Option<Feature> {
+        match self {
+            LayerKind::Wards => None,
+            LayerKind::Hotspots => Some(Feature::Hotspots),
+            LayerKind::Density => Some(Feature::Density),
+            LayerKind::Incidents => Some(Feature::Incidents),
+        }
+    }
+
+    /// The API request for the filters.
+    pub fn url(self, f: &Filters) -> String {
+        match self {
+            LayerKind::Wards => f.wards_url(),
+            LayerKind::Hotspots => f.hotspots_url(),
+            LayerKind::Density => f.density_grid_url(),
+            LayerKind::Incidents => f.incidents_url(MAX_POINTS),
+        }
+    }
+
+    /// How the status line names it when it fails.
+    fn label(self) -> &'static str {
+        match self {
+            LayerKind::Wards => "Ward statistics",
+            LayerKind::Hotspots => "Hotspots",
+            LayerKind::Density => "Density",
+            LayerKind::Incidents => "Incidents",
+        }
+    }
+
+    /// The status line while a slow layer loads.
+    fn loading(self) -> Option<&'static str> {
+        match self {
+            LayerKind::Wards => Some("Loading ward statistics…"),
+            LayerKind::Density => Some("Computing the density surface…"),
+            LayerKind::Hotspots | LayerKind::Incidents => None,
+        }
+    }
+
+    /// `window.__hotspot` key of the URL last drawn (the tests read it).
+    fn debug_key(self) -> &'static str {
+        match self {
+            LayerKind::Wards => "wardsUrl",
+            LayerKind::Hotspots => "hotspotsUrl",
+            LayerKind::Density => "densityUrl",
+            LayerKind::Incidents => "incidentsUrl",
+        }
+    }
+}
+
+impl State {
+    pub fn layer(&self, k: LayerKind) -> &Layer {
+        match k {
+            LayerKind::Wards => &self.wards,
+            LayerKind::Hotspots => &self.hotspots,
+            LayerKind::Density => &self.density,
+            LayerKind::Incidents => &self.incidents,
+        }
+    }
+
+    fn layer_mut(&mut self, k: LayerKind) -> &mut Layer {
+        match k {
+            LayerKind::Wards => &mut self.wards,
+            LayerKind::Hotspots => &mut self.hotspots,
+            LayerKind::Density => &mut self.density,
+            LayerKind::Incidents => &mut self.incidents,
+        }
+    }
+
+    /// The role allows the layer (wards: always).
+    fn may_load(&self, k: LayerKind) -> bool {
+        k.feature().is_none_or(|f| self.allowed(f))
+    }
+
+    /// The name of ward `code`, if the ward layer has it.
+    pub fn ward_name(&self, code: &str) -> Option<&str> {
+        features(&self.wards.data)
+            .find(|f| f["properties"]["code"] == code)
+            .and_then(|f| f["properties"]["name"].as_str())
+    }
+
+    /// `(code, name)` of every ward, by name.
+    pub fn ward_list(&self) -> Vec<(String, String)> {
+        let mut wards: Vec<(String, String)> = features(&self.wards.data)
+            .filter_map(|f| {
+                let p = &f["properties"];
+                Some((
+                    p["code"].as_str()?.to_string(),
+                    p["name"].as_str().unwrap_or_default().to_string(),
+                ))
+            })
+            .collect();
+        wards.sort_by(|a, b| a.1.cmp(&b.1));
+        wards
+    }
+
+    /// How many wards the API marks as priority (`priority`, top N).
+    pub fn priority_wards(&self) -> usize {
+        features(&self.wards.data)
+            .filter(|f| f["properties"]["priority"] == true)
+            .count()
+    }
+
+    /// The hotspot bands' `top_percent`s, smallest (densest) first.
+    pub fn hotspot_tops(&self) -> Vec<f64> {
+        let mut t: Vec<f64> = features(&self.hotspots.data)
+            .filter_map(|f| f["properties"]["top_percent"].as_f64())
+            .collect();
+        t.sort_by(|a, b| a.total_cmp(b));
+        t.dedup();
+        t
+    }
+
+    /// The properties of the hotspot band `top`.
+    pub fn hotspot_band(&self, top: f64) -> Option<&Value> {
+        features(&self.hotspots.data)
+            .find(|f| f["properties"]["top_percent"].as_f64() == Some(top))
+            .map(|f| &f["properties"])
+    }
+}
+
+/// The features of a GeoJSON collection (none if it is not one).
+fn features(fc: &Value) -> impl Iterator<Item = &Value> {
+    fc["features"].as_array().into_iter().flatten()
+}
+
+/// Filters changed (or a layer was switched on): refetch what is visible.
+pub fn refresh(app: &AppRef) {
+    update_page_url(app);
+    let (kinds, sel) = {
+        let st = app.st.borrow();
+        // Wards are the base layer (outlines and labels): always loaded.
+        // Only what the role may request: no 401/403 in a normal session.
+        let kinds: Vec<LayerKind> = LayerKind::ALL
+            .into_iter()
+            .filter(|k| k.feature().is_none_or(|f| st.on(f)))
+            .collect();
+        (kinds, st.selected.clone())
+    };
+    for k in kinds {
+        let a = app.clone();
+        spawn_local(async move { load(&a, k).await });
+    }
+    if sel.ward.is_some() {
+        // Figures for the selected ward follow the filters; a hotspot or
+        // incident selection no longer applies.
+        select_features(
+            app,
+            Selected {
+                ward: sel.ward,
+                ..Default::default()
+            },
+        );
+    } else if sel.hotspot.is_some() || sel.incident.is_some() {
+        select_features(app, Selected::default());
+    }
+}
+
+/// Fetches layer `k` for the current filters, unless it is already loaded
+/// for them or the role may not have it.
+pub async fn load(app: &AppRef, k: LayerKind) {
+    let Some((url, generation)) = begin(app, k) else {
+        return;
+    };
+    if let Some(msg) = k.loading() {
+        set_status(msg);
+    }
+    let result = fetch_api(&url).await;
+    receive(app, k, generation, url, result).await;
+}
+
+/// A new request for layer `k`: its URL and generation, or `None` when
+/// there is nothing to fetch (the loaded wards are restyled instead: the
+/// measure may have changed).
+fn begin(app: &AppRef, k: LayerKind) -> Option<(String, u32)> {
+    let mut st = app.st.borrow_mut();
+    let url = k.url(&st.f);
+    if !st.may_load(k) {
+        return None;
+    }
+    if st.layer(k).url == url {
+        drop(st);
+        if k == LayerKind::Wards {
+            restyle_wards(app);
+        }
+        return None;
+    }
+    let generation = st.layer_mut(k).begin();
+    Some((url, generation))
+}
+
+/// The answer to request `generation` of layer `k`: dropped when a newer
+/// request overtook it, else parsed once, drawn and kept.
+pub async fn receive(
+    app: &AppRef,
+    k: LayerKind,
+    generation: u32,
+    url: String,
+    result: Result<String, FetchError>,
+) {
+    let current = |app: &AppRef| app.st.borrow().layer(k).generation == generation;
+    let text = match result {
+        Ok(text) => text,
+        Err(e) => {
+            // Refused: the session ended (or the role changed) under us.
+            if e.is_auth() {
+                session_lost(app);
+            }
+            if current(app) {
+                status_error(&format!("{}: {}", k.label(), e.message));
+            }
+            return;
+        }
+    };
+    if !current(app) {
+        return;
+    }
+    let data: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => return status_error(&format!("{}: {e}", k.label())),
+    };
+    let data = if k == LayerKind::Density {
+        match draw_density(app, generation, data).await {
+            Some(meta) => meta,
+            None => return,
+        }
+    } else {
+        if let Err(e) = draw_features(app, k, &text) {
+            return status_error(&e);
+        }
+        data
+    };
+    *app.st.borrow_mut().layer_mut(k) = Layer {
+        url: url.clone(),
+        data,
+        generation,
+    };
+    debug_set(k.debug_key(), &JsValue::from_str(&url));
+    drawn(app, k);
+}
+
+/// Hands a GeoJSON answer to the map source of the same name.
+fn draw_features(app: &AppRef, k: LayerKind, text: &str) -> Result<(), String> {
+    let data = js::parse_js(text).map_err(|e| format!("{}: {e}", k.label()))?;
+    let source = match k {
+        LayerKind::Wards => "wards",
+        LayerKind::Hotspots => "hotspots",
+        _ => "incidents",
+    };
+    match app.map.set_data(source, &data) {
+        // The base layer must draw; an overlay that cannot simply stays empty.
+        Err(e) if k == LayerKind::Wards => Err(format!("Ward layer: {}", js::describe(&e))),
+        _ => Ok(()),
+    }
+}
+
+/// What follows a layer's new data: the ward styling, list and status; the
+/// hotspot buttons; the density status; the legend.
+fn drawn(app: &AppRef, k: LayerKind) {
+    match k {
+        LayerKind::Wards => wards_drawn(app),
+        LayerKind::Hotspots => {
+            render_hotspot_buttons(app);
+            render_legend(app);
+        }
+        LayerKind::Density => {
+            set_status("Density surface ready");
+            render_legend(app);
+        }
+        LayerKind::Incidents => render_legend(app),
+    }
+}
+
+/// New ward figures: the first ones frame the map; the ward list, the fill
+/// and the status line follow.
+fn wards_drawn(app: &AppRef) {
+    {
+        let mut st = app.st.borrow_mut();
+        if !st.fitted {
+            if let Some(b) = bounds_of(&st.wards.data) {
+                app.map.fit(b);
+                st.fitted = true;
+            }
+        }
+    }
+    fill_ward_select(app);
+    restyle_wards(app);
+    let st = app.st.borrow();
+    set_status(&format!(
+        "{}: {} incidents",
+        st.f.describe(st.cat.group_name(&st.f.group)),
+        format::count_text(&st.wards.data["total"])
+    ));
+}
+
+/// Paints the ward fill for the current measure and redraws the legend.
+pub fn restyle_wards(app: &AppRef) {
+    let classes = {
+        let st = app.st.borrow();
+        if st.wards.url.is_empty() {
+            return;
+        }
+        classify::ward_classes(st.f.measure, &st.wards.data)
+    };
+    app.map
+        .set_paint("wards-fill", "fill-color", &classes.expression());
+    app.map
+        .set_filter("wards-suppressed", &classes.suppressed_filter());
+    app.st.borrow_mut().ward_classes = Some(classes);
+    render_legend(app);
+}
+
+fn fill_ward_select(app: &AppRef) {
+    let st = app.st.borrow();
+    let mut opts = vec![(String::new(), "Choose a ward…".to_string())];
+    opts.extend(st.ward_list());
+    let current = st.selected.ward.clone().unwrap_or_default();
+    fill_select("f-ward", &opts, &current);
+}
+
+/// `[w, s, e, n]` of a collection's coordinates.
+pub fn bounds_of(fc: &Value) -> Option<[f64; 4]> {
+    let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+    fn walk(v: &Value, b: &mut [f64; 4]) {
+        if let Some(a) = v.as_array() {
+            if a.len() >= 2 && a[0].is_number() && a[1].is_number() {
+                let (x, y) = (a[0].as_f64().unwrap_or(0.0), a[1].as_f64().unwrap_or(0.0));
+                b[0] = b[0].min(x);
+                b[1] = b[1].min(y);
+                b[2] = b[2].max(x);
+                b[3] = b[3].max(y);
+            } else {
+                for c in a {
+                    walk(c, b);
+                }
+            }
+        }
+    }
+    for f in fc["features"].as_array()? {
+        walk(&f["geometry"]["coordinates"], &mut b);
+    }
+    (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
+}
+
+/// Buttons that open each hotspot band's summary (keyboard access).
+pub fn render_hotspot_buttons(app: &AppRef) {
+    let container = by_id("hotspot-buttons");
+    container.set_inner_html("");
+    let tops = app.st.borrow().hotspot_tops();
+    for top in tops {
+        let Ok(b) = js::document().create_element("button") else {
+            continue;
+        };
+        let _ = b.set_attribute("type", "button");
+        b.set_text_content(Some(&format!("Top {}% area", format::number(top, 0))));
+        let a = app.clone();
+        on(&b, "click", move |_| {
+            select_features(
+                &a,
+                Selected {
+                    hotspot: Some(top),
+                    ..Default::default()
+                },
+            );
+        });
+        let _ = container.append_child(&b);
+    }
+}
+
+/// The density grid as an image pinned at its corners, in five classes;
+/// `Some(the grid's metadata)` (values dropped, the lowest density shown
+/// added) to keep, `None` when it cannot be drawn or was overtaken.
+async fn draw_density(app: &AppRef, generation: u32, grid: Value) -> Option<Value> {
+    let cols = grid["grid"]["cols"].as_u64().unwrap_or(0) as u32;
+    let rows = grid["grid"]["rows"].as_u64().unwrap_or(0) as u32;
+    let max = grid["max_density"].as_f64().unwrap_or(0.0);
+    let values: Vec<f64> = grid["values"]
+        .as_array()
+        .map(|a| a.iter().map(|v| v.as_f64().unwrap_or(0.0)).collect())
+        .unwrap_or_default();
+    if cols == 0
+        || rows == 0
+        || values.len() != (cols * rows) as usize
+        || max <= 0.0
+        || grid["corners"].is_null()
+    {
+        status_error("Density: no surface for this selection");
+        return None;
+    }
+    let (min, mut classes) = classify::density(max, |_, _| 0);
+    let (pixels, counts) = classify::density_rgba(&values, &classes, min);
+    for (item, n) in classes.legend.iter_mut().zip(counts) {
+        item.count = n;
+    }
+    let image = match rgba_bitmap(&pixels, cols, rows).await {
+        Ok(i) => i,
+        Err(e) => {
+            status_error(&format!("Density image: {}", js::describe(&e)));
+            return None;
+        }
+    };
+    if app.st.borrow().density.generation != generation {
+        return None;
+    }
+    let visible = app.st.borrow().on(Feature::Density);
+    if let Err(e) = app.map.set_density_image(&image, &grid["corners"], visible) {
+        status_error(&format!("Density layer: {}", js::describe(&e)));
+        return None;
+    }
+    app.st.borrow_mut().density_legend = Some(classes);
+    let mut meta = grid;
+    if let Some(o) = meta.as_object_mut() {
+        o.remove("values");
+        o.insert("min_shown".into(), json!(min));
+    }
+    Some(meta)
+}
+
+/// RGBA pixels → an ImageBitmap (no network request, so no CSP issue).
+async fn rgba_bitmap(pixels: &[u8], w: u32, h: u32) -> Result<JsValue, JsValue> {
+    let canvas: web_sys::HtmlCanvasElement =
+        js::document().create_element("canvas")?.unchecked_into();
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")?
+        .ok_or("no 2d context")?
+        .unchecked_into();
+    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), w, h)?;
+    ctx.put_image_data(&data, 0.0, 0.0)?;
+    let p = js::window().create_image_bitmap_with_html_canvas_element(&canvas)?;
+    js::await_promise(p.into()).await
+}
+
+/// Shows or hides each layer's map layers as wanted and allowed.
+pub fn apply_visibility(app: &AppRef) {
+    let st = app.st.borrow();
+    if !st.map_ready {
+        return;
+    }
+    let m = &app.map;
+    m.set_visible("wards-fill", st.show_wards);
+    m.set_visible("wards-suppressed", st.show_wards);
+    let hotspots = st.on(Feature::Hotspots);
+    m.set_visible("hotspots-fill", hotspots);
+    m.set_visible("hotspots-line", hotspots);
+    m.set_visible("hotspots-selected", hotspots);
+    if m.has_layer("density-raster") {
+        m.set_visible("density-raster", st.on(Feature::Density));
+    }
+    for l in ["incidents-clusters", "incidents-count", "incidents-points"] {
+        m.set_visible(l, st.on(Feature::Incidents));
+    }
+    drop(st);
+    render_legend(app);
+}

@@ -1,0 +1,187 @@
+//! The legend card: one section per layer shown (wards, hotspots, density,
+//! incidents, the plan, the places to visit, the interventions), and the
+//! shorter rows the PNG export draws.
+
+use wasm_bindgen::prelude::*;
+
+use super::js::by_id;
+use super::state::{AppRef, State};
+use super::{debug_set, hardening, interventions};
+use crate::access::Feature;
+use crate::classify::LegendItem;
+use crate::filters::Measure;
+use crate::format;
+use crate::panels::{self, LegendSection};
+
+/// Redraws the legend from the state.
+pub fn render_legend(app: &AppRef) {
+    let st = app.st.borrow();
+    let mut sections: Vec<LegendSection> = Vec::new();
+    sections.extend(ward_section(&st));
+    sections.extend(hotspot_section(&st));
+    sections.extend(density_section(&st));
+    sections.extend(incident_section(&st));
+    sections.extend(plan_section(&st));
+    mode_sections(&st, &mut sections);
+    let html = panels::legend_html(&sections);
+    // The incident section's second count is meaningless: blank it.
+    let html = html.replace(
+        "<span class=\"label\">Single incident</span><span class=\"n\">0</span>",
+        "<span class=\"label\">Single incident</span><span class=\"n\"></span>",
+    );
+    by_id("legend").set_inner_html(&html);
+    debug_set("measure", &JsValue::from_str(st.f.measure.key()));
+}
+
+/// The ward classes, the no-data class and the priority wards, with a note
+/// on what is counted and what is withheld.
+fn ward_section(st: &State) -> Option<LegendSection<'static>> {
+    if !st.show_wards {
+        return None;
+    }
+    let c = st.ward_classes.as_ref()?;
+    let fc = &st.wards.data;
+    let mut note = format!(
+        "{}. Quantile classes{}. {} outside the wards, {} without a location.",
+        st.f.describe(st.cat.group_name(&st.f.group)),
+        if st.f.measure == Measure::Change {
+            " fixed at ±5% and ±20%"
+        } else {
+            ""
+        },
+        format::count_text(&fc["outside_areas"]),
+        format::count_text(&fc["unlocated"]),
+    )
+    .replace("Quantile classes fixed", "Classes fixed");
+    if c.suppressed > 0 {
+        note.push_str(&format!(
+            " Counts of {} are withheld in the public view (hatched); sign in for the full figures.",
+            format::withheld_counts()
+        ));
+    }
+    let mut items = c.legend_with_no_data(match st.f.measure {
+        Measure::Rate => "No population",
+        Measure::Change => "No comparison (none before)",
+        Measure::Count => "No data",
+    });
+    items.push(LegendItem {
+        colour: "transparent".into(),
+        label: "Priority ward (dashed outline)".into(),
+        count: st.priority_wards(),
+    });
+    Some(LegendSection {
+        layer: "wards",
+        title: format!("Wards: {}", st.f.measure.label()),
+        items,
+        dots: false,
+        note: Some(note),
+    })
+}
+
+fn hotspot_section(st: &State) -> Option<LegendSection<'static>> {
+    (st.on(Feature::Hotspots) && !st.hotspots.url.is_empty()).then(|| LegendSection {
+        layer: "hotspots",
+        title: "Hotspots: densest areas (incidents inside)".into(),
+        items: panels::hotspot_legend(&st.hotspots.data),
+        dots: false,
+        note: None,
+    })
+}
+
+fn density_section(st: &State) -> Option<LegendSection<'static>> {
+    if !st.on(Feature::Density) {
+        return None;
+    }
+    let c = st.density_legend.as_ref()?;
+    let grid = &st.density.data;
+    Some(LegendSection {
+        layer: "density",
+        title: "Kernel density, incidents per km² (cells)".into(),
+        items: c.legend.clone(),
+        dots: false,
+        note: grid["bandwidth_m"].as_f64().map(|b| {
+            format!(
+                "Quartic kernel, bandwidth {} m, {} m cells.",
+                format::number(b, 0),
+                format::number(grid["cell_m"].as_f64().unwrap_or(0.0), 0)
+            )
+        }),
+    })
+}
+
+/// Clusters and single points, and how many of the matches are drawn.
+fn incident_section(st: &State) -> Option<LegendSection<'static>> {
+    if !st.on(Feature::Incidents) || st.incidents.url.is_empty() {
+        return None;
+    }
+    let fc = &st.incidents.data;
+    let matched = fc["numberMatched"].as_u64().unwrap_or(0);
+    let returned = fc["numberReturned"].as_u64().unwrap_or(0);
+    Some(LegendSection {
+        layer: "incidents",
+        title: "Incidents".into(),
+        items: vec![
+            LegendItem {
+                colour: "#3d5a80".into(),
+                label: "Cluster (zoom in to split)".into(),
+                count: returned as usize,
+            },
+            LegendItem {
+                colour: "#1d2b3a".into(),
+                label: "Single incident".into(),
+                count: 0,
+            },
+        ],
+        dots: true,
+        note: (matched > returned).then(|| {
+            format!(
+                "Showing the first {} of {} incidents.",
+                format::thousands(returned),
+                format::thousands(matched)
+            )
+        }),
+    })
+}
+
+fn plan_section(st: &State) -> Option<LegendSection<'static>> {
+    (!st.plan.url.is_empty()).then(|| LegendSection {
+        layer: "plan",
+        title: "Day of action plan".into(),
+        items: crate::plan::legend_items(&st.plan.data),
+        dots: true,
+        note: None,
+    })
+}
+
+/// Legend sections of the target-hardening and interventions modes.
+fn mode_sections(st: &State, sections: &mut Vec<LegendSection<'static>>) {
+    sections.extend(hardening::legend_section(st));
+    sections.extend(interventions::legend_section(st));
+}
+
+/// The PNG export's legend: a title and items per layer shown (shorter
+/// titles than the card's, no notes).
+pub fn png_rows(st: &State) -> Vec<(String, Vec<LegendItem>)> {
+    let mut rows: Vec<(String, Vec<LegendItem>)> = Vec::new();
+    if st.show_wards {
+        if let Some(c) = &st.ward_classes {
+            rows.push((
+                format!("Wards: {}", st.f.measure.label()),
+                c.legend_with_no_data("No data"),
+            ));
+        }
+    }
+    if st.on(Feature::Hotspots) && !st.hotspots.url.is_empty() {
+        rows.push(("Hotspots".into(), panels::hotspot_legend(&st.hotspots.data)));
+    }
+    if st.on(Feature::Density) {
+        if let Some(c) = &st.density_legend {
+            rows.push(("Density per km²".into(), c.legend.clone()));
+        }
+    }
+    // Places to visit, interventions and an evaluation, when shown.
+    let mut extra = Vec::new();
+    mode_sections(st, &mut extra);
+    rows.extend(extra.into_iter().map(|s| (s.title, s.items)));
+    rows
+}

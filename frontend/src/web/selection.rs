@@ -1,0 +1,197 @@
+//! What is selected: map clicks and hover, the details panel (an incident,
+//! a hotspot band, a ward and its figures) and the ward briefing link.
+
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::spawn_local;
+
+use super::js::{self, by_id, fetch_text, get, html_el, input, select};
+use super::state::{AppRef, Selected, State};
+use super::{debug_set, hardening, interventions};
+use crate::briefing::{self, BriefingFormat};
+use crate::format;
+use crate::panels;
+
+/// The map layers a click can select from, innermost first.
+const SELECTABLE: [&str; 4] = [
+    "incidents-clusters",
+    "incidents-points",
+    "hotspots-fill",
+    "wards-fill",
+];
+
+/// Map clicks and hover cursors.
+pub fn wire_map(app: &AppRef) {
+    for layer in [
+        "wards-fill",
+        "hotspots-fill",
+        "incidents-clusters",
+        "incidents-points",
+        hardening::POINTS_LAYER,
+        interventions::FILL_LAYER,
+    ] {
+        let a = app.clone();
+        app.map
+            .on_layer("mouseenter", layer, move |_| a.map.set_cursor("pointer"));
+        let a = app.clone();
+        app.map
+            .on_layer("mouseleave", layer, move |_| a.map.set_cursor(""));
+    }
+    let a = app.clone();
+    app.map.on("click", move |e| map_click(&a, &e));
+}
+
+/// A click: the modes first (choosing an intervention's site, a place to
+/// visit, an intervention), then a cluster zooms in, else the incident,
+/// hotspot band and ward under it are selected.
+fn map_click(a: &AppRef, e: &JsValue) {
+    if interventions::editing_click(a, e) {
+        return;
+    }
+    let modes = [hardening::POINTS_LAYER, interventions::FILL_LAYER];
+    let hits = a.map.features_at(&get(e, "point"), &modes);
+    if hardening::map_click(a, &hits) || interventions::map_click(a, &hits) {
+        return;
+    }
+    let hits = a.map.features_at(&get(e, "point"), &SELECTABLE);
+    let in_layer = |l: &'static str| hits.iter().filter(move |h| h["layer"] == l);
+    if let Some(c) = in_layer("incidents-clusters").next() {
+        let id = c["properties"]["cluster_id"].as_f64().unwrap_or(0.0);
+        let center = js::to_js(&c["geometry"]["coordinates"]);
+        let m = a.map.clone();
+        spawn_local(async move { m.expand_cluster(id, center).await });
+        return;
+    }
+    let mut sel = Selected::default();
+    if let Some(p) = in_layer("incidents-points").next() {
+        sel.incident = Some(p["properties"].clone());
+    }
+    // The innermost (smallest top %) hotspot band under the click.
+    sel.hotspot = in_layer("hotspots-fill")
+        .filter_map(|h| h["properties"]["top_percent"].as_f64())
+        .min_by(|a, b| a.total_cmp(b));
+    sel.ward =
+        in_layer("wards-fill").find_map(|h| h["properties"]["code"].as_str().map(str::to_string));
+    select_features(a, sel);
+}
+
+/// Shows what was clicked or chosen: incident, hotspot band, ward.
+pub fn select_features(app: &AppRef, sel: Selected) {
+    let generation = {
+        let mut st = app.st.borrow_mut();
+        st.selected = sel.clone();
+        st.details_generation += 1;
+        st.details_generation
+    };
+    highlight(app, &sel);
+    let html = details_html(&app.st.borrow(), &sel);
+    by_id("details").set_inner_html(&html);
+    update_briefing(app);
+    let Some(code) = sel.ward else { return };
+    let a = app.clone();
+    spawn_local(async move { load_ward_panel(&a, code, generation).await });
+}
+
+/// The selected ward and hotspot band outlined on the map, the ward in the
+/// chooser.
+fn highlight(app: &AppRef, sel: &Selected) {
+    let code = sel.ward.clone().unwrap_or_default();
+    app.map
+        .set_filter("wards-selected", &json!(["==", ["get", "code"], code]));
+    app.map.set_filter(
+        "wards-selected-casing",
+        &json!(["==", ["get", "code"], code]),
+    );
+    app.map.set_filter(
+        "hotspots-selected",
+        &json!(["==", ["get", "top_percent"], sel.hotspot.unwrap_or(-1.0)]),
+    );
+    select("f-ward").set_value(&code);
+}
+
+/// The details panel at once: the incident and the hotspot band, and a
+/// placeholder for the ward that [`load_ward_panel`] fills.
+fn details_html(st: &State, sel: &Selected) -> String {
+    let mut html = String::new();
+    if let Some(p) = &sel.incident {
+        let ward_name = p["ward"].as_str().and_then(|c| st.ward_name(c));
+        html.push_str(&panels::incident_html(p, ward_name));
+    }
+    if let Some(top) = sel.hotspot {
+        if let Some(band) = st.hotspot_band(top) {
+            html.push_str(&panels::hotspot_html(band, &st.hotspots.data));
+        }
+    }
+    if sel.ward.is_some() {
+        html.push_str("<div id=\"ward-details\" class=\"ward\" aria-busy=\"true\"><p class=\"hint\">Loading the ward…</p></div>");
+    }
+    if html.is_empty() {
+        html =
+            "<p class=\"hint\">Click a ward or a hotspot on the map, or choose a ward above.</p>"
+                .into();
+    }
+    html
+}
+
+/// The ward's figures and trend into its placeholder, unless another
+/// selection (`generation`) came first.
+async fn load_ward_panel(a: &AppRef, code: String, generation: u32) {
+    let (url, trend_url) = {
+        let st = a.st.borrow();
+        (st.f.ward_url(&code), st.f.ward_trend_url(&code))
+    };
+    let profile = fetch_text(&url);
+    let trend = fetch_text(&trend_url);
+    let (profile, trend) = (profile.await, trend.await);
+    if a.st.borrow().details_generation != generation {
+        return;
+    }
+    let target = js::document().get_element_by_id("ward-details");
+    let Some(target) = target else { return };
+    match profile.and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| e.to_string())) {
+        Ok(p) => {
+            let trend: Option<Value> = trend.ok().and_then(|t| serde_json::from_str(&t).ok());
+            let st = a.st.borrow();
+            let html = panels::ward_html(&p, trend.as_ref(), &st.f, &st.cat, &st.months);
+            target.set_outer_html(&html);
+            debug_set("wardUrl", &JsValue::from_str(&url));
+        }
+        Err(e) => target.set_inner_html(&format!(
+            "<p class=\"hint\">Could not load the ward: {}</p>",
+            format::esc(&e)
+        )),
+    }
+}
+
+/// The ward panel's *Ward briefing* control: shown while a ward is
+/// selected, its link (`<a href download>`, so the browser sends the
+/// session cookie and saves the server's attachment) built from the current
+/// filters, format and version. The public role only gets the public
+/// version: the box is ticked, disabled and the note says why.
+pub fn update_briefing(app: &AppRef) {
+    let st = app.st.borrow();
+    let section = html_el("briefing");
+    let Some(code) = st.selected.ward.as_deref() else {
+        section.set_hidden(true);
+        return;
+    };
+    let format = BriefingFormat::parse(&select("b-format").value()).unwrap_or_default();
+    let role = st.session.role;
+    let public = briefing::effective_public(role, st.briefing_public);
+    let checkbox = input("b-public");
+    checkbox.set_checked(public);
+    checkbox.set_disabled(briefing::public_forced(role));
+    if let Some(row) = checkbox.parent_element() {
+        let _ = row
+            .class_list()
+            .toggle_with_force("locked", briefing::public_forced(role));
+    }
+    by_id("b-note").set_text_content(Some(&briefing::note(&st.session, public)));
+    let name = st.ward_name(code).unwrap_or(code);
+    let url = briefing::briefing_url(&st.f, code, format, public);
+    let link = by_id("b-download");
+    let _ = link.set_attribute("href", &url);
+    link.set_text_content(Some(&briefing::link_text(name, format, public)));
+    section.set_hidden(false);
+    debug_set("briefingUrl", &JsValue::from_str(&url));
+}

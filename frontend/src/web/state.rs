@@ -1,0 +1,161 @@
+//! The page's state: one [`App`] (the map handle and a `RefCell<State>`)
+//! shared by every event handler through an [`AppRef`].
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use serde_json::Value;
+
+use super::map::Map;
+use super::{hardening, interventions};
+use crate::access::{Feature, Session};
+use crate::classify::Classes;
+use crate::filters::Filters;
+use crate::panels::Catalogue;
+
+/// One API answer behind a map layer (or the plan).
+#[derive(Default)]
+pub struct Layer {
+    /// The URL the data came from ("" = not loaded).
+    pub url: String,
+    /// The answer, parsed once and kept only so (the map holds its own
+    /// copy to draw).
+    pub data: Value,
+    pub generation: u32,
+}
+
+impl Layer {
+    /// A new request for the layer: answers to older ones are dropped.
+    pub fn begin(&mut self) -> u32 {
+        self.generation += 1;
+        self.generation
+    }
+
+    /// Forgets the data and drops any answer still on its way.
+    pub fn reset(&mut self) {
+        *self = Layer {
+            generation: self.generation + 1,
+            ..Layer::default()
+        };
+    }
+}
+
+/// What the details panel shows.
+#[derive(Default, Clone)]
+pub struct Selected {
+    pub ward: Option<String>,
+    pub hotspot: Option<f64>,
+    pub incident: Option<Value>,
+}
+
+pub struct State {
+    pub f: Filters,
+    pub months: Vec<String>,
+    pub cat: Catalogue,
+    /// Who the client acts for (`/api/me`): decides what it may request.
+    pub session: Session,
+    /// `config.json` allows incident points at all.
+    pub incidents_config: bool,
+    /// Layers the person wants (checkboxes); a layer is shown only when the
+    /// role also allows it (`State::on`).
+    pub show_wards: bool,
+    pub show_hotspots: bool,
+    pub show_density: bool,
+    pub show_incidents: bool,
+    pub wards: Layer,
+    pub hotspots: Layer,
+    pub density: Layer,
+    pub incidents: Layer,
+    /// The last `/api/plan` answer (planner mode).
+    pub plan: Layer,
+    /// Target-hardening mode (analyst).
+    pub th: hardening::Hardening,
+    /// Interventions mode (partner: read; analyst: record, delete).
+    pub iv: interventions::Interventions,
+    pub ward_classes: Option<Classes>,
+    pub density_legend: Option<Classes>,
+    pub selected: Selected,
+    pub details_generation: u32,
+    /// The *Public version* box as the person left it (partners and above;
+    /// the public role always gets the public briefing).
+    pub briefing_public: bool,
+    pub map_ready: bool,
+    pub fitted: bool,
+    pub slider_timer: Option<i32>,
+    /// Extra page parameters kept in the URL (`basemap=`).
+    pub keep_params: Vec<(String, String)>,
+}
+
+impl State {
+    /// The state at start: the filters, data and role as read, the layers
+    /// the page URL (`?layers=`) asks for, nothing loaded yet.
+    pub fn new(
+        f: Filters,
+        months: Vec<String>,
+        cat: Catalogue,
+        session: Session,
+        incidents_config: bool,
+        page: &[(String, String)],
+    ) -> State {
+        let keep_params = page
+            .iter()
+            .filter(|(k, _)| k == "basemap" || k == "basemap_attribution")
+            .cloned()
+            .collect();
+        let show = |k: &str, default: bool| {
+            page.iter()
+                .find(|(p, _)| p == "layers")
+                .map(|(_, v)| v.split(',').any(|l| l == k))
+                .unwrap_or(default)
+        };
+        State {
+            f,
+            months,
+            cat,
+            session,
+            incidents_config,
+            show_wards: show("wards", true),
+            show_hotspots: show("hotspots", true),
+            show_density: show("density", false),
+            show_incidents: incidents_config && show("incidents", false),
+            wards: Layer::default(),
+            hotspots: Layer::default(),
+            density: Layer::default(),
+            incidents: Layer::default(),
+            plan: Layer::default(),
+            th: hardening::Hardening::default(),
+            iv: interventions::Interventions::default(),
+            ward_classes: None,
+            density_legend: None,
+            selected: Selected::default(),
+            details_generation: 0,
+            briefing_public: false,
+            map_ready: false,
+            fitted: false,
+            slider_timer: None,
+            keep_params,
+        }
+    }
+
+    /// The role (and the deployment) allows the layer.
+    pub fn allowed(&self, f: Feature) -> bool {
+        self.session.can(f) && (f != Feature::Incidents || self.incidents_config)
+    }
+
+    /// The layer is wanted and allowed: drawn and fetched.
+    pub fn on(&self, f: Feature) -> bool {
+        self.allowed(f)
+            && match f {
+                Feature::Hotspots => self.show_hotspots,
+                Feature::Density => self.show_density,
+                Feature::Incidents => self.show_incidents,
+            }
+    }
+}
+
+pub struct App {
+    pub map: Map,
+    pub st: RefCell<State>,
+}
+
+pub type AppRef = Rc<App>;
