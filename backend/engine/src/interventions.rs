@@ -781,8 +781,9 @@ mod tests {
         build(incidents, wards)
     }
 
-    #[test]
-    fn a_before_period_spanning_gap_months_is_scaled_by_its_months_with_data() {
+    /// Evaluates an intervention on ward T from 2025-01, against ward C,
+    /// with the given before months.
+    fn evaluate_with_before(from: &str, to: &str) -> Result<InterventionEvaluation, EngineError> {
         let ds = stable_rate();
         let spec = InterventionSpec {
             area: ds.areas[0].area.geometry.clone(),
@@ -794,20 +795,20 @@ mod tests {
         };
         let options = EvaluationOptions {
             control: Control::Wards(vec!["C".into()]),
-            before: Some(
-                MonthRange::new("2024-01".parse().unwrap(), "2024-12".parse().unwrap()).unwrap(),
-            ),
+            before: Some(MonthRange::new(from.parse().unwrap(), to.parse().unwrap()).unwrap()),
         };
-        let e = ds.evaluate_intervention(&spec, &options).unwrap();
+        ds.evaluate_intervention(&spec, &options)
+    }
+
+    #[test]
+    fn a_before_period_spanning_gap_months_is_scaled_by_its_months_with_data() {
+        let e = evaluate_with_before("2024-01", "2024-12").unwrap();
         assert_eq!((e.periods.before_months, e.periods.after_months), (4, 12));
         assert_eq!(e.periods.before_gap_months.len(), 8);
         assert_eq!((e.target.before, e.target.after), (40, 120));
         // A stable rate: no change, not +200%.
-        assert!(
-            e.target.change_pct.unwrap().abs() < 1e-9,
-            "{:?}",
-            e.target.change_pct
-        );
+        let pct = e.target.change_pct.unwrap();
+        assert!(pct.abs() < 1e-9, "{pct}");
         assert!(e
             .caveats
             .iter()
@@ -816,22 +817,7 @@ mod tests {
 
     #[test]
     fn a_before_period_with_no_data_at_all_is_refused() {
-        let ds = stable_rate();
-        let spec = InterventionSpec {
-            area: ds.areas[0].area.geometry.clone(),
-            start: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-            end: None,
-            buffer_m: 100.0,
-            groups: vec![],
-            types: vec![],
-        };
-        let options = EvaluationOptions {
-            control: Control::Wards(vec!["C".into()]),
-            before: Some(
-                MonthRange::new("2024-05".parse().unwrap(), "2024-12".parse().unwrap()).unwrap(),
-            ),
-        };
-        let err = ds.evaluate_intervention(&spec, &options).unwrap_err();
+        let err = evaluate_with_before("2024-05", "2024-12").unwrap_err();
         assert!(err.to_string().contains("no data is loaded"), "{err}");
     }
 }
