@@ -41,16 +41,6 @@ impl Period {
         }
     }
 
-    /// Length in days, used to compare periods of different lengths. `All`
-    /// spans the months `data_span` covers.
-    pub fn days(&self, data_span: Option<MonthRange>) -> f64 {
-        match self {
-            Period::All => data_span.map_or(0.0, |r| r.days() as f64),
-            Period::Months(r) => r.days() as f64,
-            Period::Between { from, to } => (*to - *from).num_seconds() as f64 / 86_400.0,
-        }
-    }
-
     /// The period of equal length just before this one.
     pub fn previous(&self) -> Option<Period> {
         match self {
@@ -216,7 +206,6 @@ mod tests {
             p.year_before(),
             Some(Period::parse("2024-04..2024-06").unwrap())
         );
-        assert_eq!(p.days(None), 91.0);
         let w = Period::parse("2025-01-08..2025-01-15").unwrap();
         assert_eq!(
             w.previous(),
