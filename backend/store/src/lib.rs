@@ -43,9 +43,15 @@ pub enum StoreError {
     UnsupportedUrl(String),
 }
 
-/// Where incidents and areas live.
+/// Everything the service keeps, one trait per concern; both backends
+/// implement all four, and `dyn Store` is what the service holds.
+pub trait Store: IncidentStore + AccountStore + AuditStore + InterventionStore {}
+
+impl<T: IncidentStore + AccountStore + AuditStore + InterventionStore> Store for T {}
+
+/// Imports, and the incidents, areas and quarantined rows they bring.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait IncidentStore: Send + Sync {
     /// Applies an import of incident files atomically. Files whose bytes were
     /// imported before are skipped; a new version of a dataset replaces the old.
     async fn import_incidents(&self, batch: IncidentBatch) -> Result<ImportReport, StoreError>;
@@ -68,7 +74,11 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<StoredRejectedRow>, StoreError>;
     /// Cheap liveness check of the database.
     async fn ping(&self) -> Result<(), StoreError>;
+}
 
+/// Accounts and the hashes of their tokens.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
     /// Creates an account; the name must be new.
     async fn create_user(
         &self,
@@ -90,10 +100,19 @@ pub trait Store: Send + Sync {
     ) -> Result<i64, StoreError>;
     async fn token(&self, id: i64) -> Result<Option<StoredToken>, StoreError>;
     async fn delete_token(&self, id: i64) -> Result<(), StoreError>;
+}
+
+/// Who viewed or exported what, when.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
     async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError>;
     /// Audit entries, newest first.
     async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditEntry>, StoreError>;
+}
 
+/// The intervention log.
+#[async_trait]
+pub trait InterventionStore: Send + Sync {
     /// Records an intervention; returns it with its id and creation time.
     async fn create_intervention(
         &self,

@@ -21,14 +21,14 @@ use crate::common::{
 };
 use crate::import::{self, ImportTx};
 use crate::{
-    AreaBatch, AuditEntry, FileOutcome, FileReport, ImportReport, ImportRun, IncidentBatch,
-    Intervention, NewIntervention, PopulationBatch, RejectedRow, Store, StoreError, StoredIncident,
-    StoredRejectedRow, StoredToken, User,
+    AccountStore, AreaBatch, AuditEntry, AuditStore, FileOutcome, FileReport, ImportReport,
+    ImportRun, IncidentBatch, IncidentStore, Intervention, InterventionStore, NewIntervention,
+    PopulationBatch, RejectedRow, StoreError, StoredIncident, StoredRejectedRow, StoredToken, User,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// PostgreSQL/PostGIS-backed [`Store`].
+/// PostgreSQL/PostGIS-backed [`Store`](crate::Store).
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: PgPool,
@@ -53,7 +53,7 @@ impl PostgresStore {
         Ok(PostgresStore { pool })
     }
 
-    /// The connection pool, for queries beyond the [`Store`] trait (e.g.
+    /// The connection pool, for queries beyond the [`Store`](crate::Store) trait (e.g.
     /// spatial SQL against the PostGIS columns).
     pub fn pool(&self) -> &PgPool {
         &self.pool
@@ -226,7 +226,7 @@ impl<'c> ImportTx for Transaction<'c, Postgres> {
 }
 
 #[async_trait]
-impl Store for PostgresStore {
+impl IncidentStore for PostgresStore {
     async fn import_incidents(&self, batch: IncidentBatch) -> Result<ImportReport, StoreError> {
         import::incidents(self.pool.begin().await?, batch).await
     }
@@ -295,7 +295,10 @@ impl Store for PostgresStore {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl AccountStore for PostgresStore {
     async fn create_user(
         &self,
         username: &str,
@@ -395,7 +398,10 @@ impl Store for PostgresStore {
             .await?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl AuditStore for PostgresStore {
     async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
         let mut conn = self.pool.acquire().await?;
         Self::insert_audit(&mut conn, entries).await
@@ -419,7 +425,10 @@ impl Store for PostgresStore {
         })
         .collect()
     }
+}
 
+#[async_trait]
+impl InterventionStore for PostgresStore {
     async fn create_intervention(&self, i: &NewIntervention) -> Result<Intervention, StoreError> {
         let created_at = now();
         let id: i64 = sqlx::query(

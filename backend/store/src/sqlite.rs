@@ -16,14 +16,14 @@ use crate::common::{
 };
 use crate::import::{self, ImportTx};
 use crate::{
-    AreaBatch, AuditEntry, FileOutcome, FileReport, ImportReport, ImportRun, IncidentBatch,
-    Intervention, NewIntervention, PopulationBatch, RejectedRow, Store, StoreError, StoredIncident,
-    StoredRejectedRow, StoredToken, User,
+    AccountStore, AreaBatch, AuditEntry, AuditStore, FileOutcome, FileReport, ImportReport,
+    ImportRun, IncidentBatch, IncidentStore, Intervention, InterventionStore, NewIntervention,
+    PopulationBatch, RejectedRow, StoreError, StoredIncident, StoredRejectedRow, StoredToken, User,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
-/// SQLite-backed [`Store`]. WAL mode lets readers carry on during an import.
+/// SQLite-backed [`Store`](crate::Store). WAL mode lets readers carry on during an import.
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -222,7 +222,7 @@ impl<'c> ImportTx for Transaction<'c, Sqlite> {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl IncidentStore for SqliteStore {
     async fn import_incidents(&self, batch: IncidentBatch) -> Result<ImportReport, StoreError> {
         import::incidents(self.pool.begin().await?, batch).await
     }
@@ -290,7 +290,10 @@ impl Store for SqliteStore {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl AccountStore for SqliteStore {
     async fn create_user(
         &self,
         username: &str,
@@ -387,7 +390,10 @@ impl Store for SqliteStore {
             .await?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl AuditStore for SqliteStore {
     async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
         let mut conn = self.pool.acquire().await?;
         Self::insert_audit(&mut conn, entries).await
@@ -406,7 +412,10 @@ impl Store for SqliteStore {
         .map(|r| AuditRow::from_row(r)?.into_entry(r.try_get::<i64, _>("status")? as u16))
         .collect()
     }
+}
 
+#[async_trait]
+impl InterventionStore for SqliteStore {
     async fn create_intervention(&self, i: &NewIntervention) -> Result<Intervention, StoreError> {
         let created_at = now();
         let id: i64 = sqlx::query(
