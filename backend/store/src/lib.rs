@@ -6,6 +6,7 @@
 //! chosen by [`open`]'s URL. Every import is applied in one transaction: it
 //! lands whole or not at all. Both pass the same test suite (`conformance`).
 
+mod accounts;
 mod common;
 #[cfg(test)]
 mod conformance;

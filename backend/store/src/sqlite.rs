@@ -5,20 +5,19 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use hotspot_core::{Area, Incident, Role};
+use hotspot_core::{Area, Incident};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{FromRow, Row, Sqlite, SqlitePool, Transaction};
 
 use crate::common::{
-    area_geojson, bulk_inserts, format_date, json_list, now, AreaRow, AuditRow, CredentialsRow,
-    IncidentRow, InterventionRow, TokenRow, UserRow, INCIDENT_COLUMNS, INTERVENTION_COLUMNS,
-    SQLITE_INSERT_CHUNK,
+    area_geojson, bulk_inserts, format_date, json_list, now, AreaRow, AuditRow, IncidentRow,
+    InterventionRow, INCIDENT_COLUMNS, INTERVENTION_COLUMNS, SQLITE_INSERT_CHUNK,
 };
 use crate::import::{self, ImportTx};
 use crate::{
-    AccountStore, AreaBatch, AuditEntry, AuditStore, FileOutcome, FileReport, ImportReport,
-    ImportRun, IncidentBatch, IncidentStore, Intervention, InterventionStore, NewIntervention,
-    PopulationBatch, RejectedRow, StoreError, StoredIncident, StoredRejectedRow, StoredToken, User,
+    AreaBatch, AuditEntry, AuditStore, FileOutcome, FileReport, ImportReport, ImportRun,
+    IncidentBatch, IncidentStore, Intervention, InterventionStore, NewIntervention,
+    PopulationBatch, RejectedRow, StoreError, StoredIncident, StoredRejectedRow,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -26,7 +25,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 /// SQLite-backed [`Store`](crate::Store). WAL mode lets readers carry on during an import.
 #[derive(Clone)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
 impl SqliteStore {
@@ -288,106 +287,6 @@ impl IncidentStore for SqliteStore {
 
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-}
-
-#[async_trait]
-impl AccountStore for SqliteStore {
-    async fn create_user(
-        &self,
-        username: &str,
-        password_hash: &str,
-        role: Role,
-    ) -> Result<User, StoreError> {
-        let created_at = now();
-        let result = sqlx::query(
-            "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-        )
-        .bind(username)
-        .bind(password_hash)
-        .bind(role.as_str())
-        .bind(&created_at)
-        .fetch_one(&self.pool)
-        .await;
-        match result {
-            Ok(row) => Ok(User {
-                id: row.try_get(0)?,
-                username: username.to_string(),
-                role,
-                created_at,
-                disabled: false,
-            }),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Conflict(
-                format!("a user called {username:?} already exists"),
-            )),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    async fn users(&self) -> Result<Vec<User>, StoreError> {
-        sqlx::query_as::<_, UserRow>(
-            "SELECT id, username, role, created_at, disabled FROM users ORDER BY username",
-        )
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(UserRow::into_user)
-        .collect()
-    }
-
-    async fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>, StoreError> {
-        sqlx::query_as::<_, CredentialsRow>(
-            "SELECT id, username, role, created_at, disabled, password_hash FROM users WHERE username = ?",
-        )
-        .bind(username)
-        .fetch_optional(&self.pool)
-        .await?
-        .map(CredentialsRow::into_credentials)
-        .transpose()
-    }
-
-    async fn create_token(
-        &self,
-        user_id: i64,
-        kind: &str,
-        label: &str,
-        secret_hash: &str,
-        expires_at: Option<&str>,
-    ) -> Result<i64, StoreError> {
-        Ok(sqlx::query(
-            "INSERT INTO tokens (user_id, kind, label, secret_hash, created_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(user_id)
-        .bind(kind)
-        .bind(label)
-        .bind(secret_hash)
-        .bind(now())
-        .bind(expires_at)
-        .fetch_one(&self.pool)
-        .await?
-        .try_get(0)?)
-    }
-
-    async fn token(&self, id: i64) -> Result<Option<StoredToken>, StoreError> {
-        sqlx::query_as::<_, TokenRow>(
-            "SELECT t.id AS token_id, t.kind, t.secret_hash, t.expires_at, \
-                    u.id, u.username, u.role, u.created_at, u.disabled \
-             FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .map(TokenRow::into_token)
-        .transpose()
-    }
-
-    async fn delete_token(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM tokens WHERE id = ?")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
         Ok(())
     }
 }
