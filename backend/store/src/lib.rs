@@ -6,13 +6,13 @@
 //! chosen by [`open`]'s URL. Every import is applied in one transaction: it
 //! lands whole or not at all. Both pass the same test suite (`conformance`).
 
-mod accounts;
 mod common;
 #[cfg(test)]
 mod conformance;
 mod import;
 mod model;
 mod postgres;
+mod shared;
 mod sqlite;
 
 pub use model::*;

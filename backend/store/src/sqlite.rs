@@ -9,16 +9,9 @@ use hotspot_core::{Area, Incident};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{FromRow, Row, Sqlite, SqlitePool, Transaction};
 
-use crate::common::{
-    area_geojson, bulk_inserts, format_date, json_list, now, AreaRow, AuditRow, IncidentRow,
-    InterventionRow, INCIDENT_COLUMNS, INTERVENTION_COLUMNS, SQLITE_INSERT_CHUNK,
-};
-use crate::import::{self, ImportTx};
-use crate::{
-    AreaBatch, AuditEntry, AuditStore, FileOutcome, FileReport, ImportReport, ImportRun,
-    IncidentBatch, IncidentStore, Intervention, InterventionStore, NewIntervention,
-    PopulationBatch, RejectedRow, StoreError, StoredIncident, StoredRejectedRow,
-};
+use crate::common::{area_geojson, bulk_inserts, now, AuditRow, SQLITE_INSERT_CHUNK};
+use crate::import::ImportTx;
+use crate::{AuditEntry, AuditStore, FileOutcome, FileReport, RejectedRow, StoreError};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -221,77 +214,6 @@ impl<'c> ImportTx for Transaction<'c, Sqlite> {
 }
 
 #[async_trait]
-impl IncidentStore for SqliteStore {
-    async fn import_incidents(&self, batch: IncidentBatch) -> Result<ImportReport, StoreError> {
-        import::incidents(self.pool.begin().await?, batch).await
-    }
-
-    async fn import_areas(&self, batch: AreaBatch) -> Result<ImportReport, StoreError> {
-        import::areas(self.pool.begin().await?, batch).await
-    }
-
-    async fn import_populations(&self, batch: PopulationBatch) -> Result<ImportReport, StoreError> {
-        import::populations(self.pool.begin().await?, batch).await
-    }
-
-    async fn load_incidents(&self) -> Result<Vec<StoredIncident>, StoreError> {
-        sqlx::query_as::<_, IncidentRow>(&format!(
-            "SELECT {INCIDENT_COLUMNS} FROM incidents ORDER BY id"
-        ))
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(IncidentRow::into_incident)
-        .collect()
-    }
-
-    async fn load_areas(&self, layer: &str) -> Result<Vec<Area>, StoreError> {
-        sqlx::query_as::<_, AreaRow>(
-            "SELECT a.code, a.name, COALESCE(p.population, a.population) AS population, a.geometry \
-             FROM areas a LEFT JOIN area_populations p ON p.layer = a.layer AND p.code = a.code \
-             WHERE a.layer = ? ORDER BY a.code",
-        )
-        .bind(layer)
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(AreaRow::into_area)
-        .collect()
-    }
-
-    async fn imports(&self) -> Result<Vec<ImportRun>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT id, kind, created_at, files, accepted, rejected, unchanged FROM imports ORDER BY id DESC",
-        )
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
-    async fn rejected_rows(
-        &self,
-        import_id: Option<i64>,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<StoredRejectedRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT r.id, f.import_id, r.file_name, r.line, r.field, r.reason, r.raw \
-             FROM rejected_rows r JOIN source_files f ON f.id = r.file_id \
-             WHERE (?1 IS NULL OR f.import_id = ?1) ORDER BY r.id LIMIT ?2 OFFSET ?3",
-        )
-        .bind(import_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-}
-
-#[async_trait]
 impl AuditStore for SqliteStore {
     async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
         let mut conn = self.pool.acquire().await?;
@@ -313,73 +235,11 @@ impl AuditStore for SqliteStore {
     }
 }
 
-#[async_trait]
-impl InterventionStore for SqliteStore {
-    async fn create_intervention(&self, i: &NewIntervention) -> Result<Intervention, StoreError> {
-        let created_at = now();
-        let id: i64 = sqlx::query(
-            "INSERT INTO interventions (name, kind, area, site_lon, site_lat, radius_m, start_date, end_date, buffer_m, crime_groups, crime_types, notes, created_by, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&i.name)
-        .bind(&i.kind)
-        .bind(area_geojson(&i.area))
-        .bind(i.site.map(|s| s.lon))
-        .bind(i.site.map(|s| s.lat))
-        .bind(i.site.map(|s| s.radius_m))
-        .bind(format_date(Some(i.start_date)))
-        .bind(format_date(i.end_date))
-        .bind(i.buffer_m)
-        .bind(json_list(&i.groups))
-        .bind(json_list(&i.types))
-        .bind(i.notes.as_deref())
-        .bind(i.created_by.as_deref())
-        .bind(&created_at)
-        .fetch_one(&self.pool)
-        .await?
-        .try_get(0)?;
-        Ok(Intervention {
-            id,
-            created_at,
-            intervention: i.clone(),
-        })
-    }
-
-    async fn interventions(&self) -> Result<Vec<Intervention>, StoreError> {
-        sqlx::query_as::<_, InterventionRow>(&format!(
-            "SELECT {INTERVENTION_COLUMNS} FROM interventions ORDER BY start_date DESC, id DESC"
-        ))
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(InterventionRow::into_intervention)
-        .collect()
-    }
-
-    async fn intervention(&self, id: i64) -> Result<Option<Intervention>, StoreError> {
-        sqlx::query_as::<_, InterventionRow>(&format!(
-            "SELECT {INTERVENTION_COLUMNS} FROM interventions WHERE id = ?"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .map(InterventionRow::into_intervention)
-        .transpose()
-    }
-
-    async fn delete_intervention(&self, id: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM interventions WHERE id = ?")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() > 0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::conformance::{self, batch, file, incident};
+    use crate::IncidentStore;
 
     async fn store() -> SqliteStore {
         SqliteStore::open("sqlite::memory:").await.unwrap()
