@@ -210,7 +210,24 @@ pub fn to_geopackage(b: &WardBriefing) -> Result<Vec<u8>, BriefingError> {
     Ok(std::fs::read(&path)?)
 }
 
+/// Fills the GeoPackage: the SRS rows, then one table at a time (each a
+/// helper below), in the order the `gpkg_contents` rows have always had.
 fn write(tx: &rusqlite::Transaction, b: &WardBriefing) -> Result<(), BriefingError> {
+    write_spatial_ref_sys(tx)?;
+    let w = TableWriter::new(tx, b);
+    write_wards(&w)?;
+    write_hotspots(&w)?;
+    write_interventions(&w)?;
+    write_incidents(&w)?;
+    write_group_counts(&w)?;
+    write_monthly_trend(&w)?;
+    write_attribution(&w)?;
+    Ok(())
+}
+
+/// The four `gpkg_spatial_ref_sys` rows the specification requires or the
+/// layers use: the two undefined systems, WGS 84 and British National Grid.
+fn write_spatial_ref_sys(tx: &rusqlite::Transaction) -> Result<(), BriefingError> {
     let srs = "INSERT INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, organization_coordsys_id, definition, description) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
     tx.execute(
         srs,
@@ -256,22 +273,45 @@ fn write(tx: &rusqlite::Transaction, b: &WardBriefing) -> Result<(), BriefingErr
             "British National Grid, metres"
         ],
     )?;
+    Ok(())
+}
 
-    let licence = format!(
-        "{} Licence: {} {}",
-        b.attribution.join(". "),
-        disclosure::OGL_LICENCE,
-        disclosure::OGL_LICENCE_URL
-    );
-    let contents = |table: &str, kind: &str, what: &str, extent: Option<[f64; 4]>| {
+/// The transaction and briefing every table helper needs, with the licence
+/// line each `gpkg_contents` description carries (built once).
+struct TableWriter<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+    b: &'a WardBriefing,
+    licence: String,
+}
+
+impl<'a> TableWriter<'a> {
+    fn new(tx: &'a rusqlite::Transaction<'a>, b: &'a WardBriefing) -> Self {
+        let licence = format!(
+            "{} Licence: {} {}",
+            b.attribution.join(". "),
+            disclosure::OGL_LICENCE,
+            disclosure::OGL_LICENCE_URL
+        );
+        TableWriter { tx, b, licence }
+    }
+
+    /// Registers `table` in `gpkg_contents` (features get the BNG srs_id and
+    /// their extent; attribute tables neither), so GIS tools list it.
+    fn contents(
+        &self,
+        table: &str,
+        kind: &str,
+        what: &str,
+        extent: Option<[f64; 4]>,
+    ) -> rusqlite::Result<usize> {
         let [x0, x1, y0, y1] = extent.map_or([None; 4], |e| e.map(Some));
-        tx.execute(
+        self.tx.execute(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 table,
                 kind,
-                format!("{} {} {}", b.code, b.name, table),
-                format!("{what} — {licence}"),
+                format!("{} {} {}", self.b.code, self.b.name, table),
+                format!("{what} — {}", self.licence),
                 x0,
                 y0,
                 x1,
@@ -279,25 +319,31 @@ fn write(tx: &rusqlite::Transaction, b: &WardBriefing) -> Result<(), BriefingErr
                 (kind == "features").then_some(BNG)
             ],
         )
-    };
-    let geometry_column = |table: &str, kind: &str| {
-        tx.execute(
+    }
+
+    /// Declares the `geom` column of a feature table and its geometry type.
+    fn geometry_column(&self, table: &str, kind: &str) -> rusqlite::Result<usize> {
+        self.tx.execute(
             "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) VALUES (?1, 'geom', ?2, ?3, 0, 0)",
             params![table, kind, BNG],
         )
-    };
+    }
+}
+
+/// The `wards` layer: the ward itself, then its neighbours, over the map frame.
+fn write_wards(w: &TableWriter) -> Result<(), BriefingError> {
+    let b = w.b;
     let frame = b.map.frame;
     let frame_env = Some([frame[0], frame[2], frame[1], frame[3]]);
-
-    contents(
+    w.contents(
         "wards",
         "features",
         &format!("Ward {} and the wards around it", b.name),
         frame_env,
     )?;
-    geometry_column("wards", "MULTIPOLYGON")?;
+    w.geometry_column("wards", "MULTIPOLYGON")?;
     let mut ins =
-        tx.prepare("INSERT INTO wards (geom, code, name, role) VALUES (?1, ?2, ?3, ?4)")?;
+        w.tx.prepare("INSERT INTO wards (geom, code, name, role) VALUES (?1, ?2, ?3, ?4)")?;
     ins.execute(params![
         geometry_blob(&Geometry::MultiPolygon(&b.map.ward), BNG),
         b.code,
@@ -312,18 +358,23 @@ fn write(tx: &rusqlite::Transaction, b: &WardBriefing) -> Result<(), BriefingErr
             "neighbour"
         ])?;
     }
+    Ok(())
+}
 
+/// The `hotspots` layer, one polygon per hotspot with its main crime types.
+fn write_hotspots(w: &TableWriter) -> Result<(), BriefingError> {
+    let b = w.b;
     let hot_env = envelope_of(&MultiPolygon(
         b.hotspots.iter().map(|h| h.polygon_bng.clone()).collect(),
     ));
-    contents(
+    w.contents(
         "hotspots",
         "features",
         "Hotspot areas (top 5% kernel density) in and around the ward",
         hot_env,
     )?;
-    geometry_column("hotspots", "POLYGON")?;
-    let mut ins = tx.prepare("INSERT INTO hotspots (geom, rank, incidents, area_km2, main_types, location) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+    w.geometry_column("hotspots", "POLYGON")?;
+    let mut ins = w.tx.prepare("INSERT INTO hotspots (geom, rank, incidents, area_km2, main_types, location) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
     for h in &b.hotspots {
         let types = h
             .top_types
@@ -340,21 +391,26 @@ fn write(tx: &rusqlite::Transaction, b: &WardBriefing) -> Result<(), BriefingErr
             h.location
         ])?;
     }
+    Ok(())
+}
 
+/// The `interventions` layer: each intervention's area with its status and dates.
+fn write_interventions(w: &TableWriter) -> Result<(), BriefingError> {
+    let b = w.b;
     let int_env = envelope_of(&MultiPolygon(
         b.interventions
             .iter()
             .flat_map(|i| i.area_bng.0.clone())
             .collect(),
     ));
-    contents(
+    w.contents(
         "interventions",
         "features",
         "Ongoing, planned and recent interventions overlapping the ward",
         int_env,
     )?;
-    geometry_column("interventions", "MULTIPOLYGON")?;
-    let mut ins = tx.prepare("INSERT INTO interventions (geom, intervention_id, status, name, kind, start_date, end_date, targets) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
+    w.geometry_column("interventions", "MULTIPOLYGON")?;
+    let mut ins = w.tx.prepare("INSERT INTO interventions (geom, intervention_id, status, name, kind, start_date, end_date, targets) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
     for i in &b.interventions {
         ins.execute(params![
             geometry_blob(&Geometry::MultiPolygon(&i.area_bng), BNG),
@@ -367,35 +423,47 @@ fn write(tx: &rusqlite::Transaction, b: &WardBriefing) -> Result<(), BriefingErr
             i.targets
         ])?;
     }
+    Ok(())
+}
 
-    if !b.map.points.is_empty() {
-        tx.execute_batch(
-            "CREATE TABLE incidents (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POINT);",
-        )?;
-        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-        for &[x, y] in &b.map.points {
-            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
-        }
-        contents(
-            "incidents",
-            "features",
-            "Selected incidents in the ward in the period (not for publication)",
-            Some([x0, x1, y0, y1]),
-        )?;
-        geometry_column("incidents", "POINT")?;
-        let mut ins = tx.prepare("INSERT INTO incidents (geom) VALUES (?1)")?;
-        for &[x, y] in &b.map.points {
-            ins.execute(params![geometry_blob(&Geometry::Point(x, y), BNG)])?;
-        }
+/// The `incidents` point layer; created only when the briefing carries
+/// points (unsuppressed briefings), so public files have no such table.
+fn write_incidents(w: &TableWriter) -> Result<(), BriefingError> {
+    let b = w.b;
+    if b.map.points.is_empty() {
+        return Ok(());
     }
+    w.tx.execute_batch(
+        "CREATE TABLE incidents (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POINT);",
+    )?;
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for &[x, y] in &b.map.points {
+        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+    }
+    w.contents(
+        "incidents",
+        "features",
+        "Selected incidents in the ward in the period (not for publication)",
+        Some([x0, x1, y0, y1]),
+    )?;
+    w.geometry_column("incidents", "POINT")?;
+    let mut ins = w.tx.prepare("INSERT INTO incidents (geom) VALUES (?1)")?;
+    for &[x, y] in &b.map.points {
+        ins.execute(params![geometry_blob(&Geometry::Point(x, y), BNG)])?;
+    }
+    Ok(())
+}
 
-    contents(
+/// The `group_counts` attribute table, one row per crime group.
+fn write_group_counts(w: &TableWriter) -> Result<(), BriefingError> {
+    let b = w.b;
+    w.contents(
         "group_counts",
         "attributes",
         "Counts, rates, change and rank by crime group",
         None,
     )?;
-    let mut ins = tx.prepare("INSERT INTO group_counts (ward_code, crime_group, group_name, count, rate_per_1000, comparison_count, change, change_pct, p_value, change_significant, rank, rank_by_rate, wards, suppressed, comparison_suppressed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")?;
+    let mut ins = w.tx.prepare("INSERT INTO group_counts (ward_code, crime_group, group_name, count, rate_per_1000, comparison_count, change, change_pct, p_value, change_significant, rank, rank_by_rate, wards, suppressed, comparison_suppressed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")?;
     for r in &b.rows {
         ins.execute(params![
             b.code,
@@ -415,14 +483,19 @@ fn write(tx: &rusqlite::Transaction, b: &WardBriefing) -> Result<(), BriefingErr
             r.comparison_suppressed
         ])?;
     }
+    Ok(())
+}
 
-    contents(
+/// The `monthly_trend` attribute table, one row per month.
+fn write_monthly_trend(w: &TableWriter) -> Result<(), BriefingError> {
+    let b = w.b;
+    w.contents(
         "monthly_trend",
         "attributes",
         "Incidents per month (no row count = no data, or withheld when suppressed)",
         None,
     )?;
-    let mut ins = tx.prepare("INSERT INTO monthly_trend (ward_code, month, count, in_period, suppressed) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    let mut ins = w.tx.prepare("INSERT INTO monthly_trend (ward_code, month, count, in_period, suppressed) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for t in &b.trend {
         ins.execute(params![
             b.code,
@@ -432,14 +505,21 @@ fn write(tx: &rusqlite::Transaction, b: &WardBriefing) -> Result<(), BriefingErr
             t.suppressed
         ])?;
     }
+    Ok(())
+}
 
-    contents(
+/// The `attribution` table: attribution lines, licence, marking, what the
+/// briefing covers, then the notes, so the terms travel with the data.
+fn write_attribution(w: &TableWriter) -> Result<(), BriefingError> {
+    let b = w.b;
+    w.contents(
         "attribution",
         "attributes",
         "Attribution, licence and notes: keep with the data",
         None,
     )?;
-    let mut ins = tx.prepare("INSERT INTO attribution (kind, text) VALUES (?1, ?2)")?;
+    let mut ins =
+        w.tx.prepare("INSERT INTO attribution (kind, text) VALUES (?1, ?2)")?;
     for a in &b.attribution {
         ins.execute(params!["attribution", a])?;
     }

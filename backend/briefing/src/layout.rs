@@ -468,8 +468,27 @@ fn counts_table(b: &WardBriefing, c: &mut dyn Canvas, x: f32, y: f32) -> f32 {
         "Counts, rates and change by crime group",
     );
     let with_cmp = b.comparison.is_some();
-    // (header, right edge offset); the first column is left-aligned.
-    let cols: Vec<(&str, f32)> = if with_cmp {
+    let cols = counts_columns(with_cmp);
+    let mut yy = y + 18.0;
+    counts_header(c, x, yy, &cols);
+    yy += 14.0;
+    let max_rows = ((FOOTER_Y - 150.0 - yy) / 11.5).max(3.0) as usize;
+    for (i, r) in b.rows.iter().enumerate().take(max_rows) {
+        counts_row(b, c, x, yy, i, r, &cols);
+        yy += 11.5;
+    }
+    for l in wrap(&counts_note(b), 7.0, false, CONTENT_W) {
+        c.text(x, yy + 2.0, 7.0, false, Rgb::GREY, &l);
+        yy += 9.0;
+    }
+    yy
+}
+
+/// The counts table's columns as (header, right edge offset); the first
+/// column (the group name) is left-aligned and not listed. With a
+/// comparison period there are three more columns, so all are narrower.
+fn counts_columns(with_cmp: bool) -> Vec<(&'static str, f32)> {
+    if with_cmp {
         vec![
             ("Count", 245.0),
             ("Per 1,000", 295.0),
@@ -486,11 +505,14 @@ fn counts_table(b: &WardBriefing, c: &mut dyn Canvas, x: f32, y: f32) -> f32 {
             ("Rank", 440.0),
             ("By rate", CONTENT_W),
         ]
-    };
-    let mut yy = y + 18.0;
+    }
+}
+
+/// The shaded header row of the counts table, at baseline `yy`.
+fn counts_header(c: &mut dyn Canvas, x: f32, yy: f32, cols: &[(&str, f32)]) {
     c.fill_rect(x, yy - 10.0, CONTENT_W, 14.0, Rgb(225, 232, 242));
     c.text(x + 3.0, yy, 8.0, true, Rgb::BLACK, "Crime group");
-    for (h, right) in &cols {
+    for (h, right) in cols {
         c.text(
             x + right - 3.0 - text_width(h, 8.0, true),
             yy,
@@ -500,53 +522,72 @@ fn counts_table(b: &WardBriefing, c: &mut dyn Canvas, x: f32, y: f32) -> f32 {
             h,
         );
     }
-    yy += 14.0;
-    let max_rows = ((FOOTER_Y - 150.0 - yy) / 11.5).max(3.0) as usize;
-    for (i, r) in b.rows.iter().enumerate().take(max_rows) {
-        if i % 2 == 1 {
-            c.fill_rect(x, yy - 8.5, CONTENT_W, 11.5, Rgb(247, 247, 247));
-        }
-        let bold = i == 0;
-        let name_w = if with_cmp { 190.0 } else { 240.0 };
+}
+
+/// One row of the counts table (row `i`; row 0, all crime, in bold; odd
+/// rows banded), its cells right-aligned under `cols`.
+fn counts_row(
+    b: &WardBriefing,
+    c: &mut dyn Canvas,
+    x: f32,
+    yy: f32,
+    i: usize,
+    r: &GroupRow,
+    cols: &[(&str, f32)],
+) {
+    let with_cmp = b.comparison.is_some();
+    if i % 2 == 1 {
+        c.fill_rect(x, yy - 8.5, CONTENT_W, 11.5, Rgb(247, 247, 247));
+    }
+    let bold = i == 0;
+    let name_w = if with_cmp { 190.0 } else { 240.0 };
+    c.text(
+        x + 3.0,
+        yy,
+        8.0,
+        bold,
+        Rgb::BLACK,
+        &fit(&r.name, 8.0, bold, name_w),
+    );
+    for ((_, right), cell) in cols.iter().zip(&count_cells(b, r, with_cmp)) {
         c.text(
-            x + 3.0,
+            x + right - 3.0 - text_width(cell, 8.0, bold),
             yy,
             8.0,
             bold,
             Rgb::BLACK,
-            &fit(&r.name, 8.0, bold, name_w),
+            cell,
         );
-        let mut cells = vec![
-            count_text(b, r.count, r.suppressed),
-            r.rate_per_1000
-                .map(|v| format!("{v:.1}"))
-                .unwrap_or_else(|| "–".into()),
-        ];
-        if with_cmp {
-            cells.push(count_text(b, r.comparison_count, r.comparison_suppressed));
-            cells.push(change_text(r));
-            cells.push(match r.change_significant {
-                Some(true) => "yes".into(),
-                Some(false) => "no".into(),
-                None => "–".into(),
-            });
-        }
-        cells.push(r.rank.to_string());
-        cells.push(r.rank_by_rate.map_or("–".into(), |v| v.to_string()));
-        for ((_, right), cell) in cols.iter().zip(&cells) {
-            c.text(
-                x + right - 3.0 - text_width(cell, 8.0, bold),
-                yy,
-                8.0,
-                bold,
-                Rgb::BLACK,
-                cell,
-            );
-        }
-        yy += 11.5;
     }
-    let mut note = format!("Ranks are among all {} wards (1 = highest).", b.wards);
+}
+
+/// The texts of one group's cells, in the order of [`counts_columns`].
+fn count_cells(b: &WardBriefing, r: &GroupRow, with_cmp: bool) -> Vec<String> {
+    let mut cells = vec![
+        count_text(b, r.count, r.suppressed),
+        r.rate_per_1000
+            .map(|v| format!("{v:.1}"))
+            .unwrap_or_else(|| "–".into()),
+    ];
     if with_cmp {
+        cells.push(count_text(b, r.comparison_count, r.comparison_suppressed));
+        cells.push(change_text(r));
+        cells.push(match r.change_significant {
+            Some(true) => "yes".into(),
+            Some(false) => "no".into(),
+            None => "–".into(),
+        });
+    }
+    cells.push(r.rank.to_string());
+    cells.push(r.rank_by_rate.map_or("–".into(), |v| v.to_string()));
+    cells
+}
+
+/// The note under the counts table: what ranks, change and the withheld
+/// mark mean (only the parts that apply to this briefing).
+fn counts_note(b: &WardBriefing) -> String {
+    let mut note = format!("Ranks are among all {} wards (1 = highest).", b.wards);
+    if b.comparison.is_some() {
         note.push_str(" Change is against the comparison period scaled to the same length; Sig. = exact Poisson test, p < 0.05.");
     }
     if b.public {
@@ -556,11 +597,7 @@ fn counts_table(b: &WardBriefing, c: &mut dyn Canvas, x: f32, y: f32) -> f32 {
             b.suppress_below
         ));
     }
-    for l in wrap(&note, 7.0, false, CONTENT_W) {
-        c.text(x, yy + 2.0, 7.0, false, Rgb::GREY, &l);
-        yy += 9.0;
-    }
-    yy
+    note
 }
 
 fn trend_chart(b: &WardBriefing, c: &mut dyn Canvas, x: f32, y: f32, w: f32, h: f32) {

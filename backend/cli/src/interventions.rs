@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use hotspot_core::CrimeGroups;
+use hotspot_engine::InterventionEvaluation;
 use hotspot_server::interventions::{self, InterventionRequest, Site};
+use hotspot_store::Store;
 
 use crate::analyse::dataset;
 
@@ -88,150 +90,175 @@ fn pct(p: Option<f64>) -> String {
 pub async fn run(db: &str, groups: CrimeGroups, cmd: InterventionsCommand) -> anyhow::Result<()> {
     let store = hotspot_store::open(db).await?;
     match cmd {
-        InterventionsCommand::Add(a) => {
-            let area = a
-                .area
-                .as_ref()
-                .map(|p| {
-                    let text =
-                        std::fs::read_to_string(p).with_context(|| p.display().to_string())?;
-                    text.parse::<geojson::GeoJson>()
-                        .with_context(|| format!("{}: not GeoJSON", p.display()))
-                })
-                .transpose()?;
-            let req = InterventionRequest {
-                name: a.name,
-                kind: a.kind,
-                start: a.start,
-                end: a.end,
-                buffer_m: Some(a.buffer),
-                groups: a.groups,
-                types: a.types,
-                notes: a.notes,
-                area,
-                site: a.site.as_deref().map(site).transpose()?,
-                radius_m: a.radius,
-            };
-            let who = std::env::var("USER").ok().map(|u| format!("cli:{u}"));
-            let new = interventions::validate(req, &groups, who)?;
-            let stored = store.create_intervention(&new).await?;
-            println!("recorded intervention {}: {}", stored.id, new.name);
-        }
-        InterventionsCommand::List => {
-            let all = store.interventions().await?;
-            if all.is_empty() {
-                println!("no interventions recorded");
-            }
-            for i in all {
-                let n = &i.intervention;
-                let targets: Vec<&str> = n
-                    .groups
-                    .iter()
-                    .chain(&n.types)
-                    .map(String::as_str)
-                    .collect();
-                println!(
-                    "{:>4}  {}  {} to {}  {} ({}), buffer {} m, targets: {}",
-                    i.id,
-                    n.name,
-                    n.start_date,
-                    n.end_date.map_or("ongoing".into(), |d| d.to_string()),
-                    n.kind,
-                    n.site.map_or("polygon".into(), |s| format!(
-                        "{} m around {:.5},{:.5}",
-                        s.radius_m, s.lon, s.lat
-                    )),
-                    n.buffer_m,
-                    if targets.is_empty() {
-                        "all crime".into()
-                    } else {
-                        targets.join(", ")
-                    }
-                );
-            }
-        }
+        InterventionsCommand::Add(a) => add(&*store, &groups, a).await,
+        InterventionsCommand::List => list(&*store).await,
         InterventionsCommand::Delete { id } => {
             if !store.delete_intervention(id).await? {
                 anyhow::bail!("no intervention with id {id}");
             }
             println!("deleted intervention {id}");
+            Ok(())
         }
         InterventionsCommand::Evaluate {
             id,
             control,
             before,
             out,
-        } => {
-            let i = store
-                .intervention(id)
-                .await?
-                .with_context(|| format!("no intervention with id {id}"))?;
-            let codes: Vec<String> = control
-                .as_deref()
-                .unwrap_or("")
-                .split(',')
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty())
-                .collect();
-            let opts = interventions::options(&codes, before.as_deref())?;
-            let ds = dataset(db, groups).await?;
-            let e = ds.evaluate_intervention(&interventions::spec(&i), &opts)?;
-            let p = &e.periods;
-            println!(
-                "Intervention {}: {} ({})",
-                i.id, i.intervention.name, i.intervention.kind
-            );
-            println!("{}", p.note);
-            println!();
-            println!(
-                "{:<10} {:>10} {:>10} {:>10}",
-                "area",
-                format!("before"),
-                "after",
-                "change"
-            );
-            for (name, c) in [
-                ("target", &e.target),
-                ("buffer", &e.buffer),
-                ("control", &e.control),
-            ] {
-                println!(
-                    "{:<10} {:>10} {:>10} {:>10}",
-                    name,
-                    c.before,
-                    c.after,
-                    pct(c.change_pct)
-                );
+        } => evaluate(&*store, db, groups, id, control, before, out).await,
+    }
+}
+
+/// `interventions add`: validated as the API validates a request, then stored.
+async fn add(store: &dyn Store, groups: &CrimeGroups, a: AddArgs) -> anyhow::Result<()> {
+    let area = a
+        .area
+        .as_ref()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).with_context(|| p.display().to_string())?;
+            text.parse::<geojson::GeoJson>()
+                .with_context(|| format!("{}: not GeoJSON", p.display()))
+        })
+        .transpose()?;
+    let req = InterventionRequest {
+        name: a.name,
+        kind: a.kind,
+        start: a.start,
+        end: a.end,
+        buffer_m: Some(a.buffer),
+        groups: a.groups,
+        types: a.types,
+        notes: a.notes,
+        area,
+        site: a.site.as_deref().map(site).transpose()?,
+        radius_m: a.radius,
+    };
+    let who = std::env::var("USER").ok().map(|u| format!("cli:{u}"));
+    let new = interventions::validate(req, groups, who)?;
+    let stored = store.create_intervention(&new).await?;
+    println!("recorded intervention {}: {}", stored.id, new.name);
+    Ok(())
+}
+
+/// `interventions list`: one line each, newest start first.
+async fn list(store: &dyn Store) -> anyhow::Result<()> {
+    let all = store.interventions().await?;
+    if all.is_empty() {
+        println!("no interventions recorded");
+    }
+    for i in all {
+        let n = &i.intervention;
+        let targets: Vec<&str> = n
+            .groups
+            .iter()
+            .chain(&n.types)
+            .map(String::as_str)
+            .collect();
+        println!(
+            "{:>4}  {}  {} to {}  {} ({}), buffer {} m, targets: {}",
+            i.id,
+            n.name,
+            n.start_date,
+            n.end_date.map_or("ongoing".into(), |d| d.to_string()),
+            n.kind,
+            n.site.map_or("polygon".into(), |s| format!(
+                "{} m around {:.5},{:.5}",
+                s.radius_m, s.lon, s.lat
+            )),
+            n.buffer_m,
+            if targets.is_empty() {
+                "all crime".into()
+            } else {
+                targets.join(", ")
             }
-            if (p.before_scale - 1.0).abs() > 1e-12 {
-                println!(
-                    "(changes compare after with before × {:.3}, for the periods' lengths)",
-                    p.before_scale
-                );
-            }
-            println!();
-            println!("Control: {}", e.control_choice.reason);
-            let w = &e.wdq;
-            println!(
-                "Success measure {:+.4}, buffer measure {:+.4}, WDQ {}, total net effect {:+.1}",
-                w.success_measure,
-                w.buffer_measure,
-                w.wdq.map_or("not computed".into(), |q| format!("{q:.3}")),
-                w.total_net_effect
-            );
-            println!("{}", e.interpretation);
-            println!();
-            println!("Caveats:");
-            for c in &e.caveats {
-                println!("* {c}");
-            }
-            if let Some(path) = out {
-                let json = interventions::evaluation_json(&i, &e);
-                std::fs::write(&path, serde_json::to_vec_pretty(&json)?)
-                    .with_context(|| path.display().to_string())?;
-                eprintln!("written to {}", path.display());
-            }
-        }
+        );
     }
     Ok(())
+}
+
+/// `interventions evaluate`: the evaluation as text, and as JSON with
+/// `--out`.
+async fn evaluate(
+    store: &dyn Store,
+    db: &str,
+    groups: CrimeGroups,
+    id: i64,
+    control: Option<String>,
+    before: Option<String>,
+    out: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let i = store
+        .intervention(id)
+        .await?
+        .with_context(|| format!("no intervention with id {id}"))?;
+    let codes: Vec<String> = control
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let opts = interventions::options(&codes, before.as_deref())?;
+    let ds = dataset(db, groups).await?;
+    let e = ds.evaluate_intervention(&interventions::spec(&i), &opts)?;
+    println!(
+        "Intervention {}: {} ({})",
+        i.id, i.intervention.name, i.intervention.kind
+    );
+    print_evaluation(&e);
+    if let Some(path) = out {
+        let json = interventions::evaluation_json(&i, &e);
+        std::fs::write(&path, serde_json::to_vec_pretty(&json)?)
+            .with_context(|| path.display().to_string())?;
+        eprintln!("written to {}", path.display());
+    }
+    Ok(())
+}
+
+/// The evaluation's text: periods, counts table, control, WDQ, caveats.
+fn print_evaluation(e: &InterventionEvaluation) {
+    let p = &e.periods;
+    println!("{}", p.note);
+    println!();
+    println!(
+        "{:<10} {:>10} {:>10} {:>10}",
+        "area",
+        format!("before"),
+        "after",
+        "change"
+    );
+    for (name, c) in [
+        ("target", &e.target),
+        ("buffer", &e.buffer),
+        ("control", &e.control),
+    ] {
+        println!(
+            "{:<10} {:>10} {:>10} {:>10}",
+            name,
+            c.before,
+            c.after,
+            pct(c.change_pct)
+        );
+    }
+    if (p.before_scale - 1.0).abs() > 1e-12 {
+        println!(
+            "(changes compare after with before × {:.3}, for the periods' lengths)",
+            p.before_scale
+        );
+    }
+    println!();
+    println!("Control: {}", e.control_choice.reason);
+    let w = &e.wdq;
+    println!(
+        "Success measure {:+.4}, buffer measure {:+.4}, WDQ {}, total net effect {:+.1}",
+        w.success_measure,
+        w.buffer_measure,
+        w.wdq.map_or("not computed".into(), |q| format!("{q:.3}")),
+        w.total_net_effect
+    );
+    println!("{}", e.interpretation);
+    println!();
+    println!("Caveats:");
+    for c in &e.caveats {
+        println!("* {c}");
+    }
 }

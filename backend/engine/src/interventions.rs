@@ -451,6 +451,8 @@ impl Dataset {
         [t, b, c]
     }
 
+    /// The before and after periods, their months with data (gap months
+    /// are left out, not counted as zero) and a note saying how they were drawn.
     fn evaluation_periods(
         &self,
         spec: &InterventionSpec,
@@ -459,54 +461,7 @@ impl Dataset {
         let span = self
             .span()
             .ok_or_else(|| invalid("no incidents are loaded: nothing to evaluate"))?;
-        if let Some(end) = spec.end {
-            if end < spec.start {
-                return Err(invalid(format!("end {end} is before start {}", spec.start)));
-            }
-        }
-        let start_month = Month::of(spec.start);
-        let mid_month = spec.start.day() != 1;
-        let first_after = if mid_month {
-            start_month.succ()
-        } else {
-            start_month
-        };
-        let mut last_after = span.to;
-        if let Some(end) = spec.end {
-            last_after = last_after.min(Month::of(end));
-        }
-        if last_after < first_after {
-            return Err(invalid(format!(
-                "no whole month of data after the intervention started ({}): the after period \
-                 would begin {first_after} but the data end {}",
-                spec.start, span.to
-            )));
-        }
-        let after = month_range(first_after, last_after);
-        // The last month before the intervention month.
-        let before_end = Month::from_index(start_month.index() - 1);
-        let before = match before {
-            Some(r) => {
-                if r.to > before_end {
-                    return Err(invalid(format!(
-                        "before period {}..{} must end by {before_end}, before the intervention \
-                         month {start_month}",
-                        r.from, r.to
-                    )));
-                }
-                r
-            }
-            None => {
-                let from = Month::from_index(before_end.index() - after.len() as i32 + 1);
-                if before_end < span.from {
-                    return Err(invalid(format!(
-                        "no data before the intervention: the data begin {}",
-                        span.from
-                    )));
-                }
-                month_range(from.max(span.from), before_end)
-            }
-        };
+        let (before, after) = whole_month_periods(spec, span, before)?;
         // Months with no data loaded are gaps, not zero-crime months: the
         // periods are compared on their months with data.
         let gaps =
@@ -525,43 +480,20 @@ impl Dataset {
                 r.from, r.to
             )));
         }
-        let mut note = format!(
-            "Whole months: before {}..{} ({nb} months with data), after {}..{} ({na} months with data).",
-            before.from, before.to, after.from, after.to
-        );
-        for (what, g) in [("before", &before_gaps), ("after", &after_gaps)] {
-            if !g.is_empty() {
-                let list: Vec<String> = g.iter().map(|m| m.to_string()).collect();
-                note.push_str(&format!(
-                    " The {what} period has no data for {} (gaps, left out of the comparison).",
-                    list.join(", ")
-                ));
-            }
-        }
-        if mid_month {
-            note.push_str(&format!(
-                " The intervention started mid-month ({}), so {start_month} is in neither period \
-                 (police.uk dates crimes to the month only).",
-                spec.start
-            ));
-        }
-        if spec.end.is_some_and(|e| Month::of(e) > span.to) || spec.end.is_none() {
-            note.push_str(&format!(
-                " The after period ends with the latest month of data, {}.",
-                span.to
-            ));
-        }
-        Ok(EvaluationPeriods {
+        let start_month = Month::of(spec.start);
+        let mut periods = EvaluationPeriods {
             before,
             after,
             before_months: nb,
             after_months: na,
             before_gap_months: before_gaps,
             after_gap_months: after_gaps,
-            excluded_month: mid_month.then_some(start_month),
+            excluded_month: (spec.start.day() != 1).then_some(start_month),
             before_scale: na as f64 / nb as f64,
-            note,
-        })
+            note: String::new(),
+        };
+        periods.note = periods_note(spec, span, &periods);
+        Ok(periods)
     }
 
     /// The ward most similar in level and trend to the target over the
@@ -577,24 +509,7 @@ impl Dataset {
         if self.areas.is_empty() {
             return Err(EngineError::NoAreas);
         }
-        let n = before.len() as usize;
-        let mut target_monthly = vec![0.0; n];
-        let mut ward_monthly = vec![vec![0.0; n]; self.areas.len()];
-        for &k in selected {
-            let m = self.incidents[k].1.month;
-            if !before.contains(m) {
-                continue;
-            }
-            let slot = (m.index() - before.from.index()) as usize;
-            let Some(p) = self.point_of(k) else { continue };
-            let [x, y] = self.points[p];
-            if target.intersects(&Point::new(x, y)) {
-                target_monthly[slot] += 1.0;
-            }
-            if let Some(a) = self.area_of(k) {
-                ward_monthly[a][slot] += 1.0;
-            }
-        }
+        let (target_monthly, ward_monthly) = self.monthly_before(selected, target, before);
         let excluded: Vec<String> = self
             .areas
             .iter()
@@ -605,42 +520,9 @@ impl Dataset {
             .filter(|&i| !excluded.contains(&self.areas[i].area.code))
             .collect();
         let nt: f64 = target_monthly.iter().sum();
-        // One ward if any qualifies; else the most similar combination of
-        // two, then three wards (small wards rarely match a busy target).
-        let mut best: Option<(Vec<usize>, f64, usize)> = None;
-        for size in 1..=MAX_CONTROL_WARDS {
-            let combos = combinations(eligible.len(), size);
-            if combos.is_empty() {
-                break;
-            }
-            let candidates: Vec<ComparisonCandidate> = combos
-                .iter()
-                .map(|combo| {
-                    let mut monthly = vec![0.0; n];
-                    for &j in combo {
-                        for (m, v) in monthly.iter_mut().zip(&ward_monthly[eligible[j]]) {
-                            *m += v;
-                        }
-                    }
-                    ComparisonCandidate {
-                        id: combo
-                            .iter()
-                            .map(|j| eligible[*j].to_string())
-                            .collect::<Vec<_>>()
-                            .join(","),
-                        monthly_before: monthly,
-                        adjacent_to_target: false,
-                    }
-                })
-                .collect();
-            let ranked = choose_comparison(&target_monthly, &candidates)?;
-            if let Some((id, score)) = ranked.first() {
-                let wards: Vec<usize> = id.split(',').map(|s| s.parse().expect("index")).collect();
-                best = Some((wards, *score, ranked.len()));
-                break;
-            }
-        }
-        let Some((wards, score, qualifying)) = best else {
+        let Some((wards, score, qualifying)) =
+            most_similar_wards(&target_monthly, &ward_monthly, &eligible)?
+        else {
             return Err(invalid(format!(
                 "no comparison area can be chosen automatically: no ward, nor any {MAX_CONTROL_WARDS} \
                  wards together, away from the target and its {} m buffer had between half and \
@@ -691,6 +573,176 @@ impl Dataset {
             },
         ))
     }
+
+    /// Monthly counts of the selected incidents over the before period: in
+    /// the target, and in each ward (indexed like `self.areas`).
+    fn monthly_before(
+        &self,
+        selected: &[usize],
+        target: &MultiPolygon<f64>,
+        before: MonthRange,
+    ) -> (Vec<f64>, Vec<Vec<f64>>) {
+        let n = before.len() as usize;
+        let mut target_monthly = vec![0.0; n];
+        let mut ward_monthly = vec![vec![0.0; n]; self.areas.len()];
+        for &k in selected {
+            let m = self.incidents[k].1.month;
+            if !before.contains(m) {
+                continue;
+            }
+            let slot = (m.index() - before.from.index()) as usize;
+            let Some(p) = self.point_of(k) else { continue };
+            let [x, y] = self.points[p];
+            if target.intersects(&Point::new(x, y)) {
+                target_monthly[slot] += 1.0;
+            }
+            if let Some(a) = self.area_of(k) {
+                ward_monthly[a][slot] += 1.0;
+            }
+        }
+        (target_monthly, ward_monthly)
+    }
+}
+
+/// The before and after periods in whole months: after from the first whole
+/// month of the intervention to its end (or the data's); before the given
+/// range (which must end before the intervention month) or, by default, as
+/// many months as after, cut at the first month of data.
+fn whole_month_periods(
+    spec: &InterventionSpec,
+    span: MonthRange,
+    before: Option<MonthRange>,
+) -> Result<(MonthRange, MonthRange), EngineError> {
+    if let Some(end) = spec.end {
+        if end < spec.start {
+            return Err(invalid(format!("end {end} is before start {}", spec.start)));
+        }
+    }
+    let start_month = Month::of(spec.start);
+    let mid_month = spec.start.day() != 1;
+    let first_after = if mid_month {
+        start_month.succ()
+    } else {
+        start_month
+    };
+    let mut last_after = span.to;
+    if let Some(end) = spec.end {
+        last_after = last_after.min(Month::of(end));
+    }
+    if last_after < first_after {
+        return Err(invalid(format!(
+            "no whole month of data after the intervention started ({}): the after period \
+             would begin {first_after} but the data end {}",
+            spec.start, span.to
+        )));
+    }
+    let after = month_range(first_after, last_after);
+    // The last month before the intervention month.
+    let before_end = Month::from_index(start_month.index() - 1);
+    let before = match before {
+        Some(r) => {
+            if r.to > before_end {
+                return Err(invalid(format!(
+                    "before period {}..{} must end by {before_end}, before the intervention \
+                     month {start_month}",
+                    r.from, r.to
+                )));
+            }
+            r
+        }
+        None => {
+            let from = Month::from_index(before_end.index() - after.len() as i32 + 1);
+            if before_end < span.from {
+                return Err(invalid(format!(
+                    "no data before the intervention: the data begin {}",
+                    span.from
+                )));
+            }
+            month_range(from.max(span.from), before_end)
+        }
+    };
+    Ok((before, after))
+}
+
+/// How the periods were drawn, in words: the months compared, gap months,
+/// a left-out start month, and an after period cut at the latest data.
+fn periods_note(spec: &InterventionSpec, span: MonthRange, p: &EvaluationPeriods) -> String {
+    let (before, after) = (p.before, p.after);
+    let (nb, na) = (p.before_months, p.after_months);
+    let mut note = format!(
+        "Whole months: before {}..{} ({nb} months with data), after {}..{} ({na} months with data).",
+        before.from, before.to, after.from, after.to
+    );
+    for (what, g) in [
+        ("before", &p.before_gap_months),
+        ("after", &p.after_gap_months),
+    ] {
+        if !g.is_empty() {
+            let list: Vec<String> = g.iter().map(|m| m.to_string()).collect();
+            note.push_str(&format!(
+                " The {what} period has no data for {} (gaps, left out of the comparison).",
+                list.join(", ")
+            ));
+        }
+    }
+    if let Some(start_month) = p.excluded_month {
+        note.push_str(&format!(
+            " The intervention started mid-month ({}), so {start_month} is in neither period \
+             (police.uk dates crimes to the month only).",
+            spec.start
+        ));
+    }
+    if spec.end.is_some_and(|e| Month::of(e) > span.to) || spec.end.is_none() {
+        note.push_str(&format!(
+            " The after period ends with the latest month of data, {}.",
+            span.to
+        ));
+    }
+    note
+}
+
+/// The eligible ward, or else combination of two, then three wards, most
+/// similar to the target's monthly counts (small wards rarely match a busy
+/// target), as (ward indexes, score, how many qualified); `None` when none
+/// qualifies at any size.
+fn most_similar_wards(
+    target_monthly: &[f64],
+    ward_monthly: &[Vec<f64>],
+    eligible: &[usize],
+) -> Result<Option<(Vec<usize>, f64, usize)>, EngineError> {
+    let n = target_monthly.len();
+    for size in 1..=MAX_CONTROL_WARDS {
+        let combos = combinations(eligible.len(), size);
+        if combos.is_empty() {
+            break;
+        }
+        let candidates: Vec<ComparisonCandidate> = combos
+            .iter()
+            .map(|combo| {
+                let mut monthly = vec![0.0; n];
+                for &j in combo {
+                    for (m, v) in monthly.iter_mut().zip(&ward_monthly[eligible[j]]) {
+                        *m += v;
+                    }
+                }
+                ComparisonCandidate {
+                    id: combo
+                        .iter()
+                        .map(|j| eligible[*j].to_string())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    monthly_before: monthly,
+                    adjacent_to_target: false,
+                }
+            })
+            .collect();
+        let ranked = choose_comparison(target_monthly, &candidates)?;
+        if let Some((id, score)) = ranked.first() {
+            let wards: Vec<usize> = id.split(',').map(|s| s.parse().expect("index")).collect();
+            return Ok(Some((wards, *score, ranked.len())));
+        }
+    }
+    Ok(None)
 }
 
 /// The target, its buffer ring and their extent, in BNG.

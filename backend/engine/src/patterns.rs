@@ -437,31 +437,7 @@ impl Dataset {
         }
         methods.push(score(format!("Grid counts {} m", spec.cell), train)?);
         if !self.areas.is_empty() {
-            // Each cell scores its ward's training density (count per km²).
-            let mut ward_counts = vec![0.0; self.areas.len()];
-            for &k in &train_picked {
-                if let Some(a) = self.area_of(k) {
-                    ward_counts[a] += 1.0;
-                }
-            }
-            let density: Vec<f64> = self
-                .areas
-                .iter()
-                .zip(&ward_counts)
-                .map(|(e, c)| c / (geo::Area::unsigned_area(&e.bng) / 1e6).max(1e-9))
-                .collect();
-            let centres: Vec<[f64; 2]> = (0..spec.len())
-                .map(|i| {
-                    let (x, y) = spec.cell_centre(i % spec.cols, i / spec.cols);
-                    [x, y]
-                })
-                .collect();
-            let scores: Vec<f64> = self
-                .locator
-                .locate_all(&centres)
-                .into_iter()
-                .map(|a| a.map_or(0.0, |a| density[a as usize]))
-                .collect();
+            let scores = self.ward_density_scores(&train_picked, &grid);
             methods.push(score("Ward counts".to_string(), &scores)?);
         }
         let neighbours = Neighbours::square_grid(spec.cols, spec.rows, &grid.active, 1.5)?;
@@ -484,6 +460,35 @@ impl Dataset {
             methods,
             recommendation,
         })
+    }
+
+    /// The "Ward counts" map: each cell scores its ward's training density
+    /// (count per km²), the ward being the one holding the cell's centre.
+    fn ward_density_scores(&self, train_picked: &[usize], grid: &StudyGrid) -> Vec<f64> {
+        let spec = grid.spec;
+        let mut ward_counts = vec![0.0; self.areas.len()];
+        for &k in train_picked {
+            if let Some(a) = self.area_of(k) {
+                ward_counts[a] += 1.0;
+            }
+        }
+        let density: Vec<f64> = self
+            .areas
+            .iter()
+            .zip(&ward_counts)
+            .map(|(e, c)| c / (geo::Area::unsigned_area(&e.bng) / 1e6).max(1e-9))
+            .collect();
+        let centres: Vec<[f64; 2]> = (0..spec.len())
+            .map(|i| {
+                let (x, y) = spec.cell_centre(i % spec.cols, i / spec.cols);
+                [x, y]
+            })
+            .collect();
+        self.locator
+            .locate_all(&centres)
+            .into_iter()
+            .map(|a| a.map_or(0.0, |a| density[a as usize]))
+            .collect()
     }
 }
 

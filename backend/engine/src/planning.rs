@@ -73,6 +73,9 @@ pub struct HardeningResult {
     pub items: Vec<HardeningItem>,
 }
 
+/// Group names, and the selection and weight of each group, in the same order.
+type WeightedSelections = (Vec<String>, Vec<(Selection, f64)>);
+
 fn to_bng(lon: f64, lat: f64) -> Result<[f64; 2], EngineError> {
     hotspot_core::wgs84_to_bng(lon, lat)
         .map(|(x, y)| [x, y])
@@ -83,80 +86,14 @@ impl Dataset {
     /// Chooses days-of-action sites by greedy maximum coverage, never worse
     /// than the centroids of the N highest-count wards.
     pub fn plan_days_of_action(&self, q: &PlanQuery) -> Result<PlanResult, EngineError> {
-        let mut sel = q.selection.clone();
-        sel.bbox = None;
-        sel.area = None;
-        let mut groups = Vec::new();
-        let mut weighted: Vec<(Selection, f64)> = Vec::new();
-        if q.weights.is_empty() {
-            groups.push("selected incidents".to_string());
-            weighted.push((sel.clone(), 1.0));
-        } else {
-            for (id, w) in &q.weights {
-                if !(w.is_finite() && *w >= 0.0) {
-                    return Err(EngineError::InvalidParameter(format!(
-                        "weight {w} for {id}: weights must be finite and not negative"
-                    )));
-                }
-                let name = self
-                    .groups
-                    .get(id)
-                    .map(|g| g.name.clone())
-                    .ok_or_else(|| EngineError::UnknownGroup(id.clone()))?;
-                groups.push(name);
-                weighted.push((
-                    Selection {
-                        groups: vec![id.clone()],
-                        types: vec![],
-                        ..sel.clone()
-                    },
-                    *w,
-                ));
-            }
-        }
-        // An incident in several weighted groups counts once, with the
-        // weight of the first group listed.
-        let mut seen = vec![false; self.incidents.len()];
-        let mut points = Vec::new();
-        let mut ward_weight = vec![0.0; self.areas.len()];
-        for (g, (s, w)) in weighted.iter().enumerate() {
-            for k in self.select(s)? {
-                if std::mem::replace(&mut seen[k], true) {
-                    continue;
-                }
-                let Some(p) = self.point_of(k) else { continue };
-                let inc = &self.incidents[k].1;
-                let when = match (inc.date, inc.time) {
-                    (Some(d), Some(t)) => Some((d.weekday(), chrono::Timelike::hour(&t))),
-                    _ => None,
-                };
-                points.push(WeightedPoint {
-                    xy: self.points[p],
-                    weight: *w,
-                    group: g as u16,
-                    when,
-                });
-                if let Some(a) = self.area_of(k) {
-                    ward_weight[a] += w;
-                }
-            }
-        }
+        let (groups, weighted) = self.weighted_selections(q)?;
+        let (points, ward_weight) = self.weighted_points(&weighted)?;
         if points.is_empty() {
             return Err(EngineError::InvalidParameter(
                 "no located incidents match: nothing to plan for".into(),
             ));
         }
-        let mut order: Vec<usize> = (0..self.areas.len()).collect();
-        order.sort_by(|&a, &b| ward_weight[b].total_cmp(&ward_weight[a]).then(a.cmp(&b)));
-        let naive: Vec<(String, [f64; 2])> = order
-            .into_iter()
-            .take(q.sites)
-            .filter(|&a| ward_weight[a] > 0.0)
-            .filter_map(|a| {
-                let c = self.areas[a].bng.centroid()?;
-                Some((self.areas[a].area.name.clone(), [c.x(), c.y()]))
-            })
-            .collect();
+        let naive = self.busiest_ward_centroids(&ward_weight, q.sites);
         let candidates = q
             .venues
             .iter()
@@ -203,6 +140,96 @@ impl Dataset {
         })
     }
 
+    /// The group names and (selection, weight) pairs to plan for: the whole
+    /// selection at weight 1, or one selection per weighted group (the
+    /// selection's area and box dropped: the plan covers the whole force).
+    fn weighted_selections(&self, q: &PlanQuery) -> Result<WeightedSelections, EngineError> {
+        let mut sel = q.selection.clone();
+        sel.bbox = None;
+        sel.area = None;
+        let mut groups = Vec::new();
+        let mut weighted: Vec<(Selection, f64)> = Vec::new();
+        if q.weights.is_empty() {
+            groups.push("selected incidents".to_string());
+            weighted.push((sel.clone(), 1.0));
+        } else {
+            for (id, w) in &q.weights {
+                if !(w.is_finite() && *w >= 0.0) {
+                    return Err(EngineError::InvalidParameter(format!(
+                        "weight {w} for {id}: weights must be finite and not negative"
+                    )));
+                }
+                let name = self
+                    .groups
+                    .get(id)
+                    .map(|g| g.name.clone())
+                    .ok_or_else(|| EngineError::UnknownGroup(id.clone()))?;
+                groups.push(name);
+                weighted.push((
+                    Selection {
+                        groups: vec![id.clone()],
+                        types: vec![],
+                        ..sel.clone()
+                    },
+                    *w,
+                ));
+            }
+        }
+        Ok((groups, weighted))
+    }
+
+    /// The located incidents of the weighted selections as weighted points
+    /// (group = position in `weighted`), and the total weight per ward. An
+    /// incident in several weighted groups counts once, with the weight of
+    /// the first group listed.
+    fn weighted_points(
+        &self,
+        weighted: &[(Selection, f64)],
+    ) -> Result<(Vec<WeightedPoint>, Vec<f64>), EngineError> {
+        let mut seen = vec![false; self.incidents.len()];
+        let mut points = Vec::new();
+        let mut ward_weight = vec![0.0; self.areas.len()];
+        for (g, (s, w)) in weighted.iter().enumerate() {
+            for k in self.select(s)? {
+                if std::mem::replace(&mut seen[k], true) {
+                    continue;
+                }
+                let Some(p) = self.point_of(k) else { continue };
+                let inc = &self.incidents[k].1;
+                let when = match (inc.date, inc.time) {
+                    (Some(d), Some(t)) => Some((d.weekday(), chrono::Timelike::hour(&t))),
+                    _ => None,
+                };
+                points.push(WeightedPoint {
+                    xy: self.points[p],
+                    weight: *w,
+                    group: g as u16,
+                    when,
+                });
+                if let Some(a) = self.area_of(k) {
+                    ward_weight[a] += w;
+                }
+            }
+        }
+        Ok((points, ward_weight))
+    }
+
+    /// The naive baseline: the centroids of the `sites` wards with the most
+    /// weight (ties by ward order), leaving out wards with none.
+    fn busiest_ward_centroids(&self, ward_weight: &[f64], sites: usize) -> Vec<(String, [f64; 2])> {
+        let mut order: Vec<usize> = (0..self.areas.len()).collect();
+        order.sort_by(|&a, &b| ward_weight[b].total_cmp(&ward_weight[a]).then(a.cmp(&b)));
+        order
+            .into_iter()
+            .take(sites)
+            .filter(|&a| ward_weight[a] > 0.0)
+            .filter_map(|a| {
+                let c = self.areas[a].bng.centroid()?;
+                Some((self.areas[a].area.name.clone(), [c.x(), c.y()]))
+            })
+            .collect()
+    }
+
     /// Ranks places to visit for target hardening: near-repeat risk from
     /// recent dated burglaries, with the burglary density as prior and, for
     /// month-only data, as the only reason.
@@ -241,16 +268,41 @@ impl Dataset {
                     EngineError::InvalidParameter("no burglaries match the selection".into())
                 })?,
         };
-        // Candidate places: every distinct labelled incident location (for
-        // police.uk, the anonymised "On or near ..." map points) in the study
-        // area: inside a loaded area, else in the bulk of the selection. Not
-        // the crimes a force recorded hundreds of km away, whose bounding
-        // box made a grid of 119 million cells on the real county.
         let points: Vec<[f64; 2]> = picked
             .iter()
             .filter_map(|&k| self.point_of(k).map(|p| self.points[p]))
             .collect();
-        let bulk = self.study_extent(Some(&points)).ok();
+        let locations = self.labelled_places(&points);
+        let hotspot_score = if points.is_empty() || locations.is_empty() {
+            None
+        } else {
+            Some(burglary_density_at(&points, &locations, q.distance)?)
+        };
+        let items = target_hardening(
+            &burglaries,
+            &locations,
+            &HardeningOptions {
+                as_of,
+                distance: q.distance,
+                days: q.days,
+                hotspot_score,
+            },
+        )?;
+        Ok(HardeningResult {
+            as_of,
+            near_repeat: !burglaries.is_empty(),
+            items,
+        })
+    }
+
+    /// Candidate places: every distinct labelled incident location (for
+    /// police.uk, the anonymised "On or near ..." map points) in the study
+    /// area: inside a loaded area, else in the bulk of the selection's
+    /// `points`. Not the crimes a force recorded hundreds of km away, whose
+    /// bounding box made a grid of 119 million cells on the real county.
+    /// Sorted by label, then easting.
+    fn labelled_places(&self, points: &[[f64; 2]]) -> Vec<Location> {
+        let bulk = self.study_extent(Some(points)).ok();
         let in_study_area = |p: usize| {
             let [x, y] = self.points[p];
             if self.areas.is_empty() {
@@ -274,49 +326,36 @@ impl Dataset {
         }
         let mut locations: Vec<Location> = places.into_values().collect();
         locations.sort_by(|a, b| a.label.cmp(&b.label).then(a.xy[0].total_cmp(&b.xy[0])));
-        // Hotspot prior: quartic density of the selected burglaries at each place.
-        let hotspot_score = if points.is_empty() || locations.is_empty() {
-            None
-        } else {
-            let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-            for l in &locations {
-                x0 = x0.min(l.xy[0]);
-                y0 = y0.min(l.xy[1]);
-                x1 = x1.max(l.xy[0]);
-                y1 = y1.max(l.xy[1]);
-            }
-            let cell = 50.0;
-            let spec = GridSpec::covering(x0, y0, x1, y1, cell)?;
-            let grid = kde(&points, None, &spec, q.distance.max(200.0))?;
-            Some(
-                locations
-                    .iter()
-                    .map(|l| {
-                        let c =
-                            (((l.xy[0] - spec.west) / cell).floor() as usize).min(spec.cols - 1);
-                        let r =
-                            (((spec.north - l.xy[1]) / cell).floor() as usize).min(spec.rows - 1);
-                        grid.value(c, r)
-                    })
-                    .collect(),
-            )
-        };
-        let items = target_hardening(
-            &burglaries,
-            &locations,
-            &HardeningOptions {
-                as_of,
-                distance: q.distance,
-                days: q.days,
-                hotspot_score,
-            },
-        )?;
-        Ok(HardeningResult {
-            as_of,
-            near_repeat: !burglaries.is_empty(),
-            items,
-        })
+        locations
     }
+}
+
+/// Hotspot prior: the quartic density of the burglary `points` at each
+/// location (50 m grid over the locations, bandwidth the near-repeat
+/// distance but at least 200 m).
+fn burglary_density_at(
+    points: &[[f64; 2]],
+    locations: &[Location],
+    distance: f64,
+) -> Result<Vec<f64>, EngineError> {
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for l in locations {
+        x0 = x0.min(l.xy[0]);
+        y0 = y0.min(l.xy[1]);
+        x1 = x1.max(l.xy[0]);
+        y1 = y1.max(l.xy[1]);
+    }
+    let cell = 50.0;
+    let spec = GridSpec::covering(x0, y0, x1, y1, cell)?;
+    let grid = kde(points, None, &spec, distance.max(200.0))?;
+    Ok(locations
+        .iter()
+        .map(|l| {
+            let c = (((l.xy[0] - spec.west) / cell).floor() as usize).min(spec.cols - 1);
+            let r = (((spec.north - l.xy[1]) / cell).floor() as usize).min(spec.rows - 1);
+            grid.value(c, r)
+        })
+        .collect())
 }
 
 /// A circle of `radius` metres around a BNG point, as a WGS84 polygon.

@@ -9,7 +9,7 @@ use hotspot_spatial::{
 };
 use serde::Serialize;
 
-use crate::{Dataset, EngineError, Period, Selection};
+use crate::{Coverage, Dataset, EngineError, Period, Selection};
 
 /// A ward-statistics question.
 #[derive(Debug, Clone)]
@@ -200,11 +200,31 @@ impl Dataset {
                 stats,
             })
             .collect();
+        let warnings = self.ward_warnings(&current_coverage, comparison_coverage.as_ref());
+        Ok(WardReport {
+            rows,
+            total,
+            outside_areas: outside,
+            unlocated,
+            current_days,
+            comparison_days,
+            current_gap_months: current_coverage.gap_months,
+            comparison_gap_months: comparison_coverage.map(|c| c.gap_months),
+            no_comparison_data: q.comparison.is_some() && comparison_period.is_none(),
+            warnings,
+        })
+    }
+
+    /// Warnings for the ward table: data gaps in either period, wards with
+    /// no population (so no rate), and a comparison period with no data.
+    fn ward_warnings(
+        &self,
+        current_coverage: &Coverage,
+        comparison_coverage: Option<&Coverage>,
+    ) -> Vec<String> {
         let mut warnings: Vec<String> = [
             current_coverage.gap_warning("current period"),
-            comparison_coverage
-                .as_ref()
-                .and_then(|c| c.gap_warning("comparison period")),
+            comparison_coverage.and_then(|c| c.gap_warning("comparison period")),
         ]
         .into_iter()
         .flatten()
@@ -225,25 +245,14 @@ impl Dataset {
                 no_population.join(", ")
             ));
         }
-        if comparison_coverage.as_ref().is_some_and(|c| c.is_empty()) {
+        if comparison_coverage.is_some_and(|c| c.is_empty()) {
             warnings.push(
                 "no comparison data: no month of the comparison period has data loaded, so \
                  change is not tested"
                     .into(),
             );
         }
-        Ok(WardReport {
-            rows,
-            total,
-            outside_areas: outside,
-            unlocated,
-            current_days,
-            comparison_days,
-            current_gap_months: current_coverage.gap_months,
-            comparison_gap_months: comparison_coverage.map(|c| c.gap_months),
-            no_comparison_data: q.comparison.is_some() && comparison_period.is_none(),
-            warnings,
-        })
+        warnings
     }
 
     /// Per area counts; plus counts outside all areas, unlocated, and total.

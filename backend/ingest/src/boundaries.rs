@@ -117,10 +117,74 @@ pub fn parse_boundaries(
     file: &SourceFile,
     opts: &BoundaryOptions,
 ) -> Result<ParsedAreas, IngestError> {
-    let gerr = |message: String| IngestError::GeoJson {
+    let features = feature_collection(file)?;
+    let empty = Map::new();
+    let props: Vec<&Map<String, Value>> = features
+        .iter()
+        .map(|f| {
+            f.get("properties")
+                .and_then(Value::as_object)
+                .unwrap_or(&empty)
+        })
+        .collect();
+    let keys = choose_keys(file, opts, &props)?;
+
+    let mut areas = Vec::with_capacity(features.len());
+    let mut rejected = Vec::new();
+    let mut first_seen: HashMap<String, u64> = HashMap::new();
+    for (i, feature) in features.iter().enumerate() {
+        let line = i as u64 + 1;
+        match feature_area(feature, props[i], &keys, &first_seen) {
+            Ok(area) => {
+                first_seen.insert(area.code.clone(), line);
+                areas.push(area);
+            }
+            Err((field, reason)) => rejected.push(RejectedRow {
+                file: file.name.clone(),
+                line,
+                field: Some(field),
+                reason,
+                raw: feature.to_string(),
+            }),
+        }
+    }
+    if areas.is_empty() {
+        let first = &rejected[0];
+        return Err(IngestError::AllRejected {
+            file: file.name.clone(),
+            count: rejected.len(),
+            line: first.line,
+            reason: first.reason.clone(),
+        });
+    }
+    let content_sha256 = file.sha256_hex();
+    let version = crate::import_version(
+        &content_sha256,
+        &format!(
+            "code={}\nname={:?}\npopulation={:?}",
+            keys.code, keys.name, keys.population
+        ),
+    );
+    Ok(ParsedAreas {
+        file: file.name.clone(),
+        content_sha256,
+        version,
+        areas,
+        rejected,
+    })
+}
+
+/// A whole-file GeoJSON problem (not one feature's), naming the file.
+fn geojson_error(file: &SourceFile, message: String) -> IngestError {
+    IngestError::GeoJson {
         file: file.name.clone(),
         message,
-    };
+    }
+}
+
+/// The file's features, after the whole-file checks: UTF-8, not blank,
+/// JSON, a FeatureCollection with a non-empty `features` array.
+fn feature_collection(file: &SourceFile) -> Result<Vec<Value>, IngestError> {
     let text = std::str::from_utf8(&file.bytes).map_err(|e| {
         let line = 1 + file.bytes[..e.valid_up_to()]
             .iter()
@@ -136,150 +200,128 @@ pub fn parse_boundaries(
             file: file.name.clone(),
         });
     }
-    let doc: Value =
-        serde_json::from_str(text).map_err(|e| gerr(format!("not valid JSON: {e}")))?;
+    let mut doc: Value = serde_json::from_str(text)
+        .map_err(|e| geojson_error(file, format!("not valid JSON: {e}")))?;
     let kind = doc.get("type").and_then(Value::as_str).unwrap_or("");
     if kind != "FeatureCollection" {
-        return Err(gerr(format!(
-            "expected a GeoJSON FeatureCollection, found type {kind:?}"
-        )));
+        return Err(geojson_error(
+            file,
+            format!("expected a GeoJSON FeatureCollection, found type {kind:?}"),
+        ));
     }
-    let features = doc
-        .get("features")
-        .and_then(Value::as_array)
-        .ok_or_else(|| gerr("FeatureCollection has no \"features\" array".into()))?;
+    let features = match doc.get_mut("features").map(Value::take) {
+        Some(Value::Array(features)) => features,
+        _ => {
+            return Err(geojson_error(
+                file,
+                "FeatureCollection has no \"features\" array".into(),
+            ))
+        }
+    };
     if features.is_empty() {
-        return Err(gerr("FeatureCollection has no features".into()));
+        return Err(geojson_error(
+            file,
+            "FeatureCollection has no features".into(),
+        ));
     }
-    let empty = Map::new();
-    let props: Vec<&Map<String, Value>> = features
-        .iter()
-        .map(|f| {
-            f.get("properties")
-                .and_then(Value::as_object)
-                .unwrap_or(&empty)
-        })
-        .collect();
-    let keys = property_keys(&props);
-    let code_key = match &opts.code_field {
-        Some(k) => find_key(&keys, k).ok_or_else(|| {
-            gerr(format!(
-                "code property {k:?} not found (properties: {})",
+    Ok(features)
+}
+
+/// The properties read from every feature (their keys as spelt in the file).
+struct PropertyKeys {
+    code: String,
+    name: Option<String>,
+    population: Option<String>,
+}
+
+/// Picks the code, name and population properties: the options' names
+/// (an error if absent from the file) or auto-detection.
+fn choose_keys(
+    file: &SourceFile,
+    opts: &BoundaryOptions,
+    props: &[&Map<String, Value>],
+) -> Result<PropertyKeys, IngestError> {
+    let keys = property_keys(props);
+    let missing = |what: &str, k: &str| {
+        geojson_error(
+            file,
+            format!(
+                "{what} property {k:?} not found (properties: {})",
                 keys.join(", ")
-            ))
-        })?,
-        None => detect_code_key(&keys, &props).ok_or_else(|| {
-            gerr(format!(
-                "no area code property found (looked for WDnnCD, LSOAnnCD, MSOAnnCD, {}, \
-                 other ...nnCD, ...code or ..._cd keys; properties: {}); name it with \
-                 --code-field PROPERTY (hotspot import boundaries) or code_field=PROPERTY \
-                 (POST /api/imports?kind=boundaries)",
-                CODE_KEYS.join(", "),
-                keys.join(", ")
-            ))
+            ),
+        )
+    };
+    let code = match &opts.code_field {
+        Some(k) => find_key(&keys, k).ok_or_else(|| missing("code", k))?,
+        None => detect_code_key(&keys, props).ok_or_else(|| {
+            geojson_error(
+                file,
+                format!(
+                    "no area code property found (looked for WDnnCD, LSOAnnCD, MSOAnnCD, {}, \
+                     other ...nnCD, ...code or ..._cd keys; properties: {}); name it with \
+                     --code-field PROPERTY (hotspot import boundaries) or code_field=PROPERTY \
+                     (POST /api/imports?kind=boundaries)",
+                    CODE_KEYS.join(", "),
+                    keys.join(", ")
+                ),
+            )
         })?,
     };
-    let name_key = match &opts.name_field {
-        Some(k) => Some(find_key(&keys, k).ok_or_else(|| {
-            gerr(format!(
-                "name property {k:?} not found (properties: {})",
-                keys.join(", ")
-            ))
-        })?),
-        None => detect_name_key(&keys, &code_key),
+    let name = match &opts.name_field {
+        Some(k) => Some(find_key(&keys, k).ok_or_else(|| missing("name", k))?),
+        None => detect_name_key(&keys, &code),
     };
-    let pop_key = match &opts.population_field {
-        Some(k) => Some(find_key(&keys, k).ok_or_else(|| {
-            gerr(format!(
-                "population property {k:?} not found (properties: {})",
-                keys.join(", ")
-            ))
-        })?),
+    let population = match &opts.population_field {
+        Some(k) => Some(find_key(&keys, k).ok_or_else(|| missing("population", k))?),
         None => POPULATION_KEYS.iter().find_map(|k| find_key(&keys, k)),
     };
+    Ok(PropertyKeys {
+        code,
+        name,
+        population,
+    })
+}
 
-    let mut areas = Vec::with_capacity(features.len());
-    let mut rejected = Vec::new();
-    let mut first_seen: HashMap<String, u64> = HashMap::new();
-    for (i, feature) in features.iter().enumerate() {
-        let line = i as u64 + 1;
-        let reject = |field: &str, reason: String| RejectedRow {
-            file: file.name.clone(),
-            line,
-            field: Some(field.to_string()),
-            reason,
-            raw: feature.to_string(),
-        };
-        let p = props[i];
-        let code = match p.get(&code_key).map(scalar_text) {
-            Some(Some(c)) if !c.is_empty() => c,
-            _ => {
-                rejected.push(reject(&code_key, format!("blank or missing {code_key}")));
-                continue;
-            }
-        };
-        if let Some(first) = first_seen.get(&code) {
-            rejected.push(reject(
-                &code_key,
-                format!("duplicate code {code}, first at feature {first}"),
-            ));
-            continue;
-        }
-        let name = name_key
-            .as_ref()
-            .and_then(|k| p.get(k))
-            .and_then(scalar_text)
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| code.clone());
-        let population = match pop_key.as_ref().map(|k| (k, p.get(k))) {
-            None | Some((_, None | Some(Value::Null))) => None,
-            Some((k, Some(v))) => match population_value(v) {
-                Ok(n) => Some(n),
-                Err(reason) => {
-                    rejected.push(reject(k, reason));
-                    continue;
-                }
-            },
-        };
-        let geometry = match feature.get("geometry").map(geometry) {
-            Some(Ok(g)) => g,
-            Some(Err(reason)) => {
-                rejected.push(reject("geometry", reason));
-                continue;
-            }
-            None => {
-                rejected.push(reject("geometry", "feature has no geometry".into()));
-                continue;
-            }
-        };
-        first_seen.insert(code.clone(), line);
-        areas.push(Area {
-            code,
-            name,
-            population,
-            geometry,
-        });
+/// One feature as an area, or why it is rejected as (field, reason):
+/// code, duplicate, population and geometry checks, in that order.
+fn feature_area(
+    feature: &Value,
+    p: &Map<String, Value>,
+    keys: &PropertyKeys,
+    first_seen: &HashMap<String, u64>,
+) -> Result<Area, (String, String)> {
+    let code_key = &keys.code;
+    let code = match p.get(code_key).map(scalar_text) {
+        Some(Some(c)) if !c.is_empty() => c,
+        _ => return Err((code_key.clone(), format!("blank or missing {code_key}"))),
+    };
+    if let Some(first) = first_seen.get(&code) {
+        return Err((
+            code_key.clone(),
+            format!("duplicate code {code}, first at feature {first}"),
+        ));
     }
-    if areas.is_empty() {
-        let first = &rejected[0];
-        return Err(IngestError::AllRejected {
-            file: file.name.clone(),
-            count: rejected.len(),
-            line: first.line,
-            reason: first.reason.clone(),
-        });
-    }
-    let content_sha256 = file.sha256_hex();
-    let version = crate::import_version(
-        &content_sha256,
-        &format!("code={code_key}\nname={name_key:?}\npopulation={pop_key:?}"),
-    );
-    Ok(ParsedAreas {
-        file: file.name.clone(),
-        content_sha256,
-        version,
-        areas,
-        rejected,
+    let name = keys
+        .name
+        .as_ref()
+        .and_then(|k| p.get(k))
+        .and_then(scalar_text)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| code.clone());
+    let population = match keys.population.as_ref().map(|k| (k, p.get(k))) {
+        None | Some((_, None | Some(Value::Null))) => None,
+        Some((k, Some(v))) => Some(population_value(v).map_err(|reason| (k.clone(), reason))?),
+    };
+    let geometry = match feature.get("geometry").map(geometry) {
+        Some(Ok(g)) => g,
+        Some(Err(reason)) => return Err(("geometry".into(), reason)),
+        None => return Err(("geometry".into(), "feature has no geometry".into())),
+    };
+    Ok(Area {
+        code,
+        name,
+        population,
+        geometry,
     })
 }
 

@@ -59,7 +59,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
-use hotspot_core::{Incident, Month};
+use hotspot_core::{Incident, Location, Month};
 
 use crate::csvutil::{opt, CsvRows};
 use crate::fxhash::FxHashMap;
@@ -194,117 +194,24 @@ impl CsvMapping {
         Self::from_pairs(pairs)
     }
 
+    /// Builds the mapping from its key/value pairs, whatever syntax they
+    /// came in: every key checked and placed, then each setting read.
     fn from_pairs(pairs: Vec<(String, String)>) -> Result<Self, IngestError> {
-        let mut map: HashMap<&'static str, String> = HashMap::new();
-        for (k, v) in pairs {
-            let norm = k.trim().to_ascii_lowercase().replace('-', "_");
-            let key: &'static str = match norm.as_str() {
-                "id" => "id",
-                "date" => "date",
-                "time" => "time",
-                "date_format" | "format" => "date_format",
-                "lon" | "longitude" => "lon",
-                "lat" | "latitude" => "lat",
-                "x" | "easting" => "x",
-                "y" | "northing" => "y",
-                "crs" => "crs",
-                "category" => "category",
-                "fixed_category" | "category_fixed" => "fixed_category",
-                "source" => "source",
-                "location" | "location_label" => "location",
-                "delimiter" | "sep" | "separator" => "delimiter",
-                "date_precision" => "date_precision",
-                _ => {
-                    return Err(IngestError::Mapping(format!(
-                        "unknown key {k:?} (keys: {KEYS})"
-                    )))
-                }
-            };
-            let v = v.trim().to_string();
-            if v.is_empty() {
-                return Err(IngestError::Mapping(format!(
-                    "key {k:?} has an empty value"
-                )));
-            }
-            if map.insert(key, v).is_some() {
-                return Err(IngestError::Mapping(format!("key {key:?} given twice")));
-            }
-        }
+        let mut map = mapping_table(pairs)?;
         let mut take = |k: &str| map.remove(k);
         let date =
             take("date").ok_or_else(|| IngestError::Mapping("missing key \"date\"".into()))?;
         let source = take("source").ok_or_else(|| {
             IngestError::Mapping("missing key \"source\" (e.g. source=fly-tipping)".into())
         })?;
-        let coords = match (take("lon"), take("lat"), take("x"), take("y"), take("crs")) {
-            (Some(lon), Some(lat), None, None, None) => Coordinates::LonLat { lon, lat },
-            (None, None, Some(x), Some(y), crs) => {
-                let crs = match crs {
-                    None => 27700,
-                    Some(c) => {
-                        let digits = c.trim();
-                        let digits = digits
-                            .strip_prefix("EPSG:")
-                            .or_else(|| digits.strip_prefix("epsg:"))
-                            .unwrap_or(digits);
-                        match digits.parse::<u32>() {
-                            Ok(n @ (27700 | 4326)) => n,
-                            _ => {
-                                return Err(IngestError::Mapping(format!(
-                                    "crs {c:?} not supported: use 27700 (British National Grid) or 4326 (WGS84)"
-                                )))
-                            }
-                        }
-                    }
-                };
-                Coordinates::EastingNorthing { x, y, crs }
-            }
-            (lon, lat, x, y, crs) => {
-                let msg = if (lon.is_some() || lat.is_some()) && (x.is_some() || y.is_some()) {
-                    "give either lon/lat or x/y columns, not both"
-                } else if crs.is_some() && x.is_none() {
-                    "crs applies to x/y columns only"
-                } else {
-                    "coordinates needed: lon= and lat=, or x= and y= (with crs=27700 or 4326)"
-                };
-                return Err(IngestError::Mapping(msg.into()));
-            }
-        };
-        let category = match (take("category"), take("fixed_category")) {
-            (Some(_), Some(_)) => {
-                return Err(IngestError::Mapping(
-                    "give either category (a column) or fixed_category (a value), not both".into(),
-                ))
-            }
-            (Some(c), None) => CategorySpec::Column(c),
-            (None, Some(f)) => CategorySpec::Fixed(f),
-            (None, None) => CategorySpec::Fixed(source.clone()),
-        };
-        let delimiter = match take("delimiter") {
-            None => b',',
-            Some(d) => match d.as_str() {
-                "tab" | "\\t" | "\t" => b'\t',
-                s if s.len() == 1 && s.is_ascii() => s.as_bytes()[0],
-                _ => {
-                    return Err(IngestError::Mapping(format!(
-                        "delimiter {d:?} must be one ASCII character or \"tab\""
-                    )))
-                }
-            },
-        };
-        let date_precision = match take("date_precision") {
-            None => DatePrecisionSetting::Auto,
-            Some(p) => match p.to_ascii_lowercase().as_str() {
-                "auto" => DatePrecisionSetting::Auto,
-                "day" => DatePrecisionSetting::Day,
-                "month" => DatePrecisionSetting::Month,
-                _ => {
-                    return Err(IngestError::Mapping(format!(
-                        "date_precision {p:?}: expected auto, day or month"
-                    )))
-                }
-            },
-        };
+        let coords =
+            coordinate_columns(take("lon"), take("lat"), take("x"), take("y"), take("crs"))?;
+        let category = category_spec(take("category"), take("fixed_category"), &source)?;
+        let delimiter = take("delimiter").map_or(Ok(b','), |d| delimiter_byte(&d))?;
+        let date_precision = take("date_precision")
+            .map_or(Ok(DatePrecisionSetting::Auto), |p| {
+                date_precision_setting(&p)
+            })?;
         Ok(CsvMapping {
             id: take("id"),
             date_precision,
@@ -317,6 +224,139 @@ impl CsvMapping {
             source,
             delimiter,
         })
+    }
+}
+
+/// The pairs by canonical key, trimmed: unknown keys, empty values and a
+/// key given twice (under any of its spellings) are errors.
+fn mapping_table(
+    pairs: Vec<(String, String)>,
+) -> Result<HashMap<&'static str, String>, IngestError> {
+    let mut map: HashMap<&'static str, String> = HashMap::new();
+    for (k, v) in pairs {
+        let key = canonical_key(&k)?;
+        let v = v.trim().to_string();
+        if v.is_empty() {
+            return Err(IngestError::Mapping(format!(
+                "key {k:?} has an empty value"
+            )));
+        }
+        if map.insert(key, v).is_some() {
+            return Err(IngestError::Mapping(format!("key {key:?} given twice")));
+        }
+    }
+    Ok(map)
+}
+
+/// A mapping key's canonical name (any case, `-` or `_`, with aliases).
+fn canonical_key(k: &str) -> Result<&'static str, IngestError> {
+    let norm = k.trim().to_ascii_lowercase().replace('-', "_");
+    Ok(match norm.as_str() {
+        "id" => "id",
+        "date" => "date",
+        "time" => "time",
+        "date_format" | "format" => "date_format",
+        "lon" | "longitude" => "lon",
+        "lat" | "latitude" => "lat",
+        "x" | "easting" => "x",
+        "y" | "northing" => "y",
+        "crs" => "crs",
+        "category" => "category",
+        "fixed_category" | "category_fixed" => "fixed_category",
+        "source" => "source",
+        "location" | "location_label" => "location",
+        "delimiter" | "sep" | "separator" => "delimiter",
+        "date_precision" => "date_precision",
+        _ => {
+            return Err(IngestError::Mapping(format!(
+                "unknown key {k:?} (keys: {KEYS})"
+            )))
+        }
+    })
+}
+
+/// The coordinate columns: lon/lat, or x/y with an optional `crs` (27700,
+/// the default, or 4326); any other combination says what is wrong.
+fn coordinate_columns(
+    lon: Option<String>,
+    lat: Option<String>,
+    x: Option<String>,
+    y: Option<String>,
+    crs: Option<String>,
+) -> Result<Coordinates, IngestError> {
+    match (lon, lat, x, y, crs) {
+        (Some(lon), Some(lat), None, None, None) => Ok(Coordinates::LonLat { lon, lat }),
+        (None, None, Some(x), Some(y), crs) => {
+            let crs = match crs {
+                None => 27700,
+                Some(c) => crs_code(&c)?,
+            };
+            Ok(Coordinates::EastingNorthing { x, y, crs })
+        }
+        (lon, lat, x, y, crs) => {
+            let msg = if (lon.is_some() || lat.is_some()) && (x.is_some() || y.is_some()) {
+                "give either lon/lat or x/y columns, not both"
+            } else if crs.is_some() && x.is_none() {
+                "crs applies to x/y columns only"
+            } else {
+                "coordinates needed: lon= and lat=, or x= and y= (with crs=27700 or 4326)"
+            };
+            Err(IngestError::Mapping(msg.into()))
+        }
+    }
+}
+
+/// `crs=`: 27700 or 4326, with or without an `EPSG:` prefix.
+fn crs_code(c: &str) -> Result<u32, IngestError> {
+    let digits = c.trim();
+    let digits = digits
+        .strip_prefix("EPSG:")
+        .or_else(|| digits.strip_prefix("epsg:"))
+        .unwrap_or(digits);
+    match digits.parse::<u32>() {
+        Ok(n @ (27700 | 4326)) => Ok(n),
+        _ => Err(IngestError::Mapping(format!(
+            "crs {c:?} not supported: use 27700 (British National Grid) or 4326 (WGS84)"
+        ))),
+    }
+}
+
+/// A category column, or a fixed category (the source name by default).
+fn category_spec(
+    column: Option<String>,
+    fixed: Option<String>,
+    source: &str,
+) -> Result<CategorySpec, IngestError> {
+    match (column, fixed) {
+        (Some(_), Some(_)) => Err(IngestError::Mapping(
+            "give either category (a column) or fixed_category (a value), not both".into(),
+        )),
+        (Some(c), None) => Ok(CategorySpec::Column(c)),
+        (None, Some(f)) => Ok(CategorySpec::Fixed(f)),
+        (None, None) => Ok(CategorySpec::Fixed(source.to_string())),
+    }
+}
+
+/// `delimiter=`: one ASCII character, or `tab`.
+fn delimiter_byte(d: &str) -> Result<u8, IngestError> {
+    match d {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        s if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err(IngestError::Mapping(format!(
+            "delimiter {d:?} must be one ASCII character or \"tab\""
+        ))),
+    }
+}
+
+/// `date_precision=`: auto, day or month (any case).
+fn date_precision_setting(p: &str) -> Result<DatePrecisionSetting, IngestError> {
+    match p.to_ascii_lowercase().as_str() {
+        "auto" => Ok(DatePrecisionSetting::Auto),
+        "day" => Ok(DatePrecisionSetting::Day),
+        "month" => Ok(DatePrecisionSetting::Month),
+        _ => Err(IngestError::Mapping(format!(
+            "date_precision {p:?}: expected auto, day or month"
+        ))),
     }
 }
 
@@ -398,34 +438,8 @@ pub fn parse_mapped_csv(
     mapping: &CsvMapping,
 ) -> Result<ParsedIncidents, IngestError> {
     let mut rows = CsvRows::open(file, mapping.delimiter)?;
-    let (a, b, bng) = match &mapping.coords {
-        Coordinates::LonLat { lon, lat } => (lon, lat, false),
-        Coordinates::EastingNorthing { x, y, crs } => (x, y, *crs == 27700),
-    };
-    let mut wanted: Vec<&str> = vec![&mapping.date, a, b];
-    for c in [&mapping.time, &mapping.id, &mapping.location_label]
-        .into_iter()
-        .flatten()
-    {
-        wanted.push(c);
-    }
-    if let CategorySpec::Column(c) = &mapping.category {
-        wanted.push(c);
-    }
-    rows.require(&wanted)?;
-    let col = |name: &str| rows.column(name).expect("checked by require");
-    let cols = Columns {
-        date: col(&mapping.date),
-        time: mapping.time.as_deref().map(col),
-        id: mapping.id.as_deref().map(col),
-        a: col(a),
-        b: col(b),
-        category: match &mapping.category {
-            CategorySpec::Column(c) => Some(col(c)),
-            CategorySpec::Fixed(_) => None,
-        },
-        location: mapping.location_label.as_deref().map(col),
-    };
+    let bng = matches!(mapping.coords, Coordinates::EastingNorthing { crs, .. } if crs == 27700);
+    let cols = mapped_columns(&rows, mapping)?;
     let mut projector = Projector::default();
     let mut seen_ids: FxHashMap<String, u64> = FxHashMap::default();
     let mut incidents = Vec::new();
@@ -457,30 +471,7 @@ pub fn parse_mapped_csv(
         }
     }
     summary.rows = n_rows;
-    let mut notes = Vec::new();
-    let keep_months_only = match mapping.date_precision {
-        DatePrecisionSetting::Day => false,
-        DatePrecisionSetting::Month => true,
-        DatePrecisionSetting::Auto => {
-            let month_level = looks_month_level(&incidents);
-            if month_level {
-                notes.push(format!(
-                    "every date in column {:?} is the 1st of a month and no row has a time: \
-                     read as month-level data (stored as months only; near-repeat and \
-                     time-of-week analyses leave these out). If these really are days, \
-                     import again with date_precision=day in the mapping",
-                    mapping.date
-                ));
-            }
-            month_level
-        }
-    };
-    if keep_months_only {
-        for inc in &mut incidents {
-            inc.date = None;
-            inc.time = None;
-        }
-    }
+    let notes = apply_date_precision(mapping, &mut incidents);
     let content_sha256 = file.sha256_hex();
     Ok(ParsedIncidents {
         file: file.name.clone(),
@@ -495,6 +486,69 @@ pub fn parse_mapped_csv(
         summary,
         notes,
     })
+}
+
+/// The mapped columns' positions; every column the mapping names must be
+/// in the header (one error listing those missing).
+fn mapped_columns(rows: &CsvRows<'_>, mapping: &CsvMapping) -> Result<Columns, IngestError> {
+    let (a, b) = match &mapping.coords {
+        Coordinates::LonLat { lon, lat } => (lon, lat),
+        Coordinates::EastingNorthing { x, y, .. } => (x, y),
+    };
+    let mut wanted: Vec<&str> = vec![&mapping.date, a, b];
+    for c in [&mapping.time, &mapping.id, &mapping.location_label]
+        .into_iter()
+        .flatten()
+    {
+        wanted.push(c);
+    }
+    if let CategorySpec::Column(c) = &mapping.category {
+        wanted.push(c);
+    }
+    rows.require(&wanted)?;
+    let col = |name: &str| rows.column(name).expect("checked by require");
+    Ok(Columns {
+        date: col(&mapping.date),
+        time: mapping.time.as_deref().map(col),
+        id: mapping.id.as_deref().map(col),
+        a: col(a),
+        b: col(b),
+        category: match &mapping.category {
+            CategorySpec::Column(c) => Some(col(c)),
+            CategorySpec::Fixed(_) => None,
+        },
+        location: mapping.location_label.as_deref().map(col),
+    })
+}
+
+/// Applies `date_precision`: month-level data (set, or detected under
+/// `auto`) keeps months only; returns the note explaining a detection.
+fn apply_date_precision(mapping: &CsvMapping, incidents: &mut [Incident]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let keep_months_only = match mapping.date_precision {
+        DatePrecisionSetting::Day => false,
+        DatePrecisionSetting::Month => true,
+        DatePrecisionSetting::Auto => {
+            let month_level = looks_month_level(incidents);
+            if month_level {
+                notes.push(format!(
+                    "every date in column {:?} is the 1st of a month and no row has a time: \
+                     read as month-level data (stored as months only; near-repeat and \
+                     time-of-week analyses leave these out). If these really are days, \
+                     import again with date_precision=day in the mapping",
+                    mapping.date
+                ));
+            }
+            month_level
+        }
+    };
+    if keep_months_only {
+        for inc in incidents {
+            inc.date = None;
+            inc.time = None;
+        }
+    }
+    notes
 }
 
 /// Whether accepted incidents look like months written as dates: at least
@@ -513,6 +567,8 @@ fn looks_month_level(incidents: &[Incident]) -> bool {
     any_date
 }
 
+/// One mapped row as an incident, or the rejection naming the first bad
+/// field: when, category, location, then the id (repeats are rejected).
 fn parse_row(
     rows: &CsvRows<'_>,
     c: &Columns,
@@ -521,82 +577,15 @@ fn parse_row(
     projector: &mut Projector,
     seen_ids: &mut FxHashMap<String, u64>,
 ) -> Result<Incident, RejectedRow> {
-    let name = |i: usize| Some(rows.header[i].as_str());
-    let date_s = rows.text(c.date)?;
-    let (month, date, mut time) = parse_when(date_s, m.date_format.as_deref())
-        .map_err(|reason| rows.reject(name(c.date), reason))?;
-    if let Some(ti) = c.time {
-        let t = rows.text(ti)?;
-        if !t.is_empty() {
-            if date.is_none() {
-                return Err(rows.reject(
-                    name(ti),
-                    format!("time {t:?} given but date {date_s:?} has no day"),
-                ));
-            }
-            time = Some(parse_time(t).ok_or_else(|| {
-                rows.reject(
-                    name(ti),
-                    format!("unrecognised time {t:?}: expected HH:MM, HH:MM:SS or HHMM"),
-                )
-            })?);
-        }
-    }
-    if date.is_none() {
-        time = None;
-    }
-    let category = match (&m.category, c.category) {
-        (CategorySpec::Column(_), Some(ci)) => {
-            let s = rows.text(ci)?;
-            if s.is_empty() {
-                return Err(rows.reject(name(ci), "blank category".into()));
-            }
-            s.to_string()
-        }
-        (CategorySpec::Fixed(f), _) => f.clone(),
-        (CategorySpec::Column(_), None) => unreachable!("category column resolved"),
-    };
-    let a_s = rows.text(c.a)?;
-    let b_s = rows.text(c.b)?;
-    let location = match (a_s.is_empty(), b_s.is_empty()) {
-        (true, true) => None,
-        (false, true) => {
-            return Err(rows.reject(
-                name(c.b),
-                format!("{} blank but {} given", rows.header[c.b], rows.header[c.a]),
-            ))
-        }
-        (true, false) => {
-            return Err(rows.reject(
-                name(c.a),
-                format!("{} blank but {} given", rows.header[c.a], rows.header[c.b]),
-            ))
-        }
-        (false, false) => {
-            let a = number(a_s)
-                .ok_or_else(|| rows.reject(name(c.a), format!("{a_s:?} is not a number")))?;
-            let b = number(b_s)
-                .ok_or_else(|| rows.reject(name(c.b), format!("{b_s:?} is not a number")))?;
-            let r = if bng {
-                projector.bng(a, b)
-            } else {
-                projector.lonlat(a, b)
-            };
-            match r {
-                Ok(l) => Some(l),
-                Err(e) => {
-                    let ci = if e.axis == Axis::First { c.a } else { c.b };
-                    return Err(rows.reject(name(ci), e.reason));
-                }
-            }
-        }
-    };
+    let (month, date, time) = row_when(rows, c, m)?;
+    let category = row_category(rows, c, m)?;
+    let location = row_location(rows, c, bng, projector)?;
     let id = match c.id {
         Some(i) => {
             let id = rows.text(i)?;
             if let Some(first) = seen_ids.get(id) {
                 return Err(rows.reject(
-                    name(i),
+                    Some(&rows.header[i]),
                     format!(
                         "repeated {} {id}, first seen at line {first}: counted once",
                         rows.header[i]
@@ -627,6 +616,91 @@ fn parse_row(
         outcome: None,
         origin_line: rows.line,
     })
+}
+
+/// The row's month, day and time: the date column (with the mapping's
+/// format), then the time column, which needs a date with a day.
+fn row_when(rows: &CsvRows<'_>, c: &Columns, m: &CsvMapping) -> Result<When, RejectedRow> {
+    let name = |i: usize| Some(rows.header[i].as_str());
+    let date_s = rows.text(c.date)?;
+    let (month, date, mut time) = parse_when(date_s, m.date_format.as_deref())
+        .map_err(|reason| rows.reject(name(c.date), reason))?;
+    if let Some(ti) = c.time {
+        let t = rows.text(ti)?;
+        if !t.is_empty() {
+            if date.is_none() {
+                return Err(rows.reject(
+                    name(ti),
+                    format!("time {t:?} given but date {date_s:?} has no day"),
+                ));
+            }
+            time = Some(parse_time(t).ok_or_else(|| {
+                rows.reject(
+                    name(ti),
+                    format!("unrecognised time {t:?}: expected HH:MM, HH:MM:SS or HHMM"),
+                )
+            })?);
+        }
+    }
+    if date.is_none() {
+        time = None;
+    }
+    Ok((month, date, time))
+}
+
+/// The row's category: its (non-blank) category column, or the fixed one.
+fn row_category(rows: &CsvRows<'_>, c: &Columns, m: &CsvMapping) -> Result<String, RejectedRow> {
+    match (&m.category, c.category) {
+        (CategorySpec::Column(_), Some(ci)) => {
+            let s = rows.text(ci)?;
+            if s.is_empty() {
+                return Err(rows.reject(Some(&rows.header[ci]), "blank category".into()));
+            }
+            Ok(s.to_string())
+        }
+        (CategorySpec::Fixed(f), _) => Ok(f.clone()),
+        (CategorySpec::Column(_), None) => unreachable!("category column resolved"),
+    }
+}
+
+/// The row's location: none when both coordinates are blank, an error
+/// when only one is, else the projected point (the error names the axis at
+/// fault).
+fn row_location(
+    rows: &CsvRows<'_>,
+    c: &Columns,
+    bng: bool,
+    projector: &mut Projector,
+) -> Result<Option<Location>, RejectedRow> {
+    let name = |i: usize| Some(rows.header[i].as_str());
+    let a_s = rows.text(c.a)?;
+    let b_s = rows.text(c.b)?;
+    match (a_s.is_empty(), b_s.is_empty()) {
+        (true, true) => Ok(None),
+        (false, true) => Err(rows.reject(
+            name(c.b),
+            format!("{} blank but {} given", rows.header[c.b], rows.header[c.a]),
+        )),
+        (true, false) => Err(rows.reject(
+            name(c.a),
+            format!("{} blank but {} given", rows.header[c.a], rows.header[c.b]),
+        )),
+        (false, false) => {
+            let a = number(a_s)
+                .ok_or_else(|| rows.reject(name(c.a), format!("{a_s:?} is not a number")))?;
+            let b = number(b_s)
+                .ok_or_else(|| rows.reject(name(c.b), format!("{b_s:?} is not a number")))?;
+            let r = if bng {
+                projector.bng(a, b)
+            } else {
+                projector.lonlat(a, b)
+            };
+            r.map(Some).map_err(|e| {
+                let ci = if e.axis == Axis::First { c.a } else { c.b };
+                rows.reject(name(ci), e.reason)
+            })
+        }
+    }
 }
 
 type When = (Month, Option<NaiveDate>, Option<NaiveTime>);

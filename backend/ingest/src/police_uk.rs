@@ -46,7 +46,7 @@
 
 use std::collections::BTreeSet;
 
-use hotspot_core::{Incident, Month};
+use hotspot_core::{Incident, Location, Month};
 
 use crate::csvutil::{opt, CsvRows};
 use crate::fxhash::FxHashMap;
@@ -169,6 +169,9 @@ pub fn parse_police_uk(file: &SourceFile) -> Result<ParsedIncidents, IngestError
     })
 }
 
+/// One police.uk row as an incident, or the rejection naming the first bad
+/// field: month, crime type, location, then the Crime ID (repeats are
+/// rejected). Also records the month and force seen.
 fn parse_row(rows: &CsvRows<'_>, c: &Columns, st: &mut State) -> Result<Incident, RejectedRow> {
     let header = |i: usize| Some(rows.header[i].as_str());
     let text = |i: Option<usize>| match i {
@@ -176,23 +179,7 @@ fn parse_row(rows: &CsvRows<'_>, c: &Columns, st: &mut State) -> Result<Incident
         None => Ok(""),
     };
 
-    // Month, cached: every row of a monthly file carries the same value.
-    let raw_month = rows.record.get(c.month).unwrap_or(b"");
-    let month = match &st.last_month {
-        Some((raw, m)) if raw.as_slice() == raw_month => *m,
-        _ => {
-            let m = rows.text(c.month)?.parse::<Month>().ok();
-            st.last_month = Some((raw_month.to_vec(), m));
-            m
-        }
-    };
-    let Some(month) = month else {
-        let shown = rows.text(c.month)?;
-        return Err(rows.reject(
-            header(c.month),
-            format!("invalid month {shown:?}: expected YYYY-MM"),
-        ));
-    };
+    let month = row_month(rows, c, st)?;
     st.months_seen.insert(month);
 
     let force = text(c.falls_within)?;
@@ -205,41 +192,7 @@ fn parse_row(rows: &CsvRows<'_>, c: &Columns, st: &mut State) -> Result<Incident
         return Err(rows.reject(header(c.crime_type), "blank crime type".to_string()));
     }
 
-    let lon_s = rows.text(c.lon)?;
-    let lat_s = rows.text(c.lat)?;
-    let location = match (lon_s.is_empty(), lat_s.is_empty()) {
-        (true, true) => None,
-        (false, true) => {
-            return Err(rows.reject(
-                header(c.lat),
-                format!("longitude {lon_s} given but latitude blank"),
-            ))
-        }
-        (true, false) => {
-            return Err(rows.reject(
-                header(c.lon),
-                format!("latitude {lat_s} given but longitude blank"),
-            ))
-        }
-        (false, false) => {
-            let lon = number(lon_s).ok_or_else(|| {
-                rows.reject(
-                    header(c.lon),
-                    format!("longitude {lon_s:?} is not a number"),
-                )
-            })?;
-            let lat = number(lat_s).ok_or_else(|| {
-                rows.reject(header(c.lat), format!("latitude {lat_s:?} is not a number"))
-            })?;
-            match st.projector.lonlat(lon, lat) {
-                Ok(loc) => Some(loc),
-                Err(e) => {
-                    let col = if e.axis == Axis::First { c.lon } else { c.lat };
-                    return Err(rows.reject(header(col), e.reason));
-                }
-            }
-        }
-    };
+    let location = row_location(rows, c, &mut st.projector)?;
 
     let id = text(c.id)?;
     if !id.is_empty() {
@@ -270,6 +223,69 @@ fn parse_row(rows: &CsvRows<'_>, c: &Columns, st: &mut State) -> Result<Incident
         outcome,
         origin_line: rows.line,
     })
+}
+
+/// The row's month, cached: every row of a monthly file carries the same
+/// value, so it is parsed once per distinct raw value.
+fn row_month(rows: &CsvRows<'_>, c: &Columns, st: &mut State) -> Result<Month, RejectedRow> {
+    let raw_month = rows.record.get(c.month).unwrap_or(b"");
+    let month = match &st.last_month {
+        Some((raw, m)) if raw.as_slice() == raw_month => *m,
+        _ => {
+            let m = rows.text(c.month)?.parse::<Month>().ok();
+            st.last_month = Some((raw_month.to_vec(), m));
+            m
+        }
+    };
+    match month {
+        Some(month) => Ok(month),
+        None => {
+            let shown = rows.text(c.month)?;
+            Err(rows.reject(
+                Some(rows.header[c.month].as_str()),
+                format!("invalid month {shown:?}: expected YYYY-MM"),
+            ))
+        }
+    }
+}
+
+/// The row's location: none when both coordinates are blank (police.uk
+/// leaves some crimes unlocated), an error when only one is, else the
+/// projected point (the error names the axis at fault).
+fn row_location(
+    rows: &CsvRows<'_>,
+    c: &Columns,
+    projector: &mut Projector,
+) -> Result<Option<Location>, RejectedRow> {
+    let header = |i: usize| Some(rows.header[i].as_str());
+    let lon_s = rows.text(c.lon)?;
+    let lat_s = rows.text(c.lat)?;
+    match (lon_s.is_empty(), lat_s.is_empty()) {
+        (true, true) => Ok(None),
+        (false, true) => Err(rows.reject(
+            header(c.lat),
+            format!("longitude {lon_s} given but latitude blank"),
+        )),
+        (true, false) => Err(rows.reject(
+            header(c.lon),
+            format!("latitude {lat_s} given but longitude blank"),
+        )),
+        (false, false) => {
+            let lon = number(lon_s).ok_or_else(|| {
+                rows.reject(
+                    header(c.lon),
+                    format!("longitude {lon_s:?} is not a number"),
+                )
+            })?;
+            let lat = number(lat_s).ok_or_else(|| {
+                rows.reject(header(c.lat), format!("latitude {lat_s:?} is not a number"))
+            })?;
+            projector.lonlat(lon, lat).map(Some).map_err(|e| {
+                let col = if e.axis == Axis::First { c.lon } else { c.lat };
+                rows.reject(header(col), e.reason)
+            })
+        }
+    }
 }
 
 /// A finite decimal number; `NaN`/`inf` are not coordinates.

@@ -66,51 +66,7 @@ pub fn parse_population_rows(
     pop_col: Option<&str>,
 ) -> Result<(Vec<PopulationRow>, Vec<RejectedRow>), IngestError> {
     let mut rows = CsvRows::open(file, b',')?;
-    let missing = |what: &str, rows: &CsvRows<'_>| IngestError::MissingColumns {
-        file: file.name.clone(),
-        missing: vec![what.to_string()],
-        found: rows.header.clone(),
-    };
-    let pop_i = match pop_col {
-        Some(c) => rows.require(&[c])?[0],
-        None => POPULATION_COLUMNS
-            .iter()
-            .find_map(|c| rows.column(c))
-            .or_else(|| {
-                rows.header
-                    .iter()
-                    .position(|h| h.to_ascii_lowercase().contains("population"))
-            })
-            .ok_or_else(|| missing("population (or persons, persons_all, persons_areal)", &rows))?,
-    };
-    let code_i = match code_col {
-        Some(c) => rows.require(&[c])?[0],
-        None => {
-            let candidates: Vec<usize> = rows
-                .header
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| {
-                    let l = h.to_ascii_lowercase();
-                    l.ends_with("cd") || l.contains("code")
-                })
-                .map(|(i, _)| i)
-                .collect();
-            let first = *candidates.first().ok_or_else(|| {
-                missing(
-                    "area code (a header ending in CD or containing \"code\")",
-                    &rows,
-                )
-            })?;
-            if candidates.len() == 1 {
-                first
-            } else {
-                unique_column(file, &candidates).unwrap_or(first)
-            }
-        }
-    };
-    let code_name = rows.header[code_i].clone();
-    let pop_name = rows.header[pop_i].clone();
+    let (code_i, pop_i) = population_columns(file, &rows, code_col, pop_col)?;
     let mut out = Vec::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
     let mut rejected = Vec::new();
@@ -121,27 +77,7 @@ pub fn parse_population_rows(
             rejected.push(bad);
             continue;
         }
-        let row = (|| {
-            let code = rows.text(code_i)?;
-            if code.is_empty() {
-                return Err(rows.reject(Some(&code_name), "blank area code".into()));
-            }
-            if let Some(first) = first_line.get(code) {
-                return Err(rows.reject(
-                    Some(&code_name),
-                    format!("duplicate code {code}, first at line {first}"),
-                ));
-            }
-            let p = rows.text(pop_i)?;
-            let n = parse_count(p).ok_or_else(|| {
-                rows.reject(Some(&pop_name), format!("population {p:?} is not a number"))
-            })?;
-            if n < 0.0 {
-                return Err(rows.reject(Some(&pop_name), format!("population {p} is negative")));
-            }
-            Ok((code.to_string(), n))
-        })();
-        match row {
+        match population_row(&rows, code_i, pop_i, &first_line) {
             Ok((code, n)) => {
                 first_line.insert(code.clone(), rows.line);
                 out.push(PopulationRow {
@@ -167,6 +103,91 @@ pub fn parse_population_rows(
         };
     }
     Ok((out, rejected))
+}
+
+/// The (code, population) column positions: the named columns, else the
+/// population column by name and the code column by its header (a header
+/// ending in CD or containing "code"; among several, one whose values are
+/// all distinct, else the first).
+fn population_columns(
+    file: &SourceFile,
+    rows: &CsvRows<'_>,
+    code_col: Option<&str>,
+    pop_col: Option<&str>,
+) -> Result<(usize, usize), IngestError> {
+    let missing = |what: &str, rows: &CsvRows<'_>| IngestError::MissingColumns {
+        file: file.name.clone(),
+        missing: vec![what.to_string()],
+        found: rows.header.clone(),
+    };
+    let pop_i = match pop_col {
+        Some(c) => rows.require(&[c])?[0],
+        None => POPULATION_COLUMNS
+            .iter()
+            .find_map(|c| rows.column(c))
+            .or_else(|| {
+                rows.header
+                    .iter()
+                    .position(|h| h.to_ascii_lowercase().contains("population"))
+            })
+            .ok_or_else(|| missing("population (or persons, persons_all, persons_areal)", rows))?,
+    };
+    let code_i = match code_col {
+        Some(c) => rows.require(&[c])?[0],
+        None => {
+            let candidates: Vec<usize> = rows
+                .header
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| {
+                    let l = h.to_ascii_lowercase();
+                    l.ends_with("cd") || l.contains("code")
+                })
+                .map(|(i, _)| i)
+                .collect();
+            let first = *candidates.first().ok_or_else(|| {
+                missing(
+                    "area code (a header ending in CD or containing \"code\")",
+                    rows,
+                )
+            })?;
+            if candidates.len() == 1 {
+                first
+            } else {
+                unique_column(file, &candidates).unwrap_or(first)
+            }
+        }
+    };
+    Ok((code_i, pop_i))
+}
+
+/// One row's (code, population), or why it is rejected: a blank or
+/// repeated code, a population that is not a non-negative number.
+fn population_row(
+    rows: &CsvRows<'_>,
+    code_i: usize,
+    pop_i: usize,
+    first_line: &HashMap<String, u64>,
+) -> Result<(String, f64), RejectedRow> {
+    let code_name = &rows.header[code_i];
+    let pop_name = &rows.header[pop_i];
+    let code = rows.text(code_i)?;
+    if code.is_empty() {
+        return Err(rows.reject(Some(code_name), "blank area code".into()));
+    }
+    if let Some(first) = first_line.get(code) {
+        return Err(rows.reject(
+            Some(code_name),
+            format!("duplicate code {code}, first at line {first}"),
+        ));
+    }
+    let p = rows.text(pop_i)?;
+    let n = parse_count(p)
+        .ok_or_else(|| rows.reject(Some(pop_name), format!("population {p:?} is not a number")))?;
+    if n < 0.0 {
+        return Err(rows.reject(Some(pop_name), format!("population {p} is negative")));
+    }
+    Ok((code.to_string(), n))
 }
 
 /// First of `candidates` whose non-blank values are all distinct.

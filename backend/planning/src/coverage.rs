@@ -553,109 +553,36 @@ impl Problem {
             )));
         }
         let radius = opts.radius;
-
-        // Merge incidents at identical coordinates into nodes (first-seen order).
-        let mut node_of: HashMap<(u64, u64), u32> = HashMap::with_capacity(points.len() / 4);
-        let mut node_xy = Vec::new();
-        let mut point_node = Vec::with_capacity(points.len());
-        for p in points {
-            // `+ 0.0` turns −0.0 into 0.0 so both hash alike.
-            let key = ((p.xy[0] + 0.0).to_bits(), (p.xy[1] + 0.0).to_bits());
-            let v = *node_of.entry(key).or_insert_with(|| {
-                node_xy.push(p.xy);
-                (node_xy.len() - 1) as u32
-            });
-            point_node.push(v);
-        }
-        let n_nodes = node_xy.len();
-        let mut node_w = vec![0.0; n_nodes];
-        let mut node_n = vec![0u64; n_nodes];
-        for (p, &v) in points.iter().zip(&point_node) {
-            node_w[v as usize] += p.weight;
-            node_n[v as usize] += 1;
-        }
-        let mut node_start = vec![0usize; n_nodes + 1];
-        for &v in &point_node {
-            node_start[v as usize + 1] += 1;
-        }
-        for v in 0..n_nodes {
-            node_start[v + 1] += node_start[v];
-        }
-        let mut fill = node_start.clone();
-        let mut node_points = vec![0u32; points.len()];
-        for (i, &v) in point_node.iter().enumerate() {
-            node_points[fill[v as usize]] = i as u32;
-            fill[v as usize] += 1;
-        }
+        let nodes = Nodes::merge(points);
         let total_weight: f64 = points.iter().map(|p| p.weight).sum();
-
         let mut notes = Vec::new();
-        let given: Vec<Candidate> = if candidates.is_empty() {
-            let g = generate(&node_xy, &node_w, radius);
-            if !g.is_empty() {
-                notes.push(format!(
-                    "no venues given: {} candidate sites were generated from incident locations \
-                     (one per {:.0} m square, heaviest first)",
-                    g.len(),
-                    radius / 2.0
-                ));
-            }
-            g
-        } else {
-            candidates.to_vec()
-        };
-        let allowed = |xy: [f64; 2]| !opts.avoid.iter().any(|ring| in_ring(xy, ring));
-        let mut pool: Vec<Candidate> = given.into_iter().filter(|c| allowed(c.xy)).collect();
-        let dropped = if candidates.is_empty() {
-            0
-        } else {
-            candidates.len() - pool.len()
-        };
-        if dropped > 0 {
-            notes.push(format!(
-                "{dropped} candidate site{} in an area to avoid and {} not considered",
-                if dropped == 1 { " lies" } else { "s lie" },
-                if dropped == 1 { "was" } else { "were" }
-            ));
-        }
-        let n_given = pool.len();
-        let mut extra_index = Vec::with_capacity(extra.len());
-        for c in extra {
-            if allowed(c.xy) {
-                extra_index.push(Some(pool.len()));
-                pool.push(c.clone());
-            } else {
-                extra_index.push(None);
-            }
-        }
-        if pool.is_empty() && !(candidates.is_empty() && node_xy.is_empty()) {
-            notes.push("no candidate sites outside the areas to avoid".to_string());
-        }
+        let pool = CandidatePool::new(candidates, extra, opts, &nodes, &mut notes);
 
-        let index = CellIndex::new(&node_xy, radius);
+        let index = CellIndex::new(&nodes.xy, radius);
         let lists: Vec<Vec<u32>> = pool
+            .sites
             .par_iter()
             .map(|c| {
                 let mut l = Vec::new();
-                index.within(&node_xy, c.xy, radius, |v| l.push(v as u32));
+                index.within(&nodes.xy, c.xy, radius, |v| l.push(v as u32));
                 l
             })
             .collect();
         let list_w = lists
             .iter()
-            .map(|l| l.iter().map(|&v| node_w[v as usize]).sum())
+            .map(|l| l.iter().map(|&v| nodes.w[v as usize]).sum())
             .collect();
         Ok(Self {
-            n_given,
+            n_given: pool.n_given,
             min_separation: opts.min_separation.filter(|&s| s > 0.0),
-            node_xy,
-            node_w,
-            node_n,
-            node_start,
-            node_points,
+            node_xy: nodes.xy,
+            node_w: nodes.w,
+            node_n: nodes.n,
+            node_start: nodes.start,
+            node_points: nodes.points,
             total_weight,
-            pool,
-            extra_index,
+            pool: pool.sites,
+            extra_index: pool.extra_index,
             lists,
             list_w,
             notes,
@@ -916,6 +843,133 @@ impl Problem {
             baseline: None,
             candidates_considered: self.pool.len(),
             notes,
+        }
+    }
+}
+
+/// Incidents at identical coordinates merged into nodes (first-seen
+/// order), so coverage is computed once per place; see the [`Problem`]
+/// fields of the same names.
+struct Nodes {
+    xy: Vec<[f64; 2]>,
+    w: Vec<f64>,
+    n: Vec<u64>,
+    start: Vec<usize>,
+    points: Vec<u32>,
+}
+
+impl Nodes {
+    fn merge(points: &[WeightedPoint]) -> Self {
+        let mut node_of: HashMap<(u64, u64), u32> = HashMap::with_capacity(points.len() / 4);
+        let mut xy = Vec::new();
+        let mut point_node = Vec::with_capacity(points.len());
+        for p in points {
+            // `+ 0.0` turns −0.0 into 0.0 so both hash alike.
+            let key = ((p.xy[0] + 0.0).to_bits(), (p.xy[1] + 0.0).to_bits());
+            let v = *node_of.entry(key).or_insert_with(|| {
+                xy.push(p.xy);
+                (xy.len() - 1) as u32
+            });
+            point_node.push(v);
+        }
+        let n_nodes = xy.len();
+        let mut w = vec![0.0; n_nodes];
+        let mut n = vec![0u64; n_nodes];
+        for (p, &v) in points.iter().zip(&point_node) {
+            w[v as usize] += p.weight;
+            n[v as usize] += 1;
+        }
+        // CSR layout: node v's incidents are points[start[v]..start[v + 1]].
+        let mut start = vec![0usize; n_nodes + 1];
+        for &v in &point_node {
+            start[v as usize + 1] += 1;
+        }
+        for v in 0..n_nodes {
+            start[v + 1] += start[v];
+        }
+        let mut fill = start.clone();
+        let mut node_points = vec![0u32; points.len()];
+        for (i, &v) in point_node.iter().enumerate() {
+            node_points[fill[v as usize]] = i as u32;
+            fill[v as usize] += 1;
+        }
+        Nodes {
+            xy,
+            w,
+            n,
+            start,
+            points: node_points,
+        }
+    }
+}
+
+/// The candidate sites considered: the given ones (or, with none given,
+/// sites generated from the incidents), then the extra ones, less those in
+/// an area to avoid.
+struct CandidatePool {
+    sites: Vec<Candidate>,
+    /// How many of `sites` come from the given (or generated) candidates.
+    n_given: usize,
+    /// Each extra candidate's position in `sites`, `None` if avoided.
+    extra_index: Vec<Option<usize>>,
+}
+
+impl CandidatePool {
+    /// Builds the pool, adding a note for generated sites, dropped sites
+    /// and an empty pool.
+    fn new(
+        candidates: &[Candidate],
+        extra: &[Candidate],
+        opts: &PlanOptions,
+        nodes: &Nodes,
+        notes: &mut Vec<String>,
+    ) -> Self {
+        let radius = opts.radius;
+        let given: Vec<Candidate> = if candidates.is_empty() {
+            let g = generate(&nodes.xy, &nodes.w, radius);
+            if !g.is_empty() {
+                notes.push(format!(
+                    "no venues given: {} candidate sites were generated from incident locations \
+                     (one per {:.0} m square, heaviest first)",
+                    g.len(),
+                    radius / 2.0
+                ));
+            }
+            g
+        } else {
+            candidates.to_vec()
+        };
+        let allowed = |xy: [f64; 2]| !opts.avoid.iter().any(|ring| in_ring(xy, ring));
+        let mut sites: Vec<Candidate> = given.into_iter().filter(|c| allowed(c.xy)).collect();
+        let dropped = if candidates.is_empty() {
+            0
+        } else {
+            candidates.len() - sites.len()
+        };
+        if dropped > 0 {
+            notes.push(format!(
+                "{dropped} candidate site{} in an area to avoid and {} not considered",
+                if dropped == 1 { " lies" } else { "s lie" },
+                if dropped == 1 { "was" } else { "were" }
+            ));
+        }
+        let n_given = sites.len();
+        let mut extra_index = Vec::with_capacity(extra.len());
+        for c in extra {
+            if allowed(c.xy) {
+                extra_index.push(Some(sites.len()));
+                sites.push(c.clone());
+            } else {
+                extra_index.push(None);
+            }
+        }
+        if sites.is_empty() && !(candidates.is_empty() && nodes.xy.is_empty()) {
+            notes.push("no candidate sites outside the areas to avoid".to_string());
+        }
+        CandidatePool {
+            sites,
+            n_given,
+            extra_index,
         }
     }
 }

@@ -158,7 +158,26 @@ pub fn wdq(input: &WdqInput) -> Result<WdqResult, PlanningError> {
     let trend = c.after / c.before;
     let tne = (t.before * trend - t.after) + (b.before * trend - b.after);
 
-    let interpretation = match q {
+    let interpretation = wdq_interpretation(q, sm);
+    let caveats = wdq_caveats(&named);
+
+    Ok(WdqResult {
+        target_change_pct: pct(t),
+        buffer_change_pct: pct(b),
+        control_change_pct: pct(c),
+        success_measure: sm,
+        buffer_measure: bm,
+        wdq: q,
+        total_net_effect: tne,
+        interpretation,
+        caveats,
+    })
+}
+
+/// The reading of the WDQ `q` (success measure `sm`) per Bowers & Johnson
+/// (2003), in words; one arm per band of the quotient.
+fn wdq_interpretation(q: Option<f64>, sm: f64) -> String {
+    match q {
         None => format!(
             "WDQ not meaningful: no reduction in the target area relative to the control \
              (success measure {sm:+.3} ≥ 0), so there is no effect for displacement or diffusion \
@@ -192,8 +211,12 @@ pub fn wdq(input: &WdqInput) -> Result<WdqResult, PlanningError> {
              to have moved into the buffer than was prevented in the target area; the programme \
              was counterproductive."
         ),
-    };
+    }
+}
 
+/// The caveats of a WDQ: regression to the mean first, small counts (those
+/// of `named` below [`SMALL_COUNT`]), then what the measure cannot tell.
+fn wdq_caveats(named: &[(&str, f64)]) -> Vec<String> {
     let mut caveats = vec![REGRESSION_TO_THE_MEAN.to_string()];
     let small: Vec<String> = named
         .iter()
@@ -219,18 +242,7 @@ pub fn wdq(input: &WdqInput) -> Result<WdqResult, PlanningError> {
          affected by the intervention."
             .to_string(),
     );
-
-    Ok(WdqResult {
-        target_change_pct: pct(t),
-        buffer_change_pct: pct(b),
-        control_change_pct: pct(c),
-        success_measure: sm,
-        buffer_measure: bm,
-        wdq: q,
-        total_net_effect: tne,
-        interpretation,
-        caveats,
-    })
+    caveats
 }
 
 /// A possible comparison (control) area.

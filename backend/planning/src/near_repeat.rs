@@ -149,41 +149,8 @@ pub fn target_hardening(
     locations: &[Location],
     opts: &HardeningOptions,
 ) -> Result<Vec<HardeningItem>, PlanningError> {
+    let hotspot = checked_hotspot_scores(burglaries, locations, opts)?;
     let dist = opts.distance;
-    if !(dist.is_finite() && dist > 0.0) {
-        return Err(invalid(format!(
-            "the near-repeat distance must be a positive number of metres, not {dist}"
-        )));
-    }
-    if opts.days == 0 {
-        return Err(invalid("the near-repeat window must be at least 1 day"));
-    }
-    if let Some(b) = burglaries.iter().find(|b| !finite_xy(b.xy)) {
-        return Err(invalid(format!(
-            "a burglary dated {} has a non-finite coordinate",
-            b.date
-        )));
-    }
-    if let Some(l) = locations.iter().find(|l| !finite_xy(l.xy)) {
-        return Err(invalid(format!(
-            "location '{}' has a non-finite coordinate",
-            l.label
-        )));
-    }
-    let hotspot = match &opts.hotspot_score {
-        Some(h) if h.len() != locations.len() => {
-            return Err(PlanningError::LengthMismatch {
-                what: "hotspot scores (one per location)",
-                expected: locations.len(),
-                found: h.len(),
-            })
-        }
-        Some(h) if h.iter().any(|s| !s.is_finite()) => {
-            return Err(invalid("hotspot scores must be finite numbers"))
-        }
-        other => other.as_deref(),
-    };
-
     let days = i64::from(opts.days);
     // Checked: `days` is any u32 and `as_of` any date, and a window that
     // runs past chrono's last date would otherwise panic.
@@ -205,69 +172,19 @@ pub fn target_hardening(
         .collect();
     let recent_xy: Vec<[f64; 2]> = recent.iter().map(|b| b.xy).collect();
     let index = CellIndex::new(&recent_xy, dist);
-
-    // Hotspot rank: k = number of locations scoring at least as high.
     let n = locations.len();
-    let top_count: Vec<usize> = match hotspot {
-        Some(h) => {
-            let mut sorted: Vec<f64> = h.to_vec();
-            sorted.sort_unstable_by(|a, b| b.total_cmp(a));
-            h.iter()
-                .map(|&s| sorted.partition_point(|&x| x >= s))
-                .collect()
-        }
-        None => Vec::new(),
-    };
+    let top_count = hotspot.map(hotspot_ranks).unwrap_or_default();
 
     let mut items: Vec<HardeningItem> = Vec::new();
     for (i, loc) in locations.iter().enumerate() {
-        let mut risk = 0.0;
-        let mut triggering = 0u32;
-        let mut latest: Option<&Burglary> = None;
-        let mut nearest = f64::INFINITY;
-        index.within(&recent_xy, loc.xy, dist, |j| {
-            let b = recent[j];
-            let d = (b.xy[0] - loc.xy[0]).hypot(b.xy[1] - loc.xy[1]).min(dist);
-            let age = (opts.as_of - b.date).num_days() as f64;
-            risk += (1.0 - d / (2.0 * dist)) * (1.0 - age / (2.0 * days as f64));
-            triggering += 1;
-            nearest = nearest.min(d);
-            // Latest date; among equal dates, one with a label.
-            if latest.is_none_or(|l| b.date > l.date || (b.date == l.date && l.label.is_none())) {
-                latest = Some(b);
-            }
-        });
-
+        let near = NearRepeat::at(loc.xy, &recent, &recent_xy, &index, opts);
         let (percentile, hot_reason) = match hotspot {
-            Some(h) if h[i] > 0.0 => {
-                let k = top_count[i];
-                // Whole percent, rounded up, in integers to avoid 0.2 × 100 = 20.000…04.
-                let pct = (100 * k).div_ceil(n);
-                let reason = (k as f64 <= HOTSPOT_TOP_SHARE * n as f64 + 1e-9).then(|| {
-                    format!(
-                        "in the top {pct}% burglary hotspot (density {} per km²)",
-                        fmt_density(h[i])
-                    )
-                });
-                ((n - k + 1) as f64 / n as f64, reason)
-            }
+            Some(h) if h[i] > 0.0 => hotspot_standing(h[i], top_count[i], n),
             _ => (0.0, None),
         };
-
-        let (reason, expires) = match (latest, hot_reason) {
+        let (reason, expires) = match (near.latest, hot_reason) {
             (Some(l), hot) => {
-                let mut r = format!(
-                    "{triggering} {} within {} m in the last {} days (latest {}{}, nearest {:.0} m)",
-                    if triggering == 1 { "burglary" } else { "burglaries" },
-                    fmt_metres(dist),
-                    opts.days,
-                    l.date,
-                    l.label
-                        .as_deref()
-                        .map(|s| format!(", {s}"))
-                        .unwrap_or_default(),
-                    nearest
-                );
+                let mut r = near.reason(l, opts);
                 if let Some(h) = hot {
                     r.push_str("; ");
                     r.push_str(&h);
@@ -280,11 +197,11 @@ pub fn target_hardening(
         items.push(HardeningItem {
             label: loc.label.clone(),
             xy: loc.xy,
-            score: risk + HOTSPOT_WEIGHT * percentile,
-            risk,
+            score: near.risk + HOTSPOT_WEIGHT * percentile,
+            risk: near.risk,
             reason,
             expires,
-            triggering,
+            triggering: near.triggering,
         });
     }
     items.sort_by(|a, b| {
@@ -293,6 +210,141 @@ pub fn target_hardening(
             .then_with(|| a.label.cmp(&b.label))
     });
     Ok(items)
+}
+
+/// The input checks [`target_hardening`] documents; returns the hotspot
+/// scores (if any) once they are known to match the locations.
+fn checked_hotspot_scores<'a>(
+    burglaries: &[Burglary],
+    locations: &[Location],
+    opts: &'a HardeningOptions,
+) -> Result<Option<&'a [f64]>, PlanningError> {
+    let dist = opts.distance;
+    if !(dist.is_finite() && dist > 0.0) {
+        return Err(invalid(format!(
+            "the near-repeat distance must be a positive number of metres, not {dist}"
+        )));
+    }
+    if opts.days == 0 {
+        return Err(invalid("the near-repeat window must be at least 1 day"));
+    }
+    if let Some(b) = burglaries.iter().find(|b| !finite_xy(b.xy)) {
+        return Err(invalid(format!(
+            "a burglary dated {} has a non-finite coordinate",
+            b.date
+        )));
+    }
+    if let Some(l) = locations.iter().find(|l| !finite_xy(l.xy)) {
+        return Err(invalid(format!(
+            "location '{}' has a non-finite coordinate",
+            l.label
+        )));
+    }
+    match &opts.hotspot_score {
+        Some(h) if h.len() != locations.len() => Err(PlanningError::LengthMismatch {
+            what: "hotspot scores (one per location)",
+            expected: locations.len(),
+            found: h.len(),
+        }),
+        Some(h) if h.iter().any(|s| !s.is_finite()) => {
+            Err(invalid("hotspot scores must be finite numbers"))
+        }
+        other => Ok(other.as_deref()),
+    }
+}
+
+/// Hotspot rank of each location: k = number of locations scoring at least
+/// as high (ties share the lower rank).
+fn hotspot_ranks(h: &[f64]) -> Vec<usize> {
+    let mut sorted: Vec<f64> = h.to_vec();
+    sorted.sort_unstable_by(|a, b| b.total_cmp(a));
+    h.iter()
+        .map(|&s| sorted.partition_point(|&x| x >= s))
+        .collect()
+}
+
+/// A location's hotspot percentile (for the score) and, when it is in the
+/// top [`HOTSPOT_TOP_SHARE`], the reason in words; `score` is positive and
+/// `k` its rank among `n` locations.
+fn hotspot_standing(score: f64, k: usize, n: usize) -> (f64, Option<String>) {
+    // Whole percent, rounded up, in integers to avoid 0.2 × 100 = 20.000…04.
+    let pct = (100 * k).div_ceil(n);
+    let reason = (k as f64 <= HOTSPOT_TOP_SHARE * n as f64 + 1e-9).then(|| {
+        format!(
+            "in the top {pct}% burglary hotspot (density {} per km²)",
+            fmt_density(score)
+        )
+    });
+    ((n - k + 1) as f64 / n as f64, reason)
+}
+
+/// The recent burglaries near one location: summed risk, how many, the
+/// latest and the nearest distance (capped at the near-repeat distance).
+struct NearRepeat<'a> {
+    risk: f64,
+    triggering: u32,
+    latest: Option<&'a Burglary>,
+    nearest: f64,
+}
+
+impl<'a> NearRepeat<'a> {
+    /// Sums the contributions ([module docs](self)) of the recent
+    /// burglaries within the distance of `xy`.
+    fn at(
+        xy: [f64; 2],
+        recent: &[&'a Burglary],
+        recent_xy: &[[f64; 2]],
+        index: &CellIndex,
+        opts: &HardeningOptions,
+    ) -> Self {
+        let dist = opts.distance;
+        let days = i64::from(opts.days);
+        let mut near = NearRepeat {
+            risk: 0.0,
+            triggering: 0,
+            latest: None,
+            nearest: f64::INFINITY,
+        };
+        index.within(recent_xy, xy, dist, |j| {
+            let b = recent[j];
+            let d = (b.xy[0] - xy[0]).hypot(b.xy[1] - xy[1]).min(dist);
+            let age = (opts.as_of - b.date).num_days() as f64;
+            near.risk += (1.0 - d / (2.0 * dist)) * (1.0 - age / (2.0 * days as f64));
+            near.triggering += 1;
+            near.nearest = near.nearest.min(d);
+            // Latest date; among equal dates, one with a label.
+            if near
+                .latest
+                .is_none_or(|l| b.date > l.date || (b.date == l.date && l.label.is_none()))
+            {
+                near.latest = Some(b);
+            }
+        });
+        near
+    }
+
+    /// "N burglaries within D m in the last W days (latest DATE, LABEL,
+    /// nearest M m)", `latest` being [`NearRepeat::latest`].
+    fn reason(&self, latest: &Burglary, opts: &HardeningOptions) -> String {
+        let triggering = self.triggering;
+        format!(
+            "{triggering} {} within {} m in the last {} days (latest {}{}, nearest {:.0} m)",
+            if triggering == 1 {
+                "burglary"
+            } else {
+                "burglaries"
+            },
+            fmt_metres(opts.distance),
+            opts.days,
+            latest.date,
+            latest
+                .label
+                .as_deref()
+                .map(|s| format!(", {s}"))
+                .unwrap_or_default(),
+            self.nearest
+        )
+    }
 }
 
 fn fmt_density(s: f64) -> String {

@@ -36,6 +36,8 @@ use crate::{AppError, AppState};
 /// axum::serve(listener, app(state)).await?;
 /// # Ok(()) }
 /// ```
+// Long on purpose: every route with its role group, and the layers around
+// them, in one place, so the role table (README, tests/roles.rs) reads off it.
 pub fn app(state: Arc<AppState>) -> Router {
     let limit = state.config.max_upload_bytes;
     let at_least = |role: Role| {

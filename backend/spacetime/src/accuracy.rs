@@ -119,29 +119,7 @@ pub fn evaluate(
     active: &[bool],
     coverages: &[f64],
 ) -> Result<Accuracy, SpaceTimeError> {
-    let n = scores.len();
-    let check_len = |what: &'static str, len: usize| {
-        if len == n {
-            Ok(())
-        } else {
-            Err(SpaceTimeError::LengthMismatch {
-                what,
-                expected: n,
-                found: len,
-            })
-        }
-    };
-    check_len("test counts (one per cell)", test_counts.len())?;
-    check_len("active flags (one per cell)", active.len())?;
-    if !train_counts.is_empty() {
-        check_len(
-            "training counts (one per cell, or none)",
-            train_counts.len(),
-        )?;
-    }
-    if let Some(a) = cell_areas {
-        check_len("cell areas (one per cell)", a.len())?;
-    }
+    check_shapes(scores.len(), train_counts, test_counts, cell_areas, active)?;
     if let Some(c) = coverages
         .iter()
         .find(|c| !(c.is_finite() && **c > 0.0 && **c <= 1.0))
@@ -150,60 +128,8 @@ pub fn evaluate(
             "coverage must be a share of the study area in (0, 1], found {c}"
         )));
     }
-
-    let mut order: Vec<u32> = Vec::with_capacity(n);
-    for i in 0..n {
-        if !active[i] {
-            continue;
-        }
-        if scores[i].is_nan() {
-            return Err(SpaceTimeError::InvalidInput(format!(
-                "cell {i} has a NaN score"
-            )));
-        }
-        let bad_count = |c: f64| !(c.is_finite() && c >= 0.0);
-        if bad_count(test_counts[i]) || train_counts.get(i).is_some_and(|&c| bad_count(c)) {
-            return Err(SpaceTimeError::InvalidInput(format!(
-                "cell {i} has a negative or non-finite incident count"
-            )));
-        }
-        if let Some(a) = cell_areas {
-            if !(a[i].is_finite() && a[i] > 0.0) {
-                return Err(SpaceTimeError::InvalidInput(format!(
-                    "cell {i} is active but its area is {} (must be > 0)",
-                    a[i]
-                )));
-            }
-        }
-        order.push(i as u32);
-    }
-    if order.is_empty() {
-        return Err(SpaceTimeError::TooFew {
-            what: "active cells",
-            needed: 1,
-            found: 0,
-        });
-    }
-    order.sort_unstable_by(|&a, &b| scores[b as usize].total_cmp(&scores[a as usize]));
-
-    // Vertices of the piecewise linear curve: cumulative (area, test, train)
-    // at the end of each tied block, starting from the origin.
-    let mut v = Vec::with_capacity(order.len() + 1);
-    v.push(Vertex::default());
-    let mut acc = Vertex::default();
-    for (k, &i) in order.iter().enumerate() {
-        let i = i as usize;
-        acc.area += cell_areas.map_or(1.0, |a| a[i]);
-        acc.test += test_counts[i];
-        acc.train += train_counts.get(i).copied().unwrap_or(0.0);
-        let block_ends = order
-            .get(k + 1)
-            .is_none_or(|&next| scores[next as usize] != scores[i]);
-        if block_ends {
-            v.push(acc);
-        }
-    }
-    let total = acc;
+    let order = ranked_active_cells(scores, train_counts, test_counts, cell_areas, active)?;
+    let (v, total) = curve_vertices(&order, scores, train_counts, test_counts, cell_areas);
     if total.test <= 0.0 {
         return Err(SpaceTimeError::InvalidInput(
             "no test-period incidents in the study area: accuracy cannot be measured".into(),
@@ -239,6 +165,115 @@ pub fn evaluate(
         train_total: total.train,
         cells: order.len(),
     })
+}
+
+/// Every per-cell input has one value per cell (`n`); the training counts
+/// may instead be empty (no RRI).
+fn check_shapes(
+    n: usize,
+    train_counts: &[f64],
+    test_counts: &[f64],
+    cell_areas: Option<&[f64]>,
+    active: &[bool],
+) -> Result<(), SpaceTimeError> {
+    let check_len = |what: &'static str, len: usize| {
+        if len == n {
+            Ok(())
+        } else {
+            Err(SpaceTimeError::LengthMismatch {
+                what,
+                expected: n,
+                found: len,
+            })
+        }
+    };
+    check_len("test counts (one per cell)", test_counts.len())?;
+    check_len("active flags (one per cell)", active.len())?;
+    if !train_counts.is_empty() {
+        check_len(
+            "training counts (one per cell, or none)",
+            train_counts.len(),
+        )?;
+    }
+    if let Some(a) = cell_areas {
+        check_len("cell areas (one per cell)", a.len())?;
+    }
+    Ok(())
+}
+
+/// The active cells, hottest first, after checking each one's score,
+/// counts and area; an error when no cell is active.
+fn ranked_active_cells(
+    scores: &[f64],
+    train_counts: &[f64],
+    test_counts: &[f64],
+    cell_areas: Option<&[f64]>,
+    active: &[bool],
+) -> Result<Vec<u32>, SpaceTimeError> {
+    let n = scores.len();
+    let mut order: Vec<u32> = Vec::with_capacity(n);
+    for i in 0..n {
+        if !active[i] {
+            continue;
+        }
+        if scores[i].is_nan() {
+            return Err(SpaceTimeError::InvalidInput(format!(
+                "cell {i} has a NaN score"
+            )));
+        }
+        let bad_count = |c: f64| !(c.is_finite() && c >= 0.0);
+        if bad_count(test_counts[i]) || train_counts.get(i).is_some_and(|&c| bad_count(c)) {
+            return Err(SpaceTimeError::InvalidInput(format!(
+                "cell {i} has a negative or non-finite incident count"
+            )));
+        }
+        if let Some(a) = cell_areas {
+            if !(a[i].is_finite() && a[i] > 0.0) {
+                return Err(SpaceTimeError::InvalidInput(format!(
+                    "cell {i} is active but its area is {} (must be > 0)",
+                    a[i]
+                )));
+            }
+        }
+        order.push(i as u32);
+    }
+    if order.is_empty() {
+        return Err(SpaceTimeError::TooFew {
+            what: "active cells",
+            needed: 1,
+            found: 0,
+        });
+    }
+    order.sort_unstable_by(|&a, &b| scores[b as usize].total_cmp(&scores[a as usize]));
+    Ok(order)
+}
+
+/// Vertices of the piecewise linear curve: cumulative (area, test, train)
+/// at the end of each block of tied scores, starting from the origin; and
+/// the totals.
+fn curve_vertices(
+    order: &[u32],
+    scores: &[f64],
+    train_counts: &[f64],
+    test_counts: &[f64],
+    cell_areas: Option<&[f64]>,
+) -> (Vec<Vertex>, Vertex) {
+    let mut v = Vec::with_capacity(order.len() + 1);
+    v.push(Vertex::default());
+    let mut acc = Vertex::default();
+    for (k, &i) in order.iter().enumerate() {
+        let i = i as usize;
+        acc.area += cell_areas.map_or(1.0, |a| a[i]);
+        acc.test += test_counts[i];
+        acc.train += train_counts.get(i).copied().unwrap_or(0.0);
+        let block_ends = order
+            .get(k + 1)
+            .is_none_or(|&next| scores[next as usize] != scores[i]);
+        if block_ends {
+            v.push(acc);
+        }
+    }
+    (v, acc)
 }
 
 #[derive(Debug, Clone, Copy, Default)]

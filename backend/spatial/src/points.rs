@@ -141,43 +141,7 @@ impl WindowCounter {
             points.len() < u32::MAX as usize,
             "too many points for WindowCounter"
         );
-        let finite = |p: &[f64; 2]| p[0].is_finite() && p[1].is_finite();
-        let bbox = points.par_iter().filter(|p| finite(p)).fold(
-            || {
-                [
-                    f64::INFINITY,
-                    f64::INFINITY,
-                    f64::NEG_INFINITY,
-                    f64::NEG_INFINITY,
-                ]
-            },
-            |b, p| {
-                [
-                    b[0].min(p[0]),
-                    b[1].min(p[1]),
-                    b[2].max(p[0]),
-                    b[3].max(p[1]),
-                ]
-            },
-        );
-        let bbox = bbox.reduce(
-            || {
-                [
-                    f64::INFINITY,
-                    f64::INFINITY,
-                    f64::NEG_INFINITY,
-                    f64::NEG_INFINITY,
-                ]
-            },
-            |a, b| {
-                [
-                    a[0].min(b[0]),
-                    a[1].min(b[1]),
-                    a[2].max(b[2]),
-                    a[3].max(b[3]),
-                ]
-            },
-        );
+        let bbox = finite_bbox(points);
         let n = points.iter().filter(|p| finite(p)).count();
         if n == 0 {
             return Self {
@@ -194,19 +158,7 @@ impl WindowCounter {
             };
         }
         let (w, h) = (bbox[2] - bbox[0], bbox[3] - bbox[1]);
-        let target = (n / POINTS_PER_CELL).clamp(1, MAX_CELLS) as f64;
-        let (nx, ny) = if w <= 0.0 && h <= 0.0 {
-            (1, 1)
-        } else if h <= 0.0 {
-            (target as usize, 1)
-        } else if w <= 0.0 {
-            (1, target as usize)
-        } else {
-            let side = (w * h / target).sqrt();
-            let nx = ((w / side).ceil() as usize).clamp(1, MAX_CELLS);
-            let ny = ((target / nx as f64).floor() as usize).max(1);
-            (nx, ny)
-        };
+        let (nx, ny) = grid_dimensions(n, w, h);
         let cw = if w > 0.0 { w / nx as f64 } else { 1.0 };
         let ch = if h > 0.0 { h / ny as f64 } else { 1.0 };
         let mut wc = Self {
@@ -221,19 +173,26 @@ impl WindowCounter {
             pts: Vec::new(),
             sat: Vec::new(),
         };
+        let counts = wc.sort_into_cells(points, n);
+        wc.sat = summed_area_table(&counts, nx, ny);
+        wc
+    }
 
-        // Counting sort of the points into cells.
+    /// Counting sort of the (finite) points into the grid's cells: fills
+    /// `start` and `pts` (CSR) and returns the count per cell.
+    fn sort_into_cells(&mut self, points: &[[f64; 2]], n: usize) -> Vec<u32> {
+        let nx = self.nx;
         let cell_of: Vec<u32> = points
             .par_iter()
             .map(|p| {
                 if finite(p) {
-                    (wc.row(p[1]) * nx + wc.col(p[0])) as u32
+                    (self.row(p[1]) * nx + self.col(p[0])) as u32
                 } else {
                     u32::MAX
                 }
             })
             .collect();
-        let ncells = nx * ny;
+        let ncells = nx * self.ny;
         let mut counts = vec![0u32; ncells];
         for &c in &cell_of {
             if c != u32::MAX {
@@ -256,21 +215,9 @@ impl WindowCounter {
                 *f += 1;
             }
         }
-
-        // Summed-area table over the cell counts.
-        let stride = nx + 1;
-        let mut sat = vec![0u32; stride * (ny + 1)];
-        for r in 0..ny {
-            let mut row_sum = 0u32;
-            for c in 0..nx {
-                row_sum += counts[r * nx + c];
-                sat[(r + 1) * stride + c + 1] = sat[r * stride + c + 1] + row_sum;
-            }
-        }
-        wc.start = start;
-        wc.pts = pts;
-        wc.sat = sat;
-        wc
+        self.start = start;
+        self.pts = pts;
+        counts
     }
 
     #[inline]
@@ -353,6 +300,86 @@ impl WindowCounter {
     pub fn grid_shape(&self) -> (usize, usize) {
         (self.nx, self.ny)
     }
+}
+
+/// Non-finite points are not indexed.
+fn finite(p: &[f64; 2]) -> bool {
+    p[0].is_finite() && p[1].is_finite()
+}
+
+/// Closed bounding box `[min_x, min_y, max_x, max_y]` of the finite points
+/// (infinities when there are none), computed in parallel.
+fn finite_bbox(points: &[[f64; 2]]) -> [f64; 4] {
+    let bbox = points.par_iter().filter(|p| finite(p)).fold(
+        || {
+            [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ]
+        },
+        |b, p| {
+            [
+                b[0].min(p[0]),
+                b[1].min(p[1]),
+                b[2].max(p[0]),
+                b[3].max(p[1]),
+            ]
+        },
+    );
+    bbox.reduce(
+        || {
+            [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ]
+        },
+        |a, b| {
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
+        },
+    )
+}
+
+/// Columns and rows of the grid for `n` points over a `w` × `h` box: about
+/// [`POINTS_PER_CELL`] points per cell, square-ish cells, one row (column)
+/// when the box has no height (width), at most [`MAX_CELLS`] cells.
+fn grid_dimensions(n: usize, w: f64, h: f64) -> (usize, usize) {
+    let target = (n / POINTS_PER_CELL).clamp(1, MAX_CELLS) as f64;
+    if w <= 0.0 && h <= 0.0 {
+        (1, 1)
+    } else if h <= 0.0 {
+        (target as usize, 1)
+    } else if w <= 0.0 {
+        (1, target as usize)
+    } else {
+        let side = (w * h / target).sqrt();
+        let nx = ((w / side).ceil() as usize).clamp(1, MAX_CELLS);
+        let ny = ((target / nx as f64).floor() as usize).max(1);
+        (nx, ny)
+    }
+}
+
+/// Summed-area table over the `nx` × `ny` cell counts (row-major), with a
+/// leading zero row and column: see [`WindowCounter`]'s `sat` field.
+fn summed_area_table(counts: &[u32], nx: usize, ny: usize) -> Vec<u32> {
+    let stride = nx + 1;
+    let mut sat = vec![0u32; stride * (ny + 1)];
+    for r in 0..ny {
+        let mut row_sum = 0u32;
+        for c in 0..nx {
+            row_sum += counts[r * nx + c];
+            sat[(r + 1) * stride + c + 1] = sat[r * stride + c + 1] + row_sum;
+        }
+    }
+    sat
 }
 
 #[cfg(test)]
