@@ -9,6 +9,9 @@ use crate::snap::{SnapPoints, Zone, HOTSPOTS};
 use crate::wards::Borough;
 use crate::{SampleFile, SampleOptions, DEFAULT_SEED};
 
+/// The sample's README. Long because it is mostly the README's own text,
+/// written out in order with the figures filled in; splitting it would
+/// scatter one document over several functions.
 pub(crate) fn readme(
     opts: &SampleOptions,
     months: &[Month],
