@@ -63,6 +63,22 @@ impl GridSpec {
                 max_y,
             });
         }
+        // A cell so small that the extent's own coordinates overflow in
+        // cells (e.g. 5e-324 m) would make the edges infinite and the counts
+        // NaN, which casts to a 1 × 1 grid at infinity: refuse it as too
+        // large, counting in floating point so nothing overflows.
+        let (wide, high) = ((max_x - min_x) / cell + 2.0, (max_y - min_y) / cell + 2.0);
+        let edges_finite = [min_x, min_y, max_x, max_y]
+            .iter()
+            .all(|v| (v / cell).is_finite());
+        if !edges_finite || wide * high > MAX_CELLS as f64 {
+            return Err(DensityError::GridTooLarge {
+                cols: wide as usize,
+                rows: high as usize,
+                cells: (wide * high) as usize,
+                limit: MAX_CELLS,
+            });
+        }
         let west = (min_x / cell).floor() * cell;
         let south = (min_y / cell).floor() * cell;
         let east = (max_x / cell).ceil() * cell;
@@ -167,6 +183,20 @@ impl GridSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_too_small_to_count_in_is_refused_not_a_grid_at_infinity() {
+        for cell in [5e-324, 1e-300, 1e-3] {
+            let r = GridSpec::covering(450_000.0, 260_000.0, 451_000.0, 261_000.0, cell);
+            assert!(
+                matches!(r, Err(DensityError::GridTooLarge { .. })),
+                "{cell}: {r:?}"
+            );
+        }
+        // A point extent with a subnormal cell: its coordinates overflow in cells.
+        let r = GridSpec::covering(450_000.0, 260_000.0, 450_000.0, 260_000.0, 5e-324);
+        assert!(r.is_err(), "{r:?}");
+    }
 
     #[test]
     fn covering_snaps_outward() {
