@@ -56,14 +56,6 @@ impl Dataset {
         self.months.contains_key(&month)
     }
 
-    /// Months of `range` that have data, oldest first.
-    pub fn months_with_data(&self, range: MonthRange) -> Vec<Month> {
-        self.months
-            .range(range.from..=range.to)
-            .map(|(m, _)| *m)
-            .collect()
-    }
-
     /// Which months of `period` have data, and the days they cover.
     ///
     /// ```

@@ -66,11 +66,15 @@ impl Dataset {
             }
             return Ok(r);
         }
+        if !self.areas.is_empty() {
+            return self.study_extent(None);
+        }
+        // Without areas, the bulk of the selected points (collected only here).
         let points: Vec<[f64; 2]> = picked
             .iter()
             .filter_map(|&k| self.point_of(k).map(|p| self.points[p]))
             .collect();
-        if self.areas.is_empty() && points.is_empty() {
+        if points.is_empty() {
             return Err(EngineError::InvalidParameter(
                 "no located incidents match: nothing to map".into(),
             ));

@@ -36,7 +36,7 @@ use hotspot_planning::{
 };
 use serde::Serialize;
 
-use crate::{Dataset, EngineError, Selection};
+use crate::{Dataset, EngineError, Period, Selection};
 
 /// Widest buffer or site radius accepted, metres.
 pub const MAX_BUFFER_M: f64 = 5_000.0;
@@ -464,8 +464,7 @@ impl Dataset {
         let (before, after) = whole_month_periods(spec, span, before)?;
         // Months with no data loaded are gaps, not zero-crime months: the
         // periods are compared on their months with data.
-        let gaps =
-            |r: MonthRange| -> Vec<Month> { r.months().filter(|m| !self.has_data(*m)).collect() };
+        let gaps = |r: MonthRange| self.coverage(&Period::Months(r)).gap_months;
         let (before_gaps, after_gaps) = (gaps(before), gaps(after));
         let nb = before.len() - before_gaps.len() as u32;
         let na = after.len() - after_gaps.len() as u32;

@@ -271,8 +271,8 @@ impl Dataset {
         // Time steps are built from months with data only: a gap month is
         // unknown, not a month in which every cell was cold.
         let range = MonthRange::new(first, last).expect("first <= last");
-        let months = self.months_with_data(range);
-        let gap_months: Vec<Month> = range.months().filter(|m| !self.has_data(*m)).collect();
+        let coverage = self.coverage(&Period::Months(range));
+        let (months, gap_months) = (coverage.months_with_data, coverage.gap_months);
         let per = q
             .months_per_period
             .unwrap_or_else(|| hotspot_stats::emerging::months_per_period(months.len()));

@@ -302,7 +302,7 @@ impl Dataset {
     /// bounding box made a grid of 119 million cells on the real county.
     /// Sorted by label, then easting.
     fn labelled_places(&self, points: &[[f64; 2]]) -> Vec<Location> {
-        let bulk = self.study_extent(Some(points)).ok();
+        let bulk = crate::bulk_extent(points);
         let in_study_area = |p: usize| {
             let [x, y] = self.points[p];
             if self.areas.is_empty() {

@@ -165,14 +165,14 @@ impl Dataset {
     /// of a cell, so no crossed cell is skipped but for corner touches).
     fn boundary_cells(&self, grid: &StudyGrid) -> Vec<usize> {
         // GridSpec refuses cells too small to count in, so `step` is a
-        // sensible length here; the cap keeps even a pathological edge finite.
+        // sensible length here.
         let step = grid.spec.cell / 4.0;
         let mut cells = std::collections::BTreeSet::new();
         for a in &self.areas {
             for poly in &a.bng {
                 for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
                     for line in ring.lines() {
-                        let n = (line.dx().hypot(line.dy()) / step).ceil().clamp(1.0, 1e7) as usize;
+                        let n = (line.dx().hypot(line.dy()) / step).ceil().max(1.0) as usize;
                         for s in 0..=n {
                             let t = s as f64 / n as f64;
                             let (x, y) =
