@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::extract::{Query, State};
 use axum::Extension;
 use axum::Json;
-use hotspot_core::public::{Count, Open, WithheldFlag};
+use hotspot_core::public::{Count, FlaggedCount, Open, WithheldFlag};
 use hotspot_core::Month;
 use serde::Serialize;
 use serde_json::json;
@@ -65,8 +65,7 @@ pub(crate) async fn categories(
         .categories()
         .into_iter()
         .map(|c| CategoryView {
-            count: Count(c.count),
-            suppressed: WithheldFlag(Count(c.count)),
+            count: FlaggedCount::new(c.count),
             category: c.category,
             source: c.source,
             groups: c.groups,
@@ -97,8 +96,7 @@ pub(crate) async fn periods(
         .into_iter()
         .map(|m| MonthView {
             month: m.month,
-            count: Count(m.count),
-            suppressed: WithheldFlag(Count(m.count)),
+            count: FlaggedCount::new(m.count),
         })
         .collect();
     Ok(Json(disclosed_json(&who, &state, || {
@@ -133,17 +131,15 @@ struct OverviewView {
 struct CategoryView {
     category: String,
     source: String,
-    count: Count,
+    #[serde(flatten)]
+    count: FlaggedCount,
     groups: Vec<String>,
-    #[serde(skip_serializing_if = "WithheldFlag::absent")]
-    suppressed: WithheldFlag,
 }
 
 /// One month loaded, with its count.
 #[derive(Serialize)]
 struct MonthView {
     month: Month,
-    count: Count,
-    #[serde(skip_serializing_if = "WithheldFlag::absent")]
-    suppressed: WithheldFlag,
+    #[serde(flatten)]
+    count: FlaggedCount,
 }
