@@ -20,29 +20,7 @@ use hotspot_stats::{emerging_hotspots, gi_star, Correction, EmergingCell, GiStar
 use serde::Serialize;
 
 use crate::{Dataset, EngineError, Period, Selection, StudyGrid};
-
-/// Gi* on a grid or on the wards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GiUnit {
-    /// Square grid cells; neighbours within `band` cell widths (1.5 = queen).
-    Grid,
-    /// Wards; neighbours share a boundary (or lie within `band` metres of
-    /// each other's centroid when a band is given).
-    Wards,
-}
-
-impl std::str::FromStr for GiUnit {
-    type Err = String;
-
-    /// `grid` or `wards`, for the CLI and the HTTP API alike.
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "grid" => Ok(GiUnit::Grid),
-            "wards" => Ok(GiUnit::Wards),
-            other => Err(format!("{other:?}: expected grid or wards")),
-        }
-    }
-}
+pub use hotspot_core::options::GiUnit;
 
 #[derive(Debug, Clone)]
 pub struct GiQuery {

@@ -65,6 +65,7 @@
 //! given seed reproduces a result for the same input, in any order of
 //! threads, but not across versions that change that order.
 
+pub use hotspot_core::options::Metric;
 use std::collections::HashMap;
 
 use rand::seq::SliceRandom;
@@ -85,50 +86,6 @@ pub const MAX_TIME_BOUND_DAYS: u32 = 36_600;
 pub const MAX_CLOSE_PAIRS: u64 = 200_000_000;
 /// Largest accepted number of finite bands in each dimension.
 pub const MAX_BANDS: usize = 64;
-
-/// How the distance between two locations is measured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// Straight-line distance `√(dx² + dy²)`.
-    #[default]
-    Euclidean,
-    /// City-block distance `|dx| + |dy|`, a proxy for distance along a grid
-    /// street network (the Near Repeat Calculator offers both).
-    Manhattan,
-}
-
-impl std::str::FromStr for Metric {
-    type Err = String;
-
-    /// `euclidean` or `manhattan`, for the CLI and the HTTP API alike.
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "euclidean" => Ok(Metric::Euclidean),
-            "manhattan" => Ok(Metric::Manhattan),
-            other => Err(format!("{other:?}: expected euclidean or manhattan")),
-        }
-    }
-}
-
-impl Metric {
-    /// Distance between two points in metres.
-    ///
-    /// ```
-    /// use hotspot_spacetime::Metric;
-    /// assert_eq!(Metric::Euclidean.distance([0.0, 0.0], [3.0, 4.0]), 5.0);
-    /// assert_eq!(Metric::Manhattan.distance([0.0, 0.0], [3.0, -4.0]), 7.0);
-    /// ```
-    #[inline]
-    pub fn distance(self, a: [f64; 2], b: [f64; 2]) -> f64 {
-        let dx = a[0] - b[0];
-        let dy = a[1] - b[1];
-        match self {
-            Metric::Euclidean => (dx * dx + dy * dy).sqrt(),
-            Metric::Manhattan => dx.abs() + dy.abs(),
-        }
-    }
-}
 
 /// Upper bounds of the finite bands; an open-ended band beyond the last bound
 /// is always added. See the module documentation for the exact intervals.

@@ -8,6 +8,7 @@
 //! so the exact conditional (binomial) test applies, with no large-count
 //! approximation and no trouble with small or zero counts.
 
+pub use hotspot_core::options::RankBy;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Binomial, Discrete, DiscreteCDF};
 
@@ -20,30 +21,6 @@ pub struct AreaCounts {
     pub comparison: Option<u64>,
     /// Residents, for rates; `None` (or not positive) means no rate.
     pub population: Option<f64>,
-}
-
-/// What areas are ranked by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RankBy {
-    /// Incident count.
-    #[default]
-    Count,
-    /// Incidents per 1,000 residents; areas without a rate rank last.
-    Rate,
-}
-
-impl std::str::FromStr for RankBy {
-    type Err = String;
-
-    /// `count` or `rate`, for the CLI and the HTTP API alike.
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "count" => Ok(RankBy::Count),
-            "rate" => Ok(RankBy::Rate),
-            other => Err(format!("{other:?}: expected count or rate")),
-        }
-    }
 }
 
 /// Direction of the change from the comparison period, after scaling the

@@ -28,51 +28,11 @@
 //! or a neighbourhood covering every active feature (k_i = n) the statistic
 //! is 0/0 and we report z = 0, p = 1.
 
+pub use hotspot_core::options::Correction;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::{two_sided_p, Neighbours, StatsError};
-
-/// Multiple-comparison correction applied to the p-values of one analysis
-/// (all active features together).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Correction {
-    /// Benjamini-Hochberg (1995) step-up adjustment: controls the false
-    /// discovery rate (the expected share of false hotspots among those
-    /// reported). The default: it keeps power on large grids where Holm
-    /// would find almost nothing.
-    #[default]
-    #[serde(alias = "bh", alias = "fdr")]
-    BenjaminiHochberg,
-    /// Holm (1979) step-down adjustment: controls the family-wise error rate
-    /// (the chance of even one false hotspot). Conservative.
-    Holm,
-    /// No adjustment: each cell tested on its own. Only when asked for.
-    None,
-}
-
-impl std::str::FromStr for Correction {
-    type Err = String;
-
-    /// `fdr` (or `bh`), `holm` or `none`: the one parser of this option,
-    /// shared by the CLI and the HTTP API.
-    ///
-    /// ```
-    /// use hotspot_stats::Correction;
-    /// assert_eq!("holm".parse(), Ok(Correction::Holm));
-    /// assert_eq!("bh".parse(), Ok(Correction::BenjaminiHochberg));
-    /// assert_eq!("x".parse::<Correction>().unwrap_err(), r#""x": expected fdr, holm or none"#);
-    /// ```
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "fdr" | "bh" => Ok(Correction::BenjaminiHochberg),
-            "holm" => Ok(Correction::Holm),
-            "none" => Ok(Correction::None),
-            other => Err(format!("{other:?}: expected fdr, holm or none")),
-        }
-    }
-}
 
 /// Hot/cold spot class from the adjusted p-value and the sign of z
 /// (two-sided): `Hot99` when `p_adjusted < 0.01` and `z > 0`, `Hot95` when
