@@ -41,45 +41,8 @@ pub enum BriefingError {
     Io(#[from] std::io::Error),
 }
 
-/// The output formats, with their media types and file extensions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Pdf,
-    Png,
-    Csv,
-    GeoPackage,
-}
-
-impl Format {
-    /// `pdf`, `png`, `csv` or `gpkg` (also `geopackage`).
-    pub fn parse(s: &str) -> Option<Format> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "pdf" => Some(Format::Pdf),
-            "png" => Some(Format::Png),
-            "csv" => Some(Format::Csv),
-            "gpkg" | "geopackage" => Some(Format::GeoPackage),
-            _ => None,
-        }
-    }
-
-    pub fn media_type(self) -> &'static str {
-        match self {
-            Format::Pdf => "application/pdf",
-            Format::Png => "image/png",
-            Format::Csv => "text/csv; charset=utf-8",
-            Format::GeoPackage => "application/geopackage+sqlite3",
-        }
-    }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Pdf => "pdf",
-            Format::Png => "png",
-            Format::Csv => "csv",
-            Format::GeoPackage => "gpkg",
-        }
-    }
-}
+/// The output formats (defined with the other options in `hotspot-core`).
+pub use hotspot_core::options::BriefingFormat as Format;
 
 /// Renders the briefing in `format`.
 pub fn render(b: &WardBriefing, format: Format) -> Result<Vec<u8>, BriefingError> {

@@ -1,6 +1,7 @@
 //! `hotspot wards`, `hotspot density`, `hotspot hotspots`: the same analyses
 //! as the API, from the command line.
 
+use hotspot_core::period::Compare;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -108,21 +109,15 @@ pub async fn dataset(db: &str, groups: CrimeGroups) -> anyhow::Result<Dataset> {
     Ok(hotspot_server::load_dataset(store.as_ref(), groups).await?)
 }
 
+/// `--compare` for `current`, parsed by the API's own [`Compare`].
 pub fn comparison(spec: Option<&str>, current: &Period) -> anyhow::Result<Option<Period>> {
-    Ok(match spec {
-        None | Some("none") => None,
-        Some("previous") => Some(
-            current
-                .previous()
-                .context("--compare previous needs --period")?,
-        ),
-        Some("year") => Some(
-            current
-                .year_before()
-                .context("--compare year needs --period")?,
-        ),
-        Some(p) => Some(Period::parse(p).map_err(|e| anyhow::anyhow!("--compare: {e}"))?),
-    })
+    let compare: Compare = spec
+        .unwrap_or("none")
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--compare: {e}"))?;
+    compare
+        .resolve(current)
+        .map_err(|e| anyhow::anyhow!("--compare {e}"))
 }
 
 fn opt(v: Option<f64>, digits: usize) -> String {

@@ -53,11 +53,9 @@ pub async fn run(db: &str, groups: CrimeGroups, args: BriefingArgs) -> anyhow::R
             .unwrap_or_default()
             .to_string(),
     };
-    let format = Format::parse(&format_name).with_context(|| {
-        format!(
-            "--format {format_name:?}: expected pdf, png, csv or gpkg (or an --out ending in one)"
-        )
-    })?;
+    let format: Format = format_name
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--format {e} (or an --out ending in one)"))?;
     let store = hotspot_store::open(db).await?;
     let ds = hotspot_server::load_dataset(store.as_ref(), groups).await?;
     let log = if args.public {

@@ -197,7 +197,12 @@ async fn evaluate(
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty())
         .collect();
-    let opts = interventions::options(&codes, before.as_deref())?;
+    let before = before
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--before {e}"))?;
+    let opts = interventions::options(&codes, before)?;
     let ds = dataset(db, groups).await?;
     let e = ds.evaluate_intervention(&interventions::spec(&i), &opts)?;
     println!(

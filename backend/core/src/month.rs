@@ -128,6 +128,27 @@ pub struct MonthRange {
     pub to: Month,
 }
 
+impl FromStr for MonthRange {
+    type Err = String;
+
+    /// `YYYY-MM..YYYY-MM` or one month `YYYY-MM`.
+    ///
+    /// ```
+    /// use hotspot_core::MonthRange;
+    /// let r: MonthRange = "2024-01..2024-06".parse().unwrap();
+    /// assert_eq!(r.len(), 6);
+    /// assert!("2024-06..2024-01".parse::<MonthRange>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        let (a, b) = t.split_once("..").unwrap_or((t, t));
+        let bad = || format!("{s:?}: expected months, e.g. 2024-01..2024-06");
+        let from: Month = a.trim().parse().map_err(|_| bad())?;
+        let to: Month = b.trim().parse().map_err(|_| bad())?;
+        MonthRange::new(from, to).map_err(|e| format!("{s:?}: {e}"))
+    }
+}
+
 impl MonthRange {
     pub fn new(from: Month, to: Month) -> Result<Self, MonthError> {
         if from <= to {

@@ -161,3 +161,53 @@ impl std::str::FromStr for GiUnit {
 impl Choices for GiUnit {
     const NAMES: &'static [&'static str] = &["grid", "wards"];
 }
+
+/// The ward briefing's output formats, with their media types and file
+/// extensions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BriefingFormat {
+    #[default]
+    Pdf,
+    Png,
+    Csv,
+    GeoPackage,
+}
+
+impl std::str::FromStr for BriefingFormat {
+    type Err = String;
+
+    /// `pdf`, `png`, `csv` or `gpkg` (also `geopackage`), any case.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "pdf" => Ok(BriefingFormat::Pdf),
+            "png" => Ok(BriefingFormat::Png),
+            "csv" => Ok(BriefingFormat::Csv),
+            "gpkg" | "geopackage" => Ok(BriefingFormat::GeoPackage),
+            _ => Err(format!("{s:?}: expected pdf, png, csv or gpkg")),
+        }
+    }
+}
+
+impl Choices for BriefingFormat {
+    const NAMES: &'static [&'static str] = &["pdf", "png", "csv", "gpkg"];
+}
+
+impl BriefingFormat {
+    pub fn media_type(self) -> &'static str {
+        match self {
+            BriefingFormat::Pdf => "application/pdf",
+            BriefingFormat::Png => "image/png",
+            BriefingFormat::Csv => "text/csv; charset=utf-8",
+            BriefingFormat::GeoPackage => "application/geopackage+sqlite3",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            BriefingFormat::Pdf => "pdf",
+            BriefingFormat::Png => "png",
+            BriefingFormat::Csv => "csv",
+            BriefingFormat::GeoPackage => "gpkg",
+        }
+    }
+}

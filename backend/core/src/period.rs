@@ -157,6 +157,58 @@ impl FromStr for Period {
     }
 }
 
+/// What a period is compared with: `previous` (the period of equal length
+/// just before), `year` (the same period a year earlier), `none`, or a
+/// period given outright. The one parser of `compare=` and `--compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compare {
+    #[default]
+    None,
+    Previous,
+    Year,
+    Period(Period),
+}
+
+impl FromStr for Compare {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "" | "none" => Ok(Compare::None),
+            "previous" => Ok(Compare::Previous),
+            "year" => Ok(Compare::Year),
+            other => Period::parse(other).map(Compare::Period),
+        }
+    }
+}
+
+impl Compare {
+    /// The comparison period for `current`; `previous` and `year` need a
+    /// bounded current period (the error says which).
+    ///
+    /// ```
+    /// use hotspot_core::period::{Compare, Period};
+    /// let current = Period::parse("2025-04..2025-06").unwrap();
+    /// let year: Compare = "year".parse().unwrap();
+    /// assert_eq!(year.resolve(&current), Ok(Some(Period::parse("2024-04..2024-06").unwrap())));
+    /// assert!(year.resolve(&Period::All).is_err());
+    /// ```
+    pub fn resolve(&self, current: &Period) -> Result<Option<Period>, String> {
+        match self {
+            Compare::None => Ok(None),
+            Compare::Previous => current
+                .previous()
+                .map(Some)
+                .ok_or_else(|| "previous needs a period, e.g. period=2025-01..2025-06".into()),
+            Compare::Year => current
+                .year_before()
+                .map(Some)
+                .ok_or_else(|| "year needs a period, e.g. period=2025-01..2025-06".into()),
+            Compare::Period(p) => Ok(Some(*p)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,8 @@
 //! Who is asking, signing in and out, accounts, tokens and the audit log.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Query, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -13,8 +12,9 @@ use serde_json::json;
 
 use crate::auth::{self, Principal};
 use crate::openapi as doc;
-use crate::query::Params;
+use crate::query::ApiQuery;
 use crate::{AppError, AppState, JsonBody, PathParam};
+use hotspot_api::params::AuditOptions;
 
 /// The caller: user name (null when anonymous), role, and the threshold
 /// below which the public role's counts are suppressed, so the map client
@@ -228,15 +228,14 @@ pub(crate) async fn create_token(
 /// `GET /api/audit` (admin): who viewed or exported what, when; newest first.
 #[utoipa::path(get, path = "/audit",
     summary = "The audit log: who viewed or exported what, when; newest first",
-    params(doc::AuditOptions),
+    params(AuditOptions),
     responses((status = 200, description = "Audit entries", body = doc::Audit)))]
 pub(crate) async fn audit_log(
     State(state): State<Arc<AppState>>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery(o): ApiQuery<AuditOptions>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let p = Params::new(q, &[&["limit", "offset"]])?;
-    let limit = p.number::<i64>("limit")?.unwrap_or(1000).clamp(1, 100_000);
-    let offset = p.number::<i64>("offset")?.unwrap_or(0).max(0);
+    let limit = o.limit.map_or(1000, |l| l.0).clamp(1, 100_000);
+    let offset = o.offset.map_or(0, |o| o.0).max(0);
     Ok(Json(
         json!({ "audit": state.store.audit_log(limit, offset).await? }),
     ))

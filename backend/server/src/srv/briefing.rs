@@ -16,10 +16,9 @@
 //! The download is recorded in the audit log like every request (user,
 //! role, path and query, so which ward, period and format).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -29,14 +28,9 @@ use hotspot_engine::{BriefingQuery, InterventionInput};
 
 use crate::auth::Principal;
 use crate::error::PathParam;
-use crate::query::Params;
+use crate::query::{comparison, selection, ApiQuery};
 use crate::{AppError, AppState};
-
-/// The parameters a briefing takes: the selection less `ward` (in the path)
-/// and `bbox` (the briefing frames its own map).
-const BRIEFING_KEYS: &[&str] = &[
-    "period", "group", "type", "source", "compare", "format", "public",
-];
+use hotspot_api::params::{BriefingOptions, Categories, Comparison, Scope};
 
 /// The intervention log as the engine takes it.
 pub fn intervention_inputs(log: &[hotspot_store::Intervention]) -> Vec<InterventionInput> {
@@ -57,17 +51,6 @@ pub fn intervention_inputs(log: &[hotspot_store::Intervention]) -> Vec<Intervent
         .collect()
 }
 
-fn flag(p: &Params, key: &str) -> Result<Option<bool>, AppError> {
-    match p.str(key) {
-        None => Ok(None),
-        Some("true" | "1" | "yes") => Ok(Some(true)),
-        Some("false" | "0" | "no") => Ok(Some(false)),
-        Some(other) => Err(AppError::BadRequest(format!(
-            "{key}={other:?}: expected true or false"
-        ))),
-    }
-}
-
 /// `GET /api/wards/{code}/briefing?format=pdf|png|csv|gpkg&public=&period=&compare=&group=&type=&source=`
 #[utoipa::path(get, path = "/wards/{code}/briefing",
     summary = "One ward's briefing as a PDF, PNG, CSV or GeoPackage download",
@@ -75,9 +58,9 @@ fn flag(p: &Params, key: &str) -> Result<Option<bool>, AppError> {
                    (401 anonymous, 403 signed in). Incident points only for analysts, in full briefings.",
     params(
         ("code" = String, Path, description = "Ward code (see /api/wards)", example = "E05999006"),
-        crate::openapi::BriefingOptions,
-        crate::openapi::CategorySelection,
-        crate::openapi::Comparison,
+        BriefingOptions,
+        Categories,
+        Comparison,
     ),
     responses(
         (status = 200, description = "The briefing, as an attachment", content(
@@ -93,16 +76,10 @@ pub async fn ward_briefing(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
     PathParam(code): PathParam<String>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery((categories, o, compare)): ApiQuery<(Categories, BriefingOptions, Comparison)>,
 ) -> Result<Response, AppError> {
-    let p = Params::new(q, &[BRIEFING_KEYS])?;
-    let format = match p.str("format") {
-        None => Format::Pdf,
-        Some(f) => Format::parse(f).ok_or_else(|| {
-            AppError::BadRequest(format!("format={f:?}: expected pdf, png, csv or gpkg"))
-        })?,
-    };
-    let public = flag(&p, "public")?.unwrap_or(who.role < Role::Partner);
+    let format: Format = o.format.map(|f| f.0).unwrap_or_default();
+    let public = o.public.map_or(who.role < Role::Partner, |p| p.0);
     if !public && who.role < Role::Partner {
         let message = "a full (non-public) briefing needs the partner role; the public role may download public briefings (public=true)";
         return Err(match who.username {
@@ -110,8 +87,12 @@ pub async fn ward_briefing(
             Some(_) => AppError::Forbidden(message.into()),
         });
     }
-    let selection = p.selection()?;
-    let comparison = p.comparison(&selection.period)?;
+    let scope = Scope {
+        period: o.period,
+        ..Scope::default()
+    };
+    let selection = selection((categories, scope));
+    let comparison = comparison(&compare, &selection.period)?;
     let log = if public {
         Vec::new()
     } else {

@@ -1,9 +1,8 @@
 //! Imports and their quarantined rows.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,9 +12,10 @@ use serde_json::json;
 use super::csv_attachment;
 use crate::openapi as doc;
 use crate::pipeline::{run_import, ImportKind};
-use crate::query::Params;
+use crate::query::ApiQuery;
 use crate::state::WARD_LAYER;
 use crate::{AppError, AppState, PathParam};
+use hotspot_api::params::{ImportKindName, ImportOptions, JsonOrCsv, RejectedOptions};
 
 #[utoipa::path(get, path = "/imports",
     summary = "Import runs, newest first",
@@ -34,7 +34,7 @@ pub(crate) async fn list_imports(
     description = "The file is the raw request body (`name=` gives its file name), or one or more \
 multipart/form-data parts. It is parsed completely, then written in one transaction; invalid rows are \
 quarantined. Re-importing identical bytes changes nothing.",
-    params(doc::ImportOptions),
+    params(ImportOptions),
     request_body(description = "The file: CSV, gzipped CSV or GeoJSON", content(
         (doc::CsvText = "text/csv"),
         (doc::FileBytes = "application/octet-stream"),
@@ -48,24 +48,10 @@ quarantined. Re-importing identical bytes changes nothing.",
     ))]
 pub(crate) async fn import(
     State(state): State<Arc<AppState>>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery(o): ApiQuery<ImportOptions>,
     request: Request,
 ) -> Result<Response, AppError> {
-    let p = Params::new(
-        q,
-        &[&[
-            "kind",
-            "name",
-            "mapping",
-            "layer",
-            "code_field",
-            "name_field",
-            "population_field",
-            "code_column",
-            "population_column",
-        ]],
-    )?;
-    let kind = import_kind(&p)?;
+    let kind = import_kind(&o)?;
     let is_multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -96,7 +82,7 @@ pub(crate) async fn import(
         let bytes = axum::body::Bytes::from_request(request, &())
             .await
             .map_err(|e| AppError::body(e.status(), e.body_text()))?;
-        let name = p.str("name").unwrap_or("upload").to_string();
+        let name = o.name.as_deref().unwrap_or("upload").to_string();
         files.push(hotspot_ingest::source_from_bytes(&name, bytes.to_vec())?);
     }
     let report = import_files(&state, kind, files).await?;
@@ -122,38 +108,38 @@ pub async fn import_files(
     Ok(report)
 }
 
-pub(crate) fn import_kind(p: &Params) -> Result<ImportKind, AppError> {
-    let layer = p.str("layer").unwrap_or(WARD_LAYER).to_string();
-    match p.str("kind") {
-        Some("police.uk") | Some("police-uk") => Ok(ImportKind::PoliceUk),
-        Some("csv") => {
-            let spec = p.str("mapping").ok_or_else(|| {
+pub(crate) fn import_kind(o: &ImportOptions) -> Result<ImportKind, AppError> {
+    let layer = o.layer.clone().unwrap_or_else(|| WARD_LAYER.to_string());
+    match o.kind.map(|k| k.0) {
+        Some(ImportKindName::PoliceUk) => Ok(ImportKind::PoliceUk),
+        Some(ImportKindName::Csv) => {
+            let spec = o.mapping.as_deref().ok_or_else(|| {
                 AppError::BadRequest("kind=csv needs mapping=, e.g. mapping=id=Ref,date=Date,lon=Lon,lat=Lat,category=Type,source=fly-tipping".into())
             })?;
             Ok(ImportKind::Csv(CsvMapping::parse(spec)?))
         }
-        Some("boundaries") => Ok(ImportKind::Boundaries {
+        Some(ImportKindName::Boundaries) => Ok(ImportKind::Boundaries {
             layer,
             options: BoundaryOptions {
-                code_field: p.str("code_field").map(str::to_string),
-                name_field: p.str("name_field").map(str::to_string),
-                population_field: p.str("population_field").map(str::to_string),
+                code_field: o.code_field.clone(),
+                name_field: o.name_field.clone(),
+                population_field: o.population_field.clone(),
             },
         }),
-        Some("population") => Ok(ImportKind::Population {
+        Some(ImportKindName::Population) => Ok(ImportKind::Population {
             layer,
-            code_column: p.str("code_column").map(str::to_string),
-            population_column: p.str("population_column").map(str::to_string),
+            code_column: o.code_column.clone(),
+            population_column: o.population_column.clone(),
         }),
-        other => Err(AppError::BadRequest(format!(
-            "kind={other:?}: expected police.uk, csv, boundaries or population"
-        ))),
+        None => Err(AppError::BadRequest(
+            "kind=None: expected police.uk, csv, boundaries or population".into(),
+        )),
     }
 }
 
 #[utoipa::path(get, path = "/imports/{id}/rejected",
     summary = "Quarantined rows of one import run",
-    params(("id" = i64, Path, description = "Import run id (see /api/imports)", example = 1), doc::RejectedOptions),
+    params(("id" = i64, Path, description = "Import run id (see /api/imports)", example = 1), RejectedOptions),
     responses(
         (status = 200, description = "The rows, as JSON or CSV", content(
             (doc::Rejected = "application/json"),
@@ -163,14 +149,14 @@ pub(crate) fn import_kind(p: &Params) -> Result<ImportKind, AppError> {
 pub(crate) async fn import_rejected(
     State(state): State<Arc<AppState>>,
     PathParam(id): PathParam<i64>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery(o): ApiQuery<RejectedOptions>,
 ) -> Result<Response, AppError> {
-    rejected_rows(&state, Some(id), q).await
+    rejected_rows(&state, Some(id), o).await
 }
 
 #[utoipa::path(get, path = "/rejected",
     summary = "Every quarantined row",
-    params(doc::RejectedOptions),
+    params(RejectedOptions),
     responses(
         (status = 200, description = "The rows, as JSON or CSV", content(
             (doc::Rejected = "application/json"),
@@ -179,31 +165,27 @@ pub(crate) async fn import_rejected(
     ))]
 pub(crate) async fn all_rejected(
     State(state): State<Arc<AppState>>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery(o): ApiQuery<RejectedOptions>,
 ) -> Result<Response, AppError> {
-    rejected_rows(&state, None, q).await
+    rejected_rows(&state, None, o).await
 }
 
 /// Quarantined rows as JSON or as a CSV to open in a spreadsheet and fix.
 pub(crate) async fn rejected_rows(
     state: &AppState,
     import_id: Option<i64>,
-    q: HashMap<String, String>,
+    o: RejectedOptions,
 ) -> Result<Response, AppError> {
-    let p = Params::new(q, &[&["format", "limit", "offset"]])?;
-    let limit = p.number::<i64>("limit")?.unwrap_or(i64::MAX).max(0);
-    let offset = p.number::<i64>("offset")?.unwrap_or(0).max(0);
+    let limit = o.limit.map_or(i64::MAX, |l| l.0).max(0);
+    let offset = o.offset.map_or(0, |o| o.0).max(0);
     let rows = state.store.rejected_rows(import_id, limit, offset).await?;
-    match p.str("format").unwrap_or("json") {
-        "json" => Ok(Json(json!({ "rejected": rows })).into_response()),
-        "csv" => {
+    match o.format.map(|f| f.0).unwrap_or_default() {
+        JsonOrCsv::Json => Ok(Json(json!({ "rejected": rows })).into_response()),
+        JsonOrCsv::Csv => {
             let mut body = Vec::new();
             crate::pipeline::write_rejected_csv(&rows, &mut body)
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             Ok(csv_attachment("rejected-rows.csv", body))
         }
-        other => Err(AppError::BadRequest(format!(
-            "format={other:?}: expected json or csv"
-        ))),
     }
 }

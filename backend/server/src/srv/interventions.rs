@@ -1,23 +1,23 @@
 //! The intervention log and its evaluation: `/api/interventions…`, and the
 //! validation and output shared with the command line.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use chrono::NaiveDate;
-use hotspot_core::{Month, MonthRange};
+use hotspot_core::MonthRange;
 use hotspot_engine::{Control, EvaluationOptions, InterventionEvaluation, InterventionSpec};
 use hotspot_store::{Intervention, InterventionSite, NewIntervention};
 use serde_json::{json, Value};
 
 use crate::auth::Principal;
 use crate::openapi as doc;
-use crate::query::Params;
+use crate::query::ApiQuery;
 use crate::{AppError, AppState, JsonBody, PathParam};
+use hotspot_api::params::{self, NoParams};
 
 /// Body of `POST /api/interventions`.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
@@ -193,21 +193,12 @@ pub fn spec(i: &Intervention) -> InterventionSpec {
 }
 
 /// Evaluation options from `control=E05…,E05…` and `before=2024-01..2024-06`.
-pub fn options(control: &[String], before: Option<&str>) -> Result<EvaluationOptions, AppError> {
-    let before = before
-        .map(|s| {
-            let t = s.trim();
-            let (a, b) = t.split_once("..").unwrap_or((t, t));
-            let bad = || {
-                AppError::BadRequest(format!(
-                    "before={s:?}: expected months, e.g. 2024-01..2024-06"
-                ))
-            };
-            let from: Month = a.trim().parse().map_err(|_| bad())?;
-            let to: Month = b.trim().parse().map_err(|_| bad())?;
-            MonthRange::new(from, to).map_err(|e| AppError::BadRequest(format!("before: {e}")))
-        })
-        .transpose()?;
+/// The engine's evaluation options: control wards (empty: chosen
+/// automatically) and the before period.
+pub fn options(
+    control: &[String],
+    before: Option<MonthRange>,
+) -> Result<EvaluationOptions, AppError> {
     Ok(EvaluationOptions {
         control: if control.is_empty() {
             Control::Automatic
@@ -313,9 +304,8 @@ pub async fn create(
     responses((status = 200, description = "Every recorded intervention", body = doc::Interventions)))]
 pub async fn list(
     State(state): State<Arc<AppState>>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery(NoParams {}): ApiQuery<NoParams>,
 ) -> Result<Json<Value>, AppError> {
-    Params::new(q, &[])?;
     let all = state.store.interventions().await?;
     Ok(Json(
         json!({ "interventions": all.iter().map(to_json).collect::<Vec<_>>() }),
@@ -359,7 +349,7 @@ pub async fn delete(
 /// `GET /api/interventions/{id}/evaluation?control=&before=` (partner).
 #[utoipa::path(get, path = "/interventions/{id}/evaluation", operation_id = "evaluate_intervention",
     summary = "Before/after counts in target, buffer and control areas, and the WDQ",
-    params(("id" = String, Path, description = "Intervention id", example = "1"), doc::EvaluationOptions),
+    params(("id" = String, Path, description = "Intervention id", example = "1"), params::EvaluationOptions),
     responses(
         (status = 200, description = "The evaluation and the three areas", body = doc::InterventionEvaluation),
         (status = 404, description = "No such intervention, or an unknown control ward", body = doc::ErrorBody),
@@ -367,10 +357,10 @@ pub async fn delete(
 pub async fn evaluation(
     State(state): State<Arc<AppState>>,
     PathParam(id): PathParam<String>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery(o): ApiQuery<params::EvaluationOptions>,
 ) -> Result<Json<Value>, AppError> {
-    let p = Params::new(q, &[&["control", "before"]])?;
-    let opts = options(&p.list("control"), p.str("before"))?;
+    let control = o.control.map(|c| c.0).unwrap_or_default();
+    let opts = options(&control, o.before.map(|b| b.0))?;
     let i = find(&state, &id).await?;
     let spec = spec(&i);
     let ds = state.dataset();

@@ -1,34 +1,38 @@
 //! Kernel density surfaces and hotspot areas.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hotspot_engine::{geojson_out, DensityQuery};
 
 use super::geojson;
+use hotspot_api::params::{
+    Categories, DensityFormat, DensityOptions, HotspotOptions, Kde, Scope, Selection,
+};
+
 use crate::openapi as doc;
-use crate::query::{Params, SELECTION_KEYS};
+use crate::query::{selection, ApiQuery};
 use crate::{AppError, AppState};
 
-pub(crate) fn density_query(p: &Params) -> Result<DensityQuery, AppError> {
-    let mut selection = p.selection()?;
+/// A density query: the selection's box is the grid's extent.
+pub(crate) fn density_query(sel: Selection, kde: Kde) -> DensityQuery {
+    let mut selection = selection(sel);
     let extent = selection.bbox.take();
-    Ok(DensityQuery {
+    DensityQuery {
         selection,
         extent,
-        cell: p.positive("cell")?,
-        bandwidth: p.positive("bandwidth")?,
-    })
+        cell: kde.cell.map(|c| c.0),
+        bandwidth: kde.bandwidth.map(|b| b.0),
+    }
 }
 
 #[utoipa::path(get, path = "/density",
     summary = "Kernel density surface (quartic kernel, incidents per km²)",
     description = "Grids over 16 million cells are refused (400).",
-    params(doc::Selection, doc::Kde, doc::DensityOptions),
+    params(Categories, Scope, Kde, DensityOptions),
     responses(
         (status = 200, description = "The surface, in the requested format", content(
             (doc::FeatureCollection = "application/geo+json"),
@@ -39,18 +43,11 @@ pub(crate) fn density_query(p: &Params) -> Result<DensityQuery, AppError> {
     ))]
 pub(crate) async fn density(
     State(state): State<Arc<AppState>>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery((sel, kde, options)): ApiQuery<(Selection, Kde, DensityOptions)>,
 ) -> Result<Response, AppError> {
-    let p = Params::new(
-        q,
-        &[
-            SELECTION_KEYS,
-            &["cell", "bandwidth", "format", "min_density"],
-        ],
-    )?;
-    let query = density_query(&p)?;
-    let format = p.str("format").unwrap_or("geojson").to_string();
-    let min_density = p.number::<f64>("min_density")?.unwrap_or(0.0);
+    let query = density_query(sel, kde);
+    let format = options.format.map(|f| f.0).unwrap_or_default();
+    let min_density = options.min_density.map_or(0.0, |m| m.0);
     if !min_density.is_finite() {
         return Err(AppError::BadRequest(format!(
             "min_density={min_density}: expected a finite number (incidents per km²)"
@@ -60,10 +57,10 @@ pub(crate) async fn density(
     let result = tokio::task::spawn_blocking(move || ds.density(&query))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
-    match format.as_str() {
-        "geojson" => Ok(geojson(geojson_out::density_cells(&result, min_density))),
-        "grid" => Ok(Json(geojson_out::density_raster(&result)).into_response()),
-        "geotiff" | "tiff" => {
+    match format {
+        DensityFormat::Geojson => Ok(geojson(geojson_out::density_cells(&result, min_density))),
+        DensityFormat::Grid => Ok(Json(geojson_out::density_raster(&result)).into_response()),
+        DensityFormat::Geotiff => {
             let mut buf = std::io::Cursor::new(Vec::new());
             hotspot_density::write_geotiff(&result.grid, &mut buf)
                 .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -79,35 +76,22 @@ pub(crate) async fn density(
             )
                 .into_response())
         }
-        other => Err(AppError::BadRequest(format!(
-            "format={other:?}: expected geojson, grid or geotiff"
-        ))),
     }
 }
 
 #[utoipa::path(get, path = "/hotspots",
     summary = "Hotspot areas: density isobands for the top X% of cells",
-    params(doc::Selection, doc::Kde, doc::HotspotOptions),
+    params(Categories, Scope, Kde, HotspotOptions),
     responses(
         (status = 200, description = "Hotspot polygons with the incidents inside and their share", body = doc::FeatureCollection, content_type = "application/geo+json"),
         (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
     ))]
 pub(crate) async fn hotspots(
     State(state): State<Arc<AppState>>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery((sel, kde, options)): ApiQuery<(Selection, Kde, HotspotOptions)>,
 ) -> Result<Response, AppError> {
-    let p = Params::new(q, &[SELECTION_KEYS, &["cell", "bandwidth", "top"]])?;
-    let query = density_query(&p)?;
-    let top: Vec<f64> = match p.str("top") {
-        None => vec![10.0, 5.0, 1.0],
-        Some(s) => s
-            .split(',')
-            .map(|v| v.trim().parse::<f64>())
-            .collect::<Result<_, _>>()
-            .map_err(|_| {
-                AppError::BadRequest(format!("top={s:?}: expected percentages such as 10,5,1"))
-            })?,
-    };
+    let query = density_query(sel, kde);
+    let top = options.top.map_or_else(|| vec![10.0, 5.0, 1.0], |t| t.0);
     let ds = state.dataset();
     let (result, areas) = tokio::task::spawn_blocking(move || ds.hotspots(&query, &top))
         .await

@@ -38,17 +38,6 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(AppError::from)
 }
 
-pub(crate) fn parse_list<T: std::str::FromStr>(s: &str, key: &str) -> Result<Vec<T>, AppError> {
-    s.split(',')
-        .map(|v| v.trim().parse::<T>())
-        .collect::<Result<_, _>>()
-        .map_err(|_| {
-            AppError::BadRequest(format!(
-                "{key}={s:?}: expected a comma-separated list of numbers"
-            ))
-        })
-}
-
 /// A CSV file for the browser to save under `filename`.
 pub(crate) fn csv_attachment(filename: &str, body: Vec<u8>) -> Response {
     (

@@ -1,22 +1,25 @@
 //! Statistical hotspots (Gi*), emerging hot spots, near-repeat, temporal
 //! profiles and the comparison of hotspot methods.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
 use hotspot_engine::{geojson_out, EmergingQuery, EvaluationQuery, GiQuery, GiUnit, KnoxQuery};
 
-use super::{blocking, geojson, parse_list};
+use hotspot_api::params::{
+    Categories, EmergingOptions, EvaluateOptions, GiOptions, KnoxOptions, Scope, Selection,
+};
+
+use super::{blocking, geojson};
 use crate::openapi as doc;
-use crate::query::{Params, SELECTION_KEYS};
+use crate::query::{selection, ApiQuery};
 use crate::{AppError, AppState};
 
 #[utoipa::path(get, path = "/gistar",
     summary = "Getis-Ord Gi* hot and cold spots over a grid or the wards",
-    params(doc::Selection, doc::GiOptions),
+    params(Categories, Scope, GiOptions),
     responses(
         (status = 200, description = "Cells or wards with count, z, p, p_adjusted and class", body = doc::FeatureCollection, content_type = "application/geo+json"),
         (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
@@ -24,19 +27,14 @@ use crate::{AppError, AppState};
     ))]
 pub(crate) async fn gistar(
     State(state): State<Arc<AppState>>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery((sel, o)): ApiQuery<(Selection, GiOptions)>,
 ) -> Result<Response, AppError> {
-    let p = Params::new(
-        q,
-        &[SELECTION_KEYS, &["unit", "cell", "band", "correction"]],
-    )?;
-    let unit = p.option::<GiUnit>("unit")?.unwrap_or(GiUnit::Grid);
     let query = GiQuery {
-        selection: p.selection()?,
-        unit,
-        cell: p.positive("cell")?,
-        band: p.positive("band")?,
-        correction: p.option("correction")?.unwrap_or_default(),
+        selection: selection(sel),
+        unit: o.unit.map_or(GiUnit::Grid, |u| u.0),
+        cell: o.cell.map(|c| c.0),
+        band: o.band.map(|b| b.0),
+        correction: o.correction.map(|c| c.0).unwrap_or_default(),
     };
     let ds = state.dataset();
     let ds2 = ds.clone();
@@ -46,7 +44,7 @@ pub(crate) async fn gistar(
 
 #[utoipa::path(get, path = "/emerging",
     summary = "Emerging hot and cold spot categories per grid cell",
-    params(doc::Selection, doc::EmergingOptions),
+    params(Categories, Scope, EmergingOptions),
     responses(
         (status = 200, description = "Cells with their category and trend", body = doc::FeatureCollection, content_type = "application/geo+json"),
         (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
@@ -54,21 +52,14 @@ pub(crate) async fn gistar(
     ))]
 pub(crate) async fn emerging(
     State(state): State<Arc<AppState>>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery((sel, o)): ApiQuery<(Selection, EmergingOptions)>,
 ) -> Result<Response, AppError> {
-    let p = Params::new(
-        q,
-        &[
-            SELECTION_KEYS,
-            &["cell", "band", "correction", "months_per_period"],
-        ],
-    )?;
     let query = EmergingQuery {
-        selection: p.selection()?,
-        cell: p.positive("cell")?,
-        band: p.positive("band")?,
-        months_per_period: p.number::<usize>("months_per_period")?,
-        correction: p.option("correction")?.unwrap_or_default(),
+        selection: selection(sel),
+        cell: o.cell.map(|c| c.0),
+        band: o.band.map(|b| b.0),
+        months_per_period: o.months_per_period.map(|m| m.0),
+        correction: o.correction.map(|c| c.0).unwrap_or_default(),
     };
     if query.months_per_period == Some(0) {
         return Err(AppError::BadRequest(
@@ -82,7 +73,7 @@ pub(crate) async fn emerging(
 
 #[utoipa::path(get, path = "/near-repeat",
     summary = "Knox near-repeat table (dated incidents only)",
-    params(doc::Selection, doc::KnoxOptions),
+    params(Categories, Scope, KnoxOptions),
     responses(
         (status = 200, description = "Observed and expected pairs per space-time band, with p-values", body = Object),
         (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
@@ -90,34 +81,27 @@ pub(crate) async fn emerging(
     ))]
 pub(crate) async fn near_repeat(
     State(state): State<Arc<AppState>>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery((sel, o)): ApiQuery<(Selection, KnoxOptions)>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let p = Params::new(
-        q,
-        &[
-            SELECTION_KEYS,
-            &["space", "time", "metric", "permutations", "seed"],
-        ],
-    )?;
     let mut options = hotspot_spacetime::KnoxOptions::default();
-    if let Some(s) = p.str("space") {
-        options.bands.space = parse_list(s, "space")?;
+    if let Some(space) = o.space {
+        options.bands.space = space.0;
     }
-    if let Some(s) = p.str("time") {
-        options.bands.time = parse_list(s, "time")?;
+    if let Some(time) = o.time {
+        options.bands.time = time.0;
     }
-    options.metric = p.option("metric")?.unwrap_or_default();
-    if let Some(n) = p.number::<usize>("permutations")? {
+    options.metric = o.metric.map(|m| m.0).unwrap_or_default();
+    if let Some(n) = o.permutations.map(|n| n.0) {
         if !(1..=9999).contains(&n) {
             return Err(AppError::BadRequest("permutations must be 1..=9999".into()));
         }
         options.permutations = n;
     }
-    if let Some(seed) = p.number::<u64>("seed")? {
-        options.seed = seed;
+    if let Some(seed) = o.seed {
+        options.seed = seed.0;
     }
     let query = KnoxQuery {
-        selection: p.selection()?,
+        selection: selection(sel),
         options,
     };
     let ds = state.dataset();
@@ -127,17 +111,16 @@ pub(crate) async fn near_repeat(
 
 #[utoipa::path(get, path = "/temporal",
     summary = "Week-hour table, weekend-night share and monthly trend with spikes",
-    params(doc::Selection),
+    params(Categories, Scope),
     responses(
         (status = 200, description = "Temporal profile", body = Object),
         (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
     ))]
 pub(crate) async fn temporal(
     State(state): State<Arc<AppState>>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery(sel): ApiQuery<Selection>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let p = Params::new(q, &[SELECTION_KEYS])?;
-    let sel = p.selection()?;
+    let sel = selection(sel);
     let ds = state.dataset();
     let report = blocking(move || ds.temporal(&sel)).await?;
     Ok(Json(serde_json::to_value(report).expect("serialises")))
@@ -145,47 +128,45 @@ pub(crate) async fn temporal(
 
 #[utoipa::path(get, path = "/evaluate",
     summary = "PAI, hit rate and RRI of several hotspot methods (train on one period, test on another)",
-    params(doc::CategorySelection, doc::EvaluateOptions),
+    params(Categories, EvaluateOptions),
     responses(
         (status = 200, description = "Scores per method", body = Object),
         (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
     ))]
 pub(crate) async fn evaluate(
     State(state): State<Arc<AppState>>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery((categories, o)): ApiQuery<(Categories, EvaluateOptions)>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let p = Params::new(
-        q,
-        &[
-            &["group", "type", "source"],
-            &["train", "test", "cell", "bandwidths", "coverage"],
-        ],
-    )?;
-    let train = p.period("train")?;
-    let test = p.period("test")?;
+    let (Some(train), Some(test)) = (o.train.map(|p| p.0), o.test.map(|p| p.0)) else {
+        return Err(train_and_test_needed());
+    };
     if train == hotspot_engine::Period::All || test == hotspot_engine::Period::All {
-        return Err(AppError::BadRequest(
-            "train and test periods are both needed, e.g. train=2025-01..2025-06&test=2025-07..2025-12".into(),
-        ));
+        return Err(train_and_test_needed());
     }
-    let coverage = p.positive("coverage")?.unwrap_or(5.0);
+    let coverage = o.coverage.map_or(5.0, |c| c.0);
     if coverage > 100.0 {
         return Err(AppError::BadRequest(
             "coverage is a percentage: 0 < coverage ≤ 100".into(),
         ));
     }
     let query = EvaluationQuery {
-        selection: p.selection()?,
+        selection: selection((categories, Scope::default())),
         train,
         test,
-        cell: p.positive("cell")?,
-        bandwidths: match p.str("bandwidths") {
-            Some(s) => parse_list(s, "bandwidths")?,
-            None => vec![200.0, 400.0, 800.0],
-        },
+        cell: o.cell.map(|c| c.0),
+        bandwidths: o
+            .bandwidths
+            .map_or_else(|| vec![200.0, 400.0, 800.0], |b| b.0),
         coverage: coverage / 100.0,
     };
     let ds = state.dataset();
     let report = blocking(move || ds.evaluate_methods(&query)).await?;
     Ok(Json(serde_json::to_value(report).expect("serialises")))
+}
+
+fn train_and_test_needed() -> AppError {
+    AppError::BadRequest(
+        "train and test periods are both needed, e.g. train=2025-01..2025-06&test=2025-07..2025-12"
+            .into(),
+    )
 }

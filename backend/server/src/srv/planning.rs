@@ -1,18 +1,18 @@
 //! Days of action and target hardening.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hotspot_engine::geojson_out;
 use serde_json::json;
 
-use super::{blocking, csv_attachment, geojson, interventions};
+use super::{blocking, csv_attachment, geojson};
 use crate::openapi as doc;
-use crate::query::{Params, SELECTION_KEYS};
+use crate::query::{selection, ApiQuery};
 use crate::{AppError, AppState, JsonBody};
+use hotspot_api::params::{Categories, HardeningOptions, JsonOrCsv, Scope, Selection};
 
 /// Body of `POST /api/plan`.
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -131,7 +131,7 @@ pub(crate) async fn plan(
 /// risk and burglary density, each with a reason and an expiry date.
 #[utoipa::path(get, path = "/target-hardening",
     summary = "Places to visit, ranked by near-repeat risk and burglary density, with reasons and expiry",
-    params(doc::Selection, doc::HardeningOptions),
+    params(Categories, Scope, HardeningOptions),
     responses(
         (status = 200, description = "The list, as JSON or CSV", content(
             (doc::TargetHardening = "application/json"),
@@ -142,34 +142,23 @@ pub(crate) async fn plan(
     ))]
 pub(crate) async fn target_hardening(
     State(state): State<Arc<AppState>>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery((sel, o)): ApiQuery<(Selection, HardeningOptions)>,
 ) -> Result<Response, AppError> {
-    let p = Params::new(
-        q,
-        &[
-            SELECTION_KEYS,
-            &["as_of", "distance", "days", "format", "limit"],
-        ],
-    )?;
-    let as_of = p
-        .str("as_of")
-        .map(|s| interventions::date("as_of", s))
-        .transpose()?;
     let query = hotspot_engine::HardeningQuery {
-        selection: p.selection()?,
-        as_of,
-        distance: p.positive("distance")?.unwrap_or(200.0),
-        days: p.number::<u32>("days")?.unwrap_or(28),
+        selection: selection(sel),
+        as_of: o.as_of.map(|d| d.0),
+        distance: o.distance.map_or(200.0, |d| d.0),
+        days: o.days.map_or(28, |d| d.0),
     };
-    let limit = p.number::<usize>("limit")?.unwrap_or(500);
-    let format = p.str("format").unwrap_or("json").to_string();
+    let limit = o.limit.map_or(500, |l| l.0);
+    let format = o.format.map(|f| f.0).unwrap_or_default();
     let ds = state.dataset();
     let r = blocking(move || ds.target_hardening(&query)).await?;
     let items: Vec<_> = r.items.iter().take(limit).collect();
     let lonlat =
         |xy: [f64; 2]| hotspot_core::bng_to_wgs84(xy[0], xy[1]).unwrap_or((f64::NAN, f64::NAN));
-    match format.as_str() {
-        "json" => Ok(Json(json!({
+    match format {
+        JsonOrCsv::Json => Ok(Json(json!({
             "as_of": r.as_of,
             "near_repeat": r.near_repeat,
             "total": r.items.len(),
@@ -180,14 +169,11 @@ pub(crate) async fn target_hardening(
             }).collect::<Vec<_>>(),
         }))
         .into_response()),
-        "csv" => {
+        JsonOrCsv::Csv => {
             let mut body = Vec::new();
             crate::pipeline::write_hardening_csv(&items, &mut body)
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             Ok(csv_attachment("target-hardening.csv", body))
         }
-        other => Err(AppError::BadRequest(format!(
-            "format={other:?}: expected json or csv"
-        ))),
     }
 }

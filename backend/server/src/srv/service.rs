@@ -1,9 +1,8 @@
 //! What is loaded: health, the crime groups and types, the months.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Extension;
 use axum::Json;
 use hotspot_core::public::{Count, FlaggedCount, Open, WithheldFlag};
@@ -14,8 +13,9 @@ use serde_json::json;
 use super::disclosed_json;
 use crate::auth::Principal;
 use crate::openapi as doc;
-use crate::query::Params;
+use crate::query::ApiQuery;
 use crate::{AppError, AppState};
+use hotspot_api::params::NoParams;
 
 #[utoipa::path(get, path = "/health",
     summary = "Status and what is loaded",
@@ -57,9 +57,8 @@ pub(crate) async fn health(
 pub(crate) async fn categories(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery(NoParams {}): ApiQuery<NoParams>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    Params::new(q, &[])?;
     let ds = state.dataset();
     let categories: Vec<CategoryView> = ds
         .categories()
@@ -86,9 +85,8 @@ pub(crate) async fn categories(
 pub(crate) async fn periods(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery(NoParams {}): ApiQuery<NoParams>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    Params::new(q, &[])?;
     let ds = state.dataset();
     let o = ds.overview();
     let months: Vec<MonthView> = ds

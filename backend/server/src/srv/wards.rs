@@ -1,39 +1,40 @@
 //! Ward statistics and one ward's profile.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use axum::Json;
 use std::collections::BTreeMap;
 
+use hotspot_api::params::{Categories, Comparison, Scope, Selection, WardOptions};
 use hotspot_core::public::{Count, Open};
-use hotspot_engine::{geojson_out, RankBy, WardQuery};
+use hotspot_engine::{geojson_out, WardQuery};
 use serde_json::json;
 
 use super::{disclosed_json, GEOJSON};
 use crate::auth::Principal;
 use crate::openapi as doc;
-use crate::query::{Params, SELECTION_KEYS};
+use crate::query::{comparison, selection, ApiQuery};
 use crate::{AppError, AppState, PathParam};
 
-pub(crate) fn ward_query(p: &Params) -> Result<WardQuery, AppError> {
-    let selection = p.selection()?;
+/// The parameters of `/api/wards` and `/api/wards/{code}`.
+pub(crate) type WardParams = (Selection, Comparison, WardOptions);
+
+pub(crate) fn ward_query((sel, compare, o): WardParams) -> Result<WardQuery, AppError> {
+    let selection = selection(sel);
     if selection.area.is_some() || selection.bbox.is_some() {
         return Err(AppError::BadRequest(
             "ward statistics cover every ward: use /api/wards/{code} for one ward".into(),
         ));
     }
-    let comparison = p.comparison(&selection.period)?;
-    let rank_by = p.option::<RankBy>("rank_by")?.unwrap_or_default();
     Ok(WardQuery {
+        comparison: comparison(&compare, &selection.period)?,
         selection,
-        comparison,
-        priority_top_n: p.number::<usize>("top")?.unwrap_or(5),
-        rank_by,
+        priority_top_n: o.top.map_or(5, |t| t.0),
+        rank_by: o.rank_by.map(|r| r.0).unwrap_or_default(),
     })
 }
 
@@ -41,7 +42,7 @@ pub(crate) fn ward_query(p: &Params) -> Result<WardQuery, AppError> {
     summary = "Every ward with counts, rates, change and rank (choropleth-ready)",
     description = "The collection's total, outside_areas and unlocated account for every selected incident. \
 For the public role, counts below the suppression threshold are withheld with every figure derived from them.",
-    params(doc::Selection, doc::Comparison, doc::WardOptions),
+    params(Categories, Scope, Comparison, WardOptions),
     responses(
         (status = 200, description = "Wards as polygons with their statistics", body = doc::FeatureCollection, content_type = "application/geo+json"),
         (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
@@ -49,10 +50,9 @@ For the public role, counts below the suppression threshold are withheld with ev
 pub(crate) async fn wards(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery(params): ApiQuery<WardParams>,
 ) -> Result<Response, AppError> {
-    let p = Params::new(q, &[SELECTION_KEYS, &["compare", "top", "rank_by"]])?;
-    let query = ward_query(&p)?;
+    let query = ward_query(params)?;
     let ds = state.dataset();
     let report = ds.ward_statistics(&query)?;
     let value = disclosed_json(&who, &state, || {
@@ -64,7 +64,7 @@ pub(crate) async fn wards(
 
 #[utoipa::path(get, path = "/wards/{code}",
     summary = "One ward: its statistics, counts by crime type and by month",
-    params(("code" = String, Path, description = "Ward code (see /api/wards)", example = "E05999006"), doc::Selection, doc::Comparison, doc::WardOptions),
+    params(("code" = String, Path, description = "Ward code (see /api/wards)", example = "E05999006"), Categories, Scope, Comparison, WardOptions),
     responses(
         (status = 200, description = "The ward", body = doc::WardProfile),
         (status = 404, description = "No ward with that code", body = doc::ErrorBody),
@@ -74,10 +74,9 @@ pub(crate) async fn ward_profile(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
     PathParam(code): PathParam<String>,
-    Query(q): Query<HashMap<String, String>>,
+    ApiQuery(params): ApiQuery<WardParams>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let p = Params::new(q, &[SELECTION_KEYS, &["compare", "top", "rank_by"]])?;
-    let query = ward_query(&p)?;
+    let query = ward_query(params)?;
     let ds = state.dataset();
     let report = ds.ward_statistics(&query)?;
     let row = report

@@ -1,0 +1,1 @@
+//! Response bodies (filled in below).
