@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use hotspot_core::CrimeGroups;
-use hotspot_engine::{geojson_out, Dataset, DensityQuery, Period, RankBy, Selection, WardQuery};
+use hotspot_engine::{Dataset, DensityQuery, Period, RankBy, Selection, WardQuery};
+use hotspot_server::geojson_out;
 
 #[derive(Args, Debug, Clone)]
 pub struct SelectionArgs {

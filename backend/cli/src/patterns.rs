@@ -6,9 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use hotspot_core::CrimeGroups;
-use hotspot_engine::{
-    geojson_out, EmergingQuery, EvaluationQuery, GiQuery, GiUnit, KnoxQuery, Period,
-};
+use hotspot_engine::{EmergingQuery, EvaluationQuery, GiQuery, GiUnit, KnoxQuery, Period};
+use hotspot_server::geojson_out;
 use hotspot_spacetime::{KnoxOptions, Metric};
 use hotspot_stats::Correction;
 

@@ -335,11 +335,16 @@ impl Dataset {
         (p != u32::MAX).then_some(p as usize)
     }
 
-    /// The area (ward) of incident `k`.
-    pub(crate) fn area_of(&self, k: usize) -> Option<usize> {
+    /// The area (ward) of incident `k`, as an index into [`Dataset::areas`].
+    pub fn area_of(&self, k: usize) -> Option<usize> {
         self.point_of(k)
             .and_then(|p| self.point_area[p])
             .map(|a| a as usize)
+    }
+
+    /// The loaded areas (wards), in the order ward reports list them.
+    pub fn areas(&self) -> impl ExactSizeIterator<Item = &Area> + '_ {
+        self.areas.iter().map(|e| &e.area)
     }
 
     /// Incident indices whose point lies in a BNG rectangle.

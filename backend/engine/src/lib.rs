@@ -11,7 +11,6 @@ mod coverage;
 mod dataset;
 mod density;
 mod error;
-pub mod geojson_out;
 pub mod interventions;
 mod patterns;
 pub mod planning;

@@ -8,6 +8,7 @@
 pub mod auth;
 mod cache;
 mod error;
+pub mod geojson_out;
 mod openapi;
 pub mod pipeline;
 mod query;

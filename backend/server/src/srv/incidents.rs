@@ -2,21 +2,22 @@
 
 use std::sync::Arc;
 
+use crate::geojson_out;
 use axum::extract::State;
 use axum::response::Response;
-use hotspot_engine::geojson_out;
 
 use super::{geojson, MAX_PAGE};
 use crate::openapi as doc;
 use crate::query::{selection, ApiQuery};
 use crate::{AppError, AppState};
 use hotspot_api::params::{Categories, Page, Scope, Selection};
+use hotspot_api::responses::{FeatureCollection, IncidentPage, IncidentProperties};
 
 #[utoipa::path(get, path = "/incidents",
     summary = "Selected incidents as points, paged",
     params(Categories, Scope, Page),
     responses(
-        (status = 200, description = "A page of incidents, with numberMatched and nextOffset", body = doc::FeatureCollection, content_type = "application/geo+json"),
+        (status = 200, description = "A page of incidents, with numberMatched and nextOffset", body = FeatureCollection<IncidentProperties, IncidentPage>, content_type = "application/geo+json"),
         (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
     ))]
 pub(crate) async fn incidents(

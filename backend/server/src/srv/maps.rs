@@ -2,11 +2,12 @@
 
 use std::sync::Arc;
 
+use crate::geojson_out;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use hotspot_engine::{geojson_out, DensityQuery};
+use hotspot_engine::DensityQuery;
 
 use super::geojson;
 use hotspot_api::params::{
@@ -16,6 +17,9 @@ use hotspot_api::params::{
 use crate::openapi as doc;
 use crate::query::{selection, ApiQuery};
 use crate::{AppError, AppState};
+use hotspot_api::responses::{
+    DensityCell, DensityGrid, DensityMeta, FeatureCollection, HotspotProperties,
+};
 
 /// A density query: the selection's box is the grid's extent.
 pub(crate) fn density_query(sel: Selection, kde: Kde) -> DensityQuery {
@@ -35,8 +39,8 @@ pub(crate) fn density_query(sel: Selection, kde: Kde) -> DensityQuery {
     params(Categories, Scope, Kde, DensityOptions),
     responses(
         (status = 200, description = "The surface, in the requested format", content(
-            (doc::FeatureCollection = "application/geo+json"),
-            ("application/json"),
+            (FeatureCollection<DensityCell, DensityMeta> = "application/geo+json"),
+            (DensityGrid = "application/json"),
             ("image/tiff; application=geotiff"),
         )),
         (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
@@ -83,7 +87,7 @@ pub(crate) async fn density(
     summary = "Hotspot areas: density isobands for the top X% of cells",
     params(Categories, Scope, Kde, HotspotOptions),
     responses(
-        (status = 200, description = "Hotspot polygons with the incidents inside and their share", body = doc::FeatureCollection, content_type = "application/geo+json"),
+        (status = 200, description = "Hotspot polygons with the incidents inside and their share", body = FeatureCollection<HotspotProperties, DensityMeta>, content_type = "application/geo+json"),
         (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
     ))]
 pub(crate) async fn hotspots(

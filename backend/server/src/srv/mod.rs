@@ -23,7 +23,7 @@ pub(crate) const GEOJSON: &str = "application/geo+json";
 /// Most incidents one page returns.
 pub(crate) const MAX_PAGE: usize = 10_000;
 
-pub(crate) fn geojson(fc: geojson::FeatureCollection) -> Response {
+pub(crate) fn geojson(fc: impl serde::Serialize) -> Response {
     let body = serde_json::to_vec(&fc).expect("GeoJSON serialises");
     ([(header::CONTENT_TYPE, GEOJSON)], body).into_response()
 }

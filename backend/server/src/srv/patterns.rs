@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
+use crate::geojson_out;
 use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
-use hotspot_engine::{geojson_out, EmergingQuery, EvaluationQuery, GiQuery, GiUnit, KnoxQuery};
+use hotspot_engine::{EmergingQuery, EvaluationQuery, GiQuery, GiUnit, KnoxQuery};
 
 use hotspot_api::params::{
     Categories, EmergingOptions, EvaluateOptions, GiOptions, KnoxOptions, Scope, Selection,
@@ -16,12 +17,15 @@ use super::{blocking, geojson};
 use crate::openapi as doc;
 use crate::query::{selection, ApiQuery};
 use crate::{AppError, AppState};
+use hotspot_api::responses::{
+    EmergingMeta, EmergingProperties, FeatureCollection, GiMeta, GiProperties,
+};
 
 #[utoipa::path(get, path = "/gistar",
     summary = "Getis-Ord Gi* hot and cold spots over a grid or the wards",
     params(Categories, Scope, GiOptions),
     responses(
-        (status = 200, description = "Cells or wards with count, z, p, p_adjusted and class", body = doc::FeatureCollection, content_type = "application/geo+json"),
+        (status = 200, description = "Cells or wards with count, z, p, p_adjusted and class", body = FeatureCollection<GiProperties, GiMeta>, content_type = "application/geo+json"),
         (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
         (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
     ))]
@@ -46,7 +50,7 @@ pub(crate) async fn gistar(
     summary = "Emerging hot and cold spot categories per grid cell",
     params(Categories, Scope, EmergingOptions),
     responses(
-        (status = 200, description = "Cells with their category and trend", body = doc::FeatureCollection, content_type = "application/geo+json"),
+        (status = 200, description = "Cells with their category and trend", body = FeatureCollection<EmergingProperties, EmergingMeta>, content_type = "application/geo+json"),
         (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
         (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
     ))]

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
+use crate::geojson_out;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use hotspot_engine::geojson_out;
 use serde_json::json;
 
 use super::{blocking, csv_attachment, geojson};
@@ -13,6 +13,7 @@ use crate::openapi as doc;
 use crate::query::{selection, ApiQuery};
 use crate::{AppError, AppState, JsonBody};
 use hotspot_api::params::{Categories, HardeningOptions, JsonOrCsv, Scope, Selection};
+use hotspot_api::responses::{FeatureCollection, PlanFeature, PlanMeta};
 
 /// Body of `POST /api/plan`.
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -72,7 +73,7 @@ pub(crate) fn default_radius() -> f64 {
     description = "Compared with the naive top-ward centroids.",
     request_body = PlanRequest,
     responses(
-        (status = 200, description = "Sites with coverage circles, and the naive comparison", body = doc::FeatureCollection, content_type = "application/geo+json"),
+        (status = 200, description = "Sites with coverage circles, and the naive comparison", body = FeatureCollection<PlanFeature, PlanMeta>, content_type = "application/geo+json"),
         (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
         (status = 415, description = "The body is not declared as application/json", body = doc::ErrorBody),
         (status = 422, description = "The JSON does not have the expected fields", body = doc::ErrorBody),

@@ -9,9 +9,10 @@ use axum::Extension;
 use axum::Json;
 use std::collections::BTreeMap;
 
+use crate::geojson_out;
 use hotspot_api::params::{Categories, Comparison, Scope, Selection, WardOptions};
 use hotspot_core::public::{Count, Open};
-use hotspot_engine::{geojson_out, WardQuery};
+use hotspot_engine::WardQuery;
 use serde_json::json;
 
 use super::{disclosed_json, GEOJSON};

@@ -1,1 +1,0 @@
-//! Response bodies (filled in below).

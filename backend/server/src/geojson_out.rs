@@ -1,0 +1,431 @@
+//! The analysis results as the API's response types ([`hotspot_api::responses`]),
+//! in GeoJSON (RFC 7946): WGS84 lon/lat rounded to 6 decimal places
+//! (about 0.1 m), polygons wound counter-clockwise outside, clockwise holes.
+
+use geo::orient::{Direction, Orient};
+use geo::MapCoords;
+use geo_types::{Coord, MultiPolygon};
+use geojson::{Feature, FeatureCollection, Geometry, JsonObject, JsonValue, Value};
+use serde_json::json;
+
+use hotspot_density::GridSpec;
+use hotspot_stats::{EmergingClass, GiStar};
+
+use hotspot_api::responses::{
+    self as api, Baseline, DensityCell, DensityMeta, EmergingMeta, EmergingProperties, FeatureId,
+    GiMeta, GiProperties, GridFrame, HotspotProperties, IncidentPage, IncidentProperties,
+    PlanFeature, PlanMeta,
+};
+use hotspot_core::public::{Count, Open};
+use hotspot_engine::{Dataset, DensityResult, EmergingResult, GiResult, HotspotArea, WardReport};
+
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+/// Converts a BNG polygon to RFC 7946 WGS84.
+pub fn bng_to_geojson(mp: &MultiPolygon<f64>) -> Geometry {
+    let wgs = mp.map_coords(|c| {
+        let (lon, lat) = hotspot_core::bng_to_wgs84(c.x, c.y).unwrap_or((f64::NAN, f64::NAN));
+        Coord { x: lon, y: lat }
+    });
+    wgs84_to_geojson(&wgs)
+}
+
+/// Rounds and orients a WGS84 polygon for output.
+pub fn wgs84_to_geojson(mp: &MultiPolygon<f64>) -> Geometry {
+    let rounded = mp.map_coords(|c| Coord {
+        x: round6(c.x),
+        y: round6(c.y),
+    });
+    Geometry::new(Value::from(&rounded.orient(Direction::Default)))
+}
+
+fn object(v: JsonValue) -> JsonObject {
+    match v {
+        JsonValue::Object(o) => o,
+        _ => JsonObject::new(),
+    }
+}
+
+fn collection(features: Vec<Feature>, meta: JsonValue) -> FeatureCollection {
+    FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: Some(object(meta)),
+    }
+}
+
+/// One page of incidents as points.
+pub fn incidents(
+    ds: &Dataset,
+    page: &[usize],
+    matched: usize,
+    offset: usize,
+    limit: usize,
+) -> api::Incidents {
+    let features = page
+        .iter()
+        .map(|&k| {
+            let (id, i) = ds.incident(k);
+            let geometry = i
+                .location
+                .map(|l| Geometry::new(Value::Point(vec![round6(l.lon), round6(l.lat)])));
+            let properties = IncidentProperties {
+                category: i.category.clone(),
+                source: i.source.clone(),
+                month: i.month.to_string(),
+                date: i.date.map(|d| d.to_string()),
+                time: i.time.map(|t| t.format("%H:%M").to_string()),
+                crime_id: i.external_id.clone(),
+                location: i.location_label.clone(),
+                lsoa_code: i.lsoa_code.clone(),
+                outcome: i.outcome.clone(),
+                ward: ds
+                    .area_of(k)
+                    .and_then(|a| ds.areas().nth(a))
+                    .map(|a| a.code.clone()),
+            };
+            api::Feature::new(geometry, properties).with_id(FeatureId::Number(*id))
+        })
+        .collect();
+    let page_meta = IncidentPage {
+        number_matched: matched,
+        number_returned: page.len(),
+        offset,
+        limit,
+        next_offset: (offset + page.len() < matched).then_some(offset + page.len()),
+    };
+    api::FeatureCollection::new(features, page_meta)
+}
+
+/// Wards with their statistics: a choropleth-ready collection.
+pub fn wards(ds: &Dataset, report: &WardReport) -> FeatureCollection {
+    let features = ds
+        .areas()
+        .zip(&report.rows)
+        .map(|(area, row)| Feature {
+            bbox: None,
+            geometry: Some(wgs84_to_geojson(&area.geometry)),
+            id: Some(geojson::feature::Id::String(row.code.clone())),
+            properties: Some(object(
+                serde_json::to_value(row.properties()).expect("row serialises"),
+            )),
+            foreign_members: None,
+        })
+        .collect();
+    collection(
+        features,
+        json!({
+            "total": Count(report.total),
+            "outside_areas": Count(report.outside_areas),
+            "unlocated": Count(report.unlocated),
+            "current_days": Open(report.current_days),
+            "comparison_days": Open(report.comparison_days),
+            "current_gap_months": report.current_gap_months,
+            "comparison_gap_months": report.comparison_gap_months,
+            "no_comparison_data": Open(report.no_comparison_data),
+            "warnings": report.warnings,
+        }),
+    )
+}
+
+fn density_meta(r: &DensityResult) -> DensityMeta {
+    let s = &r.grid.spec;
+    DensityMeta {
+        crs_analysis: "EPSG:27700".into(),
+        cell_m: r.parameters.cell,
+        bandwidth_m: r.parameters.bandwidth,
+        kernel: "quartic".into(),
+        units: "incidents per km²".into(),
+        points: r.points,
+        grid: GridFrame {
+            west: s.west,
+            north: s.north,
+            cols: s.cols,
+            rows: s.rows,
+        },
+        max_density: r.grid.max(),
+        warnings: r.parameters.warnings.clone(),
+    }
+}
+
+/// Square BNG grid cells as WGS84 polygons. Each corner is projected once
+/// and shared by the four cells that meet there, so cells tile exactly.
+struct CellPolygons<'a> {
+    spec: &'a GridSpec,
+    corners: Vec<Option<[f64; 2]>>,
+}
+
+impl<'a> CellPolygons<'a> {
+    fn new(spec: &'a GridSpec) -> Self {
+        CellPolygons {
+            spec,
+            corners: vec![None; (spec.cols + 1) * (spec.rows + 1)],
+        }
+    }
+
+    fn corner(&mut self, c: usize, row: usize) -> Vec<f64> {
+        let s = self.spec;
+        self.corners[row * (s.cols + 1) + c]
+            .get_or_insert_with(|| {
+                let (lon, lat) = hotspot_core::bng_to_wgs84(
+                    s.west + c as f64 * s.cell,
+                    s.north - row as f64 * s.cell,
+                )
+                .unwrap_or((f64::NAN, f64::NAN));
+                [round6(lon), round6(lat)]
+            })
+            .to_vec()
+    }
+
+    /// Cell `i` (row-major, row 0 north) as a feature with `properties`.
+    fn feature<P>(&mut self, i: usize, properties: P) -> api::Feature<P> {
+        let (c, row) = (i % self.spec.cols, i / self.spec.cols);
+        // South-west, south-east, north-east, north-west: counter-clockwise.
+        let ring = vec![
+            self.corner(c, row + 1),
+            self.corner(c + 1, row + 1),
+            self.corner(c + 1, row),
+            self.corner(c, row),
+            self.corner(c, row + 1),
+        ];
+        api::Feature::new(Some(Geometry::new(Value::Polygon(vec![ring]))), properties)
+    }
+}
+
+/// Grid cells with density above `min_density`, as WGS84 polygons (the cell
+/// corners projected, so cells are exact BNG squares).
+pub fn density_cells(r: &DensityResult, min_density: f64) -> api::DensityCells {
+    let s = &r.grid.spec;
+    let mut cells = CellPolygons::new(s);
+    let features = r
+        .grid
+        .values
+        .iter()
+        .enumerate()
+        .filter(|(_, &v)| v > min_density && v > 0.0)
+        .map(|(i, &v)| {
+            let cell = DensityCell {
+                density: (v * 1e3).round() / 1e3,
+                col: i % s.cols,
+                row: i / s.cols,
+            };
+            cells.feature(i, cell)
+        })
+        .collect();
+    api::FeatureCollection::new(features, density_meta(r))
+}
+
+/// Gi* hot and cold spots: every cell of the study area, or every ward.
+pub fn gi_star(ds: &Dataset, r: &GiResult) -> api::GiLayer {
+    let props = |i: usize, g: &GiStar| GiProperties {
+        count: r.counts[i],
+        z: (g.z * 1e4).round() / 1e4,
+        p: g.p,
+        p_adjusted: g.p_adjusted,
+        class: enum_name(&g.class),
+        code: None,
+        name: None,
+    };
+    let features = match &r.grid {
+        Some(grid) => {
+            let mut cells = CellPolygons::new(&grid.spec);
+            r.stats
+                .iter()
+                .enumerate()
+                .filter_map(|(i, g)| g.as_ref().map(|g| cells.feature(i, props(i, g))))
+                .collect()
+        }
+        None => ds
+            .areas()
+            .zip(&r.stats)
+            .enumerate()
+            .filter_map(|(i, (area, g))| {
+                let properties = GiProperties {
+                    code: Some(area.code.clone()),
+                    name: Some(area.name.clone()),
+                    ..props(i, g.as_ref()?)
+                };
+                let geometry = Some(wgs84_to_geojson(&area.geometry));
+                Some(
+                    api::Feature::new(geometry, properties)
+                        .with_id(FeatureId::Code(area.code.clone())),
+                )
+            })
+            .collect(),
+    };
+    let meta = GiMeta {
+        statistic: "Getis-Ord Gi* (binary weights including self)".into(),
+        neighbourhood: r.neighbourhood.clone(),
+        correction: r.correction,
+        outside_study_area: r.outside,
+        unlocated: r.unlocated,
+        cell_m: r.grid.as_ref().map(|g| g.spec.cell),
+    };
+    api::FeatureCollection::new(features, meta)
+}
+
+/// The name serde gives a unit variant (`hot_99`, `persistent_cold`).
+fn enum_name<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(JsonValue::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// Emerging hot and cold spot categories per cell of the study area (cells
+/// with no incidents and no pattern are left out).
+pub fn emerging(r: &EmergingResult) -> api::EmergingLayer {
+    let mut cells = CellPolygons::new(&r.grid.spec);
+    let features = r
+        .cells
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let e = e.as_ref()?;
+            if e.class == EmergingClass::NoPattern && r.counts[i] == 0.0 {
+                return None;
+            }
+            let properties = EmergingProperties {
+                class: enum_name(&e.class),
+                label: e.class.label().to_string(),
+                count: r.counts[i],
+                hot_periods: e.hot_periods,
+                cold_periods: e.cold_periods,
+                last_z: (e.last_z * 1e4).round() / 1e4,
+                trend_z: (e.trend.z * 1e4).round() / 1e4,
+                trend_p: e.trend.p,
+            };
+            Some(cells.feature(i, properties))
+        })
+        .collect();
+    let meta = EmergingMeta {
+        cell_m: r.grid.spec.cell,
+        periods: r.periods.iter().map(|(a, b)| format!("{a}..{b}")).collect(),
+        gap_months: r.gap_months.iter().map(ToString::to_string).collect(),
+        outside_study_area: r.outside,
+        unlocated: r.unlocated,
+    };
+    api::FeatureCollection::new(features, meta)
+}
+
+/// The grid as one compact object (row 0 = north), for clients that draw
+/// rasters themselves, pinned at its WGS84 corners.
+pub fn density_raster(r: &DensityResult) -> api::DensityGrid {
+    let s = &r.grid.spec;
+    let (east, south) = (
+        s.west + s.cols as f64 * s.cell,
+        s.north - s.rows as f64 * s.cell,
+    );
+    let corners = [
+        (s.west, s.north),
+        (east, s.north),
+        (east, south),
+        (s.west, south),
+    ]
+    .iter()
+    .map(|&(x, y)| {
+        let (lon, lat) = hotspot_core::bng_to_wgs84(x, y).unwrap_or((f64::NAN, f64::NAN));
+        [round6(lon), round6(lat)]
+    })
+    .collect();
+    api::DensityGrid {
+        meta: density_meta(r),
+        corners,
+        values: r
+            .grid
+            .values
+            .iter()
+            .map(|v| (v * 1e3).round() / 1e3)
+            .collect(),
+    }
+}
+
+/// Hotspot polygons, largest (lowest threshold) first.
+pub fn hotspots(r: &DensityResult, areas: &[HotspotArea]) -> api::Hotspots {
+    let features = areas
+        .iter()
+        .map(|a| {
+            let properties = HotspotProperties {
+                top_percent: a.top_percent,
+                threshold: a.threshold,
+                area_km2: a.area_km2,
+                incidents: a.incidents,
+                share: a.share,
+                by_category: a.by_category.clone(),
+            };
+            api::Feature::new(Some(bng_to_geojson(&a.polygons_bng)), properties)
+        })
+        .collect();
+    api::FeatureCollection::new(features, density_meta(r))
+}
+
+fn point_feature(xy: [f64; 2], properties: PlanFeature) -> api::Feature<PlanFeature> {
+    let p = hotspot_engine::planning::point_wgs84(xy);
+    let point = Value::Point(vec![round6(p.x()), round6(p.y())]);
+    api::Feature::new(Some(Geometry::new(point)), properties)
+}
+
+/// A days-of-action plan: each site (`kind: site`) with its coverage circle
+/// (`kind: coverage`), and the naive ward-centroid sites (`kind: naive`).
+pub fn plan(r: &hotspot_engine::PlanResult, radius: f64) -> api::Plan {
+    let p = &r.plan;
+    let mut features = Vec::new();
+    for (i, site) in p.sites.iter().enumerate() {
+        let by_group = site
+            .by_group
+            .iter()
+            .map(|(g, n)| (r.groups[*g as usize].clone(), *n))
+            .collect();
+        let best_window = site.best_window.map(|w| api::TimeWindow {
+            day: w.day.to_string(),
+            from_hour: w.from_hour,
+            to_hour: w.to_hour,
+            share: w.share,
+        });
+        let rank = i + 1;
+        features.push(point_feature(
+            site.xy,
+            PlanFeature::Site {
+                rank,
+                name: site.name.clone(),
+                ward: r.site_wards[i].clone(),
+                covered_incidents: site.covered_incidents,
+                covered_weight: site.covered_weight,
+                marginal_weight: site.marginal_weight,
+                by_group,
+                best_window,
+            },
+        ));
+        let circle = hotspot_engine::planning::coverage_circle(site.xy, radius);
+        let coverage = PlanFeature::Coverage {
+            rank,
+            radius_m: radius,
+        };
+        features.push(api::Feature::new(Some(wgs84_to_geojson(&circle)), coverage));
+    }
+    for (ward, xy) in &r.naive {
+        features.push(point_feature(
+            *xy,
+            PlanFeature::Naive { ward: ward.clone() },
+        ));
+    }
+    let meta = PlanMeta {
+        radius_m: radius,
+        covered_weight: p.covered_weight,
+        total_weight: p.total_weight,
+        share: p.share,
+        baseline: p.baseline.as_ref().map(|b| Baseline {
+            covered_weight: b.covered_weight,
+            share: b.share,
+            gain: b.gain,
+            gain_pct: b.gain_pct,
+        }),
+        baseline_method: "centroids of the highest-count wards".into(),
+        guarantee: p.guarantee.clone(),
+        candidates_considered: p.candidates_considered,
+        notes: p.notes.clone(),
+    };
+    api::FeatureCollection::new(features, meta)
+}
