@@ -9,6 +9,7 @@
 //! * [`query`]: [`FromQuery`], how a query string becomes one of those
 //!   structs (or a tuple of them): unknown parameters refused, spaces
 //!   trimmed, empty values treated as absent.
+//! * [`requests`]: request bodies (a plan, an intervention, a login).
 //! * [`responses`]: response bodies, for the server to build, the document
 //!   to describe and the map client to read.
 //!
@@ -18,6 +19,7 @@
 pub mod fields;
 pub mod params;
 pub mod query;
+pub mod requests;
 pub mod responses;
 
 pub use query::{FromQuery, QueryError};

@@ -211,7 +211,7 @@ async fn evaluate(
     );
     print_evaluation(&e);
     if let Some(path) = out {
-        let json = interventions::evaluation_json(&i, &e);
+        let json = interventions::evaluation_to_api(&i, &e);
         std::fs::write(&path, serde_json::to_vec_pretty(&json)?)
             .with_context(|| path.display().to_string())?;
         eprintln!("written to {}", path.display());

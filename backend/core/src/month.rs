@@ -121,8 +121,24 @@ impl<'de> Deserialize<'de> for Month {
     }
 }
 
+/// A month is `YYYY-MM` in every API document.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Month {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[0-9]{4}-[0-9]{2}$"))
+            .examples(["2025-03"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Month {}
+
 /// An inclusive range of months, e.g. `2025-01..2025-06`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MonthRange {
     pub from: Month,
     pub to: Month,

@@ -61,6 +61,7 @@ impl Choices for Correction {
 
 /// How the distance between two locations is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     /// Straight-line distance `√(dx² + dy²)`.
@@ -210,4 +211,15 @@ impl BriefingFormat {
             BriefingFormat::GeoPackage => "gpkg",
         }
     }
+}
+
+/// Direction of the change from the comparison period, after scaling the
+/// comparison count to the current period's length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeDirection {
+    Up,
+    Down,
+    NoChange,
 }

@@ -147,25 +147,6 @@ impl Serialize for WithheldFlag {
     }
 }
 
-/// A count and the flag that says when it is withheld, for rows that are
-/// one count each (a crime type, a month): flatten it into the row with
-/// `#[serde(flatten)]` to get `"count"` and, when withheld, `"suppressed"`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct FlaggedCount {
-    pub count: Count,
-    #[serde(skip_serializing_if = "WithheldFlag::absent")]
-    pub suppressed: WithheldFlag,
-}
-
-impl FlaggedCount {
-    pub fn new(n: u64) -> Self {
-        FlaggedCount {
-            count: Count(n),
-            suppressed: WithheldFlag(Count(n)),
-        }
-    }
-}
-
 /// `value` as the public role may see it, with counts below `threshold`
 /// withheld together with what derives from them (see the module docs).
 pub fn to_public_json<T: Serialize + ?Sized>(value: &T, threshold: u64) -> Value {
@@ -260,32 +241,6 @@ mod tests {
         assert_eq!(
             (v["comparison_count"].clone(), v["suppressed"].clone()),
             (50.into(), true.into())
-        );
-    }
-
-    #[test]
-    fn a_flagged_count_says_when_it_is_withheld() {
-        #[derive(Serialize)]
-        struct Month {
-            month: &'static str,
-            #[serde(flatten)]
-            count: FlaggedCount,
-        }
-        let row = |n| Month {
-            month: "2025-03",
-            count: FlaggedCount::new(n),
-        };
-        assert_eq!(
-            to_public_json(&row(2), 3),
-            serde_json::json!({"month": "2025-03", "count": null, "suppressed": true})
-        );
-        assert_eq!(
-            to_public_json(&row(40), 3),
-            serde_json::json!({"month": "2025-03", "count": 40})
-        );
-        assert_eq!(
-            serde_json::to_value(row(2)).unwrap(),
-            serde_json::json!({"month": "2025-03", "count": 2})
         );
     }
 

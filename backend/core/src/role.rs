@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!("partner".parse::<Role>().unwrap(), Role::Partner);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Anyone: ward aggregates with small counts suppressed; no points, no

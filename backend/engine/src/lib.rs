@@ -28,7 +28,7 @@ pub use coverage::Coverage;
 pub use dataset::{CategoryCount, Dataset, MonthCount, Overview};
 pub use density::{DensityQuery, DensityResult, HotspotArea};
 pub use error::EngineError;
-pub use hotspot_spatial::RankBy;
+pub use hotspot_spatial::{AreaStatistics, RankBy};
 pub use interventions::{
     Control, EvaluationOptions, InterventionEvaluation, InterventionSpec, PeriodCounts,
 };
@@ -39,4 +39,4 @@ pub use patterns::{
 pub use planning::{HardeningQuery, HardeningResult, PlanQuery, PlanResult, Venue};
 pub use selection::{Period, Selection};
 pub use study_area::{bulk_extent, StudyGrid};
-pub use wards::{WardProfile, WardProperties, WardQuery, WardReport, WardRow};
+pub use wards::{WardProfile, WardQuery, WardReport, WardRow};

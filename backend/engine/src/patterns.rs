@@ -86,6 +86,7 @@ pub struct KnoxQuery {
 /// When incidents happen: week-hour table (where times exist) and the
 /// monthly trend with seasonal comparison and spikes.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemporalReport {
     pub incidents: u64,
     /// Incidents with a time of day (the week-hour table counts only these).
@@ -115,6 +116,7 @@ pub struct EvaluationQuery {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvaluationReport {
     pub cell_m: f64,
     /// Incidents in the analysed cells, per period.

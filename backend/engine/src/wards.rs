@@ -2,11 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use hotspot_core::public::{Count, Derived, Open, WithheldFlag};
 use hotspot_core::Month;
-use hotspot_spatial::{
-    area_statistics, AreaCounts, AreaStatistics, ChangeDirection, RankBy, StatsOptions,
-};
+use hotspot_spatial::{area_statistics, AreaCounts, AreaStatistics, RankBy, StatsOptions};
 use serde::Serialize;
 
 use crate::{Coverage, Dataset, EngineError, Period, Selection};
@@ -42,65 +39,6 @@ pub struct WardRow {
     pub population: Option<f64>,
     #[serde(flatten)]
     pub stats: AreaStatistics,
-}
-
-/// A ward's statistics as every response shows them: the same JSON as
-/// [`WardRow`] for signed-in roles, and for the public role (through
-/// [`hotspot_core::public`]) with small counts withheld together with every
-/// figure derived from them. A field added here as a plain number is
-/// withheld from the public until it is given a disclosure type.
-#[derive(Debug, Clone, Serialize)]
-pub struct WardProperties {
-    pub code: String,
-    pub name: String,
-    pub population: Open<Option<f64>>,
-    pub count: Count,
-    pub rate_per_1000: Derived<Option<f64>>,
-    pub annual_rate_per_1000: Derived<Option<f64>>,
-    pub share: Derived<f64>,
-    pub comparison_count: Option<Count>,
-    pub change: Derived<Option<i64>>,
-    pub change_pct: Derived<Option<f64>>,
-    pub p_value: Derived<Option<f64>>,
-    pub change_significant: Derived<Option<bool>>,
-    pub direction: Derived<Option<ChangeDirection>>,
-    /// Rank and priority stay visible: they order wards, and the public
-    /// map's choropleth is built on them.
-    pub rank: Open<usize>,
-    pub priority: Open<bool>,
-    #[serde(skip_serializing_if = "WithheldFlag::absent")]
-    pub suppressed: WithheldFlag,
-    #[serde(skip_serializing_if = "WithheldFlag::absent")]
-    pub comparison_suppressed: WithheldFlag,
-}
-
-impl WardRow {
-    /// This row as a response shows it (see [`WardProperties`]).
-    pub fn properties(&self) -> WardProperties {
-        let s = &self.stats;
-        let count = Count(s.count);
-        let comparison = s.comparison_count.map(Count);
-        let both: Vec<Count> = std::iter::once(count).chain(comparison).collect();
-        WardProperties {
-            code: self.code.clone(),
-            name: self.name.clone(),
-            population: Open(self.population),
-            count,
-            rate_per_1000: Derived::new(s.rate_per_1000, &[count]),
-            annual_rate_per_1000: Derived::new(s.annual_rate_per_1000, &[count]),
-            share: Derived::new(s.share, &[count]),
-            comparison_count: comparison,
-            change: Derived::new(s.change, &both),
-            change_pct: Derived::new(s.change_pct, &both),
-            p_value: Derived::new(s.p_value, &both),
-            change_significant: Derived::new(s.change_significant, &both),
-            direction: Derived::new(s.direction, &both),
-            rank: Open(s.rank),
-            priority: Open(s.priority),
-            suppressed: WithheldFlag(count),
-            comparison_suppressed: WithheldFlag(comparison.unwrap_or_default()),
-        }
-    }
 }
 
 /// Statistics for every ward, plus what could not be placed in one.
@@ -344,68 +282,6 @@ mod tests {
         assert_eq!(profile.by_month["2025-01"], 0);
         assert!(!profile.by_month.contains_key("2024-06"));
         assert_eq!(profile.gap_months.len(), 8);
-    }
-
-    #[test]
-    fn the_public_sees_no_small_count_nor_what_derives_from_it() {
-        use hotspot_core::public::to_public_json;
-        use hotspot_spatial::AreaStatistics;
-        let row = |count, comparison| WardRow {
-            code: "W".into(),
-            name: "Ward".into(),
-            population: Some(1000.0),
-            stats: AreaStatistics {
-                count,
-                rate_per_1000: Some(0.2),
-                annual_rate_per_1000: Some(0.4),
-                share: 0.05,
-                comparison_count: Some(comparison),
-                change: Some(-8),
-                change_pct: Some(-80.0),
-                p_value: Some(0.04),
-                change_significant: Some(true),
-                direction: Some(ChangeDirection::Down),
-                rank: 3,
-                priority: false,
-            },
-        };
-        let small = to_public_json(&row(2, 10).properties(), 3);
-        for key in [
-            "count",
-            "rate_per_1000",
-            "annual_rate_per_1000",
-            "share",
-            "change",
-        ] {
-            assert!(small[key].is_null(), "{key}: {small}");
-        }
-        for key in ["change_pct", "p_value", "change_significant", "direction"] {
-            assert!(small[key].is_null(), "{key}: {small}");
-        }
-        assert_eq!(small["comparison_count"], 10);
-        assert_eq!(
-            (small["rank"].clone(), small["population"].clone()),
-            (3.into(), 1000.0.into())
-        );
-        assert_eq!(small["suppressed"], true);
-        assert!(small.get("comparison_suppressed").is_none());
-
-        let small_before = to_public_json(&row(38, 1).properties(), 3);
-        assert_eq!(small_before["count"], 38);
-        assert_eq!(small_before["share"], 0.05);
-        assert!(small_before["comparison_count"].is_null() && small_before["p_value"].is_null());
-        assert_eq!(small_before["comparison_suppressed"], true);
-
-        let zero = to_public_json(&row(0, 0).properties(), 3);
-        assert_eq!(zero["count"], 0);
-        assert!(zero.get("suppressed").is_none());
-        // Every other role sees every figure, and no flags.
-        let full = serde_json::to_value(row(2, 1).properties()).unwrap();
-        assert_eq!(
-            (full["count"].clone(), full["p_value"].clone()),
-            (2.into(), 0.04.into())
-        );
-        assert!(full.get("suppressed").is_none());
     }
 
     #[test]

@@ -5,8 +5,7 @@
 use geo::orient::{Direction, Orient};
 use geo::MapCoords;
 use geo_types::{Coord, MultiPolygon};
-use geojson::{Feature, FeatureCollection, Geometry, JsonObject, JsonValue, Value};
-use serde_json::json;
+use geojson::{Geometry, JsonValue, Value};
 
 use hotspot_density::GridSpec;
 use hotspot_stats::{EmergingClass, GiStar};
@@ -16,8 +15,11 @@ use hotspot_api::responses::{
     GiMeta, GiProperties, GridFrame, HotspotProperties, IncidentPage, IncidentProperties,
     PlanFeature, PlanMeta,
 };
-use hotspot_core::public::{Count, Open};
-use hotspot_engine::{Dataset, DensityResult, EmergingResult, GiResult, HotspotArea, WardReport};
+use hotspot_api::responses::{WardPropertiesOut, WardsMetaOut};
+use hotspot_core::public::{Count, Derived, Open, WithheldFlag};
+use hotspot_engine::{
+    Dataset, DensityResult, EmergingResult, GiResult, HotspotArea, WardReport, WardRow,
+};
 
 fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
@@ -39,21 +41,6 @@ pub fn wgs84_to_geojson(mp: &MultiPolygon<f64>) -> Geometry {
         y: round6(c.y),
     });
     Geometry::new(Value::from(&rounded.orient(Direction::Default)))
-}
-
-fn object(v: JsonValue) -> JsonObject {
-    match v {
-        JsonValue::Object(o) => o,
-        _ => JsonObject::new(),
-    }
-}
-
-fn collection(features: Vec<Feature>, meta: JsonValue) -> FeatureCollection {
-    FeatureCollection {
-        bbox: None,
-        features,
-        foreign_members: Some(object(meta)),
-    }
 }
 
 /// One page of incidents as points.
@@ -100,34 +87,61 @@ pub fn incidents(
 }
 
 /// Wards with their statistics: a choropleth-ready collection.
-pub fn wards(ds: &Dataset, report: &WardReport) -> FeatureCollection {
+pub fn wards(ds: &Dataset, report: &WardReport) -> api::WardsOut {
     let features = ds
         .areas()
         .zip(&report.rows)
-        .map(|(area, row)| Feature {
-            bbox: None,
-            geometry: Some(wgs84_to_geojson(&area.geometry)),
-            id: Some(geojson::feature::Id::String(row.code.clone())),
-            properties: Some(object(
-                serde_json::to_value(row.properties()).expect("row serialises"),
-            )),
-            foreign_members: None,
+        .map(|(area, row)| {
+            let geometry = Some(wgs84_to_geojson(&area.geometry));
+            api::Feature::new(geometry, ward_properties(row))
+                .with_id(FeatureId::Code(row.code.clone()))
         })
         .collect();
-    collection(
-        features,
-        json!({
-            "total": Count(report.total),
-            "outside_areas": Count(report.outside_areas),
-            "unlocated": Count(report.unlocated),
-            "current_days": Open(report.current_days),
-            "comparison_days": Open(report.comparison_days),
-            "current_gap_months": report.current_gap_months,
-            "comparison_gap_months": report.comparison_gap_months,
-            "no_comparison_data": Open(report.no_comparison_data),
-            "warnings": report.warnings,
-        }),
-    )
+    let meta = WardsMetaOut {
+        total: Count(report.total),
+        outside_areas: Count(report.outside_areas),
+        unlocated: Count(report.unlocated),
+        current_days: Open(report.current_days),
+        comparison_days: Open(report.comparison_days),
+        current_gap_months: months(&report.current_gap_months),
+        comparison_gap_months: report.comparison_gap_months.as_deref().map(months),
+        no_comparison_data: Open(report.no_comparison_data),
+        warnings: report.warnings.clone(),
+    };
+    api::FeatureCollection::new(features, meta)
+}
+
+fn months<T: ToString>(months: &[T]) -> Vec<String> {
+    months.iter().map(ToString::to_string).collect()
+}
+
+/// A ward's row as every response shows it: in full for signed-in roles,
+/// and for the public role with small counts withheld together with every
+/// figure derived from them (see [`hotspot_core::public`]).
+pub fn ward_properties(row: &WardRow) -> WardPropertiesOut {
+    let s = &row.stats;
+    let count = Count(s.count);
+    let comparison = s.comparison_count.map(Count);
+    let both: Vec<Count> = std::iter::once(count).chain(comparison).collect();
+    WardPropertiesOut {
+        code: row.code.clone(),
+        name: row.name.clone(),
+        population: Open(row.population),
+        count,
+        rate_per_1000: Derived::new(s.rate_per_1000, &[count]),
+        annual_rate_per_1000: Derived::new(s.annual_rate_per_1000, &[count]),
+        share: Derived::new(s.share, &[count]),
+        comparison_count: comparison,
+        change: Derived::new(s.change, &both),
+        change_pct: Derived::new(s.change_pct, &both),
+        p_value: Derived::new(s.p_value, &both),
+        change_significant: Derived::new(s.change_significant, &both),
+        direction: Derived::new(s.direction, &both),
+        rank: Open(s.rank),
+        priority: Open(s.priority),
+        suppressed: WithheldFlag(count),
+        comparison_suppressed: WithheldFlag(comparison.unwrap_or_default()),
+    }
 }
 
 fn density_meta(r: &DensityResult) -> DensityMeta {
@@ -428,4 +442,71 @@ pub fn plan(r: &hotspot_engine::PlanResult, radius: f64) -> api::Plan {
         notes: p.notes.clone(),
     };
     api::FeatureCollection::new(features, meta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_sees_no_small_count_nor_what_derives_from_it() {
+        use hotspot_core::public::to_public_json;
+        use hotspot_engine::AreaStatistics;
+        let row = |count, comparison| WardRow {
+            code: "W".into(),
+            name: "Ward".into(),
+            population: Some(1000.0),
+            stats: AreaStatistics {
+                count,
+                rate_per_1000: Some(0.2),
+                annual_rate_per_1000: Some(0.4),
+                share: 0.05,
+                comparison_count: Some(comparison),
+                change: Some(-8),
+                change_pct: Some(-80.0),
+                p_value: Some(0.04),
+                change_significant: Some(true),
+                direction: Some(hotspot_core::options::ChangeDirection::Down),
+                rank: 3,
+                priority: false,
+            },
+        };
+        let small = to_public_json(&ward_properties(&row(2, 10)), 3);
+        for key in [
+            "count",
+            "rate_per_1000",
+            "annual_rate_per_1000",
+            "share",
+            "change",
+        ] {
+            assert!(small[key].is_null(), "{key}: {small}");
+        }
+        for key in ["change_pct", "p_value", "change_significant", "direction"] {
+            assert!(small[key].is_null(), "{key}: {small}");
+        }
+        assert_eq!(small["comparison_count"], 10);
+        assert_eq!(
+            (small["rank"].clone(), small["population"].clone()),
+            (3.into(), 1000.0.into())
+        );
+        assert_eq!(small["suppressed"], true);
+        assert!(small.get("comparison_suppressed").is_none());
+
+        let small_before = to_public_json(&ward_properties(&row(38, 1)), 3);
+        assert_eq!(small_before["count"], 38);
+        assert_eq!(small_before["share"], 0.05);
+        assert!(small_before["comparison_count"].is_null() && small_before["p_value"].is_null());
+        assert_eq!(small_before["comparison_suppressed"], true);
+
+        let zero = to_public_json(&ward_properties(&row(0, 0)), 3);
+        assert_eq!(zero["count"], 0);
+        assert!(zero.get("suppressed").is_none());
+        // Every other role sees every figure, and no flags.
+        let full = serde_json::to_value(ward_properties(&row(2, 1))).unwrap();
+        assert_eq!(
+            (full["count"].clone(), full["p_value"].clone()),
+            (2.into(), 0.04.into())
+        );
+        assert!(full.get("suppressed").is_none());
+    }
 }

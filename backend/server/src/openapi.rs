@@ -22,6 +22,8 @@ use utoipa::openapi::security::{
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi, ToSchema};
 
+use hotspot_api::responses::{ErrorBody, ErrorDetail};
+
 use crate::auth::SESSION_COOKIE;
 
 /// Name of the bearer-token security scheme.
@@ -43,7 +45,7 @@ Errors are `{\"error\":{\"status\":…,\"message\":…}}` with the parameter at 
 unknown query parameters are refused (400) rather than ignored.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
-    components(schemas(ErrorBody, ErrorDetail, FeatureCollection, RoleName)),
+    components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&SecuritySchemes),
 )]
 pub struct ApiDoc;
@@ -203,226 +205,9 @@ pub fn error_response(description: &str) -> utoipa::openapi::Response {
 }
 
 // ---------------------------------------------------------------------------
-// Response bodies. Only the keys every answer has are described; analysis
-// results carry more, documented in the README.
-
-/// Every error: `{"error":{"status":400,"message":"..."}}`.
-#[derive(ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(ToSchema)]
-pub struct ErrorDetail {
-    /// The HTTP status again.
-    #[schema(example = 400)]
-    pub status: u16,
-    /// What was wrong, naming the parameter at fault. Server errors say only
-    /// "internal error; see the service log".
-    #[schema(example = "parameter period: \"2025-13\" is not a month (YYYY-MM)")]
-    pub message: String,
-}
-
-/// An RFC 7946 GeoJSON FeatureCollection (WGS84 longitude, latitude).
-#[derive(ToSchema)]
-pub struct FeatureCollection {
-    #[schema(inline)]
-    pub r#type: FeatureCollectionType,
-    pub features: Vec<Feature>,
-}
-
-#[derive(ToSchema)]
-pub enum FeatureCollectionType {
-    FeatureCollection,
-}
-
-/// A GeoJSON Feature.
-#[derive(ToSchema)]
-pub struct Feature {
-    #[schema(inline)]
-    pub r#type: FeatureType,
-    /// A GeoJSON geometry, or null.
-    #[schema(value_type = Object, nullable)]
-    pub geometry: Option<serde_json::Value>,
-    #[schema(value_type = Object, nullable)]
-    pub properties: Option<serde_json::Value>,
-}
-
-#[derive(ToSchema)]
-pub enum FeatureType {
-    Feature,
-}
-
-/// An access role.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum RoleName {
-    Public,
-    Partner,
-    Analyst,
-    Admin,
-}
-
-/// `GET /api/health`.
-#[derive(ToSchema)]
-pub struct Health {
-    #[schema(example = "ok")]
-    pub status: String,
-    /// What is loaded: incidents, located, unlocated, outside areas, areas,
-    /// months, whether dates and times exist. Counts may be suppressed for
-    /// the public role.
-    #[schema(value_type = Object)]
-    pub data: serde_json::Value,
-}
-
-/// `GET /api/categories`.
-#[derive(ToSchema)]
-pub struct Categories {
-    /// The crime groups in use.
-    #[schema(value_type = Vec<Object>)]
-    pub groups: Vec<serde_json::Value>,
-    /// Crime types and partner sources loaded, with counts.
-    #[schema(value_type = Vec<Object>)]
-    pub categories: Vec<serde_json::Value>,
-}
-
-/// `GET /api/periods`.
-#[derive(ToSchema)]
-pub struct Periods {
-    /// Months with counts.
-    #[schema(value_type = Vec<Object>)]
-    pub months: Vec<serde_json::Value>,
-    /// First month loaded, `YYYY-MM`; null when nothing is loaded.
-    pub first: Option<String>,
-    /// Last month loaded, `YYYY-MM`; null when nothing is loaded.
-    pub last: Option<String>,
-    pub has_dates: bool,
-    pub has_times: bool,
-}
-
-/// `GET /api/wards/{code}`.
-#[derive(ToSchema)]
-pub struct WardProfile {
-    /// The ward's statistics (the properties of its feature in `/api/wards`).
-    #[schema(value_type = Object)]
-    pub ward: serde_json::Value,
-    /// How many wards were ranked.
-    pub wards: usize,
-    /// Counts by crime type.
-    #[schema(value_type = Object)]
-    pub by_category: serde_json::Value,
-    /// Counts by month: every month with data in the period, zeros included.
-    #[schema(value_type = Object)]
-    pub by_month: serde_json::Value,
-    /// Months of the period with no data loaded for any source (gaps, not zeros).
-    pub gap_months: Vec<String>,
-}
-
-/// `GET /api/me`.
-#[derive(ToSchema)]
-pub struct Me {
-    /// Null for anonymous callers.
-    pub username: Option<String>,
-    pub role: RoleName,
-    /// Counts below this are withheld from the public role.
-    pub suppress_below: u64,
-}
-
-/// `POST /api/login`: the session started (the token is in the cookie only).
-#[derive(ToSchema)]
-pub struct Session {
-    pub username: String,
-    pub role: RoleName,
-    /// RFC 3339, UTC.
-    pub expires_at: String,
-}
-
-/// `GET /api/target-hardening?format=json`.
-#[derive(ToSchema)]
-pub struct TargetHardening {
-    /// The day the list is for, `YYYY-MM-DD`.
-    #[schema(format = Date)]
-    pub as_of: String,
-    /// Whether dated burglaries gave near-repeat reasons (else hotspot-only reasons).
-    pub near_repeat: bool,
-    /// Places found before `limit` was applied.
-    pub total: usize,
-    /// Places to visit: label, lon, lat, score, risk, reason, expires, triggering.
-    #[schema(value_type = Vec<Object>)]
-    pub items: Vec<serde_json::Value>,
-}
-
-/// A list under one key, e.g. `{"imports": [...]}`.
-#[derive(ToSchema)]
-pub struct Interventions {
-    #[schema(value_type = Vec<Object>)]
-    pub interventions: Vec<serde_json::Value>,
-}
-
-/// A recorded intervention; `area` is a GeoJSON geometry.
-#[derive(ToSchema)]
-pub struct Intervention {
-    pub id: i64,
-    pub name: String,
-    pub kind: String,
-    pub start: String,
-    pub end: Option<String>,
-    pub buffer_m: f64,
-    pub groups: Vec<String>,
-    pub types: Vec<String>,
-    pub notes: Option<String>,
-    #[schema(value_type = Object, nullable)]
-    pub site: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
-    pub area: serde_json::Value,
-    pub created_by: Option<String>,
-    pub created_at: String,
-}
-
-/// `GET /api/interventions/{id}/evaluation`.
-#[derive(ToSchema)]
-pub struct InterventionEvaluation {
-    pub intervention: Intervention,
-    /// Before/after counts in target, buffer and control, WDQ, reading, caveats.
-    #[schema(value_type = Object)]
-    pub evaluation: serde_json::Value,
-    /// The target, buffer and control areas.
-    pub areas: FeatureCollection,
-}
-
-#[derive(ToSchema)]
-pub struct Imports {
-    #[schema(value_type = Vec<Object>)]
-    pub imports: Vec<serde_json::Value>,
-}
-
-#[derive(ToSchema)]
-pub struct Rejected {
-    /// Quarantined rows: file, line, field, reason, raw text.
-    #[schema(value_type = Vec<Object>)]
-    pub rejected: Vec<serde_json::Value>,
-}
-
-#[derive(ToSchema)]
-pub struct Users {
-    #[schema(value_type = Vec<Object>)]
-    pub users: Vec<serde_json::Value>,
-}
-
-#[derive(ToSchema)]
-pub struct Audit {
-    #[schema(value_type = Vec<Object>)]
-    pub audit: Vec<serde_json::Value>,
-}
-
-/// `POST /api/users/{name}/tokens`: the token, shown once.
-#[derive(ToSchema)]
-pub struct TokenCreated {
-    #[schema(example = "hs_12_9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
-    pub token: String,
-    pub username: String,
-    pub role: RoleName,
-}
+// Raw request bodies. Imports take a file's bytes as they are (the ingest
+// crate parses them), so no Rust type deserialises these; they exist to
+// describe the upload formats in the document.
 
 /// A file's bytes (a police.uk or mapped CSV, gzipped or not; a population CSV).
 #[derive(ToSchema)]
@@ -435,6 +220,11 @@ pub struct FileBytes(pub Vec<u8>);
     example = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n"
 )]
 pub struct CsvText(pub String);
+
+/// Area boundaries: a GeoJSON FeatureCollection of polygons (WGS84).
+#[derive(ToSchema)]
+#[schema(value_type = Object)]
+pub struct GeoJsonText(pub String);
 
 /// `multipart/form-data` upload: every part is a file, named by its file
 /// name (else its field name).

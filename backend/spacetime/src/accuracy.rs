@@ -49,6 +49,7 @@ pub const NEAR_TIE: f64 = 0.02;
 
 /// Accuracy of a hotspot map at one coverage.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccuracyPoint {
     /// Share of the study area flagged, `a/A`.
     pub coverage: f64,
@@ -63,6 +64,7 @@ pub struct AccuracyPoint {
 
 /// Result of [`evaluate`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Accuracy {
     /// At the requested coverages, in the order given.
     pub at: Vec<AccuracyPoint>,
@@ -309,6 +311,7 @@ fn interpolate(v: &[Vertex], target: f64, full: bool) -> (f64, f64) {
 
 /// A named method's accuracy, for [`recommend`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MethodScore {
     /// E.g. `"KDE 300 m"`, `"Grid 250 m"`, `"Ward counts"`, `"Gi* 250 m"`.
     pub name: String,
@@ -317,6 +320,7 @@ pub struct MethodScore {
 
 /// Result of [`recommend`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recommendation {
     /// Name of the recommended method (`ranking[0]`).
     pub best: String,

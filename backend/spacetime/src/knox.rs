@@ -134,6 +134,7 @@ impl Default for KnoxOptions {
 
 /// One cell of the Knox table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KnoxCell {
     /// E.g. `"0–100 m"`, `"100–200 m"`, `"> 400 m"`.
     pub space_label: String,
@@ -158,6 +159,7 @@ pub struct KnoxCell {
 
 /// Result of [`knox_test`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KnoxResult {
     /// Number of events.
     pub n: usize,

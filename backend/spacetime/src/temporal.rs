@@ -23,6 +23,7 @@ pub const MIN_TRAILING_MONTHS: usize = 3;
 /// Counts by day of week (rows, Monday = 0 as in ISO 8601) and hour of day
 /// (columns, 0 = 00:00–00:59).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeekHourProfile {
     /// `counts[day][hour]`.
     pub counts: [[u64; 24]; 7],
@@ -123,6 +124,7 @@ pub fn week_hour_profile(times: &[NaiveDateTime]) -> WeekHourProfile {
 
 /// Where a month's expected value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "basis")]
 pub enum ExpectedBasis {
     /// The same month a year earlier (controls for seasonality).
@@ -133,6 +135,7 @@ pub enum ExpectedBasis {
 
 /// One month of [`monthly_trend`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MonthPoint {
     pub year: i32,
     /// 1–12.

@@ -8,7 +8,7 @@
 //! so the exact conditional (binomial) test applies, with no large-count
 //! approximation and no trouble with small or zero counts.
 
-pub use hotspot_core::options::RankBy;
+pub use hotspot_core::options::{ChangeDirection, RankBy};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Binomial, Discrete, DiscreteCDF};
 
@@ -21,16 +21,6 @@ pub struct AreaCounts {
     pub comparison: Option<u64>,
     /// Residents, for rates; `None` (or not positive) means no rate.
     pub population: Option<f64>,
-}
-
-/// Direction of the change from the comparison period, after scaling the
-/// comparison count to the current period's length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChangeDirection {
-    Up,
-    Down,
-    NoChange,
 }
 
 /// Options for [`area_statistics`].

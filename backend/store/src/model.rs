@@ -5,6 +5,7 @@ use serde::Serialize;
 
 /// A row that failed validation, kept so the user can see and fix it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RejectedRow {
     pub line: u64,
     pub field: Option<String>,
@@ -61,6 +62,7 @@ pub struct PopulationBatch {
 
 /// What happened to one file in an import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FileOutcome {
     /// First version of this dataset.
@@ -72,6 +74,7 @@ pub enum FileOutcome {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileReport {
     pub file_name: String,
     pub dataset_key: String,
@@ -84,6 +87,7 @@ pub struct FileReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     /// `None` when every file was unchanged (no run is recorded).
     pub import_id: Option<i64>,
@@ -104,6 +108,7 @@ impl ImportReport {
 
 /// One import as stored; its columns decode straight into it in both stores.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportRun {
     pub id: i64,
     pub kind: String,
@@ -116,6 +121,7 @@ pub struct ImportRun {
 
 /// A quarantined row as stored; its columns decode straight into it.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredRejectedRow {
     pub id: i64,
     pub import_id: i64,
@@ -135,6 +141,7 @@ pub struct StoredIncident {
 
 /// An account (without its password hash).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: i64,
     pub username: String,
@@ -156,6 +163,7 @@ pub struct StoredToken {
 
 /// One audited request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub at: String,
     pub username: Option<String>,

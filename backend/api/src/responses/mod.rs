@@ -5,9 +5,18 @@
 //! whose `properties` are a typed struct, with the collection's own fields
 //! (parameters, totals, warnings) flattened beside `features`.
 
+mod disclosed;
+mod interventions;
 mod layers;
+mod planning;
+mod service;
+mod wards;
 
+pub use interventions::*;
 pub use layers::*;
+pub use planning::*;
+pub use service::*;
+pub use wards::*;
 
 use geojson::Geometry;
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,6 @@
 //! Who is asking, signing in and out, accounts, tokens and the audit log.
 
+use hotspot_api::responses::ErrorBody;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
@@ -8,35 +9,29 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use axum::Json;
 use hotspot_core::Role;
-use serde_json::json;
 
 use crate::auth::{self, Principal};
-use crate::openapi as doc;
 use crate::query::ApiQuery;
 use crate::{AppError, AppState, JsonBody, PathParam};
 use hotspot_api::params::AuditOptions;
+use hotspot_api::requests::{Credentials, NewToken, NewUser};
+use hotspot_api::responses::{Me, Session, TokenCreated};
 
 /// The caller: user name (null when anonymous), role, and the threshold
 /// below which the public role's counts are suppressed, so the map client
 /// can adapt.
 #[utoipa::path(get, path = "/me",
     summary = "Who is asking: user name, role and the suppression threshold",
-    responses((status = 200, description = "The caller", body = doc::Me)))]
+    responses((status = 200, description = "The caller", body = Me)))]
 pub(crate) async fn me(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
-) -> Json<serde_json::Value> {
-    Json(json!({
-        "username": who.username,
-        "role": who.role,
-        "suppress_below": state.config.suppress_below,
-    }))
-}
-
-#[derive(serde::Deserialize, utoipa::ToSchema)]
-pub(crate) struct Credentials {
-    username: String,
-    password: String,
+) -> Json<Me> {
+    Json(Me {
+        username: who.username,
+        role: who.role,
+        suppress_below: state.config.suppress_below,
+    })
 }
 
 /// A precomputed hash to verify against when the user does not exist, so a
@@ -52,10 +47,10 @@ pub(crate) fn dummy_hash() -> &'static str {
     request_body = Credentials,
     responses(
         (status = 200, description = "Signed in; the session token is set as the hotspot_session cookie",
-            body = doc::Session,
+            body = Session,
             headers(("Set-Cookie" = String, description = "hotspot_session=hs_…; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200"))),
-        (status = 415, description = "The body is not declared as application/json", body = doc::ErrorBody),
-        (status = 422, description = "The JSON does not have the expected fields", body = doc::ErrorBody),
+        (status = 415, description = "The body is not declared as application/json", body = ErrorBody),
+        (status = 422, description = "The JSON does not have the expected fields", body = ErrorBody),
     ))]
 pub(crate) async fn login(
     State(state): State<Arc<AppState>>,
@@ -96,7 +91,11 @@ pub(crate) async fn login(
     );
     Ok((
         [(header::SET_COOKIE, cookie)],
-        Json(json!({ "username": user.username, "role": user.role, "expires_at": expires_at })),
+        Json(Session {
+            username: user.username,
+            role: user.role,
+            expires_at,
+        }),
     )
         .into_response())
 }
@@ -127,22 +126,13 @@ pub(crate) async fn logout(
 
 #[utoipa::path(get, path = "/users",
     summary = "Accounts",
-    responses((status = 200, description = "Accounts (no password hashes)", body = doc::Users)))]
+    responses((status = 200, description = "Accounts (no password hashes)", body = UserList)))]
 pub(crate) async fn list_users(
     State(state): State<Arc<AppState>>,
-) -> Result<Json<serde_json::Value>, AppError> {
-    Ok(Json(json!({ "users": state.store.users().await? })))
-}
-
-#[derive(serde::Deserialize, utoipa::ToSchema)]
-pub(crate) struct NewUser {
-    /// 1-64 letters, digits, '.', '_', '-' or '@'.
-    #[schema(example = "ana")]
-    username: String,
-    /// At least 12 characters.
-    password: String,
-    #[schema(value_type = doc::RoleName)]
-    role: Role,
+) -> Result<Json<UserList>, AppError> {
+    Ok(Json(UserList {
+        users: state.store.users().await?,
+    }))
 }
 
 /// `POST /api/users {"username","password","role"}` (admin).
@@ -150,12 +140,12 @@ pub(crate) struct NewUser {
     summary = "Create an account",
     request_body = NewUser,
     responses(
-        (status = 201, description = "The account", body = Object, links(
+        (status = 201, description = "The account", body = hotspot_store::User, links(
             ("CreateToken" = (operation_id = "create_token", parameters(("name" = "$response.body#/username")))),
         )),
-        (status = 409, description = "The user name is taken", body = doc::ErrorBody),
-        (status = 415, description = "The body is not declared as application/json", body = doc::ErrorBody),
-        (status = 422, description = "The JSON does not have the expected fields", body = doc::ErrorBody),
+        (status = 409, description = "The user name is taken", body = ErrorBody),
+        (status = 415, description = "The body is not declared as application/json", body = ErrorBody),
+        (status = 422, description = "The JSON does not have the expected fields", body = ErrorBody),
     ))]
 pub(crate) async fn create_user(
     State(state): State<Arc<AppState>>,
@@ -189,12 +179,6 @@ pub async fn create_account(
     Ok(store.create_user(username, &hash, role).await?)
 }
 
-#[derive(serde::Deserialize, utoipa::ToSchema)]
-pub(crate) struct NewToken {
-    /// What the token is for, e.g. `qgis`.
-    label: String,
-}
-
 /// `POST /api/users/{name}/tokens {"label"}` (admin): an API token for
 /// scripts, shown once.
 #[utoipa::path(post, path = "/users/{name}/tokens",
@@ -202,10 +186,10 @@ pub(crate) struct NewToken {
     params(("name" = String, Path, description = "User name", example = "ana")),
     request_body = NewToken,
     responses(
-        (status = 201, description = "The token", body = doc::TokenCreated),
-        (status = 404, description = "No such user", body = doc::ErrorBody),
-        (status = 415, description = "The body is not declared as application/json", body = doc::ErrorBody),
-        (status = 422, description = "The JSON does not have the expected fields", body = doc::ErrorBody),
+        (status = 201, description = "The token", body = TokenCreated),
+        (status = 404, description = "No such user", body = ErrorBody),
+        (status = 415, description = "The body is not declared as application/json", body = ErrorBody),
+        (status = 422, description = "The JSON does not have the expected fields", body = ErrorBody),
     ))]
 pub(crate) async fn create_token(
     State(state): State<Arc<AppState>>,
@@ -220,7 +204,11 @@ pub(crate) async fn create_token(
     let token = auth::issue_token(state.store.as_ref(), user.id, "api", &t.label, None).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "token": token, "username": user.username, "role": user.role })),
+        Json(TokenCreated {
+            token,
+            username: user.username,
+            role: user.role,
+        }),
     )
         .into_response())
 }
@@ -229,14 +217,26 @@ pub(crate) async fn create_token(
 #[utoipa::path(get, path = "/audit",
     summary = "The audit log: who viewed or exported what, when; newest first",
     params(AuditOptions),
-    responses((status = 200, description = "Audit entries", body = doc::Audit)))]
+    responses((status = 200, description = "Audit entries", body = AuditLog)))]
 pub(crate) async fn audit_log(
     State(state): State<Arc<AppState>>,
     ApiQuery(o): ApiQuery<AuditOptions>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<AuditLog>, AppError> {
     let limit = o.limit.map_or(1000, |l| l.0).clamp(1, 100_000);
     let offset = o.offset.map_or(0, |o| o.0).max(0);
-    Ok(Json(
-        json!({ "audit": state.store.audit_log(limit, offset).await? }),
-    ))
+    Ok(Json(AuditLog {
+        audit: state.store.audit_log(limit, offset).await?,
+    }))
+}
+
+/// `GET /api/users`: accounts, without password hashes.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct UserList {
+    users: Vec<hotspot_store::User>,
+}
+
+/// `GET /api/audit`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct AuditLog {
+    audit: Vec<hotspot_store::AuditEntry>,
 }

@@ -16,6 +16,7 @@
 //! The download is recorded in the audit log like every request (user,
 //! role, path and query, so which ward, period and format).
 
+use hotspot_api::responses::ErrorBody;
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -69,8 +70,8 @@ pub fn intervention_inputs(log: &[hotspot_store::Intervention]) -> Vec<Intervent
             ("text/csv; charset=utf-8"),
             ("application/geopackage+sqlite3"),
         )),
-        (status = 404, description = "No ward with that code", body = crate::openapi::ErrorBody),
-        (status = 409, description = "No ward boundaries are loaded", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No ward with that code", body = ErrorBody),
+        (status = 409, description = "No ward boundaries are loaded", body = ErrorBody),
     ))]
 pub async fn ward_briefing(
     State(state): State<Arc<AppState>>,

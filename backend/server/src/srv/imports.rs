@@ -1,5 +1,6 @@
 //! Imports and their quarantined rows.
 
+use hotspot_api::responses::ErrorBody;
 use std::sync::Arc;
 
 use axum::extract::{FromRequest, Multipart, Request, State};
@@ -7,7 +8,6 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hotspot_ingest::{BoundaryOptions, CsvMapping, SourceFile};
-use serde_json::json;
 
 use super::csv_attachment;
 use crate::openapi as doc;
@@ -19,11 +19,13 @@ use hotspot_api::params::{ImportKindName, ImportOptions, JsonOrCsv, RejectedOpti
 
 #[utoipa::path(get, path = "/imports",
     summary = "Import runs, newest first",
-    responses((status = 200, description = "Import runs", body = doc::Imports)))]
+    responses((status = 200, description = "Import runs", body = ImportList)))]
 pub(crate) async fn list_imports(
     State(state): State<Arc<AppState>>,
-) -> Result<Json<serde_json::Value>, AppError> {
-    Ok(Json(json!({ "imports": state.store.imports().await? })))
+) -> Result<Json<ImportList>, AppError> {
+    Ok(Json(ImportList {
+        imports: state.store.imports().await?,
+    }))
 }
 
 /// `POST /api/imports?kind=police.uk|csv|boundaries|population`, with the
@@ -38,13 +40,13 @@ quarantined. Re-importing identical bytes changes nothing.",
     request_body(description = "The file: CSV, gzipped CSV or GeoJSON", content(
         (doc::CsvText = "text/csv"),
         (doc::FileBytes = "application/octet-stream"),
-        (doc::FeatureCollection = "application/geo+json"),
+        (doc::GeoJsonText = "application/geo+json"),
         (doc::ImportUpload = "multipart/form-data"),
     )),
     responses(
-        (status = 201, description = "Data changed: the import report", body = Object),
-        (status = 200, description = "Nothing changed (the same bytes were imported before)", body = Object),
-        (status = 422, description = "The file cannot be read as a whole (wrong header, corrupt gzip, not GeoJSON), or rows were read but every one was rejected (the message gives the commonest reasons; nothing is stored)", body = doc::ErrorBody),
+        (status = 201, description = "Data changed: the import report", body = hotspot_store::ImportReport),
+        (status = 200, description = "Nothing changed (the same bytes were imported before)", body = hotspot_store::ImportReport),
+        (status = 422, description = "The file cannot be read as a whole (wrong header, corrupt gzip, not GeoJSON), or rows were read but every one was rejected (the message gives the commonest reasons; nothing is stored)", body = ErrorBody),
     ))]
 pub(crate) async fn import(
     State(state): State<Arc<AppState>>,
@@ -142,7 +144,7 @@ pub(crate) fn import_kind(o: &ImportOptions) -> Result<ImportKind, AppError> {
     params(("id" = i64, Path, description = "Import run id (see /api/imports)", example = 1), RejectedOptions),
     responses(
         (status = 200, description = "The rows, as JSON or CSV", content(
-            (doc::Rejected = "application/json"),
+            (RejectedList = "application/json"),
             ("text/csv; charset=utf-8"),
         )),
     ))]
@@ -159,7 +161,7 @@ pub(crate) async fn import_rejected(
     params(RejectedOptions),
     responses(
         (status = 200, description = "The rows, as JSON or CSV", content(
-            (doc::Rejected = "application/json"),
+            (RejectedList = "application/json"),
             ("text/csv; charset=utf-8"),
         )),
     ))]
@@ -180,7 +182,7 @@ pub(crate) async fn rejected_rows(
     let offset = o.offset.map_or(0, |o| o.0).max(0);
     let rows = state.store.rejected_rows(import_id, limit, offset).await?;
     match o.format.map(|f| f.0).unwrap_or_default() {
-        JsonOrCsv::Json => Ok(Json(json!({ "rejected": rows })).into_response()),
+        JsonOrCsv::Json => Ok(Json(RejectedList { rejected: rows }).into_response()),
         JsonOrCsv::Csv => {
             let mut body = Vec::new();
             crate::pipeline::write_rejected_csv(&rows, &mut body)
@@ -188,4 +190,16 @@ pub(crate) async fn rejected_rows(
             Ok(csv_attachment("rejected-rows.csv", body))
         }
     }
+}
+
+/// `GET /api/imports`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct ImportList {
+    imports: Vec<hotspot_store::ImportRun>,
+}
+
+/// Quarantined rows, to fix and import again.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct RejectedList {
+    rejected: Vec<hotspot_store::StoredRejectedRow>,
 }

@@ -1,5 +1,6 @@
 //! Incidents one by one, for analysts.
 
+use hotspot_api::responses::ErrorBody;
 use std::sync::Arc;
 
 use crate::geojson_out;
@@ -7,7 +8,6 @@ use axum::extract::State;
 use axum::response::Response;
 
 use super::{geojson, MAX_PAGE};
-use crate::openapi as doc;
 use crate::query::{selection, ApiQuery};
 use crate::{AppError, AppState};
 use hotspot_api::params::{Categories, Page, Scope, Selection};
@@ -18,7 +18,7 @@ use hotspot_api::responses::{FeatureCollection, IncidentPage, IncidentProperties
     params(Categories, Scope, Page),
     responses(
         (status = 200, description = "A page of incidents, with numberMatched and nextOffset", body = FeatureCollection<IncidentProperties, IncidentPage>, content_type = "application/geo+json"),
-        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
+        (status = 404, description = "No ward with the `ward` code", body = ErrorBody),
     ))]
 pub(crate) async fn incidents(
     State(state): State<Arc<AppState>>,

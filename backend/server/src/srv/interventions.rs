@@ -1,6 +1,7 @@
 //! The intervention log and its evaluation: `/api/interventions…`, and the
 //! validation and output shared with the command line.
 
+use hotspot_api::responses::ErrorBody;
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -11,61 +12,13 @@ use chrono::NaiveDate;
 use hotspot_core::MonthRange;
 use hotspot_engine::{Control, EvaluationOptions, InterventionEvaluation, InterventionSpec};
 use hotspot_store::{Intervention, InterventionSite, NewIntervention};
-use serde_json::{json, Value};
 
 use crate::auth::Principal;
-use crate::openapi as doc;
 use crate::query::ApiQuery;
 use crate::{AppError, AppState, JsonBody, PathParam};
 use hotspot_api::params::{self, NoParams};
-
-/// Body of `POST /api/interventions`.
-#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "name": "Castle patrols", "kind": "patrols", "start": "2025-03-01", "end": "2025-05-31",
-    "groups": ["serious-acquisitive"], "site": {"lon": -1.0, "lat": 52.23}, "radius_m": 400
-}))]
-pub struct InterventionRequest {
-    /// 1-200 characters.
-    pub name: String,
-    /// 1-100 characters, e.g. patrols, target hardening, day of action, CCTV.
-    pub kind: String,
-    /// `YYYY-MM-DD`.
-    #[schema(format = Date, example = "2025-03-01")]
-    pub start: String,
-    /// `YYYY-MM-DD`, not before `start`; none while it goes on.
-    #[serde(default)]
-    #[schema(format = Date)]
-    pub end: Option<String>,
-    /// Displacement buffer in metres, in (0, 5000] (default 200).
-    #[serde(default)]
-    pub buffer_m: Option<f64>,
-    /// Crime groups it targets (see /api/categories).
-    #[serde(default)]
-    pub groups: Vec<String>,
-    #[serde(default)]
-    pub types: Vec<String>,
-    #[serde(default)]
-    pub notes: Option<String>,
-    /// A GeoJSON Polygon or MultiPolygon (WGS84), or a Feature holding one.
-    #[serde(default)]
-    #[schema(value_type = Option<Object>)]
-    pub area: Option<geojson::GeoJson>,
-    #[serde(default)]
-    pub site: Option<Site>,
-    /// Radius around `site` in metres, in (0, 5000].
-    #[serde(default)]
-    pub radius_m: Option<f64>,
-}
-
-/// A point, WGS84.
-#[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Site {
-    pub lon: f64,
-    pub lat: f64,
-}
+pub use hotspot_api::requests::{InterventionRequest, Site};
+use hotspot_api::responses as api;
 
 /// Default displacement buffer, metres.
 pub const DEFAULT_BUFFER_M: f64 = 200.0;
@@ -209,53 +162,114 @@ pub fn options(
     })
 }
 
-fn geometry(mp: &geo_types::MultiPolygon<f64>) -> Value {
-    serde_json::to_value(geojson::Geometry::new(geojson::Value::from(mp))).expect("serialises")
+fn geometry(mp: &geo_types::MultiPolygon<f64>) -> geojson::Geometry {
+    geojson::Geometry::new(geojson::Value::from(mp))
 }
 
-/// An intervention as JSON (its area as a GeoJSON geometry).
-pub fn to_json(i: &Intervention) -> Value {
+/// An intervention as the API shows it (its area as a GeoJSON geometry).
+pub fn to_api(i: &Intervention) -> api::Intervention {
     let n = &i.intervention;
-    json!({
-        "id": i.id,
-        "name": n.name,
-        "kind": n.kind,
-        "start": n.start_date,
-        "end": n.end_date,
-        "buffer_m": n.buffer_m,
-        "groups": n.groups,
-        "types": n.types,
-        "notes": n.notes,
-        "site": n.site,
-        "area": geometry(&n.area),
-        "created_by": n.created_by,
-        "created_at": i.created_at,
-    })
+    api::Intervention {
+        id: i.id,
+        name: n.name.clone(),
+        kind: n.kind.clone(),
+        start: n.start_date.to_string(),
+        end: n.end_date.map(|d| d.to_string()),
+        buffer_m: n.buffer_m,
+        groups: n.groups.clone(),
+        types: n.types.clone(),
+        notes: n.notes.clone(),
+        site: n.site.map(|s| api::InterventionSite {
+            lon: s.lon,
+            lat: s.lat,
+            radius_m: s.radius_m,
+        }),
+        area: geometry(&n.area),
+        created_by: n.created_by.clone(),
+        created_at: i.created_at.clone(),
+    }
 }
 
-/// The evaluation as JSON, with a FeatureCollection of the three areas.
-pub fn evaluation_json(i: &Intervention, e: &InterventionEvaluation) -> Value {
-    let feature =
+/// The evaluation, with a FeatureCollection of the three areas.
+pub fn evaluation_to_api(
+    i: &Intervention,
+    e: &InterventionEvaluation,
+) -> api::InterventionEvaluation {
+    let area =
         |role: &str, mp: &geo_types::MultiPolygon<f64>, counts: &hotspot_engine::PeriodCounts| {
-            json!({
-                "type": "Feature",
-                "geometry": if mp.0.is_empty() { Value::Null } else { geometry(mp) },
-                "properties": { "role": role, "before": counts.before, "after": counts.after,
-                                "change_pct": counts.change_pct },
-            })
+            let properties = api::EvaluationArea {
+                role: role.to_string(),
+                counts: counts_to_api(counts),
+            };
+            api::Feature::new((!mp.0.is_empty()).then(|| geometry(mp)), properties)
         };
-    json!({
-        "intervention": to_json(i),
-        "evaluation": e,
-        "areas": {
-            "type": "FeatureCollection",
-            "features": [
-                feature("target", &e.target_area, &e.target),
-                feature("buffer", &e.buffer_area, &e.buffer),
-                feature("control", &e.control_area, &e.control),
-            ],
+    let areas = vec![
+        area("target", &e.target_area, &e.target),
+        area("buffer", &e.buffer_area, &e.buffer),
+        area("control", &e.control_area, &e.control),
+    ];
+    api::InterventionEvaluation {
+        intervention: to_api(i),
+        evaluation: evaluation_body(e),
+        areas: api::FeatureCollection::new(areas, api::NoMeta {}),
+    }
+}
+
+fn counts_to_api(c: &hotspot_engine::PeriodCounts) -> api::PeriodCounts {
+    api::PeriodCounts {
+        before: c.before,
+        after: c.after,
+        change_pct: c.change_pct,
+    }
+}
+
+fn evaluation_body(e: &InterventionEvaluation) -> api::Evaluation {
+    let p = &e.periods;
+    let c = &e.control_choice;
+    let w = &e.wdq;
+    api::Evaluation {
+        periods: api::EvaluationPeriods {
+            before: p.before,
+            after: p.after,
+            before_months: p.before_months,
+            after_months: p.after_months,
+            before_gap_months: p.before_gap_months.clone(),
+            after_gap_months: p.after_gap_months.clone(),
+            excluded_month: p.excluded_month,
+            before_scale: p.before_scale,
+            note: p.note.clone(),
         },
-    })
+        target: counts_to_api(&e.target),
+        buffer: counts_to_api(&e.buffer),
+        control: counts_to_api(&e.control),
+        control_choice: api::ControlChoice {
+            method: c.method.to_string(),
+            wards: c
+                .wards
+                .iter()
+                .map(|w| api::WardRef {
+                    code: w.code.clone(),
+                    name: w.name.clone(),
+                })
+                .collect(),
+            reason: c.reason.clone(),
+            score: c.score,
+            excluded_adjacent: c.excluded_adjacent.clone(),
+        },
+        wdq: api::Wdq {
+            target_change_pct: w.target_change_pct,
+            buffer_change_pct: w.buffer_change_pct,
+            control_change_pct: w.control_change_pct,
+            success_measure: w.success_measure,
+            buffer_measure: w.buffer_measure,
+            wdq: w.wdq,
+            total_net_effect: w.total_net_effect,
+            interpretation: w.interpretation.clone(),
+            caveats: w.caveats.clone(),
+        },
+        interpretation: e.interpretation.clone(),
+        caveats: e.caveats.clone(),
+    }
 }
 
 fn parse_id(id: &str) -> Result<i64, AppError> {
@@ -279,13 +293,13 @@ async fn find(state: &AppState, id: &str) -> Result<Intervention, AppError> {
 or `site` with `radius_m`.",
     request_body = InterventionRequest,
     responses(
-        (status = 201, description = "The recorded intervention", body = doc::Intervention, links(
+        (status = 201, description = "The recorded intervention", body = api::Intervention, links(
             ("GetIntervention" = (operation_id = "get_intervention", parameters(("id" = "$response.body#/id")))),
             ("EvaluateIntervention" = (operation_id = "evaluate_intervention", parameters(("id" = "$response.body#/id")))),
             ("DeleteIntervention" = (operation_id = "delete_intervention", parameters(("id" = "$response.body#/id")))),
         )),
-        (status = 415, description = "The body is not declared as application/json", body = doc::ErrorBody),
-        (status = 422, description = "The JSON does not have the expected fields", body = doc::ErrorBody),
+        (status = 415, description = "The body is not declared as application/json", body = ErrorBody),
+        (status = 422, description = "The JSON does not have the expected fields", body = ErrorBody),
     ))]
 pub async fn create(
     State(state): State<Arc<AppState>>,
@@ -294,22 +308,22 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let new = validate(req, state.dataset().groups(), who.username.clone())?;
     let stored = state.store.create_intervention(&new).await?;
-    Ok((StatusCode::CREATED, Json(to_json(&stored))).into_response())
+    Ok((StatusCode::CREATED, Json(to_api(&stored))).into_response())
 }
 
 /// `GET /api/interventions` (partner).
 #[utoipa::path(get, path = "/interventions", operation_id = "list_interventions",
     summary = "The intervention log",
     description = "Takes no parameters (any is refused).",
-    responses((status = 200, description = "Every recorded intervention", body = doc::Interventions)))]
+    responses((status = 200, description = "Every recorded intervention", body = api::Interventions)))]
 pub async fn list(
     State(state): State<Arc<AppState>>,
     ApiQuery(NoParams {}): ApiQuery<NoParams>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<api::Interventions>, AppError> {
     let all = state.store.interventions().await?;
-    Ok(Json(
-        json!({ "interventions": all.iter().map(to_json).collect::<Vec<_>>() }),
-    ))
+    Ok(Json(api::Interventions {
+        interventions: all.iter().map(to_api).collect(),
+    }))
 }
 
 /// `GET /api/interventions/{id}` (partner).
@@ -317,14 +331,14 @@ pub async fn list(
     summary = "One intervention",
     params(("id" = String, Path, description = "Intervention id (an integer; anything else is not found)", example = "1")),
     responses(
-        (status = 200, description = "The intervention", body = doc::Intervention),
-        (status = 404, description = "No such intervention", body = doc::ErrorBody),
+        (status = 200, description = "The intervention", body = api::Intervention),
+        (status = 404, description = "No such intervention", body = ErrorBody),
     ))]
 pub async fn one(
     State(state): State<Arc<AppState>>,
     PathParam(id): PathParam<String>,
-) -> Result<Json<Value>, AppError> {
-    Ok(Json(to_json(&find(&state, &id).await?)))
+) -> Result<Json<api::Intervention>, AppError> {
+    Ok(Json(to_api(&find(&state, &id).await?)))
 }
 
 /// `DELETE /api/interventions/{id}` (analyst).
@@ -333,7 +347,7 @@ pub async fn one(
     params(("id" = String, Path, description = "Intervention id", example = "1")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 404, description = "No such intervention", body = doc::ErrorBody),
+        (status = 404, description = "No such intervention", body = ErrorBody),
     ))]
 pub async fn delete(
     State(state): State<Arc<AppState>>,
@@ -351,14 +365,14 @@ pub async fn delete(
     summary = "Before/after counts in target, buffer and control areas, and the WDQ",
     params(("id" = String, Path, description = "Intervention id", example = "1"), params::EvaluationOptions),
     responses(
-        (status = 200, description = "The evaluation and the three areas", body = doc::InterventionEvaluation),
-        (status = 404, description = "No such intervention, or an unknown control ward", body = doc::ErrorBody),
+        (status = 200, description = "The evaluation and the three areas", body = api::InterventionEvaluation),
+        (status = 404, description = "No such intervention, or an unknown control ward", body = ErrorBody),
     ))]
 pub async fn evaluation(
     State(state): State<Arc<AppState>>,
     PathParam(id): PathParam<String>,
     ApiQuery(o): ApiQuery<params::EvaluationOptions>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<api::InterventionEvaluation>, AppError> {
     let control = o.control.map(|c| c.0).unwrap_or_default();
     let opts = options(&control, o.before.map(|b| b.0))?;
     let i = find(&state, &id).await?;
@@ -367,5 +381,5 @@ pub async fn evaluation(
     let e = tokio::task::spawn_blocking(move || ds.evaluate_intervention(&spec, &opts))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
-    Ok(Json(evaluation_json(&i, &e)))
+    Ok(Json(evaluation_to_api(&i, &e)))
 }

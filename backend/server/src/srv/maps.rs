@@ -1,5 +1,6 @@
 //! Kernel density surfaces and hotspot areas.
 
+use hotspot_api::responses::ErrorBody;
 use std::sync::Arc;
 
 use crate::geojson_out;
@@ -14,7 +15,6 @@ use hotspot_api::params::{
     Categories, DensityFormat, DensityOptions, HotspotOptions, Kde, Scope, Selection,
 };
 
-use crate::openapi as doc;
 use crate::query::{selection, ApiQuery};
 use crate::{AppError, AppState};
 use hotspot_api::responses::{
@@ -43,7 +43,7 @@ pub(crate) fn density_query(sel: Selection, kde: Kde) -> DensityQuery {
             (DensityGrid = "application/json"),
             ("image/tiff; application=geotiff"),
         )),
-        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
+        (status = 404, description = "No ward with the `ward` code", body = ErrorBody),
     ))]
 pub(crate) async fn density(
     State(state): State<Arc<AppState>>,
@@ -88,7 +88,7 @@ pub(crate) async fn density(
     params(Categories, Scope, Kde, HotspotOptions),
     responses(
         (status = 200, description = "Hotspot polygons with the incidents inside and their share", body = FeatureCollection<HotspotProperties, DensityMeta>, content_type = "application/geo+json"),
-        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
+        (status = 404, description = "No ward with the `ward` code", body = ErrorBody),
     ))]
 pub(crate) async fn hotspots(
     State(state): State<Arc<AppState>>,

@@ -1,6 +1,7 @@
 //! Statistical hotspots (Gi*), emerging hot spots, near-repeat, temporal
 //! profiles and the comparison of hotspot methods.
 
+use hotspot_api::responses::ErrorBody;
 use std::sync::Arc;
 
 use crate::geojson_out;
@@ -14,7 +15,6 @@ use hotspot_api::params::{
 };
 
 use super::{blocking, geojson};
-use crate::openapi as doc;
 use crate::query::{selection, ApiQuery};
 use crate::{AppError, AppState};
 use hotspot_api::responses::{
@@ -26,8 +26,8 @@ use hotspot_api::responses::{
     params(Categories, Scope, GiOptions),
     responses(
         (status = 200, description = "Cells or wards with count, z, p, p_adjusted and class", body = FeatureCollection<GiProperties, GiMeta>, content_type = "application/geo+json"),
-        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
-        (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
+        (status = 404, description = "No ward with the `ward` code", body = ErrorBody),
+        (status = 409, description = "No ward boundaries are loaded", body = ErrorBody),
     ))]
 pub(crate) async fn gistar(
     State(state): State<Arc<AppState>>,
@@ -51,8 +51,8 @@ pub(crate) async fn gistar(
     params(Categories, Scope, EmergingOptions),
     responses(
         (status = 200, description = "Cells with their category and trend", body = FeatureCollection<EmergingProperties, EmergingMeta>, content_type = "application/geo+json"),
-        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
-        (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
+        (status = 404, description = "No ward with the `ward` code", body = ErrorBody),
+        (status = 409, description = "No ward boundaries are loaded", body = ErrorBody),
     ))]
 pub(crate) async fn emerging(
     State(state): State<Arc<AppState>>,
@@ -79,9 +79,9 @@ pub(crate) async fn emerging(
     summary = "Knox near-repeat table (dated incidents only)",
     params(Categories, Scope, KnoxOptions),
     responses(
-        (status = 200, description = "Observed and expected pairs per space-time band, with p-values", body = Object),
-        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
-        (status = 422, description = "The selection has no dated incidents", body = doc::ErrorBody),
+        (status = 200, description = "Observed and expected pairs per space-time band, with p-values", body = hotspot_spacetime::KnoxResult),
+        (status = 404, description = "No ward with the `ward` code", body = ErrorBody),
+        (status = 422, description = "The selection has no dated incidents", body = ErrorBody),
     ))]
 pub(crate) async fn near_repeat(
     State(state): State<Arc<AppState>>,
@@ -117,8 +117,8 @@ pub(crate) async fn near_repeat(
     summary = "Week-hour table, weekend-night share and monthly trend with spikes",
     params(Categories, Scope),
     responses(
-        (status = 200, description = "Temporal profile", body = Object),
-        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
+        (status = 200, description = "Temporal profile", body = hotspot_engine::TemporalReport),
+        (status = 404, description = "No ward with the `ward` code", body = ErrorBody),
     ))]
 pub(crate) async fn temporal(
     State(state): State<Arc<AppState>>,
@@ -134,8 +134,8 @@ pub(crate) async fn temporal(
     summary = "PAI, hit rate and RRI of several hotspot methods (train on one period, test on another)",
     params(Categories, EvaluateOptions),
     responses(
-        (status = 200, description = "Scores per method", body = Object),
-        (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
+        (status = 200, description = "Scores per method", body = hotspot_engine::EvaluationReport),
+        (status = 409, description = "No ward boundaries are loaded", body = ErrorBody),
     ))]
 pub(crate) async fn evaluate(
     State(state): State<Arc<AppState>>,

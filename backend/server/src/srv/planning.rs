@@ -1,70 +1,19 @@
 //! Days of action and target hardening.
 
+use hotspot_api::responses::ErrorBody;
 use std::sync::Arc;
 
 use crate::geojson_out;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
 
 use super::{blocking, csv_attachment, geojson};
-use crate::openapi as doc;
 use crate::query::{selection, ApiQuery};
 use crate::{AppError, AppState, JsonBody};
 use hotspot_api::params::{Categories, HardeningOptions, JsonOrCsv, Scope, Selection};
-use hotspot_api::responses::{FeatureCollection, PlanFeature, PlanMeta};
-
-/// Body of `POST /api/plan`.
-#[derive(serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct PlanRequest {
-    /// As the `period` query parameter: `YYYY-MM..YYYY-MM`, `YYYY-MM` or a date-time range.
-    #[serde(default)]
-    #[schema(example = "2025-01..2025-06")]
-    period: Option<String>,
-    #[serde(default)]
-    groups: Vec<String>,
-    #[serde(default)]
-    types: Vec<String>,
-    #[serde(default)]
-    sources: Vec<String>,
-    /// `[{"group": "serious-acquisitive", "weight": 3}, ...]`; the first
-    /// listed group an incident belongs to sets its weight.
-    #[serde(default)]
-    weights: Vec<GroupWeight>,
-    /// How many sites, 1..=100.
-    #[serde(default = "default_sites")]
-    #[schema(minimum = 1, maximum = 100, default = 5)]
-    sites: usize,
-    /// Coverage radius in metres, in (0, 10000].
-    #[serde(default = "default_radius")]
-    #[schema(exclusive_minimum = 0, maximum = 10000, default = 400)]
-    radius: f64,
-    /// Candidate venues: a GeoJSON FeatureCollection of named points.
-    #[serde(default)]
-    #[schema(value_type = Option<doc::FeatureCollection>)]
-    venues: Option<geojson::FeatureCollection>,
-    /// Areas to avoid: GeoJSON polygons.
-    #[serde(default)]
-    #[schema(value_type = Option<Object>)]
-    avoid: Option<geojson::GeoJson>,
-}
-
-#[derive(serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct GroupWeight {
-    group: String,
-    weight: f64,
-}
-
-pub(crate) fn default_sites() -> usize {
-    5
-}
-
-pub(crate) fn default_radius() -> f64 {
-    400.0
-}
+use hotspot_api::requests::PlanRequest;
+use hotspot_api::responses::{FeatureCollection, Place, PlanFeature, PlanMeta, TargetHardening};
 
 /// `POST /api/plan`: days-of-action sites covering the most (weighted)
 /// incidents, compared with the naive top-ward centroids.
@@ -74,9 +23,9 @@ pub(crate) fn default_radius() -> f64 {
     request_body = PlanRequest,
     responses(
         (status = 200, description = "Sites with coverage circles, and the naive comparison", body = FeatureCollection<PlanFeature, PlanMeta>, content_type = "application/geo+json"),
-        (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
-        (status = 415, description = "The body is not declared as application/json", body = doc::ErrorBody),
-        (status = 422, description = "The JSON does not have the expected fields", body = doc::ErrorBody),
+        (status = 409, description = "No ward boundaries are loaded", body = ErrorBody),
+        (status = 415, description = "The body is not declared as application/json", body = ErrorBody),
+        (status = 422, description = "The JSON does not have the expected fields", body = ErrorBody),
     ))]
 pub(crate) async fn plan(
     State(state): State<Arc<AppState>>,
@@ -135,11 +84,11 @@ pub(crate) async fn plan(
     params(Categories, Scope, HardeningOptions),
     responses(
         (status = 200, description = "The list, as JSON or CSV", content(
-            (doc::TargetHardening = "application/json"),
+            (TargetHardening = "application/json"),
             ("text/csv; charset=utf-8"),
         )),
-        (status = 404, description = "No ward with the `ward` code", body = doc::ErrorBody),
-        (status = 422, description = "The selection has no dated incidents", body = doc::ErrorBody),
+        (status = 404, description = "No ward with the `ward` code", body = ErrorBody),
+        (status = 422, description = "The selection has no dated incidents", body = ErrorBody),
     ))]
 pub(crate) async fn target_hardening(
     State(state): State<Arc<AppState>>,
@@ -159,17 +108,28 @@ pub(crate) async fn target_hardening(
     let lonlat =
         |xy: [f64; 2]| hotspot_core::bng_to_wgs84(xy[0], xy[1]).unwrap_or((f64::NAN, f64::NAN));
     match format {
-        JsonOrCsv::Json => Ok(Json(json!({
-            "as_of": r.as_of,
-            "near_repeat": r.near_repeat,
-            "total": r.items.len(),
-            "items": items.iter().map(|i| {
+        JsonOrCsv::Json => {
+            let places = items.iter().map(|i| {
                 let (lon, lat) = lonlat(i.xy);
-                json!({ "label": i.label, "lon": lon, "lat": lat, "score": i.score, "risk": i.risk,
-                        "reason": i.reason, "expires": i.expires, "triggering": i.triggering })
-            }).collect::<Vec<_>>(),
-        }))
-        .into_response()),
+                Place {
+                    label: i.label.clone(),
+                    lon,
+                    lat,
+                    score: i.score,
+                    risk: i.risk,
+                    reason: i.reason.clone(),
+                    expires: i.expires.to_string(),
+                    triggering: i.triggering,
+                }
+            });
+            let body = TargetHardening {
+                as_of: r.as_of.to_string(),
+                near_repeat: r.near_repeat,
+                total: r.items.len(),
+                items: places.collect(),
+            };
+            Ok(Json(body).into_response())
+        }
         JsonOrCsv::Csv => {
             let mut body = Vec::new();
             crate::pipeline::write_hardening_csv(&items, &mut body)

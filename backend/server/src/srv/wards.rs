@@ -1,5 +1,6 @@
 //! Ward statistics and one ward's profile.
 
+use hotspot_api::responses::ErrorBody;
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -11,13 +12,14 @@ use std::collections::BTreeMap;
 
 use crate::geojson_out;
 use hotspot_api::params::{Categories, Comparison, Scope, Selection, WardOptions};
+use hotspot_api::responses::{
+    FeatureCollection, WardProfile, WardProfileOut, WardProperties, WardsMeta,
+};
 use hotspot_core::public::{Count, Open};
 use hotspot_engine::WardQuery;
-use serde_json::json;
 
 use super::{disclosed_json, GEOJSON};
 use crate::auth::Principal;
-use crate::openapi as doc;
 use crate::query::{comparison, selection, ApiQuery};
 use crate::{AppError, AppState, PathParam};
 
@@ -45,8 +47,8 @@ pub(crate) fn ward_query((sel, compare, o): WardParams) -> Result<WardQuery, App
 For the public role, counts below the suppression threshold are withheld with every figure derived from them.",
     params(Categories, Scope, Comparison, WardOptions),
     responses(
-        (status = 200, description = "Wards as polygons with their statistics", body = doc::FeatureCollection, content_type = "application/geo+json"),
-        (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
+        (status = 200, description = "Wards as polygons with their statistics", body = FeatureCollection<WardProperties, WardsMeta>, content_type = "application/geo+json"),
+        (status = 409, description = "No ward boundaries are loaded", body = ErrorBody),
     ))]
 pub(crate) async fn wards(
     State(state): State<Arc<AppState>>,
@@ -67,9 +69,9 @@ pub(crate) async fn wards(
     summary = "One ward: its statistics, counts by crime type and by month",
     params(("code" = String, Path, description = "Ward code (see /api/wards)", example = "E05999006"), Categories, Scope, Comparison, WardOptions),
     responses(
-        (status = 200, description = "The ward", body = doc::WardProfile),
-        (status = 404, description = "No ward with that code", body = doc::ErrorBody),
-        (status = 409, description = "No ward boundaries are loaded", body = doc::ErrorBody),
+        (status = 200, description = "The ward", body = WardProfile),
+        (status = 404, description = "No ward with that code", body = ErrorBody),
+        (status = 409, description = "No ward boundaries are loaded", body = ErrorBody),
     ))]
 pub(crate) async fn ward_profile(
     State(state): State<Arc<AppState>>,
@@ -89,13 +91,14 @@ pub(crate) async fn ward_profile(
     let counts = |m: &BTreeMap<String, u64>| -> BTreeMap<String, Count> {
         m.iter().map(|(k, &v)| (k.clone(), Count(v))).collect()
     };
+    let body = WardProfileOut {
+        ward: geojson_out::ward_properties(row),
+        wards: Open(report.rows.len()),
+        by_category: counts(&profile.by_category),
+        by_month: counts(&profile.by_month),
+        gap_months: profile.gap_months.iter().map(ToString::to_string).collect(),
+    };
     Ok(Json(disclosed_json(&who, &state, || {
-        json!({
-            "ward": row.properties(),
-            "wards": Open(report.rows.len()),
-            "by_category": counts(&profile.by_category),
-            "by_month": counts(&profile.by_month),
-            "gap_months": profile.gap_months,
-        })
+        serde_json::to_value(body).expect("serialises")
     })))
 }
