@@ -83,11 +83,98 @@ fn operation(out: &mut String, method: &str, path: &str, op: &Value) {
         let types: Vec<&str> = body.keys().map(String::as_str).collect();
         let _ = writeln!(out, "Request body: {}.\n", types.join(", "));
     }
-    out.push_str("| Status | Description |\n|---|---|\n");
+    out.push_str("| Status | Description | Body |\n|---|---|---|\n");
     for (status, r) in op["responses"].as_object().into_iter().flatten() {
-        let _ = writeln!(out, "| {status} | {} |", cell(&r["description"]));
+        let bodies: Vec<String> = r["content"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(media, c)| match c["schema"].is_null() {
+                true => format!("`{media}`"),
+                false => format!("{} (`{media}`)", schema_type(&c["schema"])),
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {status} | {} | {} |",
+            cell(&r["description"]),
+            bodies.join(", ")
+        );
     }
     out.push('\n');
+}
+
+/// The fields of a schema, with `allOf` parts (flattened fields) merged.
+fn fields(s: &Value, out: &mut Vec<(String, String, String, bool)>) {
+    for part in s["allOf"].as_array().into_iter().flatten() {
+        fields(part, out);
+    }
+    let required: Vec<&str> = s["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for (name, p) in s["properties"].as_object().into_iter().flatten() {
+        let kind = match p["oneOf"].as_array() {
+            Some(alts) => alts
+                .iter()
+                .map(schema_type)
+                .collect::<Vec<_>>()
+                .join(" or "),
+            None => schema_type(p),
+        };
+        out.push((
+            name.clone(),
+            kind,
+            cell(&p["description"]),
+            required.contains(&name.as_str()),
+        ));
+    }
+    if let Some(r) = s["$ref"].as_str() {
+        out.push((
+            "(all fields of)".into(),
+            schema_type(&serde_json::json!({ "$ref": r })),
+            String::new(),
+            true,
+        ));
+    }
+}
+
+/// Every named schema: the bodies the operations above refer to.
+fn schemas(out: &mut String, doc: &Value) {
+    out.push_str("## Schemas\n\n");
+    for (name, s) in doc["components"]["schemas"].as_object().expect("schemas") {
+        let _ = writeln!(out, "### {name}\n");
+        if !s["description"].is_null() {
+            let _ = writeln!(out, "{}\n", cell(&s["description"]));
+        }
+        if let Some(values) = s["enum"].as_array() {
+            let names: Vec<String> = values
+                .iter()
+                .map(|v| format!("`{}`", v.as_str().unwrap_or("")))
+                .collect();
+            let _ = writeln!(out, "One of {}.\n", names.join(", "));
+            continue;
+        }
+        let mut rows = Vec::new();
+        fields(s, &mut rows);
+        if let Some(variants) = s["oneOf"].as_array() {
+            for v in variants {
+                fields(v, &mut rows);
+            }
+        }
+        if rows.is_empty() {
+            let _ = writeln!(out, "{}.\n", schema_type(s));
+            continue;
+        }
+        out.push_str("| Field | Type | Description |\n|---|---|---|\n");
+        for (field, kind, description, required) in rows {
+            let optional = if required { "" } else { ", optional" };
+            let _ = writeln!(out, "| `{field}` | {kind}{optional} | {description} |");
+        }
+        out.push('\n');
+    }
 }
 
 fn render(doc: &Value) -> String {
@@ -104,6 +191,7 @@ fn render(doc: &Value) -> String {
             }
         }
     }
+    schemas(&mut out, doc);
     out.trim_end().to_string() + "\n"
 }
 

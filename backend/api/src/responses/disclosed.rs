@@ -9,8 +9,10 @@
 //! reader's type is what the OpenAPI document describes and the map client
 //! deserialises.
 
-/// `disclosed! { /// doc  pub struct Reader / Writer { pub field: WriterType => ReaderType, … } }`;
-/// a flag field left out unless set takes `[skip_if = "path"]` after its types.
+/// `disclosed! { /// doc  pub struct Reader / Writer { pub field: WriterType => ReaderType, … }
+/// flags { /// doc  suppressed, … } }`. Flags say which counts are withheld:
+/// written only when true (so only for the public role), read as `false`
+/// when absent.
 #[macro_export]
 macro_rules! disclosed {
     (
@@ -18,9 +20,15 @@ macro_rules! disclosed {
         pub struct $reader:ident / $writer:ident {
             $(
                 $(#[doc = $fdoc:literal])*
-                pub $field:ident : $wt:ty => $rt:ty $([skip_if = $skip:literal])?
+                pub $field:ident : $wt:ty => $rt:ty
             ),* $(,)?
         }
+        $(flags {
+            $(
+                $(#[doc = $gdoc:literal])*
+                $flag:ident
+            ),* $(,)?
+        })?
     ) => {
         $(#[doc = $doc])*
         ///
@@ -30,9 +38,13 @@ macro_rules! disclosed {
         pub struct $reader {
             $(
                 $(#[doc = $fdoc])*
-                #[serde(default)]
                 pub $field: $rt,
             )*
+            $($(
+                $(#[doc = $gdoc])*
+                #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+                pub $flag: bool,
+            )*)?
         }
 
         $(#[doc = $doc])*
@@ -42,9 +54,13 @@ macro_rules! disclosed {
         pub struct $writer {
             $(
                 $(#[doc = $fdoc])*
-                $(#[serde(skip_serializing_if = $skip)])?
                 pub $field: $wt,
             )*
+            $($(
+                $(#[doc = $gdoc])*
+                #[serde(skip_serializing_if = "hotspot_core::public::WithheldFlag::absent")]
+                pub $flag: hotspot_core::public::WithheldFlag,
+            )*)?
         }
     };
 }
@@ -69,7 +85,10 @@ mod tests {
     #[test]
     fn the_reader_reads_what_the_writer_writes_for_each_role() {
         let public = to_public_json(&month(2), 3);
-        assert_eq!(public, json!({"month": "2025-03", "count": null, "suppressed": true}));
+        assert_eq!(
+            public,
+            json!({"month": "2025-03", "count": null, "suppressed": true})
+        );
         let read: MonthCount = serde_json::from_value(public).unwrap();
         assert_eq!((read.count, read.suppressed), (None, true));
 

@@ -1,6 +1,6 @@
 //! What is loaded, who is asking, and the errors every operation can give.
 
-use hotspot_core::public::{Count, Open, WithheldFlag};
+use hotspot_core::public::{Count, Open};
 use hotspot_core::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -31,7 +31,9 @@ disclosed! {
         /// Some incidents carry a date / a time of day.
         pub has_dates: Open<bool> => bool,
         pub has_times: Open<bool> => bool,
-        pub suppressed: WithheldFlag => bool [skip_if = "WithheldFlag::absent"],
+    }
+    flags {
+        suppressed,
     }
 }
 
@@ -52,9 +54,11 @@ disclosed! {
         /// `police.uk` or a partner's name.
         pub source: String => String,
         pub count: Count => Option<u64>,
-        pub suppressed: WithheldFlag => bool [skip_if = "WithheldFlag::absent"],
         /// The groups it belongs to.
         pub groups: Vec<String> => Vec<String>,
+    }
+    flags {
+        suppressed,
     }
 }
 
@@ -71,7 +75,9 @@ disclosed! {
         /// `YYYY-MM`.
         pub month: String => String,
         pub count: Count => Option<u64>,
-        pub suppressed: WithheldFlag => bool [skip_if = "WithheldFlag::absent"],
+    }
+    flags {
+        suppressed,
     }
 }
 

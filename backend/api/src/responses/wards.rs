@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use hotspot_core::options::ChangeDirection;
-use hotspot_core::public::{Count, Derived, Open, WithheldFlag};
+use hotspot_core::public::{Count, Derived, Open};
 
 use super::FeatureCollection;
 use crate::disclosed;
@@ -39,10 +39,12 @@ disclosed! {
         pub rank: Open<usize> => usize,
         /// Among the `top` ranked wards.
         pub priority: Open<bool> => bool,
+    }
+    flags {
         /// The count is withheld (public role, small count).
-        pub suppressed: WithheldFlag => bool [skip_if = "WithheldFlag::absent"],
+        suppressed,
         /// The comparison count is withheld.
-        pub comparison_suppressed: WithheldFlag => bool [skip_if = "WithheldFlag::absent"],
+        comparison_suppressed,
     }
 }
 
