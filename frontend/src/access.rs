@@ -11,36 +11,13 @@
 //! | `analyst` | incident points, target hardening, recording and deleting interventions |
 //! | `admin`   | imports, users, audit (not used by the map)                 |
 
-use serde_json::{json, Value};
+use hotspot_api::requests::Credentials;
+use hotspot_api::responses::{ErrorBody, Me};
 
 /// The server's roles, least to most privileged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub enum Role {
-    #[default]
-    Public,
-    Partner,
-    Analyst,
-    Admin,
-}
+/// The access roles, least first (the API's own type).
+pub use hotspot_api::Role;
 
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Public, Role::Partner, Role::Analyst, Role::Admin];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Role::Public => "public",
-            Role::Partner => "partner",
-            Role::Analyst => "analyst",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.key() == s)
-    }
-}
-
-/// A part of the map that needs more than the public role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Feature {
     /// `/api/hotspots`
@@ -80,7 +57,7 @@ impl Feature {
         };
         format!(
             "{what} the {} role: sign in to see {them}.",
-            self.needs().key()
+            self.needs().as_str()
         )
     }
 }
@@ -97,16 +74,30 @@ pub struct Session {
 }
 
 impl Session {
-    /// From `{"username": null|"name", "role": "..."}`. An unknown role is
-    /// read as public: the client shows less rather than request more.
-    pub fn parse(v: &Value) -> Session {
-        Session {
-            username: v["username"]
-                .as_str()
-                .filter(|s| !s.is_empty())
-                .map(str::to_string),
-            role: v["role"].as_str().and_then(Role::parse).unwrap_or_default(),
-            suppress_below: v["suppress_below"].as_u64(),
+    /// From the text of `/api/me`. An answer that cannot be read (an
+    /// unknown role, say) is read as the public role: the client shows less
+    /// rather than request more.
+    pub fn parse(text: &str) -> Session {
+        match serde_json::from_str::<Me>(text) {
+            Ok(me) => Session {
+                username: me.username.filter(|s| !s.is_empty()),
+                role: me.role,
+                suppress_below: Some(me.suppress_below),
+            },
+            Err(_) => Session::default(),
+        }
+    }
+
+    /// From the text of a `POST /api/login` answer, which does not repeat the
+    /// threshold `/api/me` gave (`suppress_below`).
+    pub fn signed_in_as(text: &str, suppress_below: Option<u64>) -> Session {
+        match serde_json::from_str::<hotspot_api::responses::Session>(text) {
+            Ok(s) => Session {
+                username: Some(s.username).filter(|u| !u.is_empty()),
+                role: s.role,
+                suppress_below,
+            },
+            Err(_) => Session::default(),
         }
     }
 
@@ -152,22 +143,26 @@ impl Session {
     /// The header's "who" text.
     pub fn header_text(&self) -> String {
         match &self.username {
-            Some(u) => format!("Signed in as {u} ({})", self.role.key()),
-            None => format!("Not signed in ({} view)", self.role.key()),
+            Some(u) => format!("Signed in as {u} ({})", self.role.as_str()),
+            None => format!("Not signed in ({} view)", self.role.as_str()),
         }
     }
 }
 
 /// The `POST /api/login` body.
 pub fn login_body(username: &str, password: &str) -> String {
-    json!({ "username": username, "password": password }).to_string()
+    let credentials = Credentials {
+        username: username.to_string(),
+        password: password.to_string(),
+    };
+    serde_json::to_string(&credentials).expect("serialises")
 }
 
 /// What to tell the person when `/api/login` answers `status` with `body`.
 pub fn login_error(status: u16, body: &str) -> String {
-    let server = serde_json::from_str::<Value>(body)
+    let server = serde_json::from_str::<ErrorBody>(body)
         .ok()
-        .and_then(|v| v["error"]["message"].as_str().map(str::to_string));
+        .map(|e| e.error.message);
     match status {
         401 => "Wrong user name or password.".into(),
         429 => "Too many attempts: wait a moment and try again.".into(),
@@ -183,44 +178,58 @@ pub fn login_error(status: u16, body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
+
+    fn me(v: Value) -> Session {
+        Session::parse(&v.to_string())
+    }
 
     #[test]
     fn roles_order_and_parse() {
         assert!(Role::Public < Role::Partner && Role::Partner < Role::Analyst);
         assert!(Role::Analyst < Role::Admin);
-        assert_eq!(Role::parse("analyst"), Some(Role::Analyst));
-        assert_eq!(Role::parse("root"), None);
+        assert_eq!("analyst".parse(), Ok(Role::Analyst));
+        assert!("root".parse::<Role>().is_err());
     }
 
     #[test]
     fn sessions_gate_features() {
-        let public = Session::parse(&json!({"username": null, "role": "public"}));
+        let public = me(json!({"username": null, "role": "public", "suppress_below": 3}));
         assert!(!public.signed_in() && public.suppressed());
         assert!(Feature::ALL.iter().all(|f| !public.can(*f)));
         assert_eq!(public.header_text(), "Not signed in (public view)");
-        let partner = Session::parse(&json!({"username": "pat", "role": "partner"}));
+        let partner = me(json!({"username": "pat", "role": "partner", "suppress_below": 3}));
         assert!(partner.can(Feature::Hotspots) && partner.can(Feature::Density));
         assert!(!partner.can(Feature::Incidents) && !partner.suppressed());
         assert!(partner.can_plan() && !public.can_plan());
         assert!(partner.can_view_interventions() && !public.can_view_interventions());
         assert!(!partner.can_edit_interventions() && !partner.can_target_harden());
         assert_eq!(partner.header_text(), "Signed in as pat (partner)");
-        let admin = Session::parse(&json!({"username": "root", "role": "admin"}));
+        let admin = me(json!({"username": "root", "role": "admin", "suppress_below": 3}));
         assert!(Feature::ALL.iter().all(|f| admin.can(*f)));
         assert!(admin.can_edit_interventions() && admin.can_target_harden());
         // The suppression threshold comes from /api/me, 3 when it is missing.
         assert_eq!(public.suppress_below(), 3);
-        let strict = Session::parse(&json!({"role": "public", "suppress_below": 10}));
+        assert_eq!(Session::default().suppress_below(), 3);
+        let strict = me(json!({"role": "public", "suppress_below": 10}));
         assert_eq!(
             (strict.suppress_below, strict.suppress_below()),
             (Some(10), 10)
         );
         // Unknown or missing roles get the least.
         assert_eq!(
-            Session::parse(&json!({"role": "superuser"})).role,
+            me(json!({"role": "superuser", "suppress_below": 3})).role,
             Role::Public
         );
-        assert_eq!(Session::parse(&Value::Null), Session::default());
+        assert_eq!(Session::parse("null"), Session::default());
+        let signed_in = Session::signed_in_as(
+            r#"{"username": "ana", "role": "analyst", "expires_at": "2026-12-06T12:00:00Z"}"#,
+            Some(10),
+        );
+        assert_eq!(
+            (signed_in.username.as_deref(), signed_in.role, signed_in.suppress_below),
+            (Some("ana"), Role::Analyst, Some(10))
+        );
     }
 
     #[test]

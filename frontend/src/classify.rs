@@ -8,6 +8,7 @@
 //! * kernel density: viridis (perceptually uniform, colour-blind safe);
 //! * hotspot areas: ColorBrewer Purples (a hue the choropleth does not use).
 
+use hotspot_api::responses::WardProperties;
 use serde_json::{json, Value};
 
 use crate::format;
@@ -345,35 +346,35 @@ pub fn suppression_condition(property: &str) -> Option<Value> {
 }
 
 /// Whether a ward's `property` is missing because the API withheld it.
-pub fn is_suppressed(property: &str, props: &Value) -> bool {
-    if props[property].is_number() {
+pub fn is_suppressed(property: &str, value: Option<f64>, w: &WardProperties) -> bool {
+    if value.is_some() {
         return false;
     }
     if COUNT_DERIVED.contains(&property) {
-        props["suppressed"] == true
+        w.suppressed
     } else if CHANGE_DERIVED.contains(&property) {
-        props["suppressed"] == true || props["comparison_suppressed"] == true
+        w.suppressed || w.comparison_suppressed
     } else {
         false
     }
 }
 
-/// The ward choropleth's classes for `measure` over a `/api/wards`
-/// collection. Withheld values form their own class ([`SUPPRESSED`]), so
-/// they are never classed as 0 or counted as "no data".
-pub fn ward_classes(measure: crate::filters::Measure, fc: &Value) -> Classes {
+/// The ward choropleth's classes for `measure` over the wards of a
+/// `/api/wards` collection. Withheld values form their own class
+/// ([`SUPPRESSED`]), so they are never classed as 0 or counted as "no data".
+pub fn ward_classes<'a>(
+    measure: crate::filters::Measure,
+    wards: impl IntoIterator<Item = &'a WardProperties>,
+) -> Classes {
     use crate::filters::Measure;
     let prop = measure.property();
-    let empty = Vec::new();
-    let features = fc["features"].as_array().unwrap_or(&empty);
-    let values: Vec<Option<f64>> = features
-        .iter()
-        .map(|f| f["properties"][prop].as_f64())
-        .collect();
-    let suppressed = features
-        .iter()
-        .filter(|f| is_suppressed(prop, &f["properties"]))
-        .count();
+    let mut values = Vec::new();
+    let mut suppressed = 0;
+    for w in wards {
+        let v = measure.value(w);
+        suppressed += usize::from(is_suppressed(prop, v, w));
+        values.push(v);
+    }
     let mut c = match measure {
         Measure::Count => quantiles(prop, &values, 5, 0, &YL_OR_RD),
         Measure::Rate => quantiles(prop, &values, 5, 1, &YL_OR_RD),
@@ -497,13 +498,31 @@ mod tests {
         assert_eq!(c.legend[4].label, "80.0 or more");
     }
 
+    /// Ward rows from their figures (the rest as a reader defaults them).
+    fn wards(rows: Value) -> Vec<WardProperties> {
+        let rows: Vec<Value> = serde_json::from_value(rows).unwrap();
+        rows.into_iter()
+            .map(|mut r| {
+                for (k, v) in [
+                    ("code", json!("W")),
+                    ("name", json!("Ward")),
+                    ("rank", json!(1)),
+                    ("priority", json!(false)),
+                ] {
+                    r.as_object_mut().unwrap().entry(k).or_insert(v);
+                }
+                serde_json::from_value(r).unwrap()
+            })
+            .collect()
+    }
+
     #[test]
     fn ward_measures_pick_their_property_and_palette() {
         use crate::filters::Measure;
-        let fc = json!({"features": [
-            {"properties": {"count": 1, "rate_per_1000": 0.5, "change_pct": -30.0}},
-            {"properties": {"count": 9, "rate_per_1000": null, "change_pct": 30.0}},
-        ]});
+        let fc = wards(json!([
+            {"count": 1, "rate_per_1000": 0.5, "change_pct": -30.0},
+            {"count": 9, "rate_per_1000": null, "change_pct": 30.0},
+        ]));
         let c = ward_classes(Measure::Count, &fc);
         assert_eq!(c.property, "count");
         assert_eq!(c.breaks, vec![9.0]);
@@ -530,12 +549,12 @@ mod tests {
     #[test]
     fn suppressed_wards_have_their_own_class() {
         use crate::filters::Measure;
-        let fc = json!({"features": [
-            {"properties": {"count": 10, "rate_per_1000": 1.0, "change_pct": 25.0}},
-            {"properties": {"count": null, "rate_per_1000": null, "change_pct": null, "suppressed": true}},
-            {"properties": {"count": 7, "rate_per_1000": null, "change_pct": null, "comparison_suppressed": true}},
-            {"properties": {"count": 0, "rate_per_1000": 0.0, "change_pct": null}},
-        ]});
+        let fc = wards(json!([
+            {"count": 10, "rate_per_1000": 1.0, "change_pct": 25.0},
+            {"count": null, "rate_per_1000": null, "change_pct": null, "suppressed": true},
+            {"count": 7, "rate_per_1000": null, "change_pct": null, "comparison_suppressed": true},
+            {"count": 0, "rate_per_1000": 0.0, "change_pct": null},
+        ]));
         let c = ward_classes(Measure::Count, &fc);
         assert_eq!((c.suppressed, c.no_data), (1, 0));
         // Withheld counts are not classed as 0.
@@ -561,10 +580,7 @@ mod tests {
         assert_eq!((ch.suppressed, ch.no_data), (2, 1));
         assert_eq!(ch.expression()[3][0], "any");
         // Nothing withheld: the expression and filter are as before.
-        let none = ward_classes(
-            Measure::Count,
-            &json!({"features": [{"properties": {"count": 3}}]}),
-        );
+        let none = ward_classes(Measure::Count, &wards(json!([{"count": 3}])));
         assert_eq!(none.expression()[3], NO_DATA);
         assert_eq!(none.suppressed_filter(), json!(["boolean", false]));
         let px = hatch_rgba(6);

@@ -33,6 +33,15 @@ impl Measure {
         }
     }
 
+    /// The ward's figure for the measure (`None`: withheld or none).
+    pub fn value(self, w: &hotspot_api::responses::WardProperties) -> Option<f64> {
+        match self {
+            Measure::Count => w.count.map(|n| n as f64),
+            Measure::Rate => w.rate_per_1000,
+            Measure::Change => w.change_pct,
+        }
+    }
+
     /// The ward property the measure reads.
     pub fn property(self) -> &'static str {
         match self {

@@ -2,6 +2,7 @@
 //! query built from the form, its answer as a ranked list for the panel,
 //! points for the map and the legend.
 
+use hotspot_api::responses::TargetHardening;
 use serde_json::{json, Value};
 
 use crate::classify::LegendItem;
@@ -106,23 +107,22 @@ impl HardeningForm {
     }
 }
 
-/// One place to visit.
+/// One place to visit, with its rank (1 = visit first).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Place {
-    /// 1 = visit first.
     pub rank: usize,
-    pub label: String,
-    pub lon: f64,
-    pub lat: f64,
-    pub score: f64,
-    pub reason: String,
-    /// `YYYY-MM-DD`: the risk has passed after this day.
-    pub expires: String,
-    /// Recent burglaries within the distance.
-    pub triggering: u64,
+    pub place: hotspot_api::responses::Place,
 }
 
-/// The answer of `/api/target-hardening`.
+impl std::ops::Deref for Place {
+    type Target = hotspot_api::responses::Place;
+
+    fn deref(&self) -> &Self::Target {
+        &self.place
+    }
+}
+
+/// The answer of `/api/target-hardening`, its places ranked.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitList {
     pub as_of: String,
@@ -134,36 +134,23 @@ pub struct VisitList {
     pub places: Vec<Place>,
 }
 
-impl VisitList {
-    pub fn parse(v: &Value) -> VisitList {
-        let places = v["items"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|i| {
-                let (lon, lat) = (i["lon"].as_f64()?, i["lat"].as_f64()?);
-                Some((i, lon, lat))
-            })
-            .enumerate()
-            .map(|(n, (i, lon, lat))| Place {
-                rank: n + 1,
-                label: i["label"].as_str().unwrap_or("Unnamed place").to_string(),
-                lon,
-                lat,
-                score: i["score"].as_f64().unwrap_or(0.0),
-                reason: i["reason"].as_str().unwrap_or_default().to_string(),
-                expires: i["expires"].as_str().unwrap_or_default().to_string(),
-                triggering: i["triggering"].as_u64().unwrap_or(0),
-            })
-            .collect();
+impl From<TargetHardening> for VisitList {
+    fn from(t: TargetHardening) -> VisitList {
         VisitList {
-            as_of: v["as_of"].as_str().unwrap_or_default().to_string(),
-            near_repeat: v["near_repeat"].as_bool().unwrap_or(false),
-            total: v["total"].as_u64().unwrap_or(0),
-            places,
+            as_of: t.as_of,
+            near_repeat: t.near_repeat,
+            total: t.total as u64,
+            places: t
+                .items
+                .into_iter()
+                .enumerate()
+                .map(|(n, place)| Place { rank: n + 1, place })
+                .collect(),
         }
     }
+}
 
+impl VisitList {
     /// The places as GeoJSON points for the map (`rank`, `label`).
     pub fn geojson(&self) -> Value {
         let features: Vec<Value> = self
@@ -231,7 +218,7 @@ impl VisitList {
             let recent = if p.triggering > 0 {
                 format!(
                     "; {} recent burglar{} nearby",
-                    thousands(p.triggering),
+                    thousands(u64::from(p.triggering)),
                     if p.triggering == 1 { "y" } else { "ies" }
                 )
             } else {
@@ -286,14 +273,17 @@ pub fn csv_name(form: &HardeningForm, as_of: &str) -> String {
 mod tests {
     use super::*;
 
+    fn parse(v: Value) -> VisitList {
+        VisitList::from(serde_json::from_value::<TargetHardening>(v).unwrap())
+    }
+
     fn sample() -> Value {
         json!({"as_of": "2025-12-31", "near_repeat": false, "total": 199, "items": [
             {"label": "On or near Larch Close", "lon": -1.0205, "lat": 52.2096, "score": 0.2,
              "risk": 0.0, "reason": "in the top 1% burglary hotspot (density 282 per km²)",
              "expires": "2026-01-28", "triggering": 0},
             {"label": "<b>Alder</b> Court", "lon": -1.0222, "lat": 52.2098, "score": 0.1996,
-             "risk": 0.1, "reason": "2 burglaries within 200 m", "expires": "2026-01-20", "triggering": 2},
-            {"label": "no position", "lon": null, "lat": 52.0}
+             "risk": 0.1, "reason": "2 burglaries within 200 m", "expires": "2026-01-20", "triggering": 2}
         ]})
     }
 
@@ -358,12 +348,12 @@ mod tests {
 
     #[test]
     fn answer_becomes_a_ranked_list_points_and_legend() {
-        let l = VisitList::parse(&sample());
+        let l = parse(sample());
         assert_eq!(
             (l.as_of.as_str(), l.near_repeat, l.total),
             ("2025-12-31", false, 199)
         );
-        // The item without a position is dropped; ranks follow the order.
+        // Ranks follow the order.
         assert_eq!(l.places.len(), 2);
         assert_eq!(l.places[1].rank, 2);
         let h = l.html();
@@ -383,7 +373,8 @@ mod tests {
         );
         assert_eq!(l.bounds(), Some([-1.0222, 52.2096, -1.0205, 52.2098]));
         assert_eq!(l.legend_items()[0].count, 2);
-        let empty = VisitList::parse(&json!({"as_of": "2025-12-31", "items": []}));
+        let empty =
+            parse(json!({"as_of": "2025-12-31", "near_repeat": false, "total": 0, "items": []}));
         assert!(empty.html().contains("No place has a reason"));
         assert_eq!(empty.bounds(), None);
     }

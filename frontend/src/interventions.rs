@@ -4,6 +4,11 @@
 //! preview, and the evaluation (`GET /api/interventions/{id}/evaluation`)
 //! as a panel and map areas.
 
+use hotspot_api::geojson;
+use hotspot_api::requests::{InterventionRequest, Site};
+use hotspot_api::responses::{
+    Evaluation, EvaluationArea, Feature, InterventionEvaluation, Interventions,
+};
 use serde_json::{json, Value};
 
 use crate::classify::LegendItem;
@@ -87,76 +92,30 @@ impl Status {
     }
 }
 
-/// One logged intervention.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Intervention {
-    pub id: i64,
-    pub name: String,
-    pub kind: String,
-    pub start: String,
-    /// `None`: ongoing.
-    pub end: Option<String>,
-    pub buffer_m: f64,
-    pub groups: Vec<String>,
-    pub types: Vec<String>,
-    pub notes: Option<String>,
-    /// `(lon, lat, radius_m)` when recorded as a site and radius.
-    pub site: Option<(f64, f64, f64)>,
-    /// GeoJSON geometry (Polygon or MultiPolygon).
-    pub area: Value,
-    pub created_by: Option<String>,
+/// One logged intervention, as the API gives it.
+pub use hotspot_api::responses::Intervention;
+
+/// `{"interventions": [...]}` → the log, newest start first.
+pub fn sorted(list: Interventions) -> Vec<Intervention> {
+    let mut all = list.interventions;
+    all.sort_by(|a, b| b.start.cmp(&a.start).then(b.id.cmp(&a.id)));
+    all
 }
 
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s.as_str().map(str::to_string))
-        .collect()
+/// What the page says about a logged intervention.
+pub trait Logged {
+    /// Where it stands on `today`.
+    fn status(&self, today: &str) -> Status;
+    /// `1 Jul 2025 to 30 Sep 2025`, `from 1 Jul 2025 (no end date)`.
+    fn dates_text(&self) -> String;
+    /// `300 m around -1.02070, 52.20960`, or "drawn area".
+    fn area_text(&self) -> String;
+    /// What it targets: groups and types, or all crime.
+    fn targets_text(&self) -> String;
 }
 
-impl Intervention {
-    pub fn parse(v: &Value) -> Option<Intervention> {
-        let site = &v["site"];
-        Some(Intervention {
-            id: v["id"].as_i64()?,
-            name: v["name"].as_str().unwrap_or_default().to_string(),
-            kind: v["kind"].as_str().unwrap_or_default().to_string(),
-            start: v["start"].as_str().unwrap_or_default().to_string(),
-            end: v["end"].as_str().map(str::to_string),
-            buffer_m: v["buffer_m"].as_f64().unwrap_or(DEFAULT_BUFFER),
-            groups: strings(&v["groups"]),
-            types: strings(&v["types"]),
-            notes: v["notes"]
-                .as_str()
-                .filter(|n| !n.trim().is_empty())
-                .map(str::to_string),
-            site: match (
-                site["lon"].as_f64(),
-                site["lat"].as_f64(),
-                site["radius_m"].as_f64(),
-            ) {
-                (Some(x), Some(y), Some(r)) => Some((x, y, r)),
-                _ => None,
-            },
-            area: v["area"].clone(),
-            created_by: v["created_by"].as_str().map(str::to_string),
-        })
-    }
-
-    /// `{"interventions": [...]}` → the log, newest start first.
-    pub fn parse_list(v: &Value) -> Vec<Intervention> {
-        let mut all: Vec<Intervention> = v["interventions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Intervention::parse)
-            .collect();
-        all.sort_by(|a, b| b.start.cmp(&a.start).then(b.id.cmp(&a.id)));
-        all
-    }
-
-    pub fn status(&self, today: &str) -> Status {
+impl Logged for Intervention {
+    fn status(&self, today: &str) -> Status {
         if self.start.as_str() > today {
             return Status::Planned;
         }
@@ -170,24 +129,26 @@ impl Intervention {
         }
     }
 
-    /// `1 Jul 2025 – 30 Sep 2025`, `from 1 Jul 2025 (ongoing)`.
-    pub fn dates_text(&self) -> String {
+    fn dates_text(&self) -> String {
         match &self.end {
             Some(e) => format!("{} to {}", day_label(&self.start), day_label(e)),
             None => format!("from {} (no end date)", day_label(&self.start)),
         }
     }
 
-    /// `300 m around -1.02070, 52.20960`, or "drawn area".
-    pub fn area_text(&self) -> String {
+    fn area_text(&self) -> String {
         match self.site {
-            Some((x, y, r)) => format!("{} m around {x:.5}, {y:.5}", number(r, 0)),
+            Some(s) => format!(
+                "{} m around {:.5}, {:.5}",
+                number(s.radius_m, 0),
+                s.lon,
+                s.lat
+            ),
             None => "drawn area".into(),
         }
     }
 
-    /// What it targets: groups and types, or all crime.
-    pub fn targets_text(&self) -> String {
+    fn targets_text(&self) -> String {
         let all: Vec<&str> = self
             .groups
             .iter()
@@ -250,19 +211,18 @@ pub fn list_html(items: &[Intervention], today: &str, selected: Option<i64>) -> 
 /// Where an intervention's name goes on the map: its site, or the mean of
 /// its area's outer ring.
 pub fn label_point(i: &Intervention) -> Option<(f64, f64)> {
-    if let Some((x, y, _)) = i.site {
-        return Some((x, y));
+    if let Some(site) = i.site {
+        return Some((site.lon, site.lat));
     }
-    let c = &i.area["coordinates"];
-    let ring = match i.area["type"].as_str()? {
-        "Polygon" => &c[0],
-        "MultiPolygon" => &c[0][0],
+    let ring = match &i.area.value {
+        geojson::Value::Polygon(rings) => rings.first()?,
+        geojson::Value::MultiPolygon(polys) => polys.first()?.first()?,
         _ => return None,
     };
     let pts: Vec<(f64, f64)> = ring
-        .as_array()?
         .iter()
-        .filter_map(|p| Some((p[0].as_f64()?, p[1].as_f64()?)))
+        .filter(|p| p.len() >= 2)
+        .map(|p| (p[0], p[1]))
         .collect();
     // The closing vertex repeats the first.
     let pts = &pts[..pts.len().saturating_sub(1)];
@@ -281,7 +241,7 @@ pub fn label_point(i: &Intervention) -> Option<(f64, f64)> {
 /// intervention (one name each, not one per tile).
 pub fn areas_geojson(items: &[Intervention], today: &str) -> Value {
     let mut features = Vec::new();
-    for i in items.iter().filter(|i| i.area.is_object()) {
+    for i in items {
         let props =
             json!({ "kind": "area", "id": i.id, "name": i.name, "status": i.status(today).key() });
         features.push(
@@ -587,33 +547,36 @@ impl InterventionForm {
 
     /// The JSON body for `POST /api/interventions`.
     pub fn body(&self) -> String {
-        let mut v = json!({
-            "name": self.name.trim(),
-            "kind": self.kind.trim(),
-            "start": self.start.trim(),
-            "buffer_m": self.buffer,
-            "groups": if self.group.is_empty() { vec![] } else { vec![self.group.clone()] },
-        });
+        let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let mut request = InterventionRequest {
+            name: self.name.trim().to_string(),
+            kind: self.kind.trim().to_string(),
+            start: self.start.trim().to_string(),
+            end: text(&self.end),
+            buffer_m: Some(self.buffer),
+            groups: text(&self.group).into_iter().collect(),
+            types: Vec::new(),
+            notes: text(&self.notes),
+            area: None,
+            site: None,
+            radius_m: None,
+        };
         match self.mode {
             AreaMode::Circle => {
                 let (lon, lat) = self.site.unwrap_or((f64::NAN, f64::NAN));
-                v["site"] = json!({ "lon": lon, "lat": lat });
-                v["radius_m"] = json!(self.radius);
+                request.site = Some(Site { lon, lat });
+                request.radius_m = Some(self.radius);
             }
             AreaMode::Polygon => {
                 let ring = parse_vertices(&self.vertices)
                     .and_then(|p| polygon_ring(&p))
                     .unwrap_or_default();
-                v["area"] = json!({ "type": "Polygon", "coordinates": [ring] });
+                let ring = ring.iter().map(|p| p.to_vec()).collect();
+                let polygon = geojson::Geometry::new(geojson::Value::Polygon(vec![ring]));
+                request.area = Some(geojson::GeoJson::Geometry(polygon));
             }
         }
-        if !self.end.trim().is_empty() {
-            v["end"] = json!(self.end.trim());
-        }
-        if !self.notes.trim().is_empty() {
-            v["notes"] = json!(self.notes.trim());
-        }
-        v.to_string()
+        serde_json::to_string(&request).expect("serialises")
     }
 }
 
@@ -645,8 +608,8 @@ pub fn evaluation_url(id: i64, control: &str, before: &str) -> String {
     }
 }
 
-fn change_cell(v: &Value) -> String {
-    match v.as_f64() {
+fn change_cell(change_pct: Option<f64>) -> String {
+    match change_pct {
         Some(p) => {
             let class = if p > 0.0 {
                 "up"
@@ -662,59 +625,50 @@ fn change_cell(v: &Value) -> String {
 }
 
 /// The WDQ in words: its value and reading, or why it is not computed.
-pub fn wdq_text(ev: &Value) -> (Option<f64>, String) {
-    let w = &ev["wdq"];
-    let reading = ev["interpretation"]
-        .as_str()
-        .or(w["interpretation"].as_str())
-        .unwrap_or_default()
-        .to_string();
-    (w["wdq"].as_f64(), reading)
+pub fn wdq_text(ev: &Evaluation) -> (Option<f64>, String) {
+    let reading = if ev.interpretation.is_empty() {
+        ev.wdq.interpretation.clone()
+    } else {
+        ev.interpretation.clone()
+    };
+    (ev.wdq.wdq, reading)
 }
 
 /// The evaluation panel: periods, before/after counts and change in the
 /// target, buffer and control, the control and why, the WDQ and its reading
 /// (or why it cannot be computed), the total net effect, and the caveats
 /// exactly as the server wrote them, regression to the mean first.
-pub fn evaluation_html(v: &Value) -> String {
-    let ev = &v["evaluation"];
-    let name = v["intervention"]["name"].as_str().unwrap_or("Intervention");
+pub fn evaluation_html(v: &InterventionEvaluation) -> String {
+    let ev = &v.evaluation;
     let mut h = format!(
         "<h3>Evaluation: {}</h3><p class=\"note iv-periods\">{}</p>",
-        esc(name),
-        esc(ev["periods"]["note"].as_str().unwrap_or_default())
+        esc(&v.intervention.name),
+        esc(&ev.periods.note)
     );
-    let buffer_m = v["intervention"]["buffer_m"].as_f64().unwrap_or(0.0);
+    let buffer_m = v.intervention.buffer_m;
     h.push_str("<table class=\"iv-counts\"><caption>Targeted crimes before and after</caption><thead><tr><th scope=\"col\">Area</th><th scope=\"col\">Before</th><th scope=\"col\">After</th><th scope=\"col\">Change</th></tr></thead><tbody>");
-    for (key, label) in [
-        ("target", "Target area".to_string()),
+    for (key, label, c) in [
+        ("target", "Target area".to_string(), &ev.target),
         (
             "buffer",
             format!("Displacement buffer ({} m)", number(buffer_m, 0)),
+            &ev.buffer,
         ),
-        ("control", "Comparison area".to_string()),
+        ("control", "Comparison area".to_string(), &ev.control),
     ] {
-        let c = &ev[key];
         h.push_str(&format!(
             "<tr data-area=\"{key}\"><th scope=\"row\">{label}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
-            thousands(c["before"].as_u64().unwrap_or(0)),
-            thousands(c["after"].as_u64().unwrap_or(0)),
-            change_cell(&c["change_pct"]),
+            thousands(c.before),
+            thousands(c.after),
+            change_cell(c.change_pct),
         ));
     }
     h.push_str("</tbody></table>");
-    let cc = &ev["control_choice"];
-    let wards: Vec<String> = cc["wards"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|w| {
-            format!(
-                "{} ({})",
-                w["name"].as_str().unwrap_or_default(),
-                w["code"].as_str().unwrap_or_default()
-            )
-        })
+    let cc = &ev.control_choice;
+    let wards: Vec<String> = cc
+        .wards
+        .iter()
+        .map(|w| format!("{} ({})", w.name, w.code))
         .collect();
     h.push_str(&format!(
         "<p class=\"iv-control\"><strong>Comparison area:</strong> {}. <span class=\"note\">{}</span></p>",
@@ -723,7 +677,7 @@ pub fn evaluation_html(v: &Value) -> String {
         } else {
             wards.join(", ")
         }),
-        esc(cc["reason"].as_str().unwrap_or_default())
+        esc(&cc.reason)
     ));
     let (wdq, reading) = wdq_text(ev);
     h.push_str(&format!(
@@ -735,22 +689,15 @@ pub fn evaluation_html(v: &Value) -> String {
         },
         esc(&reading)
     ));
-    if let Some(t) = ev["wdq"]["total_net_effect"].as_f64() {
-        h.push_str(&format!(
-            "<p class=\"iv-tne\"><strong>Total net effect:</strong> {} crimes {} across target and buffer, against the comparison area's trend.</p>",
-            number(t.abs(), 1),
-            if t >= 0.0 { "prevented" } else { "more" }
-        ));
-    }
-    let caveats: Vec<&str> = ev["caveats"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c.as_str())
-        .collect();
-    if !caveats.is_empty() {
+    let t = ev.wdq.total_net_effect;
+    h.push_str(&format!(
+        "<p class=\"iv-tne\"><strong>Total net effect:</strong> {} crimes {} across target and buffer, against the comparison area's trend.</p>",
+        number(t.abs(), 1),
+        if t >= 0.0 { "prevented" } else { "more" }
+    ));
+    if !ev.caveats.is_empty() {
         h.push_str("<h4>Caveats</h4><ul class=\"iv-caveats\">");
-        for c in caveats {
+        for c in &ev.caveats {
             h.push_str(&format!("<li>{}</li>", esc(c)));
         }
         h.push_str("</ul>");
@@ -760,32 +707,33 @@ pub fn evaluation_html(v: &Value) -> String {
 
 /// The evaluation's areas for the map (`role`: target, buffer, control),
 /// features without a geometry dropped.
-pub fn evaluation_areas(v: &Value) -> Value {
-    let features: Vec<Value> = v["areas"]["features"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|f| f["geometry"].is_object())
-        .cloned()
+pub fn evaluation_areas(v: &InterventionEvaluation) -> Value {
+    let features: Vec<&Feature<EvaluationArea>> = v
+        .areas
+        .features
+        .iter()
+        .filter(|f| f.geometry.is_some())
         .collect();
     json!({ "type": "FeatureCollection", "features": features })
 }
 
+fn has_area(v: &InterventionEvaluation, role: &str) -> bool {
+    v.areas
+        .features
+        .iter()
+        .any(|f| f.geometry.is_some() && f.properties.role == role)
+}
+
 /// Legend rows: the logged areas, then (when evaluated) target, buffer and
 /// control.
-pub fn legend_items(areas: usize, evaluation: Option<&Value>) -> Vec<LegendItem> {
+pub fn legend_items(areas: usize, evaluation: Option<&InterventionEvaluation>) -> Vec<LegendItem> {
     let mut rows = vec![LegendItem {
         colour: AREA_COLOUR.into(),
         label: "Intervention area".into(),
         count: areas,
     }];
     if let Some(v) = evaluation {
-        let fc = evaluation_areas(v);
-        let has = |role: &str| {
-            fc["features"]
-                .as_array()
-                .is_some_and(|fs| fs.iter().any(|f| f["properties"]["role"] == role))
-        };
+        let has = |role: &str| has_area(v, role);
         for (role, colour, label) in [
             ("target", TARGET_COLOUR, "Evaluated: target (black outline)"),
             ("buffer", BUFFER_COLOUR, "Evaluated: displacement buffer"),
@@ -811,20 +759,23 @@ pub fn legend_items(areas: usize, evaluation: Option<&Value>) -> Vec<LegendItem>
 mod tests {
     use super::*;
 
-    fn logged() -> Value {
-        json!({"interventions": [
+    fn logged() -> Interventions {
+        serde_json::from_value(json!({"interventions": [
             {"id": 1, "name": "Kingsmead patrols", "kind": "patrols", "start": "2025-07-01",
              "end": "2025-09-30", "buffer_m": 200.0, "groups": [], "types": [], "notes": null,
              "site": {"lon": -1.0207, "lat": 52.2096, "radius_m": 300.0},
              "area": {"type": "MultiPolygon", "coordinates": [[[[-1.0, 52.0], [-1.1, 52.0], [-1.1, 52.1], [-1.0, 52.0]]]]},
-             "created_by": "analyst"},
+             "created_by": "analyst", "created_at": "2025-06-01T00:00:00Z"},
             {"id": 2, "name": "<CCTV>", "kind": "CCTV", "start": "2026-12-01", "end": null,
              "buffer_m": 250.0, "groups": ["serious-acquisitive"], "types": ["Burglary"], "site": null,
+             "notes": null, "created_by": null, "created_at": "2026-11-01T00:00:00Z",
              "area": {"type": "Polygon", "coordinates": [[[-1.0, 52.0], [-1.1, 52.0], [-1.1, 52.1], [-1.0, 52.0]]]}},
             {"id": 3, "name": "Old lights", "kind": "street lighting", "start": "2023-01-01",
-             "end": "2023-03-31", "area": null},
-            {"name": "no id"}
-        ]})
+             "end": "2023-03-31", "buffer_m": 200.0, "groups": [], "types": [], "notes": null, "site": null,
+             "area": {"type": "Polygon", "coordinates": [[[-1.0, 52.0], [-1.1, 52.0], [-1.1, 52.1], [-1.0, 52.0]]]},
+             "created_by": null, "created_at": "2023-01-01T00:00:00Z"}
+        ]}))
+        .unwrap()
     }
 
     #[test]
@@ -832,8 +783,8 @@ mod tests {
         assert_eq!(day_number("1970-01-01"), Some(0));
         assert_eq!(day_number("2000-03-01"), Some(11_017));
         assert_eq!(day_number("2025-02-30"), None);
-        let all = Intervention::parse_list(&logged());
-        // Newest start first; the one without an id is dropped.
+        let all = sorted(logged());
+        // Newest start first.
         assert_eq!(all.iter().map(|i| i.id).collect::<Vec<_>>(), vec![2, 1, 3]);
         let today = "2026-06-30";
         let st: Vec<Status> = all.iter().map(|i| i.status(today)).collect();
@@ -849,7 +800,7 @@ mod tests {
 
     #[test]
     fn list_and_map_areas() {
-        let all = Intervention::parse_list(&logged());
+        let all = sorted(logged());
         let h = list_html(&all, "2026-06-30", Some(1));
         assert!(h.contains("3 interventions logged."));
         assert!(h.contains("&lt;CCTV&gt;") && !h.contains("<CCTV>"));
@@ -859,14 +810,17 @@ mod tests {
         assert!(h.contains("data-id=\"2\" aria-pressed=\"false\""));
         assert!(list_html(&[], "2026-06-30", None).contains("No interventions"));
         let fc = areas_geojson(&all, "2026-06-30");
-        // The one without an area is not drawn; each area has its label.
+        // Each area is drawn with its label (the API always gives an area).
         let kinds: Vec<&str> = fc["features"]
             .as_array()
             .unwrap()
             .iter()
             .map(|f| f["properties"]["kind"].as_str().unwrap())
             .collect();
-        assert_eq!(kinds, vec!["area", "label", "area", "label"]);
+        assert_eq!(
+            kinds,
+            vec!["area", "label", "area", "label", "area", "label"]
+        );
         assert_eq!(fc["features"][0]["properties"]["status"], "planned");
         assert_eq!(fc["features"][2]["geometry"]["type"], "MultiPolygon");
         // A site's label at the site; a drawn area's at its ring's mean.
@@ -1192,26 +1146,35 @@ mod tests {
         assert_eq!(fc["features"][2]["properties"]["first"], false);
     }
 
-    fn evaluation(wdq: Value, interpretation: &str) -> Value {
-        json!({
-            "intervention": {"id": 1, "name": "Kingsmead patrols", "buffer_m": 200.0},
+    fn evaluation(wdq: Value, interpretation: &str) -> InterventionEvaluation {
+        let mut logged = serde_json::to_value(&sorted(logged())[1]).unwrap();
+        logged["buffer_m"] = json!(200.0);
+        let v = json!({
+            "intervention": logged,
             "evaluation": {
-                "periods": {"note": "Whole months: before 2025-04..2025-06 (3 months), after 2025-07..2025-09 (3 months)."},
+                "periods": {"note": "Whole months: before 2025-04..2025-06 (3 months), after 2025-07..2025-09 (3 months).",
+                    "before": {"from": "2025-04", "to": "2025-06"}, "after": {"from": "2025-07", "to": "2025-09"},
+                    "before_months": 3, "after_months": 3, "before_gap_months": [], "after_gap_months": [],
+                    "excluded_month": null, "before_scale": 1.0},
                 "target": {"before": 17, "after": 27, "change_pct": 58.82},
                 "buffer": {"before": 11, "after": 13, "change_pct": 18.18},
                 "control": {"before": 0, "after": 12, "change_pct": null},
                 "control_choice": {"method": "automatic", "wards": [{"code": "E05999003", "name": "Oakwood"}],
-                    "reason": "Chosen automatically: Oakwood is the most similar ward."},
-                "wdq": {"wdq": wdq, "total_net_effect": -17.6, "interpretation": "x"},
+                    "reason": "Chosen automatically: Oakwood is the most similar ward.", "score": 0.1,
+                    "excluded_adjacent": []},
+                "wdq": {"wdq": wdq, "total_net_effect": -17.6, "interpretation": "x",
+                    "target_change_pct": 58.82, "buffer_change_pct": 18.18, "control_change_pct": null,
+                    "success_measure": 1.0, "buffer_measure": 0.1, "caveats": []},
                 "interpretation": interpretation,
                 "caveats": ["Regression to the mean: areas chosen because counts were unusually high tend to fall back & more.", "Small counts <20."]
             },
             "areas": {"type": "FeatureCollection", "features": [
-                {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": []}, "properties": {"role": "target"}},
-                {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": []}, "properties": {"role": "buffer"}},
-                {"type": "Feature", "geometry": null, "properties": {"role": "control"}}
+                {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": []}, "properties": {"role": "target", "before": 17, "after": 27, "change_pct": 58.82}},
+                {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": []}, "properties": {"role": "buffer", "before": 11, "after": 13, "change_pct": 18.18}},
+                {"type": "Feature", "geometry": null, "properties": {"role": "control", "before": 0, "after": 12, "change_pct": null}}
             ]}
-        })
+        });
+        serde_json::from_value(v).unwrap()
     }
 
     #[test]
@@ -1238,7 +1201,7 @@ mod tests {
         let h = evaluation_html(&some);
         assert!(h.contains("data-wdq=\"-0.2\""));
         assert!(h.contains("(WDQ):</strong> −0.20"));
-        assert_eq!(wdq_text(&some["evaluation"]).0, Some(-0.2));
+        assert_eq!(wdq_text(&some.evaluation).0, Some(-0.2));
         // The control without a geometry is not drawn, nor in the legend.
         assert_eq!(
             evaluation_areas(&some)["features"]

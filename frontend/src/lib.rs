@@ -30,5 +30,8 @@ pub mod interventions;
 pub mod panels;
 pub mod plan;
 
+#[cfg(test)]
+mod testing;
+
 #[cfg(target_arch = "wasm32")]
 mod web;

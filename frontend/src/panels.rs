@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use hotspot_api::responses::{
+    Categories, Category, DensityMeta, Group, HotspotProperties, Hotspots, IncidentProperties,
+    WardProfile, WardProperties,
+};
 
 use crate::classify::{LegendItem, PURPLES};
 use crate::filters::{months_between, Compare, Filters, Measure};
@@ -11,69 +14,24 @@ use crate::format::{
     esc, month_label, number, ordinal, signed, signed_percent, thousands, SUPPRESSED,
 };
 
-/// A crime group as `/api/categories` lists it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Group {
-    pub id: String,
-    pub name: String,
-    pub types: Vec<String>,
-    pub sources: Vec<String>,
-}
-
-/// A crime type (category) with its source and groups.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Category {
-    pub name: String,
-    pub source: String,
-    pub groups: Vec<String>,
-}
-
-/// `/api/categories` parsed.
+/// `/api/categories`: the crime groups, and the crime types loaded with
+/// their sources and groups.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Catalogue {
     pub groups: Vec<Group>,
     pub categories: Vec<Category>,
 }
 
-impl Catalogue {
-    pub fn parse(v: &Value) -> Catalogue {
-        let strings = |v: &Value| -> Vec<String> {
-            v.as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|s| s.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let groups = v["groups"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|g| Group {
-                        id: g["id"].as_str().unwrap_or_default().to_string(),
-                        name: g["name"].as_str().unwrap_or_default().to_string(),
-                        types: strings(&g["types"]),
-                        sources: strings(&g["sources"]),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let categories = v["categories"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|c| Category {
-                        name: c["category"].as_str().unwrap_or_default().to_string(),
-                        source: c["source"].as_str().unwrap_or_default().to_string(),
-                        groups: strings(&c["groups"]),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Catalogue { groups, categories }
+impl From<Categories> for Catalogue {
+    fn from(c: Categories) -> Catalogue {
+        Catalogue {
+            groups: c.groups,
+            categories: c.categories,
+        }
     }
+}
 
+impl Catalogue {
     pub fn group_name(&self, id: &str) -> Option<&str> {
         self.groups
             .iter()
@@ -99,7 +57,7 @@ impl Catalogue {
             .iter()
             .filter(|c| group.is_empty() || c.groups.iter().any(|g| g == group))
             .filter(|c| source.is_empty() || c.source == source)
-            .map(|c| c.name.clone())
+            .map(|c| c.category.clone())
             .collect();
         out.sort();
         out.dedup();
@@ -141,7 +99,7 @@ impl Catalogue {
             let groups: Vec<&str> = self
                 .categories
                 .iter()
-                .filter(|c| &c.name == t)
+                .filter(|c| &c.category == t)
                 .flat_map(|c| c.groups.iter().map(String::as_str))
                 .collect();
             if groups.is_empty() {
@@ -162,20 +120,6 @@ impl Catalogue {
         });
         totals
     }
-}
-
-/// `{name: count}` from the API; a `null` count (withheld) is `None`.
-fn counts(v: &Value) -> BTreeMap<String, Option<u64>> {
-    v.as_object()
-        .map(|o| {
-            o.iter()
-                .filter_map(|(k, n)| match n {
-                    Value::Null => Some((k.clone(), None)),
-                    n => n.as_u64().map(|n| (k.clone(), Some(n))),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// One row of a bar table: label, the figure shown, the bar's length
@@ -295,23 +239,19 @@ pub fn comparison_range(f: &Filters) -> Option<(String, String)> {
 /// The ward panel: `profile` is `/api/wards/{code}` for the filters,
 /// `trend` the same ward over all months.
 pub fn ward_html(
-    profile: &Value,
-    trend: Option<&Value>,
+    profile: &WardProfile,
+    trend: Option<&WardProfile>,
     f: &Filters,
     cat: &Catalogue,
     all_months: &[String],
 ) -> String {
-    let w = &profile["ward"];
-    let name = w["name"].as_str().unwrap_or("Ward");
+    let w = &profile.ward;
+    let name = if w.name.is_empty() { "Ward" } else { &w.name };
     let mut s = ward_heading(w, name, f, cat);
-    s.push_str(&ward_figure_rows(
-        w,
-        f,
-        profile["wards"].as_u64().unwrap_or(0),
-    ));
+    s.push_str(&ward_figure_rows(w, f, profile.wards as u64));
     s.push_str(&ward_comparison_rows(w, f));
     s.push_str("</tbody></table>");
-    let trend_counts = counts(&trend.unwrap_or(profile)["by_month"]);
+    let trend_counts = trend.unwrap_or(profile).by_month.clone();
     s.push_str(&ward_breakdown(profile, &trend_counts, cat));
     let months: Vec<String> = if trend.is_some() {
         all_months.to_vec()
@@ -334,15 +274,15 @@ fn stat_row(k: &str, v: String) -> String {
 
 /// The ward's name and code, the priority badge and what is counted, up
 /// to the opening of the figures table.
-fn ward_heading(w: &Value, name: &str, f: &Filters, cat: &Catalogue) -> String {
-    let code = w["code"].as_str().unwrap_or("");
+fn ward_heading(w: &WardProperties, name: &str, f: &Filters, cat: &Catalogue) -> String {
+    let code = &w.code;
     let mut s = format!(
         "<div class=\"ward\" data-code=\"{}\"><h3>{} <small class=\"note\">{}</small></h3>",
         esc(code),
         esc(name),
         esc(code)
     );
-    if w["priority"] == true {
+    if w.priority {
         s.push_str("<p><span class=\"badge\">Priority ward</span></p>");
     }
     s.push_str(&format!(
@@ -353,14 +293,14 @@ fn ward_heading(w: &Value, name: &str, f: &Filters, cat: &Catalogue) -> String {
 }
 
 /// Incidents, rates, residents, share and rank (of `wards`).
-fn ward_figure_rows(w: &Value, f: &Filters, wards: u64) -> String {
+fn ward_figure_rows(w: &WardProperties, f: &Filters, wards: u64) -> String {
     // `null` + `suppressed`: 1 or 2 incidents, withheld from the public
     // role together with every figure derived from them.
-    let suppressed = w["suppressed"] == true;
+    let suppressed = w.suppressed;
     let withheld = format!("<span class=\"suppressed\">{SUPPRESSED}</span>");
     let mut s = stat_row(
         "Incidents",
-        match w["count"].as_u64() {
+        match w.count {
             Some(n) => thousands(n),
             None if suppressed => {
                 format!(
@@ -371,20 +311,20 @@ fn ward_figure_rows(w: &Value, f: &Filters, wards: u64) -> String {
             None => "–".into(),
         },
     );
-    for (key, label) in [
-        ("rate_per_1000", "Rate per 1,000 residents"),
-        ("annual_rate_per_1000", "Annualised rate per 1,000"),
+    for (value, label) in [
+        (w.rate_per_1000, "Rate per 1,000 residents"),
+        (w.annual_rate_per_1000, "Annualised rate per 1,000"),
     ] {
-        match w[key].as_f64() {
+        match value {
             Some(r) => s.push_str(&stat_row(label, number(r, 1))),
             None if suppressed => s.push_str(&stat_row(label, withheld.clone())),
             None => {}
         }
     }
-    if let Some(p) = w["population"].as_f64() {
+    if let Some(p) = w.population {
         s.push_str(&stat_row("Residents", number(p, 0)));
     }
-    match w["share"].as_f64() {
+    match w.share {
         Some(sh) => s.push_str(&stat_row(
             "Share of all wards",
             format!("{}%", number(sh * 100.0, 1)),
@@ -392,7 +332,8 @@ fn ward_figure_rows(w: &Value, f: &Filters, wards: u64) -> String {
         None if suppressed => s.push_str(&stat_row("Share of all wards", withheld.clone())),
         None => {}
     }
-    if let Some(rank) = w["rank"].as_u64() {
+    if w.rank > 0 {
+        let rank = w.rank as u64;
         let by = if f.measure == Measure::Rate {
             "rate"
         } else {
@@ -408,10 +349,10 @@ fn ward_figure_rows(w: &Value, f: &Filters, wards: u64) -> String {
 
 /// The comparison period's count, the change and its significance (none
 /// without a comparison).
-fn ward_comparison_rows(w: &Value, f: &Filters) -> String {
-    let count = w["count"].as_u64();
-    let comparison = w["comparison_count"].as_u64();
-    if comparison.is_none() && w["comparison_suppressed"] != true {
+fn ward_comparison_rows(w: &WardProperties, f: &Filters) -> String {
+    let count = w.count;
+    let comparison = w.comparison_count;
+    if comparison.is_none() && !w.comparison_suppressed {
         return String::new();
     }
     let withheld = format!("<span class=\"suppressed\">{SUPPRESSED}</span>");
@@ -431,14 +372,14 @@ fn ward_comparison_rows(w: &Value, f: &Filters) -> String {
         },
     );
     // The change only from figures the API gave: never from a withheld count.
-    let change = w["change"].as_i64().or(match (count, comparison) {
+    let change = w.change.or(match (count, comparison) {
         (Some(n), Some(c)) => Some(n as i64 - c as i64),
         _ => None,
     });
     match change {
         Some(change) => {
-            let pct = w["change_pct"]
-                .as_f64()
+            let pct = w
+                .change_pct
                 .map(|p| format!(" ({})", signed_percent(p)))
                 .unwrap_or_default();
             let class = match change.signum() {
@@ -453,7 +394,7 @@ fn ward_comparison_rows(w: &Value, f: &Filters) -> String {
         }
         None => s.push_str(&stat_row("Change", withheld)),
     }
-    let sig = match (w["change_significant"].as_bool(), w["p_value"].as_f64()) {
+    let sig = match (w.change_significant, w.p_value) {
         (Some(true), Some(p)) => format!("Yes (p = {})", number(p, 3)),
         (Some(false), Some(p)) => format!("No (p = {})", number(p, 3)),
         _ => "–".into(),
@@ -465,15 +406,15 @@ fn ward_comparison_rows(w: &Value, f: &Filters) -> String {
 /// The note on withheld counts (when any figure is withheld) and the
 /// incidents by crime group and by type.
 fn ward_breakdown(
-    profile: &Value,
+    profile: &WardProfile,
     trend_counts: &BTreeMap<String, Option<u64>>,
     cat: &Catalogue,
 ) -> String {
-    let w = &profile["ward"];
-    let by_type = counts(&profile["by_category"]);
+    let w = &profile.ward;
+    let by_type = &profile.by_category;
     let mut s = String::new();
-    if w["suppressed"] == true
-        || w["comparison_suppressed"] == true
+    if w.suppressed
+        || w.comparison_suppressed
         || by_type.values().any(Option::is_none)
         || trend_counts.values().any(Option::is_none)
     {
@@ -487,13 +428,13 @@ fn ward_breakdown(
     if !by_type.is_empty() {
         s.push_str(&bar_table(
             "Incidents by crime group",
-            &group_rows(&cat.by_group_partial(&by_type)),
+            &group_rows(&cat.by_group_partial(by_type)),
             "by-group",
         ));
         s.push_str(&format!(
             "<details><summary>By crime type ({})</summary>{}</details>",
             by_type.len(),
-            bar_table("Incidents by crime type", &type_rows(&by_type), "by-type")
+            bar_table("Incidents by crime type", &type_rows(by_type), "by-type")
         ));
     } else {
         s.push_str("<p class=\"note\">No incidents match the filters in this ward.</p>");
@@ -543,9 +484,9 @@ fn ward_trend(
     s
 }
 
-/// A hotspot area's summary; `meta` is the collection's foreign members.
-pub fn hotspot_html(p: &Value, meta: &Value) -> String {
-    let top = p["top_percent"].as_f64().unwrap_or(0.0);
+/// A hotspot area's summary; `meta` describes the density surface.
+pub fn hotspot_html(p: &HotspotProperties, meta: &DensityMeta) -> String {
+    let top = p.top_percent;
     let mut s = format!(
         "<div class=\"hotspot\" data-top=\"{}\"><h3><i class=\"sw\" style=\"background:{}\"></i> Hotspot: top {}% density</h3><table class=\"stats\"><tbody>",
         top,
@@ -553,27 +494,23 @@ pub fn hotspot_html(p: &Value, meta: &Value) -> String {
         number(top, 0)
     );
     let row = |k: &str, v: String| format!("<tr><th scope=\"row\">{k}</th><td>{v}</td></tr>");
+    s.push_str(&row("Incidents inside", thousands(p.incidents)));
     s.push_str(&row(
-        "Incidents inside",
-        thousands(p["incidents"].as_u64().unwrap_or(0)),
+        "Share of located incidents",
+        format!("{}%", number(p.share * 100.0, 1)),
     ));
-    if let Some(sh) = p["share"].as_f64() {
-        s.push_str(&row(
-            "Share of located incidents",
-            format!("{}%", number(sh * 100.0, 1)),
-        ));
-    }
-    if let Some(a) = p["area_km2"].as_f64() {
-        s.push_str(&row("Area", format!("{} km²", number(a, 2))));
-    }
-    if let Some(t) = p["threshold"].as_f64() {
-        s.push_str(&row(
-            "Density threshold",
-            format!("{} per km²", number(t, 1)),
-        ));
-    }
+    s.push_str(&row("Area", format!("{} km²", number(p.area_km2, 2))));
+    s.push_str(&row(
+        "Density threshold",
+        format!("{} per km²", number(p.threshold, 1)),
+    ));
     s.push_str("</tbody></table>");
-    let types = type_rows(&counts(&p["by_category"]));
+    let by_category = p
+        .by_category
+        .iter()
+        .map(|(k, n)| (k.clone(), Some(*n)))
+        .collect();
+    let types = type_rows(&by_category);
     if !types.is_empty() {
         s.push_str(&bar_table(
             "Incidents inside by crime type",
@@ -581,7 +518,8 @@ pub fn hotspot_html(p: &Value, meta: &Value) -> String {
             "by-type",
         ));
     }
-    if let (Some(bw), Some(cell)) = (meta["bandwidth_m"].as_f64(), meta["cell_m"].as_f64()) {
+    {
+        let (bw, cell) = (meta.bandwidth_m, meta.cell_m);
         s.push_str(&format!(
             "<p class=\"note\">Quartic kernel density, bandwidth {} m, {} m cells; the area holds the densest {}% of the surface.</p>",
             number(bw, 0),
@@ -594,13 +532,13 @@ pub fn hotspot_html(p: &Value, meta: &Value) -> String {
 }
 
 /// One incident's details.
-pub fn incident_html(p: &Value, ward_name: Option<&str>) -> String {
-    let text = |k: &str| p[k].as_str().filter(|s| !s.is_empty()).map(esc);
+pub fn incident_html(p: &IncidentProperties, ward_name: Option<&str>) -> String {
+    let text = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(esc);
     let mut s = format!(
         "<div class=\"incident\"><h3>{}</h3><table class=\"stats\"><tbody>",
-        text("category").unwrap_or_else(|| "Incident".into())
+        text(&Some(p.category.clone())).unwrap_or_else(|| "Incident".into())
     );
-    let when = match (text("date"), text("time"), text("month")) {
+    let when = match (text(&p.date), text(&p.time), text(&Some(p.month.clone()))) {
         (Some(d), Some(t), _) => format!("{d} {t}"),
         (Some(d), None, _) => d,
         (None, _, Some(m)) => esc(&month_label(&m)),
@@ -608,14 +546,14 @@ pub fn incident_html(p: &Value, ward_name: Option<&str>) -> String {
     };
     let row = |k: &str, v: String| format!("<tr><th scope=\"row\">{k}</th><td>{v}</td></tr>");
     s.push_str(&row("When", when));
-    for (k, label) in [
-        ("location", "Location"),
-        ("source", "Source"),
-        ("outcome", "Last outcome"),
-        ("crime_id", "Reference"),
+    for (value, label) in [
+        (&p.location, "Location"),
+        (&Some(p.source.clone()), "Source"),
+        (&p.outcome, "Last outcome"),
+        (&p.crime_id, "Reference"),
     ] {
-        if let Some(v) = text(k) {
-            let v = if k == "crime_id" && v.len() > 12 {
+        if let Some(v) = text(value) {
+            let v = if label == "Reference" && v.len() > 12 {
                 format!("{}…", &v[..12])
             } else {
                 v
@@ -675,27 +613,23 @@ pub fn legend_html(sections: &[LegendSection]) -> String {
 }
 
 /// Legend rows for the hotspot bands present in a `/api/hotspots` collection.
-pub fn hotspot_legend(fc: &Value) -> Vec<LegendItem> {
-    let mut rows: Vec<LegendItem> = fc["features"]
-        .as_array()
-        .map(|fs| {
-            fs.iter()
-                .map(|f| {
-                    let p = &f["properties"];
-                    let top = p["top_percent"].as_f64().unwrap_or(0.0);
-                    LegendItem {
-                        colour: crate::classify::hotspot_colour(top).to_string(),
-                        label: format!(
-                            "Top {}% ({} per km² or more)",
-                            number(top, 0),
-                            number(p["threshold"].as_f64().unwrap_or(0.0), 0)
-                        ),
-                        count: p["incidents"].as_u64().unwrap_or(0) as usize,
-                    }
-                })
-                .collect()
+pub fn hotspot_legend(fc: &Hotspots) -> Vec<LegendItem> {
+    let mut rows: Vec<LegendItem> = fc
+        .features
+        .iter()
+        .map(|f| {
+            let p = &f.properties;
+            LegendItem {
+                colour: crate::classify::hotspot_colour(p.top_percent).to_string(),
+                label: format!(
+                    "Top {}% ({} per km² or more)",
+                    number(p.top_percent, 0),
+                    number(p.threshold, 0)
+                ),
+                count: p.incidents as usize,
+            }
         })
-        .unwrap_or_default();
+        .collect();
     rows.dedup_by(|a, b| a.label == b.label);
     if rows.is_empty() {
         rows.push(LegendItem {
@@ -710,10 +644,11 @@ pub fn hotspot_legend(fc: &Value) -> Vec<LegendItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::lenient;
     use serde_json::json;
 
     fn catalogue() -> Catalogue {
-        Catalogue::parse(&json!({
+        Catalogue::from(serde_json::from_value::<Categories>(json!({
             "groups": [
                 {"id": "serious-acquisitive", "name": "Serious acquisitive crime", "sources": [], "types": ["Burglary", "Robbery"]},
                 {"id": "asb", "name": "Anti-social behaviour", "sources": [], "types": ["Anti-social behaviour"]}
@@ -725,6 +660,7 @@ mod tests {
                 {"category": "Black bags", "source": "fly-tipping", "count": 3, "groups": []}
             ]
         }))
+        .unwrap())
     }
 
     #[test]
@@ -778,15 +714,16 @@ mod tests {
     fn ward_panel_shows_counts_rate_change_rank_groups_and_trend() {
         let months: Vec<String> = (1..=12).map(|m| format!("2025-{m:02}")).collect();
         let f = Filters::default_for(&months);
-        let profile = json!({
+        let profile: WardProfile = lenient(json!({
             "ward": {"code": "E05999013", "name": "Kingsmead <estate>", "count": 40, "rate_per_1000": 3.0,
                      "population": 13310.0, "share": 0.1, "rank": 2, "comparison_count": 20, "change": 20,
                      "change_pct": 100.0, "change_significant": true, "p_value": 0.001, "priority": true},
             "wards": 16,
             "by_category": {"Burglary": 30, "Anti-social behaviour": 10},
             "by_month": {"2025-07": 5, "2025-12": 9}
-        });
-        let trend = json!({"by_month": {"2025-01": 2, "2025-07": 5, "2025-12": 9}});
+        }));
+        let trend: WardProfile =
+            lenient(json!({"by_month": {"2025-01": 2, "2025-07": 5, "2025-12": 9}}));
         let html = ward_html(&profile, Some(&trend), &f, &catalogue(), &months);
         assert!(html.contains("Kingsmead &lt;estate&gt;"));
         assert!(html.contains("Priority ward"));
@@ -802,7 +739,7 @@ mod tests {
     fn suppressed_ward_panel_says_fewer_than_3_and_derives_nothing() {
         let months: Vec<String> = (1..=12).map(|m| format!("2025-{m:02}")).collect();
         let f = Filters::default_for(&months);
-        let profile = json!({
+        let profile: WardProfile = lenient(json!({
             "ward": {"code": "E05999001", "name": "Abbey", "count": null, "rate_per_1000": null,
                      "annual_rate_per_1000": null, "population": 9000.0, "share": null, "rank": 14,
                      "comparison_count": 6, "change": null, "change_pct": null, "p_value": null,
@@ -810,8 +747,8 @@ mod tests {
             "wards": 16,
             "by_category": {"Burglary": null, "Robbery": 4, "Anti-social behaviour": null},
             "by_month": {"2025-07": null}
-        });
-        let trend = json!({"by_month": {"2025-01": 5, "2025-07": null}});
+        }));
+        let trend: WardProfile = lenient(json!({"by_month": {"2025-01": 5, "2025-07": null}}));
         let html = ward_html(&profile, Some(&trend), &f, &catalogue(), &months);
         assert!(html.contains("fewer than 3 (suppressed)"));
         assert!(html.contains("<th scope=\"row\">Rate per 1,000 residents</th><td><span class=\"suppressed\">suppressed</span>"));
@@ -830,9 +767,11 @@ mod tests {
             assert!(!html.contains(bad), "{bad} in {html}");
         }
         // The comparison withheld instead.
-        let p2 = json!({"ward": {"code": "E1", "name": "B", "count": 9, "comparison_count": null,
-                                 "change": null, "change_pct": null, "comparison_suppressed": true},
-                        "wards": 16, "by_category": {}, "by_month": {}});
+        let p2: WardProfile = lenient(
+            json!({"ward": {"code": "E1", "name": "B", "count": 9, "comparison_count": null,
+                                 "change": null, "change_pct": null, "comparison_suppressed": true, "rank": 1},
+                        "wards": 16, "by_category": {}, "by_month": {}}),
+        );
         let html = ward_html(&p2, None, &f, &catalogue(), &months);
         assert!(html.contains("<td>9</td>"));
         assert!(
@@ -845,17 +784,24 @@ mod tests {
 
     #[test]
     fn hotspot_and_incident_panels() {
-        let p = json!({"top_percent": 1.0, "incidents": 411, "share": 0.29, "area_km2": 0.55, "threshold": 354.7,
-                       "by_category": {"Black bags": 67, "Drugs": 6}});
-        let html = hotspot_html(&p, &json!({"bandwidth_m": 250.0, "cell_m": 50.0}));
+        let p: HotspotProperties = lenient(
+            json!({"top_percent": 1.0, "incidents": 411, "share": 0.29, "area_km2": 0.55, "threshold": 354.7,
+                       "by_category": {"Black bags": 67, "Drugs": 6}}),
+        );
+        let meta: DensityMeta = lenient(json!({"bandwidth_m": 250.0, "cell_m": 50.0}));
+        let html = hotspot_html(&p, &meta);
         assert!(html.contains("top 1% density"));
         assert!(html.contains("411"));
         assert!(html.contains("29.0%"));
         assert!(html.contains("bandwidth 250 m"));
-        let legend = hotspot_legend(&json!({"features": [{"properties": p}]}));
+        let legend = hotspot_legend(&lenient(
+            json!({"features": [{"type": "Feature", "geometry": null, "properties": p}]}),
+        ));
         assert_eq!(legend[0].label, "Top 1% (355 per km² or more)");
         let inc = incident_html(
-            &json!({"category": "Burglary", "month": "2025-03", "location": "On or near <A>"}),
+            &lenient(
+                json!({"category": "Burglary", "month": "2025-03", "location": "On or near <A>"}),
+            ),
             Some("Castle"),
         );
         assert!(

@@ -1,7 +1,11 @@
 //! Planner mode: the `POST /api/plan` request body built from the form,
 //! the result panel and the one-row-per-site CSV (partner role and above).
 
-use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+use hotspot_api::geojson;
+use hotspot_api::requests::{GroupWeight, PlanRequest};
+use hotspot_api::responses::{Plan, PlanFeature, TimeWindow};
 
 use crate::format::{esc, number, thousands};
 
@@ -46,36 +50,90 @@ impl PlanForm {
 
     /// The JSON body for `POST /api/plan`.
     pub fn body(&self) -> String {
-        let weights: Vec<Value> = self
-            .weights
-            .iter()
-            .map(|(g, w)| json!({ "group": g, "weight": w }))
-            .collect();
-        let mut v = json!({
-            "weights": weights,
-            "sites": self.sites,
-            "radius": self.radius,
-        });
-        if !self.period.is_empty() {
-            v["period"] = json!(self.period);
-        }
-        v.to_string()
+        let request = PlanRequest {
+            period: Some(self.period.clone()).filter(|p| !p.is_empty()),
+            groups: Vec::new(),
+            types: Vec::new(),
+            sources: Vec::new(),
+            weights: self
+                .weights
+                .iter()
+                .map(|(group, weight)| GroupWeight {
+                    group: group.clone(),
+                    weight: *weight,
+                })
+                .collect(),
+            sites: self.sites as usize,
+            radius: self.radius,
+            venues: None,
+            avoid: None,
+        };
+        serde_json::to_string(&request).expect("serialises")
     }
 }
 
-fn of_kind<'a>(fc: &'a Value, kind: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
-    fc["features"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(move |f| f["properties"]["kind"] == kind)
+/// A planned site: its point and properties.
+pub struct Site<'a> {
+    pub point: Option<[f64; 2]>,
+    pub rank: usize,
+    pub name: &'a str,
+    pub ward: Option<&'a str>,
+    pub covered_incidents: u64,
+    pub covered_weight: f64,
+    pub marginal_weight: f64,
+    pub by_group: &'a BTreeMap<String, u64>,
+    pub best_window: Option<&'a TimeWindow>,
 }
 
 /// Site features, in rank order.
-pub fn sites(fc: &Value) -> Vec<&Value> {
-    let mut s: Vec<&Value> = of_kind(fc, "site").collect();
-    s.sort_by_key(|f| f["properties"]["rank"].as_u64().unwrap_or(0));
+pub fn sites(fc: &Plan) -> Vec<Site<'_>> {
+    let mut s: Vec<Site> = fc
+        .features
+        .iter()
+        .filter_map(|f| match &f.properties {
+            PlanFeature::Site {
+                rank,
+                name,
+                ward,
+                covered_incidents,
+                covered_weight,
+                marginal_weight,
+                by_group,
+                best_window,
+            } => Some(Site {
+                point: point_of(f.geometry.as_ref()),
+                rank: *rank,
+                name,
+                ward: ward.as_deref(),
+                covered_incidents: *covered_incidents,
+                covered_weight: *covered_weight,
+                marginal_weight: *marginal_weight,
+                by_group,
+                best_window: best_window.as_ref(),
+            }),
+            _ => None,
+        })
+        .collect();
+    s.sort_by_key(|site| site.rank);
     s
+}
+
+fn point_of(g: Option<&geojson::Geometry>) -> Option<[f64; 2]> {
+    match &g?.value {
+        geojson::Value::Point(p) if p.len() >= 2 => Some([p[0], p[1]]),
+        _ => None,
+    }
+}
+
+fn count_kind(fc: &Plan, coverage: bool) -> usize {
+    fc.features
+        .iter()
+        .filter(|f| match f.properties {
+            PlanFeature::Coverage { .. } => coverage,
+            PlanFeature::Naive { .. } => !coverage,
+            PlanFeature::Site { .. } => false,
+        })
+        .count()
 }
 
 fn pct(share: f64) -> String {
@@ -83,50 +141,43 @@ fn pct(share: f64) -> String {
 }
 
 /// `Fri 20:00–24:00 (35%)`, or empty.
-pub fn window_text(w: &Value) -> String {
-    let (Some(day), Some(from), Some(to)) = (
-        w["day"].as_str(),
-        w["from_hour"].as_u64(),
-        w["to_hour"].as_u64(),
-    ) else {
+pub fn window_text(w: Option<&TimeWindow>) -> String {
+    let Some(w) = w else {
         return String::new();
     };
-    let share = w["share"]
-        .as_f64()
-        .map(|s| format!(" ({} of its incidents)", pct(s)))
-        .unwrap_or_default();
-    format!("{day} {from:02}:00–{to:02}:00{share}")
+    let share = format!(" ({} of its incidents)", pct(w.share));
+    format!("{} {:02}:00–{:02}:00{share}", w.day, w.from_hour, w.to_hour)
 }
 
-fn by_group_text(v: &Value) -> String {
-    v.as_object()
-        .map(|o| {
-            o.iter()
-                .map(|(g, n)| format!("{g}: {}", thousands(n.as_u64().unwrap_or(0))))
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-        .unwrap_or_default()
+fn by_group_text(by_group: &BTreeMap<String, u64>) -> String {
+    by_group
+        .iter()
+        .map(|(g, n)| format!("{g}: {}", thousands(*n)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The plan's totals: `(share covered, naive share, gain in weight, gain %)`.
-pub fn totals(fc: &Value) -> (f64, Option<f64>, Option<f64>, Option<f64>) {
-    let b = &fc["baseline"];
+pub fn totals(fc: &Plan) -> (f64, Option<f64>, Option<f64>, Option<f64>) {
+    let m = &fc.meta;
+    let b = m.baseline.as_ref();
     (
-        fc["share"].as_f64().unwrap_or(0.0),
-        b["share"].as_f64(),
-        b["gain"].as_f64(),
-        b["gain_pct"].as_f64(),
+        m.share,
+        b.map(|b| b.share),
+        b.map(|b| b.gain),
+        b.and_then(|b| b.gain_pct),
     )
 }
 
 /// The result panel: totals, the naive comparison and gain, the guarantee,
 /// then one row per site.
-pub fn result_html(fc: &Value) -> String {
+pub fn result_html(fc: &Plan) -> String {
     let (share, naive, gain, gain_pct) = totals(fc);
-    let covered = fc["covered_weight"].as_f64().unwrap_or(0.0);
-    let total = fc["total_weight"].as_f64().unwrap_or(0.0);
-    let radius = fc["radius_m"].as_f64().unwrap_or(0.0);
+    let (covered, total, radius) = (
+        fc.meta.covered_weight,
+        fc.meta.total_weight,
+        fc.meta.radius_m,
+    );
     let sites = sites(fc);
     let mut h = String::new();
     h.push_str(&format!(
@@ -163,20 +214,22 @@ pub fn result_html(fc: &Value) -> String {
         ),
     }
     h.push_str("</table>");
-    if let Some(g) = fc["guarantee"].as_str() {
-        h.push_str(&format!("<p class=\"note plan-guarantee\">{}</p>", esc(g)));
+    if !fc.meta.guarantee.is_empty() {
+        h.push_str(&format!(
+            "<p class=\"note plan-guarantee\">{}</p>",
+            esc(&fc.meta.guarantee)
+        ));
     }
     h.push_str("<ol class=\"plan-sites\">");
-    for f in &sites {
-        let p = &f["properties"];
-        let window = window_text(&p["best_window"]);
+    for p in &sites {
+        let window = window_text(p.best_window);
         h.push_str(&format!(
             "<li data-rank=\"{}\"><strong>{}</strong> <span class=\"n\">({})</span><br>{} incidents covered{}{}</li>",
-            p["rank"].as_u64().unwrap_or(0),
-            esc(p["name"].as_str().unwrap_or("Site")),
-            esc(p["ward"].as_str().unwrap_or("outside the wards")),
-            thousands(p["covered_incidents"].as_u64().unwrap_or(0)),
-            match by_group_text(&p["by_group"]) {
+            p.rank,
+            esc(p.name),
+            esc(p.ward.unwrap_or("outside the wards")),
+            thousands(p.covered_incidents),
+            match by_group_text(p.by_group) {
                 s if s.is_empty() => String::new(),
                 s => format!("<br><span class=\"n\">{}</span>", esc(&s)),
             },
@@ -188,9 +241,9 @@ pub fn result_html(fc: &Value) -> String {
         ));
     }
     h.push_str("</ol>");
-    if let Some(notes) = fc["notes"].as_array().filter(|n| !n.is_empty()) {
+    if !fc.meta.notes.is_empty() {
         h.push_str("<ul class=\"note plan-notes\">");
-        for n in notes.iter().filter_map(|n| n.as_str()) {
+        for n in &fc.meta.notes {
             h.push_str(&format!("<li>{}</li>", esc(n)));
         }
         h.push_str("</ul>");
@@ -204,8 +257,8 @@ pub const COVERAGE_COLOUR: &str = "#e66101";
 pub const NAIVE_COLOUR: &str = "#636363";
 
 /// Legend rows for the plan on the map.
-pub fn legend_items(fc: &Value) -> Vec<crate::classify::LegendItem> {
-    let radius = number(fc["radius_m"].as_f64().unwrap_or(0.0), 0);
+pub fn legend_items(fc: &Plan) -> Vec<crate::classify::LegendItem> {
+    let radius = number(fc.meta.radius_m, 0);
     let n = sites(fc).len();
     vec![
         crate::classify::LegendItem {
@@ -216,12 +269,12 @@ pub fn legend_items(fc: &Value) -> Vec<crate::classify::LegendItem> {
         crate::classify::LegendItem {
             colour: COVERAGE_COLOUR.into(),
             label: format!("Within {radius} m walk of a site"),
-            count: of_kind(fc, "coverage").count(),
+            count: count_kind(fc, true),
         },
         crate::classify::LegendItem {
             colour: NAIVE_COLOUR.into(),
             label: "Naive choice: busiest wards' centres (grey ring)".into(),
-            count: of_kind(fc, "naive").count(),
+            count: count_kind(fc, false),
         },
     ]
 }
@@ -243,26 +296,23 @@ fn csv_field(s: &str) -> String {
 
 /// One row per site: rank, name, ward, incidents and weight covered, the
 /// marginal gain, counts by group, the best time window, the coordinates.
-pub fn csv(fc: &Value) -> String {
+pub fn csv(fc: &Plan) -> String {
     let mut out = String::from(
         "rank,name,ward,covered_incidents,covered_weight,marginal_weight,by_group,best_window,longitude,latitude\r\n",
     );
-    for f in sites(fc) {
-        let p = &f["properties"];
-        let c = &f["geometry"]["coordinates"];
-        let num = |v: &Value| v.as_f64().map(|x| x.to_string()).unwrap_or_default();
-        let coord = |v: &Value| v.as_f64().map(|x| format!("{x:.6}")).unwrap_or_default();
+    for p in sites(fc) {
+        let coord = |i: usize| p.point.map(|c| format!("{:.6}", c[i])).unwrap_or_default();
         let row = [
-            num(&p["rank"]),
-            csv_field(p["name"].as_str().unwrap_or("")),
-            csv_field(p["ward"].as_str().unwrap_or("")),
-            num(&p["covered_incidents"]),
-            num(&p["covered_weight"]),
-            num(&p["marginal_weight"]),
-            csv_field(&by_group_text(&p["by_group"])),
-            csv_field(&window_text(&p["best_window"])),
-            coord(&c[0]),
-            coord(&c[1]),
+            p.rank.to_string(),
+            csv_field(p.name),
+            csv_field(p.ward.unwrap_or("")),
+            p.covered_incidents.to_string(),
+            p.covered_weight.to_string(),
+            p.marginal_weight.to_string(),
+            csv_field(&by_group_text(p.by_group)),
+            csv_field(&window_text(p.best_window)),
+            coord(0),
+            coord(1),
         ];
         out.push_str(&row.join(","));
         out.push_str("\r\n");
@@ -273,12 +323,14 @@ pub fn csv(fc: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
 
-    fn sample() -> Value {
-        json!({"type": "FeatureCollection", "radius_m": 400.0, "covered_weight": 30.0,
+    fn sample() -> Plan {
+        let plan = json!({"type": "FeatureCollection", "radius_m": 400.0, "covered_weight": 30.0,
             "total_weight": 100.0, "share": 0.3,
             "baseline": {"covered_weight": 20.0, "share": 0.2, "gain": 10.0, "gain_pct": 50.0},
             "guarantee": "At least 63% of the best possible coverage.", "notes": ["a <note>"],
+            "baseline_method": "centroids", "candidates_considered": 10,
             "features": [
             {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-0.9, 52.2]},
              "properties": {"kind": "site", "rank": 2, "name": "=Shop", "ward": "Abington",
@@ -289,10 +341,11 @@ mod tests {
                "covered_incidents": 20, "covered_weight": 20.0, "marginal_weight": 20.0,
                "by_group": {"Burglary": 5, "Robbery": 15},
                "best_window": {"day": "Fri", "from_hour": 20, "to_hour": 24, "share": 0.35}}},
-            {"type": "Feature", "geometry": null, "properties": {"kind": "coverage", "rank": 1}},
+            {"type": "Feature", "geometry": null, "properties": {"kind": "coverage", "rank": 1, "radius_m": 400.0}},
             {"type": "Feature", "geometry": {"type": "Point", "coordinates": [0.0, 0.0]},
              "properties": {"kind": "naive", "ward": "Castle"}}
-        ]})
+        ]});
+        serde_json::from_value(plan).unwrap()
     }
 
     #[test]

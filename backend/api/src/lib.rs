@@ -23,3 +23,9 @@ pub mod requests;
 pub mod responses;
 
 pub use query::{FromQuery, QueryError};
+
+/// The GeoJSON types the responses' geometries use.
+pub use geojson;
+/// The shared vocabulary the types above use (months, periods, options,
+/// roles), for clients that depend on this crate alone.
+pub use hotspot_core::{options, period, Month, MonthRange, Role};

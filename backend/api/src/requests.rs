@@ -20,27 +20,27 @@ pub struct InterventionRequest {
     #[schema(format = Date, example = "2025-03-01")]
     pub start: String,
     /// `YYYY-MM-DD`, not before `start`; none while it goes on.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(format = Date)]
     pub end: Option<String>,
     /// Displacement buffer in metres, in (0, 5000] (default 200).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buffer_m: Option<f64>,
     /// Crime groups it targets (see /api/categories).
     #[serde(default)]
     pub groups: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub types: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// A GeoJSON Polygon or MultiPolygon (WGS84), or a Feature holding one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub area: Option<geojson::GeoJson>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<Site>,
     /// Radius around `site` in metres, in (0, 5000].
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub radius_m: Option<f64>,
 }
 
@@ -57,18 +57,18 @@ pub struct Site {
 #[serde(deny_unknown_fields)]
 pub struct PlanRequest {
     /// As the `period` query parameter: `YYYY-MM..YYYY-MM`, `YYYY-MM` or a date-time range.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "2025-01..2025-06")]
     pub period: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub types: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
     /// `[{"group": "serious-acquisitive", "weight": 3}, ...]`; the first
     /// listed group an incident belongs to sets its weight.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub weights: Vec<GroupWeight>,
     /// How many sites, 1..=100.
     #[serde(default = "default_sites")]
@@ -79,11 +79,11 @@ pub struct PlanRequest {
     #[schema(exclusive_minimum = 0, maximum = 10000, default = 400)]
     pub radius: f64,
     /// Candidate venues: a GeoJSON FeatureCollection of named points.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub venues: Option<geojson::FeatureCollection>,
     /// Areas to avoid: GeoJSON polygons.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub avoid: Option<geojson::GeoJson>,
 }

@@ -12,6 +12,7 @@
 #[cfg(feature = "geometry")]
 pub mod area;
 pub mod disclosure;
+pub mod evaluation;
 #[cfg(feature = "geometry")]
 pub mod groups;
 pub mod incident;

@@ -14,12 +14,15 @@ use serde::{Deserialize, Serialize};
 /// assert!(Role::Analyst > Role::Partner);
 /// assert_eq!("partner".parse::<Role>().unwrap(), Role::Partner);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Anyone: ward aggregates with small counts suppressed; no points, no
-    /// hotspot surfaces.
+    /// hotspot surfaces. The least role, so the default.
+    #[default]
     Public,
     /// Partner agencies: full aggregates and hotspots, no points.
     Partner,

@@ -81,74 +81,15 @@ pub struct EvaluationOptions {
     pub before: Option<MonthRange>,
 }
 
-/// Counts of the targeted crimes in one area.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct PeriodCounts {
-    pub before: u64,
-    pub after: u64,
-    /// `(after − before×scale) / (before×scale) × 100`, the before count
-    /// scaled to the after period's length; `None` when `before` is 0.
-    pub change_pct: Option<f64>,
-}
+pub use hotspot_core::evaluation::{
+    ControlChoice, Evaluation, EvaluationPeriods, PeriodCounts, WardRef,
+};
 
-/// The periods compared.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct EvaluationPeriods {
-    pub before: MonthRange,
-    pub after: MonthRange,
-    /// Months of the before period with data (gap months left out).
-    pub before_months: u32,
-    /// Months of the after period with data.
-    pub after_months: u32,
-    /// Months of the before period with no data for any source.
-    pub before_gap_months: Vec<Month>,
-    /// Months of the after period with no data for any source.
-    pub after_gap_months: Vec<Month>,
-    /// The month the intervention started in, when it started mid-month:
-    /// left out of both periods.
-    pub excluded_month: Option<Month>,
-    /// `after_months / before_months` (months with data): what before
-    /// counts are multiplied by for the WDQ and the percentages.
-    pub before_scale: f64,
-    /// How the periods were drawn, in words.
-    pub note: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct WardRef {
-    pub code: String,
-    pub name: String,
-}
-
-/// The comparison area and why it was used.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ControlChoice {
-    /// `automatic`, `wards` or `area`.
-    pub method: &'static str,
-    /// The wards making up the control (empty for a polygon).
-    pub wards: Vec<WardRef>,
-    pub reason: String,
-    /// The [`choose_comparison`] distance score (automatic only; lower is
-    /// more similar).
-    pub score: Option<f64>,
-    /// Wards left out because they touch the target or its buffer.
-    pub excluded_adjacent: Vec<String>,
-}
-
-/// The evaluation of one intervention.
+/// The evaluation of one intervention, with its three areas for maps.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InterventionEvaluation {
-    pub periods: EvaluationPeriods,
-    pub target: PeriodCounts,
-    pub buffer: PeriodCounts,
-    pub control: PeriodCounts,
-    pub control_choice: ControlChoice,
-    /// Success and buffer measures, WDQ, total net effect, interpretation and
-    /// the planning crate's caveats, on the (scaled) counts.
-    pub wdq: WdqResult,
-    pub interpretation: String,
-    /// Regression to the mean first, then the rest.
-    pub caveats: Vec<String>,
+    #[serde(flatten)]
+    pub evaluation: Evaluation,
     /// Target, buffer ring and control, WGS84 (for maps).
     #[serde(skip)]
     pub target_area: MultiPolygon<f64>,
@@ -156,6 +97,14 @@ pub struct InterventionEvaluation {
     pub buffer_area: MultiPolygon<f64>,
     #[serde(skip)]
     pub control_area: MultiPolygon<f64>,
+}
+
+impl std::ops::Deref for InterventionEvaluation {
+    type Target = Evaluation;
+
+    fn deref(&self) -> &Evaluation {
+        &self.evaluation
+    }
 }
 
 fn invalid(msg: impl Into<String>) -> EngineError {
@@ -304,14 +253,16 @@ impl Dataset {
             _ => MultiPolygon(vec![]),
         };
         Ok(InterventionEvaluation {
-            target: per(t),
-            buffer: per(b),
-            control: per(c),
-            control_choice: control.choice,
-            interpretation: result.interpretation.clone(),
-            wdq: result,
-            caveats,
-            periods,
+            evaluation: Evaluation {
+                target: per(t),
+                buffer: per(b),
+                control: per(c),
+                control_choice: control.choice,
+                interpretation: result.interpretation.clone(),
+                wdq: result,
+                caveats,
+                periods,
+            },
             target_area: spec.area.clone(),
             buffer_area: to_wgs84(&places.ring),
             control_area,
@@ -337,7 +288,7 @@ impl Dataset {
                 None,
                 Some(to_bng(mp)?),
                 ControlChoice {
-                    method: "area",
+                    method: "area".into(),
                     wards: vec![],
                     reason: "Given by the user as a polygon.".into(),
                     score: None,
@@ -401,7 +352,7 @@ impl Dataset {
             .map(|&i| format!("{} ({})", self.areas[i].area.name, self.areas[i].area.code))
             .collect();
         let choice = ControlChoice {
-            method: "wards",
+            method: "wards".into(),
             wards: vec![],
             reason: format!("Given by the user: {}.", names.join(", ")),
             score: None,
@@ -564,7 +515,7 @@ impl Dataset {
         Ok((
             wards,
             ControlChoice {
-                method: "automatic",
+                method: "automatic".into(),
                 wards: vec![],
                 reason,
                 score: Some(score),

@@ -82,32 +82,9 @@ pub struct WdqInput {
     pub control: AreaCounts,
 }
 
-/// Result of [`wdq`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WdqResult {
-    /// `(after − before) / before × 100`; `None` when `before` is 0.
-    pub target_change_pct: Option<f64>,
-    pub buffer_change_pct: Option<f64>,
-    pub control_change_pct: Option<f64>,
-    /// `Ra/Ca − Rb/Cb`; negative when the target improved relative to the
-    /// control.
-    pub success_measure: f64,
-    /// `Da/Ca − Db/Cb`; positive when the buffer worsened relative to the
-    /// control.
-    pub buffer_measure: f64,
-    /// `buffer_measure / success_measure`; `None` unless the success measure
-    /// is negative (no reduction in the target: nothing to weigh the buffer
-    /// against).
-    pub wdq: Option<f64>,
-    /// `(Rb·Ca/Cb − Ra) + (Db·Ca/Cb − Da)`: crimes prevented across target
-    /// and buffer relative to the control's trend (negative: more crime).
-    pub total_net_effect: f64,
-    /// The reading of the WDQ per Bowers & Johnson (2003), in words.
-    pub interpretation: String,
-    /// Regression to the mean (always first), small counts (when any count
-    /// is below [`SMALL_COUNT`]), and what the measure cannot tell.
-    pub caveats: Vec<String>,
-}
+/// Result of [`wdq`] (defined with the other evaluation results in
+/// `hotspot-core`, where the API and the map client read it too).
+pub use hotspot_core::evaluation::WdqResult;
 
 /// Computes the Weighted Displacement Quotient and its reading
 /// ([module docs](self)). Errors when a count is negative or not finite, or

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::js::{self, fetch_text, select};
-use super::layers::{LayerKind, MAX_POINTS};
+use super::layers::MAX_POINTS;
 use super::state::AppRef;
 use super::{legend, png, set_status, status_error};
 use crate::access::Feature;
@@ -59,15 +59,26 @@ fn csv_columns(layer: &str) -> &'static [&'static str] {
 /// The loaded data of `layer`, if it is loaded (the density grid never is
 /// in the exported form: its cells come from the API).
 fn loaded(app: &AppRef, layer: &str) -> Option<Value> {
-    let k = match layer {
-        "wards" => LayerKind::Wards,
-        "hotspots" => LayerKind::Hotspots,
-        "incidents" => LayerKind::Incidents,
-        _ => return None,
-    };
     let st = app.st.borrow();
-    let l = st.layer(k);
-    (!l.url.is_empty()).then(|| l.data.clone())
+    let json = |v: Result<Value, serde_json::Error>| v.ok();
+    match layer {
+        "wards" => st
+            .wards
+            .data
+            .as_ref()
+            .and_then(|d| json(serde_json::to_value(d))),
+        "hotspots" => st
+            .hotspots
+            .data
+            .as_ref()
+            .and_then(|d| json(serde_json::to_value(d))),
+        "incidents" => st
+            .incidents
+            .data
+            .as_ref()
+            .and_then(|d| json(serde_json::to_value(d))),
+        _ => None,
+    }
 }
 
 /// Asks the API for `layer` under the current filters.
@@ -80,7 +91,7 @@ async fn fetch(app: &AppRef, layer: &str) -> Result<String, String> {
             "hotspots" => st.f.hotspots_url(),
             "incidents" => st.f.incidents_url(MAX_POINTS),
             _ => {
-                let min = st.density.data["min_shown"].as_f64().unwrap_or(0.0);
+                let min = st.density.data.as_ref().map_or(0.0, |d| d.min_shown);
                 st.f.density_url(min)
             }
         }

@@ -5,6 +5,7 @@
 //! its list item; *Download CSV* saves the API's own CSV. The pure parts
 //! are in `crate::hardening`.
 
+use hotspot_api::responses::TargetHardening;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -158,8 +159,8 @@ async fn run_hardening(app: &AppRef) {
             return status_error(&format!("Target hardening: {}", e.message));
         }
     };
-    let list = match serde_json::from_str::<Value>(&text) {
-        Ok(v) => VisitList::parse(&v),
+    let list = match serde_json::from_str::<TargetHardening>(&text) {
+        Ok(v) => VisitList::from(v),
         Err(e) => return status_error(&format!("Target hardening: {e}")),
     };
     let _ = app.map.set_data("hardening", &js::to_js(&list.geojson()));

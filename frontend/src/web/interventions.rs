@@ -7,6 +7,7 @@
 //! that `POST`s a new one, and a delete button. The pure parts are in
 //! `crate::interventions`.
 
+use hotspot_api::responses::{InterventionEvaluation, Interventions as ApiInterventions};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -38,7 +39,7 @@ pub struct Interventions {
     selected: Option<i64>,
     eval_generation: u32,
     /// The last evaluation answer (for the selected intervention).
-    evaluation: Option<Value>,
+    evaluation: Option<InterventionEvaluation>,
     /// The next map click places the form's site.
     picking: bool,
     /// Map clicks add corners to the area being drawn.
@@ -372,8 +373,8 @@ async fn load_interventions(app: &AppRef, select: Option<i64>) {
         }
         e.message
     }) {
-        Ok(t) => match serde_json::from_str::<Value>(&t) {
-            Ok(v) => Intervention::parse_list(&v),
+        Ok(t) => match serde_json::from_str::<ApiInterventions>(&t) {
+            Ok(v) => iv::sorted(v),
             Err(e) => return status_error(&format!("Interventions: {e}")),
         },
         Err(e) => {
@@ -460,7 +461,7 @@ fn select_intervention(app: &AppRef, id: i64, fit: bool) {
     html_el("iv-eval-box").set_hidden(false);
     fill_control_select(app);
     if fit {
-        if let Some(b) = bounds_of(&json!({ "features": [{ "geometry": item.area }] })) {
+        if let Some(b) = bounds_of([&item.area]) {
             app.map.fit(b);
         }
     }
@@ -513,7 +514,7 @@ async fn load_evaluation(app: &AppRef, id: i64, fit: bool) {
     debug_set("evaluationUrl", &JsValue::from_str(&url));
     match result {
         Ok((status, text)) if (200..300).contains(&status) => {
-            let v: Value = match serde_json::from_str(&text) {
+            let v: InterventionEvaluation = match serde_json::from_str(&text) {
                 Ok(v) => v,
                 Err(e) => return status_error(&format!("Evaluation: {e}")),
             };
@@ -521,7 +522,8 @@ async fn load_evaluation(app: &AppRef, id: i64, fit: bool) {
             let areas = iv::evaluation_areas(&v);
             let _ = app.map.set_data("evaluation", &js::to_js(&areas));
             if fit {
-                if let Some(b) = bounds_of(&areas) {
+                let drawn = v.areas.features.iter().filter_map(|f| f.geometry.as_ref());
+                if let Some(b) = bounds_of(drawn) {
                     app.map.fit(b);
                 }
             }

@@ -8,7 +8,8 @@
 //! page reads back from the loaded data is here too, so the JSON is read
 //! in one place.
 
-use serde_json::{json, Value};
+use hotspot_api::geojson;
+use hotspot_api::responses::{DensityGrid, HotspotProperties, WardProperties};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use wasm_bindgen_futures::spawn_local;
@@ -18,7 +19,7 @@ use super::js::{self, by_id, fetch_api, fill_select, on, FetchError};
 use super::legend::render_legend;
 use super::selection::select_features;
 use super::session::session_lost;
-use super::state::{AppRef, Layer, Selected, State};
+use super::state::{AppRef, DensityShown, Selected, State};
 use super::{debug_set, set_status, status_error};
 use crate::access::Feature;
 use crate::classify;
@@ -96,21 +97,31 @@ impl LayerKind {
 }
 
 impl State {
-    pub fn layer(&self, k: LayerKind) -> &Layer {
+    /// The URL layer `k` was loaded from ("" when not loaded).
+    pub fn layer_url(&self, k: LayerKind) -> &str {
         match k {
-            LayerKind::Wards => &self.wards,
-            LayerKind::Hotspots => &self.hotspots,
-            LayerKind::Density => &self.density,
-            LayerKind::Incidents => &self.incidents,
+            LayerKind::Wards => &self.wards.url,
+            LayerKind::Hotspots => &self.hotspots.url,
+            LayerKind::Density => &self.density.url,
+            LayerKind::Incidents => &self.incidents.url,
         }
     }
 
-    fn layer_mut(&mut self, k: LayerKind) -> &mut Layer {
+    fn layer_generation(&self, k: LayerKind) -> u32 {
         match k {
-            LayerKind::Wards => &mut self.wards,
-            LayerKind::Hotspots => &mut self.hotspots,
-            LayerKind::Density => &mut self.density,
-            LayerKind::Incidents => &mut self.incidents,
+            LayerKind::Wards => self.wards.generation,
+            LayerKind::Hotspots => self.hotspots.generation,
+            LayerKind::Density => self.density.generation,
+            LayerKind::Incidents => self.incidents.generation,
+        }
+    }
+
+    fn begin_layer(&mut self, k: LayerKind) -> u32 {
+        match k {
+            LayerKind::Wards => self.wards.begin(),
+            LayerKind::Hotspots => self.hotspots.begin(),
+            LayerKind::Density => self.density.begin(),
+            LayerKind::Incidents => self.incidents.begin(),
         }
     }
 
@@ -119,23 +130,27 @@ impl State {
         k.feature().is_none_or(|f| self.allowed(f))
     }
 
+    /// The properties of every loaded ward.
+    fn ward_rows(&self) -> impl Iterator<Item = &WardProperties> {
+        self.wards
+            .data
+            .iter()
+            .flat_map(|fc| &fc.features)
+            .map(|f| &f.properties)
+    }
+
     /// The name of ward `code`, if the ward layer has it.
     pub fn ward_name(&self, code: &str) -> Option<&str> {
-        features(&self.wards.data)
-            .find(|f| f["properties"]["code"] == code)
-            .and_then(|f| f["properties"]["name"].as_str())
+        self.ward_rows()
+            .find(|w| w.code == code)
+            .map(|w| w.name.as_str())
     }
 
     /// `(code, name)` of every ward, by name.
     pub fn ward_list(&self) -> Vec<(String, String)> {
-        let mut wards: Vec<(String, String)> = features(&self.wards.data)
-            .filter_map(|f| {
-                let p = &f["properties"];
-                Some((
-                    p["code"].as_str()?.to_string(),
-                    p["name"].as_str().unwrap_or_default().to_string(),
-                ))
-            })
+        let mut wards: Vec<(String, String)> = self
+            .ward_rows()
+            .map(|w| (w.code.clone(), w.name.clone()))
             .collect();
         wards.sort_by(|a, b| a.1.cmp(&b.1));
         wards
@@ -143,32 +158,29 @@ impl State {
 
     /// How many wards the API marks as priority (`priority`, top N).
     pub fn priority_wards(&self) -> usize {
-        features(&self.wards.data)
-            .filter(|f| f["properties"]["priority"] == true)
-            .count()
+        self.ward_rows().filter(|w| w.priority).count()
     }
 
     /// The hotspot bands' `top_percent`s, smallest (densest) first.
     pub fn hotspot_tops(&self) -> Vec<f64> {
-        let mut t: Vec<f64> = features(&self.hotspots.data)
-            .filter_map(|f| f["properties"]["top_percent"].as_f64())
-            .collect();
+        let mut t: Vec<f64> = self.hotspot_bands().map(|b| b.top_percent).collect();
         t.sort_by(|a, b| a.total_cmp(b));
         t.dedup();
         t
     }
 
-    /// The properties of the hotspot band `top`.
-    pub fn hotspot_band(&self, top: f64) -> Option<&Value> {
-        features(&self.hotspots.data)
-            .find(|f| f["properties"]["top_percent"].as_f64() == Some(top))
-            .map(|f| &f["properties"])
+    fn hotspot_bands(&self) -> impl Iterator<Item = &HotspotProperties> {
+        self.hotspots
+            .data
+            .iter()
+            .flat_map(|fc| &fc.features)
+            .map(|f| &f.properties)
     }
-}
 
-/// The features of a GeoJSON collection (none if it is not one).
-fn features(fc: &Value) -> impl Iterator<Item = &Value> {
-    fc["features"].as_array().into_iter().flatten()
+    /// The properties of the hotspot band `top`.
+    pub fn hotspot_band(&self, top: f64) -> Option<&HotspotProperties> {
+        self.hotspot_bands().find(|b| b.top_percent == top)
+    }
 }
 
 /// Filters changed (or a layer was switched on): refetch what is visible.
@@ -225,14 +237,14 @@ fn begin(app: &AppRef, k: LayerKind) -> Option<(String, u32)> {
     if !st.may_load(k) {
         return None;
     }
-    if st.layer(k).url == url {
+    if st.layer_url(k) == url {
         drop(st);
         if k == LayerKind::Wards {
             restyle_wards(app);
         }
         return None;
     }
-    let generation = st.layer_mut(k).begin();
+    let generation = st.begin_layer(k);
     Some((url, generation))
 }
 
@@ -245,7 +257,7 @@ pub async fn receive(
     url: String,
     result: Result<String, FetchError>,
 ) {
-    let current = |app: &AppRef| app.st.borrow().layer(k).generation == generation;
+    let current = |app: &AppRef| app.st.borrow().layer_generation(k) == generation;
     let text = match result {
         Ok(text) => text,
         Err(e) => {
@@ -262,28 +274,50 @@ pub async fn receive(
     if !current(app) {
         return;
     }
-    let data: Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
-        Err(e) => return status_error(&format!("{}: {e}", k.label())),
-    };
-    let data = if k == LayerKind::Density {
-        match draw_density(app, generation, data).await {
-            Some(meta) => meta,
-            None => return,
+    let stored = if k == LayerKind::Density {
+        match serde_json::from_str::<DensityGrid>(&text) {
+            Ok(grid) => match draw_density(app, generation, grid).await {
+                Some(shown) => {
+                    app.st
+                        .borrow_mut()
+                        .density
+                        .set(url.clone(), generation, shown);
+                    Ok(())
+                }
+                None => return,
+            },
+            Err(e) => Err(e.to_string()),
         }
     } else {
-        if let Err(e) = draw_features(app, k, &text) {
-            return status_error(&e);
-        }
-        data
+        draw_features(app, k, &text).and_then(|()| keep(app, k, &url, generation, &text))
     };
-    *app.st.borrow_mut().layer_mut(k) = Layer {
-        url: url.clone(),
-        data,
-        generation,
-    };
+    if let Err(e) = stored {
+        return status_error(&format!("{}: {e}", k.label()));
+    }
     debug_set(k.debug_key(), &JsValue::from_str(&url));
     drawn(app, k);
+}
+
+/// Keeps a GeoJSON layer's answer, parsed into its API type.
+fn keep(app: &AppRef, k: LayerKind, url: &str, generation: u32, text: &str) -> Result<(), String> {
+    let mut st = app.st.borrow_mut();
+    let url = url.to_string();
+    let bad = |e: serde_json::Error| e.to_string();
+    match k {
+        LayerKind::Wards => st
+            .wards
+            .set(url, generation, serde_json::from_str(text).map_err(bad)?),
+        LayerKind::Hotspots => {
+            st.hotspots
+                .set(url, generation, serde_json::from_str(text).map_err(bad)?)
+        }
+        LayerKind::Incidents => {
+            st.incidents
+                .set(url, generation, serde_json::from_str(text).map_err(bad)?)
+        }
+        LayerKind::Density => {}
+    }
+    Ok(())
 }
 
 /// Hands a GeoJSON answer to the map source of the same name.
@@ -324,7 +358,8 @@ fn wards_drawn(app: &AppRef) {
     {
         let mut st = app.st.borrow_mut();
         if !st.fitted {
-            if let Some(b) = bounds_of(&st.wards.data) {
+            let wards = st.wards.data.iter().flat_map(|w| &w.features);
+            if let Some(b) = bounds_of(wards.filter_map(|f| f.geometry.as_ref())) {
                 app.map.fit(b);
                 st.fitted = true;
             }
@@ -336,7 +371,7 @@ fn wards_drawn(app: &AppRef) {
     set_status(&format!(
         "{}: {} incidents",
         st.f.describe(st.cat.group_name(&st.f.group)),
-        format::count_text(&st.wards.data["total"])
+        format::count_text(st.wards.data.as_ref().and_then(|w| w.meta.total))
     ));
 }
 
@@ -344,10 +379,10 @@ fn wards_drawn(app: &AppRef) {
 pub fn restyle_wards(app: &AppRef) {
     let classes = {
         let st = app.st.borrow();
-        if st.wards.url.is_empty() {
+        let Some(wards) = &st.wards.data else {
             return;
-        }
-        classify::ward_classes(st.f.measure, &st.wards.data)
+        };
+        classify::ward_classes(st.f.measure, wards.features.iter().map(|f| &f.properties))
     };
     app.map
         .set_paint("wards-fill", "fill-color", &classes.expression());
@@ -365,26 +400,24 @@ fn fill_ward_select(app: &AppRef) {
     fill_select("f-ward", &opts, &current);
 }
 
-/// `[w, s, e, n]` of a collection's coordinates.
-pub fn bounds_of(fc: &Value) -> Option<[f64; 4]> {
+/// `[w, s, e, n]` of polygons' coordinates.
+pub fn bounds_of<'a>(
+    geometries: impl IntoIterator<Item = &'a geojson::Geometry>,
+) -> Option<[f64; 4]> {
     let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
-    fn walk(v: &Value, b: &mut [f64; 4]) {
-        if let Some(a) = v.as_array() {
-            if a.len() >= 2 && a[0].is_number() && a[1].is_number() {
-                let (x, y) = (a[0].as_f64().unwrap_or(0.0), a[1].as_f64().unwrap_or(0.0));
-                b[0] = b[0].min(x);
-                b[1] = b[1].min(y);
-                b[2] = b[2].max(x);
-                b[3] = b[3].max(y);
-            } else {
-                for c in a {
-                    walk(c, b);
-                }
-            }
+    let mut add = |p: &Vec<f64>| {
+        if let [x, y, ..] = p[..] {
+            b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
         }
-    }
-    for f in fc["features"].as_array()? {
-        walk(&f["geometry"]["coordinates"], &mut b);
+    };
+    for g in geometries {
+        match &g.value {
+            geojson::Value::Polygon(rings) => rings.iter().flatten().for_each(&mut add),
+            geojson::Value::MultiPolygon(polys) => {
+                polys.iter().flatten().flatten().for_each(&mut add)
+            }
+            _ => {}
+        }
     }
     (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
 }
@@ -417,25 +450,21 @@ pub fn render_hotspot_buttons(app: &AppRef) {
 /// The density grid as an image pinned at its corners, in five classes;
 /// `Some(the grid's metadata)` (values dropped, the lowest density shown
 /// added) to keep, `None` when it cannot be drawn or was overtaken.
-async fn draw_density(app: &AppRef, generation: u32, grid: Value) -> Option<Value> {
-    let cols = grid["grid"]["cols"].as_u64().unwrap_or(0) as u32;
-    let rows = grid["grid"]["rows"].as_u64().unwrap_or(0) as u32;
-    let max = grid["max_density"].as_f64().unwrap_or(0.0);
-    let values: Vec<f64> = grid["values"]
-        .as_array()
-        .map(|a| a.iter().map(|v| v.as_f64().unwrap_or(0.0)).collect())
-        .unwrap_or_default();
+async fn draw_density(app: &AppRef, generation: u32, grid: DensityGrid) -> Option<DensityShown> {
+    let (cols, rows) = (grid.meta.grid.cols as u32, grid.meta.grid.rows as u32);
+    let max = grid.meta.max_density;
+    let values = &grid.values;
     if cols == 0
         || rows == 0
         || values.len() != (cols * rows) as usize
         || max <= 0.0
-        || grid["corners"].is_null()
+        || grid.corners.len() != 4
     {
         status_error("Density: no surface for this selection");
         return None;
     }
     let (min, mut classes) = classify::density(max, |_, _| 0);
-    let (pixels, counts) = classify::density_rgba(&values, &classes, min);
+    let (pixels, counts) = classify::density_rgba(values, &classes, min);
     for (item, n) in classes.legend.iter_mut().zip(counts) {
         item.count = n;
     }
@@ -450,17 +479,16 @@ async fn draw_density(app: &AppRef, generation: u32, grid: Value) -> Option<Valu
         return None;
     }
     let visible = app.st.borrow().on(Feature::Density);
-    if let Err(e) = app.map.set_density_image(&image, &grid["corners"], visible) {
+    let corners = serde_json::json!(grid.corners);
+    if let Err(e) = app.map.set_density_image(&image, &corners, visible) {
         status_error(&format!("Density layer: {}", js::describe(&e)));
         return None;
     }
     app.st.borrow_mut().density_legend = Some(classes);
-    let mut meta = grid;
-    if let Some(o) = meta.as_object_mut() {
-        o.remove("values");
-        o.insert("min_shown".into(), json!(min));
-    }
-    Some(meta)
+    Some(DensityShown {
+        meta: grid.meta,
+        min_shown: min,
+    })
 }
 
 /// RGBA pixels → an ImageBitmap (no network request, so no CSP issue).

@@ -40,7 +40,7 @@ fn ward_section(st: &State) -> Option<LegendSection<'static>> {
         return None;
     }
     let c = st.ward_classes.as_ref()?;
-    let fc = &st.wards.data;
+    let meta = &st.wards.data.as_ref()?.meta;
     let mut note = format!(
         "{}. Quantile classes{}. {} outside the wards, {} without a location.",
         st.f.describe(st.cat.group_name(&st.f.group)),
@@ -49,8 +49,8 @@ fn ward_section(st: &State) -> Option<LegendSection<'static>> {
         } else {
             ""
         },
-        format::count_text(&fc["outside_areas"]),
-        format::count_text(&fc["unlocated"]),
+        format::count_text(meta.outside_areas),
+        format::count_text(meta.unlocated),
     )
     .replace("Quantile classes fixed", "Classes fixed");
     if c.suppressed > 0 {
@@ -79,10 +79,15 @@ fn ward_section(st: &State) -> Option<LegendSection<'static>> {
 }
 
 fn hotspot_section(st: &State) -> Option<LegendSection<'static>> {
-    (st.on(Feature::Hotspots) && !st.hotspots.url.is_empty()).then(|| LegendSection {
+    let hotspots = st
+        .hotspots
+        .data
+        .as_ref()
+        .filter(|_| st.on(Feature::Hotspots))?;
+    Some(LegendSection {
         layer: "hotspots",
         title: "Hotspots: densest areas (incidents inside)".into(),
-        items: panels::hotspot_legend(&st.hotspots.data),
+        items: panels::hotspot_legend(hotspots),
         dots: false,
         note: None,
     })
@@ -93,17 +98,17 @@ fn density_section(st: &State) -> Option<LegendSection<'static>> {
         return None;
     }
     let c = st.density_legend.as_ref()?;
-    let grid = &st.density.data;
+    let grid = st.density.data.as_ref().map(|d| &d.meta);
     Some(LegendSection {
         layer: "density",
         title: "Kernel density, incidents per km² (cells)".into(),
         items: c.legend.clone(),
         dots: false,
-        note: grid["bandwidth_m"].as_f64().map(|b| {
+        note: grid.map(|g| {
             format!(
                 "Quartic kernel, bandwidth {} m, {} m cells.",
-                format::number(b, 0),
-                format::number(grid["cell_m"].as_f64().unwrap_or(0.0), 0)
+                format::number(g.bandwidth_m, 0),
+                format::number(g.cell_m, 0)
             )
         }),
     })
@@ -111,12 +116,13 @@ fn density_section(st: &State) -> Option<LegendSection<'static>> {
 
 /// Clusters and single points, and how many of the matches are drawn.
 fn incident_section(st: &State) -> Option<LegendSection<'static>> {
-    if !st.on(Feature::Incidents) || st.incidents.url.is_empty() {
-        return None;
-    }
-    let fc = &st.incidents.data;
-    let matched = fc["numberMatched"].as_u64().unwrap_or(0);
-    let returned = fc["numberReturned"].as_u64().unwrap_or(0);
+    let page = &st
+        .incidents
+        .data
+        .as_ref()
+        .filter(|_| st.on(Feature::Incidents))?
+        .meta;
+    let (matched, returned) = (page.number_matched as u64, page.number_returned as u64);
     Some(LegendSection {
         layer: "incidents",
         title: "Incidents".into(),
@@ -144,10 +150,10 @@ fn incident_section(st: &State) -> Option<LegendSection<'static>> {
 }
 
 fn plan_section(st: &State) -> Option<LegendSection<'static>> {
-    (!st.plan.url.is_empty()).then(|| LegendSection {
+    st.plan.data.as_ref().map(|plan| LegendSection {
         layer: "plan",
         title: "Day of action plan".into(),
-        items: crate::plan::legend_items(&st.plan.data),
+        items: crate::plan::legend_items(plan),
         dots: true,
         note: None,
     })
@@ -171,8 +177,13 @@ pub fn png_rows(st: &State) -> Vec<(String, Vec<LegendItem>)> {
             ));
         }
     }
-    if st.on(Feature::Hotspots) && !st.hotspots.url.is_empty() {
-        rows.push(("Hotspots".into(), panels::hotspot_legend(&st.hotspots.data)));
+    if let Some(hotspots) = st
+        .hotspots
+        .data
+        .as_ref()
+        .filter(|_| st.on(Feature::Hotspots))
+    {
+        rows.push(("Hotspots".into(), panels::hotspot_legend(hotspots)));
     }
     if st.on(Feature::Density) {
         if let Some(c) = &st.density_legend {

@@ -31,7 +31,6 @@ mod state;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -40,6 +39,7 @@ use crate::access::Session;
 use crate::filters::{parse_query, Filters};
 use crate::panels::Catalogue;
 use controls::{init_controls, wire_controls};
+use hotspot_api::responses::{Categories, Periods};
 use js::{by_id, call, fetch_api, fetch_text, get, html_el, set};
 use layers::{apply_visibility, refresh, LayerKind};
 use map::{Basemap, Map};
@@ -82,14 +82,14 @@ fn debug_set(key: &str, v: &JsValue) {
 
 /// Reads `config.json` (optional, beside index.html) and `?basemap=`.
 async fn config(page: &[(String, String)]) -> (Basemap, bool) {
-    let cfg: Value = match fetch_text("config.json").await {
-        Ok(t) => serde_json::from_str(&t).unwrap_or(Value::Null),
-        Err(_) => Value::Null,
+    let cfg: ClientConfig = match fetch_text("config.json").await {
+        Ok(t) => serde_json::from_str(&t).unwrap_or_default(),
+        Err(_) => ClientConfig::default(),
     };
-    let text = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_string);
+    let text = |v: Option<String>| v.filter(|s| !s.is_empty());
     let mut basemap = Basemap {
-        url: text(&cfg["basemap"]),
-        attribution: text(&cfg["basemap_attribution"]),
+        url: text(cfg.basemap),
+        attribution: text(cfg.basemap_attribution),
     };
     for (k, v) in page {
         match k.as_str() {
@@ -98,8 +98,16 @@ async fn config(page: &[(String, String)]) -> (Basemap, bool) {
             _ => {}
         }
     }
-    let incidents = cfg["incidents"].as_bool().unwrap_or(true);
-    (basemap, incidents)
+    (basemap, cfg.incidents.unwrap_or(true))
+}
+
+/// `config.json` beside `index.html`: what a deployment sets for the page.
+#[derive(Default, serde::Deserialize)]
+struct ClientConfig {
+    basemap: Option<String>,
+    basemap_attribution: Option<String>,
+    /// Incident points may be shown at all (default yes).
+    incidents: Option<bool>,
 }
 
 async fn run() -> Result<(), String> {
@@ -126,10 +134,10 @@ async fn run() -> Result<(), String> {
             Session::default()
         }
     };
-    let cat: Value = serde_json::from_str(&categories.await?).map_err(|e| e.to_string())?;
-    let per: Value = serde_json::from_str(&periods.await?).map_err(|e| e.to_string())?;
-    let cat = Catalogue::parse(&cat);
-    let months = months_of(&per);
+    let cat: Categories = serde_json::from_str(&categories.await?).map_err(|e| e.to_string())?;
+    let per: Periods = serde_json::from_str(&periods.await?).map_err(|e| e.to_string())?;
+    let cat = Catalogue::from(cat);
+    let months: Vec<String> = per.months.into_iter().map(|m| m.month).collect();
     if months.is_empty() {
         status_error(
             "No incidents are loaded yet: import data with `hotspot import` or POST /api/imports.",
@@ -199,17 +207,6 @@ fn fall_back_offline(map: &Map) {
 }
 
 /// The months with data, from `/api/periods`.
-fn months_of(per: &Value) -> Vec<String> {
-    per["months"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|m| m["month"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// The filters the page URL asks for, without values the data does not
 /// have.
 fn initial_filters(page: &[(String, String)], months: &[String], cat: &Catalogue) -> Filters {

@@ -2,7 +2,6 @@
 //! sites on the map and in the panel, and the plan's exports (the pure
 //! parts are in `crate::plan`).
 
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -14,6 +13,7 @@ use super::state::{AppRef, State};
 use super::{debug_set, set_status, status_error};
 use crate::format;
 use crate::plan::{self, PlanForm};
+use hotspot_api::responses::Plan;
 
 /// Shows the form or, for the public, the note saying why not.
 pub fn session_ui(s: &crate::access::Session) {
@@ -140,7 +140,7 @@ async fn run_plan(app: &AppRef) {
             return status_error(&format!("Plan: {e}"));
         }
     };
-    let json: Value = match serde_json::from_str(&text) {
+    let json: Plan = match serde_json::from_str(&text) {
         Ok(v) => v,
         Err(e) => return status_error(&format!("Plan: {e}")),
     };
@@ -151,8 +151,8 @@ async fn run_plan(app: &AppRef) {
     let n = plan::sites(&json).len();
     {
         let mut st = app.st.borrow_mut();
-        st.plan.url = "/api/plan".into();
-        st.plan.data = json;
+        let generation = st.plan.generation;
+        st.plan.set("/api/plan".into(), generation, json);
     }
     for id in ["p-clear", "p-csv", "p-geojson"] {
         by_id(id)
@@ -192,21 +192,21 @@ pub fn clear_plan(app: &AppRef) {
 /// The plan as GeoJSON (the API's answer) or CSV (one row per site).
 fn export_plan(app: &AppRef, geojson: bool) {
     let st = app.st.borrow();
-    if st.plan.url.is_empty() {
+    let Some(plan) = &st.plan.data else {
         return status_error("Export: run a plan first.");
-    }
+    };
     let stem = format!("hotspot-plan-{}", st.f.period().replace("..", "_"));
     let result = if geojson {
         js::download_text(
             &format!("{stem}.geojson"),
             "application/geo+json",
-            &st.plan.data.to_string(),
+            &serde_json::to_string(plan).expect("serialises"),
         )
     } else {
         js::download_text(
             &format!("{stem}.csv"),
             "text/csv;charset=utf-8",
-            &plan::csv(&st.plan.data),
+            &plan::csv(plan),
         )
     };
     match result {

@@ -1,7 +1,8 @@
 //! What is selected: map clicks and hover, the details panel (an incident,
 //! a hotspot band, a ward and its figures) and the ward briefing link.
 
-use serde_json::{json, Value};
+use hotspot_api::responses::WardProfile;
+use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
@@ -64,7 +65,7 @@ fn map_click(a: &AppRef, e: &JsValue) {
     }
     let mut sel = Selected::default();
     if let Some(p) = in_layer("incidents-points").next() {
-        sel.incident = Some(p["properties"].clone());
+        sel.incident = serde_json::from_value(p["properties"].clone()).ok();
     }
     // The innermost (smallest top %) hotspot band under the click.
     sel.hotspot = in_layer("hotspots-fill")
@@ -114,12 +115,14 @@ fn highlight(app: &AppRef, sel: &Selected) {
 fn details_html(st: &State, sel: &Selected) -> String {
     let mut html = String::new();
     if let Some(p) = &sel.incident {
-        let ward_name = p["ward"].as_str().and_then(|c| st.ward_name(c));
+        let ward_name = p.ward.as_deref().and_then(|c| st.ward_name(c));
         html.push_str(&panels::incident_html(p, ward_name));
     }
     if let Some(top) = sel.hotspot {
         if let Some(band) = st.hotspot_band(top) {
-            html.push_str(&panels::hotspot_html(band, &st.hotspots.data));
+            if let Some(fc) = &st.hotspots.data {
+                html.push_str(&panels::hotspot_html(band, &fc.meta));
+            }
         }
     }
     if sel.ward.is_some() {
@@ -148,9 +151,9 @@ async fn load_ward_panel(a: &AppRef, code: String, generation: u32) {
     }
     let target = js::document().get_element_by_id("ward-details");
     let Some(target) = target else { return };
-    match profile.and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| e.to_string())) {
+    match profile.and_then(|t| serde_json::from_str::<WardProfile>(&t).map_err(|e| e.to_string())) {
         Ok(p) => {
-            let trend: Option<Value> = trend.ok().and_then(|t| serde_json::from_str(&t).ok());
+            let trend: Option<WardProfile> = trend.ok().and_then(|t| serde_json::from_str(&t).ok());
             let st = a.st.borrow();
             let html = panels::ward_html(&p, trend.as_ref(), &st.f, &st.cat, &st.months);
             target.set_outer_html(&html);

@@ -1,7 +1,6 @@
 //! Who the page acts for: reading `/api/me`, signing in and out, a
 //! session that ends under us, and the header and controls for the role.
 
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -22,9 +21,9 @@ pub async fn read_me() -> Session {
     }
 }
 
-/// A `/api/me` or `/api/login` answer as a session.
+/// A `/api/me` answer as a session.
 pub fn parse_session(text: &str) -> Session {
-    Session::parse(&serde_json::from_str(text).unwrap_or(Value::Null))
+    Session::parse(text)
 }
 
 /// A request was refused: re-read `/api/me` and adapt to what it says.
@@ -36,7 +35,7 @@ pub fn session_lost(app: &AppRef) {
             set_session(&a, session);
             status_error(&format!(
                 "Your session has ended: the map now shows what the {} role may see.",
-                a.st.borrow().session.role.key()
+                a.st.borrow().session.role.as_str()
             ));
         }
     });
@@ -103,7 +102,7 @@ pub fn apply_session_ui(app: &AppRef) {
     by_id("si-withheld").set_text_content(Some(&format::withheld_counts()));
     let who = by_id("who");
     who.set_text_content(Some(&s.header_text()));
-    let _ = who.set_attribute("data-role", s.role.key());
+    let _ = who.set_attribute("data-role", s.role.as_str());
     html_el("sign-in-toggle").set_hidden(s.signed_in());
     html_el("sign-out").set_hidden(!s.signed_in());
     if s.signed_in() {
@@ -115,7 +114,7 @@ pub fn apply_session_ui(app: &AppRef) {
     // Target hardening and interventions.
     hardening::session_ui(&st);
     interventions::session_ui(&st);
-    debug_set("role", &JsValue::from_str(s.role.key()));
+    debug_set("role", &JsValue::from_str(s.role.as_str()));
     debug_set(
         "username",
         &s.username
@@ -262,12 +261,8 @@ async fn sign_in(app: &AppRef) {
     let _ = by_id("sign-in").remove_attribute("aria-busy");
     match result {
         Ok((status, body)) if (200..300).contains(&status) => {
-            let mut session = parse_session(&body);
-            // `/api/login` does not repeat the threshold `/api/me` gave.
-            session.suppress_below =
-                session
-                    .suppress_below
-                    .or(app.st.borrow().session.suppress_below);
+            let threshold = app.st.borrow().session.suppress_below;
+            let session = Session::signed_in_as(&body, threshold);
             close_sign_in(false);
             set_status(&format!("{}.", session.header_text()));
             set_session(app, session);

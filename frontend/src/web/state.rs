@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde_json::Value;
+use hotspot_api::responses::{DensityMeta, Hotspots, IncidentProperties, Incidents, Plan, Wards};
 
 use super::map::Map;
 use super::{hardening, interventions};
@@ -13,18 +13,27 @@ use crate::classify::Classes;
 use crate::filters::Filters;
 use crate::panels::Catalogue;
 
-/// One API answer behind a map layer (or the plan).
-#[derive(Default)]
-pub struct Layer {
+/// One API answer behind a map layer (or the plan), as the API's type.
+pub struct Layer<T> {
     /// The URL the data came from ("" = not loaded).
     pub url: String,
-    /// The answer, parsed once and kept only so (the map holds its own
-    /// copy to draw).
-    pub data: Value,
+    /// The answer, parsed once into its type and kept only so (the map
+    /// holds its own copy to draw).
+    pub data: Option<T>,
     pub generation: u32,
 }
 
-impl Layer {
+impl<T> Default for Layer<T> {
+    fn default() -> Self {
+        Layer {
+            url: String::new(),
+            data: None,
+            generation: 0,
+        }
+    }
+}
+
+impl<T> Layer<T> {
     /// A new request for the layer: answers to older ones are dropped.
     pub fn begin(&mut self) -> u32 {
         self.generation += 1;
@@ -38,6 +47,23 @@ impl Layer {
             ..Layer::default()
         };
     }
+
+    /// The answer to request `generation` from `url`.
+    pub fn set(&mut self, url: String, generation: u32, data: T) {
+        *self = Layer {
+            url,
+            data: Some(data),
+            generation,
+        };
+    }
+}
+
+/// The density surface as drawn: the grid's description (its values are
+/// in the image) and the lowest density shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DensityShown {
+    pub meta: DensityMeta,
+    pub min_shown: f64,
 }
 
 /// What the details panel shows.
@@ -45,7 +71,7 @@ impl Layer {
 pub struct Selected {
     pub ward: Option<String>,
     pub hotspot: Option<f64>,
-    pub incident: Option<Value>,
+    pub incident: Option<IncidentProperties>,
 }
 
 pub struct State {
@@ -62,12 +88,12 @@ pub struct State {
     pub show_hotspots: bool,
     pub show_density: bool,
     pub show_incidents: bool,
-    pub wards: Layer,
-    pub hotspots: Layer,
-    pub density: Layer,
-    pub incidents: Layer,
+    pub wards: Layer<Wards>,
+    pub hotspots: Layer<Hotspots>,
+    pub density: Layer<DensityShown>,
+    pub incidents: Layer<Incidents>,
     /// The last `/api/plan` answer (planner mode).
-    pub plan: Layer,
+    pub plan: Layer<Plan>,
     /// Target-hardening mode (analyst).
     pub th: hardening::Hardening,
     /// Interventions mode (partner: read; analyst: record, delete).

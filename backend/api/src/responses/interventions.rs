@@ -1,6 +1,5 @@
 //! The intervention log.
 
-use hotspot_core::{Month, MonthRange};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -42,86 +41,9 @@ pub struct Interventions {
     pub interventions: Vec<Intervention>,
 }
 
-/// Counts of the targeted crimes in one area, before and after.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct PeriodCounts {
-    pub before: u64,
-    pub after: u64,
-    /// The change from the before count scaled to the after period's months
-    /// with data, in %; null when `before` is 0.
-    pub change_pct: Option<f64>,
-}
-
-/// The periods compared.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct EvaluationPeriods {
-    pub before: MonthRange,
-    pub after: MonthRange,
-    /// Months of each period with data (gap months left out).
-    pub before_months: u32,
-    pub after_months: u32,
-    pub before_gap_months: Vec<Month>,
-    pub after_gap_months: Vec<Month>,
-    /// The month the intervention started in, when mid-month: left out of both.
-    pub excluded_month: Option<Month>,
-    /// `after_months / before_months`: what before counts are multiplied by.
-    pub before_scale: f64,
-    /// How the periods were drawn, in words.
-    pub note: String,
-}
-
-/// A ward by code and name.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct WardRef {
-    pub code: String,
-    pub name: String,
-}
-
-/// The comparison area and why it was used.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct ControlChoice {
-    /// `automatic`, `wards` or `area`.
-    pub method: String,
-    pub wards: Vec<WardRef>,
-    pub reason: String,
-    /// Similarity score of an automatic choice (lower is more similar).
-    pub score: Option<f64>,
-    /// Wards left out because they touch the target or its buffer.
-    pub excluded_adjacent: Vec<String>,
-}
-
-/// The weighted displacement quotient and its parts (Bowers & Johnson 2003).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Wdq {
-    pub target_change_pct: Option<f64>,
-    pub buffer_change_pct: Option<f64>,
-    pub control_change_pct: Option<f64>,
-    /// Negative when the target improved relative to the control.
-    pub success_measure: f64,
-    /// Positive when the buffer worsened relative to the control.
-    pub buffer_measure: f64,
-    /// `buffer_measure / success_measure`; null unless the target improved.
-    pub wdq: Option<f64>,
-    /// Crimes prevented across target and buffer relative to the control's
-    /// trend (negative: more crime).
-    pub total_net_effect: f64,
-    pub interpretation: String,
-    pub caveats: Vec<String>,
-}
-
-/// The evaluation of one intervention.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Evaluation {
-    pub periods: EvaluationPeriods,
-    pub target: PeriodCounts,
-    pub buffer: PeriodCounts,
-    pub control: PeriodCounts,
-    pub control_choice: ControlChoice,
-    pub wdq: Wdq,
-    pub interpretation: String,
-    /// Regression to the mean first, then the rest.
-    pub caveats: Vec<String>,
-}
+pub use hotspot_core::evaluation::{
+    ControlChoice, Evaluation, EvaluationPeriods, PeriodCounts, WardRef, WdqResult,
+};
 
 /// One of the three areas of an evaluation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -10,8 +10,10 @@ use utoipa::ToSchema;
 
 use super::FeatureCollection;
 
-/// One incident (`GET /api/incidents`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+/// One incident (`GET /api/incidents`). Read leniently (`default`): a map
+/// library hands back a clicked feature's properties without its nulls.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct IncidentProperties {
     pub category: String,
     pub source: String,
@@ -31,7 +33,7 @@ pub struct IncidentProperties {
 }
 
 /// A page of incidents (OGC API – Features style paging fields).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IncidentPage {
     pub number_matched: usize,
@@ -45,7 +47,7 @@ pub struct IncidentPage {
 pub type Incidents = FeatureCollection<IncidentProperties, IncidentPage>;
 
 /// A density grid's origin and size, in British National Grid metres.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct GridFrame {
     pub west: f64,
     pub north: f64,
@@ -55,7 +57,7 @@ pub struct GridFrame {
 
 /// How a density surface was made: shared by its cells, its grid and its
 /// hotspot areas.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DensityMeta {
     /// `EPSG:27700`: distances and densities are computed in metres.
     pub crs_analysis: String,
@@ -74,7 +76,7 @@ pub struct DensityMeta {
 }
 
 /// One grid cell of a density surface.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DensityCell {
     /// Incidents per km², to 3 decimals.
     pub density: f64,
@@ -87,7 +89,7 @@ pub type DensityCells = FeatureCollection<DensityCell, DensityMeta>;
 
 /// `GET /api/density?format=grid`: the grid as one object, for clients that
 /// draw rasters themselves.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DensityGrid {
     #[serde(flatten)]
     pub meta: DensityMeta,
@@ -100,7 +102,7 @@ pub struct DensityGrid {
 
 /// One hotspot band: the areas at or above the density that the top X% of
 /// non-zero cells reach.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct HotspotProperties {
     pub top_percent: f64,
     /// Density threshold, incidents per km².
@@ -116,7 +118,7 @@ pub struct HotspotProperties {
 pub type Hotspots = FeatureCollection<HotspotProperties, DensityMeta>;
 
 /// A Gi* cell or ward.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct GiProperties {
     pub count: f64,
     pub z: f64,
@@ -131,7 +133,7 @@ pub struct GiProperties {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct GiMeta {
     pub statistic: String,
     /// The neighbourhood used, in words.
@@ -149,7 +151,7 @@ pub struct GiMeta {
 pub type GiLayer = FeatureCollection<GiProperties, GiMeta>;
 
 /// An emerging hot or cold spot cell.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct EmergingProperties {
     /// E.g. `new`, `intensifying`, `persistent_cold`, `no_pattern`.
     pub class: String,
@@ -165,7 +167,7 @@ pub struct EmergingProperties {
     pub trend_p: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct EmergingMeta {
     pub cell_m: f64,
     /// The time steps, `YYYY-MM..YYYY-MM` each (months with data only).
@@ -179,7 +181,7 @@ pub struct EmergingMeta {
 pub type EmergingLayer = FeatureCollection<EmergingProperties, EmergingMeta>;
 
 /// The best time of week to be at a site.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TimeWindow {
     /// `Mon` … `Sun`.
     pub day: String,
@@ -211,7 +213,7 @@ pub enum PlanFeature {
 }
 
 /// How the plan compares with the naive sites.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Baseline {
     pub covered_weight: f64,
     pub share: f64,
@@ -219,7 +221,7 @@ pub struct Baseline {
     pub gain_pct: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PlanMeta {
     pub radius_m: f64,
     pub covered_weight: f64,

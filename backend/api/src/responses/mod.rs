@@ -39,7 +39,7 @@ pub enum FeatureType {
 /// An RFC 7946 GeoJSON FeatureCollection (WGS84 longitude, latitude) whose
 /// features carry properties `P`, with the collection's fields `M` beside
 /// `features`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct FeatureCollection<P, M> {
     pub r#type: FeatureCollectionType,
     pub features: Vec<Feature<P>>,
@@ -58,7 +58,7 @@ impl<P, M> FeatureCollection<P, M> {
 }
 
 /// A GeoJSON Feature.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Feature<P> {
     pub r#type: FeatureType,
     /// A ward's code or an incident's id, where the feature has one.

@@ -199,7 +199,7 @@ pub fn evaluation_to_api(
         |role: &str, mp: &geo_types::MultiPolygon<f64>, counts: &hotspot_engine::PeriodCounts| {
             let properties = api::EvaluationArea {
                 role: role.to_string(),
-                counts: counts_to_api(counts),
+                counts: *counts,
             };
             api::Feature::new((!mp.0.is_empty()).then(|| geometry(mp)), properties)
         };
@@ -210,65 +210,8 @@ pub fn evaluation_to_api(
     ];
     api::InterventionEvaluation {
         intervention: to_api(i),
-        evaluation: evaluation_body(e),
+        evaluation: e.evaluation.clone(),
         areas: api::FeatureCollection::new(areas, api::NoMeta {}),
-    }
-}
-
-fn counts_to_api(c: &hotspot_engine::PeriodCounts) -> api::PeriodCounts {
-    api::PeriodCounts {
-        before: c.before,
-        after: c.after,
-        change_pct: c.change_pct,
-    }
-}
-
-fn evaluation_body(e: &InterventionEvaluation) -> api::Evaluation {
-    let p = &e.periods;
-    let c = &e.control_choice;
-    let w = &e.wdq;
-    api::Evaluation {
-        periods: api::EvaluationPeriods {
-            before: p.before,
-            after: p.after,
-            before_months: p.before_months,
-            after_months: p.after_months,
-            before_gap_months: p.before_gap_months.clone(),
-            after_gap_months: p.after_gap_months.clone(),
-            excluded_month: p.excluded_month,
-            before_scale: p.before_scale,
-            note: p.note.clone(),
-        },
-        target: counts_to_api(&e.target),
-        buffer: counts_to_api(&e.buffer),
-        control: counts_to_api(&e.control),
-        control_choice: api::ControlChoice {
-            method: c.method.to_string(),
-            wards: c
-                .wards
-                .iter()
-                .map(|w| api::WardRef {
-                    code: w.code.clone(),
-                    name: w.name.clone(),
-                })
-                .collect(),
-            reason: c.reason.clone(),
-            score: c.score,
-            excluded_adjacent: c.excluded_adjacent.clone(),
-        },
-        wdq: api::Wdq {
-            target_change_pct: w.target_change_pct,
-            buffer_change_pct: w.buffer_change_pct,
-            control_change_pct: w.control_change_pct,
-            success_measure: w.success_measure,
-            buffer_measure: w.buffer_measure,
-            wdq: w.wdq,
-            total_net_effect: w.total_net_effect,
-            interpretation: w.interpretation.clone(),
-            caveats: w.caveats.clone(),
-        },
-        interpretation: e.interpretation.clone(),
-        caveats: e.caveats.clone(),
     }
 }
 
