@@ -528,7 +528,11 @@ pub struct RegionSummary {
 /// Writes the wards, their population and the monthly street files into
 /// `out` (created if missing); months are written on all cores.
 pub fn write_region(out: &Path, opts: &RegionOptions) -> io::Result<RegionSummary> {
-    if opts.wards_per_side == 0 || !(opts.side_m > 0.0) || opts.months == 0 {
+    if opts.wards_per_side == 0
+        || !opts.side_m.is_finite()
+        || opts.side_m <= 0.0
+        || opts.months == 0
+    {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "wards per side, side and months must be positive",
