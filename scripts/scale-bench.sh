@@ -88,7 +88,11 @@ bench_size() {
     local t0 t1
     t0=$(now)
     /usr/bin/time -v -o "$work/import-$size.time" \
-        "$hotspot" --db "$db" import police-uk "$data/policeuk" >"$work/import-$size.out" 2>/dev/null
+        "$hotspot" --db "$db" import police-uk "$data/policeuk" >"$work/import-$size.out" \
+        2>"$work/import-$size.err" || {
+        tail -c 2000 "$work/import-$size.err" >&2
+        exit 1
+    }
     t1=$(now)
     local rss accepted
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/import-$size.time")
