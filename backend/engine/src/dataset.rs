@@ -359,6 +359,22 @@ impl Dataset {
     pub(crate) fn category_name(&self, k: usize) -> &str {
         &self.categories[self.category_of[k] as usize]
     }
+
+    /// Number of distinct categories, for per-category arrays indexed by
+    /// [`Dataset::category_id`] (cheaper than a map per incident).
+    pub(crate) fn category_count(&self) -> usize {
+        self.categories.len()
+    }
+
+    /// The category index of incident `k`, below [`Dataset::category_count`].
+    pub(crate) fn category_id(&self, k: usize) -> usize {
+        self.category_of[k] as usize
+    }
+
+    /// The name of category index `c`.
+    pub(crate) fn category_name_of(&self, c: usize) -> &str {
+        &self.categories[c]
+    }
 }
 
 #[cfg(test)]

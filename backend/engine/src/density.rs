@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use geo::{BoundingRect, Contains};
 use hotspot_density::{choose_parameters, hotspot_bands, kde, DensityGrid, KdeParameters};
 use serde::Serialize;
 
@@ -87,7 +86,13 @@ impl Dataset {
         let mut sel = q.selection.clone();
         sel.bbox = None;
         let picked = self.select(&sel)?;
-        let extent = self.density_extent(q, &picked)?;
+        self.density_of(q, &picked)
+    }
+
+    /// The density of incidents already selected (`picked`), so hotspots
+    /// can reuse one selection for the surface and for the counts.
+    fn density_of(&self, q: &DensityQuery, picked: &[usize]) -> Result<DensityResult, EngineError> {
+        let extent = self.density_extent(q, picked)?;
         let parameters = choose_parameters(
             (extent[0], extent[1], extent[2], extent[3]),
             q.cell,
@@ -112,6 +117,14 @@ impl Dataset {
 
     /// Hotspot polygons for the given top percentages, each with a summary
     /// of the incidents inside it.
+    ///
+    /// An incident is in a band when the density of the grid cell it falls
+    /// in is at or above the band's threshold: the cells the band's polygons
+    /// trace. One pass over the selection answers every band (testing each
+    /// incident against the polygons took 30 s at 10M incidents). It agrees
+    /// with the polygon test except for incidents in a cell next to the
+    /// band's edge, where the interpolated boundary may cut through the cell
+    /// (`tests/hotspot_membership.rs` bounds the difference on the sample).
     pub fn hotspots(
         &self,
         q: &DensityQuery,
@@ -122,44 +135,67 @@ impl Dataset {
                 "top: each percentage must be in (0, 100]".into(),
             ));
         }
-        let result = self.density(q)?;
-        let bands = hotspot_bands(&result.grid, top_percents)?;
         let mut sel = q.selection.clone();
         sel.bbox = None;
-        let mut chosen = vec![false; self.incidents.len()];
-        for k in self.select(&sel)? {
-            chosen[k] = true;
+        let picked = self.select(&sel)?;
+        let result = self.density_of(q, &picked)?;
+        let bands = hotspot_bands(&result.grid, top_percents)?;
+        // A surface without density has threshold 0 and no polygons: nothing is in it.
+        let thresholds: Vec<f64> = bands
+            .iter()
+            .map(|b| {
+                if b.threshold > 0.0 {
+                    b.threshold
+                } else {
+                    f64::INFINITY
+                }
+            })
+            .collect();
+        let n_categories = self.category_count();
+        let mut incidents = vec![0u64; bands.len()];
+        let mut per_category = vec![0u64; bands.len() * n_categories];
+        let grid = &result.grid;
+        let spec = &grid.spec;
+        let (west, south, east, north) = (spec.west, spec.south(), spec.east(), spec.north);
+        let mut in_extent = 0u64;
+        for &k in &picked {
+            let Some(p) = self.point_of(k) else { continue };
+            let [x, y] = self.points[p];
+            if !(x >= west && x <= east && y >= south && y <= north) {
+                continue;
+            }
+            in_extent += 1;
+            // The closed extent's east and south edges belong to the last cell.
+            let col = (((x - west) / spec.cell) as usize).min(spec.cols - 1);
+            let row = (((north - y) / spec.cell) as usize).min(spec.rows - 1);
+            let v = grid.values[row * spec.cols + col];
+            for (b, &t) in thresholds.iter().enumerate() {
+                if v >= t {
+                    incidents[b] += 1;
+                    per_category[b * n_categories + self.category_id(k)] += 1;
+                }
+            }
         }
-        let spec = &result.grid.spec;
-        let in_extent = self
-            .incidents_in_rect([spec.west, spec.south(), spec.east(), spec.north])
-            .into_iter()
-            .filter(|&k| chosen[k])
-            .count()
-            .max(1);
+        let in_extent = in_extent.max(1);
         let areas = bands
             .into_iter()
-            .map(|band| {
+            .enumerate()
+            .map(|(b, band)| {
                 let mut by_category = BTreeMap::new();
-                let mut incidents = 0;
-                if let Some(r) = band.polygons.bounding_rect() {
-                    for k in self.incidents_in_rect([r.min().x, r.min().y, r.max().x, r.max().y]) {
-                        let [x, y] =
-                            self.points[self.point_of(k).expect("indexed points are located")];
-                        if chosen[k] && band.polygons.contains(&geo_types::Point::new(x, y)) {
-                            incidents += 1;
-                            *by_category
-                                .entry(self.category_name(k).to_string())
-                                .or_insert(0) += 1;
-                        }
+                let counts = &per_category[b * n_categories..(b + 1) * n_categories];
+                for (c, &n) in counts.iter().enumerate() {
+                    if n > 0 {
+                        *by_category
+                            .entry(self.category_name_of(c).to_string())
+                            .or_insert(0) += n;
                     }
                 }
                 HotspotArea {
                     top_percent: band.top_percent,
                     threshold: band.threshold,
                     area_km2: band.area_m2 / 1e6,
-                    incidents,
-                    share: incidents as f64 / in_extent as f64,
+                    incidents: incidents[b],
+                    share: incidents[b] as f64 / in_extent as f64,
                     by_category,
                     polygons_bng: band.polygons,
                 }

@@ -13,6 +13,8 @@
 //! not be pointed at anybody else's service. Proxies from the environment and
 //! redirects are disabled for the same reason.
 
+pub mod region;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Regional scale benchmark (issue #13): 1M and 10M synthetic police.uk incidents.
+#
+#   bash scripts/scale-bench.sh            # both sizes
+#   bash scripts/scale-bench.sh 1m         # or 10m
+#
+# Builds release `hotspot` and `hotspot-region` (NO_BUILD=1 reuses them),
+# writes a seeded 60 km x 60 km region with 289 wards and N incidents over 24
+# months (`hotspot-region`; kept in SCALE_DATA, default $TMPDIR/hotspot-scale,
+# and reused by later runs), then for each size, into a fresh SQLite
+# database: imports the wards, their population and the street files
+# (`hotspot import police-uk`, timed end to end with its peak RSS from
+# /usr/bin/time), creates an analyst token, starts `hotspot serve` and times
+# it until /api/health answers (resident memory from /proc then), and asks
+# each endpoint twice over HTTP on loopback with curl: first (uncached) and
+# repeated (the response cache). Prints a Markdown table, 1M beside 10M.
+# Not part of scripts/test: the 10M run takes several minutes and ~6 GB of disk.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+case "${1:-both}" in
+both) sizes=(1m 10m) ;;
+1m | 10m) sizes=("$1") ;;
+*)
+    echo "usage: scale-bench.sh [1m|10m|both]" >&2
+    exit 2
+    ;;
+esac
+SEED="${SEED:-27700}"
+SCALE_DATA="${SCALE_DATA:-${TMPDIR:-/tmp}/hotspot-scale}"
+
+if [ -z "${NO_BUILD:-}" ]; then
+    cargo build --release --locked -p hotspot -p hotspot-loadtest >&2
+fi
+target="${CARGO_TARGET_DIR:-target}/release"
+hotspot="$target/hotspot"
+region="$target/hotspot-region"
+
+# The endpoints, as in the issue's table (analyst token; evaluate trains on
+# the first 12 months and tests on the last 12).
+endpoints=(
+    '/api/wards'
+    '/api/density?format=grid&bandwidth=400&cell=50'
+    '/api/hotspots?bandwidth=400&cell=100'
+    '/api/gistar?cell=100'
+    '/api/emerging'
+    '/api/evaluate?train=2024-01..2024-12&test=2025-01..2025-12'
+    '/api/temporal'
+    '/api/categories'
+    '/api/incidents?limit=1000'
+)
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+    if [ -n "$server_pid" ]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+declare -A result
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+gb() { awk -v k="$1" 'BEGIN { printf "%.2f", k / 1048576 }'; } # kB -> GB (GiB)
+
+bench_size() {
+    local size=$1 n
+    case $size in
+    1m) n=1000000 ;;
+    10m) n=10000000 ;;
+    esac
+    local data="$SCALE_DATA/region-$size-seed$SEED"
+    if [ ! -f "$data/.complete" ]; then
+        echo "== $size: writing the region into $data" >&2
+        rm -rf "$data"
+        "$region" --out "$data" --incidents "$n" --seed "$SEED" >&2
+        touch "$data/.complete"
+    fi
+    local db="sqlite:$work/scale-$size.db"
+    run() { "$hotspot" --db "$db" "$@"; }
+    echo "== $size: importing" >&2
+    run import boundaries "$data/wards.geojson" >/dev/null
+    run import population "$data/population.csv" >/dev/null
+
+    local t0 t1
+    t0=$(now)
+    /usr/bin/time -v -o "$work/import-$size.time" \
+        "$hotspot" --db "$db" import police-uk "$data/policeuk" >"$work/import-$size.out" \
+        2>"$work/import-$size.err" || {
+        tail -c 2000 "$work/import-$size.err" >&2
+        exit 1
+    }
+    t1=$(now)
+    local rss accepted
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/import-$size.time")
+    accepted=$(sed -n 's/^import [0-9]*: \([0-9]*\) accepted.*/\1/p' "$work/import-$size.out")
+    grep '^import ' "$work/import-$size.out" >&2
+    result[$size,import]="$(secs "$t0" "$t1") s ($(awk -v n="$accepted" -v a="$t0" -v b="$t1" \
+        'BEGIN { printf "%.0fk rows/s", n / (b - a) / 1000 }')), $(gb "$rss") GB peak"
+    echo "import: ${result[$size,import]}" >&2
+
+    HOTSPOT_PASSWORD="scale bench passphrase $$" run users add scalebench --role analyst >/dev/null
+    local token
+    token=$(run users token scalebench --label scale-bench 2>/dev/null)
+
+    echo "== $size: starting the service" >&2
+    : >"$work/serve.out"
+    t0=$(now)
+    "$hotspot" --db "$db" serve --addr 127.0.0.1:0 --no-sample --rate-limit 0 \
+        --refresh-seconds 0 --static-dir "$work/no-client" >"$work/serve.out" 2>"$work/serve-$size.log" &
+    server_pid=$!
+    local base="" code=""
+    while :; do
+        kill -0 "$server_pid" 2>/dev/null || {
+            cat "$work/serve-$size.log" >&2
+            exit 1
+        }
+        if [ -z "$base" ]; then
+            base=$(sed -n 's|.*listening on \(http://127\.0\.0\.1:[0-9]*\)/.*|\1|p' "$work/serve.out" | head -n 1)
+        fi
+        if [ -n "$base" ]; then
+            code=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/health" || true)
+            [ "$code" = 200 ] && break
+        fi
+        sleep 0.05
+    done
+    t1=$(now)
+    local vmrss vmhwm
+    vmrss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status")
+    vmhwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$server_pid/status")
+    result[$size,serve]="$(secs "$t0" "$t1") s, $(gb "$vmrss") GB resident ($(gb "$vmhwm") GB peak, $(awk -v k="$vmrss" -v n="$accepted" 'BEGIN { printf "%.0f", k * 1024 / n }') B/incident)"
+    echo "serve: ${result[$size,serve]}" >&2
+
+    local path first second out
+    for path in "${endpoints[@]}"; do
+        for pass in first repeated; do
+            out=$(curl -s -o /dev/null -H "Authorization: Bearer $token" \
+                -w '%{http_code} %{time_total} %{size_download}' "$base$path")
+            read -r code t bytes <<<"$out"
+            if [ "$code" != 200 ]; then
+                echo "$path: HTTP $code" >&2
+                result[$size,$path,$pass]="HTTP $code"
+                continue
+            fi
+            result[$size,$path,$pass]=$(awk -v t="$t" -v b="$bytes" -v p="$pass" 'BEGIN {
+                if (t < 0.01) printf "%.1f ms", t * 1000
+                else if (t < 1) printf "%.0f ms", t * 1000
+                else printf "%.2f s", t
+                if (p == "first") printf " (%s)", (b >= 1e6 ? sprintf("%.1f MB", b / 1e6) : sprintf("%.0f kB", b / 1e3)) }')
+            [ "$pass" = first ] && echo "$path: $(awk -v t="$t" 'BEGIN { printf "%.3f s", t }'), $bytes bytes" >&2
+        done
+    done
+    result[$size,rss_after]="$(gb "$(awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status")") GB"
+    kill "$server_pid"
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+    rm -f "${db#sqlite:}"*
+}
+
+for size in "${sizes[@]}"; do
+    bench_size "$size"
+done
+
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)," \
+    "$(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM;" \
+    "load after the run: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)"
+echo
+header="| step |"
+rule="|---|"
+for size in "${sizes[@]}"; do
+    S=${size^^}
+    header+=" $S first | $S repeated |"
+    rule+="---:|---:|"
+done
+echo "$header"
+echo "$rule"
+row() {
+    local label=$1 key=$2
+    local line="| $label |"
+    for size in "${sizes[@]}"; do
+        line+=" ${result[$size,$key]} | |"
+    done
+    echo "$line"
+}
+row '`hotspot import police-uk`' import
+row '`serve` until `/api/health` answers' serve
+for path in "${endpoints[@]}"; do
+    line="| \`$path\` |"
+    for size in "${sizes[@]}"; do
+        line+=" ${result[$size,$path,first]} | ${result[$size,$path,repeated]} |"
+    done
+    echo "$line"
+done
+row 'resident memory after the requests' rss_after
