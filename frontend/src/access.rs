@@ -227,7 +227,11 @@ mod tests {
             Some(10),
         );
         assert_eq!(
-            (signed_in.username.as_deref(), signed_in.role, signed_in.suppress_below),
+            (
+                signed_in.username.as_deref(),
+                signed_in.role,
+                signed_in.suppress_below
+            ),
             (Some("ana"), Role::Analyst, Some(10))
         );
     }

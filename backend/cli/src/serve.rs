@@ -55,6 +55,14 @@ pub struct ServeArgs {
     /// Largest accepted upload, in MiB.
     #[arg(long, default_value_t = 512)]
     pub max_upload_mib: usize,
+    /// Uncached analyses computed at once (default: the number of cores, at
+    /// least 2); identical requests in flight share one computation.
+    #[arg(long)]
+    pub analysis_slots: Option<usize>,
+    /// Analyses that may wait for a slot; past this the service answers 503
+    /// with Retry-After rather than queue without bound.
+    #[arg(long, default_value_t = 64)]
+    pub analysis_queue: usize,
 }
 
 /// The sample folder: as given, or the repository's `data/` when run from elsewhere.
@@ -114,6 +122,10 @@ pub async fn run(db: &str, groups: CrimeGroups, args: ServeArgs) -> anyhow::Resu
         trusted_proxies: args.trusted_proxies.clone(),
         refresh_every: (args.refresh_seconds > 0)
             .then(|| std::time::Duration::from_secs(args.refresh_seconds)),
+        analysis_slots: args
+            .analysis_slots
+            .unwrap_or(ServerConfig::default().analysis_slots),
+        analysis_queue: args.analysis_queue,
     };
     let state = AppState::new(store, groups, config).await?;
     let overview = state.dataset().overview();

@@ -1,13 +1,21 @@
-//! Finished responses of the read-only analyses, kept for the current
-//! snapshot. The same ward map or hotspot surface is asked for again and
-//! again (every map client opening on the same view); answering a repeat
-//! costs a hash lookup instead of rebuilding a 200 KB GeoJSON document or a
-//! density surface. Entries are keyed by role (what the public sees is
-//! suppressed) and the full request URI, and are all dropped when a new
-//! snapshot is swapped in.
+//! The read-only analyses' answers: computed once, kept, and admitted.
+//!
+//! * **Kept.** The same ward map or hotspot surface is asked for again and
+//!   again (every map client opening on the same view); a repeat costs a
+//!   hash lookup. Entries are keyed by role (what the public sees is
+//!   suppressed) and the full request URI, and all dropped when a new
+//!   snapshot is swapped in.
+//! * **Computed once.** Identical requests that arrive while the first is
+//!   still being answered wait for its answer instead of computing it again
+//!   (after an import the cache is empty, and a morning briefing opens many
+//!   maps at once).
+//! * **Admitted.** At most `analysis_slots` uncached analyses run at once;
+//!   up to `analysis_queue` more wait for a slot, and beyond that the
+//!   service answers 503 with `Retry-After` instead of letting every
+//!   request's latency grow without bound.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
@@ -15,9 +23,10 @@ use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tokio::sync::{OnceCell, Semaphore, SemaphorePermit};
 
 use crate::auth::Principal;
-use crate::AppState;
+use crate::{AppError, AppState};
 
 /// Most bytes kept; past this the cache starts again empty.
 const MAX_BYTES: usize = 64 << 20;
@@ -30,36 +39,64 @@ struct Cached {
     body: Bytes,
 }
 
+impl Cached {
+    fn response(&self) -> Response {
+        (StatusCode::OK, self.headers.clone(), self.body.clone()).into_response()
+    }
+}
+
+/// One answer being computed, shared by every identical request meanwhile;
+/// `None` when it was not a 200 (each caller then answers for itself).
+type Flight = Arc<OnceCell<Option<Cached>>>;
+
 #[derive(Default)]
 struct Inner {
     generation: u64,
     bytes: usize,
     entries: HashMap<String, Cached>,
+    in_flight: HashMap<String, Flight>,
 }
 
-#[derive(Default)]
 pub struct ResponseCache {
     inner: Mutex<Inner>,
     /// Answers served from the cache, so tests can tell a cached answer
     /// from an equal fresh one.
     hits: AtomicU64,
+    /// Answers computed (cache misses that ran the analysis).
+    computed: AtomicU64,
+    slots: Semaphore,
+    waiting: AtomicUsize,
+    queue: usize,
 }
 
 impl ResponseCache {
-    fn get(&self, generation: u64, key: &str) -> Option<Cached> {
+    /// A cache admitting `slots` analyses at once and `queue` more waiting.
+    pub fn new(slots: usize, queue: usize) -> Self {
+        ResponseCache {
+            inner: Mutex::default(),
+            hits: AtomicU64::new(0),
+            computed: AtomicU64::new(0),
+            slots: Semaphore::new(slots.max(1)),
+            waiting: AtomicUsize::new(0),
+            queue,
+        }
+    }
+
+    /// The kept answer for `key`, or the flight computing it (joined or
+    /// started).
+    fn lookup(&self, generation: u64, key: &str) -> Result<Cached, Flight> {
         let mut inner = self.inner.lock().expect("cache lock");
         if inner.generation != generation {
             *inner = Inner {
                 generation,
                 ..Inner::default()
             };
-            return None;
         }
-        let hit = inner.entries.get(key).cloned();
-        if hit.is_some() {
+        if let Some(hit) = inner.entries.get(key) {
             self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(hit.clone());
         }
-        hit
+        Err(inner.in_flight.entry(key.to_string()).or_default().clone())
     }
 
     /// How many answers came from the cache so far.
@@ -67,18 +104,67 @@ impl ResponseCache {
         self.hits.load(Ordering::Relaxed)
     }
 
-    fn put(&self, generation: u64, key: String, value: Cached) {
+    /// How many answers were computed so far.
+    pub fn computed(&self) -> u64 {
+        self.computed.load(Ordering::Relaxed)
+    }
+
+    /// The flight for `key` has landed: keep its answer if it may be kept.
+    fn land(&self, generation: u64, key: &str, value: Option<&Cached>) {
         let mut inner = self.inner.lock().expect("cache lock");
         // A response computed while the snapshot changed is not kept.
-        if inner.generation != generation || value.body.len() > MAX_ENTRY_BYTES {
+        if inner.generation != generation {
             return;
         }
+        inner.in_flight.remove(key);
+        let Some(value) = value.filter(|v| v.body.len() <= MAX_ENTRY_BYTES) else {
+            return;
+        };
         if inner.bytes + value.body.len() > MAX_BYTES {
             inner.entries.clear();
             inner.bytes = 0;
         }
         inner.bytes += value.body.len();
-        inner.entries.insert(key, value);
+        inner.entries.insert(key.to_string(), value.clone());
+    }
+
+    /// A slot to run an analysis in, waiting in the queue if need be; `None`
+    /// when the queue is full.
+    async fn admit(&self) -> Option<SemaphorePermit<'_>> {
+        if let Ok(permit) = self.slots.try_acquire() {
+            return Some(permit);
+        }
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.queue {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        let permit = self.slots.acquire().await.ok();
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        permit
+    }
+}
+
+/// Runs the analysis in an admitted slot (503 when none is to be had).
+async fn compute(state: &AppState, req: Request, next: Next) -> Response {
+    let Some(_slot) = state.cache.admit().await else {
+        return AppError::Busy.into_response();
+    };
+    state.cache.computed.fetch_add(1, Ordering::Relaxed);
+    next.run(req).await
+}
+
+/// A 200 response as something to share; other responses as they are.
+async fn shareable(response: Response) -> Result<Cached, Response> {
+    if response.status() != StatusCode::OK {
+        return Err(response);
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(body) => Ok(Cached {
+            headers: parts.headers,
+            body,
+        }),
+        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
     }
 }
 
@@ -98,24 +184,28 @@ pub async fn cached(State(state): State<Arc<AppState>>, req: Request, next: Next
         .map_or_else(|| req.uri().to_string(), |o| o.0.to_string());
     let key = format!("{role} {uri}");
     let generation = state.generation();
-    if let Some(hit) = state.cache.get(generation, &key) {
-        return (StatusCode::OK, hit.headers, hit.body).into_response();
-    }
-    let response = next.run(req).await;
-    if response.status() != StatusCode::OK {
-        return response;
-    }
-    let (parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let flight = match state.cache.lookup(generation, &key) {
+        Ok(hit) => return hit.response(),
+        Err(flight) => flight,
     };
-    state.cache.put(
-        generation,
-        key,
-        Cached {
-            headers: parts.headers.clone(),
-            body: bytes.clone(),
-        },
-    );
-    Response::from_parts(parts, axum::body::Body::from(bytes))
+    // Whichever identical request gets here first computes; the others wait
+    // for its answer. The one that computed keeps its own non-200 answer.
+    let mut request = Some((req, next));
+    let mut own = None;
+    let shared = flight
+        .get_or_init(|| async {
+            let (req, next) = request.take().expect("the request is still here");
+            let answer = shareable(compute(&state, req, next).await).await;
+            let value = answer.map_err(|r| own = Some(r)).ok();
+            state.cache.land(generation, &key, value.as_ref());
+            value
+        })
+        .await;
+    match (own, shared, request) {
+        (Some(response), _, _) => response,
+        (None, Some(answer), _) => answer.response(),
+        // The first failed (a 4xx, say): this one answers for itself.
+        (None, None, Some((req, next))) => compute(&state, req, next).await,
+        (None, None, None) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }

@@ -3,7 +3,7 @@
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hotspot_engine::EngineError;
@@ -44,6 +44,10 @@ pub enum AppError {
     /// UTF-8), with the 4xx status axum chose (400, 415 or 422).
     #[error("{1}")]
     Rejected(StatusCode, String),
+    /// Every analysis slot is busy and the queue is full: try again soon
+    /// (503 with `Retry-After`) rather than wait without bound.
+    #[error("the service is busy with other analyses; try again in a moment")]
+    Busy,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -94,6 +98,7 @@ impl AppError {
             AppError::Store(StoreError::Database(sqlx_err)) if is_busy(sqlx_err) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -107,6 +112,11 @@ fn is_busy(e: &hotspot_store::SqlxError) -> bool {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
+        if matches!(self, AppError::Busy) {
+            let body =
+                json!({ "error": { "status": status.as_u16(), "message": self.to_string() } });
+            return (status, [(header::RETRY_AFTER, "1")], Json(body)).into_response();
+        }
         // Internal details go to the log, not to the client.
         let message = if status.is_server_error()
             && !matches!(self, AppError::Store(StoreError::Conflict(_)))

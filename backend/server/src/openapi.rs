@@ -133,7 +133,10 @@ fn describe_access(op: &mut Operation, role: Role) {
             "Credentials were sent but are invalid or expired (never silently treated as anonymous)",
         ),
         ("429", "Too many requests from this client"),
-        ("503", "The database is busy or unreachable; try again shortly"),
+        (
+            "503",
+            "The service is busy (every analysis slot taken and the queue full; Retry-After says when to try again) or the database is busy or unreachable",
+        ),
     ];
     if takes_input {
         errors.push((

@@ -38,6 +38,10 @@ pub struct ServerConfig {
     /// How often to check the store for imports made by another instance
     /// (several instances over one PostGIS); `None`: never.
     pub refresh_every: Option<std::time::Duration>,
+    /// Uncached analyses computed at once (identical requests share one).
+    pub analysis_slots: usize,
+    /// Analyses that may wait for a slot; past this the service answers 503.
+    pub analysis_queue: usize,
 }
 
 impl Default for ServerConfig {
@@ -51,6 +55,8 @@ impl Default for ServerConfig {
             secure_cookies: false,
             refresh_every: None,
             trusted_proxies: Vec::new(),
+            analysis_slots: std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
+            analysis_queue: 64,
         }
     }
 }
@@ -86,6 +92,7 @@ impl AppState {
             let burst = n.saturating_mul(NonZeroU32::new(2).expect("non-zero"));
             governor::RateLimiter::keyed(governor::Quota::per_second(n).allow_burst(burst))
         });
+        let cache = crate::cache::ResponseCache::new(config.analysis_slots, config.analysis_queue);
         let (audit, log) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(write_audit_log(store.clone(), log));
         let state = Arc::new(AppState {
@@ -98,7 +105,7 @@ impl AppState {
             import_lock: tokio::sync::Mutex::new(()),
             loaded_import: std::sync::atomic::AtomicI64::new(0),
             generation: std::sync::atomic::AtomicU64::new(0),
-            cache: Default::default(),
+            cache,
         });
         state.reload().await?;
         if let Some(every) = state.config.refresh_every {
@@ -139,6 +146,11 @@ impl AppState {
     /// prove a repeat was answered from the cache, not recomputed.
     pub fn cache_hits(&self) -> u64 {
         self.cache.hits()
+    }
+
+    /// Analyses computed so far (answers neither cached nor shared).
+    pub fn analyses_computed(&self) -> u64 {
+        self.cache.computed()
     }
 
     async fn newest_import(&self) -> Result<i64, AppError> {

@@ -116,3 +116,101 @@ async fn cached_answers_match_fresh_ones_per_role_and_follow_imports() {
         "errors are not cached as answers"
     );
 }
+
+/// A state on the sample whose anonymous callers are analysts (so the
+/// analyses need no token), with the given admission limits.
+async fn analyst_state(slots: usize, queue: usize) -> std::sync::Arc<AppState> {
+    let store = hotspot_store::open("sqlite::memory:").await.unwrap();
+    let config = ServerConfig {
+        anonymous_role: Role::Analyst,
+        analysis_slots: slots,
+        analysis_queue: queue,
+        ..ServerConfig::default()
+    };
+    let state = AppState::new(store, Default::default(), config)
+        .await
+        .unwrap();
+    common::load_sample(&state, "policeuk/2024", false).await;
+    state
+}
+
+/// Requests for `uris` all at once; their statuses, `Retry-After` headers
+/// and bodies.
+async fn all_at_once(
+    app: &axum::Router,
+    uris: Vec<String>,
+) -> Vec<(StatusCode, Option<String>, Vec<u8>)> {
+    let mut set = tokio::task::JoinSet::new();
+    for uri in uris {
+        let app = app.clone();
+        set.spawn(async move {
+            let res = app
+                .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let retry = res
+                .headers()
+                .get(header::RETRY_AFTER)
+                .map(|v| v.to_str().unwrap().to_string());
+            let status = res.status();
+            let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+            (status, retry, body)
+        });
+    }
+    set.join_all().await
+}
+
+/// After an import the cache is empty, and every map opening at once asks
+/// for the same surface: it is computed once and shared.
+#[tokio::test]
+async fn identical_requests_in_flight_are_computed_once() {
+    let state = analyst_state(2, 64).await;
+    let app = app(state.clone());
+    let uri = "/api/hotspots?bandwidth=300&cell=40".to_string();
+    let before = state.analyses_computed();
+    let answers = all_at_once(&app, vec![uri; 16]).await;
+    assert!(answers.iter().all(|(s, _, _)| *s == StatusCode::OK));
+    assert!(answers.iter().all(|(_, _, body)| *body == answers[0].2));
+    assert_eq!(
+        state.analyses_computed(),
+        before + 1,
+        "sixteen identical requests, one computation"
+    );
+}
+
+/// With every slot busy and the queue full, the service says so at once
+/// (503, Retry-After) instead of letting latency grow without bound; what
+/// it admits is answered in full.
+#[tokio::test]
+async fn beyond_the_queue_the_service_answers_503_with_retry_after() {
+    let state = analyst_state(1, 0).await;
+    let router = app(state.clone());
+    let uris = (1..=8)
+        .map(|m| format!("/api/hotspots?bandwidth=300&cell=40&period=2024-{m:02}"))
+        .collect();
+    let answers = all_at_once(&router, uris).await;
+    let busy: Vec<_> = answers
+        .iter()
+        .filter(|(s, _, _)| *s == StatusCode::SERVICE_UNAVAILABLE)
+        .collect();
+    assert!(
+        !busy.is_empty(),
+        "one slot, no queue: some of 8 are refused"
+    );
+    assert!(busy.iter().all(|(_, retry, body)| {
+        retry.as_deref() == Some("1")
+            && serde_json::from_slice::<Value>(body).unwrap()["error"]["status"] == 503
+    }));
+    assert!(answers
+        .iter()
+        .all(|(s, _, _)| *s == StatusCode::OK || *s == StatusCode::SERVICE_UNAVAILABLE));
+    assert!(answers.iter().any(|(s, _, _)| *s == StatusCode::OK));
+    // With a queue, the same burst all succeeds.
+    let state = analyst_state(1, 64).await;
+    let queued = app(state);
+    let uris = (1..=8)
+        .map(|m| format!("/api/hotspots?bandwidth=300&cell=40&period=2024-{m:02}"))
+        .collect();
+    let answers = all_at_once(&queued, uris).await;
+    assert!(answers.iter().all(|(s, _, _)| *s == StatusCode::OK));
+}
