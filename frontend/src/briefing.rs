@@ -15,56 +15,16 @@ use crate::access::{Role, Session};
 use crate::filters::{encode, url, Filters};
 use crate::format::withheld_counts;
 
-/// The briefing's file format (`format=`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum BriefingFormat {
-    #[default]
-    Pdf,
-    Png,
-    Csv,
-    Gpkg,
-}
+/// The briefing's file format (`format=`): the API's own option.
+pub use hotspot_api::options::BriefingFormat;
 
-impl BriefingFormat {
-    pub const ALL: [BriefingFormat; 4] = [
-        BriefingFormat::Pdf,
-        BriefingFormat::Png,
-        BriefingFormat::Csv,
-        BriefingFormat::Gpkg,
-    ];
-
-    /// The API's `format=` value (also the select's option value).
-    pub fn key(self) -> &'static str {
-        match self {
-            BriefingFormat::Pdf => "pdf",
-            BriefingFormat::Png => "png",
-            BriefingFormat::Csv => "csv",
-            BriefingFormat::Gpkg => "gpkg",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<BriefingFormat> {
-        BriefingFormat::ALL.into_iter().find(|f| f.key() == s)
-    }
-
-    /// Its short name, in the download link.
-    pub fn name(self) -> &'static str {
-        match self {
-            BriefingFormat::Pdf => "PDF",
-            BriefingFormat::Png => "PNG",
-            BriefingFormat::Csv => "CSV",
-            BriefingFormat::Gpkg => "GeoPackage",
-        }
-    }
-
-    /// The format select's option text.
-    pub fn label(self) -> &'static str {
-        match self {
-            BriefingFormat::Pdf => "PDF (two A4 pages, to print)",
-            BriefingFormat::Png => "PNG (the pages as an image)",
-            BriefingFormat::Csv => "CSV (the figures as tables)",
-            BriefingFormat::Gpkg => "GeoPackage (for QGIS)",
-        }
+/// A format's short name, in the download link.
+fn format_name(f: BriefingFormat) -> &'static str {
+    match f {
+        BriefingFormat::Pdf => "PDF",
+        BriefingFormat::Png => "PNG",
+        BriefingFormat::Csv => "CSV",
+        BriefingFormat::GeoPackage => "GeoPackage",
     }
 }
 
@@ -84,7 +44,7 @@ pub fn effective_public(role: Role, wish: bool) -> bool {
 /// the audit log and the server never guess).
 pub fn briefing_url(f: &Filters, code: &str, format: BriefingFormat, public: bool) -> String {
     let mut p = f.ward_stats_pairs();
-    p.push(("format", format.key().to_string()));
+    p.push(("format", format.extension().to_string()));
     p.push(("public", public.to_string()));
     url(&format!("/api/wards/{}/briefing", encode(code)), &p)
 }
@@ -93,7 +53,10 @@ pub fn briefing_url(f: &Filters, code: &str, format: BriefingFormat, public: boo
 /// format, which version.
 pub fn link_text(ward_name: &str, format: BriefingFormat, public: bool) -> String {
     let version = if public { ", public version" } else { "" };
-    format!("Download {ward_name} briefing ({}{version})", format.name())
+    format!(
+        "Download {ward_name} briefing ({}{version})",
+        format_name(format)
+    )
 }
 
 /// What the chosen version holds, or why the public role has no choice
@@ -167,7 +130,7 @@ mod tests {
             "/api/wards/E05999006/briefing?period=2025-07..2025-12&compare=previous&format=pdf&public=false"
         );
         assert_eq!(
-            briefing_url(&f, "E05999006", BriefingFormat::Gpkg, true),
+            briefing_url(&f, "E05999006", BriefingFormat::GeoPackage, true),
             "/api/wards/E05999006/briefing?period=2025-07..2025-12&compare=previous&format=gpkg&public=true"
         );
     }
@@ -215,13 +178,23 @@ mod tests {
         assert!(u.starts_with("/api/wards/A%20B%2FC/briefing?"));
     }
 
+    /// The page's format choices are the API's names, each round trip.
     #[test]
     fn formats_round_trip() {
-        for f in BriefingFormat::ALL {
-            assert_eq!(BriefingFormat::parse(f.key()), Some(f));
-            assert!(f.label().starts_with(f.name()));
+        let page = include_str!("../web/index.html");
+        let select = &page[page.find("id=\"b-format\"").unwrap()..];
+        let select = &select[..select.find("</select>").unwrap()];
+        let values: Vec<&str> = select
+            .split("value=\"")
+            .skip(1)
+            .map(|v| &v[..v.find('"').unwrap()])
+            .collect();
+        assert_eq!(values.len(), 4, "{select}");
+        for v in values {
+            let f: BriefingFormat = v.parse().unwrap();
+            assert_eq!(f.extension(), v);
         }
-        assert_eq!(BriefingFormat::parse("docx"), None);
+        assert!("docx".parse::<BriefingFormat>().is_err());
         assert_eq!(BriefingFormat::default(), BriefingFormat::Pdf);
     }
 
@@ -261,7 +234,7 @@ mod tests {
             "Download Castle briefing (PDF)"
         );
         assert_eq!(
-            link_text("Castle", BriefingFormat::Gpkg, true),
+            link_text("Castle", BriefingFormat::GeoPackage, true),
             "Download Castle briefing (GeoPackage, public version)"
         );
     }

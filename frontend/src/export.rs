@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 
-fn csv_field(s: &str) -> String {
+/// A CSV field: quoted when needed, a formula made inert.
+pub(crate) fn csv_field(s: &str) -> String {
     // A leading =, +, - or @ would be evaluated as a formula by spreadsheets:
     // prefix it with ' (numbers such as -3 are left alone).
     let formula = s.starts_with(['=', '+', '-', '@']) && !is_number(s);

@@ -7,6 +7,7 @@ use hotspot_api::geojson;
 use hotspot_api::requests::{GroupWeight, PlanRequest};
 use hotspot_api::responses::{Plan, PlanFeature, TimeWindow};
 
+use crate::export::csv_field;
 use crate::format::{esc, number, thousands};
 
 /// Limits of the form (the server accepts up to 100 sites).
@@ -277,21 +278,6 @@ pub fn legend_items(fc: &Plan) -> Vec<crate::classify::LegendItem> {
             count: count_kind(fc, false),
         },
     ]
-}
-
-fn csv_field(s: &str) -> String {
-    // Same rules as the layer CSV: no formulas, quote when needed.
-    let formula = s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err();
-    let body = if formula {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if formula || body.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", body.replace('"', "\"\""))
-    } else {
-        body
-    }
 }
 
 /// One row per site: rank, name, ward, incidents and weight covered, the

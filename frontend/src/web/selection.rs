@@ -178,7 +178,7 @@ pub fn update_briefing(app: &AppRef) {
         section.set_hidden(true);
         return;
     };
-    let format = BriefingFormat::parse(&select("b-format").value()).unwrap_or_default();
+    let format: BriefingFormat = select("b-format").value().parse().unwrap_or_default();
     let role = st.session.role;
     let public = briefing::effective_public(role, st.briefing_public);
     let checkbox = input("b-public");
