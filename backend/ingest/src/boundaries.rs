@@ -117,7 +117,7 @@ pub fn parse_boundaries(
     file: &SourceFile,
     opts: &BoundaryOptions,
 ) -> Result<ParsedAreas, IngestError> {
-    let features = feature_collection(file)?;
+    let (features, crs) = feature_collection(file)?;
     let empty = Map::new();
     let props: Vec<&Map<String, Value>> = features
         .iter()
@@ -134,7 +134,7 @@ pub fn parse_boundaries(
     let mut first_seen: HashMap<String, u64> = HashMap::new();
     for (i, feature) in features.iter().enumerate() {
         let line = i as u64 + 1;
-        match feature_area(feature, props[i], &keys, &first_seen) {
+        match feature_area(feature, props[i], &keys, &first_seen, crs) {
             Ok(area) => {
                 first_seen.insert(area.code.clone(), line);
                 areas.push(area);
@@ -184,7 +184,7 @@ fn geojson_error(file: &SourceFile, message: String) -> IngestError {
 
 /// The file's features, after the whole-file checks: UTF-8, not blank,
 /// JSON, a FeatureCollection with a non-empty `features` array.
-fn feature_collection(file: &SourceFile) -> Result<Vec<Value>, IngestError> {
+fn feature_collection(file: &SourceFile) -> Result<(Vec<Value>, Crs), IngestError> {
     let text = std::str::from_utf8(&file.bytes).map_err(|e| {
         let line = 1 + file.bytes[..e.valid_up_to()]
             .iter()
@@ -209,6 +209,7 @@ fn feature_collection(file: &SourceFile) -> Result<Vec<Value>, IngestError> {
             format!("expected a GeoJSON FeatureCollection, found type {kind:?}"),
         ));
     }
+    let crs = Crs::of(&doc).map_err(|m| geojson_error(file, m))?;
     let features = match doc.get_mut("features").map(Value::take) {
         Some(Value::Array(features)) => features,
         _ => {
@@ -224,7 +225,69 @@ fn feature_collection(file: &SourceFile) -> Result<Vec<Value>, IngestError> {
             "FeatureCollection has no features".into(),
         ));
     }
-    Ok(features)
+    Ok((features, crs))
+}
+
+/// The coordinate system of a GeoJSON file. RFC 7946 says WGS84, but the
+/// ONS Open Geography Portal and council GIS exports often give British
+/// National Grid with the legacy (2008 GeoJSON) `crs` member, e.g.
+/// `{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Crs {
+    Wgs84,
+    BritishNationalGrid,
+}
+
+impl Crs {
+    /// The file's `crs` member, if any; an unknown one is refused rather
+    /// than read as degrees.
+    fn of(doc: &Value) -> Result<Crs, String> {
+        let Some(crs) = doc.get("crs").filter(|c| !c.is_null()) else {
+            return Ok(Crs::Wgs84);
+        };
+        let name = crs
+            .pointer("/properties/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let code = name
+            .rsplit([':', '/'])
+            .find(|part| !part.is_empty())
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        match code.as_str() {
+            "27700" => Ok(Crs::BritishNationalGrid),
+            "4326" | "CRS84" | "4258" => Ok(Crs::Wgs84),
+            _ => Err(format!(
+                "crs {crs} is neither WGS84 (EPSG:4326, CRS84) nor British National Grid (EPSG:27700): re-export in one of them"
+            )),
+        }
+    }
+
+    /// A position as WGS84 lon/lat, or why it cannot be one.
+    fn lon_lat(self, x: f64, y: f64) -> Result<(f64, f64), String> {
+        match self {
+            Crs::Wgs84 if x.abs() > 180.0 || y.abs() > 90.0 => Err(
+                if (-10_000.0..=710_000.0).contains(&x) && (-10_000.0..=1_300_000.0).contains(&y) {
+                    "coordinates look like British National Grid metres, not lon/lat degrees: re-export as WGS84 (EPSG:4326), or give the file a crs member naming EPSG:27700".into()
+                } else {
+                    "coordinates are outside lon ±180 / lat ±90".into()
+                },
+            ),
+            Crs::Wgs84 => Ok((x, y)),
+            Crs::BritishNationalGrid
+                if !((-10_000.0..=710_000.0).contains(&x)
+                    && (-10_000.0..=1_300_000.0).contains(&y)) =>
+            {
+                Err(
+                    "coordinates are outside British National Grid (the file's crs is EPSG:27700)"
+                        .into(),
+                )
+            }
+            Crs::BritishNationalGrid => {
+                hotspot_core::bng_to_wgs84(x, y).map_err(|e| format!("British National Grid: {e}"))
+            }
+        }
+    }
 }
 
 /// The properties read from every feature (their keys as spelt in the file).
@@ -289,6 +352,7 @@ fn feature_area(
     p: &Map<String, Value>,
     keys: &PropertyKeys,
     first_seen: &HashMap<String, u64>,
+    crs: Crs,
 ) -> Result<Area, (String, String)> {
     let code_key = &keys.code;
     let code = match p.get(code_key).map(scalar_text) {
@@ -312,7 +376,7 @@ fn feature_area(
         None | Some((_, None | Some(Value::Null))) => None,
         Some((k, Some(v))) => Some(population_value(v).map_err(|reason| (k.clone(), reason))?),
     };
-    let geometry = match feature.get("geometry").map(geometry) {
+    let geometry = match feature.get("geometry").map(|g| geometry(g, crs)) {
         Some(Ok(g)) => g,
         Some(Err(reason)) => return Err(("geometry".into(), reason)),
         None => return Err(("geometry".into(), "feature has no geometry".into())),
@@ -436,18 +500,18 @@ fn population_value(v: &Value) -> Result<f64, String> {
     }
 }
 
-fn geometry(g: &Value) -> Result<MultiPolygon<f64>, String> {
+fn geometry(g: &Value, crs: Crs) -> Result<MultiPolygon<f64>, String> {
     if g.is_null() {
         return Err("feature has no geometry (null)".into());
     }
     let kind = g.get("type").and_then(Value::as_str).unwrap_or("(none)");
     let coords = g.get("coordinates");
     let polys = match (kind, coords) {
-        ("Polygon", Some(c)) => vec![polygon(c, None)?],
+        ("Polygon", Some(c)) => vec![polygon(c, None, crs)?],
         ("MultiPolygon", Some(Value::Array(ps))) => ps
             .iter()
             .enumerate()
-            .map(|(i, p)| polygon(p, Some(i + 1)))
+            .map(|(i, p)| polygon(p, Some(i + 1), crs))
             .collect::<Result<Vec<_>, _>>()?,
         ("Polygon" | "MultiPolygon", _) => return Err(format!("{kind} has no coordinates array")),
         _ => {
@@ -462,7 +526,7 @@ fn geometry(g: &Value) -> Result<MultiPolygon<f64>, String> {
     Ok(MultiPolygon(polys))
 }
 
-fn polygon(v: &Value, part: Option<usize>) -> Result<Polygon<f64>, String> {
+fn polygon(v: &Value, part: Option<usize>, crs: Crs) -> Result<Polygon<f64>, String> {
     let which = |ring: usize| match part {
         Some(p) => format!("polygon {p} ring {ring}"),
         None => format!("ring {ring}"),
@@ -489,16 +553,9 @@ fn polygon(v: &Value, part: Option<usize>) -> Result<Polygon<f64>, String> {
             let Some((x, y)) = xy.filter(|(x, y)| x.is_finite() && y.is_finite()) else {
                 return Err(format!("{label}: position {pos} is not [lon, lat] numbers"));
             };
-            if x.abs() > 180.0 || y.abs() > 90.0 {
-                let hint = if (-10_000.0..=710_000.0).contains(&x)
-                    && (-10_000.0..=1_300_000.0).contains(&y)
-                {
-                    "coordinates look like British National Grid metres, not lon/lat degrees: re-export as WGS84 (EPSG:4326)"
-                } else {
-                    "coordinates are outside lon ±180 / lat ±90"
-                };
-                return Err(format!("{label}: position [{x}, {y}]: {hint}"));
-            }
+            let (x, y) = crs
+                .lon_lat(x, y)
+                .map_err(|hint| format!("{label}: position [{x}, {y}]: {hint}"))?;
             pts.push(Coord { x, y });
         }
         if pts.len() < 4 {
@@ -810,5 +867,51 @@ mod tests {
             bad_utf8,
             Err(IngestError::NotUtf8 { line: 2, .. })
         ));
+    }
+
+    /// ONS and council exports in British National Grid carry the legacy
+    /// `crs` member: read as metres and projected, not refused.
+    #[test]
+    fn british_national_grid_with_a_crs_member_is_projected() {
+        let bng_square = poly(
+            "[[[485000,262000],[486000,262000],[486000,263000],[485000,263000],[485000,262000]]]",
+        );
+        let with_crs = |crs: &str| {
+            format!(
+                r#"{{"type":"FeatureCollection","crs":{crs},"features":[{}]}}"#,
+                feature(r#""WD22CD":"E05013214","WD22NM":"Burton""#, &bng_square)
+            )
+        };
+        for name in ["urn:ogc:def:crs:EPSG::27700", "EPSG:27700"] {
+            let file = with_crs(&format!(
+                r#"{{"type":"name","properties":{{"name":"{name}"}}}}"#
+            ));
+            let p = parse_boundaries(
+                &source_from_bytes("bng.geojson", file.into_bytes()).unwrap(),
+                &BoundaryOptions::default(),
+            )
+            .unwrap();
+            assert!(p.rejected.is_empty(), "{name}: {:?}", p.rejected);
+            let ring = &p.areas[0].geometry.0[0].exterior().0;
+            // 485000 E, 262000 N, east of Northampton: about -0.756, 52.250.
+            assert!(
+                (ring[0].x + 0.756).abs() < 0.002 && (ring[0].y - 52.250).abs() < 0.002,
+                "{ring:?}"
+            );
+            let back = hotspot_core::wgs84_to_bng(ring[0].x, ring[0].y).unwrap();
+            assert!((back.0 - 485000.0).abs() < 0.01 && (back.1 - 262000.0).abs() < 0.01);
+        }
+        let other =
+            with_crs(r#"{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}}"#);
+        let e = parse_boundaries(
+            &source_from_bytes("web.geojson", other.into_bytes()).unwrap(),
+            &BoundaryOptions::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("web.geojson") && e.contains("EPSG:27700"),
+            "{e}"
+        );
     }
 }

@@ -161,6 +161,58 @@ fn ward_boundaries_2022() {
     }
 }
 
+/// The 57 real wards as a council GIS team would send them: British
+/// National Grid metres with the legacy `crs` member. They import as the
+/// same wards, within a centimetre of the WGS84 file.
+#[test]
+#[cfg_attr(
+    not(has_shared_data),
+    ignore = "needs ../shared/data or HOTSPOT_SHARED_DATA (CONTRIBUTING.md)"
+)]
+fn ward_boundaries_in_british_national_grid() {
+    let dir = hotspot_testenv::shared_data();
+    let path = dir.join("boundaries/northants_wards2022.geojson");
+    let wgs84 = &read_sources(&path).unwrap()[0];
+    let mut doc: serde_json::Value = serde_json::from_slice(&wgs84.bytes).unwrap();
+    fn to_bng(v: &mut serde_json::Value) {
+        match v.as_array_mut() {
+            Some(a) if a.len() >= 2 && a[0].is_number() => {
+                let (x, y) =
+                    hotspot_core::wgs84_to_bng(a[0].as_f64().unwrap(), a[1].as_f64().unwrap())
+                        .unwrap();
+                *v = serde_json::json!([x, y]);
+            }
+            Some(a) => a.iter_mut().for_each(to_bng),
+            None => {}
+        }
+    }
+    for f in doc["features"].as_array_mut().unwrap() {
+        to_bng(&mut f["geometry"]["coordinates"]);
+    }
+    doc["crs"] =
+        serde_json::json!({"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}});
+    let bng = hotspot_ingest::source_from_bytes("wards-bng.geojson", doc.to_string().into_bytes())
+        .unwrap();
+    let (a, b) = (
+        parse_boundaries(wgs84, &BoundaryOptions::default()).unwrap(),
+        parse_boundaries(&bng, &BoundaryOptions::default()).unwrap(),
+    );
+    assert!(b.rejected.is_empty(), "{:?}", b.rejected);
+    assert_eq!(b.areas.len(), 57);
+    for (x, y) in a.areas.iter().zip(&b.areas) {
+        assert_eq!((&x.code, &x.name), (&y.code, &y.name));
+        let pts = |m: &geo_types::MultiPolygon<f64>| -> Vec<geo_types::Coord<f64>> {
+            m.iter().flat_map(|p| p.exterior().0.clone()).collect()
+        };
+        for (p, q) in pts(&x.geometry).iter().zip(pts(&y.geometry)) {
+            assert!(
+                (p.x - q.x).abs() < 1e-7 && (p.y - q.y).abs() < 1e-7,
+                "{p:?} {q:?}"
+            );
+        }
+    }
+}
+
 #[test]
 #[cfg_attr(
     not(has_shared_data),
