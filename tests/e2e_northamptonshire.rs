@@ -301,6 +301,7 @@ fn real_northamptonshire_months_wards_and_hotspots() {
 
     gaps_are_not_zeros(&server);
     edges_and_outliers(&server);
+    search_by_name(&server);
 
     let tif = Server::client()
         .get(format!(
@@ -311,6 +312,28 @@ fn real_northamptonshire_months_wards_and_hotspots() {
         .unwrap();
     assert_eq!(tif.status().as_u16(), 200);
     assert!(tif.bytes().unwrap().len() > 100_000);
+}
+
+/// The search box on real names: a ward, police.uk streets, a slip.
+fn search_by_name(server: &Server) {
+    let names = |q: &str| -> Vec<String> {
+        let (status, v) = server.get_json(&format!("/api/search?q={q}&limit=10"));
+        assert_eq!(status, 200, "{q}");
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let abington = names("abington");
+    assert_eq!(abington[0], "Abington and Phippsville");
+    assert!(
+        abington.iter().any(|n| n == "On or near Abington Avenue"),
+        "{abington:?}"
+    );
+    let slip = names("abingdon%20st");
+    assert_eq!(slip[0], "On or near Abington Street", "{slip:?}");
 }
 
 /// The real months have a gap (2024-05..12): rates, comparisons and

@@ -448,6 +448,20 @@ pub struct ImportOptions {
     pub population_column: Option<String>,
 }
 
+/// `GET /api/search`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// What to look for: part of a ward's name or code, or of a street or
+    /// place as police.uk labels locations. Case does not matter; a small
+    /// slip is forgiven for 4 letters or more.
+    #[param(example = "abington")]
+    pub q: Option<String>,
+    /// Most results, 1..=50 (default 10).
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 50, example = 10)]
+    pub limit: Option<Num<usize>>,
+}
+
 /// No parameters: any given is refused as unknown.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -472,5 +486,6 @@ from_query!(
     RejectedOptions,
     AuditOptions,
     ImportOptions,
+    SearchParams,
     NoParams,
 );

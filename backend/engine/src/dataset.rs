@@ -43,6 +43,8 @@ pub struct Dataset {
     pub(crate) months: BTreeMap<Month, u64>,
     /// Computed once at build: the health endpoint asks on every call.
     pub(crate) overview: Overview,
+    /// Distinct location labels, built on the first search.
+    pub(crate) locations: std::sync::OnceLock<Vec<crate::search::LocationEntry>>,
 }
 
 /// Incidents per category, for the filter menus.
@@ -163,6 +165,7 @@ impl Dataset {
             point_area,
             months,
             overview: Overview::default(),
+            locations: std::sync::OnceLock::new(),
         };
         dataset.overview = dataset.compute_overview();
         dataset

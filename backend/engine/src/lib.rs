@@ -14,6 +14,7 @@ mod error;
 pub mod interventions;
 mod patterns;
 pub mod planning;
+mod search;
 mod selection;
 mod study_area;
 #[cfg(test)]
@@ -37,6 +38,7 @@ pub use patterns::{
     KnoxQuery, TemporalReport,
 };
 pub use planning::{HardeningQuery, HardeningResult, PlanQuery, PlanResult, Venue};
+pub use search::{HitKind, SearchHit};
 pub use selection::{Period, Selection};
 pub use study_area::{bulk_extent, StudyGrid};
 pub use wards::{WardProfile, WardQuery, WardReport, WardRow};

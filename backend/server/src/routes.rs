@@ -59,6 +59,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .routes(routes!(srv::service::periods))
         .routes(routes!(srv::wards::wards))
         .routes(routes!(srv::wards::ward_profile))
+        .routes(routes!(srv::search::search))
         .route_layer(cached())
         // Public briefings for anyone, full ones for partners (checked inside).
         .routes(routes!(srv::briefing::ward_briefing))

@@ -1046,3 +1046,72 @@ async fn intervention_validation_errors_are_clear() {
     let (s, _, v) = get(&app, "/api/interventions/abc").await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
 }
+
+/// The search box's endpoint: wards by name or code (a slip forgiven) for
+/// everyone; police.uk location labels only for partners and above.
+#[tokio::test]
+async fn search_finds_wards_and_places_by_name_and_hides_places_from_the_public() {
+    use hotspot_api::responses::{SearchKind, SearchResults};
+    let results = |body: &[u8]| {
+        serde_json::from_slice::<SearchResults>(body)
+            .unwrap()
+            .results
+    };
+    let public = app(sample_state_as(hotspot_core::Role::Public).await);
+    let (status, _, body) = send(
+        &public,
+        Request::get("/api/search?q=kingsm")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let found = results(&body);
+    assert_eq!(found[0].name, "Kingsmead");
+    assert!(found[0].code.is_some() && found[0].bbox.is_some());
+    let (_, _, body) = send(
+        &public,
+        Request::get("/api/search?q=kingsmaed")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        results(&body)[0].name,
+        "Kingsmead",
+        "a slip of the keyboard"
+    );
+    let (_, _, body) = send(
+        &public,
+        Request::get("/api/search?q=supermarket")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(results(&body).is_empty(), "no places for the public");
+
+    let partner = app(sample_state_as(hotspot_core::Role::Partner).await);
+    let (_, _, body) = send(
+        &partner,
+        Request::get("/api/search?q=supermarket&limit=3")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let found = results(&body);
+    assert_eq!(found[0].kind, SearchKind::Location);
+    assert_eq!(found[0].name, "On or near Supermarket");
+    assert!(found[0].incidents.unwrap() > 0);
+    assert!(found.len() <= 3);
+    for (uri, needle) in [
+        ("/api/search", "q= is needed"),
+        ("/api/search?q=a&limit=0", "limit must be 1..=50"),
+        ("/api/search?q=a&limit=x", "is not a valid number"),
+        ("/api/search?query=a", "unknown parameter"),
+    ] {
+        let (status, _, body) =
+            send(&partner, Request::get(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert!(String::from_utf8_lossy(&body).contains(needle), "{uri}");
+    }
+}

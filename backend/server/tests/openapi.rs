@@ -26,6 +26,7 @@ const OPERATIONS: &[(&str, &str, Role)] = &[
     ("get", "/api/periods", Role::Public),
     ("get", "/api/wards", Role::Public),
     ("get", "/api/wards/{code}", Role::Public),
+    ("get", "/api/search", Role::Public),
     ("get", "/api/wards/{code}/briefing", Role::Public),
     ("get", "/api/health", Role::Public),
     ("get", "/api/me", Role::Public),

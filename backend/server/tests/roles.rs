@@ -32,6 +32,7 @@ const ENDPOINTS: &[(&str, &str, Role)] = &[
         "/api/wards/E05999006/briefing?format=csv&public=false",
         Role::Partner,
     ),
+    ("GET", "/api/search?q=kings", Role::Public),
     ("GET", "/api/me", Role::Public),
     ("GET", "/api/openapi.json", Role::Public),
     ("GET", "/api/hotspots?top=5", Role::Partner),

@@ -9,12 +9,14 @@ mod disclosed;
 mod interventions;
 mod layers;
 mod planning;
+mod search;
 mod service;
 mod wards;
 
 pub use interventions::*;
 pub use layers::*;
 pub use planning::*;
+pub use search::*;
 pub use service::*;
 pub use wards::*;
 

@@ -10,6 +10,7 @@ pub mod interventions;
 pub mod maps;
 pub mod patterns;
 pub mod planning;
+pub mod search;
 pub mod service;
 pub mod wards;
 
