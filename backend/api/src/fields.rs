@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use hotspot_core::Choices;
 use serde::de::{self, Deserializer, Visitor};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::Deserialize;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
 
@@ -51,12 +51,6 @@ impl<'de, T: FromStr> Deserialize<'de> for Num<T> {
     }
 }
 
-impl<T: fmt::Display> Serialize for Num<T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
-    }
-}
-
 /// A finite number greater than zero: a cell size, a bandwidth, a distance.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Positive(pub f64);
@@ -74,12 +68,6 @@ impl<'de> Deserialize<'de> for Positive {
     }
 }
 
-impl Serialize for Positive {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
-    }
-}
-
 /// A comma-separated list of names (crime groups, types, sources, wards).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct List(pub Vec<String>);
@@ -94,12 +82,6 @@ impl<'de> Deserialize<'de> for List {
                     .collect(),
             ))
         })
-    }
-}
-
-impl Serialize for List {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0.join(","))
     }
 }
 
@@ -132,22 +114,6 @@ impl<'de> Deserialize<'de> for Percentages {
         from_text(d, "percentages", |s| {
             numbers(s, "percentages such as 10,5,1").map(Percentages)
         })
-    }
-}
-
-fn join<T: fmt::Display>(v: &[T]) -> String {
-    v.iter().map(T::to_string).collect::<Vec<_>>().join(",")
-}
-
-impl<T: fmt::Display> Serialize for Numbers<T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&join(&self.0))
-    }
-}
-
-impl Serialize for Percentages {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&join(&self.0))
     }
 }
 
@@ -189,12 +155,6 @@ impl FromStr for BBox {
 impl<'de> Deserialize<'de> for BBox {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         from_text(d, "a bounding box", str::parse)
-    }
-}
-
-impl Serialize for BBox {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&join(&self.0))
     }
 }
 
