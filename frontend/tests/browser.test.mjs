@@ -915,6 +915,30 @@ test('keyboard: the measure and the time slider work from the keyboard', async (
   await page.waitForFunction(() => (window.__hotspot.wardsUrl || '').includes('period=2025-07..2025-12'));
 });
 
+test('search: a ward by name from the keyboard (a slip forgiven), and a place at street zoom', async () => {
+  await idle(page);
+  const view = await page.evaluate(() => ({ center: window.__map.getCenter(), zoom: window.__map.getZoom() }));
+  await page.fill('#f-search', 'kingsmaed');
+  const first = page.locator('#search-results button').first();
+  await first.waitFor({ timeout: 10000 });
+  assert.match(await first.textContent(), /Kingsmead/);
+  assert.equal(await first.getAttribute('data-kind'), 'ward');
+  await page.focus('#f-search');
+  await page.keyboard.press('Enter');
+  await page.locator('#details .ward[data-code=E05999013]').waitFor({ timeout: 10000 });
+  assert.equal(await page.inputValue('#f-ward'), 'E05999013');
+  assert.equal(await page.locator('#search-results button').count(), 0, 'the list closes');
+  // A place (analysts and partners get places): the map flies to street zoom.
+  await page.fill('#f-search', 'supermarket');
+  const place = page.locator('#search-results button[data-kind=location]').first();
+  await place.waitFor({ timeout: 10000 });
+  assert.match(await place.textContent(), /On or near Supermarket/);
+  await place.click();
+  await page.waitForFunction(() => window.__map.getZoom() >= 15.9, null, { timeout: 10000 });
+  await page.evaluate((v) => window.__map.jumpTo(v), view);
+  await idle(page);
+});
+
 test('clicking a ward opens its panel: counts by group, rate, change, rank and trend chart', async () => {
   await idle(page);
   const { x, y } = await pointInWard(page, 'E05999013');

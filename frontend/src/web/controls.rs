@@ -98,6 +98,7 @@ pub fn wire_controls(app: &AppRef) {
     wire_slider(app);
     wire_layer_toggles(app);
     wire_ward_and_briefing(app);
+    super::search::wire_search(app);
     wire_exports(app);
     wire_drawer(app);
 }

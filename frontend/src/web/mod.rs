@@ -24,6 +24,7 @@ mod legend;
 mod map;
 mod planner;
 mod png;
+mod search;
 mod selection;
 mod session;
 mod state;
