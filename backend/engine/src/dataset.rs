@@ -229,13 +229,19 @@ impl Dataset {
     }
 
     pub fn categories(&self) -> Vec<CategoryCount> {
-        let mut counts: BTreeMap<(u16, u16), u64> = BTreeMap::new();
+        // A flat counter per (category, source): a map insert per incident
+        // was 85% of this at 10M incidents.
+        let n_sources = self.sources.len();
+        let mut counts = vec![0u64; self.categories.len() * n_sources];
         for (&c, &s) in self.category_of.iter().zip(&self.source_of) {
-            *counts.entry((c, s)).or_insert(0) += 1;
+            counts[c as usize * n_sources + s as usize] += 1;
         }
         let mut out: Vec<CategoryCount> = counts
             .into_iter()
-            .map(|((c, s), count)| CategoryCount {
+            .enumerate()
+            .filter(|&(_, count)| count > 0)
+            .map(|(i, count)| ((i / n_sources) as u16, (i % n_sources) as u16, count))
+            .map(|(c, s, count)| CategoryCount {
                 category: self.categories[c as usize].clone(),
                 source: self.sources[s as usize].clone(),
                 count,
