@@ -27,8 +27,8 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use hotspot_sample::rng::{self, normal, pick, stream_rng};
+use rand::Rng;
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,59 +201,22 @@ mod stream {
     pub const MONTHS: u64 = 100;
 }
 
-fn stream_rng(seed: u64, stream: u64) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(stream);
-    rng
-}
-
-/// A standard normal draw (Box–Muller), written out so the algorithm is fixed.
-fn normal(rng: &mut impl Rng) -> f64 {
-    let u1: f64 = 1.0 - rng.gen::<f64>();
-    let u2: f64 = rng.gen::<f64>();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-}
-
-/// Index drawn with probability proportional to `weights` (few items).
-fn pick(rng: &mut impl Rng, weights: &[f64]) -> usize {
-    let total: f64 = weights.iter().sum();
-    let mut r = rng.gen::<f64>() * total;
-    for (i, &w) in weights.iter().enumerate() {
-        if r < w {
-            return i;
-        }
-        r -= w;
-    }
-    weights.iter().rposition(|&w| w > 0.0).unwrap_or(0)
-}
-
-/// Weighted choice over many items by binary search on cumulative weights.
+/// Weighted choice of items (map points) by their weights; none when
+/// there are no items.
 struct Cumulative {
     items: Vec<u32>,
-    cum: Vec<f64>,
+    cum: Option<rng::Cumulative>,
 }
 
 impl Cumulative {
     fn new(items: Vec<u32>, weight: impl Fn(u32) -> f64) -> Self {
-        let mut total = 0.0;
-        let cum = items
-            .iter()
-            .map(|&i| {
-                total += weight(i);
-                total
-            })
-            .collect();
+        let cum =
+            (!items.is_empty()).then(|| rng::Cumulative::new(items.iter().map(|&i| weight(i))));
         Cumulative { items, cum }
     }
 
     fn pick(&self, rng: &mut impl Rng) -> Option<u32> {
-        let total = *self.cum.last()?;
-        let r = rng.gen::<f64>() * total;
-        let i = self
-            .cum
-            .partition_point(|&c| c <= r)
-            .min(self.cum.len() - 1);
-        Some(self.items[i])
+        Some(self.items[self.cum.as_ref()?.pick(rng)])
     }
 }
 

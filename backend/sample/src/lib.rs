@@ -27,7 +27,9 @@ use hotspot_core::Month;
 mod partner;
 mod policeuk;
 mod readme;
-mod rng;
+/// The seeded draws, shared with the regional-scale generator
+/// (`hotspot-loadtest`), so both make data the same way.
+pub mod rng;
 mod snap;
 mod wards;
 

@@ -17,21 +17,21 @@ pub(crate) mod stream {
 }
 
 /// A ChaCha8 generator for one purpose (`stream`) of one seed.
-pub(crate) fn stream_rng(seed: u64, stream: u64) -> ChaCha8Rng {
+pub fn stream_rng(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(stream);
     rng
 }
 
 /// A standard normal draw (Box–Muller), written out so the algorithm is fixed.
-pub(crate) fn normal(rng: &mut impl Rng) -> f64 {
+pub fn normal(rng: &mut impl Rng) -> f64 {
     let u1: f64 = 1.0 - rng.gen::<f64>(); // (0, 1], so ln is finite
     let u2: f64 = rng.gen::<f64>();
     (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
 /// Index drawn with probability proportional to `weights` (not all zero).
-pub(crate) fn pick(rng: &mut impl Rng, weights: &[f64]) -> usize {
+pub fn pick(rng: &mut impl Rng, weights: &[f64]) -> usize {
     let total: f64 = weights.iter().sum();
     let mut r = rng.gen::<f64>() * total;
     for (i, &w) in weights.iter().enumerate() {
@@ -45,7 +45,7 @@ pub(crate) fn pick(rng: &mut impl Rng, weights: &[f64]) -> usize {
 
 /// Weighted choice over many items (snap points), by binary search on the
 /// cumulative weights.
-pub(crate) struct Cumulative {
+pub struct Cumulative {
     cum: Vec<f64>,
 }
 
