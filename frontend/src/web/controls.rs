@@ -120,26 +120,12 @@ fn wire_filters(app: &AppRef) {
     }
     on_select(app, "f-group", |st, v| {
         st.f.group = v;
-        if !st.f.crime_type.is_empty()
-            && !st
-                .cat
-                .types_for(&st.f.group, &st.f.source)
-                .contains(&st.f.crime_type)
-        {
-            st.f.crime_type.clear();
-        }
+        drop_unoffered_type(st);
     });
     on_select(app, "f-type", |st, v| st.f.crime_type = v);
     on_select(app, "f-source", |st, v| {
         st.f.source = v;
-        if !st.f.crime_type.is_empty()
-            && !st
-                .cat
-                .types_for(&st.f.group, &st.f.source)
-                .contains(&st.f.crime_type)
-        {
-            st.f.crime_type.clear();
-        }
+        drop_unoffered_type(st);
     });
     on_select(app, "f-from", |st, v| {
         st.f.from = v;
@@ -223,6 +209,18 @@ fn wire_layer_toggles(app: &AppRef) {
     on_check(app, "l-hotspots", |st, v| st.show_hotspots = v);
     on_check(app, "l-density", |st, v| st.show_density = v);
     on_check(app, "l-incidents", |st, v| st.show_incidents = v);
+}
+
+/// A new group or source: a crime type it no longer offers is cleared.
+fn drop_unoffered_type(st: &mut State) {
+    if !st.f.crime_type.is_empty()
+        && !st
+            .cat
+            .types_for(&st.f.group, &st.f.source)
+            .contains(&st.f.crime_type)
+    {
+        st.f.crime_type.clear();
+    }
 }
 
 fn wire_ward_and_briefing(app: &AppRef) {
