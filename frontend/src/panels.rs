@@ -533,12 +533,16 @@ pub fn hotspot_html(p: &HotspotProperties, meta: &DensityMeta) -> String {
 
 /// One incident's details.
 pub fn incident_html(p: &IncidentProperties, ward_name: Option<&str>) -> String {
-    let text = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(esc);
+    let text = |v: Option<&str>| v.filter(|s| !s.is_empty()).map(esc);
     let mut s = format!(
         "<div class=\"incident\"><h3>{}</h3><table class=\"stats\"><tbody>",
-        text(&Some(p.category.clone())).unwrap_or_else(|| "Incident".into())
+        text(Some(&p.category)).unwrap_or_else(|| "Incident".into())
     );
-    let when = match (text(&p.date), text(&p.time), text(&Some(p.month.clone()))) {
+    let when = match (
+        text(p.date.as_deref()),
+        text(p.time.as_deref()),
+        text(Some(&p.month)),
+    ) {
         (Some(d), Some(t), _) => format!("{d} {t}"),
         (Some(d), None, _) => d,
         (None, _, Some(m)) => esc(&month_label(&m)),
@@ -547,10 +551,10 @@ pub fn incident_html(p: &IncidentProperties, ward_name: Option<&str>) -> String 
     let row = |k: &str, v: String| format!("<tr><th scope=\"row\">{k}</th><td>{v}</td></tr>");
     s.push_str(&row("When", when));
     for (value, label) in [
-        (&p.location, "Location"),
-        (&Some(p.source.clone()), "Source"),
-        (&p.outcome, "Last outcome"),
-        (&p.crime_id, "Reference"),
+        (p.location.as_deref(), "Location"),
+        (Some(p.source.as_str()), "Source"),
+        (p.outcome.as_deref(), "Last outcome"),
+        (p.crime_id.as_deref(), "Reference"),
     ] {
         if let Some(v) = text(value) {
             let v = if label == "Reference" && v.len() > 12 {
