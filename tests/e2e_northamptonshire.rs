@@ -302,6 +302,7 @@ fn real_northamptonshire_months_wards_and_hotspots() {
     gaps_are_not_zeros(&server);
     edges_and_outliers(&server);
     search_by_name(&server);
+    hotspots_fit_the_scale(&server, &db);
 
     let tif = Server::client()
         .get(format!(
@@ -312,6 +313,73 @@ fn real_northamptonshire_months_wards_and_hotspots() {
         .unwrap();
     assert_eq!(tif.status().as_u16(), 200);
     assert!(tif.bytes().unwrap().len() > 100_000);
+}
+
+/// The default kernel follows the extent: town-centre hotspots over the
+/// county (the old rule's 2,500 m kernel made the top 10% of violence one
+/// 362 km² area in 16 pieces holding 90% of it), street-sized ones in a
+/// street view, and the CLI applies the same rule as the API.
+fn hotspots_fit_the_scale(server: &Server, db: &std::path::Path) {
+    let violence = "/api/hotspots?type=Violence%20and%20sexual%20offences&top=10,1";
+    let (status, county) = server.get_json(violence);
+    assert_eq!(status, 200, "{county}");
+    assert_eq!(
+        (county["cell_m"].as_f64(), county["bandwidth_m"].as_f64()),
+        (Some(200.0), Some(600.0))
+    );
+    let band = |v: &serde_json::Value, i: usize| {
+        let f = &v["features"][i];
+        let pieces = f["geometry"]["coordinates"].as_array().map_or(0, Vec::len);
+        (
+            pieces,
+            f["properties"]["area_km2"].as_f64().unwrap(),
+            f["properties"]["incidents"].as_u64().unwrap(),
+        )
+    };
+    let (pieces, km2, _) = band(&county, 0);
+    assert!(
+        pieces >= 30 && km2 < 150.0,
+        "top 10%: {pieces} areas, {km2:.0} km²"
+    );
+    let (pieces, km2, n) = band(&county, 1);
+    assert!(
+        pieces >= 8 && km2 < 20.0 && n > 1_000,
+        "top 1%: {pieces} areas, {km2:.1} km², {n}"
+    );
+
+    // Northampton town centre, about 2 km across.
+    let bbox = "-0.91,52.23,-0.88,52.245";
+    let (status, street) = server.get_json(&format!("{violence}&bbox={bbox}"));
+    assert_eq!(status, 200, "{street}");
+    let (cell, bandwidth) = (
+        street["cell_m"].as_f64().unwrap(),
+        street["bandwidth_m"].as_f64().unwrap(),
+    );
+    assert!(
+        cell <= 25.0 && (100.0..=300.0).contains(&bandwidth),
+        "{cell} m cells, {bandwidth} m"
+    );
+    assert!(
+        band(&street, 1).2 > 0,
+        "{}",
+        street["features"][1]["properties"]
+    );
+
+    let out = hotspot(
+        db,
+        &[
+            "hotspots",
+            "--type",
+            "Violence and sexual offences",
+            "--bbox",
+            bbox,
+        ],
+    );
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (cli["cell_m"].as_f64(), cli["bandwidth_m"].as_f64()),
+        (Some(cell), Some(bandwidth))
+    );
 }
 
 /// The search box on real names: a ward, police.uk streets, a slip.

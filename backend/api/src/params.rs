@@ -131,10 +131,12 @@ pub struct BriefingOptions {
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Kde {
-    /// Grid cell size in metres (> 0); default from the extent (shorter side / 150).
+    /// Grid cell size in metres (> 0); default from the extent (`bbox` when
+    /// given): its shorter side / 300, nicely rounded, at least 10 m.
     #[param(value_type = Option<f64>, exclusive_minimum = 0, example = 100)]
     pub cell: Option<Positive>,
-    /// Quartic kernel bandwidth in metres (> 0); default 5 cells, at least 200 m.
+    /// Quartic kernel bandwidth in metres (> 0); default 5 cells, kept between
+    /// 200 m and 600 m (and at least 2 cells).
     #[param(value_type = Option<f64>, exclusive_minimum = 0, example = 400)]
     pub bandwidth: Option<Positive>,
 }
@@ -198,7 +200,8 @@ pub struct GiOptions {
     /// `grid` (default) or `wards`.
     #[param(inline)]
     pub unit: Option<GiUnitChoice>,
-    /// Grid cell size in metres (> 0); default twice the KDE rule's cell, at least 100 m.
+    /// Grid cell size in metres (> 0); default the study area's shorter side
+    /// / 75, nicely rounded, at least 100 m.
     #[param(value_type = Option<f64>, exclusive_minimum = 0, example = 200)]
     pub cell: Option<Positive>,
     /// Neighbourhood: in cell widths for the grid (default 1.5, queen

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
+use hotspot_api::fields::BBox;
 use hotspot_core::CrimeGroups;
 use hotspot_engine::{Dataset, DensityQuery, Period, RankBy, Selection, WardQuery};
 use hotspot_server::geojson_out;
@@ -71,13 +72,25 @@ pub struct KdeArgs {
     /// Cell size, metres; chosen by rule when absent.
     #[arg(long)]
     pub cell: Option<f64>,
+    /// Compute over min_lon,min_lat,max_lon,max_lat (WGS84) instead of the
+    /// study area; the default cell and bandwidth follow from it, as for the
+    /// map's view (`bbox=` in the API).
+    #[arg(long, value_parser = parse_bbox, allow_hyphen_values = true)]
+    pub bbox: Option<[f64; 4]>,
+}
+
+/// `--bbox`, by the API's own parser.
+fn parse_bbox(s: &str) -> Result<[f64; 4], String> {
+    s.parse::<BBox>()
+        .map(|b| b.0)
+        .map_err(|e| e.replace("parameter {key}=", ""))
 }
 
 impl KdeArgs {
     fn query(&self) -> anyhow::Result<DensityQuery> {
         Ok(DensityQuery {
             selection: self.select.selection()?,
-            extent: None,
+            extent: self.bbox,
             cell: self.cell,
             bandwidth: self.bandwidth,
         })

@@ -2,18 +2,28 @@
 
 use crate::{kde::MAX_KERNEL_RADIUS_CELLS, DensityError, GridSpec};
 
-/// Cells in the shorter side of the extent under the default rule
-/// (Chainey's rule of thumb for crime hotspot maps).
-pub const CELLS_ACROSS_SHORTER_SIDE: f64 = 150.0;
+/// Cells in the shorter side of the extent under the default rule: about
+/// 3–5 screen pixels a cell when the extent is a map view, fine enough for
+/// the surface to follow streets at any zoom.
+pub const CELLS_ACROSS_SHORTER_SIDE: f64 = 300.0;
 /// Smallest default cell, metres: police.uk points are snapped to map points
 /// roughly a street apart, and finer cells only add cost.
 pub const MIN_DEFAULT_CELL: f64 = 10.0;
-/// Default bandwidth in cells.
+/// Default bandwidth in cells (Chainey's rule of thumb), within the bounds below.
 pub const BANDWIDTH_CELLS: f64 = 5.0;
 /// Smallest default bandwidth, metres. police.uk moves each incident to one
 /// of a set of anonymised snap points; a kernel narrower than their spacing
 /// maps the snap points, not the hotspots.
 pub const MIN_DEFAULT_BANDWIDTH: f64 = 200.0;
+/// Largest default bandwidth, metres: a hotspot that patrols, a day of
+/// action or target hardening can act on is a few streets to a
+/// neighbourhood across. Wider kernels merge neighbouring estates and town
+/// centres into one county-sized blob (on Northamptonshire's violence, a
+/// 2,500 m kernel made the top 10% one 362 km² area holding 90% of it).
+pub const MAX_DEFAULT_BANDWIDTH: f64 = 600.0;
+/// The default bandwidth is never under this many cells, so that over a
+/// very large extent (coarse cells) the surface stays smooth.
+pub const MIN_BANDWIDTH_CELLS: f64 = 2.0;
 /// Bandwidth below which a warning about police.uk snap points is given.
 pub const SNAP_WARNING_BANDWIDTH: f64 = 100.0;
 /// Grids above this many cells get a warning (slow to compute, send, draw).
@@ -81,15 +91,24 @@ fn check_positive(v: Option<f64>, err: fn(f64) -> DensityError) -> Result<(), De
 /// Chooses the cell size and bandwidth for `extent` `(min_x, min_y, max_x,
 /// max_y)` in BNG metres (normally the bounding box of the incidents).
 ///
-/// The documented default rule:
+/// The documented default rule, the same for the CLI, the API and a map
+/// view (whose `bbox` is the extent):
 ///
-/// * **cell** = shorter side of the extent ÷ 150, rounded to a "nice" value
-///   (1, 2, 2.5 or 5 × 10ᵏ m), never below 10 m. This is Chainey's rule of
-///   thumb: fine enough to show street-level structure, coarse enough that
-///   the grid stays small. If only a bandwidth is given, the cell is also
-///   capped at a fifth of it (nicely rounded) so the surface is not blocky.
-/// * **bandwidth** = 5 × cell, never below 200 m, because police.uk snaps
-///   incidents to anonymised map points and a narrower kernel maps those.
+/// * **cell** = shorter side of the extent ÷ 300, rounded to a "nice" value
+///   (1, 2, 2.5 or 5 × 10ᵏ m), never below 10 m: a few screen pixels when
+///   the extent is the visible map, so the surface follows streets at
+///   street zoom and stays light at county zoom. If only a bandwidth is
+///   given, the cell is also capped at a fifth of it (nicely rounded) so
+///   the surface is not blocky.
+/// * **bandwidth** = 5 × cell, kept between 200 m and 600 m (and never
+///   under 2 cells). The floor is police.uk's: it snaps incidents to
+///   anonymised map points and a narrower kernel maps those. The ceiling is
+///   the scale of action: wider kernels merge a county's town centres into
+///   one blob.
+///
+/// So a street view (1–3 km) gets 10 m cells and 200 m; a town (10 km)
+/// 25–50 m cells and 200–250 m; a district (30 km) 100 m cells and 500 m;
+/// a county (60–100 km) 200–250 m cells and 600 m.
 ///
 /// `cell` and `bandwidth` given by the user override either. Warnings are
 /// returned for a bandwidth under two cells (spiky surface), a bandwidth
@@ -100,9 +119,9 @@ fn check_positive(v: Option<f64>, err: fn(f64) -> DensityError) -> Result<(), De
 ///
 /// ```
 /// use hotspot_density::choose_parameters;
-/// // 20 km × 30 km: 20 000 / 150 ≈ 133 m → 100 m cells, 500 m bandwidth.
+/// // 20 km × 30 km: 20 000 / 300 ≈ 67 m → 50 m cells, 250 m bandwidth.
 /// let p = choose_parameters((400_000.0, 200_000.0, 420_000.0, 230_000.0), None, None).unwrap();
-/// assert_eq!((p.cell, p.bandwidth), (100.0, 500.0));
+/// assert_eq!((p.cell, p.bandwidth), (50.0, 250.0));
 /// assert!(p.warnings.is_empty());
 /// // A town centre: small cells, but the bandwidth floor of 200 m holds.
 /// let p = choose_parameters((450_000.0, 260_000.0, 452_000.0, 262_000.0), None, None).unwrap();
@@ -138,7 +157,11 @@ pub fn choose_parameters(
         }
         c.max(MIN_DEFAULT_CELL)
     });
-    let bandwidth = bandwidth.unwrap_or((BANDWIDTH_CELLS * cell).max(MIN_DEFAULT_BANDWIDTH));
+    let bandwidth = bandwidth.unwrap_or_else(|| {
+        (BANDWIDTH_CELLS * cell)
+            .clamp(MIN_DEFAULT_BANDWIDTH, MAX_DEFAULT_BANDWIDTH)
+            .max(MIN_BANDWIDTH_CELLS * cell)
+    });
 
     let mut warnings = Vec::new();
     if bandwidth < 2.0 * cell {
@@ -194,11 +217,33 @@ mod tests {
 
     #[test]
     fn county_sized_extent() {
-        // Roughly Northamptonshire: 60 km × 90 km → 400 m → 500 m cells.
+        // Roughly Northamptonshire: 60 km × 90 km → 200 m cells, and the
+        // bandwidth held at the 600 m ceiling instead of 5 cells (1 km).
         let p =
             choose_parameters((440_000.0, 220_000.0, 500_000.0, 310_000.0), None, None).unwrap();
-        assert_eq!(p.cell, 500.0);
-        assert_eq!(p.bandwidth, 2_500.0);
+        assert_eq!((p.cell, p.bandwidth), (200.0, 600.0));
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+    }
+
+    #[test]
+    fn street_and_town_views() {
+        // A street view, 1.5 km × 2.5 km: the finest cells and the floor.
+        let p =
+            choose_parameters((475_000.0, 260_000.0, 477_500.0, 261_500.0), None, None).unwrap();
+        assert_eq!((p.cell, p.bandwidth), (10.0, 200.0));
+        // A town, 10 km across: 25 m cells, still the 200 m floor.
+        let p =
+            choose_parameters((470_000.0, 255_000.0, 480_000.0, 265_000.0), None, None).unwrap();
+        assert_eq!((p.cell, p.bandwidth), (25.0, 200.0));
+    }
+
+    #[test]
+    fn a_region_keeps_the_bandwidth_two_cells_wide() {
+        // 250 km across: 1 km cells, where the 600 m ceiling would be under
+        // two cells.
+        let p =
+            choose_parameters((300_000.0, 100_000.0, 550_000.0, 350_000.0), None, None).unwrap();
+        assert_eq!((p.cell, p.bandwidth), (1_000.0, 2_000.0));
         assert!(p.warnings.is_empty(), "{:?}", p.warnings);
     }
 

@@ -14,7 +14,7 @@
 
 use geo::BoundingRect;
 use hotspot_density::params::nice_round;
-use hotspot_density::{choose_parameters, GridSpec};
+use hotspot_density::GridSpec;
 
 use crate::{Dataset, EngineError};
 
@@ -63,12 +63,24 @@ pub struct Binned {
     pub unlocated: u64,
 }
 
-/// Default Gi*/evaluation cell: twice the KDE rule's cell (shorter side of
-/// the study area / 75, nicely rounded), at least 100 m, so cells hold
-/// enough incidents for a count statistic.
+/// Cells across the shorter side of the study area for the count
+/// statistics (Gi*, evaluation): coarser than the density surface's, so
+/// cells hold enough incidents for a count statistic.
+const STAT_CELLS_ACROSS: f64 = 75.0;
+
+/// Default Gi*/evaluation cell: shorter side of the study area / 75, nicely
+/// rounded, at least 100 m.
 fn default_stat_cell(extent: [f64; 4]) -> Result<f64, EngineError> {
-    let p = choose_parameters((extent[0], extent[1], extent[2], extent[3]), None, None)?;
-    Ok(nice_round(p.cell * 2.0).max(100.0))
+    let shorter = (extent[2] - extent[0]).min(extent[3] - extent[1]);
+    if !(shorter.is_finite() && shorter >= 0.0) {
+        return Err(EngineError::InvalidParameter(format!(
+            "study area {extent:?} is not a valid extent"
+        )));
+    }
+    if shorter == 0.0 {
+        return Ok(100.0);
+    }
+    Ok(nice_round(shorter / STAT_CELLS_ACROSS).max(100.0))
 }
 
 /// The extent of the bulk of `points`: the central 99% in each axis, padded
