@@ -2,6 +2,8 @@
 //! measure) and the API query strings it makes. The same state round-trips
 //! through the page URL, so a view can be bookmarked or shared.
 
+use crate::view::{bbox_param, BBox, BANDWIDTH_PRESETS};
+
 /// What the ward choropleth shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Measure {
@@ -98,6 +100,8 @@ pub struct Filters {
     pub to: String,
     pub compare: Compare,
     pub measure: Measure,
+    /// The hotspot and density bandwidth, metres; `None`: the API's rule.
+    pub bandwidth: Option<u32>,
 }
 
 impl Filters {
@@ -119,6 +123,7 @@ impl Filters {
             to,
             compare: Compare::Previous,
             measure: Measure::Count,
+            bandwidth: None,
         }
     }
 
@@ -204,16 +209,29 @@ impl Filters {
         url(&format!("/api/wards/{}", encode(code)), &p)
     }
 
-    /// `/api/hotspots?...`
-    pub fn hotspots_url(&self) -> String {
+    /// The selection with the surface's area and bandwidth (hotspots,
+    /// density): without a `bbox` the API computes over the study area.
+    fn surface_pairs(&self, bbox: Option<BBox>) -> Vec<(&'static str, String)> {
         let mut p = self.selection_pairs();
+        if let Some(b) = bbox {
+            p.push(("bbox", bbox_param(b)));
+        }
+        if let Some(h) = self.bandwidth {
+            p.push(("bandwidth", h.to_string()));
+        }
+        p
+    }
+
+    /// `/api/hotspots?...`
+    pub fn hotspots_url(&self, bbox: Option<BBox>) -> String {
+        let mut p = self.surface_pairs(bbox);
         p.push(("top", "10,5,1".to_string()));
         url("/api/hotspots", &p)
     }
 
     /// `/api/density?format=geojson&...`
-    pub fn density_url(&self, min_density: f64) -> String {
-        let mut p = self.selection_pairs();
+    pub fn density_url(&self, bbox: Option<BBox>, min_density: f64) -> String {
+        let mut p = self.surface_pairs(bbox);
         p.push(("format", "geojson".to_string()));
         if min_density > 0.0 {
             p.push(("min_density", trim_float(min_density)));
@@ -222,8 +240,8 @@ impl Filters {
     }
 
     /// `/api/density?format=grid&...`: the surface as one compact grid.
-    pub fn density_grid_url(&self) -> String {
-        let mut p = self.selection_pairs();
+    pub fn density_grid_url(&self, bbox: Option<BBox>) -> String {
+        let mut p = self.surface_pairs(bbox);
         p.push(("format", "grid".to_string()));
         url("/api/density", &p)
     }
@@ -240,6 +258,9 @@ impl Filters {
         let mut p = self.selection_pairs();
         p.push(("compare", self.compare.key().to_string()));
         p.push(("measure", self.measure.key().to_string()));
+        if let Some(h) = self.bandwidth {
+            p.push(("bandwidth", h.to_string()));
+        }
         let q = query(&p);
         format!("?{q}")
     }
@@ -268,6 +289,11 @@ impl Filters {
                 "measure" => {
                     if let Some(m) = Measure::parse(v) {
                         self.measure = m
+                    }
+                }
+                "bandwidth" => {
+                    if let Some(h) = v.parse().ok().filter(|h| BANDWIDTH_PRESETS.contains(h)) {
+                        self.bandwidth = Some(h)
                     }
                 }
                 _ => {}
@@ -434,12 +460,28 @@ mod tests {
             f.ward_trend_url("E05999013"),
             "/api/wards/E05999013?group=serious-acquisitive&type=Criminal%20damage%20and%20arson"
         );
-        assert!(f.hotspots_url().ends_with("&top=10,5,1"));
+        assert!(f.hotspots_url(None).ends_with("&top=10,5,1"));
         assert!(f
-            .density_url(0.5)
+            .density_url(None, 0.5)
             .ends_with("format=geojson&min_density=0.5"));
         assert!(f.incidents_url(10000).ends_with("limit=10000"));
-        assert!(f.density_grid_url().ends_with("&format=grid"));
+        assert!(f.density_grid_url(None).ends_with("&format=grid"));
+    }
+
+    #[test]
+    fn surfaces_carry_the_view_and_the_chosen_bandwidth() {
+        let mut f = Filters::default_for(&months());
+        let view = Some([-0.9, 52.23, -0.88, 52.24]);
+        assert_eq!(
+            f.hotspots_url(view),
+            "/api/hotspots?period=2025-07..2025-12&bbox=-0.9,52.23,-0.88,52.24&top=10,5,1"
+        );
+        f.bandwidth = Some(300);
+        assert!(f
+            .density_grid_url(view)
+            .contains("&bbox=-0.9,52.23,-0.88,52.24&bandwidth=300&format=grid"));
+        // Ward statistics are the whole area's, whatever the view.
+        assert!(!f.wards_url().contains("bbox") && !f.wards_url().contains("bandwidth"));
     }
 
     #[test]
@@ -459,12 +501,14 @@ mod tests {
         f.measure = Measure::Change;
         f.compare = Compare::Year;
         f.from = "2025-02".into();
+        f.bandwidth = Some(400);
         let q = f.to_page_query();
         let back = Filters::default_for(&months()).from_page_query(&parse_query(&q));
         assert_eq!(back, f);
         // Garbage is ignored.
-        let same = Filters::default_for(&months())
-            .from_page_query(&parse_query("?period=2025-13..x&measure=nope&compare=%ZZ"));
+        let same = Filters::default_for(&months()).from_page_query(&parse_query(
+            "?period=2025-13..x&measure=nope&compare=%ZZ&bandwidth=-5",
+        ));
         assert_eq!(same, Filters::default_for(&months()));
     }
 

@@ -13,8 +13,9 @@
 //!   [`hardening`] (target-hardening mode: the query, the ranked visit
 //!   list and its points), [`interventions`] (the intervention log, the
 //!   form that records one, its circle preview and the evaluation panel),
-//!   [`briefing`] (the ward briefing download link), [`format`] (numbers
-//!   for people);
+//!   [`briefing`] (the ward briefing download link), [`view`] (the area
+//!   the hotspot and density layers are computed for), [`format`]
+//!   (numbers for people);
 //! * the browser glue (`web`, compiled only for `wasm32`): MapLibre
 //!   bindings, the page's controls and panels, fetching and downloads.
 
@@ -29,6 +30,7 @@ pub mod hardening;
 pub mod interventions;
 pub mod panels;
 pub mod plan;
+pub mod view;
 
 #[cfg(test)]
 mod testing;

@@ -1046,6 +1046,54 @@ test('clicking a hotspot summarises its incidents', async () => {
   await page.locator('#details .hotspot[data-top="5"]').waitFor();
 });
 
+test('hotspots follow the view: a street-sized kernel at street zoom, one request per settled move, a bandwidth control', async () => {
+  await idle(page);
+  const hotspotCalls = () => apiRequests.filter((u) => u.startsWith('/api/hotspots?')).length;
+  const kernelOf = (u) => page.evaluate(async (url) => {
+    const j = await (await fetch(url)).json();
+    return { cell: j.cell_m, bandwidth: j.bandwidth_m };
+  }, u);
+  const camera = await page.evaluate(() => ({ center: window.__map.getCenter().toArray(), zoom: window.__map.getZoom() }));
+  const wideUrl = await page.evaluate(() => window.__hotspot.hotspotsUrl);
+  assert.match(wideUrl, /[?&]bbox=-?[0-9.]+,[0-9.]+,-?[0-9.]+,[0-9.]+(&|$)/, 'the layer is computed for the view');
+  const wide = await kernelOf(wideUrl);
+
+  // Five quick zoom steps to street level: one request, once the map settles.
+  const before = hotspotCalls();
+  await page.evaluate(async () => {
+    const m = window.__map;
+    for (let i = 1; i <= 5; i++) {
+      m.jumpTo({ zoom: m.getZoom() + 0.9 });
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  });
+  await page.waitForFunction((u) => window.__hotspot.hotspotsUrl !== u, wideUrl, { timeout: 10000 });
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(hotspotCalls() - before, 1, 'the zoom steps were not debounced into one request');
+  const streetUrl = await page.evaluate(() => window.__hotspot.hotspotsUrl);
+  const street = await kernelOf(streetUrl);
+  assert.ok(street.cell <= 25 && street.bandwidth >= 100 && street.bandwidth <= 300,
+    `street zoom got ${JSON.stringify(street)} (county view ${JSON.stringify(wide)})`);
+  assert.ok(street.cell < wide.cell, `${JSON.stringify(street)} vs ${JSON.stringify(wide)}`);
+  await page.waitForFunction(() => /For the area in view: quartic kernel, bandwidth \d+ m \(automatic/.test(document.querySelector('#legend').textContent));
+
+  // A small pan stays inside the area computed: nothing is asked for.
+  const settled = hotspotCalls();
+  await page.evaluate(() => window.__map.panBy([30, 20], { duration: 0 }));
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(hotspotCalls(), settled, 'a small pan recomputed the surface');
+
+  // The analyst's bandwidth: in the request, the page URL and the legend.
+  await page.selectOption('#f-bandwidth', '400');
+  await page.waitForFunction(() => /[?&]bandwidth=400(&|$)/.test(window.__hotspot.hotspotsUrl || ''));
+  assert.match(page.url(), /[?&]bandwidth=400(&|$)/);
+  await page.waitForFunction(() => /bandwidth 400 m \(chosen\)/.test(document.querySelector('#legend').textContent));
+  await page.selectOption('#f-bandwidth', '');
+  await page.waitForFunction(() => !/bandwidth=/.test(window.__hotspot.hotspotsUrl || ''));
+  await page.evaluate((c) => window.__map.jumpTo(c), camera);
+  await page.waitForFunction((u) => window.__hotspot.hotspotsUrl !== u, streetUrl, { timeout: 10000 });
+});
+
 test('density surface and clustered incident points', async () => {
   const dreq = page.waitForRequest((r) => r.url().includes('/api/density?') && r.url().includes('format=grid'));
   await page.check('#l-density');

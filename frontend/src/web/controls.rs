@@ -14,7 +14,8 @@ use super::state::{AppRef, Selected, State};
 use super::{interventions, planner};
 use crate::briefing;
 use crate::filters::{Compare, Measure};
-use crate::format::month_label;
+use crate::format::{self, month_label};
+use crate::view::BANDWIDTH_PRESETS;
 
 /// Fills the selects from the catalogue and months.
 pub fn init_controls(app: &AppRef) {
@@ -31,6 +32,7 @@ pub fn init_controls(app: &AppRef) {
         .map(|m| (m.key().to_string(), m.label().to_string()))
         .collect();
     fill_select("f-measure", &measures, st.f.measure.key());
+    fill_select("f-bandwidth", &bandwidth_options(), &bandwidth_key(&st));
     input("l-wards").set_checked(st.show_wards);
     planner::fill_groups(&st);
     interventions::init(&st);
@@ -78,6 +80,22 @@ fn sync_filter_controls(st: &State) {
     fill_month_selects(st);
     select("f-compare").set_value(st.f.compare.key());
     select("f-measure").set_value(st.f.measure.key());
+    select("f-bandwidth").set_value(&bandwidth_key(st));
+}
+
+/// "Automatic" (the API's rule for the view) and the presets.
+fn bandwidth_options() -> Vec<(String, String)> {
+    let mut opts = vec![(String::new(), "Automatic (follows the zoom)".to_string())];
+    opts.extend(
+        BANDWIDTH_PRESETS
+            .iter()
+            .map(|h| (h.to_string(), format!("{} m", format::number(*h as f64, 0)))),
+    );
+    opts
+}
+
+fn bandwidth_key(st: &State) -> String {
+    st.f.bandwidth.map(|h| h.to_string()).unwrap_or_default()
 }
 
 fn update_slider(st: &State) {
@@ -144,6 +162,7 @@ fn wire_filters(app: &AppRef) {
             st.f.compare = c;
         }
     });
+    on_select(app, "f-bandwidth", |st, v| st.f.bandwidth = v.parse().ok());
     on_select(app, "f-measure", |st, v| {
         if let Some(m) = Measure::parse(&v) {
             st.f.measure = m;

@@ -88,11 +88,11 @@ async fn fetch(app: &AppRef, layer: &str) -> Result<String, String> {
         let st = app.st.borrow();
         match layer {
             "wards" => st.f.wards_url(),
-            "hotspots" => st.f.hotspots_url(),
+            "hotspots" => st.f.hotspots_url(st.surface_bbox),
             "incidents" => st.f.incidents_url(MAX_POINTS),
             _ => {
                 let min = st.density.data.as_ref().map_or(0.0, |d| d.min_shown);
-                st.f.density_url(min)
+                st.f.density_url(st.surface_bbox, min)
             }
         }
     };

@@ -93,7 +93,16 @@ impl FetchError {
 
 /// GET `url` as text (cookies sent: same origin), keeping the status of a failure.
 pub async fn fetch_api(url: &str) -> Result<String, FetchError> {
-    let (status, text) = request("GET", url, None)
+    fetch_api_until(url, None).await
+}
+
+/// [`fetch_api`] that `abort` can cancel: a superseded request stops using
+/// a connection (the browser has six per server) and its answer is not read.
+pub async fn fetch_api_until(
+    url: &str,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<String, FetchError> {
+    let (status, text) = send("GET", url, None, abort)
         .await
         .map_err(|message| FetchError { status: 0, message })?;
     if (200..300).contains(&status) {
@@ -121,8 +130,20 @@ pub async fn request(
     url: &str,
     json_body: Option<&str>,
 ) -> Result<(u16, String), String> {
+    send(method, url, json_body, None).await
+}
+
+async fn send(
+    method: &str,
+    url: &str,
+    json_body: Option<&str>,
+    abort: Option<&web_sys::AbortSignal>,
+) -> Result<(u16, String), String> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
+    if let Some(signal) = abort {
+        init.set_signal(Some(signal));
+    }
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     if let Some(body) = json_body {
         let headers = web_sys::Headers::new().map_err(|e| describe(&e))?;

@@ -15,15 +15,15 @@ use wasm_bindgen::{Clamped, JsCast};
 use wasm_bindgen_futures::spawn_local;
 
 use super::controls::update_page_url;
-use super::js::{self, by_id, fetch_api, fill_select, on, FetchError};
+use super::js::{self, by_id, fetch_api_until, fill_select, on, FetchError};
 use super::legend::render_legend;
 use super::selection::select_features;
 use super::session::session_lost;
 use super::state::{AppRef, DensityShown, Selected, State};
+use super::surface::follow_view;
 use super::{debug_set, set_status, status_error};
 use crate::access::Feature;
 use crate::classify;
-use crate::filters::Filters;
 use crate::format;
 
 /// Most incidents drawn as points (one API page).
@@ -56,14 +56,20 @@ impl LayerKind {
         }
     }
 
-    /// The API request for the filters.
-    pub fn url(self, f: &Filters) -> String {
+    /// The API request for the filters (and, for the surfaces, the view).
+    pub fn url(self, st: &State) -> String {
+        let f = &st.f;
         match self {
             LayerKind::Wards => f.wards_url(),
-            LayerKind::Hotspots => f.hotspots_url(),
-            LayerKind::Density => f.density_grid_url(),
+            LayerKind::Hotspots => f.hotspots_url(st.surface_bbox),
+            LayerKind::Density => f.density_grid_url(st.surface_bbox),
             LayerKind::Incidents => f.incidents_url(MAX_POINTS),
         }
+    }
+
+    /// Computed for the area in view (the others cover the whole area).
+    pub fn follows_view(self) -> bool {
+        matches!(self, LayerKind::Hotspots | LayerKind::Density)
     }
 
     /// How the status line names it when it fails.
@@ -116,18 +122,25 @@ impl State {
         }
     }
 
-    fn begin_layer(&mut self, k: LayerKind) -> u32 {
+    /// A new request for layer `k`: its generation and what cancels it.
+    fn begin_layer(&mut self, k: LayerKind) -> (u32, Option<web_sys::AbortSignal>) {
         match k {
-            LayerKind::Wards => self.wards.begin(),
-            LayerKind::Hotspots => self.hotspots.begin(),
-            LayerKind::Density => self.density.begin(),
-            LayerKind::Incidents => self.incidents.begin(),
+            LayerKind::Wards => (self.wards.begin(), self.wards.abort_signal()),
+            LayerKind::Hotspots => (self.hotspots.begin(), self.hotspots.abort_signal()),
+            LayerKind::Density => (self.density.begin(), self.density.abort_signal()),
+            LayerKind::Incidents => (self.incidents.begin(), self.incidents.abort_signal()),
         }
     }
 
     /// The role allows the layer (wards: always).
     fn may_load(&self, k: LayerKind) -> bool {
         k.feature().is_none_or(|f| self.allowed(f))
+    }
+
+    /// The layer is shown, so it is fetched when what it depends on
+    /// changes. Wards are the base layer (outlines and labels): always.
+    pub fn wanted(&self, k: LayerKind) -> bool {
+        k.feature().is_none_or(|f| self.on(f))
     }
 
     /// The properties of every loaded ward.
@@ -186,13 +199,13 @@ impl State {
 /// Filters changed (or a layer was switched on): refetch what is visible.
 pub fn refresh(app: &AppRef) {
     update_page_url(app);
+    follow_view(app);
     let (kinds, sel) = {
         let st = app.st.borrow();
-        // Wards are the base layer (outlines and labels): always loaded.
         // Only what the role may request: no 401/403 in a normal session.
         let kinds: Vec<LayerKind> = LayerKind::ALL
             .into_iter()
-            .filter(|k| k.feature().is_none_or(|f| st.on(f)))
+            .filter(|&k| st.wanted(k))
             .collect();
         (kinds, st.selected.clone())
     };
@@ -218,22 +231,22 @@ pub fn refresh(app: &AppRef) {
 /// Fetches layer `k` for the current filters, unless it is already loaded
 /// for them or the role may not have it.
 pub async fn load(app: &AppRef, k: LayerKind) {
-    let Some((url, generation)) = begin(app, k) else {
+    let Some((url, generation, abort)) = begin(app, k) else {
         return;
     };
     if let Some(msg) = k.loading() {
         set_status(msg);
     }
-    let result = fetch_api(&url).await;
+    let result = fetch_api_until(&url, abort.as_ref()).await;
     receive(app, k, generation, url, result).await;
 }
 
 /// A new request for layer `k`: its URL and generation, or `None` when
 /// there is nothing to fetch (the loaded wards are restyled instead: the
 /// measure may have changed).
-fn begin(app: &AppRef, k: LayerKind) -> Option<(String, u32)> {
+fn begin(app: &AppRef, k: LayerKind) -> Option<(String, u32, Option<web_sys::AbortSignal>)> {
     let mut st = app.st.borrow_mut();
-    let url = k.url(&st.f);
+    let url = k.url(&st);
     if !st.may_load(k) {
         return None;
     }
@@ -244,8 +257,8 @@ fn begin(app: &AppRef, k: LayerKind) -> Option<(String, u32)> {
         }
         return None;
     }
-    let generation = st.begin_layer(k);
-    Some((url, generation))
+    let (generation, abort) = st.begin_layer(k);
+    Some((url, generation, abort))
 }
 
 /// The answer to request `generation` of layer `k`: dropped when a newer
@@ -295,6 +308,9 @@ pub async fn receive(
         return status_error(&format!("{}: {e}", k.label()));
     }
     debug_set(k.debug_key(), &JsValue::from_str(&url));
+    if k.follows_view() {
+        debug_set("surfaceDrawnMs", &JsValue::from_f64(js::now_ms()));
+    }
     drawn(app, k);
 }
 

@@ -12,6 +12,8 @@ use crate::classify::LegendItem;
 use crate::filters::Measure;
 use crate::format;
 use crate::panels::{self, LegendSection};
+use crate::view;
+use hotspot_api::responses::DensityMeta;
 
 /// Redraws the legend from the state.
 pub fn render_legend(app: &AppRef) {
@@ -89,8 +91,28 @@ fn hotspot_section(st: &State) -> Option<LegendSection<'static>> {
         title: "Hotspots: densest areas (incidents inside)".into(),
         items: panels::hotspot_legend(hotspots),
         dots: false,
-        note: None,
+        note: Some(kernel_note(st, &hotspots.meta)),
     })
+}
+
+/// The kernel behind a surface, and why: what the analyst chose, or the
+/// rule for the view.
+fn kernel_note(st: &State, meta: &DensityMeta) -> String {
+    let how = if st.f.bandwidth.is_some() {
+        "chosen".to_string()
+    } else {
+        format!("automatic: {}", view::RULE)
+    };
+    let area = if st.surface_bbox.is_some() {
+        "the area in view"
+    } else {
+        "the whole area"
+    };
+    format!(
+        "For {area}: quartic kernel, bandwidth {} m ({how}), {} m cells.",
+        format::number(meta.bandwidth_m, 0),
+        format::number(meta.cell_m, 0)
+    )
 }
 
 fn density_section(st: &State) -> Option<LegendSection<'static>> {
@@ -104,13 +126,7 @@ fn density_section(st: &State) -> Option<LegendSection<'static>> {
         title: "Kernel density, incidents per km² (cells)".into(),
         items: c.legend.clone(),
         dots: false,
-        note: grid.map(|g| {
-            format!(
-                "Quartic kernel, bandwidth {} m, {} m cells.",
-                format::number(g.bandwidth_m, 0),
-                format::number(g.cell_m, 0)
-            )
-        }),
+        note: grid.map(|g| kernel_note(st, g)),
     })
 }
 

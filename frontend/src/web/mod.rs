@@ -8,7 +8,8 @@
 //! [`state`] (the `App` and its `State`), [`session`] (signing in and out,
 //! the role's controls), [`controls`] (filters, layer boxes, the drawer,
 //! the page URL), [`layers`] (the one loader of the four data layers and
-//! the reads of their data), [`legend`], [`selection`] (map clicks, the
+//! the reads of their data), [`surface`] (the hotspot and density layers
+//! following the view), [`legend`], [`selection`] (map clicks, the
 //! details panel, the ward briefing link), [`export`], and the modes
 //! [`planner`], [`hardening`] and [`interventions`]; under them the
 //! MapLibre bindings ([`map`], [`png`]) and the wasm-bindgen helpers
@@ -28,6 +29,7 @@ mod search;
 mod selection;
 mod session;
 mod state;
+mod surface;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -253,6 +255,7 @@ fn wire_page(app: &AppRef) {
 /// The map has loaded: clicks, the modes' data and signing in from now.
 fn map_ready(app: &AppRef) {
     selection::wire_map(app);
+    surface::wire(app);
     app.st.borrow_mut().map_ready = true;
     // The intervention log, if the role may see it.
     session::modes_session_changed(app);

@@ -165,6 +165,9 @@ fn lock_layers(st: &State) {
                 .set_disabled(!allowed);
         }
     }
+    // The bandwidth applies to the hotspot and density layers only.
+    html_el("bandwidth-row")
+        .set_hidden(!st.allowed(Feature::Hotspots) && !st.allowed(Feature::Density));
     let x = select("x-layer");
     let chosen = x.value();
     if Feature::ALL

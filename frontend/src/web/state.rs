@@ -12,6 +12,7 @@ use crate::access::{Feature, Session};
 use crate::classify::Classes;
 use crate::filters::Filters;
 use crate::panels::Catalogue;
+use crate::view::BBox;
 
 /// One API answer behind a map layer (or the plan), as the API's type.
 pub struct Layer<T> {
@@ -21,6 +22,8 @@ pub struct Layer<T> {
     /// holds its own copy to draw).
     pub data: Option<T>,
     pub generation: u32,
+    /// Cancels the request on its way, when a newer one replaces it.
+    pending: Option<web_sys::AbortController>,
 }
 
 impl<T> Default for Layer<T> {
@@ -29,19 +32,35 @@ impl<T> Default for Layer<T> {
             url: String::new(),
             data: None,
             generation: 0,
+            pending: None,
         }
     }
 }
 
 impl<T> Layer<T> {
-    /// A new request for the layer: answers to older ones are dropped.
+    /// A new request for the layer: older ones are cancelled and their
+    /// answers dropped.
     pub fn begin(&mut self) -> u32 {
+        self.cancel();
+        self.pending = web_sys::AbortController::new().ok();
         self.generation += 1;
         self.generation
     }
 
-    /// Forgets the data and drops any answer still on its way.
+    /// What cancels the request [`Layer::begin`] started.
+    pub fn abort_signal(&self) -> Option<web_sys::AbortSignal> {
+        self.pending.as_ref().map(|c| c.signal())
+    }
+
+    fn cancel(&mut self) {
+        if let Some(c) = self.pending.take() {
+            c.abort();
+        }
+    }
+
+    /// Forgets the data and cancels any request still on its way.
     pub fn reset(&mut self) {
+        self.cancel();
         *self = Layer {
             generation: self.generation + 1,
             ..Layer::default()
@@ -54,6 +73,7 @@ impl<T> Layer<T> {
             url,
             data: Some(data),
             generation,
+            pending: None,
         };
     }
 }
@@ -108,6 +128,9 @@ pub struct State {
     pub map_ready: bool,
     pub fitted: bool,
     pub slider_timer: Option<i32>,
+    /// The area the hotspot and density layers are computed for (the view
+    /// with a margin), `None` before the map has one.
+    pub surface_bbox: Option<BBox>,
     /// Extra page parameters kept in the URL (`basemap=`).
     pub keep_params: Vec<(String, String)>,
 }
@@ -159,6 +182,7 @@ impl State {
             map_ready: false,
             fitted: false,
             slider_timer: None,
+            surface_bbox: None,
             keep_params,
         }
     }
