@@ -19,13 +19,8 @@ CONNECTIONS="${CONNECTIONS:-200}"
 REQUESTS="${REQUESTS:-20000}"
 SECONDS_EACH="${SECONDS_EACH:-30}"
 WARMUP="${WARMUP:-400}"
-SHARED="${HOTSPOT_SHARED_DATA:-../shared/data}"
-
-if [ ! -f "$SHARED/SOURCES.md" ]; then
-    echo "loadtest.sh: SKIPPED: $SHARED is absent (the real Northamptonshire data;" \
-        "set HOTSPOT_SHARED_DATA)" >&2
-    exit 0
-fi
+. scripts/lib/northants.sh
+require_northants loadtest.sh
 
 # NO_BUILD=1 uses the release binaries already built.
 if [ -z "${NO_BUILD:-}" ]; then
@@ -50,30 +45,11 @@ db="sqlite:$work/northants.db"
 run() { "$hotspot" --db "$db" "$@"; }
 
 echo "importing the real Northamptonshire data into $work" >&2
-run import boundaries "$SHARED/boundaries/northants_wards2022.geojson" >/dev/null
-run import population "$SHARED/population/northants_wards2022_population_census2011_derived.csv" \
-    --population-column persons_areal >/dev/null
-run import police-uk "$SHARED/policeuk/northamptonshire" | tail -n 1 >&2
+northants_import "$hotspot" "$db"
 HOTSPOT_PASSWORD="load test passphrase $$" run users add loadtest --role analyst >/dev/null
 token=$(run users token loadtest --label loadtest 2>/dev/null)
 
-"$hotspot" --db "$db" serve --addr 127.0.0.1:0 --no-sample --rate-limit 0 \
-    --static-dir "$work/no-client" >"$work/serve.out" 2>"$work/serve.log" &
-server_pid=$!
-base=""
-for _ in $(seq 1 600); do
-    base=$(sed -n 's|.*listening on \(http://127\.0\.0\.1:[0-9]*\)/.*|\1|p' "$work/serve.out" | head -n 1)
-    [ -n "$base" ] && break
-    kill -0 "$server_pid" 2>/dev/null || {
-        cat "$work/serve.log" >&2
-        exit 1
-    }
-    sleep 0.1
-done
-[ -n "$base" ] || {
-    echo "loadtest.sh: the service did not start" >&2
-    exit 1
-}
+serve_in_background "$hotspot" "$db" "$work" --rate-limit 0 --static-dir "$work/no-client"
 echo "serving on $base" >&2
 
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1);" \
