@@ -72,9 +72,71 @@ pub const BANDWIDTH_PRESETS: [u32; 7] = [100, 200, 300, 400, 600, 800, 1_200];
 /// The rule in words, for the legend when the bandwidth is automatic.
 pub const RULE: &str = "cells ≈ the view's shorter side ÷ 300, kernel 5 cells within 200–600 m";
 
+/// Where the map looks: what a shared link keeps (`view=lon,lat,zoom`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Camera {
+    pub lon: f64,
+    pub lat: f64,
+    pub zoom: f64,
+}
+
+impl Camera {
+    /// `lon,lat,zoom`: 5 decimals (about a metre) and 2 for the zoom.
+    pub fn to_param(self) -> String {
+        format!("{:.5},{:.5},{:.2}", self.lon, self.lat, self.zoom)
+    }
+
+    /// Reads [`Camera::to_param`]; `None` for anything off the map.
+    ///
+    /// ```
+    /// use hotspot_frontend::view::Camera;
+    /// let c = Camera::parse("-0.89612,52.23781,15.5").unwrap();
+    /// assert_eq!(c.to_param(), "-0.89612,52.23781,15.50");
+    /// assert!(Camera::parse("-0.9,95,10").is_none());
+    /// ```
+    pub fn parse(s: &str) -> Option<Camera> {
+        let v: Vec<f64> = s
+            .split(',')
+            .map(|p| p.trim().parse().ok())
+            .collect::<Option<_>>()?;
+        match v[..] {
+            [lon, lat, zoom]
+                if (-180.0..=180.0).contains(&lon)
+                    && (-85.0..=85.0).contains(&lat)
+                    && (0.0..=22.0).contains(&zoom) =>
+            {
+                Some(Camera { lon, lat, zoom })
+            }
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_camera_round_trips_and_nonsense_is_refused() {
+        let c = Camera {
+            lon: -0.896123,
+            lat: 52.237811,
+            zoom: 15.5,
+        };
+        let back = Camera::parse(&c.to_param()).unwrap();
+        assert!((back.lon - c.lon).abs() < 1e-5 && (back.lat - c.lat).abs() < 1e-5);
+        for bad in [
+            "",
+            "1,2",
+            "1,2,3,4",
+            "x,52,10",
+            "-0.9,52.2,30",
+            "200,52,10",
+            "NaN,52,10",
+        ] {
+            assert_eq!(Camera::parse(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn the_surface_covers_the_view_with_a_margin() {

@@ -960,6 +960,25 @@ test('clicking a ward opens its panel: counts by group, rate, change, rank and t
   assert.match(filter, /E05999013/);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, 'ward-panel.png') });
+  // The page URL keeps the ward and the view, so the link can be shared.
+  await page.waitForFunction(() => /[?&]ward=E05999013(&|$)/.test(location.search)
+    && /[?&]view=-?\d+\.\d{5},\d+\.\d{5},\d+\.\d{2}(&|$)/.test(location.search));
+});
+
+test('a shared link opens on its ward and view', async () => {
+  const link = new URL(page.url());
+  const [lon, lat] = link.searchParams.get('view').split(',').map(Number);
+  link.searchParams.set('view', `${lon.toFixed(5)},${lat.toFixed(5)},14.50`);
+  const other = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  watch(other);
+  await other.goto(link.toString(), { waitUntil: 'load' });
+  await other.waitForFunction(() => window.__hotspot && window.__hotspot.ready === true, null, { timeout: 30000 });
+  await other.locator('#details .ward[data-code=E05999013]').waitFor({ timeout: 10000 });
+  assert.equal(await other.inputValue('#f-ward'), 'E05999013');
+  const cam = await other.evaluate(() => ({ c: window.__map.getCenter().toArray(), z: window.__map.getZoom() }));
+  assert.ok(Math.abs(cam.z - 14.5) < 0.01 && Math.abs(cam.c[0] - lon) < 1e-4 && Math.abs(cam.c[1] - lat) < 1e-4,
+    JSON.stringify(cam));
+  await other.close();
 });
 
 test('ward briefing (analyst): the full briefing for the current filters, as PDF and GeoPackage', async () => {

@@ -352,6 +352,18 @@ pub fn update_page_url(app: &AppRef) {
         }
     }
     q.push_str(&format!("&layers={}", layers.join(",")));
+    if let Some(code) = &st.selected.ward {
+        q.push_str(&format!("&ward={}", crate::filters::encode(code)));
+    }
+    // Before the first fit the map's camera is MapLibre's default, not a view.
+    let camera = if st.fitted {
+        app.map.camera()
+    } else {
+        st.start_camera
+    };
+    if let Some(c) = camera {
+        q.push_str(&format!("&view={}", c.to_param()));
+    }
     for (k, v) in &st.keep_params {
         q.push_str(&format!("&{k}={}", crate::filters::encode(v)));
     }

@@ -374,10 +374,17 @@ fn wards_drawn(app: &AppRef) {
     {
         let mut st = app.st.borrow_mut();
         if !st.fitted {
+            // A shared link's view, else the whole area.
+            if let Some(c) = st.start_camera.take() {
+                app.map.jump_to(c);
+                st.fitted = true;
+            }
             let wards = st.wards.data.iter().flat_map(|w| &w.features);
             if let Some(b) = bounds_of(wards.filter_map(|f| f.geometry.as_ref())) {
-                app.map.fit(b);
-                st.fitted = true;
+                if !st.fitted {
+                    app.map.fit(b);
+                    st.fitted = true;
+                }
             }
         }
     }

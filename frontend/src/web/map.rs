@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 
 use super::js::{self, call, get, to_js};
 use crate::classify;
+use crate::view::Camera;
 
 pub const FONT: &str = "Noto Sans Regular";
 pub const FONT_BOLD: &str = "Noto Sans Bold";
@@ -447,6 +448,25 @@ impl Map {
             self.add_layer(&l)?;
         }
         Ok(())
+    }
+
+    /// Jumps to `c` (no animation).
+    pub fn jump_to(&self, c: Camera) {
+        let opts = js::obj(&[
+            ("center", to_js(&json!([c.lon, c.lat]))),
+            ("zoom", JsValue::from_f64(c.zoom)),
+        ]);
+        let _ = call(&self.js, "jumpTo", &[opts]);
+    }
+
+    /// Where the map looks.
+    pub fn camera(&self) -> Option<Camera> {
+        let (lon, lat) = self.center()?;
+        Some(Camera {
+            lon,
+            lat,
+            zoom: self.zoom(),
+        })
     }
 
     /// Flies to `(lon, lat)`, zooming in to at least `zoom`.

@@ -171,8 +171,20 @@ async fn run() -> Result<(), String> {
     let wards = wards.await;
     layers::receive(&app, LayerKind::Wards, generation, wards_url, wards).await;
     mark_first_map(&map, t0);
+    select_start_ward(&app);
     refresh(&app);
     Ok(())
+}
+
+/// A shared link's ward (`ward=`), if the data has it: `refresh` then
+/// selects it as if clicked.
+fn select_start_ward(app: &AppRef) {
+    let code = app.st.borrow_mut().start_ward.take();
+    if let Some(code) = code {
+        if app.st.borrow().ward_name(&code).is_some() {
+            app.st.borrow_mut().selected.ward = Some(code);
+        }
+    }
 }
 
 /// Resolves on the map's `load` event.

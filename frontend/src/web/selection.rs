@@ -6,6 +6,7 @@ use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
+use super::controls::update_page_url;
 use super::js::{self, by_id, fetch_text, get, html_el, input, select};
 use super::state::{AppRef, Selected, State};
 use super::{debug_set, hardening, interventions};
@@ -88,6 +89,7 @@ pub fn select_features(app: &AppRef, sel: Selected) {
     let html = details_html(&app.st.borrow(), &sel);
     by_id("details").set_inner_html(&html);
     update_briefing(app);
+    update_page_url(app);
     let Some(code) = sel.ward else { return };
     let a = app.clone();
     spawn_local(async move { load_ward_panel(&a, code, generation).await });

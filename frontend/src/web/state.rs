@@ -12,7 +12,7 @@ use crate::access::{Feature, Session};
 use crate::classify::Classes;
 use crate::filters::Filters;
 use crate::panels::Catalogue;
-use crate::view::BBox;
+use crate::view::{BBox, Camera};
 
 /// One API answer behind a map layer (or the plan), as the API's type.
 pub struct Layer<T> {
@@ -133,6 +133,10 @@ pub struct State {
     pub surface_bbox: Option<BBox>,
     /// Extra page parameters kept in the URL (`basemap=`).
     pub keep_params: Vec<(String, String)>,
+    /// A shared link's view (`view=`) and ward (`ward=`), applied once the
+    /// wards are drawn.
+    pub start_camera: Option<Camera>,
+    pub start_ward: Option<String>,
 }
 
 impl State {
@@ -151,6 +155,7 @@ impl State {
             .filter(|(k, _)| k == "basemap" || k == "basemap_attribution")
             .cloned()
             .collect();
+        let param = |k: &str| page.iter().find(|(p, _)| p == k).map(|(_, v)| v.as_str());
         let show = |k: &str, default: bool| {
             page.iter()
                 .find(|(p, _)| p == "layers")
@@ -184,6 +189,8 @@ impl State {
             slider_timer: None,
             surface_bbox: None,
             keep_params,
+            start_camera: param("view").and_then(Camera::parse),
+            start_ward: param("ward").filter(|c| !c.is_empty()).map(str::to_string),
         }
     }
 

@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
+use super::controls::update_page_url;
 use super::js::{self, call};
 use super::layers::{load, LayerKind};
 use super::state::AppRef;
@@ -17,7 +18,7 @@ use super::{debug_set, map::Map};
 use crate::view::{needs_new_surface, surface_bbox, BBox};
 
 /// Pause after the map stops moving before the surface follows, ms.
-const SETTLE_MS: i32 = 120;
+const SETTLE_MS: i32 = 80;
 
 /// Listens to the map's `moveend`. The pause's timer lives here, not in the
 /// state: `moveend` fires inside `fitBounds`/`jumpTo`, which the page calls
@@ -31,7 +32,8 @@ pub fn wire(app: &AppRef) {
     });
 }
 
-/// Restarts the pause after a move; when it ends, the surface follows.
+/// Restarts the pause after a move; when it ends, the page URL keeps the
+/// view and the surface follows.
 fn schedule(app: &AppRef, timer: &Rc<Cell<Option<i32>>>) {
     let w = js::window();
     if let Some(t) = timer.take() {
@@ -40,6 +42,7 @@ fn schedule(app: &AppRef, timer: &Rc<Cell<Option<i32>>>) {
     let (a, pending) = (app.clone(), timer.clone());
     let cb = Closure::once_into_js(move || {
         pending.set(None);
+        update_page_url(&a);
         if follow_view(&a) {
             let kinds: Vec<LayerKind> = {
                 let st = a.st.borrow();
