@@ -346,6 +346,37 @@ fn hotspots_fit_the_scale(server: &Server, db: &std::path::Path) {
         pieces >= 8 && km2 < 20.0 && n > 1_000,
         "top 1%: {pieces} areas, {km2:.1} km², {n}"
     );
+    // Each area is listed, busiest first, named by its streets: the first
+    // is Northampton's town centre.
+    let places = county["features"][1]["properties"]["places"]
+        .as_array()
+        .unwrap();
+    assert!(places.len() >= 8, "{places:?}");
+    let counts: Vec<u64> = places
+        .iter()
+        .map(|p| p["incidents"].as_u64().unwrap())
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]) && counts.iter().sum::<u64>() <= n);
+    assert!(places
+        .iter()
+        .all(|p| p["name"].as_str().is_some_and(|s| s.contains(" area"))));
+    let (lon, lat) = (
+        places[0]["lon"].as_f64().unwrap(),
+        places[0]["lat"].as_f64().unwrap(),
+    );
+    assert!(
+        (-0.91..-0.88).contains(&lon) && (52.23..52.245).contains(&lat),
+        "{}",
+        places[0]
+    );
+
+    // A map zoomed out past the county asks for a mostly empty box: it is
+    // cut to the county, so the kernel stays the county's.
+    let (_, wide) = server.get_json(&format!("{violence}&bbox=-2.5,51.5,0.5,53.5"));
+    assert_eq!(
+        (wide["cell_m"].as_f64(), wide["bandwidth_m"].as_f64()),
+        (Some(200.0), Some(600.0))
+    );
 
     // Northampton town centre, about 2 km across.
     let bbox = "-0.91,52.23,-0.88,52.245";

@@ -242,6 +242,15 @@ pub struct Page {
     pub offset: Option<Num<usize>>,
 }
 
+/// How many street labels one answer gives.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LabelOptions {
+    /// Most labels, busiest map points first, 1..=5000 (default 2000).
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 5000, example = 2000)]
+    pub limit: Option<Num<usize>>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct KnoxOptions {
@@ -479,6 +488,7 @@ from_query!(
     Kde,
     DensityOptions,
     HotspotOptions,
+    LabelOptions,
     GiOptions,
     EmergingOptions,
     Page,

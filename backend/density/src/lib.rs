@@ -8,7 +8,8 @@
 //! * [`grid`]: raster geometry ([`GridSpec`]).
 //! * [`kde`](mod@kde): the fast binned estimator [`kde()`] and the exact [`kde_direct`].
 //! * [`params`]: default cell size and bandwidth ([`choose_parameters`]).
-//! * [`bands`]: hotspot polygons ([`hotspot_bands`]).
+//! * [`bands`]: hotspot polygons ([`hotspot_bands`]); [`pieces`](mod@pieces): their
+//!   separate areas, as groups of touching cells.
 //! * [`geotiff`]: GeoTIFF output ([`write_geotiff`]).
 //!
 //! Everything is pure and synchronous; the only parallelism is rayon inside
@@ -40,6 +41,7 @@ pub mod geotiff;
 pub mod grid;
 pub mod kde;
 pub mod params;
+pub mod pieces;
 
 pub use bands::{hotspot_bands, HotspotBand};
 pub use error::DensityError;

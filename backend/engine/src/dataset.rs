@@ -339,6 +339,11 @@ impl Dataset {
     }
 
     /// The BNG point of incident `k`, if it has a location.
+    /// The incident at located point `p`.
+    pub(crate) fn point_incident(&self, p: usize) -> usize {
+        self.point_incident[p] as usize
+    }
+
     pub(crate) fn point_of(&self, k: usize) -> Option<usize> {
         let p = self.incident_point[k];
         (p != u32::MAX).then_some(p as usize)

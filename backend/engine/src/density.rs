@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use hotspot_density::pieces::{self, pieces, Piece};
 use hotspot_density::{choose_parameters, hotspot_bands, kde, DensityGrid, KdeParameters};
 use serde::Serialize;
 
@@ -41,14 +42,36 @@ pub struct HotspotArea {
     /// Their share of all selected located incidents in the extent.
     pub share: f64,
     pub by_category: BTreeMap<String, u64>,
+    /// Its separate areas with the most incidents, most first (at most
+    /// [`MAX_PLACES`]), each named by its streets.
+    pub places: Vec<HotspotPlace>,
     /// In British National Grid metres; converted for output.
     #[serde(skip)]
     pub polygons_bng: geo_types::MultiPolygon<f64>,
 }
 
+/// Most separate areas listed per hotspot band.
+pub const MAX_PLACES: usize = 10;
+
+/// One separate area of a hotspot band (touching cells at or above its
+/// threshold).
+#[derive(Debug, Clone, Serialize)]
+pub struct HotspotPlace {
+    /// "Abington Street / Gold Street area": the streets of the selected
+    /// incidents near its densest point; `None` when they carry no labels.
+    pub name: Option<String>,
+    /// Selected incidents in its cells.
+    pub incidents: u64,
+    pub area_km2: f64,
+    /// Its densest point, BNG metres.
+    pub peak_bng: [f64; 2],
+}
+
 impl Dataset {
-    /// The BNG extent for a density question: the one asked for, else the
-    /// study area (never the outliers' bounding box).
+    /// The BNG extent for a density question: the one asked for, cut to
+    /// the study area (a map zoomed out past the county asks for a box
+    /// mostly empty, which would coarsen the default cell and bandwidth),
+    /// else the study area (never the outliers' bounding box).
     fn density_extent(&self, q: &DensityQuery, picked: &[usize]) -> Result<[f64; 4], EngineError> {
         if let Some([x0, y0, x1, y1]) = q.extent {
             if !(x0 < x1 && y0 < y1) {
@@ -62,6 +85,20 @@ impl Dataset {
                 let (x, y) = hotspot_core::wgs84_to_bng(lon, lat)
                     .map_err(|e| EngineError::InvalidParameter(format!("extent: {e}")))?;
                 r = [r[0].min(x), r[1].min(y), r[2].max(x), r[3].max(y)];
+            }
+            // With areas loaded the study extent is their box (cheap); the
+            // bulk of the points would mean sorting every point per request.
+            let study = (!self.areas.is_empty()).then(|| self.study_extent(None));
+            if let Some(Ok(s)) = study {
+                let cut = [
+                    r[0].max(s[0]),
+                    r[1].max(s[1]),
+                    r[2].min(s[2]),
+                    r[3].min(s[3]),
+                ];
+                if cut[0] < cut[2] && cut[1] < cut[3] {
+                    return Ok(cut);
+                }
             }
             return Ok(r);
         }
@@ -151,6 +188,12 @@ impl Dataset {
                 }
             })
             .collect();
+        let band_pieces: Vec<(Vec<u32>, Vec<Piece>)> = thresholds
+            .iter()
+            .map(|&t| pieces(&result.grid, if t.is_finite() { t } else { 0.0 }))
+            .collect();
+        let mut piece_incidents: Vec<Vec<u64>> =
+            band_pieces.iter().map(|(_, p)| vec![0; p.len()]).collect();
         let n_categories = self.category_count();
         let mut incidents = vec![0u64; bands.len()];
         let mut per_category = vec![0u64; bands.len() * n_categories];
@@ -168,15 +211,21 @@ impl Dataset {
             // The closed extent's east and south edges belong to the last cell.
             let col = (((x - west) / spec.cell) as usize).min(spec.cols - 1);
             let row = (((north - y) / spec.cell) as usize).min(spec.rows - 1);
-            let v = grid.values[row * spec.cols + col];
+            let cell = row * spec.cols + col;
+            let v = grid.values[cell];
             for (b, &t) in thresholds.iter().enumerate() {
                 if v >= t {
                     incidents[b] += 1;
                     per_category[b * n_categories + self.category_id(k)] += 1;
+                    let piece = band_pieces[b].0[cell];
+                    if piece != pieces::NONE {
+                        piece_incidents[b][piece as usize] += 1;
+                    }
                 }
             }
         }
         let in_extent = in_extent.max(1);
+        let places = self.name_places(&result.grid, &band_pieces, &piece_incidents, &picked);
         let areas = bands
             .into_iter()
             .enumerate()
@@ -197,10 +246,51 @@ impl Dataset {
                     incidents: incidents[b],
                     share: incidents[b] as f64 / in_extent as f64,
                     by_category,
+                    places: places[b].clone(),
                     polygons_bng: band.polygons,
                 }
             })
             .collect();
         Ok((result, areas))
+    }
+
+    /// Each band's separate areas with the most incidents, named by the
+    /// streets of the selected incidents within two cells (at least 100 m)
+    /// of their densest point.
+    fn name_places(
+        &self,
+        grid: &DensityGrid,
+        band_pieces: &[(Vec<u32>, Vec<Piece>)],
+        piece_incidents: &[Vec<u64>],
+        picked: &[usize],
+    ) -> Vec<Vec<HotspotPlace>> {
+        let spec = &grid.spec;
+        let mut selected = vec![false; self.incidents.len()];
+        if band_pieces.iter().any(|(_, p)| !p.is_empty()) {
+            picked.iter().for_each(|&k| selected[k] = true);
+        }
+        let radius = (2.0 * spec.cell).max(100.0);
+        band_pieces
+            .iter()
+            .zip(piece_incidents)
+            .map(|((_, ps), counts)| {
+                let mut order: Vec<usize> = (0..ps.len()).filter(|&i| counts[i] > 0).collect();
+                order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+                order.truncate(MAX_PLACES);
+                order
+                    .into_iter()
+                    .map(|i| {
+                        let (x, y) =
+                            spec.cell_centre(ps[i].peak % spec.cols, ps[i].peak / spec.cols);
+                        HotspotPlace {
+                            name: self.place_name([x, y], radius, |k| selected[k]),
+                            incidents: counts[i],
+                            area_km2: ps[i].cells as f64 * spec.cell * spec.cell / 1e6,
+                            peak_bng: [x, y],
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
     }
 }

@@ -13,6 +13,7 @@ mod density;
 mod error;
 pub mod interventions;
 mod patterns;
+pub mod places;
 pub mod planning;
 mod search;
 mod selection;
@@ -27,7 +28,7 @@ pub use briefing::{
 };
 pub use coverage::Coverage;
 pub use dataset::{CategoryCount, Dataset, MonthCount, Overview};
-pub use density::{DensityQuery, DensityResult, HotspotArea};
+pub use density::{DensityQuery, DensityResult, HotspotArea, HotspotPlace};
 pub use error::EngineError;
 pub use hotspot_spatial::{AreaStatistics, RankBy};
 pub use interventions::{

@@ -122,7 +122,17 @@ impl Dataset {
             min_separation: None,
         };
         let baseline: Vec<[f64; 2]> = naive.iter().map(|(_, xy)| *xy).collect();
-        let plan = plan_at_least(&points, &candidates, &opts, &baseline)?;
+        let mut plan = plan_at_least(&points, &candidates, &opts, &baseline)?;
+        if q.venues.is_empty() {
+            // Sites at incident locations: named by the streets around them
+            // ("Abington Street / Gold Street area"), not by coordinates.
+            let near = (q.radius / 2.0).clamp(50.0, 200.0);
+            for site in &mut plan.sites {
+                if let Some(name) = self.place_name(site.xy, near, |_| true) {
+                    site.name = name;
+                }
+            }
+        }
         let site_wards = plan
             .sites
             .iter()

@@ -368,11 +368,23 @@ pub fn hotspots(r: &DensityResult, areas: &[HotspotArea]) -> api::Hotspots {
                 incidents: a.incidents,
                 share: a.share,
                 by_category: a.by_category.clone(),
+                places: a.places.iter().map(hotspot_place).collect(),
             };
             api::Feature::new(Some(bng_to_geojson(&a.polygons_bng)), properties)
         })
         .collect();
     api::FeatureCollection::new(features, density_meta(r))
+}
+
+fn hotspot_place(p: &hotspot_engine::HotspotPlace) -> api::HotspotPlace {
+    let at = hotspot_engine::planning::point_wgs84(p.peak_bng);
+    api::HotspotPlace {
+        name: p.name.clone(),
+        incidents: p.incidents,
+        area_km2: p.area_km2,
+        lon: round6(at.x()),
+        lat: round6(at.y()),
+    }
 }
 
 fn point_feature(xy: [f64; 2], properties: PlanFeature) -> api::Feature<PlanFeature> {

@@ -71,6 +71,7 @@ pub fn app(state: Arc<AppState>) -> Router {
     let partner = OpenApiRouter::new()
         .routes(routes!(srv::maps::hotspots))
         .routes(routes!(srv::maps::density))
+        .routes(routes!(srv::labels::labels))
         .routes(routes!(srv::patterns::gistar))
         .routes(routes!(srv::patterns::emerging))
         .routes(routes!(srv::patterns::temporal))

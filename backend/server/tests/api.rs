@@ -270,6 +270,50 @@ async fn hotspots_and_density_in_every_format() {
 }
 
 #[tokio::test]
+async fn street_labels_in_view_count_each_map_point() {
+    let app = app(sample_state().await);
+    let (s, _, err) = get(&app, "/api/labels").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{err}");
+    assert!(err["error"]["message"].as_str().unwrap().contains("bbox"));
+    let bbox = "-1.2,52.1,-0.8,52.4";
+    let (s, ctype, fc) = get(&app, &format!("/api/labels?bbox={bbox}&limit=50")).await;
+    assert_eq!(
+        (s, ctype.as_str()),
+        (StatusCode::OK, "application/geo+json")
+    );
+    let f = fc["features"].as_array().unwrap();
+    assert_eq!(f.len(), 50);
+    assert!(fc["numberMatched"].as_u64().unwrap() > 50);
+    let counts: Vec<u64> = f
+        .iter()
+        .map(|f| f["properties"]["incidents"].as_u64().unwrap())
+        .collect();
+    assert!(
+        counts.windows(2).all(|w| w[0] >= w[1]) && counts[0] > 1,
+        "{counts:?}"
+    );
+    assert!(f.iter().all(|f| !f["properties"]["street"]
+        .as_str()
+        .unwrap()
+        .starts_with("On or near")));
+    // The busiest point's count is the incidents there, by an independent count.
+    let at = &f[0]["geometry"]["coordinates"];
+    let (lon, lat) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+    let (_, _, page) = get(
+        &app,
+        &format!(
+            "/api/incidents?bbox={},{},{},{}&limit=10000",
+            lon - 1e-6,
+            lat - 1e-6,
+            lon + 1e-6,
+            lat + 1e-6
+        ),
+    )
+    .await;
+    assert_eq!(page["numberMatched"].as_u64(), Some(counts[0]));
+}
+
+#[tokio::test]
 async fn imports_over_http_quarantine_bad_rows_and_are_idempotent() {
     let state = sample_state().await;
     let app = app(state.clone());

@@ -35,6 +35,7 @@ const OPERATIONS: &[(&str, &str, Role)] = &[
     ("get", "/api/openapi.json", Role::Public),
     ("get", "/api/hotspots", Role::Partner),
     ("get", "/api/density", Role::Partner),
+    ("get", "/api/labels", Role::Partner),
     ("get", "/api/gistar", Role::Partner),
     ("get", "/api/emerging", Role::Partner),
     ("get", "/api/temporal", Role::Partner),

@@ -37,6 +37,7 @@ const ENDPOINTS: &[(&str, &str, Role)] = &[
     ("GET", "/api/openapi.json", Role::Public),
     ("GET", "/api/hotspots?top=5", Role::Partner),
     ("GET", "/api/density?format=grid", Role::Partner),
+    ("GET", "/api/labels?bbox=-1.2,52.1,-0.8,52.4", Role::Partner),
     ("GET", "/api/gistar?cell=400", Role::Partner),
     (
         "GET",

@@ -46,6 +46,26 @@ pub struct IncidentPage {
 
 pub type Incidents = FeatureCollection<IncidentProperties, IncidentPage>;
 
+/// A map point's street label (`GET /api/labels`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StreetLabel {
+    /// The street of police.uk's "On or near …" ("Gold Street"), or the kind
+    /// of place ("Nightclub").
+    pub street: String,
+    /// Selected incidents on this map point.
+    pub incidents: u64,
+}
+
+/// How many labelled map points the view holds and how many came back.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelCount {
+    pub number_matched: usize,
+    pub number_returned: usize,
+}
+
+pub type StreetLabels = FeatureCollection<StreetLabel, LabelCount>;
+
 /// A density grid's origin and size, in British National Grid metres.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct GridFrame {
@@ -113,6 +133,25 @@ pub struct HotspotProperties {
     /// Their share of the selected located incidents in the extent.
     pub share: f64,
     pub by_category: BTreeMap<String, u64>,
+    /// The band's separate areas with the most incidents (at most 10),
+    /// most first, each named by its streets.
+    #[serde(default)]
+    pub places: Vec<HotspotPlace>,
+}
+
+/// One separate area of a hotspot band.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct HotspotPlace {
+    /// "Abington Street / Gold Street area": the streets (police.uk's "On or
+    /// near …" labels) of the incidents near its densest point; null when
+    /// they carry no labels.
+    pub name: Option<String>,
+    /// Selected incidents in it.
+    pub incidents: u64,
+    pub area_km2: f64,
+    /// Its densest point, WGS84.
+    pub lon: f64,
+    pub lat: f64,
 }
 
 pub type Hotspots = FeatureCollection<HotspotProperties, DensityMeta>;

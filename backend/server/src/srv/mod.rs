@@ -7,6 +7,7 @@ pub mod briefing;
 pub mod imports;
 pub mod incidents;
 pub mod interventions;
+pub mod labels;
 pub mod maps;
 pub mod patterns;
 pub mod planning;
