@@ -246,6 +246,15 @@ impl Filters {
         url("/api/density", &p)
     }
 
+    /// `/api/labels?...`: the street labels of the map points in `bbox`.
+    pub fn labels_url(&self, bbox: Option<BBox>) -> String {
+        let mut p = self.selection_pairs();
+        if let Some(b) = bbox {
+            p.push(("bbox", bbox_param(b)));
+        }
+        url("/api/labels", &p)
+    }
+
     /// `/api/incidents?...`: one page of points.
     pub fn incidents_url(&self, limit: usize) -> String {
         let mut p = self.selection_pairs();

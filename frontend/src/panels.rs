@@ -485,6 +485,28 @@ fn ward_trend(
 }
 
 /// A hotspot area's summary; `meta` describes the density surface.
+/// The band's separate areas, busiest first, each a button that takes the
+/// map there (`data-lon`, `data-lat`).
+fn places_html(places: &[hotspot_api::responses::HotspotPlace]) -> String {
+    if places.is_empty() {
+        return String::new();
+    }
+    let items: String = places
+        .iter()
+        .map(|pl| {
+            format!(
+                "<li><button type=\"button\" class=\"place-go\" data-lon=\"{}\" data-lat=\"{}\">{}</button> <span class=\"n\">{} incidents, {} km²</span></li>",
+                pl.lon,
+                pl.lat,
+                esc(pl.name.as_deref().unwrap_or("Unnamed area")),
+                thousands(pl.incidents),
+                number(pl.area_km2, 2)
+            )
+        })
+        .collect();
+    format!("<h4>Where: its separate areas, busiest first</h4><ol class=\"places\">{items}</ol>")
+}
+
 pub fn hotspot_html(p: &HotspotProperties, meta: &DensityMeta) -> String {
     let top = p.top_percent;
     let mut s = format!(
@@ -505,6 +527,7 @@ pub fn hotspot_html(p: &HotspotProperties, meta: &DensityMeta) -> String {
         format!("{} per km²", number(p.threshold, 1)),
     ));
     s.push_str("</tbody></table>");
+    s.push_str(&places_html(&p.places));
     let by_category = p
         .by_category
         .iter()
@@ -790,10 +813,17 @@ mod tests {
     fn hotspot_and_incident_panels() {
         let p: HotspotProperties = lenient(
             json!({"top_percent": 1.0, "incidents": 411, "share": 0.29, "area_km2": 0.55, "threshold": 354.7,
-                       "by_category": {"Black bags": 67, "Drugs": 6}}),
+                       "by_category": {"Black bags": 67, "Drugs": 6},
+                       "places": [{"name": "Gold Street / <Bridge> Street area", "incidents": 300,
+                                   "area_km2": 0.3, "lon": -0.9, "lat": 52.2},
+                                  {"name": null, "incidents": 20, "area_km2": 0.05, "lon": -0.8, "lat": 52.3}]}),
         );
         let meta: DensityMeta = lenient(json!({"bandwidth_m": 250.0, "cell_m": 50.0}));
         let html = hotspot_html(&p, &meta);
+        assert!(html.contains(
+            "<button type=\"button\" class=\"place-go\" data-lon=\"-0.9\" data-lat=\"52.2\">Gold Street / &lt;Bridge&gt; Street area</button> <span class=\"n\">300 incidents, 0.30 km²</span>"
+        ), "{html}");
+        assert!(html.contains(">Unnamed area</button>"));
         assert!(html.contains("top 1% density"));
         assert!(html.contains("411"));
         assert!(html.contains("29.0%"));

@@ -66,11 +66,12 @@ pub fn bbox_param(b: BBox) -> String {
         .join(",")
 }
 
+/// Street labels are drawn (and fetched) from this zoom in: about 2 km
+/// across on a laptop screen, where streets can be told apart.
+pub const LABEL_MIN_ZOOM: f64 = 14.5;
+
 /// Bandwidths an analyst can pick, metres (`None` in the page: the rule).
 pub const BANDWIDTH_PRESETS: [u32; 7] = [100, 200, 300, 400, 600, 800, 1_200];
-
-/// The rule in words, for the legend when the bandwidth is automatic.
-pub const RULE: &str = "cells ≈ the view's shorter side ÷ 300, kernel 5 cells within 200–600 m";
 
 /// Where the map looks: what a shared link keeps (`view=lon,lat,zoom`).
 #[derive(Debug, Clone, Copy, PartialEq)]

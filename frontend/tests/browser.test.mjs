@@ -18,7 +18,7 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ANALYST = { user: process.env.HOTSPOT_ANALYST || 'analyst', pass: process.env.HOTSPOT_ANALYST_PASSWORD };
 const PARTNER = { user: process.env.HOTSPOT_PARTNER || 'partner', pass: process.env.HOTSPOT_PARTNER_PASSWORD };
 /** Endpoints above the public role. */
-const PARTNER_API = /^\/api\/(hotspots|density|gistar|emerging|temporal|interventions)\b/;
+const PARTNER_API = /^\/api\/(hotspots|density|labels|gistar|emerging|temporal|interventions)\b/;
 const ANALYST_API = /^\/api\/(incidents|near-repeat|evaluate|target-hardening)\b/;
 const ARGS = [
   '--no-sandbox',
@@ -1060,6 +1060,22 @@ test('clicking a hotspot summarises its incidents', async () => {
   assert.match(text, /Incidents inside\s*\d+/);
   assert.match(text, /Share of located incidents/);
   assert.ok(await hs.locator('table.by-type tr').count() > 1);
+  // Its separate areas, as the API lists them, each named; one click takes the map there.
+  const api = await page.evaluate(async () => {
+    const j = await (await fetch(window.__hotspot.hotspotsUrl)).json();
+    return j.features.find((f) => f.properties.top_percent === 1).properties.places;
+  });
+  assert.ok(api.length > 0 && api.some((p) => / area\b/.test(p.name || '')), JSON.stringify(api));
+  const listed = await hs.locator('ol.places button.place-go').allTextContents();
+  assert.deepEqual(listed, api.map((p) => p.name || 'Unnamed area'));
+  const camera = await page.evaluate(() => ({ center: window.__map.getCenter().toArray(), zoom: window.__map.getZoom() }));
+  await hs.locator('ol.places button.place-go').first().click();
+  await page.waitForFunction((p) => {
+    const m = window.__map;
+    const c = m.getCenter();
+    return !m.isMoving() && Math.abs(c.lng - p.lon) < 1e-3 && Math.abs(c.lat - p.lat) < 1e-3 && m.getZoom() >= 15;
+  }, api[0], { timeout: 10000 });
+  await page.evaluate((c) => window.__map.jumpTo(c), camera);
   // The keyboard route to the same summary.
   await page.click('#hotspot-buttons button:has-text("Top 5%")');
   await page.locator('#details .hotspot[data-top="5"]').waitFor();
@@ -1094,7 +1110,20 @@ test('hotspots follow the view: a street-sized kernel at street zoom, one reques
   assert.ok(street.cell <= 25 && street.bandwidth >= 100 && street.bandwidth <= 300,
     `street zoom got ${JSON.stringify(street)} (county view ${JSON.stringify(wide)})`);
   assert.ok(street.cell < wide.cell, `${JSON.stringify(street)} vs ${JSON.stringify(wide)}`);
-  await page.waitForFunction(() => /For the area in view: quartic kernel, bandwidth \d+ m \(automatic/.test(document.querySelector('#legend').textContent));
+  await page.waitForFunction(() => /For the area in view: bandwidth \d+ m \(automatic/.test(document.querySelector('#legend').textContent));
+
+  // Street labels at street zoom: police.uk's map points in view, each with its incidents.
+  await page.waitForFunction(() => /^\/api\/labels\?.*bbox=/.test(window.__hotspot.labelsUrl || ''), null, { timeout: 10000 });
+  const labelsUrl = await page.evaluate(() => window.__hotspot.labelsUrl);
+  const labels = await page.evaluate(async (u) => (await (await fetch(u)).json()).features, labelsUrl);
+  assert.ok(labels.length > 0, 'no labelled map points at street zoom');
+  let drawn = [];
+  for (let i = 0; i < 20 && drawn.length === 0; i++) {
+    await idle(page);
+    drawn = await page.evaluate(() => window.__map.queryRenderedFeatures({ layers: ['labels-text'] })
+      .map((f) => f.properties.street));
+  }
+  assert.ok(drawn.length > 0 && drawn.every((s) => labels.some((l) => l.properties.street === s)), JSON.stringify(drawn));
 
   // A small pan stays inside the area computed: nothing is asked for.
   const settled = hotspotCalls();

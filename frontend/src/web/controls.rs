@@ -228,6 +228,7 @@ fn wire_layer_toggles(app: &AppRef) {
     on_check(app, "l-hotspots", |st, v| st.show_hotspots = v);
     on_check(app, "l-density", |st, v| st.show_density = v);
     on_check(app, "l-incidents", |st, v| st.show_incidents = v);
+    on_check(app, "l-labels", |st, v| st.show_labels = v);
 }
 
 /// A new group or source: a crime type it no longer offers is cleared.
@@ -346,6 +347,7 @@ pub fn update_page_url(app: &AppRef) {
         (st.show_hotspots, "hotspots"),
         (st.show_density, "density"),
         (st.show_incidents, "incidents"),
+        (st.show_labels, "labels"),
     ] {
         if on {
             layers.push(name);

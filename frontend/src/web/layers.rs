@@ -25,6 +25,7 @@ use super::{debug_set, set_status, status_error};
 use crate::access::Feature;
 use crate::classify;
 use crate::format;
+use crate::view::LABEL_MIN_ZOOM;
 
 /// Most incidents drawn as points (one API page).
 pub const MAX_POINTS: usize = 10_000;
@@ -36,21 +37,25 @@ pub enum LayerKind {
     Hotspots,
     Density,
     Incidents,
+    /// police.uk's street labels at street zoom (partners and above, as
+    /// the search's places).
+    Labels,
 }
 
 impl LayerKind {
-    pub const ALL: [LayerKind; 4] = [
+    pub const ALL: [LayerKind; 5] = [
         LayerKind::Wards,
         LayerKind::Hotspots,
         LayerKind::Density,
         LayerKind::Incidents,
+        LayerKind::Labels,
     ];
 
     /// The role feature the layer needs (wards: none, every role has them).
     pub fn feature(self) -> Option<Feature> {
         match self {
             LayerKind::Wards => None,
-            LayerKind::Hotspots => Some(Feature::Hotspots),
+            LayerKind::Hotspots | LayerKind::Labels => Some(Feature::Hotspots),
             LayerKind::Density => Some(Feature::Density),
             LayerKind::Incidents => Some(Feature::Incidents),
         }
@@ -64,12 +69,16 @@ impl LayerKind {
             LayerKind::Hotspots => f.hotspots_url(st.surface_bbox),
             LayerKind::Density => f.density_grid_url(st.surface_bbox),
             LayerKind::Incidents => f.incidents_url(MAX_POINTS),
+            LayerKind::Labels => f.labels_url(st.surface_bbox),
         }
     }
 
     /// Computed for the area in view (the others cover the whole area).
     pub fn follows_view(self) -> bool {
-        matches!(self, LayerKind::Hotspots | LayerKind::Density)
+        matches!(
+            self,
+            LayerKind::Hotspots | LayerKind::Density | LayerKind::Labels
+        )
     }
 
     /// How the status line names it when it fails.
@@ -79,6 +88,7 @@ impl LayerKind {
             LayerKind::Hotspots => "Hotspots",
             LayerKind::Density => "Density",
             LayerKind::Incidents => "Incidents",
+            LayerKind::Labels => "Street labels",
         }
     }
 
@@ -87,7 +97,7 @@ impl LayerKind {
         match self {
             LayerKind::Wards => Some("Loading ward statistics…"),
             LayerKind::Density => Some("Computing the density surface…"),
-            LayerKind::Hotspots | LayerKind::Incidents => None,
+            LayerKind::Hotspots | LayerKind::Incidents | LayerKind::Labels => None,
         }
     }
 
@@ -98,6 +108,7 @@ impl LayerKind {
             LayerKind::Hotspots => "hotspotsUrl",
             LayerKind::Density => "densityUrl",
             LayerKind::Incidents => "incidentsUrl",
+            LayerKind::Labels => "labelsUrl",
         }
     }
 }
@@ -110,6 +121,7 @@ impl State {
             LayerKind::Hotspots => &self.hotspots.url,
             LayerKind::Density => &self.density.url,
             LayerKind::Incidents => &self.incidents.url,
+            LayerKind::Labels => &self.labels.url,
         }
     }
 
@@ -119,6 +131,7 @@ impl State {
             LayerKind::Hotspots => self.hotspots.generation,
             LayerKind::Density => self.density.generation,
             LayerKind::Incidents => self.incidents.generation,
+            LayerKind::Labels => self.labels.generation,
         }
     }
 
@@ -129,6 +142,7 @@ impl State {
             LayerKind::Hotspots => (self.hotspots.begin(), self.hotspots.abort_signal()),
             LayerKind::Density => (self.density.begin(), self.density.abort_signal()),
             LayerKind::Incidents => (self.incidents.begin(), self.incidents.abort_signal()),
+            LayerKind::Labels => (self.labels.begin(), self.labels.abort_signal()),
         }
     }
 
@@ -140,7 +154,14 @@ impl State {
     /// The layer is shown, so it is fetched when what it depends on
     /// changes. Wards are the base layer (outlines and labels): always.
     pub fn wanted(&self, k: LayerKind) -> bool {
-        k.feature().is_none_or(|f| self.on(f))
+        match k {
+            LayerKind::Labels => {
+                self.show_labels
+                    && self.allowed(Feature::Hotspots)
+                    && self.view_zoom >= LABEL_MIN_ZOOM
+            }
+            _ => k.feature().is_none_or(|f| self.on(f)),
+        }
     }
 
     /// The properties of every loaded ward.
@@ -308,7 +329,7 @@ pub async fn receive(
         return status_error(&format!("{}: {e}", k.label()));
     }
     debug_set(k.debug_key(), &JsValue::from_str(&url));
-    if k.follows_view() {
+    if matches!(k, LayerKind::Hotspots | LayerKind::Density) {
         debug_set("surfaceDrawnMs", &JsValue::from_f64(js::now_ms()));
     }
     drawn(app, k);
@@ -331,6 +352,10 @@ fn keep(app: &AppRef, k: LayerKind, url: &str, generation: u32, text: &str) -> R
             st.incidents
                 .set(url, generation, serde_json::from_str(text).map_err(bad)?)
         }
+        LayerKind::Labels => {
+            st.labels
+                .set(url, generation, serde_json::from_str(text).map_err(bad)?)
+        }
         LayerKind::Density => {}
     }
     Ok(())
@@ -342,6 +367,7 @@ fn draw_features(app: &AppRef, k: LayerKind, text: &str) -> Result<(), String> {
     let source = match k {
         LayerKind::Wards => "wards",
         LayerKind::Hotspots => "hotspots",
+        LayerKind::Labels => "labels",
         _ => "incidents",
     };
     match app.map.set_data(source, &data) {
@@ -365,6 +391,7 @@ fn drawn(app: &AppRef, k: LayerKind) {
             render_legend(app);
         }
         LayerKind::Incidents => render_legend(app),
+        LayerKind::Labels => {}
     }
 }
 
@@ -549,6 +576,9 @@ pub fn apply_visibility(app: &AppRef) {
     for l in ["incidents-clusters", "incidents-count", "incidents-points"] {
         m.set_visible(l, st.on(Feature::Incidents));
     }
+    let labels = st.show_labels && st.allowed(Feature::Hotspots);
+    m.set_visible("labels-dot", labels);
+    m.set_visible("labels-text", labels);
     drop(st);
     render_legend(app);
 }

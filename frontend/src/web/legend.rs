@@ -12,7 +12,6 @@ use crate::classify::LegendItem;
 use crate::filters::Measure;
 use crate::format;
 use crate::panels::{self, LegendSection};
-use crate::view;
 use hotspot_api::responses::DensityMeta;
 
 /// Redraws the legend from the state.
@@ -96,12 +95,12 @@ fn hotspot_section(st: &State) -> Option<LegendSection<'static>> {
 }
 
 /// The kernel behind a surface, and why: what the analyst chose, or the
-/// rule for the view.
+/// rule for the view (in the docs and beside the bandwidth control).
 fn kernel_note(st: &State, meta: &DensityMeta) -> String {
     let how = if st.f.bandwidth.is_some() {
-        "chosen".to_string()
+        "chosen"
     } else {
-        format!("automatic: {}", view::RULE)
+        "automatic"
     };
     let area = if st.surface_bbox.is_some() {
         "the area in view"
@@ -109,7 +108,7 @@ fn kernel_note(st: &State, meta: &DensityMeta) -> String {
         "the whole area"
     };
     format!(
-        "For {area}: quartic kernel, bandwidth {} m ({how}), {} m cells.",
+        "For {area}: bandwidth {} m ({how}), {} m cells.",
         format::number(meta.bandwidth_m, 0),
         format::number(meta.cell_m, 0)
     )

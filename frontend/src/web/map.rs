@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 
 use super::js::{self, call, get, to_js};
 use crate::classify;
-use crate::view::Camera;
+use crate::view::{Camera, LABEL_MIN_ZOOM};
 
 pub const FONT: &str = "Noto Sans Regular";
 pub const FONT_BOLD: &str = "Noto Sans Bold";
@@ -283,11 +283,13 @@ impl Map {
         };
         self.add_source("wards", &geojson(json!({ "promoteId": "code" })))?;
         self.add_source("hotspots", &geojson(json!({})))?;
+        self.add_source("labels", &geojson(json!({})))?;
         self.add_source(
             "incidents",
             &geojson(json!({ "cluster": true, "clusterRadius": 40, "clusterMaxZoom": 15 })),
         )?;
         let grey = classify::NO_DATA;
+        let ward_fade = json!(["interpolate", ["linear"], ["zoom"], 12, 0.8, 15, 0.25]);
         // The hatch drawn over wards whose value is withheld (public role).
         let size = 8u32;
         let pixels = js_sys::Uint8Array::from(&classify::hatch_rgba(size as usize)[..]);
@@ -304,11 +306,13 @@ impl Map {
             ],
         )?;
         let layers = [
+            // Ward shading fades towards street zoom, where streets and
+            // hotspots matter and a ward is bigger than the screen.
             json!({ "id": "wards-fill", "type": "fill", "source": "wards",
-                "paint": { "fill-color": grey, "fill-opacity": 0.8 } }),
+                "paint": { "fill-color": grey, "fill-opacity": ward_fade } }),
             json!({ "id": "wards-suppressed", "type": "fill", "source": "wards",
                 "filter": ["boolean", false],
-                "paint": { "fill-pattern": classify::HATCH_IMAGE, "fill-opacity": 0.8 } }),
+                "paint": { "fill-pattern": classify::HATCH_IMAGE, "fill-opacity": ward_fade } }),
             // (density-raster goes here, added with its first image)
             json!({ "id": "hotspots-fill", "type": "fill", "source": "hotspots",
                 "paint": { "fill-color": classify::hotspot_expression(), "fill-opacity": 0.55 } }),
@@ -346,6 +350,19 @@ impl Map {
                 "layout": { "visibility": "none" },
                 "paint": { "circle-color": "#1d2b3a", "circle-radius": 4.5,
                     "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.2 } }),
+            // police.uk's map points at street zoom: a dot sized by its
+            // incidents and its street, busiest placed first.
+            json!({ "id": "labels-dot", "type": "circle", "source": "labels", "minzoom": LABEL_MIN_ZOOM,
+                "paint": { "circle-color": "#1d2b3a", "circle-opacity": 0.75,
+                    "circle-radius": ["interpolate", ["linear"], ["get", "incidents"], 1, 2.5, 50, 8] } }),
+            json!({ "id": "labels-text", "type": "symbol", "source": "labels", "minzoom": LABEL_MIN_ZOOM,
+                "layout": {
+                    "text-field": ["case", [">", ["get", "incidents"], 1],
+                        ["concat", ["get", "street"], " (", ["to-string", ["get", "incidents"]], ")"],
+                        ["get", "street"]],
+                    "text-font": [FONT], "text-size": 11, "text-anchor": "top", "text-offset": [0, 0.6],
+                    "text-max-width": 9, "symbol-sort-key": ["-", 0, ["get", "incidents"]] },
+                "paint": { "text-color": "#2b2b2b", "text-halo-color": "#ffffff", "text-halo-width": 1.4 } }),
             json!({ "id": "wards-label", "type": "symbol", "source": "wards",
                 "layout": { "text-field": ["get", "name"], "text-font": [FONT], "text-size": 12,
                     "text-max-width": 8, "text-padding": 2 },

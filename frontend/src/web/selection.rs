@@ -41,7 +41,22 @@ pub fn wire_map(app: &AppRef) {
     }
     let a = app.clone();
     app.map.on("click", move |e| map_click(&a, &e));
+    // A hotspot's separate areas, listed in its panel: the map goes there.
+    let a = app.clone();
+    js::on(&by_id("details"), "click", move |e| {
+        let at = |attr| {
+            js::clicked_data(&e, "button.place-go", attr)?
+                .parse::<f64>()
+                .ok()
+        };
+        if let (Some(lon), Some(lat)) = (at("data-lon"), at("data-lat")) {
+            a.map.fly_to(lon, lat, PLACE_ZOOM);
+        }
+    });
 }
+
+/// The zoom a hotspot's area is shown at: streets and their labels.
+const PLACE_ZOOM: f64 = 15.5;
 
 /// A click: the modes first (choosing an intervention's site, a place to
 /// visit, an intervention), then a cluster zooms in, else the incident,

@@ -54,6 +54,7 @@ fn set_session(app: &AppRef, session: Session) {
             st.wards.url.clear();
             if !st.allowed(Feature::Hotspots) {
                 st.hotspots.reset();
+                st.labels.reset();
             }
             if !st.allowed(Feature::Density) {
                 st.density.reset();
@@ -75,6 +76,7 @@ fn set_session(app: &AppRef, session: Session) {
         if st.map_ready {
             if !st.allowed(Feature::Hotspots) {
                 let _ = app.map.set_data("hotspots", &empty);
+                let _ = app.map.set_data("labels", &empty);
             }
             if !st.allowed(Feature::Incidents) {
                 let _ = app.map.set_data("incidents", &empty);
@@ -165,6 +167,9 @@ fn lock_layers(st: &State) {
                 .set_disabled(!allowed);
         }
     }
+    // Street labels: partners and above, as the search's places.
+    html_el("labels-row").set_hidden(!st.allowed(Feature::Hotspots));
+    input("l-labels").set_checked(st.show_labels);
     // The bandwidth applies to the hotspot and density layers only.
     html_el("bandwidth-row")
         .set_hidden(!st.allowed(Feature::Hotspots) && !st.allowed(Feature::Density));

@@ -4,7 +4,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use hotspot_api::responses::{DensityMeta, Hotspots, IncidentProperties, Incidents, Plan, Wards};
+use hotspot_api::responses::{
+    DensityMeta, Hotspots, IncidentProperties, Incidents, Plan, StreetLabels, Wards,
+};
 
 use super::map::Map;
 use super::{hardening, interventions};
@@ -108,10 +110,14 @@ pub struct State {
     pub show_hotspots: bool,
     pub show_density: bool,
     pub show_incidents: bool,
+    pub show_labels: bool,
     pub wards: Layer<Wards>,
     pub hotspots: Layer<Hotspots>,
     pub density: Layer<DensityShown>,
     pub incidents: Layer<Incidents>,
+    pub labels: Layer<StreetLabels>,
+    /// The map's zoom when it last settled.
+    pub view_zoom: f64,
     /// The last `/api/plan` answer (planner mode).
     pub plan: Layer<Plan>,
     /// Target-hardening mode (analyst).
@@ -172,10 +178,13 @@ impl State {
             show_hotspots: show("hotspots", true),
             show_density: show("density", false),
             show_incidents: incidents_config && show("incidents", false),
+            show_labels: show("labels", true),
             wards: Layer::default(),
             hotspots: Layer::default(),
             density: Layer::default(),
             incidents: Layer::default(),
+            labels: Layer::default(),
+            view_zoom: 0.0,
             plan: Layer::default(),
             th: hardening::Hardening::default(),
             iv: interventions::Interventions::default(),

@@ -43,18 +43,19 @@ fn schedule(app: &AppRef, timer: &Rc<Cell<Option<i32>>>) {
     let cb = Closure::once_into_js(move || {
         pending.set(None);
         update_page_url(&a);
-        if follow_view(&a) {
-            let kinds: Vec<LayerKind> = {
-                let st = a.st.borrow();
-                LayerKind::ALL
-                    .into_iter()
-                    .filter(|&k| k.follows_view() && st.wanted(k))
-                    .collect()
-            };
-            for k in kinds {
-                let a = a.clone();
-                spawn_local(async move { load(&a, k).await });
-            }
+        follow_view(&a);
+        // A layer whose URL did not change is not asked for again (`load`),
+        // so this fetches what the new view or zoom needs and nothing more.
+        let kinds: Vec<LayerKind> = {
+            let st = a.st.borrow();
+            LayerKind::ALL
+                .into_iter()
+                .filter(|&k| k.follows_view() && st.wanted(k))
+                .collect()
+        };
+        for k in kinds {
+            let a = a.clone();
+            spawn_local(async move { load(&a, k).await });
         }
     });
     if let Ok(t) =
@@ -64,8 +65,8 @@ fn schedule(app: &AppRef, timer: &Rc<Cell<Option<i32>>>) {
     }
 }
 
-/// Points the surface at the current view if it needs it; `true` when it
-/// changed. (Layers switched off or not allowed are not fetched by `load`.)
+/// Notes the zoom, and points the surface at the current view if it needs
+/// it; `true` when it changed.
 pub fn follow_view(app: &AppRef) -> bool {
     if !app.st.borrow().map_ready {
         return false;
@@ -73,7 +74,9 @@ pub fn follow_view(app: &AppRef) -> bool {
     let Some(view) = bounds(&app.map) else {
         return false;
     };
+    let zoom = app.map.zoom();
     let mut st = app.st.borrow_mut();
+    st.view_zoom = zoom;
     if !needs_new_surface(st.surface_bbox, view) {
         return false;
     }
