@@ -178,6 +178,16 @@ impl Filters {
         p
     }
 
+    /// What ward rank and priority follow: the rate when the map shades
+    /// by rate, else the count (the legend and the ward table say which).
+    pub fn ranked_by(&self) -> &'static str {
+        if self.measure == Measure::Rate {
+            "rate per 1,000 residents"
+        } else {
+            "count"
+        }
+    }
+
     /// `/api/wards?...`
     pub fn wards_url(&self) -> String {
         let mut p = self.ward_stats_pairs();

@@ -14,7 +14,8 @@
 //!   list and its points), [`interventions`] (the intervention log, the
 //!   form that records one, its circle preview and the evaluation panel),
 //!   [`briefing`] (the ward briefing download link), [`view`] (the area
-//!   the hotspot and density layers are computed for), [`format`]
+//!   the hotspot and density layers are computed for), [`ward_table`]
+//!   (every ward, ranked and sortable), [`format`]
 //!   (numbers for people);
 //! * the browser glue (`web`, compiled only for `wasm32`): MapLibre
 //!   bindings, the page's controls and panels, fetching and downloads.
@@ -31,6 +32,7 @@ pub mod interventions;
 pub mod panels;
 pub mod plan;
 pub mod view;
+pub mod ward_table;
 
 #[cfg(test)]
 mod testing;

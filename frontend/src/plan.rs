@@ -24,6 +24,12 @@ pub const LOCKED_NOTE: &str =
 pub struct PlanForm {
     /// `from..to`, the current period filter.
     pub period: String,
+    /// The map's crime group, type and source (empty: all), so the plan is
+    /// for what the map shows. Ticked weights replace the group and type;
+    /// the source still restricts.
+    pub group: String,
+    pub crime_type: String,
+    pub source: String,
     /// `(group id, weight)` of the ticked groups; empty: every incident 1.
     pub weights: Vec<(String, f64)>,
     pub sites: u32,
@@ -53,9 +59,9 @@ impl PlanForm {
     pub fn body(&self) -> String {
         let request = PlanRequest {
             period: Some(self.period.clone()).filter(|p| !p.is_empty()),
-            groups: Vec::new(),
-            types: Vec::new(),
-            sources: Vec::new(),
+            groups: one(&self.group),
+            types: one(&self.crime_type),
+            sources: one(&self.source),
             weights: self
                 .weights
                 .iter()
@@ -71,6 +77,25 @@ impl PlanForm {
         };
         serde_json::to_string(&request).expect("serialises")
     }
+}
+
+/// A filter value as a list: none when empty.
+fn one(v: &str) -> Vec<String> {
+    (!v.is_empty()).then(|| v.to_string()).into_iter().collect()
+}
+
+/// `[w, s, e, n]` around the plan's sites, to frame them.
+pub fn sites_bounds(fc: &Plan) -> Option<[f64; 4]> {
+    let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+    for p in sites(fc).iter().filter_map(|s| s.point) {
+        b = [
+            b[0].min(p[0]),
+            b[1].min(p[1]),
+            b[2].max(p[0]),
+            b[3].max(p[1]),
+        ];
+    }
+    (b[0] <= b[2]).then_some(b)
 }
 
 /// A planned site: its point and properties.
@@ -338,6 +363,9 @@ mod tests {
     fn body_has_period_weights_sites_radius() {
         let f = PlanForm {
             period: "2025-07..2025-12".into(),
+            group: String::new(),
+            crime_type: String::new(),
+            source: "police.uk".into(),
             weights: vec![("serious-acquisitive".into(), 3.0)],
             sites: 3,
             radius: 400.0,
@@ -347,8 +375,18 @@ mod tests {
         assert_eq!(
             v,
             json!({"period": "2025-07..2025-12", "sites": 3, "radius": 400.0,
+                "sources": ["police.uk"],
                 "weights": [{"group": "serious-acquisitive", "weight": 3.0}]})
         );
+        // The map's type filter goes with the plan.
+        let typed = PlanForm {
+            crime_type: "Burglary".into(),
+            weights: vec![],
+            ..f.clone()
+        };
+        let v: Value = serde_json::from_str(&typed.body()).unwrap();
+        assert_eq!(v["types"], json!(["Burglary"]));
+        assert!(v.get("groups").is_none());
         assert!(PlanForm {
             sites: 21,
             ..f.clone()

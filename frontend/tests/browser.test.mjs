@@ -96,6 +96,15 @@ async function idle(p, ms = 10000) {
   }), ms);
 }
 
+/** The view the page opened on (the whole area), set by the first test. */
+let home;
+
+/** Back to the whole area: choosing a ward by name frames it. */
+async function goHome(p) {
+  await p.evaluate((c) => window.__map.jumpTo(c), home);
+  await idle(p);
+}
+
 /** Distinct ward codes rendered in the choropleth. */
 async function renderedWards(p) {
   return p.evaluate(() => [...new Set(window.__map.queryRenderedFeatures({ layers: ['wards-fill'] })
@@ -114,13 +123,24 @@ async function pointInWard(p, code) {
     const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0][0];
     const lon = ring.reduce((s, q) => s + q[0], 0) / ring.length;
     const lat = ring.reduce((s, q) => s + q[1], 0) / ring.length;
-    const at = map.project([lon, lat]);
-    const hit = map.queryRenderedFeatures([at.x, at.y], { layers: ['wards-fill'] });
-    if (!hit.some((h) => h.properties.code === c)) return null;
-    const r = map.getCanvas().getBoundingClientRect();
-    return { x: r.left + at.x, y: r.top + at.y };
+    const centre = map.project([lon, lat]);
+    const canvas = map.getCanvas();
+    const r = canvas.getBoundingClientRect();
+    // The pixel nearest the ring's centre that shows the ward and is not
+    // under the legend or another control.
+    let best = null;
+    for (let y = 5; y < r.height - 5; y += 5) {
+      for (let x = 5; x < r.width - 5; x += 5) {
+        const d = (x - centre.x) ** 2 + (y - centre.y) ** 2;
+        if (best && d >= best.d) continue;
+        if (document.elementFromPoint(r.left + x, r.top + y) !== canvas) continue;
+        const hit = map.queryRenderedFeatures([x, y], { layers: ['wards-fill'] });
+        if (hit.some((h) => h.properties.code === c)) best = { d, x: r.left + x, y: r.top + y };
+      }
+    }
+    return best && { x: best.x, y: best.y };
   }, code);
-  assert.ok(pt, `no rendered pixel at the centre of ward ${code}`);
+  assert.ok(pt, `no rendered pixel of ward ${code} in view`);
   return pt;
 }
 
@@ -183,6 +203,7 @@ after(async () => {
 test('cold load (public) renders the ward choropleth, its legend and the attribution', async () => {
   await page.goto(BASE, { waitUntil: 'load' });
   await page.waitForFunction(() => window.__hotspot && window.__hotspot.ready === true, null, { timeout: 30000 });
+  home = await page.evaluate(() => ({ center: window.__map.getCenter().toArray(), zoom: window.__map.getZoom() }));
   const firstMapMs = await page.evaluate(() => window.__hotspot.firstMapMs);
   fs.writeFileSync(path.join(ARTIFACTS, 'metrics.json'), JSON.stringify({ firstMapMs: Math.round(firstMapMs) }, null, 2));
   console.log(`first meaningful map: ${Math.round(firstMapMs)} ms after navigation start`);
@@ -302,6 +323,7 @@ test('public: small counts are shown as suppressed, never as 0', async () => {
   await page.selectOption('#f-from', '2025-07');
   await page.waitForFunction(() => { const u = window.__hotspot.wardsUrl || ''; return !u.includes('type=') && u.includes('period=2025-07..2025-12'); });
   await page.waitForFunction(() => !document.querySelector('#legend').textContent.includes('Suppressed'));
+  await goHome(page);
   assert.deepEqual(refused, []);
 });
 
@@ -346,6 +368,7 @@ test('ward briefing (public): only the public version, explained, downloaded fro
   // No ward, no briefing control.
   await page.selectOption('#f-ward', '');
   await page.locator('#briefing').waitFor({ state: 'hidden' });
+  await goHome(page);
   assert.deepEqual(refused, []);
 });
 
@@ -434,6 +457,7 @@ test('signing in as analyst reveals the incident layer and hotspots without a re
 });
 
 test('planner: 3 sites, coverage circles, the naive comparison, exports and clearing', async () => {
+  const camera = await page.evaluate(() => ({ center: window.__map.getCenter().toArray(), zoom: window.__map.getZoom() }));
   assert.ok(await page.isVisible('#p-form'));
   assert.equal(await page.isVisible('#p-lock'), false);
   // Labelled, keyboard-usable controls, with the defaults.
@@ -451,6 +475,7 @@ test('planner: 3 sites, coverage circles, the naive comparison, exports and clea
   assert.equal(body.radius, 400);
   assert.equal(body.period, '2025-07..2025-12');
   assert.deepEqual(body.weights, [{ group: 'serious-acquisitive', weight: 3 }]);
+  assert.equal(body.types, undefined, 'no type filter on the map, none in the plan');
   await page.locator('#p-result .plan-sites li').nth(2).waitFor({ timeout: 30000 });
   assert.equal(await page.locator('#p-result .plan-sites li').count(), 3);
   await idle(page);
@@ -465,6 +490,15 @@ test('planner: 3 sites, coverage circles, the naive comparison, exports and clea
     };
   });
   assert.deepEqual(drawn.sites, [1, 2, 3]);
+  // The map frames the sites: every one is on screen.
+  const framed = await page.evaluate(() => {
+    const map = window.__map;
+    const b = map.getBounds();
+    return map.getSource('plan').serialize().data.features
+      .filter((f) => f.properties.kind === 'site')
+      .every((f) => b.contains(f.geometry.coordinates));
+  });
+  assert.ok(framed, 'the sites are not all in view');
   assert.deepEqual(drawn.circles, [1, 2, 3]);
   assert.equal(drawn.data.site, 3);
   assert.equal(drawn.data.coverage, 3);
@@ -497,6 +531,8 @@ test('planner: 3 sites, coverage circles, the naive comparison, exports and clea
   assert.equal(await page.isDisabled('#p-csv'), true);
   assert.equal(await page.locator('#legend [data-layer=plan]').count(), 0);
   assert.deepEqual(refused, []);
+  // The plan framed its sites; back to the view the next tests expect.
+  await page.evaluate((c) => window.__map.jumpTo(c), camera);
 });
 
 test('target hardening (analyst): a ranked list with reasons and expiry, numbered markers, list and map linked, CSV', async () => {
@@ -1201,6 +1237,57 @@ test('exports: CSV and GeoJSON of the current layer, PNG of the view', async () 
   assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   assert.ok(bytes.length > 20000, `PNG only ${bytes.length} bytes`);
   fs.copyFileSync(await png.path(), path.join(ARTIFACTS, 'export.png'));
+  // Signed in above the public role nothing is suppressed: the image says so in red.
+  const top = await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width; c.height = img.height;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    return [...ctx.getImageData(3, 3, 1, 1).data];
+  }, bytes.toString('base64'));
+  assert.ok(top[0] > 150 && top[1] < 60 && top[2] < 80, `no red "not for publication" band: ${top}`);
+});
+
+test('the ranked ward table: sorts, says what priority is by, and a name chooses the ward', async () => {
+  await page.click('#ward-table-box summary');
+  const table = page.locator('#ward-table table.ward-table');
+  await table.waitFor();
+  assert.equal(await table.locator('tbody tr').count(), 16);
+  assert.match(await table.locator('caption').textContent(), /Rank and priority \(★, the top 5\) are by (count|rate per 1,000 residents)\./);
+  const api = await page.evaluate(async () => (await (await fetch(window.__hotspot.wardsUrl)).json())
+    .features.map((f) => f.properties));
+  // Sorted by count, largest first, from the keyboard.
+  await table.locator('button.ward-sort[data-key=count]').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#ward-table th[aria-sort=descending] button[data-key=count]'));
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.key), 'count');
+  const shown = await page.locator('#ward-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.code));
+  const expected = [...api].sort((a, b) => (b.count ?? -1) - (a.count ?? -1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((w) => w.code);
+  assert.deepEqual(shown, expected);
+  // A name chooses the ward: selected, framed on the map, its panel in view.
+  const code = expected[3];
+  await page.locator(`#ward-table button.ward-go[data-code=${code}]`).click();
+  await page.locator(`#details .ward[data-code=${code}]`).waitFor({ timeout: 10000 });
+  assert.equal(await page.getAttribute(`#ward-table tr[data-code=${code}]`, 'aria-current'), 'true');
+  const inView = await page.evaluate(() => {
+    const r = document.querySelector('#h-details').getBoundingClientRect();
+    return r.top >= 0 && r.top < window.innerHeight;
+  });
+  assert.ok(inView, 'the ward panel is not brought into view');
+  await page.click('#ward-table-box summary');
+  await goHome(page);
+});
+
+test('the legend folds away and back', async () => {
+  assert.equal(await page.getAttribute('#legend-toggle', 'aria-expanded'), 'true');
+  await page.click('#legend-toggle');
+  assert.equal(await page.isVisible('#legend'), false);
+  assert.equal(await page.getAttribute('#legend-toggle', 'aria-expanded'), 'false');
+  await page.click('#legend-toggle');
+  assert.ok(await page.isVisible('#legend'));
 });
 
 test('screenshot of the map with a ward selected', async () => {

@@ -8,14 +8,16 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::export::{export_layer, export_png};
 use super::js::{self, by_id, call, fill_select, html_el, input, on, select};
+use super::layers::render_ward_table;
 use super::layers::{apply_visibility, refresh};
-use super::selection::{select_features, update_briefing};
+use super::selection::{choose_ward, select_features, update_briefing};
 use super::state::{AppRef, Selected, State};
 use super::{interventions, planner};
 use crate::briefing;
 use crate::filters::{Compare, Measure};
 use crate::format::{self, month_label};
 use crate::view::BANDWIDTH_PRESETS;
+use crate::ward_table::SortKey;
 
 /// Fills the selects from the catalogue and months.
 pub fn init_controls(app: &AppRef) {
@@ -249,11 +251,28 @@ fn wire_ward_and_briefing(app: &AppRef) {
         let a = app.clone();
         on(&by_id("f-ward"), "change", move |_| {
             let code = select("f-ward").value();
-            let sel = Selected {
-                ward: (!code.is_empty()).then_some(code),
-                ..Default::default()
-            };
-            select_features(&a, sel);
+            if code.is_empty() {
+                select_features(&a, Selected::default());
+            } else {
+                choose_ward(&a, &code);
+            }
+        });
+    }
+    // The ranked table: a heading sorts, a name chooses the ward.
+    {
+        let a = app.clone();
+        on(&by_id("ward-table"), "click", move |e| {
+            if let Some(code) = js::clicked_data(&e, "button.ward-go", "data-code") {
+                choose_ward(&a, &code);
+            } else if let Some(key) = js::clicked_data(&e, "button.ward-sort", "data-key")
+                .as_deref()
+                .and_then(SortKey::parse)
+            {
+                let sort = a.st.borrow().ward_sort.clicked(key);
+                a.st.borrow_mut().ward_sort = sort;
+                render_ward_table(&a);
+                focus_sort_button(key);
+            }
         });
     }
     // Ward briefing: the link follows the format and version chosen.
@@ -297,6 +316,12 @@ fn wire_exports(app: &AppRef) {
 
 /// The drawer button, and Escape closing the drawer on a narrow screen.
 fn wire_drawer(app: &AppRef) {
+    // The legend folds away (on a tablet it covered a third of the map):
+    // folded from the start on narrow screens.
+    on(&by_id("legend-toggle"), "click", |_| toggle_legend(None));
+    if js::narrow() {
+        toggle_legend(Some(false));
+    }
     // Panel drawer.
     {
         let a = app.clone();
@@ -319,6 +344,16 @@ fn wire_drawer(app: &AppRef) {
             }
         });
     }
+}
+
+/// Shows or hides the legend (`None`: the other way).
+fn toggle_legend(open: Option<bool>) {
+    let legend = html_el("legend");
+    let open = open.unwrap_or(legend.hidden());
+    legend.set_hidden(!open);
+    let b = by_id("legend-toggle");
+    let _ = b.set_attribute("aria-expanded", if open { "true" } else { "false" });
+    b.set_text_content(Some(if open { "Hide legend" } else { "Show legend" }));
 }
 
 pub fn toggle_panel(app: &AppRef, open: Option<bool>) {
@@ -371,5 +406,14 @@ pub fn update_page_url(app: &AppRef) {
     }
     if let Ok(h) = js::window().history() {
         let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&q));
+    }
+}
+
+/// Keeps the keyboard on the heading just used, which the table's redraw
+/// replaced.
+fn focus_sort_button(key: SortKey) {
+    let selector = format!("#ward-table button.ward-sort[data-key={}]", key.key());
+    if let Ok(Some(b)) = js::document().query_selector(&selector) {
+        let _ = b.unchecked_into::<web_sys::HtmlElement>().focus();
     }
 }

@@ -8,9 +8,11 @@ use serde_json::Value;
 use super::js::{self, fetch_text, select};
 use super::layers::MAX_POINTS;
 use super::state::AppRef;
-use super::{legend, png, set_status, status_error};
+use super::{debug_set, legend, png, set_status, status_error};
 use crate::access::Feature;
 use crate::export::feature_collection_csv;
+use hotspot_api::Role;
+use wasm_bindgen::JsValue;
 
 /// A layer's data for an export: the loaded answer, or the API's text.
 enum Data {
@@ -146,15 +148,19 @@ pub async fn export_layer(app: &AppRef, geojson: bool) {
 }
 
 pub fn export_png(app: &AppRef) {
-    let (title, legend_rows) = {
+    let (title, legend_rows, marked) = {
         let st = app.st.borrow();
         let title = st.f.describe(st.cat.group_name(&st.f.group));
-        (title, legend::png_rows(&st))
+        // Above the public role nothing is suppressed: mark the image.
+        let marked = st.session.role > Role::Public;
+        (title, legend::png_rows(&st), marked)
     };
+    debug_set("pngMarked", &JsValue::from_bool(marked));
     let m = app.map.clone();
     // Draw from a freshly rendered frame.
     m.clone().once("render", move |_| {
-        match png::compose(&m, &title, &legend_rows) {
+        let marking = marked.then_some(png::NOT_FOR_PUBLICATION);
+        match png::compose(&m, &title, &legend_rows, marking) {
             Ok(url) => {
                 let _ = js::download_url("hotspot-map.png", &url);
                 set_status("Map image exported");

@@ -417,6 +417,7 @@ fn wards_drawn(app: &AppRef) {
     }
     fill_ward_select(app);
     restyle_wards(app);
+    render_ward_table(app);
     let st = app.st.borrow();
     set_status(&format!(
         "{}: {} incidents",
@@ -440,6 +441,25 @@ pub fn restyle_wards(app: &AppRef) {
         .set_filter("wards-suppressed", &classes.suppressed_filter());
     app.st.borrow_mut().ward_classes = Some(classes);
     render_legend(app);
+}
+
+/// The ranked ward table, in the chosen order, the chosen ward marked.
+pub fn render_ward_table(app: &AppRef) {
+    let st = app.st.borrow();
+    let html = crate::ward_table::html(
+        st.ward_rows(),
+        st.ward_sort,
+        st.f.ranked_by(),
+        st.selected.ward.as_deref(),
+    );
+    by_id("ward-table").set_inner_html(&html);
+}
+
+/// `[w, s, e, n]` of ward `code`, if loaded.
+pub fn ward_bounds(st: &State, code: &str) -> Option<[f64; 4]> {
+    let wards = st.wards.data.iter().flat_map(|w| &w.features);
+    let ward = wards.filter(|f| f.properties.code == code);
+    bounds_of(ward.filter_map(|f| f.geometry.as_ref()))
 }
 
 fn fill_ward_select(app: &AppRef) {

@@ -67,7 +67,7 @@ fn ward_section(st: &State) -> Option<LegendSection<'static>> {
     });
     items.push(LegendItem {
         colour: "transparent".into(),
-        label: "Priority ward (dashed outline)".into(),
+        label: format!("Priority: top by {} (dashed)", st.f.ranked_by()),
         count: st.priority_wards(),
     });
     Some(LegendSection {

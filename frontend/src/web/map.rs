@@ -221,7 +221,8 @@ impl Map {
     }
 
     /// Fits `[w, s, e, n]` at once (no animation), leaving room on the
-    /// left for the legend when the map is wide enough.
+    /// left for the legend when the map is wide enough; never closer than
+    /// street level (one planned site is a box of no size).
     pub fn fit(&self, b: [f64; 4]) {
         let width = self.canvas().map(|c| c.client_width()).unwrap_or(0);
         let left = if width > 760 { 280 } else { 20 };
@@ -231,7 +232,7 @@ impl Map {
             "fitBounds",
             &[
                 to_js(&json!([[b[0], b[1]], [b[2], b[3]]])),
-                to_js(&json!({ "padding": padding, "duration": 0 })),
+                to_js(&json!({ "padding": padding, "duration": 0, "maxZoom": 15.5 })),
             ],
         );
     }

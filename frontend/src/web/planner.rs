@@ -72,6 +72,9 @@ fn plan_form(app: &AppRef) -> PlanForm {
         .collect();
     PlanForm {
         period: st.f.period(),
+        group: st.f.group.clone(),
+        crime_type: st.f.crime_type.clone(),
+        source: st.f.source.clone(),
         weights,
         sites: input("p-sites").value().trim().parse().unwrap_or(0),
         radius: input("p-radius").value().trim().parse().unwrap_or(f64::NAN),
@@ -146,6 +149,10 @@ async fn run_plan(app: &AppRef) {
     };
     if let Ok(data) = js::parse_js(&text) {
         let _ = app.map.set_data("plan", &data);
+    }
+    // Frame the sites (a degenerate box for one site: MapLibre caps the zoom).
+    if let Some(b) = plan::sites_bounds(&json) {
+        app.map.fit(b);
     }
     by_id("p-result").set_inner_html(&plan::result_html(&json));
     let n = plan::sites(&json).len();

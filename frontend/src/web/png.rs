@@ -10,11 +10,17 @@ use super::js;
 use super::map::{Map, BOUNDARIES, OGL};
 use crate::classify::LegendItem;
 
-/// Draws the export and returns it as a `data:image/png` URL.
+/// The banner on a map image that may hold counts the public may not see.
+pub const NOT_FOR_PUBLICATION: &str =
+    "NOT FOR PUBLICATION: small counts are not suppressed in this image";
+
+/// Draws the export and returns it as a `data:image/png` URL. `marking`
+/// is written in a red band across the top of the map.
 pub fn compose(
     map: &Map,
     title: &str,
     legend: &[(String, Vec<LegendItem>)],
+    marking: Option<&str>,
 ) -> Result<String, JsValue> {
     let src = map.canvas().ok_or("no map canvas")?;
     let (w, h) = (src.width() as f64, src.height() as f64);
@@ -50,6 +56,13 @@ pub fn compose(
             (size * ratio).round()
         )
     };
+    if let Some(text) = marking {
+        ctx.set_fill_style_str("#b2182b");
+        ctx.fill_rect(0.0, 0.0, w, line * 1.6);
+        ctx.set_fill_style_str("#ffffff");
+        ctx.set_font(&font(13.0, true));
+        ctx.fill_text(text, pad, line * 1.1)?;
+    }
     let mut y = h + pad + line;
     ctx.set_fill_style_str("#1b1b1b");
     ctx.set_font(&font(15.0, true));

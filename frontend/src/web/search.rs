@@ -11,8 +11,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
 use super::js::{self, by_id, fetch_api, input, on};
-use super::selection::select_features;
-use super::state::{AppRef, Selected};
+use super::selection::choose_ward;
+use super::state::AppRef;
 use super::{debug_set, set_status};
 use crate::filters::encode;
 use crate::format::{esc, thousands};
@@ -117,18 +117,14 @@ fn show(app: &AppRef, s: &Rc<RefCell<SearchBox>>, results: Vec<SearchResult>) {
 fn choose(app: &AppRef, r: &SearchResult) {
     by_id("search-results").set_inner_html("");
     match r.kind {
-        SearchKind::Ward => {
-            if let Some(b) = r.bbox {
-                app.map.fit(b);
+        SearchKind::Ward => match &r.code {
+            Some(code) => choose_ward(app, code),
+            None => {
+                if let Some(b) = r.bbox {
+                    app.map.fit(b);
+                }
             }
-            select_features(
-                app,
-                Selected {
-                    ward: r.code.clone(),
-                    ..Default::default()
-                },
-            );
-        }
+        },
         SearchKind::Location => app.map.fly_to(r.lon, r.lat, PLACE_ZOOM),
     }
     set_status(&format!("Showing {}", r.name));

@@ -8,6 +8,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::controls::update_page_url;
 use super::js::{self, by_id, fetch_text, get, html_el, input, select};
+use super::layers::{render_ward_table, ward_bounds};
 use super::state::{AppRef, Selected, State};
 use super::{debug_set, hardening, interventions};
 use crate::briefing::{self, BriefingFormat};
@@ -89,7 +90,40 @@ fn map_click(a: &AppRef, e: &JsValue) {
         .min_by(|a, b| a.total_cmp(b));
     sel.ward =
         in_layer("wards-fill").find_map(|h| h["properties"]["code"].as_str().map(str::to_string));
+    let chose = sel.ward.is_some() || sel.hotspot.is_some() || sel.incident.is_some();
     select_features(a, sel);
+    // The panel may be below the fold: bring it up, so the click is seen to work.
+    if chose {
+        bring_details_into_view();
+    }
+}
+
+/// A ward chosen by name (the table, the chooser, the search): framed on
+/// the map, selected, and its panel brought into view.
+pub fn choose_ward(app: &AppRef, code: &str) {
+    let bounds = ward_bounds(&app.st.borrow(), code);
+    if let Some(b) = bounds {
+        app.map.fit(b);
+    }
+    select_features(
+        app,
+        Selected {
+            ward: Some(code.to_string()),
+            ..Default::default()
+        },
+    );
+    bring_details_into_view();
+}
+
+/// Scrolls the side panel (only it: `scrollIntoView` would scroll the page
+/// and the map with it) so the details card's heading is at its top.
+fn bring_details_into_view() {
+    let panel = by_id("panel");
+    let (top, heading) = (
+        panel.get_bounding_client_rect().top(),
+        by_id("h-details").get_bounding_client_rect().top(),
+    );
+    panel.set_scroll_top(panel.scroll_top() + (heading - top - 8.0) as i32);
 }
 
 /// Shows what was clicked or chosen: incident, hotspot band, ward.
@@ -105,6 +139,7 @@ pub fn select_features(app: &AppRef, sel: Selected) {
     by_id("details").set_inner_html(&html);
     update_briefing(app);
     update_page_url(app);
+    render_ward_table(app);
     let Some(code) = sel.ward else { return };
     let a = app.clone();
     spawn_local(async move { load_ward_panel(&a, code, generation).await });

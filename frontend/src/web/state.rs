@@ -125,6 +125,7 @@ pub struct State {
     /// Interventions mode (partner: read; analyst: record, delete).
     pub iv: interventions::Interventions,
     pub ward_classes: Option<Classes>,
+    pub ward_sort: crate::ward_table::Sort,
     pub density_legend: Option<Classes>,
     pub selected: Selected,
     pub details_generation: u32,
@@ -189,6 +190,7 @@ impl State {
             th: hardening::Hardening::default(),
             iv: interventions::Interventions::default(),
             ward_classes: None,
+            ward_sort: Default::default(),
             density_legend: None,
             selected: Selected::default(),
             details_generation: 0,
