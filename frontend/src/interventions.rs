@@ -646,7 +646,17 @@ pub fn evaluation_html(v: &InterventionEvaluation) -> String {
         esc(&ev.periods.note)
     );
     let buffer_m = v.intervention.buffer_m;
-    h.push_str("<table class=\"iv-counts\"><caption>Targeted crimes before and after</caption><thead><tr><th scope=\"col\">Area</th><th scope=\"col\">Before</th><th scope=\"col\">After</th><th scope=\"col\">Change</th></tr></thead><tbody>");
+    let p = &ev.periods;
+    h.push_str(&format!(
+        "<table class=\"iv-counts\"><caption>Targeted crimes before and after. \
+\"Before, scaled\" is the before count × {} ({} months with data before, {} after): \
+what the change and the WDQ compare with the after count.</caption><thead><tr>\
+<th scope=\"col\">Area</th><th scope=\"col\">Before</th><th scope=\"col\">Before, scaled</th>\
+<th scope=\"col\">After</th><th scope=\"col\">Change</th></tr></thead><tbody>",
+        number(p.before_scale, 2),
+        p.before_months,
+        p.after_months
+    ));
     for (key, label, c) in [
         ("target", "Target area".to_string(), &ev.target),
         (
@@ -657,8 +667,9 @@ pub fn evaluation_html(v: &InterventionEvaluation) -> String {
         ("control", "Comparison area".to_string(), &ev.control),
     ] {
         h.push_str(&format!(
-            "<tr data-area=\"{key}\"><th scope=\"row\">{label}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr data-area=\"{key}\"><th scope=\"row\">{label}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             thousands(c.before),
+            number(c.before_scaled, 1),
             thousands(c.after),
             change_cell(c.change_pct),
         ));
@@ -689,6 +700,7 @@ pub fn evaluation_html(v: &InterventionEvaluation) -> String {
         },
         esc(&reading)
     ));
+    h.push_str(&robustness_html(&ev.robustness));
     let t = ev.wdq.total_net_effect;
     h.push_str(&format!(
         "<p class=\"iv-tne\"><strong>Total net effect:</strong> {} crimes {} across target and buffer, against the comparison area's trend.</p>",
@@ -703,6 +715,37 @@ pub fn evaluation_html(v: &InterventionEvaluation) -> String {
         h.push_str("</ul>");
     }
     h
+}
+
+/// Whether the verdict holds with other before periods: the server's note
+/// and one row per window.
+fn robustness_html(r: &hotspot_api::responses::Robustness) -> String {
+    if r.windows.is_empty() {
+        return String::new();
+    }
+    let rows: String = r
+        .windows
+        .iter()
+        .map(|w| {
+            format!(
+                "<tr><th scope=\"row\">{}..{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+                w.before.from,
+                w.before.to,
+                number(w.target_before_scaled, 1),
+                w.wdq.map_or("–".to_string(), |q| number(q, 2)),
+                esc(&w.verdict)
+            )
+        })
+        .collect();
+    format!(
+        "<p class=\"iv-robust\" data-holds=\"{}\"><strong>{}</strong> {}</p>\
+<table class=\"iv-windows\"><caption>The verdict with other before periods</caption><thead><tr>\
+<th scope=\"col\">Before</th><th scope=\"col\">Target before, scaled</th>\
+<th scope=\"col\">WDQ</th><th scope=\"col\">Verdict</th></tr></thead><tbody>{rows}</tbody></table>",
+        r.holds,
+        if r.holds { "Robust:" } else { "Not robust:" },
+        esc(&r.note)
+    )
 }
 
 /// The evaluation's areas for the map (`role`: target, buffer, control),
@@ -1156,7 +1199,7 @@ mod tests {
                     "before": {"from": "2025-04", "to": "2025-06"}, "after": {"from": "2025-07", "to": "2025-09"},
                     "before_months": 3, "after_months": 3, "before_gap_months": [], "after_gap_months": [],
                     "excluded_month": null, "before_scale": 1.0},
-                "target": {"before": 17, "after": 27, "change_pct": 58.82},
+                "target": {"before": 17, "before_scaled": 17.0, "after": 27, "change_pct": 58.82},
                 "buffer": {"before": 11, "after": 13, "change_pct": 18.18},
                 "control": {"before": 0, "after": 12, "change_pct": null},
                 "control_choice": {"method": "automatic", "wards": [{"code": "E05999003", "name": "Oakwood"}],
@@ -1186,9 +1229,9 @@ mod tests {
         let h = evaluation_html(&not);
         assert!(h.contains("Evaluation: Kingsmead patrols"));
         assert!(h.contains("before 2025-04..2025-06"));
-        assert!(h.contains("<th scope=\"row\">Target area</th><td>17</td><td>27</td><td><span class=\"up\">+58.8%</span></td>"));
+        assert!(h.contains("<th scope=\"row\">Target area</th><td>17</td><td>17.0</td><td>27</td><td><span class=\"up\">+58.8%</span></td>"));
         assert!(h.contains("Displacement buffer (200 m)"));
-        assert!(h.contains("<td>0</td><td>12</td><td>none before</td>"));
+        assert!(h.contains("<td>0</td><td>0.0</td><td>12</td><td>none before</td>"));
         assert!(h.contains("Oakwood (E05999003)"));
         assert!(h.contains("(WDQ):</strong> not computed"));
         assert!(h.contains("WDQ not meaningful: no reduction in the target area."));
@@ -1215,5 +1258,24 @@ mod tests {
         assert_eq!(l[0].count, 3);
         assert_eq!(legend_items(0, None).len(), 1);
         assert_eq!(day_label("2025-07-01"), "1 Jul 2025");
+    }
+
+    #[test]
+    fn the_panel_says_whether_the_verdict_holds_with_other_before_periods() {
+        let r: hotspot_api::responses::Robustness = serde_json::from_value(json!({
+            "holds": false,
+            "note": "The verdict changes with the before period (…).",
+            "windows": [
+                {"before": {"from": "2025-01", "to": "2025-06"}, "kind": "used", "target_before": 60,
+                 "target_before_scaled": 60.0, "wdq": -1.0, "verdict": "displacement, no net benefit", "computed": true},
+                {"before": {"from": "2024-07", "to": "2024-12"}, "kind": "year_earlier", "target_before": 60,
+                 "target_before_scaled": 60.0, "wdq": 0.5, "verdict": "diffusion of benefits", "computed": true}
+            ]
+        }))
+        .unwrap();
+        let h = robustness_html(&r);
+        assert!(h.contains("data-holds=\"false\"><strong>Not robust:</strong> The verdict changes"));
+        assert!(h.contains("<tr><th scope=\"row\">2024-07..2024-12</th><td>60.0</td><td>0.50</td><td>diffusion of benefits</td></tr>"), "{h}");
+        assert_eq!(robustness_html(&Default::default()), "");
     }
 }

@@ -665,7 +665,15 @@ test('interventions (analyst): log one by clicking the map, see it listed, drawn
   assert.ok(ev.evaluation, `no evaluation: ${JSON.stringify(ev)}`);
   const e = ev.evaluation;
   const rows = await page.locator('#iv-eval table.iv-counts tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.area, ...[...tr.querySelectorAll('td')].map((td) => td.textContent)]));
-  assert.deepEqual(rows.map((r) => r.slice(0, 3)), ['target', 'buffer', 'control'].map((k) => [k, String(e[k].before), String(e[k].after)]));
+  const oneDecimal = (v) => v.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  // Raw and scaled before counts side by side.
+  assert.deepEqual(rows.map((r) => r.slice(0, 4)), ['target', 'buffer', 'control']
+    .map((k) => [k, String(e[k].before), oneDecimal(e[k].before_scaled), String(e[k].after)]));
+  // Whether the verdict holds with other before periods, as the API says.
+  assert.ok(e.robustness.windows.length >= 1 && e.robustness.windows[0].kind === 'used', JSON.stringify(e.robustness));
+  assert.equal(await page.getAttribute('#iv-eval .iv-robust', 'data-holds'), String(e.robustness.holds));
+  assert.equal(await page.locator('#iv-eval table.iv-windows tbody tr').count(), e.robustness.windows.length);
+  assert.match(await page.textContent('#iv-eval .iv-robust'), new RegExp(e.robustness.note.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   const wdqText = (await page.textContent('#iv-eval .iv-wdq')).replace(/\s+/g, ' ');
   if (e.wdq.wdq === null) assert.match(wdqText, /\(WDQ\): not computed/);
   else assert.equal(Number(await page.getAttribute('#iv-eval .iv-wdq', 'data-wdq')), e.wdq.wdq);
@@ -870,7 +878,7 @@ test('interventions (analyst): an area drawn by clicking its corners', async (t)
     const e = answer.json.evaluation;
     assert.equal(await page.textContent('#iv-eval .iv-reading'), e.interpretation);
     const rows = await page.locator('#iv-eval table.iv-counts tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.area, ...[...tr.querySelectorAll('td')].map((td) => td.textContent)]));
-    assert.deepEqual(rows.map((r) => r.slice(0, 3)), ['target', 'buffer', 'control'].map((k) => [k, String(e[k].before), String(e[k].after)]));
+    assert.deepEqual(rows.map((r) => [r[0], r[1], r[3]]), ['target', 'buffer', 'control'].map((k) => [k, String(e[k].before), String(e[k].after)]));
   } else {
     assert.ok(answer.json.error.message.length > 0);
     assert.ok((await page.textContent('#iv-eval .iv-no-eval')).includes(answer.json.error.message));

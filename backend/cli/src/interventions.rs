@@ -225,11 +225,8 @@ fn print_evaluation(e: &InterventionEvaluation) {
     println!("{}", p.note);
     println!();
     println!(
-        "{:<10} {:>10} {:>10} {:>10}",
-        "area",
-        format!("before"),
-        "after",
-        "change"
+        "{:<10} {:>10} {:>14} {:>10} {:>10}",
+        "area", "before", "before scaled", "after", "change"
     );
     for (name, c) in [
         ("target", &e.target),
@@ -237,9 +234,10 @@ fn print_evaluation(e: &InterventionEvaluation) {
         ("control", &e.control),
     ] {
         println!(
-            "{:<10} {:>10} {:>10} {:>10}",
+            "{:<10} {:>10} {:>14.1} {:>10} {:>10}",
             name,
             c.before,
+            c.before_scaled,
             c.after,
             pct(c.change_pct)
         );
@@ -261,6 +259,18 @@ fn print_evaluation(e: &InterventionEvaluation) {
         w.total_net_effect
     );
     println!("{}", e.interpretation);
+    println!();
+    println!("{}", e.robustness.note);
+    for w in &e.robustness.windows {
+        println!(
+            "  before {}..{}: target before (scaled) {:.1}, WDQ {}: {}",
+            w.before.from,
+            w.before.to,
+            w.target_before_scaled,
+            w.wdq.map_or("–".into(), |q| format!("{q:.3}")),
+            w.verdict
+        );
+    }
     println!();
     println!("Caveats:");
     for c in &e.caveats {

@@ -11,7 +11,12 @@ use crate::{Month, MonthRange};
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PeriodCounts {
+    /// The count over the before period, as recorded.
     pub before: u64,
+    /// `before × before_scale`: the before count for a period as long as the
+    /// after one, which the percentages and the WDQ compare.
+    #[serde(default)]
+    pub before_scaled: f64,
     pub after: u64,
     /// `(after − before×scale) / (before×scale) × 100`, the before count
     /// scaled to the after period's length; `None` when `before` is 0.
@@ -94,6 +99,36 @@ pub struct WdqResult {
     pub caveats: Vec<String>,
 }
 
+/// The verdict with one before period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BeforeWindow {
+    pub before: MonthRange,
+    /// Which window: `used` (the evaluation's), `double` (twice as long,
+    /// ending at the same month) or `year_earlier` (the after months a
+    /// year before).
+    pub kind: String,
+    pub target_before: u64,
+    pub target_before_scaled: f64,
+    pub wdq: Option<f64>,
+    /// The WDQ's verdict in a few words, or why none could be computed.
+    pub verdict: String,
+    /// Whether a WDQ could be computed with this window.
+    pub computed: bool,
+}
+
+/// Whether the verdict depends on the before period chosen.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Robustness {
+    /// The evaluation's before period first, then the others the data allows.
+    pub windows: Vec<BeforeWindow>,
+    /// Two or more windows were computed and all give the same verdict.
+    pub holds: bool,
+    /// In words, for the evaluation panel.
+    pub note: String,
+}
+
 /// The evaluation of one intervention.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -109,4 +144,7 @@ pub struct Evaluation {
     pub interpretation: String,
     /// Regression to the mean first, then the rest.
     pub caveats: Vec<String>,
+    /// The verdict with two or three before windows.
+    #[serde(default)]
+    pub robustness: Robustness,
 }

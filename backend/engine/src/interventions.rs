@@ -239,9 +239,11 @@ impl Dataset {
         })?;
         let per = |a: [u64; 2]| PeriodCounts {
             before: a[0],
+            before_scaled: crate::robustness::round1(a[0] as f64 * scale),
             after: a[1],
             change_pct: change_pct(a[0], a[1], scale),
         };
+        let robustness = self.before_windows(spec, &selected, &places, &control, &periods);
         let caveats = evaluation_caveats(&result, &periods, &control);
         let control_area = match (&control.wards, &options.control) {
             (Some(idx), _) => MultiPolygon(
@@ -262,6 +264,7 @@ impl Dataset {
                 wdq: result,
                 caveats,
                 periods,
+                robustness,
             },
             target_area: spec.area.clone(),
             buffer_area: to_wgs84(&places.ring),
@@ -362,7 +365,7 @@ impl Dataset {
     }
 
     /// Before and after counts in the target, the buffer ring and the control.
-    fn count_before_after(
+    pub(crate) fn count_before_after(
         &self,
         selected: &[usize],
         periods: &EvaluationPeriods,
@@ -404,7 +407,7 @@ impl Dataset {
 
     /// The before and after periods, their months with data (gap months
     /// are left out, not counted as zero) and a note saying how they were drawn.
-    fn evaluation_periods(
+    pub(crate) fn evaluation_periods(
         &self,
         spec: &InterventionSpec,
         before: Option<MonthRange>,
@@ -696,7 +699,7 @@ fn most_similar_wards(
 }
 
 /// The target, its buffer ring and their extent, in BNG.
-struct Places {
+pub(crate) struct Places {
     target: MultiPolygon<f64>,
     /// Target plus buffer.
     outer: MultiPolygon<f64>,
@@ -706,7 +709,7 @@ struct Places {
 }
 
 /// The comparison area as the counting needs it.
-struct ResolvedControl {
+pub(crate) struct ResolvedControl {
     wards: Option<Vec<usize>>,
     set: Option<HashSet<usize>>,
     polygon: Option<MultiPolygon<f64>>,

@@ -15,6 +15,7 @@ pub mod interventions;
 mod patterns;
 pub mod places;
 pub mod planning;
+mod robustness;
 mod search;
 mod selection;
 mod study_area;

@@ -151,6 +151,27 @@ pub fn wdq(input: &WdqInput) -> Result<WdqResult, PlanningError> {
     })
 }
 
+/// The WDQ's verdict in a few words, the same bands as its
+/// interpretation: what must agree for a verdict to hold when the before
+/// period changes.
+///
+/// ```
+/// use hotspot_planning::evaluation::wdq_verdict;
+/// assert_eq!(wdq_verdict(None), "no reduction in the target");
+/// assert_eq!(wdq_verdict(Some(0.4)), "diffusion of benefits");
+/// assert_eq!(wdq_verdict(Some(-0.4)), "displacement, net benefit");
+/// assert_eq!(wdq_verdict(Some(-1.5)), "displacement, no net benefit");
+/// ```
+pub fn wdq_verdict(q: Option<f64>) -> &'static str {
+    match q {
+        None => "no reduction in the target",
+        Some(w) if w > 0.0 => "diffusion of benefits",
+        Some(0.0) => "no displacement or diffusion",
+        Some(w) if w > -1.0 => "displacement, net benefit",
+        Some(_) => "displacement, no net benefit",
+    }
+}
+
 /// The reading of the WDQ `q` (success measure `sm`) per Bowers & Johnson
 /// (2003), in words; one arm per band of the quotient.
 fn wdq_interpretation(q: Option<f64>, sm: f64) -> String {

@@ -42,7 +42,8 @@ pub struct Interventions {
 }
 
 pub use hotspot_core::evaluation::{
-    ControlChoice, Evaluation, EvaluationPeriods, PeriodCounts, WardRef, WdqResult,
+    BeforeWindow, ControlChoice, Evaluation, EvaluationPeriods, PeriodCounts, Robustness, WardRef,
+    WdqResult,
 };
 
 /// One of the three areas of an evaluation.
