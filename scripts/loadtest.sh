@@ -30,16 +30,7 @@ target="${CARGO_TARGET_DIR:-target}/release"
 hotspot="$target/hotspot"
 loadtest="$target/hotspot-loadtest"
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-    if [ -n "$server_pid" ]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+. scripts/lib/service.sh
 
 db="sqlite:$work/northants.db"
 run() { "$hotspot" --db "$db" "$@"; }

@@ -50,16 +50,7 @@ endpoints=(
     '/api/incidents?limit=1000'
 )
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-    if [ -n "$server_pid" ]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+. scripts/lib/service.sh
 
 declare -A result
 now() { date +%s.%N; }

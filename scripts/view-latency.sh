@@ -24,16 +24,7 @@ if [ -z "${NO_BUILD:-}" ]; then
 fi
 hotspot="${CARGO_TARGET_DIR:-target}/release/hotspot"
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-    if [ -n "$server_pid" ]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+. scripts/lib/service.sh
 
 db="sqlite:$work/northants.db"
 echo "importing the real Northamptonshire data into $work" >&2

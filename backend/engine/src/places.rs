@@ -182,14 +182,7 @@ impl Dataset {
 
 #[cfg(test)]
 mod tests {
-    use crate::test_support::{at, build};
-
-    fn labelled(x: f64, y: f64, label: &str) -> hotspot_core::Incident {
-        hotspot_core::Incident {
-            location_label: Some(label.into()),
-            ..at(x, y, "2025-03")
-        }
-    }
+    use crate::test_support::{at, build, labelled};
 
     #[test]
     fn a_place_is_named_by_its_streets_and_only_the_selection_counts() {

@@ -22,6 +22,14 @@ pub fn at(x: f64, y: f64, month: &str) -> Incident {
     }
 }
 
+/// [`at`] with a police.uk location label ("On or near …").
+pub fn labelled(x: f64, y: f64, label: &str) -> Incident {
+    Incident {
+        location_label: Some(label.into()),
+        ..at(x, y, "2025-03")
+    }
+}
+
 /// A square ward of 1,000 residents, `side` metres wide, south-west corner at (x0, y0).
 pub fn square_ward(code: &str, x0: f64, y0: f64, side: f64) -> Area {
     let ring: Vec<(f64, f64)> = [(0., 0.), (1., 0.), (1., 1.), (0., 1.), (0., 0.)]
