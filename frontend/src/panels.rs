@@ -11,7 +11,7 @@ use hotspot_api::responses::{
 use crate::classify::{LegendItem, PURPLES};
 use crate::filters::{months_between, Compare, Filters, Measure};
 use crate::format::{
-    esc, month_label, number, ordinal, signed, signed_percent, thousands, SUPPRESSED,
+    count_text, esc, month_label, number, ordinal, signed, signed_percent, thousands, SUPPRESSED,
 };
 
 /// `/api/categories`: the crime groups, and the crime types loaded with
@@ -251,6 +251,7 @@ pub fn ward_html(
     s.push_str(&ward_figure_rows(w, f, profile.wards as u64));
     s.push_str(&ward_comparison_rows(w, f));
     s.push_str("</tbody></table>");
+    s.push_str(&ward_streets(&profile.top_streets));
     let trend_counts = trend.unwrap_or(profile).by_month.clone();
     s.push_str(&ward_breakdown(profile, &trend_counts, cat));
     let months: Vec<String> = if trend.is_some() {
@@ -265,6 +266,22 @@ pub fn ward_html(
     s.push_str(&ward_trend(name, trend_counts, &months, f));
     s.push_str("</div>");
     s
+}
+
+/// Where in the ward: its busiest streets (partners and above; the public
+/// gets none, and no heading).
+fn ward_streets(streets: &[hotspot_api::responses::StreetCount]) -> String {
+    if streets.is_empty() {
+        return String::new();
+    }
+    let items: Vec<String> = streets
+        .iter()
+        .map(|s| format!("{} ({})", esc(&s.street), count_text(s.incidents)))
+        .collect();
+    format!(
+        "<p class=\"ward-streets\"><strong>Busiest streets:</strong> {}</p>",
+        items.join(", ")
+    )
 }
 
 /// `<tr>` of a figure in the ward table.
@@ -747,12 +764,19 @@ mod tests {
                      "change_pct": 100.0, "change_significant": true, "p_value": 0.001, "priority": true},
             "wards": 16,
             "by_category": {"Burglary": 30, "Anti-social behaviour": 10},
-            "by_month": {"2025-07": 5, "2025-12": 9}
+            "by_month": {"2025-07": 5, "2025-12": 9},
+            "top_streets": [{"street": "Drapery", "incidents": 34}, {"street": "<Mill> Lane", "incidents": null, "suppressed": true}]
         }));
         let trend: WardProfile =
             lenient(json!({"by_month": {"2025-01": 2, "2025-07": 5, "2025-12": 9}}));
         let html = ward_html(&profile, Some(&trend), &f, &catalogue(), &months);
         assert!(html.contains("Kingsmead &lt;estate&gt;"));
+        assert!(
+            html.contains(
+                "<strong>Busiest streets:</strong> Drapery (34), &lt;Mill&gt; Lane (fewer than"
+            ),
+            "{html}"
+        );
         assert!(html.contains("Priority ward"));
         assert!(html.contains("2nd of 16 (by count)"));
         assert!(html.contains("<span class=\"up\">+20 (+100.0%)</span>"));

@@ -309,6 +309,8 @@ test('public: small counts are shown as suppressed, never as 0', async () => {
   assert.doesNotMatch(text, /NaN|Incidents\s*0\b/);
   assert.ok(await panel.locator('.suppressed-note').count() === 1);
   assert.equal(await panel.locator('svg.trend rect').count(), 24);
+  // No streets for the public, as the search gives it no places.
+  assert.equal(await panel.locator('.ward-streets').count(), 0);
   // The CSV names withheld values instead of leaving a 0 or NaN.
   await page.selectOption('#x-layer', 'wards');
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#x-csv')]);
@@ -996,6 +998,8 @@ test('clicking a ward opens its panel: counts by group, rate, change, rank and t
   assert.match(text, /Change\s*[+−]?\d/);
   assert.match(text, /Incidents by crime group/);
   assert.match(text, /Serious acquisitive crime/);
+  // Where in the ward, for the analyst: its busiest streets with their counts.
+  assert.match(text, /Busiest streets: [^(]+ \(\d+\)/);
   assert.equal(await ward.locator('svg.trend rect').count(), 24);
   assert.ok(await ward.locator('svg.trend rect[fill="#08519c"]').count() >= 6);
   assert.equal(await page.inputValue('#f-ward'), 'E05999013');

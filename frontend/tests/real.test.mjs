@@ -143,6 +143,7 @@ test('a copied link restores the ward and the view', async () => {
     .features.find((f) => f.properties.name === 'Castle').properties.code);
   await page.selectOption('#f-ward', castle);
   await page.locator(`#details .ward[data-code=${castle}]`).waitFor({ timeout: 15000 });
+  assert.match(await page.textContent('#details .ward-streets'), /Busiest streets: .*\(\d[\d,]*\)/);
   await page.waitForFunction(() => /[?&]view=/.test(location.search) && /[?&]ward=/.test(location.search));
   const link = page.url();
   const camera = await page.evaluate(() => ({ c: window.__map.getCenter().toArray(), z: window.__map.getZoom() }));

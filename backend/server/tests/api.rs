@@ -270,6 +270,43 @@ async fn hotspots_and_density_in_every_format() {
 }
 
 #[tokio::test]
+async fn a_ward_profile_names_its_busiest_streets_for_partners_only() {
+    let uri = "/api/wards/E05999006?period=2025-01..2025-12";
+    let partner = app(sample_state_as(hotspot_core::Role::Partner).await);
+    let (s, _, v) = get(&partner, uri).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let streets = v["top_streets"].as_array().unwrap();
+    assert!(!streets.is_empty() && streets.len() <= 5, "{v}");
+    let counts: Vec<u64> = streets
+        .iter()
+        .map(|s| s["incidents"].as_u64().unwrap())
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    assert!(streets
+        .iter()
+        .all(|s| !s["street"].as_str().unwrap().starts_with("On or near")));
+    // The top street's count, independently: the ward's incidents there.
+    let top = streets[0]["street"].as_str().unwrap();
+    let admin = app(sample_state().await);
+    let (_, _, page) = get(
+        &admin,
+        "/api/incidents?ward=E05999006&period=2025-01..2025-12&limit=10000",
+    )
+    .await;
+    let there = page["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["location"].as_str() == Some(&format!("On or near {top}")))
+        .count() as u64;
+    assert_eq!(counts[0], there, "{top}");
+    let public = app(sample_state_as(hotspot_core::Role::Public).await);
+    let (s, _, v) = get(&public, uri).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["top_streets"], serde_json::json!([]));
+}
+
+#[tokio::test]
 async fn street_labels_in_view_count_each_map_point() {
     let app = app(sample_state().await);
     let (s, _, err) = get(&app, "/api/labels").await;

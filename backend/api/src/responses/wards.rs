@@ -75,6 +75,18 @@ pub type Wards = FeatureCollection<WardProperties, WardsMeta>;
 pub type WardsOut = FeatureCollection<WardPropertiesOut, WardsMetaOut>;
 
 disclosed! {
+    /// A street in a ward, with the selection's incidents on it.
+    pub struct StreetCount / StreetCountOut {
+        /// police.uk's "On or near …" without the "On or near".
+        pub street: String => String,
+        pub incidents: Count => Option<u64>,
+    }
+    flags {
+        suppressed,
+    }
+}
+
+disclosed! {
     /// `GET /api/wards/{code}`: one ward's statistics, by crime type and by month.
     pub struct WardProfile / WardProfileOut {
         pub ward: WardPropertiesOut => WardProperties,
@@ -85,5 +97,9 @@ disclosed! {
         pub by_month: BTreeMap<String, Count> => BTreeMap<String, Option<u64>>,
         /// Months of the period with no data loaded for any source.
         pub gap_months: Vec<String> => Vec<String>,
+        /// Where in the ward: its commonest streets, most first, at most 5,
+        /// for partners and above (empty for the public, as the search's
+        /// places are).
+        pub top_streets: Vec<StreetCountOut> => Vec<StreetCount>,
     }
 }

@@ -13,9 +13,10 @@ use std::collections::BTreeMap;
 use crate::geojson_out;
 use hotspot_api::params::{Categories, Comparison, Scope, Selection, WardOptions};
 use hotspot_api::responses::{
-    FeatureCollection, WardProfile, WardProfileOut, WardProperties, WardsMeta,
+    FeatureCollection, StreetCountOut, WardProfile, WardProfileOut, WardProperties, WardsMeta,
 };
-use hotspot_core::public::{Count, Open};
+use hotspot_core::public::{Count, Open, WithheldFlag};
+use hotspot_core::Role;
 use hotspot_engine::WardQuery;
 
 use super::{disclosed_json, GEOJSON};
@@ -97,6 +98,19 @@ pub(crate) async fn ward_profile(
         by_category: counts(&profile.by_category),
         by_month: counts(&profile.by_month),
         gap_months: profile.gap_months.iter().map(ToString::to_string).collect(),
+        top_streets: if who.role >= Role::Partner {
+            profile
+                .top_streets
+                .iter()
+                .map(|(street, n)| StreetCountOut {
+                    street: street.clone(),
+                    incidents: Count(*n),
+                    suppressed: WithheldFlag(Count(*n)),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
     };
     Ok(Json(disclosed_json(&who, &state, || {
         serde_json::to_value(body).expect("serialises")
