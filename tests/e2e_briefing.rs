@@ -253,6 +253,16 @@ fn briefings_download_in_every_format_and_open_in_their_readers() {
         text.contains(&format!("Incidents {count}")),
         "{count}: {text}"
     );
+    // The map names the ward's busiest street (the ward profile's first).
+    let profile: serde_json::Value = Server::client()
+        .get(format!("{}/api/wards/{WARD}?{query}", server.base))
+        .bearer_auth(&partner)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let busiest = profile["top_streets"][0]["street"].as_str().unwrap();
+    assert!(text.contains(busiest), "{busiest:?} not on the map: {text}");
 
     // PNG: decodes, A4 pages at 144 dpi.
     let png = download(&server, &format!("{query}&format=png"), Some(&partner));
@@ -326,6 +336,20 @@ fn public_briefings_hide_small_counts_and_the_public_cannot_get_full_ones() {
     let pdf = download(&server, &format!("{query}&format=pdf"), None);
     let text = pdf_text(&pdf.body);
     assert!(text.contains("PUBLIC — small counts suppressed"), "{text}");
+    // No street labels: where crime concentrates is for partners.
+    let partner = token(&db, "pat");
+    let profile: serde_json::Value = Server::client()
+        .get(format!("{}/api/wards/{WARD}?{query}", server.base))
+        .bearer_auth(&partner)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let busiest = profile["top_streets"][0]["street"].as_str().unwrap();
+    assert!(
+        !text.contains(busiest),
+        "{busiest:?} on the public map: {text}"
+    );
     assert!(text.contains(OGL));
     assert!(!text.contains("Operation Lantern"));
 

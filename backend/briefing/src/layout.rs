@@ -205,6 +205,31 @@ impl MapTransform {
     }
 }
 
+/// The ward's busiest streets, busiest first, each a dot and its name where
+/// it fits without overlapping one already written.
+fn street_labels(b: &WardBriefing, c: &mut dyn Canvas, t: &MapTransform) {
+    const SIZE: f32 = 6.0;
+    let mut placed: Vec<(f32, f32, f32, f32)> = Vec::new();
+    for l in &b.map.labels {
+        let (x, y) = t.point(l.xy[0], l.xy[1]);
+        let text = fit(&l.street, SIZE, false, 80.0);
+        let w = text_width(&text, SIZE, false);
+        let rect = (x + 2.0, y - SIZE + 1.0, w, SIZE + 1.0);
+        let overlaps = placed.iter().any(|p| {
+            rect.0 < p.0 + p.2
+                && p.0 < rect.0 + rect.2
+                && rect.1 < p.1 + p.3
+                && p.1 < rect.1 + rect.3
+        });
+        if overlaps || !t.inside((x, y)) || !t.inside((rect.0 + w, y)) {
+            continue;
+        }
+        placed.push(rect);
+        c.fill_rect(x - 1.0, y - 1.0, 2.0, 2.0, Rgb::BLACK);
+        c.text(rect.0, y + 1.0, SIZE, false, Rgb::BLACK, &text);
+    }
+}
+
 fn map(b: &WardBriefing, c: &mut dyn Canvas, bx: (f32, f32, f32, f32)) {
     let t = MapTransform::new(b.map.frame, bx);
     c.fill_rect(bx.0, bx.1, bx.2, bx.3, Rgb(246, 246, 243));
@@ -231,6 +256,7 @@ fn map(b: &WardBriefing, c: &mut dyn Canvas, bx: (f32, f32, f32, f32)) {
         );
     }
     c.path(&t.multi(&b.map.ward), None, Some((Rgb::NAVY, 2.0)));
+    street_labels(b, c, &t);
     for h in &b.hotspots {
         if let Some(p) = h.polygon_bng.interior_point() {
             let (x, y) = t.point(p.x(), p.y());
@@ -354,14 +380,12 @@ fn legend(b: &WardBriefing, c: &mut dyn Canvas, x: f32, y: f32) {
         c.text(cx + 13.0, cy, 7.5, false, Rgb::BLACK, label);
         cx += w;
     }
-    c.text(
-        x,
-        cy + 12.0,
-        6.5,
-        false,
-        Rgb::GREY,
-        "No basemap: streets are not drawn. British National Grid; north is up.",
-    );
+    let note = if b.map.labels.is_empty() {
+        "No basemap: streets are not drawn. British National Grid; north is up."
+    } else {
+        "No basemap: the busiest streets are named at police.uk's map points. British National Grid; north is up."
+    };
+    c.text(x, cy + 12.0, 6.5, false, Rgb::GREY, note);
 }
 
 fn square(x: f32, y: f32) -> Rings {

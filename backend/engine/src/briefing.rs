@@ -204,7 +204,22 @@ pub struct BriefingMap {
     /// Selected incidents in the ward in the current period; empty unless
     /// points were asked for and the briefing is not public.
     pub points: Vec<[f64; 2]>,
+    /// Street labels: the ward's busiest streets at their busiest map
+    /// point, most first, so the reader can tell where things are without
+    /// a basemap. Empty in a public briefing (where crime concentrates is
+    /// for partners, as the map's labels are).
+    pub labels: Vec<StreetLabel>,
 }
+
+/// A street's name where the map writes it (BNG metres).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreetLabel {
+    pub xy: [f64; 2],
+    pub street: String,
+}
+
+/// Street labels a briefing map tries to place (fewer fit without overlap).
+const MAP_LABELS: usize = 14;
 
 /// Everything in one ward's briefing.
 #[derive(Debug, Clone, PartialEq)]
@@ -378,6 +393,14 @@ impl Dataset {
         } else {
             Vec::new()
         };
+        let labels = if public {
+            Vec::new()
+        } else {
+            self.street_points(&picked_in_ward, MAP_LABELS)
+                .into_iter()
+                .map(|(street, xy)| StreetLabel { xy, street })
+                .collect()
+        };
 
         // A density surface that cannot be made (e.g. all points on one spot
         // and a refused grid) costs the briefing its hotspot list, not the
@@ -433,6 +456,7 @@ impl Dataset {
                 ward: entry.bng.clone(),
                 neighbours,
                 points,
+                labels,
             },
             notes,
             attribution,

@@ -9,6 +9,9 @@ use crate::{Dataset, EngineError, Selection};
 
 const POLICE_UK_PREFIX: &str = "On or near ";
 
+/// A street's incidents, and its incidents per map point (BNG, rounded).
+type StreetTally = (u64, HashMap<(i64, i64), u64>);
+
 /// The street in a police.uk label ("On or near Gold Street" →
 /// "Gold Street"); other labels unchanged.
 pub fn street(label: &str) -> &str {
@@ -146,6 +149,43 @@ impl Dataset {
         });
         points.truncate(limit);
         Ok((points, total))
+    }
+
+    /// The streets of the incidents `picked`, busiest first, at most `n`,
+    /// each at its busiest map point (BNG metres): where a map writes it.
+    pub(crate) fn street_points(&self, picked: &[usize], n: usize) -> Vec<(String, [f64; 2])> {
+        let mut by_street: HashMap<&str, StreetTally> = HashMap::new();
+        for &k in picked {
+            let (Some(p), Some(label)) = (
+                self.point_of(k),
+                self.incidents[k].1.location_label.as_deref(),
+            ) else {
+                continue;
+            };
+            let [x, y] = self.points[p];
+            let entry = by_street.entry(street(label)).or_default();
+            entry.0 += 1;
+            *entry
+                .1
+                .entry((x.round() as i64, y.round() as i64))
+                .or_insert(0) += 1;
+        }
+        let mut ranked: Vec<(&str, u64, [f64; 2])> = by_street
+            .into_iter()
+            .filter(|(s, _)| !s.is_empty())
+            .filter_map(|(s, (total, at))| {
+                let ((x, y), _) = at
+                    .into_iter()
+                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
+                Some((s, total, [x as f64, y as f64]))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        ranked.truncate(n);
+        ranked
+            .into_iter()
+            .map(|(s, _, xy)| (s.to_string(), xy))
+            .collect()
     }
 
     /// A name for the place around `xy` (BNG metres): the streets of the
