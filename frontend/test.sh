@@ -51,23 +51,32 @@ ANALYST_PASSWORD="analyst-test-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 PARTNER_PASSWORD="partner-test-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 (cd "$ROOT" && HOTSPOT_PASSWORD="$ANALYST_PASSWORD" "$BIN" --db "sqlite:$WORK/hotspot.db" users add analyst --role analyst </dev/null)
 (cd "$ROOT" && HOTSPOT_PASSWORD="$PARTNER_PASSWORD" "$BIN" --db "sqlite:$WORK/hotspot.db" users add partner --role partner </dev/null)
+# start_server NAME [serve options...]: `hotspot serve` on a free port in
+# the background, logs in $WORK/NAME.*; sets SERVER_PID and URL ("" when
+# it did not start).
+start_server() {
+    local name=$1 line=""
+    shift
+    (cd "$ROOT" && exec "$BIN" serve --addr 127.0.0.1:0 --static-dir "$FRONTEND/dist" "$@") \
+        >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
+    SERVER_PID=$!
+    URL=""
+    for _ in $(seq 1 600); do
+        line="$(head -n1 "$WORK/$name.out" 2>/dev/null || true)"
+        if [[ "$line" =~ (http://[0-9.:]+/) ]]; then URL="${BASH_REMATCH[1]}"; break; fi
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ -z "$URL" ]; then
+        echo "the server did not start:" >&2
+        cat "$WORK/$name.err" >&2
+    else
+        echo "$line"
+    fi
+}
 # No --anonymous-role: anonymous visitors are public, as in production.
-(cd "$ROOT" && exec "$BIN" --db "sqlite:$WORK/hotspot.db" serve --addr 127.0.0.1:0 \
-    --static-dir "$FRONTEND/dist" --sample-dir "$ROOT/data") >"$WORK/server.out" 2>"$WORK/server.err" </dev/null &
-SERVER_PID=$!
-URL=""
-for _ in $(seq 1 600); do
-    line="$(head -n1 "$WORK/server.out" 2>/dev/null || true)"
-    if [[ "$line" =~ (http://[0-9.:]+/) ]]; then URL="${BASH_REMATCH[1]}"; break; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$URL" ]; then
-    echo "the server did not start:" >&2
-    cat "$WORK/server.err" >&2
-    exit 1
-fi
-echo "$line"
+start_server sample --db "sqlite:$WORK/hotspot.db" --sample-dir "$ROOT/data"
+[ -n "$URL" ] || exit 1
 
 say "browser tests (headless Chromium)"
 mkdir -p "$ROOT/tests/artifacts" "$ROOT/docs"
@@ -90,23 +99,13 @@ if [ -f "$SHARED/SOURCES.md" ]; then
     (cd "$ROOT" && . scripts/lib/northants.sh && northants_import "$BIN" "sqlite:$WORK/northants.db")
     # Anonymous callers act as analysts: these tests are about the map on
     # real data, the sample's tests cover the roles.
-    (cd "$ROOT" && exec "$BIN" --db "sqlite:$WORK/northants.db" serve --addr 127.0.0.1:0 --no-sample \
-        --anonymous-role analyst --static-dir "$FRONTEND/dist") >"$WORK/real.out" 2>"$WORK/real.err" </dev/null &
-    SERVER_PID=$!
-    REAL_URL=""
-    for _ in $(seq 1 600); do
-        line="$(head -n1 "$WORK/real.out" 2>/dev/null || true)"
-        if [[ "$line" =~ (http://[0-9.:]+/) ]]; then REAL_URL="${BASH_REMATCH[1]}"; break; fi
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    if [ -z "$REAL_URL" ]; then
-        cat "$WORK/real.err" >&2
+    start_server real --db "sqlite:$WORK/northants.db" --no-sample --anonymous-role analyst
+    if [ -z "$URL" ]; then
         real_status="FAILED: the server did not start"
         status=1
     else
         # UPDATE_SCREENSHOT=1 also refreshes the README's docs/screenshot.png.
-        if HOTSPOT_URL="${REAL_URL%/}" ARTIFACTS="$ROOT/tests/artifacts" \
+        if HOTSPOT_URL="${URL%/}" ARTIFACTS="$ROOT/tests/artifacts" \
             SCREENSHOT="${UPDATE_SCREENSHOT:+$ROOT/docs/screenshot.png}" \
             node --test --test-concurrency=1 tests/real.test.mjs; then
             real_status="passed"

@@ -91,6 +91,21 @@ fn download(server: &Server, query: &str, token: Option<&str>) -> Download {
     }
 }
 
+/// The ward's busiest street for `query`, as a partner's ward profile gives it.
+fn busiest_street(server: &Server, token: &str, query: &str) -> String {
+    let profile: serde_json::Value = Server::client()
+        .get(format!("{}/api/wards/{WARD}?{query}", server.base))
+        .bearer_auth(token)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    profile["top_streets"][0]["street"]
+        .as_str()
+        .expect("the ward has labelled incidents")
+        .to_string()
+}
+
 /// Every count in the CSV's `group_counts` (count, comparison_count) and
 /// `monthly_trend` (count) tables; `None` for a withheld one.
 fn csv_counts(csv: &str) -> Vec<Option<u64>> {
@@ -254,15 +269,11 @@ fn briefings_download_in_every_format_and_open_in_their_readers() {
         "{count}: {text}"
     );
     // The map names the ward's busiest street (the ward profile's first).
-    let profile: serde_json::Value = Server::client()
-        .get(format!("{}/api/wards/{WARD}?{query}", server.base))
-        .bearer_auth(&partner)
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let busiest = profile["top_streets"][0]["street"].as_str().unwrap();
-    assert!(text.contains(busiest), "{busiest:?} not on the map: {text}");
+    let busiest = busiest_street(&server, &partner, query);
+    assert!(
+        text.contains(&busiest),
+        "{busiest:?} not on the map: {text}"
+    );
 
     // PNG: decodes, A4 pages at 144 dpi.
     let png = download(&server, &format!("{query}&format=png"), Some(&partner));
@@ -337,17 +348,9 @@ fn public_briefings_hide_small_counts_and_the_public_cannot_get_full_ones() {
     let text = pdf_text(&pdf.body);
     assert!(text.contains("PUBLIC — small counts suppressed"), "{text}");
     // No street labels: where crime concentrates is for partners.
-    let partner = token(&db, "pat");
-    let profile: serde_json::Value = Server::client()
-        .get(format!("{}/api/wards/{WARD}?{query}", server.base))
-        .bearer_auth(&partner)
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let busiest = profile["top_streets"][0]["street"].as_str().unwrap();
+    let busiest = busiest_street(&server, &token(&db, "pat"), query);
     assert!(
-        !text.contains(busiest),
+        !text.contains(&busiest),
         "{busiest:?} on the public map: {text}"
     );
     assert!(text.contains(OGL));
