@@ -53,6 +53,9 @@ cp web/index.html web/boot.js web/app.css web/config.json dist/
 ML=node_modules/maplibre-gl
 cp "$ML/dist/maplibre-gl.mjs" "$ML/dist/maplibre-gl-worker.mjs" "$ML/dist/maplibre-gl.css" "$ML/LICENSE.txt" dist/vendor/
 mv dist/vendor/LICENSE.txt dist/vendor/maplibre-gl-LICENSE.txt
+# PMTiles (BSD-3-Clause): reads a self-hosted basemap archive with HTTP
+# Range requests (`hotspot serve --basemap FILE.pmtiles`).
+cp node_modules/pmtiles/dist/pmtiles.js dist/vendor/
 FS=node_modules/@fontsource/noto-sans
 cp "$FS/files/noto-sans-latin-400-normal.woff2" "$FS/files/noto-sans-latin-700-normal.woff2" dist/fonts/
 cp "$FS/LICENSE" dist/fonts/noto-sans-OFL.txt
@@ -62,7 +65,7 @@ gz() { gzip -9 -c "$1" | wc -c; }
 wasm=dist/pkg/hotspot_frontend_bg.wasm
 glue=dist/pkg/hotspot_frontend.js
 printf '%-44s %10s %10s\n' file bytes gzip-9
-for f in "$wasm" "$glue" dist/vendor/maplibre-gl.mjs dist/vendor/maplibre-gl-worker.mjs dist/vendor/maplibre-gl.css dist/app.css; do
+for f in "$wasm" "$glue" dist/vendor/maplibre-gl.mjs dist/vendor/maplibre-gl-worker.mjs dist/vendor/maplibre-gl.css dist/vendor/pmtiles.js dist/app.css; do
     printf '%-44s %10s %10s\n' "$f" "$(stat -c %s "$f")" "$(gz "$f")"
 done
 rust_gz=$(( $(gz "$wasm") + $(gz "$glue") ))

@@ -89,6 +89,18 @@ HOTSPOT_URL="$URL" ARTIFACTS="$ROOT/tests/artifacts" \
 kill "$SERVER_PID" 2>/dev/null || true
 wait "$SERVER_PID" 2>/dev/null || true
 
+say "browser test of a self-hosted PMTiles basemap"
+node tests/fixture-pmtiles.mjs "$WORK/basemap.pmtiles"
+start_server basemap --db "sqlite:$WORK/hotspot.db" --basemap "$WORK/basemap.pmtiles"
+if [ -z "$URL" ]; then
+    status=1
+else
+    HOTSPOT_URL="${URL%/}" ARTIFACTS="$ROOT/tests/artifacts" \
+        node --test --test-concurrency=1 tests/basemap.test.mjs || status=$?
+fi
+kill "$SERVER_PID" 2>/dev/null || true
+wait "$SERVER_PID" 2>/dev/null || true
+
 # The real Northamptonshire data (../shared/data), where the sample hides
 # the county-sized extent, stacked snap points and real street names.
 # Missing data fails under CI; elsewhere the summary says it was skipped.

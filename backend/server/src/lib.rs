@@ -6,6 +6,7 @@
 //! reader sees the data before an import or after it, never half of it.
 
 pub mod auth;
+pub mod basemap;
 mod cache;
 mod error;
 pub mod geojson_out;

@@ -136,6 +136,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         }
         _ => Router::new().route("/", get(index)),
     };
+    let site = match &state.config.basemap {
+        Some(b) => site.merge(crate::basemap::routes(b)),
+        None => site,
+    };
     site.nest("/api", api)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -42,6 +42,8 @@ pub struct ServerConfig {
     pub analysis_slots: usize,
     /// Analyses that may wait for a slot; past this the service answers 503.
     pub analysis_queue: usize,
+    /// A self-hosted PMTiles basemap, when the deployment has one.
+    pub basemap: Option<crate::basemap::Basemap>,
 }
 
 impl Default for ServerConfig {
@@ -57,6 +59,7 @@ impl Default for ServerConfig {
             trusted_proxies: Vec::new(),
             analysis_slots: std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
             analysis_queue: 64,
+            basemap: None,
         }
     }
 }
