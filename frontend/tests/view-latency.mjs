@@ -7,7 +7,7 @@
 //   HOTSPOT_URL=http://127.0.0.1:8080 node frontend/tests/view-latency.mjs
 //
 // Run by scripts/view-latency.sh on the real Northamptonshire data; prints
-// a Markdown table. LAYERS (default `wards,hotspots`; add `density`) and
+// a Markdown table, after the cold-load time to the first map. LAYERS (default `wards,hotspots`; add `density`) and
 // CENTRE (`lon,lat`, default Northampton town centre) change the run.
 import { chromium } from 'playwright-core';
 
@@ -38,6 +38,8 @@ try {
   await page.goto(`${BASE}/?layers=${LAYERS}`, { waitUntil: 'load' });
   await page.waitForFunction(() => window.__hotspot && window.__hotspot.ready === true
     && window.__hotspot.hotspotsUrl, null, { timeout: 60000 });
+  const firstMap = await page.evaluate(() => window.__hotspot.firstMapMs);
+  console.log(`cold load to the first map (wards drawn): ${Math.round(firstMap)} ms after navigation start`);
   await page.waitForTimeout(1000);
   const rows = [];
   for (const [label, camera] of VIEWS) {
