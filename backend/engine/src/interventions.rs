@@ -153,6 +153,28 @@ pub fn site_area(lon: f64, lat: f64, radius_m: f64) -> Result<MultiPolygon<f64>,
     Ok(to_wgs84(&circle))
 }
 
+/// The WDQ of before/after counts `[target, buffer, control]`, each before
+/// count scaled by `scale` to the after period's length.
+pub(crate) fn scaled_wdq(
+    counts: &[[u64; 2]; 3],
+    scale: f64,
+) -> Result<WdqResult, hotspot_planning::PlanningError> {
+    let scaled = |a: [u64; 2]| AreaCounts {
+        before: a[0] as f64 * scale,
+        after: a[1] as f64,
+    };
+    wdq(&WdqInput {
+        target: scaled(counts[0]),
+        buffer: scaled(counts[1]),
+        control: scaled(counts[2]),
+    })
+}
+
+/// A count to one decimal, as scaled counts are reported.
+pub(crate) fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
 /// A change in percent, the before count scaled by `scale`.
 fn change_pct(before: u64, after: u64, scale: f64) -> Option<f64> {
     let b = before as f64 * scale;
@@ -225,25 +247,18 @@ impl Dataset {
         };
         let selected = self.select(&selection)?;
         let control = self.resolve_control(spec, options, &selected, &places, periods.before)?;
-        let [t, b, c] = self.count_before_after(&selected, &periods, &places, &control);
+        let counts = self.count_before_after(&selected, &periods, &places, &control);
+        let [t, b, c] = counts;
 
         let scale = periods.before_scale;
-        let counts = |a: [u64; 2]| AreaCounts {
-            before: a[0] as f64 * scale,
-            after: a[1] as f64,
-        };
-        let result = wdq(&WdqInput {
-            target: counts(t),
-            buffer: counts(b),
-            control: counts(c),
-        })?;
+        let result = scaled_wdq(&counts, scale)?;
         let per = |a: [u64; 2]| PeriodCounts {
             before: a[0],
-            before_scaled: crate::robustness::round1(a[0] as f64 * scale),
+            before_scaled: round1(a[0] as f64 * scale),
             after: a[1],
             change_pct: change_pct(a[0], a[1], scale),
         };
-        let robustness = self.before_windows(spec, &selected, &places, &control, &periods);
+        let robustness = self.before_windows(spec, &selected, &places, &control, &periods, counts);
         let caveats = evaluation_caveats(&result, &periods, &control);
         let control_area = match (&control.wards, &options.control) {
             (Some(idx), _) => MultiPolygon(

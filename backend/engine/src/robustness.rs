@@ -9,14 +9,14 @@
 use hotspot_core::evaluation::{BeforeWindow, EvaluationPeriods, Robustness};
 use hotspot_core::{Month, MonthRange};
 use hotspot_planning::evaluation::wdq_verdict;
-use hotspot_planning::{wdq, AreaCounts, WdqInput};
 
-use crate::interventions::{InterventionSpec, Places, ResolvedControl};
+use crate::interventions::{round1, scaled_wdq, InterventionSpec, Places, ResolvedControl};
 use crate::Dataset;
 
 impl Dataset {
-    /// The verdict with the evaluation's before period (`used`) and the
-    /// other windows the loaded data allows.
+    /// The verdict with the evaluation's before period (`used`, whose
+    /// counts the evaluation has made) and the other windows the loaded
+    /// data allows.
     pub(crate) fn before_windows(
         &self,
         spec: &InterventionSpec,
@@ -24,11 +24,15 @@ impl Dataset {
         places: &Places,
         control: &ResolvedControl,
         used: &EvaluationPeriods,
+        used_counts: [[u64; 2]; 3],
     ) -> Robustness {
-        let mut windows = vec![self.window("used", used, selected, places, control)];
+        let mut windows = vec![window("used", used, used_counts)];
         for (kind, range) in self.other_windows(used) {
             let w = match self.evaluation_periods(spec, Some(range)) {
-                Ok(periods) => self.window(kind, &periods, selected, places, control),
+                Ok(periods) => {
+                    let counts = self.count_before_after(selected, &periods, places, control);
+                    window(kind, &periods, counts)
+                }
                 Err(e) => not_computed(kind, range, e.to_string()),
             };
             windows.push(w);
@@ -72,40 +76,25 @@ impl Dataset {
         }
         out
     }
+}
 
-    /// The counts and WDQ with one before period.
-    fn window(
-        &self,
-        kind: &str,
-        periods: &EvaluationPeriods,
-        selected: &[usize],
-        places: &Places,
-        control: &ResolvedControl,
-    ) -> BeforeWindow {
-        let [t, b, c] = self.count_before_after(selected, periods, places, control);
-        let scale = periods.before_scale;
-        let counts = |a: [u64; 2]| AreaCounts {
-            before: a[0] as f64 * scale,
-            after: a[1] as f64,
-        };
-        let input = WdqInput {
-            target: counts(t),
-            buffer: counts(b),
-            control: counts(c),
-        };
-        let (wdq_value, verdict, computed) = match wdq(&input) {
-            Ok(r) => (r.wdq, wdq_verdict(r.wdq).to_string(), true),
-            Err(e) => (None, format!("not computed: {e}"), false),
-        };
-        BeforeWindow {
-            before: periods.before,
-            kind: kind.to_string(),
-            target_before: t[0],
-            target_before_scaled: round1(t[0] as f64 * scale),
-            wdq: wdq_value,
-            verdict,
-            computed,
-        }
+/// The verdict with one before period, from its `[target, buffer, control]`
+/// before/after counts.
+fn window(kind: &str, periods: &EvaluationPeriods, counts: [[u64; 2]; 3]) -> BeforeWindow {
+    let scale = periods.before_scale;
+    let (wdq_value, verdict, computed) = match scaled_wdq(&counts, scale) {
+        Ok(r) => (r.wdq, wdq_verdict(r.wdq).to_string(), true),
+        Err(e) => (None, format!("not computed: {e}"), false),
+    };
+    let target_before = counts[0][0];
+    BeforeWindow {
+        before: periods.before,
+        kind: kind.to_string(),
+        target_before,
+        target_before_scaled: round1(target_before as f64 * scale),
+        wdq: wdq_value,
+        verdict,
+        computed,
     }
 }
 
@@ -119,10 +108,6 @@ fn not_computed(kind: &str, before: MonthRange, why: String) -> BeforeWindow {
         verdict: format!("not computed: {why}"),
         computed: false,
     }
-}
-
-pub(crate) fn round1(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
 }
 
 fn note(windows: &[BeforeWindow], computed: &[&BeforeWindow], holds: bool) -> String {
