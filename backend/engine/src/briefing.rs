@@ -396,9 +396,9 @@ impl Dataset {
         let labels = if public {
             Vec::new()
         } else {
-            self.street_points(&picked_in_ward, MAP_LABELS)
+            self.busiest_streets(&picked_in_ward, MAP_LABELS)
                 .into_iter()
-                .map(|(street, xy)| StreetLabel { xy, street })
+                .map(|(street, _, xy)| StreetLabel { xy, street })
                 .collect()
         };
 

@@ -151,9 +151,14 @@ impl Dataset {
         Ok((points, total))
     }
 
-    /// The streets of the incidents `picked`, busiest first, at most `n`,
-    /// each at its busiest map point (BNG metres): where a map writes it.
-    pub(crate) fn street_points(&self, picked: &[usize], n: usize) -> Vec<(String, [f64; 2])> {
+    /// The streets of the incidents `picked` with their incidents, busiest
+    /// first (ties by name), at most `n`, each at its busiest map point (BNG
+    /// metres): where a map writes it.
+    pub(crate) fn busiest_streets(
+        &self,
+        picked: &[usize],
+        n: usize,
+    ) -> Vec<(String, u64, [f64; 2])> {
         let mut by_street: HashMap<&str, StreetTally> = HashMap::new();
         for &k in picked {
             let (Some(p), Some(label)) = (
@@ -184,7 +189,7 @@ impl Dataset {
         ranked.truncate(n);
         ranked
             .into_iter()
-            .map(|(s, _, xy)| (s.to_string(), xy))
+            .map(|(s, total, xy)| (s.to_string(), total, xy))
             .collect()
     }
 

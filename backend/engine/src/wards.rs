@@ -1,6 +1,6 @@
 //! Ward-level hotspots: counts, rates, shares, change and priority wards.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use hotspot_core::Month;
 use hotspot_spatial::{area_statistics, AreaCounts, AreaStatistics, RankBy, StatsOptions};
@@ -227,24 +227,18 @@ impl Dataset {
             .iter()
             .map(|m| (m.to_string(), 0))
             .collect();
-        let mut streets: HashMap<&str, u64> = HashMap::new();
+        let top_streets = self
+            .busiest_streets(&picked, TOP_STREETS)
+            .into_iter()
+            .map(|(street, n, _)| (street, n))
+            .collect();
         for k in picked {
             let inc = &self.incidents[k].1;
             *by_category
                 .entry(self.category_name(k).to_string())
                 .or_insert(0) += 1;
             *by_month.entry(inc.month.to_string()).or_insert(0) += 1;
-            if let Some(label) = inc.location_label.as_deref() {
-                *streets.entry(crate::places::street(label)).or_insert(0) += 1;
-            }
         }
-        let mut top_streets: Vec<(String, u64)> = streets
-            .into_iter()
-            .filter(|(s, _)| !s.is_empty())
-            .map(|(s, n)| (s.to_string(), n))
-            .collect();
-        top_streets.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        top_streets.truncate(TOP_STREETS);
         Ok(WardProfile {
             by_category,
             by_month,
