@@ -265,10 +265,11 @@ impl Dataset {
         picked: &[usize],
     ) -> Vec<Vec<HotspotPlace>> {
         let spec = &grid.spec;
-        let mut selected = vec![false; self.incidents.len()];
-        if band_pieces.iter().any(|(_, p)| !p.is_empty()) {
-            picked.iter().for_each(|&k| selected[k] = true);
-        }
+        // `select` gives the picked incidents in index order: whether one
+        // near a peak is selected is a binary search, not a flag per
+        // incident in the dataset allocated on every request.
+        debug_assert!(picked.windows(2).all(|w| w[0] < w[1]));
+        let selected = |k: usize| picked.binary_search(&k).is_ok();
         let radius = (2.0 * spec.cell).max(100.0);
         band_pieces
             .iter()
@@ -283,7 +284,7 @@ impl Dataset {
                         let (x, y) =
                             spec.cell_centre(ps[i].peak % spec.cols, ps[i].peak / spec.cols);
                         HotspotPlace {
-                            name: self.place_name([x, y], radius, |k| selected[k]),
+                            name: self.place_name([x, y], radius, selected),
                             incidents: counts[i],
                             area_km2: ps[i].cells as f64 * spec.cell * spec.cell / 1e6,
                             peak_bng: [x, y],
