@@ -782,7 +782,7 @@ fn evaluation_caveats(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{at, build, northants_months, square_ward};
+    use crate::test_support::{at, build, evaluate_on_t, northants_months, target_and_control};
 
     /// Two wards 10 km apart with ten burglaries a month each, in every
     /// month of the real extract (2024-05..12 missing).
@@ -794,30 +794,14 @@ mod tests {
                 incidents.push(at(460_500.0, 260_500.0, &m));
             }
         }
-        let wards = vec![
-            square_ward("T", 450_000.0, 260_000.0, 1000.0),
-            square_ward("C", 460_000.0, 260_000.0, 1000.0),
-        ];
-        build(incidents, wards)
+        build(incidents, target_and_control())
     }
 
     /// Evaluates an intervention on ward T from 2025-01, against ward C,
     /// with the given before months.
     fn evaluate_with_before(from: &str, to: &str) -> Result<InterventionEvaluation, EngineError> {
-        let ds = stable_rate();
-        let spec = InterventionSpec {
-            area: ds.areas[0].area.geometry.clone(),
-            start: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-            end: None,
-            buffer_m: 100.0,
-            groups: vec![],
-            types: vec![],
-        };
-        let options = EvaluationOptions {
-            control: Control::Wards(vec!["C".into()]),
-            before: Some(MonthRange::new(from.parse().unwrap(), to.parse().unwrap()).unwrap()),
-        };
-        ds.evaluate_intervention(&spec, &options)
+        let before = MonthRange::new(from.parse().unwrap(), to.parse().unwrap()).unwrap();
+        evaluate_on_t(&stable_rate(), "2025-01-01", Some(before))
     }
 
     #[test]

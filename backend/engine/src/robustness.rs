@@ -147,10 +147,7 @@ fn note(windows: &[BeforeWindow], computed: &[&BeforeWindow], holds: bool) -> St
 
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveDate;
-
-    use crate::interventions::{Control, EvaluationOptions, InterventionSpec};
-    use crate::test_support::{at, build, square_ward};
+    use crate::test_support::{at, build, evaluate_on_t, target_and_control};
 
     /// Ward T (target) and ward C (control) 10 km apart, and a buffer point
     /// 50 m outside T; 2023-01..2025-12, the intervention from 2025-07.
@@ -173,27 +170,11 @@ mod tests {
                 }
             }
         }
-        let wards = vec![
-            square_ward("T", 450_000.0, 260_000.0, 1000.0),
-            square_ward("C", 460_000.0, 260_000.0, 1000.0),
-        ];
-        let ds = build(incidents, wards);
-        let spec = InterventionSpec {
-            area: ds.areas[0].area.geometry.clone(),
-            start: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
-            end: None,
-            buffer_m: 100.0,
-            groups: vec![],
-            types: vec![],
-        };
-        let options = EvaluationOptions {
-            control: Control::Wards(vec!["C".into()]),
-            before: None,
-        };
-        ds.evaluate_intervention(&spec, &options)
+        let ds = build(incidents, target_and_control());
+        evaluate_on_t(&ds, "2025-07-01", None)
             .unwrap()
+            .evaluation
             .robustness
-            .clone()
     }
 
     #[test]

@@ -61,3 +61,35 @@ pub fn northants_months() -> Vec<String> {
         .chain((1..=12).map(|m| format!("2025-{m:02}")))
         .collect()
 }
+
+/// Ward T (an intervention's target) and ward C (its control): 1 km
+/// squares 10 km apart.
+pub fn target_and_control() -> Vec<Area> {
+    vec![
+        square_ward("T", 450_000.0, 260_000.0, 1000.0),
+        square_ward("C", 460_000.0, 260_000.0, 1000.0),
+    ]
+}
+
+/// Evaluates an intervention over ward T (100 m buffer) from `start`
+/// (`YYYY-MM-DD`), ongoing, against ward C, with the `before` months given.
+pub fn evaluate_on_t(
+    ds: &Dataset,
+    start: &str,
+    before: Option<hotspot_core::MonthRange>,
+) -> Result<crate::interventions::InterventionEvaluation, crate::EngineError> {
+    use crate::interventions::{Control, EvaluationOptions, InterventionSpec};
+    let spec = InterventionSpec {
+        area: ds.areas[0].area.geometry.clone(),
+        start: start.parse().expect("a YYYY-MM-DD date"),
+        end: None,
+        buffer_m: 100.0,
+        groups: vec![],
+        types: vec![],
+    };
+    let options = EvaluationOptions {
+        control: Control::Wards(vec!["C".into()]),
+        before,
+    };
+    ds.evaluate_intervention(&spec, &options)
+}

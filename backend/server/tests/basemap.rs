@@ -9,8 +9,8 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use hotspot_server::basemap::Basemap;
 use hotspot_server::{app, AppState, ServerConfig};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+
+mod common;
 
 async fn service(basemap: Option<Basemap>) -> Router {
     let store = hotspot_store::open("sqlite::memory:").await.unwrap();
@@ -29,16 +29,7 @@ async fn get(app: &Router, uri: &str, range: Option<&str>) -> (StatusCode, Vec<u
     if let Some(r) = range {
         req = req.header(header::RANGE, r);
     }
-    let res = app
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    (
-        status,
-        res.into_body().collect().await.unwrap().to_bytes().to_vec(),
-    )
+    common::send(app, req.body(Body::empty()).unwrap()).await
 }
 
 #[tokio::test]

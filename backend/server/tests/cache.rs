@@ -17,16 +17,7 @@ async fn get(app: &axum::Router, uri: &str, token: Option<&str>) -> (StatusCode,
     if let Some(t) = token {
         req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
     }
-    let res = app
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    (
-        status,
-        res.into_body().collect().await.unwrap().to_bytes().to_vec(),
-    )
+    common::send(app, req.body(Body::empty()).unwrap()).await
 }
 
 #[tokio::test]

@@ -2,9 +2,14 @@
 
 #![allow(dead_code)]
 
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
 use hotspot_ingest::{source_from_bytes, CsvMapping, SourceFile};
 use hotspot_server::pipeline::ImportKind;
 use hotspot_server::{import_files, AppState};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
 
 /// Column mapping of the sample's fly-tipping partner file.
 pub const PARTNER_MAPPING: &str =
@@ -39,4 +44,12 @@ pub async fn load_sample(state: &AppState, police_prefix: &str, partner: bool) {
             .await
             .unwrap();
     }
+}
+
+/// `req` through the router: its status and body.
+pub async fn send(app: &Router, req: Request<Body>) -> (StatusCode, Vec<u8>) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    (status, body.to_vec())
 }
