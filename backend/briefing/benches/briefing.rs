@@ -57,7 +57,7 @@ fn bench(label: &str, ds: &Dataset, period: &str) {
     let (asm_min, asm_med) = time(runs, || ds.ward_briefing(&q, &[]).unwrap());
     let (all_min, all_med) = time(runs, || {
         let b = ds.ward_briefing(&q, &[]).unwrap();
-        render(&b, Format::Pdf).unwrap()
+        render(&b, Format::Pdf, None).unwrap()
     });
     let b = ds.ward_briefing(&q, &[]).unwrap();
     println!(
@@ -93,8 +93,8 @@ fn bench(label: &str, ds: &Dataset, period: &str) {
     // BRIEFING_BENCH_OUT=DIR keeps the files to look at.
     let keep = std::env::var_os("BRIEFING_BENCH_OUT").map(std::path::PathBuf::from);
     for f in [Format::Pdf, Format::Png, Format::Csv, Format::GeoPackage] {
-        let (min, med) = time(runs, || render(&b, f).unwrap());
-        let bytes = render(&b, f).unwrap();
+        let (min, med) = time(runs, || render(&b, f, None).unwrap());
+        let bytes = render(&b, f, None).unwrap();
         let size = bytes.len();
         if let Some(dir) = &keep {
             let name = format!("{}-{}.{}", label, b.file_stem(), f.extension());

@@ -6,6 +6,7 @@
 
 use geo::InteriorPoint;
 use geo_types::{MultiPolygon, Polygon};
+use hotspot_basemap::{AreaKind, BaseLayers, LineKind};
 use hotspot_engine::{GroupRow, WardBriefing};
 
 use crate::canvas::{fit, text_width, wrap, Canvas, Rgb, Rings, PAGE_H, PAGE_W};
@@ -19,13 +20,33 @@ pub fn page_count(_b: &WardBriefing) -> usize {
     2
 }
 
-pub fn draw(b: &WardBriefing, c: &mut dyn Canvas) {
+/// Where the map sits on page 1 (x, y, width, height in points).
+const MAP_BOX: (f32, f32, f32, f32) = (MARGIN, 92.0, 300.0, 300.0);
+
+/// The BNG extent the map shows: the briefing's frame widened to the map
+/// box's shape. A basemap is read for this extent.
+pub fn map_extent(b: &WardBriefing) -> [f64; 4] {
+    let t = MapTransform::new(b.map.frame, MAP_BOX);
+    let (hw, hh) = (
+        MAP_BOX.2 as f64 / 2.0 / t.scale,
+        MAP_BOX.3 as f64 / 2.0 / t.scale,
+    );
+    [t.cx - hw, t.cy - hh, t.cx + hw, t.cy + hh]
+}
+
+pub fn draw(b: &WardBriefing, basemap: Option<&BaseLayers>, c: &mut dyn Canvas) {
     let pages = page_count(b);
     c.begin_page();
     header(b, c, false);
-    let map_box = (MARGIN, 92.0, 300.0, 300.0);
-    map(b, c, map_box);
-    legend(b, c, MARGIN, map_box.1 + map_box.3 + 14.0);
+    let map_box = MAP_BOX;
+    map(b, basemap, c, map_box);
+    legend(
+        b,
+        basemap.is_some(),
+        c,
+        MARGIN,
+        map_box.1 + map_box.3 + 14.0,
+    );
     key_figures(b, c, MARGIN + 316.0, 112.0, CONTENT_W - 316.0);
     let table_end = counts_table(b, c, MARGIN, 448.0);
     trend_chart(
@@ -230,7 +251,12 @@ fn street_labels(b: &WardBriefing, c: &mut dyn Canvas, t: &MapTransform) {
     }
 }
 
-fn map(b: &WardBriefing, c: &mut dyn Canvas, bx: (f32, f32, f32, f32)) {
+fn map(
+    b: &WardBriefing,
+    basemap: Option<&BaseLayers>,
+    c: &mut dyn Canvas,
+    bx: (f32, f32, f32, f32),
+) {
     let t = MapTransform::new(b.map.frame, bx);
     c.fill_rect(bx.0, bx.1, bx.2, bx.3, Rgb(246, 246, 243));
     c.clip(bx.0, bx.1, bx.2, bx.3);
@@ -238,8 +264,15 @@ fn map(b: &WardBriefing, c: &mut dyn Canvas, bx: (f32, f32, f32, f32)) {
         c.path(&t.multi(&n.polygon_bng), Some(Rgb::LIGHT), None);
     }
     c.path(&t.multi(&b.map.ward), Some(Rgb::WHITE), None);
+    if let Some(base) = basemap {
+        base_areas(base, c, &t);
+    }
     for h in &b.hotspots {
         c.path(&t.polygon(&h.polygon_bng), Some(Rgb::HOT), None);
+    }
+    // Streets over the hotspot fill, so a reader sees which streets it covers.
+    if let Some(base) = basemap {
+        base_lines(base, c, &t);
     }
     for i in &b.interventions {
         c.path(&t.multi(&i.area_bng), None, Some((Rgb::BLUE, 1.2)));
@@ -274,6 +307,9 @@ fn map(b: &WardBriefing, c: &mut dyn Canvas, bx: (f32, f32, f32, f32)) {
             }
         }
     }
+    if let Some(base) = basemap {
+        credit(&base.attribution, c, bx);
+    }
     c.unclip();
     c.path(
         &vec![vec![
@@ -287,6 +323,43 @@ fn map(b: &WardBriefing, c: &mut dyn Canvas, bx: (f32, f32, f32, f32)) {
     );
     scale_bar(c, &t, bx);
     north_arrow(c, bx.0 + bx.2 - 18.0, bx.1 + 10.0);
+}
+
+/// The basemap's water, green space and buildings, under everything else.
+fn base_areas(base: &BaseLayers, c: &mut dyn Canvas, t: &MapTransform) {
+    for (kind, polygon) in &base.areas {
+        let fill = match kind {
+            AreaKind::Water => Rgb(198, 217, 232),
+            AreaKind::Green => Rgb(218, 230, 206),
+            AreaKind::Building => Rgb(226, 223, 216),
+        };
+        c.path(&t.polygon(polygon), Some(fill), None);
+    }
+}
+
+/// The basemap's roads and rivers, minor first so major roads lie on top.
+fn base_lines(base: &BaseLayers, c: &mut dyn Canvas, t: &MapTransform) {
+    for (kind, line) in &base.lines {
+        let (colour, width) = match kind {
+            LineKind::Path => (Rgb(196, 190, 180), 0.3),
+            LineKind::Minor => (Rgb(178, 178, 178), 0.6),
+            LineKind::Major => (Rgb(150, 150, 150), 1.2),
+            LineKind::Highway => (Rgb(205, 160, 85), 1.8),
+            LineKind::Water => (Rgb(150, 185, 215), 1.0),
+        };
+        let points: Vec<(f32, f32)> = line.0.iter().map(|p| t.point(p.x, p.y)).collect();
+        c.polyline(&points, colour, width);
+    }
+}
+
+/// The basemap's attribution, bottom right inside the map.
+fn credit(attribution: &str, c: &mut dyn Canvas, bx: (f32, f32, f32, f32)) {
+    const SIZE: f32 = 5.5;
+    let text = fit(attribution, SIZE, false, bx.2 * 0.55);
+    let w = text_width(&text, SIZE, false);
+    let (x, y) = (bx.0 + bx.2 - w - 4.0, bx.1 + bx.3 - 3.0);
+    c.fill_rect(x - 2.0, y - SIZE - 1.0, w + 4.0, SIZE + 3.0, Rgb::WHITE);
+    c.text(x, y, SIZE, false, Rgb::GREY, &text);
 }
 
 fn scale_bar(c: &mut dyn Canvas, t: &MapTransform, bx: (f32, f32, f32, f32)) {
@@ -328,7 +401,7 @@ fn north_arrow(c: &mut dyn Canvas, x: f32, y: f32) {
 /// Draws a legend symbol at a point.
 type Swatch = dyn Fn(&mut dyn Canvas, f32, f32);
 
-fn legend(b: &WardBriefing, c: &mut dyn Canvas, x: f32, y: f32) {
+fn legend(b: &WardBriefing, basemap: bool, c: &mut dyn Canvas, x: f32, y: f32) {
     let mut items: Vec<(&str, Box<Swatch>)> = vec![
         (
             "This ward",
@@ -380,7 +453,9 @@ fn legend(b: &WardBriefing, c: &mut dyn Canvas, x: f32, y: f32) {
         c.text(cx + 13.0, cy, 7.5, false, Rgb::BLACK, label);
         cx += w;
     }
-    let note = if b.map.labels.is_empty() {
+    let note = if basemap {
+        "Streets and water from the deployment's basemap (credited on the map). British National Grid; north is up."
+    } else if b.map.labels.is_empty() {
         "No basemap: streets are not drawn. British National Grid; north is up."
     } else {
         "No basemap: the busiest streets are named at police.uk's map points. British National Grid; north is up."

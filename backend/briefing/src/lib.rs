@@ -25,7 +25,9 @@ mod raster;
 
 pub use csv_out::to_csv;
 pub use gpkg::{geometry_blob, to_geopackage};
+pub use hotspot_basemap::BaseLayers;
 use hotspot_engine::WardBriefing;
+pub use layout::map_extent;
 
 /// Why a briefing could not be written. None of these is the caller's
 /// mistake: the briefing itself is always renderable.
@@ -44,27 +46,32 @@ pub enum BriefingError {
 /// The output formats (defined with the other options in `hotspot-core`).
 pub use hotspot_core::options::BriefingFormat as Format;
 
-/// Renders the briefing in `format`.
-pub fn render(b: &WardBriefing, format: Format) -> Result<Vec<u8>, BriefingError> {
+/// Renders the briefing in `format`. The PDF and PNG maps draw `basemap`
+/// (read for [`map_extent`]) under the wards and hotspots when given.
+pub fn render(
+    b: &WardBriefing,
+    format: Format,
+    basemap: Option<&BaseLayers>,
+) -> Result<Vec<u8>, BriefingError> {
     match format {
-        Format::Pdf => Ok(to_pdf(b)),
-        Format::Png => to_png(b),
+        Format::Pdf => Ok(to_pdf(b, basemap)),
+        Format::Png => to_png(b, basemap),
         Format::Csv => to_csv(b),
         Format::GeoPackage => to_geopackage(b),
     }
 }
 
 /// The briefing as a PDF document (A4).
-pub fn to_pdf(b: &WardBriefing) -> Vec<u8> {
+pub fn to_pdf(b: &WardBriefing, basemap: Option<&BaseLayers>) -> Vec<u8> {
     let mut canvas = pdf::PdfCanvas::new();
-    layout::draw(b, &mut canvas);
+    layout::draw(b, basemap, &mut canvas);
     canvas.finish(&format!("Ward briefing: {} ({})", b.name, b.code))
 }
 
 /// The briefing's pages as one PNG image, 144 dpi (1190 pixels wide).
-pub fn to_png(b: &WardBriefing) -> Result<Vec<u8>, BriefingError> {
+pub fn to_png(b: &WardBriefing, basemap: Option<&BaseLayers>) -> Result<Vec<u8>, BriefingError> {
     let pages = layout::page_count(b);
     let mut canvas = raster::RasterCanvas::new(pages);
-    layout::draw(b, &mut canvas);
+    layout::draw(b, basemap, &mut canvas);
     canvas.encode()
 }

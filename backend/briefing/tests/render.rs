@@ -58,7 +58,7 @@ fn pdf_text(bytes: &[u8]) -> String {
 #[test]
 fn pdf_text_is_extractable_with_counts_and_attribution() {
     let b = briefing(false);
-    let pdf = render(&b, Format::Pdf).unwrap();
+    let pdf = render(&b, Format::Pdf, None).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     let text = pdf_text(&pdf);
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -105,7 +105,7 @@ fn public_pdf_is_marked_and_shows_no_small_count() {
     let full = briefing_for(false, "2025-12");
     let b = briefing_for(true, "2025-12");
     let k = b.suppress_below;
-    let text = pdf_text(&render(&b, Format::Pdf).unwrap());
+    let text = pdf_text(&render(&b, Format::Pdf, None).unwrap());
     assert!(text.contains("PUBLIC"));
     assert!(
         !text.contains("Operation"),
@@ -162,7 +162,7 @@ fn public_pdf_is_marked_and_shows_no_small_count() {
 #[test]
 fn png_decodes_as_two_a4_pages() {
     let b = briefing(false);
-    let png = render(&b, Format::Png).unwrap();
+    let png = render(&b, Format::Png, None).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     // IHDR: width and height, big-endian, at bytes 16..24.
     let w = u32::from_be_bytes(png[16..20].try_into().unwrap());
@@ -175,7 +175,7 @@ fn png_decodes_as_two_a4_pages() {
 #[test]
 fn csv_carries_attribution_and_every_table() {
     let b = briefing(false);
-    let csv = String::from_utf8(render(&b, Format::Csv).unwrap()).unwrap();
+    let csv = String::from_utf8(render(&b, Format::Csv, None).unwrap()).unwrap();
     assert!(csv.starts_with("# Hotspot ward briefing"));
     assert!(csv.contains("# Attribution: Contains public sector information"));
     assert!(csv.contains("# Licence: Open Government Licence v3.0"));
@@ -196,7 +196,7 @@ fn csv_carries_attribution_and_every_table() {
 #[test]
 fn geopackage_has_the_required_tables_and_geometry_blobs() {
     let b = briefing(false);
-    let bytes = render(&b, Format::GeoPackage).unwrap();
+    let bytes = render(&b, Format::GeoPackage, None).unwrap();
     assert_eq!(&bytes[..16], b"SQLite format 3\0");
     assert_eq!(&bytes[68..72], b"GPKG", "application_id");
     assert_eq!(u32::from_be_bytes(bytes[60..64].try_into().unwrap()), 10300);
@@ -259,4 +259,66 @@ fn geopackage_has_the_required_tables_and_geometry_blobs() {
         .query_row("SELECT count(*) FROM interventions", [], |r| r.get(0))
         .unwrap();
     assert_eq!(interventions, 1);
+}
+
+/// A PNG's pixels (RGBA) with its width.
+fn decode_png(bytes: &[u8]) -> (Vec<u8>, usize) {
+    let decoder = png::Decoder::new(bytes);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let rgba = buf[..info.buffer_size()]
+        .chunks(channels)
+        .flat_map(|p| [p[0], p[1], p[2], 255])
+        .collect();
+    (rgba, info.width as usize)
+}
+
+#[test]
+fn a_basemap_draws_streets_over_the_hotspots_and_is_credited() {
+    use geo_types::{LineString, Polygon};
+    use hotspot_briefing::{map_extent, BaseLayers};
+    let b = briefing(false);
+    let [x0, y0, x1, y1] = map_extent(&b);
+    let cy = (y0 + y1) / 2.0;
+    // A highway straight across the map's middle, and water in one corner.
+    let base = BaseLayers {
+        lines: vec![(
+            hotspot_basemap::LineKind::Highway,
+            LineString::from(vec![(x0 - 100.0, cy), (x1 + 100.0, cy)]),
+        )],
+        areas: vec![(
+            hotspot_basemap::AreaKind::Water,
+            Polygon::new(
+                LineString::from(vec![
+                    (x0, y0),
+                    (x0 + 50.0, y0),
+                    (x0 + 50.0, y0 + 50.0),
+                    (x0, y0),
+                ]),
+                vec![],
+            ),
+        )],
+        attribution: "© Fixture mappers".into(),
+        zoom: 14,
+    };
+    let text = pdf_text(&render(&b, Format::Pdf, Some(&base)).unwrap());
+    assert!(text.contains("© Fixture mappers"), "{text}");
+    assert!(!pdf_text(&render(&b, Format::Pdf, None).unwrap()).contains("Fixture"));
+
+    // At 144 dpi the map box (36, 92, 300 × 300 pt) is pixels 72..672 by
+    // 184..784; the highway crosses its middle row, pixel 484.
+    let highway = |png: &[u8]| {
+        let (px, width) = decode_png(png);
+        (72..672)
+            .filter(|x| {
+                let i = (484 * width + x) * 4;
+                px[i..i + 3] == [205, 160, 85]
+            })
+            .count()
+    };
+    let with = highway(&render(&b, Format::Png, Some(&base)).unwrap());
+    assert!(with > 450, "the highway shows along {with} of 600 pixels");
+    assert_eq!(highway(&render(&b, Format::Png, None).unwrap()), 0);
 }

@@ -41,6 +41,8 @@ pub struct BriefingArgs {
     /// planned interventions are relative to.
     #[arg(long)]
     pub as_of: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub basemap: crate::basemap::BasemapArgs,
 }
 
 pub async fn run(db: &str, groups: CrimeGroups, args: BriefingArgs) -> anyhow::Result<()> {
@@ -78,7 +80,11 @@ pub async fn run(db: &str, groups: CrimeGroups, args: BriefingArgs) -> anyhow::R
         )
     };
     let b = ds.ward_briefing(&query, &log)?;
-    let bytes = hotspot_briefing::render(&b, format)?;
+    let basemap = match (args.basemap.basemap()?, format) {
+        (Some(m), Format::Pdf | Format::Png) => m.layers(hotspot_briefing::map_extent(&b)).await,
+        _ => None,
+    };
+    let bytes = hotspot_briefing::render(&b, format, basemap.as_ref())?;
     std::fs::write(&args.out, &bytes).with_context(|| format!("{}", args.out.display()))?;
     for n in &b.notes {
         eprintln!("note: {n}");

@@ -63,37 +63,8 @@ pub struct ServeArgs {
     /// with Retry-After rather than queue without bound.
     #[arg(long, default_value_t = 64)]
     pub analysis_queue: usize,
-    /// A PMTiles archive of vector tiles in the Protomaps basemap schema
-    /// (e.g. a `pmtiles extract` of the area): served with Range requests
-    /// and drawn under the map with a bundled style, no internet needed.
-    #[arg(long, env = "HOTSPOT_BASEMAP")]
-    pub basemap: Option<PathBuf>,
-    /// The basemap's attribution, shown on the map.
-    #[arg(long, default_value = "© OpenStreetMap contributors")]
-    pub basemap_attribution: String,
-}
-
-/// `--basemap`, checked: a readable PMTiles v3 archive.
-fn basemap(args: &ServeArgs) -> anyhow::Result<Option<hotspot_server::basemap::Basemap>> {
-    let Some(path) = &args.basemap else {
-        return Ok(None);
-    };
-    let mut magic = [0u8; 8];
-    std::io::Read::read_exact(
-        &mut std::fs::File::open(path).with_context(|| format!("--basemap {}", path.display()))?,
-        &mut magic,
-    )
-    .with_context(|| format!("--basemap {}: too short", path.display()))?;
-    if &magic[..7] != b"PMTiles" || magic[7] != 3 {
-        anyhow::bail!(
-            "--basemap {}: not a PMTiles version 3 archive",
-            path.display()
-        );
-    }
-    Ok(Some(hotspot_server::basemap::Basemap {
-        archive: path.clone(),
-        attribution: args.basemap_attribution.clone(),
-    }))
+    #[command(flatten)]
+    pub basemap: crate::basemap::BasemapArgs,
 }
 
 /// The sample folder: as given, or the repository's `data/` when run from elsewhere.
@@ -157,7 +128,7 @@ pub async fn run(db: &str, groups: CrimeGroups, args: ServeArgs) -> anyhow::Resu
             .analysis_slots
             .unwrap_or(ServerConfig::default().analysis_slots),
         analysis_queue: args.analysis_queue,
-        basemap: basemap(&args)?,
+        basemap: args.basemap.basemap()?,
     };
     let state = AppState::new(store, groups, config).await?;
     let overview = state.dataset().overview();

@@ -26,6 +26,39 @@ pub struct Basemap {
     pub attribution: String,
 }
 
+impl Basemap {
+    /// The basemap's features for a printed map of `extent` (BNG), for
+    /// briefings. A basemap that cannot be read is logged and left out:
+    /// the briefing still comes, without streets, rather than not at all.
+    pub async fn layers(&self, extent: [f64; 4]) -> Option<hotspot_basemap::BaseLayers> {
+        let read = async {
+            hotspot_basemap::Archive::open(&self.archive, &self.attribution)
+                .await?
+                .layers(extent)
+                .await
+        };
+        read.await
+            .inspect_err(|e| tracing::warn!(error = %e, "basemap left out of the briefing map"))
+            .ok()
+    }
+
+    /// Checks that `archive` is a PMTiles version 3 file, so a mistyped
+    /// `--basemap` is refused at start-up rather than at the first map.
+    pub fn check(archive: &std::path::Path) -> Result<(), String> {
+        let mut magic = [0u8; 8];
+        std::fs::File::open(archive)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+            .map_err(|e| format!("{}: {e}", archive.display()))?;
+        if &magic[..7] != b"PMTiles" || magic[7] != 3 {
+            return Err(format!(
+                "{}: not a PMTiles version 3 archive",
+                archive.display()
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// The archive's URL on this service.
 pub const ARCHIVE_PATH: &str = "/basemap/tiles.pmtiles";
 /// The style's URL on this service.

@@ -22,17 +22,18 @@ async fn service(anonymous_role: Role) -> Router {
 }
 
 async fn state(anonymous_role: Role) -> Arc<AppState> {
-    let store = hotspot_store::open("sqlite::memory:").await.unwrap();
-    let state = AppState::new(
-        store,
-        Default::default(),
-        ServerConfig {
-            anonymous_role,
-            ..Default::default()
-        },
-    )
+    state_with(ServerConfig {
+        anonymous_role,
+        ..Default::default()
+    })
     .await
-    .unwrap();
+}
+
+async fn state_with(config: ServerConfig) -> Arc<AppState> {
+    let store = hotspot_store::open("sqlite::memory:").await.unwrap();
+    let state = AppState::new(store, Default::default(), config)
+        .await
+        .unwrap();
     common::load_sample(&state, "policeuk/", true).await;
     state
 }
@@ -221,5 +222,65 @@ async fn downloads_are_in_the_audit_log() {
     assert!(
         found,
         "the briefing download is audited with its ward, period and format"
+    );
+}
+
+/// A basemap archive with one highway straight across the middle of
+/// `WARD`'s briefing map.
+async fn highway_across_the_ward(path: &std::path::Path) {
+    let plain = state(Role::Partner).await;
+    let query = hotspot_engine::BriefingQuery::new(WARD, "2025-12-15".parse().unwrap());
+    let b = plain.dataset().ward_briefing(&query, &[]).unwrap();
+    let [x0, y0, x1, y1] = hotspot_briefing::map_extent(&b);
+    let west = hotspot_core::bng_to_wgs84(x0 - 200.0, (y0 + y1) / 2.0).unwrap();
+    let east = hotspot_core::bng_to_wgs84(x1 + 200.0, (y0 + y1) / 2.0).unwrap();
+    use hotspot_basemap::fixture::{write_archive, FixtureFeature};
+    write_archive(
+        path,
+        14,
+        &[FixtureFeature::line("roads", "highway", &[west, east])],
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_configured_basemap_is_drawn_on_the_briefing_map_and_credited() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("area.pmtiles");
+    highway_across_the_ward(&archive).await;
+    let app = app(state_with(ServerConfig {
+        anonymous_role: Role::Partner,
+        basemap: Some(hotspot_server::basemap::Basemap {
+            archive,
+            attribution: "© Fixture mappers".into(),
+        }),
+        ..Default::default()
+    })
+    .await);
+    let base = format!("/api/wards/{WARD}/briefing?{PERIOD}");
+
+    let (status, _, pdf) = get(&app, &format!("{base}&format=pdf")).await;
+    assert_eq!(status, StatusCode::OK);
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let text = doc.extract_text(&[1]).unwrap();
+    assert!(text.contains("© Fixture mappers"), "{text}");
+
+    // The highway's colour along the map's middle row (144 dpi: the map box
+    // spans pixels 72..672, its middle row is 484), where the tile put it.
+    let (status, _, png) = get(&app, &format!("{base}&format=png")).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut reader = png::Decoder::new(&png[..]).read_info().unwrap();
+    let mut px = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut px).unwrap();
+    let (width, channels) = (info.width as usize, info.color_type.samples());
+    let highway = (72..672)
+        .filter(|x| {
+            let i = (484 * width + x) * channels;
+            px[i..i + 3] == [205, 160, 85]
+        })
+        .count();
+    assert!(
+        highway > 450,
+        "the highway shows along {highway} of 600 pixels"
     );
 }

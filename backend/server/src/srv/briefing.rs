@@ -108,10 +108,16 @@ pub async fn ward_briefing(
         ..BriefingQuery::new(&code, chrono::Utc::now().date_naive())
     };
     let ds = state.dataset();
+    let b = tokio::task::spawn_blocking(move || ds.ward_briefing(&query, &log))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let basemap = match (&state.config.basemap, format) {
+        (Some(m), Format::Pdf | Format::Png) => m.layers(hotspot_briefing::map_extent(&b)).await,
+        _ => None,
+    };
     let (stem, bytes) = tokio::task::spawn_blocking(move || {
-        let b = ds.ward_briefing(&query, &log)?;
-        let bytes =
-            hotspot_briefing::render(&b, format).map_err(|e| AppError::Internal(e.to_string()))?;
+        let bytes = hotspot_briefing::render(&b, format, basemap.as_ref())
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok::<_, AppError>((b.file_stem(), bytes))
     })
     .await
