@@ -13,6 +13,7 @@ use axum::routing::get;
 use axum::Extension;
 use axum::Router;
 use hotspot_core::Role;
+use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -128,7 +129,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
-        ));
+        ))
+        .layer(CompressionLayer::new());
     let site = match state.config.static_dir.as_ref() {
         // The built map client; `index.html` answers `/`.
         Some(dir) if dir.join("index.html").is_file() => {
@@ -136,6 +138,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         }
         _ => Router::new().route("/", get(index)),
     };
+    // Answers gzipped where the client accepts it: ward boundaries, the
+    // WebAssembly and MapLibre are a quarter of their size on the wire.
+    // Not the basemap archive, whose Range answers must be the file's bytes.
+    let site = site.layer(CompressionLayer::new());
     let site = match &state.config.basemap {
         Some(b) => site.merge(crate::basemap::routes(b)),
         None => site,

@@ -1196,3 +1196,34 @@ async fn search_finds_wards_and_places_by_name_and_hides_places_from_the_public(
         assert!(String::from_utf8_lossy(&body).contains(needle), "{uri}");
     }
 }
+
+#[tokio::test]
+async fn answers_are_gzipped_for_clients_that_accept_it() {
+    use std::io::Read;
+    let app = app(sample_state().await);
+    let (_, _, plain) = get(&app, "/api/wards").await;
+    let res = app
+        .clone()
+        .oneshot(
+            Request::get("/api/wards")
+                .header(header::ACCEPT_ENCODING, "gzip")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&body[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    let unzipped: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(unzipped, plain);
+    assert!(
+        body.len() * 3 < text.len(),
+        "{} of {}",
+        body.len(),
+        text.len()
+    );
+}

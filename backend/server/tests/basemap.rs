@@ -48,6 +48,14 @@ async fn the_archive_answers_range_requests_and_the_style_points_at_it() {
     let (status, body) = get(&app, "/basemap/tiles.pmtiles", Some("bytes=0-6")).await;
     assert_eq!(status, StatusCode::PARTIAL_CONTENT);
     assert_eq!(body, b"PMTiles");
+    // The archive's bytes, never gzipped (Range offsets are the file's).
+    let req = Request::get("/basemap/tiles.pmtiles")
+        .header(header::RANGE, "bytes=100-103")
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::empty())
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(app.clone(), req).await.unwrap();
+    assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
     let (status, body) = get(&app, "/basemap/tiles.pmtiles", Some("bytes=100-103")).await;
     assert_eq!(
         (status, body),

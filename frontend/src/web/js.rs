@@ -96,6 +96,32 @@ pub async fn fetch_api(url: &str) -> Result<String, FetchError> {
     fetch_api_until(url, None).await
 }
 
+/// [`fetch_api`] started now. A Rust future does nothing until it is first
+/// awaited, so requests the page needs together at start-up would go one
+/// after another; this one is sent at once (as a JS promise) and its answer
+/// is read when awaited.
+pub fn fetch_api_now(url: &str) -> impl std::future::Future<Output = Result<String, FetchError>> {
+    let url = url.to_string();
+    let started = wasm_bindgen_futures::future_to_promise(async move {
+        match fetch_api(&url).await {
+            Ok(text) => Ok(JsValue::from(text)),
+            Err(e) => Err(Array::of2(&JsValue::from(e.status), &JsValue::from(e.message)).into()),
+        }
+    });
+    async move {
+        match JsFuture::from(started).await {
+            Ok(text) => Ok(text.as_string().unwrap_or_default()),
+            Err(e) => {
+                let e = Array::from(&e);
+                Err(FetchError {
+                    status: e.get(0).as_f64().unwrap_or(0.0) as u16,
+                    message: e.get(1).as_string().unwrap_or_default(),
+                })
+            }
+        }
+    }
+}
+
 /// [`fetch_api`] that `abort` can cancel: a superseded request stops using
 /// a connection (the browser has six per server) and its answer is not read.
 pub async fn fetch_api_until(

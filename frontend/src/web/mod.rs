@@ -43,7 +43,7 @@ use crate::filters::{parse_query, Filters};
 use crate::panels::Catalogue;
 use controls::{init_controls, wire_controls};
 use hotspot_api::responses::{Categories, Periods};
-use js::{by_id, call, fetch_api, fetch_text, get, html_el, set};
+use js::{by_id, call, fetch_text, get, html_el, set};
 use layers::{apply_visibility, refresh, LayerKind};
 use map::{Basemap, Map};
 use session::{apply_session_ui, wire_account};
@@ -117,10 +117,10 @@ async fn run() -> Result<(), String> {
     let t0 = js::now_ms();
     let search = js::window().location().search().unwrap_or_default();
     let page = parse_query(&search);
-    // Start the API requests at once; they run while MapLibre starts.
-    let me = fetch_api("/api/me");
-    let categories = fetch_text("/api/categories");
-    let periods = fetch_text("/api/periods");
+    // Send the API requests at once; they run while MapLibre starts.
+    let me = js::fetch_api_now("/api/me");
+    let categories = js::fetch_api_now("/api/categories");
+    let periods = js::fetch_api_now("/api/periods");
     let (basemap, incidents_allowed) = config(&page).await;
     let map = Map::new("map", &basemap).map_err(|e| js::describe(&e))?;
     set(&js::window(), "__map", &map.js);
@@ -137,8 +137,10 @@ async fn run() -> Result<(), String> {
             Session::default()
         }
     };
-    let cat: Categories = serde_json::from_str(&categories.await?).map_err(|e| e.to_string())?;
-    let per: Periods = serde_json::from_str(&periods.await?).map_err(|e| e.to_string())?;
+    let text = |r: Result<String, js::FetchError>| r.map_err(|e| e.message);
+    let cat: Categories =
+        serde_json::from_str(&text(categories.await)?).map_err(|e| e.to_string())?;
+    let per: Periods = serde_json::from_str(&text(periods.await)?).map_err(|e| e.to_string())?;
     let cat = Catalogue::from(cat);
     let months: Vec<String> = per.months.into_iter().map(|m| m.month).collect();
     if months.is_empty() {
@@ -158,7 +160,7 @@ async fn run() -> Result<(), String> {
     wire_page(&app);
     // Fetch the wards while the map loads.
     let wards_url = app.st.borrow().f.wards_url();
-    let wards = fetch_api(&wards_url);
+    let wards = js::fetch_api_now(&wards_url);
     js::await_promise(loaded.into())
         .await
         .map_err(|e| js::describe(&e))?;
