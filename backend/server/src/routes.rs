@@ -134,13 +134,17 @@ pub fn app(state: Arc<AppState>) -> Router {
     let site = match state.config.static_dir.as_ref() {
         // The built map client; `index.html` answers `/`.
         Some(dir) if dir.join("index.html").is_file() => {
-            Router::new().fallback_service(tower_http::services::ServeDir::new(dir))
+            // `file.gz` beside a file (frontend/build.sh writes them) is sent
+            // to browsers that accept gzip.
+            let files = tower_http::services::ServeDir::new(dir).precompressed_gzip();
+            Router::new().fallback_service(files)
         }
         _ => Router::new().route("/", get(index)),
     };
-    // Answers gzipped where the client accepts it: ward boundaries, the
-    // WebAssembly and MapLibre are a quarter of their size on the wire.
-    // Not the basemap archive, whose Range answers must be the file's bytes.
+    // Answers gzipped where the client accepts it (ward boundaries are a
+    // fifth of their size on the wire); files with a gzipped copy are sent
+    // as is. Not the basemap archive, whose Range answers must be the
+    // file's bytes.
     let site = site.layer(CompressionLayer::new());
     let site = match &state.config.basemap {
         Some(b) => site.merge(crate::basemap::routes(b)),

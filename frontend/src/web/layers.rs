@@ -136,13 +136,35 @@ impl State {
     }
 
     /// A new request for layer `k`: its generation and what cancels it.
-    fn begin_layer(&mut self, k: LayerKind) -> (u32, Option<web_sys::AbortSignal>) {
+    fn begin_layer(&mut self, k: LayerKind, url: &str) -> (u32, Option<web_sys::AbortSignal>) {
         match k {
-            LayerKind::Wards => (self.wards.begin(), self.wards.abort_signal()),
-            LayerKind::Hotspots => (self.hotspots.begin(), self.hotspots.abort_signal()),
-            LayerKind::Density => (self.density.begin(), self.density.abort_signal()),
-            LayerKind::Incidents => (self.incidents.begin(), self.incidents.abort_signal()),
-            LayerKind::Labels => (self.labels.begin(), self.labels.abort_signal()),
+            LayerKind::Wards => (self.wards.begin(url), self.wards.abort_signal()),
+            LayerKind::Hotspots => (self.hotspots.begin(url), self.hotspots.abort_signal()),
+            LayerKind::Density => (self.density.begin(url), self.density.abort_signal()),
+            LayerKind::Incidents => (self.incidents.begin(url), self.incidents.abort_signal()),
+            LayerKind::Labels => (self.labels.begin(url), self.labels.abort_signal()),
+        }
+    }
+
+    /// Layer `k` is already being fetched from `url`.
+    fn awaits(&self, k: LayerKind, url: &str) -> bool {
+        match k {
+            LayerKind::Wards => self.wards.awaits(url),
+            LayerKind::Hotspots => self.hotspots.awaits(url),
+            LayerKind::Density => self.density.awaits(url),
+            LayerKind::Incidents => self.incidents.awaits(url),
+            LayerKind::Labels => self.labels.awaits(url),
+        }
+    }
+
+    /// Layer `k`'s request on its way has answered.
+    fn answered(&mut self, k: LayerKind) {
+        match k {
+            LayerKind::Wards => self.wards.answered(),
+            LayerKind::Hotspots => self.hotspots.answered(),
+            LayerKind::Density => self.density.answered(),
+            LayerKind::Incidents => self.incidents.answered(),
+            LayerKind::Labels => self.labels.answered(),
         }
     }
 
@@ -278,7 +300,12 @@ fn begin(app: &AppRef, k: LayerKind) -> Option<(String, u32, Option<web_sys::Abo
         }
         return None;
     }
-    let (generation, abort) = st.begin_layer(k);
+    // The view moved while the same answer is on its way (e.g. the map's
+    // first `moveend` just after start-up): let that one arrive.
+    if st.awaits(k, &url) {
+        return None;
+    }
+    let (generation, abort) = st.begin_layer(k, &url);
     Some((url, generation, abort))
 }
 
@@ -292,6 +319,9 @@ pub async fn receive(
     result: Result<String, FetchError>,
 ) {
     let current = |app: &AppRef| app.st.borrow().layer_generation(k) == generation;
+    if current(app) {
+        app.st.borrow_mut().answered(k);
+    }
     let text = match result {
         Ok(text) => text,
         Err(e) => {

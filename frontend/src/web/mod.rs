@@ -169,7 +169,7 @@ async fn run() -> Result<(), String> {
     }
     map.add_hotspot_layers().map_err(|e| js::describe(&e))?;
     map_ready(&app);
-    let generation = app.st.borrow_mut().wards.begin();
+    let generation = app.st.borrow_mut().wards.begin(&wards_url);
     let wards = wards.await;
     layers::receive(&app, LayerKind::Wards, generation, wards_url, wards).await;
     mark_first_map(&map, t0);

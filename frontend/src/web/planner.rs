@@ -119,7 +119,7 @@ async fn run_plan(app: &AppRef) {
     run.set_disabled(true);
     let _ = by_id("planner").set_attribute("aria-busy", "true");
     set_status("Planning…");
-    let generation = app.st.borrow_mut().plan.begin();
+    let generation = app.st.borrow_mut().plan.begin("/api/plan");
     let body = form.body();
     debug_set("planBody", &JsValue::from_str(&body));
     let result = js::request("POST", "/api/plan", Some(&body)).await;

@@ -26,6 +26,8 @@ pub struct Layer<T> {
     pub generation: u32,
     /// Cancels the request on its way, when a newer one replaces it.
     pending: Option<web_sys::AbortController>,
+    /// The URL of the request on its way, so the same one is not sent twice.
+    requested: String,
 }
 
 impl<T> Default for Layer<T> {
@@ -35,18 +37,32 @@ impl<T> Default for Layer<T> {
             data: None,
             generation: 0,
             pending: None,
+            requested: String::new(),
         }
     }
 }
 
 impl<T> Layer<T> {
-    /// A new request for the layer: older ones are cancelled and their
-    /// answers dropped.
-    pub fn begin(&mut self) -> u32 {
+    /// A new request for the layer, to `url`: older ones are cancelled and
+    /// their answers dropped.
+    pub fn begin(&mut self, url: &str) -> u32 {
         self.cancel();
         self.pending = web_sys::AbortController::new().ok();
+        self.requested = url.to_string();
         self.generation += 1;
         self.generation
+    }
+
+    /// The layer is already fetching `url`.
+    pub fn awaits(&self, url: &str) -> bool {
+        self.pending.is_some() && self.requested == url
+    }
+
+    /// The request on its way has answered (well or not): a later request
+    /// for the same URL is sent again.
+    pub fn answered(&mut self) {
+        self.pending = None;
+        self.requested.clear();
     }
 
     /// What cancels the request [`Layer::begin`] started.
@@ -75,7 +91,7 @@ impl<T> Layer<T> {
             url,
             data: Some(data),
             generation,
-            pending: None,
+            ..Layer::default()
         };
     }
 }
