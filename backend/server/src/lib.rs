@@ -10,6 +10,7 @@ pub mod basemap;
 mod cache;
 mod error;
 pub mod geojson_out;
+pub mod ogc;
 mod openapi;
 pub mod pipeline;
 mod query;

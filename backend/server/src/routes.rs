@@ -150,7 +150,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         Some(b) => site.merge(crate::basemap::routes(b)),
         None => site,
     };
+    // OGC API – Features reads every collection from the API as mounted.
+    let ogc = crate::ogc::routes(api.clone().with_state(state.clone()));
     site.nest("/api", api)
+        .nest("/ogc", ogc)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(300),

@@ -96,6 +96,7 @@ fn means_ci(value: Option<&str>) -> bool {
 pub fn emit_cfgs() {
     println!("cargo::rustc-check-cfg=cfg(has_shared_data)");
     println!("cargo::rustc-check-cfg=cfg(has_postgres)");
+    println!("cargo::rustc-check-cfg=cfg(has_gdal)");
     for var in [CI_VAR, SHARED_DATA_VAR, POSTGRES_URL_VAR] {
         println!("cargo::rerun-if-env-changed={var}");
     }
@@ -114,6 +115,18 @@ pub fn emit_cfgs() {
     if ci || find_postgres_url().is_some() {
         println!("cargo::rustc-cfg=has_postgres");
     }
+    // GDAL's `ogrinfo` (Debian's gdal-bin) for the OGC API tests.
+    if ci || has_gdal() {
+        println!("cargo::rustc-cfg=has_gdal");
+    }
+}
+
+/// Whether GDAL's `ogrinfo` runs here.
+pub fn has_gdal() -> bool {
+    std::process::Command::new("ogrinfo")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 #[cfg(test)]
