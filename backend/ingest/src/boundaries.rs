@@ -1,4 +1,7 @@
-//! Area boundaries from a GeoJSON FeatureCollection (RFC 7946, lon/lat).
+//! Area boundaries from a GeoJSON FeatureCollection (RFC 7946, lon/lat, or
+//! British National Grid with the legacy `crs` member), a GeoPackage or a
+//! zipped Shapefile (read into GeoJSON features by
+//! [`crate::boundary_formats`], then under the same rules).
 //!
 //! # Rules
 //!
@@ -185,6 +188,12 @@ fn geojson_error(file: &SourceFile, message: String) -> IngestError {
 /// The file's features, after the whole-file checks: UTF-8, not blank,
 /// JSON, a FeatureCollection with a non-empty `features` array.
 fn feature_collection(file: &SourceFile) -> Result<(Vec<Value>, Crs), IngestError> {
+    use crate::boundary_formats::{geopackage_features, shapefile_features, BoundaryFormat};
+    match BoundaryFormat::of(&file.bytes) {
+        BoundaryFormat::GeoPackage => return geopackage_features(file),
+        BoundaryFormat::ZippedShapefile => return shapefile_features(file),
+        BoundaryFormat::GeoJson => {}
+    }
     let text = std::str::from_utf8(&file.bytes).map_err(|e| {
         let line = 1 + file.bytes[..e.valid_up_to()]
             .iter()
@@ -233,7 +242,7 @@ fn feature_collection(file: &SourceFile) -> Result<(Vec<Value>, Crs), IngestErro
 /// National Grid with the legacy (2008 GeoJSON) `crs` member, e.g.
 /// `{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Crs {
+pub(crate) enum Crs {
     Wgs84,
     BritishNationalGrid,
 }

@@ -25,6 +25,7 @@ use hotspot_core::{Incident, Month};
 use serde::Serialize;
 
 pub mod boundaries;
+mod boundary_formats;
 mod csvutil;
 pub mod error;
 mod fxhash;
