@@ -429,8 +429,10 @@ impl Choices for ImportKindName {
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportOptions {
-    /// What the file is: `police.uk` (street-level CSV, `.csv` or `.csv.gz`),
-    /// `csv` (any CSV with `mapping=`), `boundaries` (GeoJSON) or `population` (CSV).
+    /// What the file is: `police.uk` (street-level CSV, `.csv` or `.csv.gz`,
+    /// or a data.police.uk download zip), `csv` (any CSV with `mapping=`),
+    /// `boundaries` (GeoJSON, GeoPackage or zipped Shapefile) or
+    /// `population` (CSV).
     #[param(inline)]
     pub kind: Option<ImportKindNameChoice>,
     /// The file name for a raw body (default `upload`); it names the dataset version.
@@ -458,6 +460,10 @@ pub struct ImportOptions {
     pub code_column: Option<String>,
     /// Population: column holding the population (default: detected).
     pub population_column: Option<String>,
+    /// police.uk download zips: also import the stop-and-search files, as
+    /// the source `stop-and-search` (default false).
+    #[param(value_type = Option<bool>)]
+    pub stop_and_search: Option<Flag>,
 }
 
 /// `GET /api/search`.

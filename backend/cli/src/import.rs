@@ -13,11 +13,17 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Subcommand, Debug)]
 pub enum ImportCommand {
-    /// police.uk street-level CSVs: files, .csv.gz files or folders of months.
+    /// police.uk street-level CSVs: files, .csv.gz files, folders of months,
+    /// or data.police.uk download zips (their outcomes applied).
     PoliceUk {
-        /// Files (.csv or .csv.gz) or folders of them, read in name order.
+        /// Files (.csv, .csv.gz or a download .zip) or folders of them, read
+        /// in name order.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// From download zips, also import the stop-and-search files, as
+        /// the source `stop-and-search` (date, time and place only).
+        #[arg(long)]
+        stop_and_search: bool,
         /// Fail (importing nothing) if any row is invalid. Repeated Crime IDs
         /// (counted once) are not invalid.
         #[arg(long)]
@@ -137,9 +143,15 @@ fn print_report(report: &ImportReport) {
 pub async fn run(db: &str, cmd: ImportCommand) -> anyhow::Result<()> {
     let store = hotspot_store::open(db).await?;
     let (kind, files, strict) = match cmd {
-        ImportCommand::PoliceUk { paths, strict } => {
-            (ImportKind::PoliceUk, read_all(&paths)?, strict)
-        }
+        ImportCommand::PoliceUk {
+            paths,
+            strict,
+            stop_and_search,
+        } => (
+            ImportKind::PoliceUk { stop_and_search },
+            read_all(&paths)?,
+            strict,
+        ),
         ImportCommand::Csv {
             paths,
             mapping,
@@ -183,7 +195,7 @@ pub async fn run(db: &str, cmd: ImportCommand) -> anyhow::Result<()> {
         ),
     };
     let report = match kind {
-        ImportKind::PoliceUk | ImportKind::Csv(_) => {
+        ImportKind::PoliceUk { .. } | ImportKind::Csv(_) => {
             let batch = parse_with_progress(&kind, &files)?;
             refuse_if_nothing_accepted(&batch)?;
             if strict {
@@ -214,7 +226,7 @@ fn parse_with_progress(kind: &ImportKind, files: &[SourceFile]) -> anyhow::Resul
     let mut parsed = Vec::with_capacity(files.len());
     for f in files {
         bar.set_message(f.name.clone());
-        parsed.push(parse_incident_file(kind, f)?);
+        parsed.extend(parse_incident_file(kind, f)?);
         bar.inc(f.bytes.len() as u64);
     }
     bar.finish_and_clear();

@@ -86,7 +86,12 @@ async fn load_sample(state: &AppState, dir: &Path) -> anyhow::Result<()> {
             },
             dir.join("wards.geojson"),
         ),
-        (ImportKind::PoliceUk, dir.join("policeuk")),
+        (
+            ImportKind::PoliceUk {
+                stop_and_search: false,
+            },
+            dir.join("policeuk"),
+        ),
         (
             ImportKind::Csv(CsvMapping::parse(SAMPLE_PARTNER_MAPPING)?),
             dir.join("partner/fly-tipping.csv"),

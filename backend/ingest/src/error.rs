@@ -49,6 +49,9 @@ pub enum IngestError {
         line: u64,
         message: String,
     },
+    /// A zip archive that cannot be read, or does not hold what it should.
+    #[error("{file}: {message}")]
+    Archive { file: String, message: String },
     /// Not JSON, or JSON that is not a GeoJSON FeatureCollection.
     #[error("{file}: {message}")]
     GeoJson { file: String, message: String },

@@ -2,7 +2,7 @@
 //! hand the whole batch to the store in one transaction. Shared by the
 //! `hotspot import` command and `POST /api/imports`.
 
-use hotspot_ingest::{BoundaryOptions, CsvMapping, IngestError, SourceFile};
+use hotspot_ingest::{police_uk_download, BoundaryOptions, CsvMapping, IngestError, SourceFile};
 use hotspot_store::{
     AreaBatch, ImportReport, IncidentBatch, IncidentFile, PopulationBatch, RejectedRow, Store,
 };
@@ -12,8 +12,10 @@ use crate::AppError;
 /// What kind of file an import holds.
 #[derive(Debug, Clone)]
 pub enum ImportKind {
-    /// police.uk street-level CSVs.
-    PoliceUk,
+    /// police.uk street-level CSVs, or data.police.uk download zips (street
+    /// files with their outcomes applied; stop-and-search files as their own
+    /// source when `stop_and_search`).
+    PoliceUk { stop_and_search: bool },
     /// Any CSV with a column mapping (force extracts, partner data).
     Csv(CsvMapping),
     /// Area boundaries (GeoJSON) for a layer such as `wards`.
@@ -40,14 +42,28 @@ fn rejected(rows: Vec<hotspot_ingest::RejectedRow>) -> Vec<RejectedRow> {
         .collect()
 }
 
-/// Parses one incident file (police.uk or mapped CSV).
-pub fn parse_incident_file(kind: &ImportKind, file: &SourceFile) -> Result<IncidentFile, AppError> {
-    let parsed = match kind {
-        ImportKind::PoliceUk => hotspot_ingest::parse_police_uk(file)?,
-        ImportKind::Csv(mapping) => hotspot_ingest::parse_mapped_csv(file, mapping)?,
-        _ => return Err(AppError::BadRequest("not an incident import".into())),
-    };
-    Ok(IncidentFile {
+/// Parses one incident file (police.uk or mapped CSV); a police.uk download
+/// zip gives one file per month and kind.
+pub fn parse_incident_file(
+    kind: &ImportKind,
+    file: &SourceFile,
+) -> Result<Vec<IncidentFile>, AppError> {
+    match kind {
+        ImportKind::PoliceUk { stop_and_search } if police_uk_download::is_zip(&file.bytes) => {
+            download_files(file, *stop_and_search)
+        }
+        ImportKind::PoliceUk { .. } => {
+            Ok(vec![incident_file(hotspot_ingest::parse_police_uk(file)?)])
+        }
+        ImportKind::Csv(mapping) => Ok(vec![incident_file(hotspot_ingest::parse_mapped_csv(
+            file, mapping,
+        )?)]),
+        _ => Err(AppError::BadRequest("not an incident import".into())),
+    }
+}
+
+fn incident_file(parsed: hotspot_ingest::ParsedIncidents) -> IncidentFile {
+    IncidentFile {
         file_name: parsed.file,
         dataset_key: parsed.dataset_key,
         sha256: parsed.version,
@@ -55,13 +71,61 @@ pub fn parse_incident_file(kind: &ImportKind, file: &SourceFile) -> Result<Incid
         incidents: parsed.incidents,
         rejected: rejected(parsed.rejected),
         notes: parsed.notes,
-    })
+    }
+}
+
+/// A police.uk download zip: its street files with the latest outcomes
+/// applied, and its stop-and-search files when asked for.
+fn download_files(file: &SourceFile, stop_and_search: bool) -> Result<Vec<IncidentFile>, AppError> {
+    use police_uk_download::{unpack, Outcomes, STOP_AND_SEARCH_MAPPING};
+    let d = unpack(file)?;
+    let outcomes = Outcomes::read(&d.outcomes)?;
+    let mut parsed = d
+        .street
+        .iter()
+        .map(hotspot_ingest::parse_police_uk)
+        .collect::<Result<Vec<_>, _>>()?;
+    let applied: usize = parsed.iter_mut().map(|p| outcomes.apply(p)).sum();
+    let ids = parsed
+        .iter()
+        .flat_map(|p| p.incidents.iter().filter_map(|i| i.external_id.as_deref()));
+    let unmatched = outcomes.unmatched(ids);
+    let mut files: Vec<IncidentFile> = parsed.into_iter().map(incident_file).collect();
+    let first = &mut files[0];
+    if !d.outcomes.is_empty() {
+        first.notes.push(format!(
+            "{applied} crimes took their latest outcome from the {} outcomes files; {unmatched} outcomes are for crimes not in this download and were not applied",
+            d.outcomes.len()
+        ));
+    }
+    // Unreadable outcome rows are quarantined with the first street file,
+    // each naming its own file.
+    first
+        .rejected
+        .extend(outcomes.rejected.into_iter().map(|r| RejectedRow {
+            reason: format!("{}: {}", r.file, r.reason),
+            ..rejected(vec![r]).remove(0)
+        }));
+    match (stop_and_search, d.stop_and_search.is_empty()) {
+        (true, _) => {
+            let mapping = CsvMapping::parse(STOP_AND_SEARCH_MAPPING).expect("a valid mapping");
+            for s in &d.stop_and_search {
+                files.push(incident_file(hotspot_ingest::parse_mapped_csv(s, &mapping)?));
+            }
+        }
+        (false, false) => files[0].notes.push(format!(
+            "{} stop-and-search files not imported (ask with --stop-and-search, or stop_and_search=true)",
+            d.stop_and_search.len()
+        )),
+        (false, true) => {}
+    }
+    Ok(files)
 }
 
 /// The batch name of an incident import kind (`police.uk` or `csv`).
 pub fn batch_kind(kind: &ImportKind) -> &'static str {
     match kind {
-        ImportKind::PoliceUk => "police.uk",
+        ImportKind::PoliceUk { .. } => "police.uk",
         _ => "csv",
     }
 }
@@ -77,7 +141,10 @@ pub fn parse_incident_files(
         files: files
             .iter()
             .map(|f| parse_incident_file(kind, f))
-            .collect::<Result<_, _>>()?,
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect(),
     })
 }
 
@@ -140,7 +207,7 @@ pub async fn run_import(
         return Err(AppError::BadRequest("no files to import".into()));
     }
     match kind {
-        ImportKind::PoliceUk | ImportKind::Csv(_) => {
+        ImportKind::PoliceUk { .. } | ImportKind::Csv(_) => {
             let batch = tokio::task::spawn_blocking(move || parse_incident_files(&kind, &files))
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))??;

@@ -79,7 +79,9 @@ async fn cached_answers_match_fresh_ones_per_role_and_follow_imports() {
     };
     import_files(
         &state,
-        ImportKind::PoliceUk,
+        ImportKind::PoliceUk {
+            stop_and_search: false,
+        },
         common::sample_files("policeuk/2025"),
     )
     .await

@@ -113,7 +113,9 @@ pub async fn import_files(
 pub(crate) fn import_kind(o: &ImportOptions) -> Result<ImportKind, AppError> {
     let layer = o.layer.clone().unwrap_or_else(|| WARD_LAYER.to_string());
     match o.kind.map(|k| k.0) {
-        Some(ImportKindName::PoliceUk) => Ok(ImportKind::PoliceUk),
+        Some(ImportKindName::PoliceUk) => Ok(ImportKind::PoliceUk {
+            stop_and_search: o.stop_and_search.is_some_and(|f| f.0),
+        }),
         Some(ImportKindName::Csv) => {
             let spec = o.mapping.as_deref().ok_or_else(|| {
                 AppError::BadRequest("kind=csv needs mapping=, e.g. mapping=id=Ref,date=Date,lon=Lon,lat=Lat,category=Type,source=fly-tipping".into())
