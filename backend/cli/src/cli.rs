@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::{analyse, briefing, import, interventions, patterns, serve, users};
+use crate::{analyse, briefing, import, interventions, patterns, serve, sync, users};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -37,6 +37,9 @@ pub enum Command {
     /// Import incidents, boundaries or populations (atomic, idempotent).
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Fetch data published since the last import (police.uk months).
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
     /// List import runs.
     Imports,
     /// List or export quarantined (rejected) rows.
@@ -111,6 +114,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(&cli.db, groups, args).await,
         Command::Import(cmd) => import::run(&cli.db, cmd).await,
+        Command::Sync(cmd) => sync::run(&cli.db, cmd).await,
         Command::Imports => import::list(&cli.db).await,
         Command::Rejected(args) => import::rejected(&cli.db, args).await,
         Command::Wards(args) => analyse::wards(&cli.db, groups, args).await,

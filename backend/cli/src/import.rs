@@ -110,7 +110,7 @@ pub fn read_all(paths: &[PathBuf]) -> anyhow::Result<Vec<SourceFile>> {
     Ok(files)
 }
 
-fn print_report(report: &ImportReport) {
+pub fn print_report(report: &ImportReport) {
     for f in &report.files {
         println!(
             "{:<10} {}  rows {}  accepted {}  rejected {}",

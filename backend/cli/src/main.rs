@@ -8,6 +8,7 @@ mod import;
 mod interventions;
 mod patterns;
 mod serve;
+mod sync;
 mod users;
 
 use clap::Parser;

@@ -31,6 +31,7 @@ pub mod error;
 mod fxhash;
 pub mod mapped;
 pub mod police_uk;
+pub mod police_uk_api;
 pub mod police_uk_download;
 pub mod population;
 mod project;

@@ -66,6 +66,9 @@ pub trait IncidentStore: Send + Sync {
     async fn load_areas(&self, layer: &str) -> Result<Vec<hotspot_core::Area>, StoreError>;
     /// Import runs, newest first.
     async fn imports(&self) -> Result<Vec<ImportRun>, StoreError>;
+    /// The keys of the datasets stored (e.g. `police.uk:northamptonshire-police:2025-03`),
+    /// so `hotspot sync` fetches only the months not yet loaded.
+    async fn dataset_keys(&self) -> Result<Vec<String>, StoreError>;
     /// Quarantined rows, optionally for one import run, oldest first.
     async fn rejected_rows(
         &self,

@@ -190,6 +190,14 @@ macro_rules! incident_store {
                 .collect()
             }
 
+            async fn dataset_keys(&self) -> Result<Vec<String>, $crate::StoreError> {
+                let rows: Vec<(String,)> =
+                    sqlx::query_as("SELECT dataset_key FROM source_files ORDER BY dataset_key")
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows.into_iter().map(|(k,)| k).collect())
+            }
+
             async fn imports(&self) -> Result<Vec<$crate::ImportRun>, $crate::StoreError> {
                 Ok(sqlx::query_as(
                     "SELECT id, kind, created_at, files, accepted, rejected, unchanged \
