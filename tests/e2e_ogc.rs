@@ -90,13 +90,62 @@ fn gdal_reads_the_collections_each_role_may_read() {
         by_code(api_month["features"].as_array().unwrap())
     );
     assert_ne!(by_code(month["features"].as_array().unwrap()), expected);
+
+    // The same collection as a file: a GeoPackage GDAL reads, marked public,
+    // and a CSV that starts with the attribution.
+    let gpkg = download(
+        &public.base,
+        "/ogc/collections/wards/items?f=gpkg",
+        dir.path(),
+        "w.gpkg",
+    );
+    let text = gdal(
+        "ogr2ogr",
+        &[
+            "-f",
+            "GeoJSON",
+            "/vsistdout/",
+            gpkg.to_str().unwrap(),
+            "wards",
+        ],
+    );
+    let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(by_code(file["features"].as_array().unwrap()), expected);
+    let terms = gdal(
+        "ogrinfo",
+        &["-ro", "-q", gpkg.to_str().unwrap(), "attribution"],
+    );
+    assert!(terms.contains("Open Government Licence v3.0"), "{terms}");
+    assert!(
+        terms.contains("PUBLIC: counts of 1 to 2 are withheld"),
+        "{terms}"
+    );
+    let csv = download(
+        &public.base,
+        "/ogc/collections/wards/items?f=csv",
+        dir.path(),
+        "w.csv",
+    );
+    let csv = std::fs::read_to_string(csv).unwrap();
+    assert!(
+        csv.starts_with("# attribution: Contains public sector information"),
+        "{csv}"
+    );
     drop(public);
 
     // An analyst: every collection, and every incident across pages.
     let analyst = Server::start(&db, &["--anonymous-role", "analyst"]);
     assert_eq!(
         layers(&analyst.base),
-        ["wards", "hotspots", "interventions", "incidents"]
+        [
+            "wards",
+            "hotspots",
+            "density",
+            "gistar",
+            "emerging",
+            "interventions",
+            "incidents"
+        ]
     );
     let incidents = copy_to_geopackage(&analyst.base, "incidents", dir.path());
     let (_, page) = analyst.get_json("/api/incidents?limit=1");
@@ -109,4 +158,46 @@ fn gdal_reads_the_collections_each_role_may_read() {
         "more than one page: {}",
         incidents.len()
     );
+
+    // Grids: the density cells as a GeoPackage, the surface as a GeoTIFF,
+    // both carrying the licence.
+    let cells = download(
+        &analyst.base,
+        "/ogc/collections/density/items?f=gpkg",
+        dir.path(),
+        "d.gpkg",
+    );
+    let (_, api_cells) = analyst.get_json("/api/density?format=geojson");
+    let info = gdal(
+        "ogrinfo",
+        &["-ro", "-so", cells.to_str().unwrap(), "density"],
+    );
+    let count = format!(
+        "Feature Count: {}",
+        api_cells["features"].as_array().unwrap().len()
+    );
+    assert!(info.contains(&count), "{info}");
+    let tiff = download(
+        &analyst.base,
+        "/api/density?format=geotiff",
+        dir.path(),
+        "d.tif",
+    );
+    let info = gdal("gdalinfo", &[tiff.to_str().unwrap()]);
+    assert!(
+        info.contains("TIFFTAG_COPYRIGHT=Contains public sector information"),
+        "{info}"
+    );
+}
+
+/// Saves `path` from the server to `dir/name`.
+fn download(base: &str, path: &str, dir: &Path, name: &str) -> std::path::PathBuf {
+    let res = Server::client()
+        .get(format!("{base}{path}"))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    let out = dir.join(name);
+    std::fs::write(&out, res.bytes().unwrap()).unwrap();
+    out
 }

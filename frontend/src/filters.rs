@@ -249,6 +249,23 @@ impl Filters {
         url("/api/density", &p)
     }
 
+    /// `/api/density?format=geotiff&...`: the surface in view as a GeoTIFF
+    /// (British National Grid, the licence in its tags).
+    pub fn density_geotiff_url(&self, bbox: Option<BBox>) -> String {
+        let mut p = self.surface_pairs(bbox);
+        p.push(("format", "geotiff".to_string()));
+        url("/api/density", &p)
+    }
+
+    /// `/ogc/collections/{layer}/items?f=gpkg|csv&...`: a layer as a file
+    /// with its attribution inside, for the filters' period and selection
+    /// (over the whole study area).
+    pub fn layer_file_url(&self, layer: &str, format: &str) -> String {
+        let mut p = self.selection_pairs();
+        p.push(("f", format.to_string()));
+        url(&format!("/ogc/collections/{layer}/items"), &p)
+    }
+
     /// `/api/density?format=grid&...`: the surface as one compact grid.
     pub fn density_grid_url(&self, bbox: Option<BBox>) -> String {
         let mut p = self.surface_pairs(bbox);
@@ -478,6 +495,10 @@ mod tests {
         assert_eq!(
             f.ward_trend_url("E05999013"),
             "/api/wards/E05999013?group=serious-acquisitive&type=Criminal%20damage%20and%20arson"
+        );
+        assert_eq!(
+            f.layer_file_url("hotspots", "gpkg"),
+            "/ogc/collections/hotspots/items?period=2025-07..2025-12&group=serious-acquisitive&type=Criminal%20damage%20and%20arson&f=gpkg"
         );
         assert!(f.hotspots_url(None).ends_with("&top=10,5,1"));
         assert!(f

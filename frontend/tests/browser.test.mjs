@@ -1244,6 +1244,24 @@ test('exports: CSV and GeoJSON of the current layer, PNG of the view', async () 
   await page.selectOption('#x-layer', 'hotspots');
   const [hcsv] = await Promise.all([page.waitForEvent('download'), page.click('#x-csv')]);
   assert.match(fs.readFileSync(await hcsv.path(), 'utf8'), /^top_percent,threshold,area_km2,incidents,share/);
+  // Files the service writes, with the licence inside: a GeoPackage of the
+  // hotspot areas for the page's period, the density GeoTIFF, and a layer
+  // the page does not draw (Gi*) as CSV.
+  const [gpkg] = await Promise.all([page.waitForEvent('download'), page.click('#x-gpkg')]);
+  const gpkgBytes = fs.readFileSync(await gpkg.path());
+  assert.equal(gpkgBytes.subarray(0, 16).toString('latin1'), 'SQLite format 3\0');
+  assert.ok(gpkgBytes.includes('Open Government Licence v3.0'), 'the GeoPackage carries the licence');
+  assert.match(gpkg.suggestedFilename(), /^hotspot-hotspots-.*\.gpkg$/);
+  assert.match(await page.evaluate(() => window.__hotspot.exportUrl), /^\/ogc\/collections\/hotspots\/items\?period=2025-07\.\.2025-12.*&f=gpkg$/);
+  const [tif] = await Promise.all([page.waitForEvent('download'), page.click('#x-geotiff')]);
+  const tifBytes = fs.readFileSync(await tif.path());
+  assert.equal(tifBytes.subarray(0, 4).toString('latin1'), 'II*\0');
+  assert.ok(tifBytes.includes('Open Government Licence'), 'the GeoTIFF carries the licence');
+  await page.selectOption('#x-layer', 'gistar');
+  const [gcsv] = await Promise.all([page.waitForEvent('download'), page.click('#x-csv')]);
+  const gText = fs.readFileSync(await gcsv.path(), 'utf8');
+  assert.match(gText, /^# attribution: Contains public sector information/);
+  assert.match(gText, /\n[^#][^\n]*\bz\b[^\n]*wkt\r?\n/, 'a header with the z-score and the geometry');
   const [png] = await Promise.all([page.waitForEvent('download'), page.click('#x-png')]);
   const bytes = fs.readFileSync(await png.path());
   assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -28,7 +28,8 @@ pub const BNG: i32 = 27700;
 const BNG_WKT: &str = r#"PROJCS["OSGB36 / British National Grid",GEOGCS["OSGB36",DATUM["Ordnance_Survey_of_Great_Britain_1936",SPHEROID["Airy 1830",6377563.396,299.3249646,AUTHORITY["EPSG","7001"]],TOWGS84[446.448,-125.157,542.06,0.15,0.247,0.842,-20.489],AUTHORITY["EPSG","6277"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4277"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",49],PARAMETER["central_meridian",-2],PARAMETER["scale_factor",0.9996012717],PARAMETER["false_easting",400000],PARAMETER["false_northing",-100000],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","27700"]]"#;
 const WGS84_WKT: &str = r#"GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]"#;
 
-const SCHEMA: &str = r#"
+/// The tables every GeoPackage has.
+const CORE_SCHEMA: &str = r#"
 CREATE TABLE gpkg_spatial_ref_sys (
   srs_name TEXT NOT NULL,
   srs_id INTEGER PRIMARY KEY,
@@ -59,6 +60,15 @@ CREATE TABLE gpkg_geometry_columns (
   CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
   CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id)
 );
+CREATE TABLE attribution (
+  id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  kind TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+"#;
+
+/// The briefing's own tables.
+const SCHEMA: &str = r#"
 CREATE TABLE wards (
   fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
   geom MULTIPOLYGON,
@@ -111,11 +121,6 @@ CREATE TABLE monthly_trend (
   count INTEGER,
   in_period INTEGER NOT NULL,
   suppressed INTEGER NOT NULL
-);
-CREATE TABLE attribution (
-  id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
-  kind TEXT NOT NULL,
-  text TEXT NOT NULL
 );
 "#;
 
@@ -196,24 +201,34 @@ pub fn geometry_blob(g: &Geometry, srs_id: i32) -> Vec<u8> {
 }
 
 pub fn to_geopackage(b: &WardBriefing) -> Result<Vec<u8>, BriefingError> {
+    geopackage(|tx| write(tx, b))
+}
+
+/// A new GeoPackage: the required tables, the `attribution` table and the
+/// spatial reference systems, then what `fill` writes, in one transaction;
+/// the file's bytes. SQLite writes to a temporary file, read back whole.
+pub(crate) fn geopackage(
+    fill: impl FnOnce(&rusqlite::Transaction) -> Result<(), BriefingError>,
+) -> Result<Vec<u8>, BriefingError> {
     let dir = tempfile::tempdir()?;
-    let path = dir.path().join("briefing.gpkg");
+    let path = dir.path().join("out.gpkg");
     {
         let mut conn = Connection::open(&path)?;
         conn.pragma_update(None, "application_id", 0x4750_4B47)?;
         conn.pragma_update(None, "user_version", 10300)?;
         let tx = conn.transaction()?;
-        tx.execute_batch(SCHEMA)?;
-        write(&tx, b)?;
+        tx.execute_batch(CORE_SCHEMA)?;
+        write_spatial_ref_sys(&tx)?;
+        fill(&tx)?;
         tx.commit()?;
     }
     Ok(std::fs::read(&path)?)
 }
 
-/// Fills the GeoPackage: the SRS rows, then one table at a time (each a
-/// helper below), in the order the `gpkg_contents` rows have always had.
+/// Fills the briefing's GeoPackage one table at a time (each a helper
+/// below), in the order the `gpkg_contents` rows have always had.
 fn write(tx: &rusqlite::Transaction, b: &WardBriefing) -> Result<(), BriefingError> {
-    write_spatial_ref_sys(tx)?;
+    tx.execute_batch(SCHEMA)?;
     let w = TableWriter::new(tx, b);
     write_wards(&w)?;
     write_hotspots(&w)?;
@@ -227,7 +242,7 @@ fn write(tx: &rusqlite::Transaction, b: &WardBriefing) -> Result<(), BriefingErr
 
 /// The four `gpkg_spatial_ref_sys` rows the specification requires or the
 /// layers use: the two undefined systems, WGS 84 and British National Grid.
-fn write_spatial_ref_sys(tx: &rusqlite::Transaction) -> Result<(), BriefingError> {
+pub(crate) fn write_spatial_ref_sys(tx: &rusqlite::Transaction) -> Result<(), BriefingError> {
     let srs = "INSERT INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, organization_coordsys_id, definition, description) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
     tx.execute(
         srs,

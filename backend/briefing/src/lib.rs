@@ -13,12 +13,16 @@
 //!   ward, its neighbours, hotspots and interventions as British National
 //!   Grid features, the tables as attribute tables, and the attribution.
 //!
+//! Any map layer (a GeoJSON FeatureCollection) becomes a GeoPackage or a
+//! CSV with its attribution inside ([`layer_geopackage`], [`layer_csv`]).
+//!
 //! Everything is synchronous and knows nothing of HTTP; the one side effect
 //! is the temporary file SQLite writes the GeoPackage into.
 
 mod canvas;
 mod csv_out;
 pub mod gpkg;
+mod layer_file;
 mod layout;
 mod pdf;
 mod raster;
@@ -27,6 +31,7 @@ pub use csv_out::to_csv;
 pub use gpkg::{geometry_blob, to_geopackage};
 pub use hotspot_basemap::BaseLayers;
 use hotspot_engine::WardBriefing;
+pub use layer_file::{layer_csv, layer_geopackage, LayerMeta};
 pub use layout::map_extent;
 
 /// Why a briefing could not be written. None of these is the caller's

@@ -71,10 +71,25 @@ pub fn write_geotiff<W: Write + Seek>(grid: &DensityGrid, out: W) -> Result<(), 
             &[0.0, 0.0, 0.0, spec.west, spec.north, 0.0][..],
         )?;
         dir.write_tag(Tag::GeoKeyDirectoryTag, &GEO_KEYS[..])?;
+        // The terms travel with the file (GDAL shows them as TIFFTAG_*).
+        dir.write_tag(Tag::ImageDescription, DESCRIPTION)?;
+        dir.write_tag(Tag::Copyright, COPYRIGHT.as_str())?;
     }
     image.write_data(&data)?;
     Ok(())
 }
+
+/// What the raster holds.
+const DESCRIPTION: &str =
+    "Hotspot kernel density of incidents, per km2 (quartic kernel), British National Grid (EPSG:27700)";
+
+/// The attribution and licence, as every Hotspot output carries them (TIFF
+/// text is ASCII: `©` becomes `(c)`).
+static COPYRIGHT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use hotspot_core::disclosure::*;
+    format!("{OGL_ATTRIBUTION}. {BOUNDARIES_ATTRIBUTION}. Licence: {OGL_LICENCE} {OGL_LICENCE_URL}")
+        .replace('©', "(c)")
+});
 
 fn too_large(grid: &DensityGrid) -> DensityError {
     DensityError::GridTooLarge {
@@ -124,6 +139,11 @@ mod tests {
         let tie = dec.get_tag_f64_vec(Tag::ModelTiepointTag).unwrap();
         assert_eq!(tie, vec![0.0, 0.0, 0.0, 448_250.0, 263_500.0, 0.0]);
         let keys = dec.get_tag_u16_vec(Tag::GeoKeyDirectoryTag).unwrap();
+        let copyright = dec.get_tag_ascii_string(Tag::Copyright).unwrap();
+        assert!(
+            copyright.contains("Open Government Licence v3.0"),
+            "{copyright}"
+        );
         assert_eq!(keys, GEO_KEYS.to_vec());
         // Key entries: model type projected, raster PixelIsArea, EPSG 27700.
         let key = |id: u16| keys.chunks(4).skip(1).find(|k| k[0] == id).map(|k| k[3]);

@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
-use super::export::{export_layer, export_png};
+use super::export::{export_file, export_layer, export_png};
 use super::js::{self, by_id, call, fill_select, html_el, input, on, select};
 use super::layers::render_ward_table;
 use super::layers::{apply_visibility, refresh};
@@ -306,6 +306,16 @@ fn wire_exports(app: &AppRef) {
         on(&by_id("x-geojson"), "click", move |_| {
             let a = a.clone();
             spawn_local(async move { export_layer(&a, true).await });
+        });
+    }
+    {
+        let a = app.clone();
+        on(&by_id("x-gpkg"), "click", move |_| export_file(&a, "gpkg"));
+    }
+    {
+        let a = app.clone();
+        on(&by_id("x-geotiff"), "click", move |_| {
+            export_file(&a, "geotiff")
         });
     }
     {

@@ -101,9 +101,16 @@ async fn fetch(app: &AppRef, layer: &str) -> Result<String, String> {
     fetch_text(&url).await
 }
 
+/// The layers the page draws, whose CSV and GeoJSON it writes itself; the
+/// others come from the service's files.
+const DRAWN: [&str; 4] = ["wards", "hotspots", "density", "incidents"];
+
 /// CSV or GeoJSON of the layer chosen in the export box.
 pub async fn export_layer(app: &AppRef, geojson: bool) {
     let layer = select("x-layer").value();
+    if !DRAWN.contains(&layer.as_str()) {
+        return export_file(app, if geojson { "json" } else { "csv" });
+    }
     if let Some(f) = Feature::ALL.into_iter().find(|f| f.key() == layer) {
         if !app.st.borrow().allowed(f) {
             return status_error(&format!("Export: {}", f.locked_note()));
@@ -143,6 +150,42 @@ pub async fn export_layer(app: &AppRef, geojson: bool) {
             layer,
             if geojson { "GeoJSON" } else { "CSV" }
         )),
+        Err(e) => status_error(&format!("Export: {}", js::describe(&e))),
+    }
+}
+
+/// The layer chosen in the export box as a file the service writes with
+/// its attribution inside: a GeoPackage (or CSV) of any layer, or the
+/// density surface in view as a GeoTIFF.
+pub fn export_file(app: &AppRef, format: &str) {
+    let layer = select("x-layer").value();
+    if let Some(f) = Feature::ALL.into_iter().find(|f| f.key() == layer) {
+        if !app.st.borrow().allowed(f) {
+            return status_error(&format!("Export: {}", f.locked_note()));
+        }
+    }
+    let (url, name) = {
+        let st = app.st.borrow();
+        let stem = format!("hotspot-{layer}-{}", st.f.period().replace("..", "_"));
+        match format {
+            "geotiff" => (
+                st.f.density_geotiff_url(st.surface_bbox),
+                format!("hotspot-density-{}.tif", st.f.period().replace("..", "_")),
+            ),
+            // GeoJSON of a layer the page does not draw: every feature.
+            "json" => (
+                format!("{}&limit=10000", st.f.layer_file_url(&layer, "json")),
+                format!("{stem}.geojson"),
+            ),
+            _ => (
+                st.f.layer_file_url(&layer, format),
+                format!("{stem}.{format}"),
+            ),
+        }
+    };
+    debug_set("exportUrl", &JsValue::from_str(&url));
+    match js::download_url(&name, &url) {
+        Ok(()) => set_status(&format!("Downloading {name}")),
         Err(e) => status_error(&format!("Export: {}", js::describe(&e))),
     }
 }

@@ -21,7 +21,7 @@ pub struct Collection {
 }
 
 /// Every collection, least restricted first.
-pub const COLLECTIONS: [Collection; 4] = [
+pub const COLLECTIONS: [Collection; 7] = [
     Collection {
         id: "wards",
         title: "Wards",
@@ -32,6 +32,24 @@ pub const COLLECTIONS: [Collection; 4] = [
         id: "hotspots",
         title: "Hotspot areas",
         description: "The areas holding the top 10%, 5% and 1% of kernel density of incidents in the period `datetime` selects, over the whole study area, each with its count and named places. As GET /api/hotspots.",
+        role: Role::Partner,
+    },
+    Collection {
+        id: "density",
+        title: "Kernel density",
+        description: "Kernel density of incidents per km² on the default grid over the study area (cells with no density left out), for the period `datetime` selects. As GET /api/density?format=geojson; the same surface as GeoTIFF from GET /api/density?format=geotiff.",
+        role: Role::Partner,
+    },
+    Collection {
+        id: "gistar",
+        title: "Getis-Ord Gi* hot and cold spots",
+        description: "Gi* z-scores, p-values and 90/95/99% hot and cold classes on the default grid, for the period `datetime` selects. As GET /api/gistar.",
+        role: Role::Partner,
+    },
+    Collection {
+        id: "emerging",
+        title: "Emerging hot spots",
+        description: "Each grid cell's emerging hot or cold spot category (new, consecutive, intensifying, persistent, diminishing, sporadic, oscillating, historical) over the months of the period `datetime` selects. As GET /api/emerging.",
         role: Role::Partner,
     },
     Collection {
@@ -156,6 +174,11 @@ pub fn openapi_document(base: &str) -> Value {
         param("offset", "Features to skip (the next link sets it).", json!({ "type": "integer", "minimum": 0, "default": 0 })),
         param("bbox", "minLon,minLat,maxLon,maxLat (CRS84).", json!({ "type": "array", "minItems": 4, "maxItems": 4, "items": { "type": "number" } })),
         param("datetime", "An instant or an interval (a/b, ../b, a/..), RFC 3339: selects the period.", json!({ "type": "string" })),
+        param("period", "Hotspot's own period (2025-07..2025-12), instead of datetime.", json!({ "type": "string" })),
+        param("group", "Hotspot's crime group (e.g. violence), as in /api.", json!({ "type": "string" })),
+        param("type", "A crime type, as in /api.", json!({ "type": "string" })),
+        param("source", "A data source (police.uk, fly-tipping…), as in /api.", json!({ "type": "string" })),
+        param("f", "json (GeoJSON, default), gpkg (a GeoPackage in British National Grid) or csv; files hold every matching feature unless limit is given, and carry the attribution.", json!({ "type": "string", "enum": ["json", "geojson", "gpkg", "csv"] })),
     ]);
     let json_response = |d: &str| json!({ "200": { "description": d, "content": { "application/json": { "schema": { "type": "object" } } } } });
     let geojson_response = |d: &str| {

@@ -21,6 +21,16 @@ fn no_collection(id: &str) -> Response {
     error(StatusCode::NOT_FOUND, &format!("no collection {id:?}"))
 }
 
+/// A download of a collection, with its attribution inside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileFormat {
+    GeoPackage,
+    Csv,
+}
+
+/// Most features in one file (a county's incidents over several years).
+const MAX_FILE: usize = 2_000_000;
+
 /// Most features on one page.
 const MAX_LIMIT: usize = 10_000;
 const DEFAULT_LIMIT: usize = 1000;
@@ -30,11 +40,22 @@ const DEFAULT_LIMIT: usize = 1000;
 #[derive(Debug, Default, PartialEq)]
 struct ItemsQuery {
     limit: usize,
+    /// GeoJSON unless a file (`f=gpkg` or `f=csv`) is asked for.
+    file: Option<FileFormat>,
     offset: usize,
     bbox: Option<[f64; 4]>,
-    /// The API's `period` for `datetime`.
+    /// The API's `period` for `datetime` (or Hotspot's own `period=`).
     period: Option<String>,
+    /// Hotspot's selection parameters (`group`, `type`, `source`), passed
+    /// to the API as they are.
+    selection: Vec<(String, String)>,
 }
+
+/// The parameters items accept: the standard's, `f`, and Hotspot's
+/// selection (declared in `/ogc/api`, as the standard allows).
+const ACCEPTED: [&str; 9] = [
+    "limit", "offset", "bbox", "datetime", "f", "period", "group", "type", "source",
+];
 
 fn bad(message: String) -> Response {
     error(StatusCode::BAD_REQUEST, &message)
@@ -42,13 +63,14 @@ fn bad(message: String) -> Response {
 
 impl ItemsQuery {
     fn parse(q: &HashMap<String, String>) -> Result<Self, String> {
-        if let Some(k) = q
-            .keys()
-            .find(|k| !["limit", "offset", "bbox", "datetime", "f"].contains(&k.as_str()))
-        {
+        if let Some(k) = q.keys().find(|k| !ACCEPTED.contains(&k.as_str())) {
             return Err(format!(
-                "unknown parameter {k:?}: accepted are limit, offset, bbox, datetime"
+                "unknown parameter {k:?}: accepted are {}",
+                ACCEPTED.join(", ")
             ));
+        }
+        if q.contains_key("period") && q.contains_key("datetime") {
+            return Err("give datetime or period, not both".into());
         }
         let number = |name: &str, default: usize| match q.get(name) {
             None => Ok(default),
@@ -56,16 +78,43 @@ impl ItemsQuery {
                 .parse::<usize>()
                 .map_err(|_| format!("{name} must be a whole number, not {v:?}")),
         };
-        let limit = number("limit", DEFAULT_LIMIT)?;
+        let file = match q.get("f").map(String::as_str) {
+            None | Some("json" | "geojson") => None,
+            Some("gpkg") => Some(FileFormat::GeoPackage),
+            Some("csv") => Some(FileFormat::Csv),
+            Some(other) => return Err(format!("f must be json, gpkg or csv, not {other:?}")),
+        };
+        let limit = number(
+            "limit",
+            if file.is_some() {
+                MAX_FILE
+            } else {
+                DEFAULT_LIMIT
+            },
+        )?;
         if limit == 0 {
             return Err(format!("limit must be 1..={MAX_LIMIT}"));
         }
         Ok(ItemsQuery {
-            // Larger pages are cut to the largest (the spec allows it).
-            limit: limit.min(MAX_LIMIT),
+            // Larger pages are cut to the largest (the spec allows it); a
+            // file holds every matching feature.
+            limit: if file.is_some() {
+                limit.min(MAX_FILE)
+            } else {
+                limit.min(MAX_LIMIT)
+            },
+            file,
             offset: number("offset", 0)?,
             bbox: q.get("bbox").map(|b| parse_bbox(b)).transpose()?,
-            period: q.get("datetime").map(|d| period(d)).transpose()?.flatten(),
+            period: match (q.get("datetime"), q.get("period")) {
+                (Some(d), _) => period(d)?,
+                (None, Some(p)) => Some(p.clone()),
+                (None, None) => None,
+            },
+            selection: ["group", "type", "source"]
+                .iter()
+                .filter_map(|k| Some((k.to_string(), q.get(*k)?.clone())))
+                .collect(),
         })
     }
 }
@@ -121,11 +170,22 @@ fn period(text: &str) -> Result<Option<String>, String> {
             } else {
                 instant(b)?
             };
-            format!("{start}..{end}")
+            whole_months(&start, &end).unwrap_or(format!("{start}..{end}"))
         }
     };
     hotspot_core::Period::parse(&p).map_err(|e| format!("datetime {text:?}: {e}"))?;
     Ok(Some(p))
+}
+
+/// `YYYY-MM..YYYY-MM` when an interval runs from the first day of a month
+/// to the last day of one (police.uk data are monthly: such an interval is
+/// those months, month-only incidents included).
+fn whole_months(start: &str, end: &str) -> Option<String> {
+    use chrono::{Datelike, NaiveDate};
+    let s = NaiveDate::parse_from_str(start, "%Y-%m-%d").ok()?;
+    let e = NaiveDate::parse_from_str(end, "%Y-%m-%d").ok()?;
+    let last_day = e.succ_opt()?.day() == 1;
+    (s.day() == 1 && last_day).then(|| format!("{}..{}", &start[..7], &end[..7]))
 }
 
 /// `minLon, minLat, maxLon, maxLat` of every coordinate in a GeoJSON value.
@@ -167,6 +227,26 @@ fn meets(a: [f64; 4], b: [f64; 4]) -> bool {
     a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 }
 
+/// `path?` with the period and selection of `q`, then `extra`.
+fn api_path(path: &str, q: &ItemsQuery, extra: &[String]) -> String {
+    let params: Vec<String> = q
+        .period
+        .iter()
+        .map(|p| format!("period={}", urlencode(p)))
+        .chain(
+            q.selection
+                .iter()
+                .map(|(k, v)| format!("{k}={}", urlencode(v))),
+        )
+        .chain(extra.iter().cloned())
+        .collect();
+    if params.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", params.join("&"))
+    }
+}
+
 /// The collection's features for `q` (all of them but for `incidents`,
 /// which the API pages itself), each with its `id`, and how many match.
 async fn features(
@@ -175,37 +255,20 @@ async fn features(
     id: &str,
     q: &ItemsQuery,
 ) -> Result<(Vec<Value>, usize), Response> {
-    let period = q
-        .period
-        .as_ref()
-        .map(|p| format!("period={}", urlencode(p)));
-    let with = |path: &str, extra: Vec<String>| {
-        let params: Vec<String> = period.iter().cloned().chain(extra).collect();
-        if params.is_empty() {
-            path.to_string()
-        } else {
-            format!("{path}?{}", params.join("&"))
-        }
+    let get = |path: &str, extra: &[String]| {
+        let path = api_path(path, q, extra);
+        async move { api.get(req, &path).await }
     };
     let mut all: Vec<Value> = match id {
-        "incidents" => {
-            let mut extra = vec![format!("limit={}", q.limit), format!("offset={}", q.offset)];
-            if let Some(b) = q.bbox {
-                extra.push(format!("bbox={},{},{},{}", b[0], b[1], b[2], b[3]));
-            }
-            let page = api.get(req, &with("/incidents", extra)).await?;
-            let matched = page["numberMatched"].as_u64().unwrap_or(0) as usize;
-            let features = numbered(page["features"].clone(), q.offset);
-            return Ok((features, matched));
-        }
-        "wards" => keyed(
-            api.get(req, &with("/wards", vec![])).await?["features"].clone(),
-            "code",
-        ),
-        "hotspots" => numbered(
-            api.get(req, &with("/hotspots", vec![])).await?["features"].clone(),
+        "incidents" => return incidents(api, req, q).await,
+        "density" => numbered(
+            get("/density", &["format=geojson".into()]).await?["features"].clone(),
             0,
         ),
+        "gistar" => numbered(get("/gistar", &[]).await?["features"].clone(), 0),
+        "emerging" => numbered(get("/emerging", &[]).await?["features"].clone(), 0),
+        "wards" => keyed(get("/wards", &[]).await?["features"].clone(), "code"),
+        "hotspots" => numbered(get("/hotspots", &[]).await?["features"].clone(), 0),
         _ => interventions(api.get(req, "/interventions").await?, q.period.as_deref()),
     };
     if let Some(b) = q.bbox {
@@ -218,8 +281,42 @@ async fn features(
     ))
 }
 
+/// Incidents from `q.offset`, page after page of the API's (a file takes
+/// them all), and how many match.
+async fn incidents(
+    api: &Api,
+    req: &RequestContext,
+    q: &ItemsQuery,
+) -> Result<(Vec<Value>, usize), Response> {
+    let (mut features, mut matched) = (Vec::new(), usize::MAX);
+    while features.len() < q.limit && q.offset + features.len() < matched {
+        let offset = q.offset + features.len();
+        let limit = (q.limit - features.len()).min(MAX_LIMIT);
+        let mut extra = vec![format!("limit={limit}"), format!("offset={offset}")];
+        if let Some(b) = q.bbox {
+            extra.push(format!("bbox={},{},{},{}", b[0], b[1], b[2], b[3]));
+        }
+        let page = api.get(req, &api_path("/incidents", q, &extra)).await?;
+        matched = page["numberMatched"].as_u64().unwrap_or(0) as usize;
+        let got = numbered(page["features"].clone(), offset);
+        if got.is_empty() {
+            break;
+        }
+        features.extend(got);
+    }
+    Ok((features, if matched == usize::MAX { 0 } else { matched }))
+}
+
+/// A query value as the API's URL needs it.
 fn urlencode(s: &str) -> String {
-    s.replace(':', "%3A")
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Features whose `id` is a property's value (a ward's code).
@@ -295,6 +392,9 @@ pub async fn items(
         Ok(x) => x,
         Err(e) => return e,
     };
+    if let Some(format) = q.file {
+        return file(&api, &req, c, &q, page, format).await;
+    }
     let here = format!("{}/collections/{}/items", req.base, c.id);
     let query = |offset: usize| {
         let mut p: Vec<String> = raw
@@ -328,6 +428,82 @@ pub async fn items(
         "features": page,
         "links": links,
     }))
+}
+
+/// The features as a file to download, marked for who asked: public
+/// answers have small counts withheld (by the API), others are not for
+/// publication.
+async fn file(
+    api: &Api,
+    req: &RequestContext,
+    c: &Collection,
+    q: &ItemsQuery,
+    features: Vec<Value>,
+    format: FileFormat,
+) -> Response {
+    let me = match api.get(req, "/me").await {
+        Ok(me) => me,
+        Err(e) => return e,
+    };
+    let marking = if me["role"] == "public" {
+        let below = me["suppress_below"].as_u64().unwrap_or(0);
+        format!(
+            "PUBLIC: counts of 1 to {} are withheld",
+            below.saturating_sub(1)
+        )
+    } else {
+        "NOT FOR PUBLICATION: unsuppressed counts".to_string()
+    };
+    let meta = hotspot_briefing::LayerMeta {
+        name: c.id.to_string(),
+        title: format!(
+            "{}, {}",
+            c.title,
+            q.period
+                .as_deref()
+                .map_or("the default period".into(), |p| format!("period {p}"))
+        ),
+        attribution: vec![
+            hotspot_core::disclosure::OGL_ATTRIBUTION.to_string(),
+            hotspot_core::disclosure::BOUNDARIES_ATTRIBUTION.to_string(),
+        ],
+        marking,
+    };
+    let fc = json!({ "type": "FeatureCollection", "features": features });
+    // e.g. hotspot-hotspots-2025-07_2025-12.gpkg
+    let stem = match &q.period {
+        Some(p) => format!("hotspot-{}-{}", c.id, p.replace("..", "_").replace(':', "")),
+        None => format!("hotspot-{}", c.id),
+    };
+    let (bytes, media, ext) = match format {
+        FileFormat::GeoPackage => (
+            tokio::task::spawn_blocking(move || hotspot_briefing::layer_geopackage(&fc, &meta))
+                .await,
+            "application/geopackage+sqlite3",
+            "gpkg",
+        ),
+        FileFormat::Csv => (
+            tokio::task::spawn_blocking(move || hotspot_briefing::layer_csv(&fc, &meta)).await,
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+    };
+    match bytes {
+        Ok(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, media.to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{stem}.{ext}\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_string()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
 }
 
 pub async fn item(
@@ -402,9 +578,18 @@ mod tests {
                 .unwrap(),
             "2025-01-01T00:00..2025-06-30T23:59"
         );
+        // Whole months stay months (month-only incidents included).
         assert_eq!(
             period("../2025-06-30").unwrap().unwrap(),
-            "1900-01-01..2025-06-30"
+            "1900-01..2025-06"
+        );
+        assert_eq!(
+            period("2025-07-01/2025-12-31").unwrap().unwrap(),
+            "2025-07..2025-12"
+        );
+        assert_eq!(
+            period("2025-07-02/2025-12-31").unwrap().unwrap(),
+            "2025-07-02..2025-12-31"
         );
         assert_eq!(period("../..").unwrap(), None);
         assert!(period("last tuesday").unwrap_err().contains("RFC 3339"));
