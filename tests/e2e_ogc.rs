@@ -188,6 +188,33 @@ fn gdal_reads_the_collections_each_role_may_read() {
         info.contains("TIFFTAG_COPYRIGHT=Contains public sector information"),
         "{info}"
     );
+
+    // Gi* z-scores as a raster: GDAL's statistics of it are the API's.
+    let tiff = download(
+        &analyst.base,
+        "/ogc/collections/gistar/items?f=geotiff",
+        dir.path(),
+        "g.tif",
+    );
+    let info = gdal("gdalinfo", &["-stats", tiff.to_str().unwrap()]);
+    let stat = |name: &str| -> f64 {
+        let line = info
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name}: {info}"));
+        line.split('=').nth(1).unwrap().trim().parse().unwrap()
+    };
+    let (_, gi) = analyst.get_json("/api/gistar");
+    let z: Vec<f64> = gi["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["properties"]["z"].as_f64())
+        .collect();
+    let mean = z.iter().sum::<f64>() / z.len() as f64;
+    let max = z.iter().cloned().fold(f64::MIN, f64::max);
+    assert!((stat("STATISTICS_MEAN=") - mean).abs() < 1e-4, "{info}");
+    assert!((stat("STATISTICS_MAXIMUM=") - max).abs() < 1e-4, "{info}");
 }
 
 /// Saves `path` from the server to `dir/name`.

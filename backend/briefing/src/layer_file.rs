@@ -256,3 +256,123 @@ pub fn layer_csv(fc: &Value, meta: &LayerMeta) -> Result<Vec<u8>, BriefingError>
     w.into_inner()
         .map_err(|e| BriefingError::Io(e.into_error()))
 }
+
+/// A layer of square grid cells (as `/api/gistar` gives them, WGS84
+/// polygons of British National Grid squares) as a GeoTIFF of one numeric
+/// property, e.g. Gi* `z`: each cell placed by its BNG centre, cells with
+/// no value no-data (NaN), the licence in the tags. `None` when the layer
+/// has no cells.
+pub fn cells_geotiff(
+    fc: &Value,
+    property: &str,
+    description: &str,
+) -> Result<Option<Vec<u8>>, BriefingError> {
+    // Each cell's BNG bounding box, and its value.
+    let cells: Vec<([f64; 4], f64)> = features(fc)
+        .iter()
+        .filter_map(|f| {
+            let g = geometry(f)?;
+            let mut extent = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+            bng_blob(&g, &mut extent)?;
+            let v = f["properties"][property].as_f64().unwrap_or(f64::NAN);
+            Some((extent, v))
+        })
+        .collect();
+    let Some(((first, _), _)) = cells.split_first() else {
+        return Ok(None);
+    };
+    // GeoJSON coordinates carry about 0.1 m: Hotspot's cells are whole
+    // metres, and their corners on tenths.
+    let tenth = |v: f64| (v * 10.0).round() / 10.0;
+    let cell = (((first[2] - first[0]) + (first[3] - first[1])) / 2.0)
+        .round()
+        .max(1.0);
+    let west = tenth(cells.iter().map(|(e, _)| e[0]).fold(f64::MAX, f64::min));
+    let north = tenth(cells.iter().map(|(e, _)| e[3]).fold(f64::MIN, f64::max));
+    let east = cells.iter().map(|(e, _)| e[2]).fold(f64::MIN, f64::max);
+    let south = cells.iter().map(|(e, _)| e[1]).fold(f64::MAX, f64::min);
+    let spec = hotspot_density::GridSpec {
+        west,
+        north,
+        cell,
+        cols: ((east - west) / cell).round().max(1.0) as usize,
+        rows: ((north - south) / cell).round().max(1.0) as usize,
+    };
+    let mut values = vec![f64::NAN; spec.len()];
+    for (e, v) in &cells {
+        let col = (((e[0] + e[2]) / 2.0 - west) / cell).floor() as usize;
+        let row = ((north - (e[1] + e[3]) / 2.0) / cell).floor() as usize;
+        if col < spec.cols && row < spec.rows {
+            values[row * spec.cols + col] = *v;
+        }
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    hotspot_density::write_raster(&spec, &values, description, Some(f64::NAN), &mut out)
+        .map_err(|e| BriefingError::Io(std::io::Error::other(e.to_string())))?;
+    Ok(Some(out.into_inner()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A BNG square of side 100 m with south-west corner (x, y), as the API
+    /// gives it: a WGS84 polygon.
+    fn cell(x: f64, y: f64, z: f64) -> Value {
+        let ring: Vec<[f64; 2]> = [
+            (x, y),
+            (x + 100.0, y),
+            (x + 100.0, y + 100.0),
+            (x, y + 100.0),
+            (x, y),
+        ]
+        .iter()
+        .map(|&(e, n)| {
+            let (lon, lat) = hotspot_core::bng_to_wgs84(e, n).unwrap();
+            [lon, lat]
+        })
+        .collect();
+        json!({ "type": "Feature", "properties": { "z": z }, "geometry": { "type": "Polygon", "coordinates": [ring] } })
+    }
+
+    #[test]
+    fn grid_cells_become_a_raster_with_no_data_between() {
+        let fc = json!({ "type": "FeatureCollection", "features": [
+            cell(475_000.0, 260_100.0, 2.5), // north-west
+            cell(475_100.0, 260_000.0, -1.0), // south-east
+        ]});
+        let tiff = cells_geotiff(&fc, "z", "test").unwrap().unwrap();
+        let mut dec = tiff::decoder::Decoder::new(std::io::Cursor::new(tiff)).unwrap();
+        assert_eq!(dec.dimensions().unwrap(), (2, 2));
+        let tiff::decoder::DecodingResult::F32(v) = dec.read_image().unwrap() else {
+            panic!("Float32 expected");
+        };
+        assert_eq!((v[0], v[3]), (2.5, -1.0));
+        assert!(v[1].is_nan() && v[2].is_nan());
+        assert_eq!(
+            cells_geotiff(&json!({ "features": [] }), "z", "").unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn a_layer_csv_starts_with_its_terms_and_gives_points_as_lon_lat() {
+        let fc = json!({ "features": [
+            { "properties": { "category": "Burglary", "n": 2 }, "geometry": { "type": "Point", "coordinates": [-0.9, 52.2] } }
+        ]});
+        let meta = LayerMeta {
+            name: "incidents".into(),
+            title: "Incidents".into(),
+            attribution: vec!["Contains public sector information".into()],
+            marking: "NOT FOR PUBLICATION".into(),
+        };
+        let csv = String::from_utf8(layer_csv(&fc, &meta).unwrap()).unwrap();
+        assert!(csv.starts_with("# attribution: Contains public sector information\n# licence: Open Government Licence v3.0"));
+        assert!(csv.contains("# marking: NOT FOR PUBLICATION\n"));
+        assert!(
+            csv.ends_with("category,n,lon,lat\nBurglary,2,-0.9,52.2\n"),
+            "{csv}"
+        );
+    }
+}

@@ -31,7 +31,7 @@ pub use csv_out::to_csv;
 pub use gpkg::{geometry_blob, to_geopackage};
 pub use hotspot_basemap::BaseLayers;
 use hotspot_engine::WardBriefing;
-pub use layer_file::{layer_csv, layer_geopackage, LayerMeta};
+pub use layer_file::{cells_geotiff, layer_csv, layer_geopackage, LayerMeta};
 pub use layout::map_extent;
 
 /// Why a briefing could not be written. None of these is the caller's

@@ -5,7 +5,7 @@ use std::io::{Seek, Write};
 use tiff::encoder::{colortype::Gray32Float, TiffEncoder};
 use tiff::tags::Tag;
 
-use crate::{DensityError, DensityGrid};
+use crate::{DensityError, DensityGrid, GridSpec};
 
 /// `ModelPixelScaleTag`: cell size in x, y, z.
 pub const TAG_MODEL_PIXEL_SCALE: u16 = 33550;
@@ -48,18 +48,45 @@ pub const GEO_KEYS: [u16; 20] = [
 /// assert_eq!(&buf.get_ref()[..4], b"II*\0");
 /// ```
 pub fn write_geotiff<W: Write + Seek>(grid: &DensityGrid, out: W) -> Result<(), DensityError> {
-    let spec = &grid.spec;
-    if grid.values.len() != spec.len() {
+    write_raster(&grid.spec, &grid.values, DESCRIPTION, None, out)
+}
+
+/// Writes `values` on `spec` (row 0 at the top) as a single-band Float32
+/// GeoTIFF in EPSG:27700, with `description` and the attribution and
+/// licence in its tags; `nodata` (e.g. NaN for cells outside the study
+/// area) is declared with GDAL's no-data tag when given.
+///
+/// ```
+/// use hotspot_density::{write_raster, GridSpec};
+/// let spec = GridSpec::covering(0.0, 0.0, 100.0, 100.0, 50.0).unwrap();
+/// let mut buf = std::io::Cursor::new(Vec::new());
+/// write_raster(&spec, &vec![1.5; spec.len()], "Gi* z-scores", Some(f64::NAN), &mut buf).unwrap();
+/// assert_eq!(&buf.get_ref()[..4], b"II*\0");
+/// ```
+pub fn write_raster<W: Write + Seek>(
+    spec: &GridSpec,
+    values: &[f64],
+    description: &str,
+    nodata: Option<f64>,
+    out: W,
+) -> Result<(), DensityError> {
+    if values.len() != spec.len() {
         return Err(DensityError::ValuesLength {
-            values: grid.values.len(),
+            values: values.len(),
             cells: spec.len(),
         });
     }
-    let width = u32::try_from(spec.cols).map_err(|_| too_large(grid))?;
-    let height = u32::try_from(spec.rows).map_err(|_| too_large(grid))?;
+    let too_large = || DensityError::GridTooLarge {
+        cols: spec.cols,
+        rows: spec.rows,
+        cells: spec.len(),
+        limit: u32::MAX as usize,
+    };
+    let width = u32::try_from(spec.cols).map_err(|_| too_large())?;
+    let height = u32::try_from(spec.rows).map_err(|_| too_large())?;
     // Float32 halves the file against f64 and keeps ~7 significant digits,
-    // far more than a density estimate carries.
-    let data: Vec<f32> = grid.values.iter().map(|&v| v as f32).collect();
+    // far more than these estimates carry.
+    let data: Vec<f32> = values.iter().map(|&v| v as f32).collect();
 
     let mut encoder = TiffEncoder::new(out)?;
     let mut image = encoder.new_image::<Gray32Float>(width, height)?;
@@ -72,8 +99,16 @@ pub fn write_geotiff<W: Write + Seek>(grid: &DensityGrid, out: W) -> Result<(), 
         )?;
         dir.write_tag(Tag::GeoKeyDirectoryTag, &GEO_KEYS[..])?;
         // The terms travel with the file (GDAL shows them as TIFFTAG_*).
-        dir.write_tag(Tag::ImageDescription, DESCRIPTION)?;
+        dir.write_tag(Tag::ImageDescription, description)?;
         dir.write_tag(Tag::Copyright, COPYRIGHT.as_str())?;
+        if let Some(n) = nodata {
+            let text = if n.is_nan() {
+                "nan".to_string()
+            } else {
+                n.to_string()
+            };
+            dir.write_tag(Tag::GdalNodata, text.as_str())?;
+        }
     }
     image.write_data(&data)?;
     Ok(())
@@ -91,19 +126,9 @@ static COPYRIGHT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         .replace('©', "(c)")
 });
 
-fn too_large(grid: &DensityGrid) -> DensityError {
-    DensityError::GridTooLarge {
-        cols: grid.spec.cols,
-        rows: grid.spec.rows,
-        cells: grid.spec.len(),
-        limit: u32::MAX as usize,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::GridSpec;
     use std::io::Cursor;
     use tiff::decoder::{Decoder, DecodingResult};
 

@@ -45,7 +45,7 @@ pub mod pieces;
 
 pub use bands::{hotspot_bands, HotspotBand};
 pub use error::DensityError;
-pub use geotiff::write_geotiff;
+pub use geotiff::{write_geotiff, write_raster};
 pub use grid::{GridSpec, MAX_CELLS};
 pub use kde::{kde, kde_direct, DensityGrid, M2_PER_KM2};
 pub use params::{choose_parameters, KdeParameters};

@@ -155,8 +155,8 @@ pub async fn export_layer(app: &AppRef, geojson: bool) {
 }
 
 /// The layer chosen in the export box as a file the service writes with
-/// its attribution inside: a GeoPackage (or CSV) of any layer, or the
-/// density surface in view as a GeoTIFF.
+/// its attribution inside: a GeoPackage (or CSV) of any layer, or a
+/// GeoTIFF: Gi* z-scores when Gi* is chosen, else the density in view.
 pub fn export_file(app: &AppRef, format: &str) {
     let layer = select("x-layer").value();
     if let Some(f) = Feature::ALL.into_iter().find(|f| f.key() == layer) {
@@ -168,6 +168,10 @@ pub fn export_file(app: &AppRef, format: &str) {
         let st = app.st.borrow();
         let stem = format!("hotspot-{layer}-{}", st.f.period().replace("..", "_"));
         match format {
+            "geotiff" if layer == "gistar" => (
+                st.f.layer_file_url("gistar", "geotiff"),
+                format!("{stem}.tif"),
+            ),
             "geotiff" => (
                 st.f.density_geotiff_url(st.surface_bbox),
                 format!("hotspot-density-{}.tif", st.f.period().replace("..", "_")),

@@ -26,6 +26,8 @@ fn no_collection(id: &str) -> Response {
 enum FileFormat {
     GeoPackage,
     Csv,
+    /// For the grids of numbers: density, and Gi* z-scores.
+    GeoTiff,
 }
 
 /// Most features in one file (a county's incidents over several years).
@@ -82,7 +84,12 @@ impl ItemsQuery {
             None | Some("json" | "geojson") => None,
             Some("gpkg") => Some(FileFormat::GeoPackage),
             Some("csv") => Some(FileFormat::Csv),
-            Some(other) => return Err(format!("f must be json, gpkg or csv, not {other:?}")),
+            Some("geotiff") => Some(FileFormat::GeoTiff),
+            Some(other) => {
+                return Err(format!(
+                    "f must be json, gpkg, csv or geotiff, not {other:?}"
+                ))
+            }
         };
         let limit = number(
             "limit",
@@ -430,6 +437,76 @@ pub async fn items(
     }))
 }
 
+/// A grid collection as a GeoTIFF: the density surface as the API writes
+/// it, Gi* z-scores placed cell by cell; other collections are not grids
+/// of numbers.
+async fn geotiff(
+    api: &Api,
+    req: &RequestContext,
+    c: &Collection,
+    q: &ItemsQuery,
+    cells: Vec<Value>,
+) -> Response {
+    let bytes = match c.id {
+        "density" => match api
+            .get_bytes(req, &api_path("/density", q, &["format=geotiff".into()]))
+            .await
+        {
+            Ok(b) => b.to_vec(),
+            Err(e) => return e,
+        },
+        "gistar" => {
+            let fc = json!({ "type": "FeatureCollection", "features": cells });
+            let tiff = tokio::task::spawn_blocking(move || {
+                hotspot_briefing::cells_geotiff(
+                    &fc,
+                    "z",
+                    "Getis-Ord Gi* z-scores, British National Grid (EPSG:27700)",
+                )
+            })
+            .await;
+            match tiff {
+                Ok(Ok(Some(b))) => b,
+                Ok(Ok(None)) => {
+                    return error(StatusCode::NOT_FOUND, "no Gi* cells for this selection")
+                }
+                Ok(Err(e)) => return error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+                Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+            }
+        }
+        other => {
+            return bad(format!(
+                "f=geotiff is for the grids of numbers, density and gistar, not {other}: use f=gpkg"
+            ))
+        }
+    };
+    attachment(bytes, "image/tiff", &format!("{}.tif", file_stem(c, q)))
+}
+
+/// e.g. `hotspot-hotspots-2025-07_2025-12`.
+fn file_stem(c: &Collection, q: &ItemsQuery) -> String {
+    match &q.period {
+        Some(p) => format!("hotspot-{}-{}", c.id, p.replace("..", "_").replace(':', "")),
+        None => format!("hotspot-{}", c.id),
+    }
+}
+
+/// A file to save, never cached (it may hold unsuppressed counts).
+fn attachment(bytes: Vec<u8>, media: &str, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, media.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// The features as a file to download, marked for who asked: public
 /// answers have small counts withheld (by the API), others are not for
 /// publication.
@@ -441,6 +518,11 @@ async fn file(
     features: Vec<Value>,
     format: FileFormat,
 ) -> Response {
+    let (media, ext) = match format {
+        FileFormat::GeoTiff => return geotiff(api, req, c, q, features).await,
+        FileFormat::GeoPackage => ("application/geopackage+sqlite3", "gpkg"),
+        FileFormat::Csv => ("text/csv; charset=utf-8", "csv"),
+    };
     let me = match api.get(req, "/me").await {
         Ok(me) => me,
         Err(e) => return e,
@@ -470,37 +552,14 @@ async fn file(
         marking,
     };
     let fc = json!({ "type": "FeatureCollection", "features": features });
-    // e.g. hotspot-hotspots-2025-07_2025-12.gpkg
-    let stem = match &q.period {
-        Some(p) => format!("hotspot-{}-{}", c.id, p.replace("..", "_").replace(':', "")),
-        None => format!("hotspot-{}", c.id),
-    };
-    let (bytes, media, ext) = match format {
-        FileFormat::GeoPackage => (
-            tokio::task::spawn_blocking(move || hotspot_briefing::layer_geopackage(&fc, &meta))
-                .await,
-            "application/geopackage+sqlite3",
-            "gpkg",
-        ),
-        FileFormat::Csv => (
-            tokio::task::spawn_blocking(move || hotspot_briefing::layer_csv(&fc, &meta)).await,
-            "text/csv; charset=utf-8",
-            "csv",
-        ),
-    };
+    let stem = file_stem(c, q);
+    let bytes = tokio::task::spawn_blocking(move || match format {
+        FileFormat::Csv => hotspot_briefing::layer_csv(&fc, &meta),
+        _ => hotspot_briefing::layer_geopackage(&fc, &meta),
+    })
+    .await;
     match bytes {
-        Ok(Ok(bytes)) => (
-            [
-                (header::CONTENT_TYPE, media.to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{stem}.{ext}\""),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_string()),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(Ok(bytes)) => attachment(bytes, media, &format!("{stem}.{ext}")),
         Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }

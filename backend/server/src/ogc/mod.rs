@@ -60,6 +60,17 @@ impl Api {
     /// `/api` request, which is exactly what it releases. A refusal or error
     /// comes back as the API's own response.
     async fn get(&self, req: &RequestContext, path_and_query: &str) -> Result<Value, Response> {
+        let body = self.get_bytes(req, path_and_query).await?;
+        serde_json::from_slice(&body)
+            .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
+    }
+
+    /// [`Api::get`]'s answer as bytes (a GeoTIFF, say).
+    async fn get_bytes(
+        &self,
+        req: &RequestContext,
+        path_and_query: &str,
+    ) -> Result<axum::body::Bytes, Response> {
         let mut sub = Request::get(path_and_query);
         for name in [header::AUTHORIZATION, header::COOKIE] {
             if let Some(v) = req.headers.get(&name) {
@@ -80,10 +91,8 @@ impl Api {
         if res.status() != StatusCode::OK {
             return Err(res);
         }
-        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+        axum::body::to_bytes(res.into_body(), usize::MAX)
             .await
-            .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))?;
-        serde_json::from_slice(&body)
             .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
     }
 
