@@ -12,6 +12,15 @@ use support::{hotspot, Server};
 
 const STOP_AND_SEARCH_HEADER: &str = "Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,Gender,Age range,Self-defined ethnicity,Officer-defined ethnicity,Legislation,Object of search,Outcome,Outcome linked to object of search,Removal of more than just outer clothing";
 
+/// A crime of the sample's October, imported before the download.
+fn october_crime() -> String {
+    let street = std::fs::read_to_string(
+        support::repo_root().join("data/policeuk/2025-10-sample-street.csv"),
+    )
+    .unwrap();
+    crime_ids(&street).remove(0)
+}
+
 /// The first two Crime IDs of a street file.
 fn crime_ids(street: &str) -> Vec<String> {
     let mut r = csv::Reader::from_reader(street.as_bytes());
@@ -54,6 +63,8 @@ fn download(dir: &Path) -> (std::path::PathBuf, Vec<(String, &'static str)>) {
                 outcomes.push_str(&line(id, "Offender sent to prison"));
             }
             outcomes.push_str(&line("not-a-crime-here", "Court result unavailable"));
+            // A crime of October, a month imported before the download.
+            outcomes.push_str(&line(&october_crime(), "Offender sent to prison"));
             outcomes
                 .push_str("broken,December,Sample Police,Sample Police,,,,,,Local resolution\n");
         }
@@ -91,6 +102,14 @@ fn a_download_zip_imports_streets_with_their_latest_outcomes() {
 
     let db = dir.path().join("zip.db");
     hotspot(&db, &["import", "boundaries", "data/wards.geojson"]);
+    hotspot(
+        &db,
+        &[
+            "import",
+            "police-uk",
+            "data/policeuk/2025-10-sample-street.csv",
+        ],
+    );
     let out = hotspot(&db, &["import", "police-uk", zip.to_str().unwrap()]);
     let text =
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
@@ -99,7 +118,11 @@ fn a_download_zip_imports_streets_with_their_latest_outcomes() {
         "{text}"
     );
     assert!(
-        text.contains("1 outcomes are for crimes not in this download"),
+        text.contains("2 outcomes are for crimes of months not in this download"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 crimes imported earlier took a later outcome"),
         "{text}"
     );
     // The unreadable outcome row is quarantined, naming its file.
@@ -109,7 +132,7 @@ fn a_download_zip_imports_streets_with_their_latest_outcomes() {
         &[
             "rejected",
             "--import",
-            "2",
+            "3",
             "--csv",
             rejected.to_str().unwrap(),
         ],
@@ -148,6 +171,12 @@ fn a_download_zip_imports_streets_with_their_latest_outcomes() {
             "{id}: the street file's own outcome differs"
         );
     }
+    // October's crime, imported before, took the download's later outcome.
+    let (_, october) = zipped.get_json("/api/incidents?period=2025-10&limit=10000");
+    assert_eq!(
+        outcome(&october, &october_crime()),
+        "Offender sent to prison"
+    );
     drop(zipped);
 
     // The same zip again changes nothing; with stop-and-search, two searches arrive.

@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use hotspot_ingest::{BoundaryOptions, CsvMapping, SourceFile};
 use hotspot_server::pipeline::{
-    batch_kind, parse_incident_file, refuse_if_nothing_accepted, run_import, ImportKind,
+    batch_of, parse_incident_file, refuse_if_nothing_accepted, run_import, ImportKind,
 };
 use hotspot_store::{ImportReport, IncidentBatch};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -130,6 +130,12 @@ pub fn print_report(report: &ImportReport) {
                 "import {id}: {} accepted, {} rejected",
                 report.accepted, report.rejected
             );
+            if report.outcomes_updated > 0 {
+                println!(
+                    "{} crimes imported earlier took a later outcome",
+                    report.outcomes_updated
+                );
+            }
             if report.rejected > 0 {
                 println!("see them with: hotspot rejected --import {id} --csv rejected.csv");
             }
@@ -226,14 +232,11 @@ fn parse_with_progress(kind: &ImportKind, files: &[SourceFile]) -> anyhow::Resul
     let mut parsed = Vec::with_capacity(files.len());
     for f in files {
         bar.set_message(f.name.clone());
-        parsed.extend(parse_incident_file(kind, f)?);
+        parsed.push(parse_incident_file(kind, f)?);
         bar.inc(f.bytes.len() as u64);
     }
     bar.finish_and_clear();
-    Ok(IncidentBatch {
-        kind: batch_kind(kind).to_string(),
-        files: parsed,
-    })
+    Ok(batch_of(kind, parsed))
 }
 
 /// `--strict`: refuse the whole batch when any row was invalid (a repeated

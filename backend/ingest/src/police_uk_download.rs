@@ -6,8 +6,8 @@
 //! * **Outcomes** files list the outcomes recorded each month, for crimes of
 //!   that month or earlier; each crime in the download takes its latest
 //!   outcome (by month; a later file wins a tie) as its last outcome.
-//!   Outcomes for crimes not in the download are counted in a note, not
-//!   applied. A street file whose crimes took outcomes is a new version of
+//!   Outcomes for crimes not in the download go to the store, which gives
+//!   them to the crimes it holds from earlier imports. A street file whose crimes took outcomes is a new version of
 //!   its month (its version includes the outcomes files'), so a download
 //!   with newer outcomes replaces the month rather than being "unchanged".
 //! * **Stop-and-search** files, when asked for, are read as their own source
@@ -179,13 +179,18 @@ impl Outcomes {
         changed
     }
 
-    /// How many crimes with outcomes are not among `ids`.
-    pub fn unmatched<'a>(&self, ids: impl Iterator<Item = &'a str>) -> usize {
+    /// The latest outcomes of crimes not among `ids` (those of months the
+    /// download does not hold), for the store to apply to crimes it has.
+    pub fn elsewhere<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Vec<(String, String)> {
         let ids: std::collections::HashSet<&str> = ids.collect();
-        self.latest
-            .keys()
-            .filter(|k| !ids.contains(k.as_str()))
-            .count()
+        let mut v: Vec<(String, String)> = self
+            .latest
+            .iter()
+            .filter(|(k, _)| !ids.contains(k.as_str()))
+            .map(|(k, (_, outcome))| (k.clone(), outcome.clone()))
+            .collect();
+        v.sort();
+        v
     }
 }
 

@@ -42,24 +42,53 @@ fn rejected(rows: Vec<hotspot_ingest::RejectedRow>) -> Vec<RejectedRow> {
         .collect()
 }
 
-/// Parses one incident file (police.uk or mapped CSV); a police.uk download
-/// zip gives one file per month and kind.
-pub fn parse_incident_file(
-    kind: &ImportKind,
-    file: &SourceFile,
-) -> Result<Vec<IncidentFile>, AppError> {
+/// What one input gives: its incident files (one per month and kind for a
+/// police.uk download zip), and the latest outcomes of crimes it does not
+/// hold, for the store to apply to those it has.
+#[derive(Debug, Default)]
+pub struct ParsedInput {
+    pub files: Vec<IncidentFile>,
+    pub outcomes: Vec<(String, String)>,
+}
+
+impl From<IncidentFile> for ParsedInput {
+    fn from(f: IncidentFile) -> Self {
+        ParsedInput {
+            files: vec![f],
+            outcomes: Vec::new(),
+        }
+    }
+}
+
+/// Parses one incident input (police.uk or mapped CSV, or a police.uk
+/// download zip).
+pub fn parse_incident_file(kind: &ImportKind, file: &SourceFile) -> Result<ParsedInput, AppError> {
     match kind {
         ImportKind::PoliceUk { stop_and_search } if police_uk_download::is_zip(&file.bytes) => {
             download_files(file, *stop_and_search)
         }
         ImportKind::PoliceUk { .. } => {
-            Ok(vec![incident_file(hotspot_ingest::parse_police_uk(file)?)])
+            Ok(incident_file(hotspot_ingest::parse_police_uk(file)?).into())
         }
-        ImportKind::Csv(mapping) => Ok(vec![incident_file(hotspot_ingest::parse_mapped_csv(
-            file, mapping,
-        )?)]),
+        ImportKind::Csv(mapping) => {
+            Ok(incident_file(hotspot_ingest::parse_mapped_csv(file, mapping)?).into())
+        }
         _ => Err(AppError::BadRequest("not an incident import".into())),
     }
+}
+
+/// The inputs as one batch.
+pub fn batch_of(kind: &ImportKind, inputs: Vec<ParsedInput>) -> IncidentBatch {
+    let mut batch = IncidentBatch {
+        kind: batch_kind(kind).to_string(),
+        files: Vec::new(),
+        outcomes: Vec::new(),
+    };
+    for i in inputs {
+        batch.files.extend(i.files);
+        batch.outcomes.extend(i.outcomes);
+    }
+    batch
 }
 
 fn incident_file(parsed: hotspot_ingest::ParsedIncidents) -> IncidentFile {
@@ -76,7 +105,7 @@ fn incident_file(parsed: hotspot_ingest::ParsedIncidents) -> IncidentFile {
 
 /// A police.uk download zip: its street files with the latest outcomes
 /// applied, and its stop-and-search files when asked for.
-fn download_files(file: &SourceFile, stop_and_search: bool) -> Result<Vec<IncidentFile>, AppError> {
+fn download_files(file: &SourceFile, stop_and_search: bool) -> Result<ParsedInput, AppError> {
     use police_uk_download::{unpack, Outcomes, STOP_AND_SEARCH_MAPPING};
     let d = unpack(file)?;
     let outcomes = Outcomes::read(&d.outcomes)?;
@@ -89,13 +118,14 @@ fn download_files(file: &SourceFile, stop_and_search: bool) -> Result<Vec<Incide
     let ids = parsed
         .iter()
         .flat_map(|p| p.incidents.iter().filter_map(|i| i.external_id.as_deref()));
-    let unmatched = outcomes.unmatched(ids);
+    let elsewhere = outcomes.elsewhere(ids);
     let mut files: Vec<IncidentFile> = parsed.into_iter().map(incident_file).collect();
     let first = &mut files[0];
     if !d.outcomes.is_empty() {
         first.notes.push(format!(
-            "{applied} crimes took their latest outcome from the {} outcomes files; {unmatched} outcomes are for crimes not in this download and were not applied",
-            d.outcomes.len()
+            "{applied} crimes took their latest outcome from the {} outcomes files; {} outcomes are for crimes of months not in this download, given to those already stored",
+            d.outcomes.len(),
+            elsewhere.len()
         ));
     }
     // Unreadable outcome rows are quarantined with the first street file,
@@ -119,7 +149,10 @@ fn download_files(file: &SourceFile, stop_and_search: bool) -> Result<Vec<Incide
         )),
         (false, true) => {}
     }
-    Ok(files)
+    Ok(ParsedInput {
+        files,
+        outcomes: elsewhere,
+    })
 }
 
 /// The batch name of an incident import kind (`police.uk` or `csv`).
@@ -136,16 +169,11 @@ pub fn parse_incident_files(
     kind: &ImportKind,
     files: &[SourceFile],
 ) -> Result<IncidentBatch, AppError> {
-    Ok(IncidentBatch {
-        kind: batch_kind(kind).to_string(),
-        files: files
-            .iter()
-            .map(|f| parse_incident_file(kind, f))
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .flatten()
-            .collect(),
-    })
+    let inputs = files
+        .iter()
+        .map(|f| parse_incident_file(kind, f))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(batch_of(kind, inputs))
 }
 
 /// Refuses an incident import in which a file had rows but none was

@@ -32,6 +32,7 @@ pub(crate) fn report(import_id: i64, kind: &str, files: Vec<FileReport>) -> Impo
         files,
         accepted,
         rejected,
+        outcomes_updated: 0,
     }
 }
 
@@ -43,6 +44,7 @@ pub(crate) fn unchanged_report(kind: &str, files: Vec<FileReport>) -> ImportRepo
         files,
         accepted: 0,
         rejected: 0,
+        outcomes_updated: 0,
     }
 }
 

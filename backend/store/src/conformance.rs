@@ -30,6 +30,7 @@ macro_rules! conformance_tests {
             imports_and_rejected_rows_page_newest_and_oldest_first,
             users_tokens_and_audit,
             interventions_round_trip_list_and_delete,
+            later_outcomes_update_stored_crimes_once,
         );
 
         #[tokio::test]
@@ -100,6 +101,7 @@ pub(crate) fn batch(files: Vec<IncidentFile>) -> IncidentBatch {
     IncidentBatch {
         kind: "police.uk".into(),
         files,
+        outcomes: Vec::new(),
     }
 }
 
@@ -194,6 +196,52 @@ pub(crate) async fn reimporting_the_same_bytes_changes_nothing_and_new_bytes_rep
     assert!(all.iter().all(|i| i.incident.category == "Robbery"));
     // The replaced version's quarantine went with it.
     assert_eq!(s.rejected_rows(None, 100, 0).await.unwrap().len(), 1);
+}
+
+pub(crate) async fn later_outcomes_update_stored_crimes_once(s: &dyn Store) {
+    let march = file(
+        "k1",
+        "a",
+        vec![
+            incident("Burglary", "2025-03", 2, true),
+            incident("Burglary", "2025-03", 3, true),
+        ],
+    );
+    s.import_incidents(batch(vec![march])).await.unwrap();
+    // A later download: its April file, and outcomes for a March crime
+    // (and for one never stored).
+    let april = file("k2", "b", vec![incident("Robbery", "2025-04", 7, true)]);
+    let outcomes = vec![
+        ("id-2".to_string(), "Offender fined".to_string()),
+        ("id-999".to_string(), "Local resolution".to_string()),
+    ];
+    let later = IncidentBatch {
+        outcomes: outcomes.clone(),
+        ..batch(vec![april.clone()])
+    };
+    let rep = s.import_incidents(later).await.unwrap();
+    assert_eq!(rep.outcomes_updated, 1);
+    let outcome = |all: &[crate::StoredIncident], id: &str| {
+        all.iter()
+            .find(|i| i.incident.external_id.as_deref() == Some(id))
+            .unwrap()
+            .incident
+            .outcome
+            .clone()
+    };
+    let all = s.load_incidents().await.unwrap();
+    assert_eq!(outcome(&all, "id-2").as_deref(), Some("Offender fined"));
+    assert_eq!(outcome(&all, "id-3"), None);
+    // The same download again changes nothing.
+    let again = s
+        .import_incidents(IncidentBatch {
+            outcomes,
+            ..batch(vec![april])
+        })
+        .await
+        .unwrap();
+    assert!(!again.changed());
+    assert_eq!(again.import_id, None);
 }
 
 pub(crate) async fn unchanged_and_new_files_in_one_batch(s: &dyn Store) {

@@ -18,6 +18,9 @@ use crate::{
     StoreError,
 };
 
+/// Outcomes sent to the database per statement.
+pub(crate) const OUTCOME_CHUNK: usize = 400;
+
 /// An import's statements in one backend's transaction.
 #[async_trait]
 pub(crate) trait ImportTx: Send {
@@ -64,6 +67,9 @@ pub(crate) trait ImportTx: Send {
         layer: &str,
         populations: &[(&String, &f64)],
     ) -> Result<(), StoreError>;
+    /// Gives stored crimes (by Crime ID) their latest outcome; how many
+    /// changed.
+    async fn update_outcomes(&mut self, outcomes: &[(String, String)]) -> Result<u64, StoreError>;
     /// Stores the run's totals.
     async fn finish_import(
         &mut self,
@@ -104,13 +110,20 @@ where
         }
         files.push(rep);
     }
-    if files.iter().all(|f| f.outcome == FileOutcome::Unchanged) {
+    let outcomes_updated = match batch.outcomes.is_empty() {
+        true => 0,
+        false => tx.update_outcomes(&batch.outcomes).await?,
+    };
+    if outcomes_updated == 0 && files.iter().all(|f| f.outcome == FileOutcome::Unchanged) {
         tx.rollback().await?;
         return Ok(unchanged_report(&batch.kind, files));
     }
     tx.finish_import(import_id, &files).await?;
     tx.commit().await?;
-    Ok(report(import_id, &batch.kind, files))
+    Ok(ImportReport {
+        outcomes_updated,
+        ..report(import_id, &batch.kind, files)
+    })
 }
 
 /// [`crate::Store::import_areas`] in the transaction `tx`.

@@ -36,6 +36,10 @@ pub struct IncidentBatch {
     /// `police.uk` or `csv`.
     pub kind: String,
     pub files: Vec<IncidentFile>,
+    /// Latest outcomes (Crime ID, outcome) for crimes stored by earlier
+    /// imports: a police.uk download's outcomes for crimes of months it
+    /// does not hold. Applied in the same transaction.
+    pub outcomes: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -95,14 +99,19 @@ pub struct ImportReport {
     pub files: Vec<FileReport>,
     pub accepted: u64,
     pub rejected: u64,
+    /// Stored crimes whose last outcome this import changed
+    /// ([`IncidentBatch::outcomes`]).
+    pub outcomes_updated: u64,
 }
 
 impl ImportReport {
     /// Whether the import changed stored data (and the index must be rebuilt).
     pub fn changed(&self) -> bool {
-        self.files
-            .iter()
-            .any(|f| f.outcome != FileOutcome::Unchanged)
+        self.outcomes_updated > 0
+            || self
+                .files
+                .iter()
+                .any(|f| f.outcome != FileOutcome::Unchanged)
     }
 }
 

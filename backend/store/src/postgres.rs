@@ -70,6 +70,33 @@ impl<'c> ImportTx for Transaction<'c, Postgres> {
         Ok(id)
     }
 
+    async fn update_outcomes(&mut self, outcomes: &[(String, String)]) -> Result<u64, StoreError> {
+        // A keyed temporary table dropped at commit, then one UPDATE joining it.
+        sqlx::query(
+            "CREATE TEMP TABLE IF NOT EXISTS outcome_updates (crime_id TEXT PRIMARY KEY, outcome TEXT NOT NULL) ON COMMIT DROP",
+        )
+        .execute(&mut **self)
+        .await?;
+        for chunk in outcomes.chunks(crate::import::OUTCOME_CHUNK) {
+            let mut q = sqlx::QueryBuilder::<Postgres>::new(
+                "INSERT INTO outcome_updates (crime_id, outcome) ",
+            );
+            q.push_values(chunk, |mut b, (id, outcome)| {
+                b.push_bind(id).push_bind(outcome);
+            });
+            q.push(" ON CONFLICT (crime_id) DO UPDATE SET outcome = EXCLUDED.outcome");
+            q.build().execute(&mut **self).await?;
+        }
+        let updated = sqlx::query(
+            "UPDATE incidents i SET outcome = u.outcome FROM outcome_updates u \
+             WHERE i.external_id = u.crime_id AND i.outcome IS DISTINCT FROM u.outcome",
+        )
+        .execute(&mut **self)
+        .await?
+        .rows_affected();
+        Ok(updated)
+    }
+
     async fn finish_import(
         &mut self,
         import_id: i64,

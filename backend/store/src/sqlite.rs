@@ -75,6 +75,39 @@ impl<'c> ImportTx for Transaction<'c, Sqlite> {
         Ok(id)
     }
 
+    async fn update_outcomes(&mut self, outcomes: &[(String, String)]) -> Result<u64, StoreError> {
+        // A keyed temporary table, then one UPDATE joining it: one pass over
+        // the incidents (no index on external_id is needed).
+        sqlx::query(
+            "CREATE TEMP TABLE IF NOT EXISTS outcome_updates (crime_id TEXT PRIMARY KEY, outcome TEXT NOT NULL)",
+        )
+        .execute(&mut **self)
+        .await?;
+        sqlx::query("DELETE FROM outcome_updates")
+            .execute(&mut **self)
+            .await?;
+        for chunk in outcomes.chunks(crate::import::OUTCOME_CHUNK) {
+            let mut q = sqlx::QueryBuilder::<Sqlite>::new(
+                "INSERT OR REPLACE INTO outcome_updates (crime_id, outcome) ",
+            );
+            q.push_values(chunk, |mut b, (id, outcome)| {
+                b.push_bind(id).push_bind(outcome);
+            });
+            q.build().execute(&mut **self).await?;
+        }
+        let updated = sqlx::query(
+            "UPDATE incidents SET outcome = u.outcome FROM outcome_updates u \
+             WHERE incidents.external_id = u.crime_id AND incidents.outcome IS NOT u.outcome",
+        )
+        .execute(&mut **self)
+        .await?
+        .rows_affected();
+        sqlx::query("DELETE FROM outcome_updates")
+            .execute(&mut **self)
+            .await?;
+        Ok(updated)
+    }
+
     async fn finish_import(
         &mut self,
         import_id: i64,
