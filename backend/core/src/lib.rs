@@ -19,6 +19,7 @@ pub mod incident;
 pub mod month;
 pub mod options;
 pub mod period;
+pub mod police_uk;
 #[cfg(feature = "geometry")]
 pub mod projection;
 pub mod public;

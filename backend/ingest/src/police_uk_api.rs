@@ -52,21 +52,7 @@ pub struct ApiCategory {
     pub name: String,
 }
 
-/// The street CSV header police.uk publishes.
-pub const STREET_HEADER: [&str; 12] = [
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-];
+pub use hotspot_core::police_uk::STREET_HEADER;
 
 /// The dataset key a month of `force_name`'s street data is stored under.
 pub fn month_key(force_name: &str, month: &str) -> String {

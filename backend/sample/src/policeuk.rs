@@ -15,20 +15,7 @@ use crate::snap::{SnapPoints, Zone};
 use crate::wards::Borough;
 
 /// police.uk's header, byte for byte.
-pub(crate) const HEADER: [&str; 12] = [
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-];
+pub(crate) use hotspot_core::police_uk::STREET_HEADER as HEADER;
 
 pub(crate) const FORCE: &str = "Sample Constabulary";
 pub(crate) const ASB: &str = "Anti-social behaviour";

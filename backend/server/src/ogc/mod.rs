@@ -16,7 +16,9 @@
 //!   `GET /ogc/collections/{id}/items/{featureId}`: GeoJSON features.
 
 mod collections;
+mod files;
 mod items;
+mod query;
 
 use axum::extract::{ConnectInfo, OriginalUri, Request};
 use axum::http::{header, HeaderMap, StatusCode};
