@@ -26,15 +26,27 @@ pub enum Feature {
     Density,
     /// `/api/incidents`
     Incidents,
+    /// `/api/gistar`
+    Gistar,
+    /// `/api/emerging`
+    Emerging,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 3] = [Feature::Hotspots, Feature::Density, Feature::Incidents];
+    pub const ALL: [Feature; 5] = [
+        Feature::Hotspots,
+        Feature::Density,
+        Feature::Incidents,
+        Feature::Gistar,
+        Feature::Emerging,
+    ];
 
     /// The least role the feature's endpoint accepts.
     pub fn needs(self) -> Role {
         match self {
-            Feature::Hotspots | Feature::Density => Role::Partner,
+            Feature::Hotspots | Feature::Density | Feature::Gistar | Feature::Emerging => {
+                Role::Partner
+            }
             Feature::Incidents => Role::Analyst,
         }
     }
@@ -45,6 +57,8 @@ impl Feature {
             Feature::Hotspots => "hotspots",
             Feature::Density => "density",
             Feature::Incidents => "incidents",
+            Feature::Gistar => "gistar",
+            Feature::Emerging => "emerging",
         }
     }
 
@@ -54,6 +68,8 @@ impl Feature {
             Feature::Hotspots => ("Hotspot areas need", "them"),
             Feature::Density => ("The density surface needs", "it"),
             Feature::Incidents => ("Incident points need", "them"),
+            Feature::Gistar => ("Gi* hot and cold spots need", "them"),
+            Feature::Emerging => ("Emerging hot spots need", "them"),
         };
         format!(
             "{what} the {} role: sign in to see {them}.",

@@ -2,6 +2,7 @@
 //! measure) and the API query strings it makes. The same state round-trips
 //! through the page URL, so a view can be bookmarked or shared.
 
+use crate::gistar;
 use crate::view::{bbox_param, BBox, BANDWIDTH_PRESETS};
 
 /// What the ward choropleth shows.
@@ -102,6 +103,10 @@ pub struct Filters {
     pub measure: Measure,
     /// The hotspot and density bandwidth, metres; `None`: the API's rule.
     pub bandwidth: Option<u32>,
+    /// The Gi* grid's cell, metres; `None`: the API's rule.
+    pub gi_cell: Option<u32>,
+    /// The Gi* neighbourhood, in cell widths; `None`: the API's (1.5).
+    pub gi_band: Option<f64>,
 }
 
 impl Filters {
@@ -124,6 +129,8 @@ impl Filters {
             compare: Compare::Previous,
             measure: Measure::Count,
             bandwidth: None,
+            gi_cell: None,
+            gi_band: None,
         }
     }
 
@@ -282,6 +289,32 @@ impl Filters {
         url("/api/labels", &p)
     }
 
+    /// `/api/gistar?...`: Gi* on the grid over the whole area.
+    pub fn gistar_url(&self) -> String {
+        let mut p = self.selection_pairs();
+        p.extend(self.gi_pairs());
+        url("/api/gistar", &p)
+    }
+
+    /// `/api/emerging?...`: emerging hot spots on the same grid as Gi*.
+    pub fn emerging_url(&self) -> String {
+        let mut p = self.selection_pairs();
+        p.extend(self.gi_pairs());
+        url("/api/emerging", &p)
+    }
+
+    /// The Gi* cell and neighbourhood, when chosen.
+    fn gi_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut p = Vec::new();
+        if let Some(c) = self.gi_cell {
+            p.push(("cell", c.to_string()));
+        }
+        if let Some(b) = self.gi_band {
+            p.push(("band", trim_float(b)));
+        }
+        p
+    }
+
     /// `/api/incidents?...`: one page of points.
     pub fn incidents_url(&self, limit: usize) -> String {
         let mut p = self.selection_pairs();
@@ -296,6 +329,12 @@ impl Filters {
         p.push(("measure", self.measure.key().to_string()));
         if let Some(h) = self.bandwidth {
             p.push(("bandwidth", h.to_string()));
+        }
+        if let Some(c) = self.gi_cell {
+            p.push(("gi_cell", c.to_string()));
+        }
+        if let Some(b) = self.gi_band {
+            p.push(("gi_band", trim_float(b)));
         }
         let q = query(&p);
         format!("?{q}")
@@ -331,6 +370,12 @@ impl Filters {
                     if let Some(h) = v.parse().ok().filter(|h| BANDWIDTH_PRESETS.contains(h)) {
                         self.bandwidth = Some(h)
                     }
+                }
+                "gi_cell" => {
+                    self.gi_cell = v.parse().ok().filter(|c| gistar::CELL_PRESETS.contains(c))
+                }
+                "gi_band" => {
+                    self.gi_band = v.parse().ok().filter(|b| gistar::BAND_PRESETS.contains(b))
                 }
                 _ => {}
             }
@@ -506,6 +551,25 @@ mod tests {
             .ends_with("format=geojson&min_density=0.5"));
         assert!(f.incidents_url(10000).ends_with("limit=10000"));
         assert!(f.density_grid_url(None).ends_with("&format=grid"));
+    }
+
+    #[test]
+    fn gistar_carries_the_chosen_grid_and_the_page_keeps_it() {
+        let months: Vec<String> = vec!["2025-01".into(), "2025-06".into()];
+        let mut f = Filters::default_for(&months);
+        assert_eq!(f.gistar_url(), "/api/gistar?period=2025-01..2025-06");
+        f.gi_cell = Some(500);
+        f.gi_band = Some(2.5);
+        assert_eq!(
+            f.gistar_url(),
+            "/api/gistar?period=2025-01..2025-06&cell=500&band=2.5"
+        );
+        let back = Filters::default_for(&months).from_page_query(&parse_query(&f.to_page_query()));
+        assert_eq!((back.gi_cell, back.gi_band), (Some(500), Some(2.5)));
+        // Values not offered are ignored.
+        let odd =
+            Filters::default_for(&months).from_page_query(&parse_query("?gi_cell=7&gi_band=9"));
+        assert_eq!((odd.gi_cell, odd.gi_band), (None, None));
     }
 
     #[test]

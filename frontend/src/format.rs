@@ -106,6 +106,15 @@ pub fn signed_percent(v: f64) -> String {
 }
 
 /// `+12`, `−3`, `0`.
+/// A p-value as a report writes it: three decimals, "< 0.001" below.
+pub fn p_value(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
 pub fn signed(v: i64) -> String {
     match v {
         v if v > 0 => format!("+{}", thousands(v as u64)),

@@ -15,7 +15,8 @@
 //!   form that records one, its circle preview and the evaluation panel),
 //!   [`briefing`] (the ward briefing download link), [`view`] (the area
 //!   the hotspot and density layers are computed for), [`ward_table`]
-//!   (every ward, ranked and sortable), [`format`]
+//!   (every ward, ranked and sortable), [`gistar`] (the Gi* layer's classes,
+//!   legend and words), [`format`]
 //!   (numbers for people);
 //! * the browser glue (`web`, compiled only for `wasm32`): MapLibre
 //!   bindings, the page's controls and panels, fetching and downloads.
@@ -24,9 +25,11 @@ pub mod access;
 pub mod briefing;
 pub mod chart;
 pub mod classify;
+pub mod emerging;
 pub mod export;
 pub mod filters;
 pub mod format;
+pub mod gistar;
 pub mod hardening;
 pub mod interventions;
 pub mod panels;

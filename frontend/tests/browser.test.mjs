@@ -1281,6 +1281,89 @@ test('exports: CSV and GeoJSON of the current layer, PNG of the view', async () 
   assert.ok(top[0] > 150 && top[1] < 60 && top[2] < 80, `no red "not for publication" band: ${top}`);
 });
 
+test('Gi* hot and cold spots: a layer with its classes and correction in the legend, a grid control, a cell on click', async () => {
+  await goHome(page);
+  await page.check('#l-gistar');
+  await page.waitForFunction(() => (window.__hotspot.gistarUrl || '').startsWith('/api/gistar?'), null, { timeout: 30000 });
+  await idle(page);
+  const url = await page.evaluate(() => window.__hotspot.gistarUrl);
+  // The legend's counts are the API's classes for the same request.
+  const api = await page.evaluate(async (u) => (await fetch(u)).json(), url);
+  const count = (k) => api.features.filter((f) => f.properties.class.replace('_', '') === k).length;
+  const legend = page.locator('#legend [data-layer=gistar]');
+  const text = (await legend.textContent()).replace(/\s+/g, ' ');
+  assert.match(text, /Benjamini–Hochberg/);
+  assert.match(text, new RegExp(`Hot spot, 99% confidence ?${count('hot99')}(?!\\d)`));
+  assert.match(text, new RegExp(`Cold spot, 90% confidence ?${count('cold90')}(?!\\d)`));
+  assert.ok(count('hot99') > 0, 'the sample has hot spots');
+  // Drawn: the rendered cells carry those classes.
+  const drawn = await page.evaluate(() => new Set(window.__map.querySourceFeatures('gistar').map((f) => f.properties.class)).size);
+  assert.ok(drawn >= 2);
+  // A coarser grid is asked for, and the page URL keeps it.
+  await page.selectOption('#f-gi-cell', '1000');
+  await page.waitForFunction(() => (window.__hotspot.gistarUrl || '').includes('cell=1000'));
+  assert.match(page.url(), /gi_cell=1000/);
+  assert.match(page.url(), /layers=[^&]*gistar/);
+  await idle(page);
+  // Clicking a hot cell shows its figures.
+  const pt = await page.evaluate(() => {
+    const f = window.__map.queryRenderedFeatures({ layers: ['gistar-fill'] })
+      .find((c) => c.properties.class.startsWith('hot'));
+    if (!f) return null;
+    const ring = f.geometry.coordinates[0];
+    const lon = ring.reduce((a, c) => a + c[0], 0) / ring.length;
+    const lat = ring.reduce((a, c) => a + c[1], 0) / ring.length;
+    const p = window.__map.project([lon, lat]);
+    const r = window.__map.getCanvas().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  });
+  assert.ok(pt, 'a hot cell is on screen');
+  await page.mouse.click(pt.x, pt.y);
+  await page.locator('#details .gistar').waitFor({ timeout: 10000 });
+  assert.match(await page.textContent('#details .gistar'), /Gi\* cell: Hot spot, 9\d% confidence.*z-score/s);
+  // Back as it was.
+  await page.selectOption('#f-gi-cell', '');
+  await page.uncheck('#l-gistar');
+  await goHome(page);
+});
+
+test('emerging hot spots: categories explained in the legend, a cell\'s z-scores and trend on click', async () => {
+  await goHome(page);
+  await page.check('#l-emerging');
+  await page.waitForFunction(() => (window.__hotspot.emergingUrl || '').startsWith('/api/emerging?'), null, { timeout: 30000 });
+  await idle(page);
+  const api = await page.evaluate(async () => (await fetch(window.__hotspot.emergingUrl)).json());
+  const shown = api.features.filter((f) => f.properties.class !== 'no_pattern');
+  assert.ok(shown.length > 0, 'the sample has emerging hot or cold spots');
+  const legend = (await page.textContent('#legend [data-layer=emerging]')).replace(/\s+/g, ' ');
+  for (const cls of new Set(shown.map((f) => f.properties.class))) {
+    const cells = shown.filter((f) => f.properties.class === cls);
+    assert.match(legend, new RegExp(`${cells[0].properties.label} ?${cells.length}(?!\\d)`));
+    // Each category shown is explained.
+    const name = cls.replace(/_/g, ' ');
+    assert.match(legend, new RegExp(`${name[0].toUpperCase()}${name.slice(1)}: (hot|cold) `, 'i'));
+  }
+  assert.match(legend, new RegExp(`${api.periods.length} steps`));
+  // A cell's series of z-scores, one per step, and its trend.
+  const pt = await page.evaluate(() => {
+    const f = window.__map.queryRenderedFeatures({ layers: ['emerging-fill'] })
+      .find((c) => c.properties.class !== 'no_pattern');
+    if (!f) return null;
+    const ring = f.geometry.coordinates[0];
+    const p = window.__map.project([ring.reduce((a, c) => a + c[0], 0) / ring.length, ring.reduce((a, c) => a + c[1], 0) / ring.length]);
+    const r = window.__map.getCanvas().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  });
+  assert.ok(pt, 'an emerging cell is on screen');
+  await page.mouse.click(pt.x, pt.y);
+  await page.locator('#details .emerging svg.zseries').waitFor({ timeout: 10000 });
+  const label = await page.getAttribute('#details .emerging svg.zseries', 'aria-label');
+  assert.equal(label.split(': ')[1].split(', ').length, api.periods.length);
+  assert.match(await page.textContent('#details .emerging'), /Trend of z \(Mann-Kendall\)/);
+  await page.uncheck('#l-emerging');
+  await goHome(page);
+});
+
 test('the ranked ward table: sorts, says what priority is by, and a name chooses the ward', async () => {
   await page.click('#ward-table-box summary');
   const table = page.locator('#ward-table table.ward-table');

@@ -310,6 +310,7 @@ pub fn emerging(r: &EmergingResult) -> api::EmergingLayer {
                 last_z: (e.last_z * 1e4).round() / 1e4,
                 trend_z: (e.trend.z * 1e4).round() / 1e4,
                 trend_p: e.trend.p,
+                z: e.z.iter().map(|z| (z * 1e4).round() / 1e4).collect(),
             };
             Some(cells.feature(i, properties))
         })

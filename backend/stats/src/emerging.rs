@@ -133,7 +133,7 @@ pub enum PeriodStatus {
 }
 
 /// Emerging hot spot result for one active cell.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmergingCell {
     pub class: EmergingClass,
     /// Mann-Kendall trend of the cell's Gi* z-scores over the periods.
@@ -144,6 +144,8 @@ pub struct EmergingCell {
     pub cold_periods: usize,
     /// Gi* z-score in the final period.
     pub last_z: f64,
+    /// Gi* z-score in every period, in time order (what the trend is of).
+    pub z: Vec<f64>,
 }
 
 /// Classifies one cell from its per-period status (in time order) and the
@@ -229,7 +231,9 @@ pub fn classify(status: &[PeriodStatus], trend: &MannKendall) -> EmergingClass {
 ///     .collect();
 /// for dr in 0..3 { for dc in 0..3 { counts[11][(6 + dr) * cols + 6 + dc] = 25.0; } }
 /// let cells = emerging_hotspots(&counts, &active, &nb, Correction::BenjaminiHochberg).unwrap();
-/// assert_eq!(cells[7 * cols + 7].unwrap().class, EmergingClass::New);
+/// let centre = cells[7 * cols + 7].as_ref().unwrap();
+/// assert_eq!(centre.class, EmergingClass::New);
+/// assert_eq!(centre.z.len(), 12, "a z-score per period");
 /// ```
 ///
 /// # Errors
@@ -305,6 +309,7 @@ pub fn emerging_hotspots(
                     hot_periods: status.iter().filter(|&&s| s == PeriodStatus::Hot).count(),
                     cold_periods: status.iter().filter(|&&s| s == PeriodStatus::Cold).count(),
                     last_z: zs[periods - 1],
+                    z: zs.clone(),
                 })
             },
         )
@@ -541,7 +546,9 @@ mod tests {
             .collect();
         let active = vec![true; COLS * ROWS];
         let nb = Neighbours::square_grid(COLS, ROWS, &active, 1.5).unwrap();
-        emerging_hotspots(&counts, &active, &nb, Correction::BenjaminiHochberg).unwrap()[CENTRE]
+        emerging_hotspots(&counts, &active, &nb, Correction::BenjaminiHochberg)
+            .unwrap()
+            .swap_remove(CENTRE)
             .unwrap()
     }
 

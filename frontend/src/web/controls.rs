@@ -35,6 +35,8 @@ pub fn init_controls(app: &AppRef) {
         .collect();
     fill_select("f-measure", &measures, st.f.measure.key());
     fill_select("f-bandwidth", &bandwidth_options(), &bandwidth_key(&st));
+    fill_select("f-gi-cell", &gi_cell_options(), &opt_key(st.f.gi_cell));
+    fill_select("f-gi-band", &gi_band_options(), &opt_key(st.f.gi_band));
     input("l-wards").set_checked(st.show_wards);
     planner::fill_groups(&st);
     interventions::init(&st);
@@ -83,6 +85,8 @@ fn sync_filter_controls(st: &State) {
     select("f-compare").set_value(st.f.compare.key());
     select("f-measure").set_value(st.f.measure.key());
     select("f-bandwidth").set_value(&bandwidth_key(st));
+    select("f-gi-cell").set_value(&opt_key(st.f.gi_cell));
+    select("f-gi-band").set_value(&opt_key(st.f.gi_band));
 }
 
 /// "Automatic" (the API's rule for the view) and the presets.
@@ -97,7 +101,37 @@ fn bandwidth_options() -> Vec<(String, String)> {
 }
 
 fn bandwidth_key(st: &State) -> String {
-    st.f.bandwidth.map(|h| h.to_string()).unwrap_or_default()
+    opt_key(st.f.bandwidth)
+}
+
+/// A select's value for an optional choice ("" = automatic).
+fn opt_key<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn gi_cell_options() -> Vec<(String, String)> {
+    let mut opts = vec![(
+        String::new(),
+        "Automatic (about 75 across the area)".to_string(),
+    )];
+    opts.extend(
+        crate::gistar::CELL_PRESETS
+            .iter()
+            .map(|c| (c.to_string(), format!("{} m", format::number(*c as f64, 0)))),
+    );
+    opts
+}
+
+fn gi_band_options() -> Vec<(String, String)> {
+    let mut opts = vec![(String::new(), "Automatic (the 8 cells around)".to_string())];
+    opts.extend(crate::gistar::BAND_PRESETS.iter().map(|b| {
+        let label = match *b {
+            1.5 => "1.5 cell widths (the 8 around)".to_string(),
+            b => format!("{b} cell widths"),
+        };
+        (b.to_string(), label)
+    }));
+    opts
 }
 
 fn update_slider(st: &State) {
@@ -165,6 +199,8 @@ fn wire_filters(app: &AppRef) {
         }
     });
     on_select(app, "f-bandwidth", |st, v| st.f.bandwidth = v.parse().ok());
+    on_select(app, "f-gi-cell", |st, v| st.f.gi_cell = v.parse().ok());
+    on_select(app, "f-gi-band", |st, v| st.f.gi_band = v.parse().ok());
     on_select(app, "f-measure", |st, v| {
         if let Some(m) = Measure::parse(&v) {
             st.f.measure = m;
@@ -231,6 +267,8 @@ fn wire_layer_toggles(app: &AppRef) {
     on_check(app, "l-density", |st, v| st.show_density = v);
     on_check(app, "l-incidents", |st, v| st.show_incidents = v);
     on_check(app, "l-labels", |st, v| st.show_labels = v);
+    on_check(app, "l-gistar", |st, v| st.show_gistar = v);
+    on_check(app, "l-emerging", |st, v| st.show_emerging = v);
 }
 
 /// A new group or source: a crime type it no longer offers is cleared.
@@ -393,6 +431,8 @@ pub fn update_page_url(app: &AppRef) {
         (st.show_density, "density"),
         (st.show_incidents, "incidents"),
         (st.show_labels, "labels"),
+        (st.show_gistar, "gistar"),
+        (st.show_emerging, "emerging"),
     ] {
         if on {
             layers.push(name);

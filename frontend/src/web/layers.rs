@@ -40,15 +40,21 @@ pub enum LayerKind {
     /// police.uk's street labels at street zoom (partners and above, as
     /// the search's places).
     Labels,
+    /// Getis-Ord Gi* hot and cold spots on the grid.
+    Gistar,
+    /// Emerging hot and cold spots on the same grid.
+    Emerging,
 }
 
 impl LayerKind {
-    pub const ALL: [LayerKind; 5] = [
+    pub const ALL: [LayerKind; 7] = [
         LayerKind::Wards,
         LayerKind::Hotspots,
         LayerKind::Density,
         LayerKind::Incidents,
         LayerKind::Labels,
+        LayerKind::Gistar,
+        LayerKind::Emerging,
     ];
 
     /// The role feature the layer needs (wards: none, every role has them).
@@ -58,6 +64,8 @@ impl LayerKind {
             LayerKind::Hotspots | LayerKind::Labels => Some(Feature::Hotspots),
             LayerKind::Density => Some(Feature::Density),
             LayerKind::Incidents => Some(Feature::Incidents),
+            LayerKind::Gistar => Some(Feature::Gistar),
+            LayerKind::Emerging => Some(Feature::Emerging),
         }
     }
 
@@ -70,6 +78,8 @@ impl LayerKind {
             LayerKind::Density => f.density_grid_url(st.surface_bbox),
             LayerKind::Incidents => f.incidents_url(MAX_POINTS),
             LayerKind::Labels => f.labels_url(st.surface_bbox),
+            LayerKind::Gistar => f.gistar_url(),
+            LayerKind::Emerging => f.emerging_url(),
         }
     }
 
@@ -89,6 +99,8 @@ impl LayerKind {
             LayerKind::Density => "Density",
             LayerKind::Incidents => "Incidents",
             LayerKind::Labels => "Street labels",
+            LayerKind::Gistar => "Gi* hot and cold spots",
+            LayerKind::Emerging => "Emerging hot spots",
         }
     }
 
@@ -97,6 +109,8 @@ impl LayerKind {
         match self {
             LayerKind::Wards => Some("Loading ward statistics…"),
             LayerKind::Density => Some("Computing the density surface…"),
+            LayerKind::Gistar => Some("Computing Gi* hot and cold spots…"),
+            LayerKind::Emerging => Some("Computing emerging hot spots…"),
             LayerKind::Hotspots | LayerKind::Incidents | LayerKind::Labels => None,
         }
     }
@@ -109,6 +123,8 @@ impl LayerKind {
             LayerKind::Density => "densityUrl",
             LayerKind::Incidents => "incidentsUrl",
             LayerKind::Labels => "labelsUrl",
+            LayerKind::Gistar => "gistarUrl",
+            LayerKind::Emerging => "emergingUrl",
         }
     }
 }
@@ -122,6 +138,8 @@ impl State {
             LayerKind::Density => &self.density.url,
             LayerKind::Incidents => &self.incidents.url,
             LayerKind::Labels => &self.labels.url,
+            LayerKind::Gistar => &self.gistar.url,
+            LayerKind::Emerging => &self.emerging.url,
         }
     }
 
@@ -132,6 +150,8 @@ impl State {
             LayerKind::Density => self.density.generation,
             LayerKind::Incidents => self.incidents.generation,
             LayerKind::Labels => self.labels.generation,
+            LayerKind::Gistar => self.gistar.generation,
+            LayerKind::Emerging => self.emerging.generation,
         }
     }
 
@@ -143,6 +163,8 @@ impl State {
             LayerKind::Density => (self.density.begin(url), self.density.abort_signal()),
             LayerKind::Incidents => (self.incidents.begin(url), self.incidents.abort_signal()),
             LayerKind::Labels => (self.labels.begin(url), self.labels.abort_signal()),
+            LayerKind::Gistar => (self.gistar.begin(url), self.gistar.abort_signal()),
+            LayerKind::Emerging => (self.emerging.begin(url), self.emerging.abort_signal()),
         }
     }
 
@@ -154,6 +176,8 @@ impl State {
             LayerKind::Density => self.density.awaits(url),
             LayerKind::Incidents => self.incidents.awaits(url),
             LayerKind::Labels => self.labels.awaits(url),
+            LayerKind::Gistar => self.gistar.awaits(url),
+            LayerKind::Emerging => self.emerging.awaits(url),
         }
     }
 
@@ -165,6 +189,8 @@ impl State {
             LayerKind::Density => self.density.answered(),
             LayerKind::Incidents => self.incidents.answered(),
             LayerKind::Labels => self.labels.answered(),
+            LayerKind::Gistar => self.gistar.answered(),
+            LayerKind::Emerging => self.emerging.answered(),
         }
     }
 
@@ -386,6 +412,14 @@ fn keep(app: &AppRef, k: LayerKind, url: &str, generation: u32, text: &str) -> R
             st.labels
                 .set(url, generation, serde_json::from_str(text).map_err(bad)?)
         }
+        LayerKind::Gistar => {
+            st.gistar
+                .set(url, generation, serde_json::from_str(text).map_err(bad)?)
+        }
+        LayerKind::Emerging => {
+            st.emerging
+                .set(url, generation, serde_json::from_str(text).map_err(bad)?)
+        }
         LayerKind::Density => {}
     }
     Ok(())
@@ -398,6 +432,8 @@ fn draw_features(app: &AppRef, k: LayerKind, text: &str) -> Result<(), String> {
         LayerKind::Wards => "wards",
         LayerKind::Hotspots => "hotspots",
         LayerKind::Labels => "labels",
+        LayerKind::Gistar => "gistar",
+        LayerKind::Emerging => "emerging",
         _ => "incidents",
     };
     match app.map.set_data(source, &data) {
@@ -421,6 +457,14 @@ fn drawn(app: &AppRef, k: LayerKind) {
             render_legend(app);
         }
         LayerKind::Incidents => render_legend(app),
+        LayerKind::Gistar => {
+            set_status("Gi* hot and cold spots ready");
+            render_legend(app);
+        }
+        LayerKind::Emerging => {
+            set_status("Emerging hot spots ready");
+            render_legend(app);
+        }
         LayerKind::Labels => {}
     }
 }
@@ -626,6 +670,20 @@ pub fn apply_visibility(app: &AppRef) {
     for l in ["incidents-clusters", "incidents-count", "incidents-points"] {
         m.set_visible(l, st.on(Feature::Incidents));
     }
+    let gistar = st.on(Feature::Gistar);
+    m.set_visible("gistar-fill", gistar);
+    m.set_visible("gistar-line", gistar);
+    let emerging = st.on(Feature::Emerging);
+    m.set_visible("emerging-fill", emerging);
+    m.set_visible("emerging-line", emerging);
+    // Under a grid of hot and cold cells the ward shading (the same reds)
+    // would blur them: it fades to a tint, the outlines stay.
+    let fade = if gistar || emerging {
+        serde_json::json!(0.12)
+    } else {
+        super::map::ward_fade()
+    };
+    m.set_paint("wards-fill", "fill-opacity", &fade);
     let labels = st.show_labels && st.allowed(Feature::Hotspots);
     m.set_visible("labels-dot", labels);
     m.set_visible("labels-text", labels);

@@ -21,6 +21,8 @@ pub fn render_legend(app: &AppRef) {
     sections.extend(ward_section(&st));
     sections.extend(hotspot_section(&st));
     sections.extend(density_section(&st));
+    sections.extend(gistar_section(&st));
+    sections.extend(emerging_section(&st));
     sections.extend(incident_section(&st));
     sections.extend(plan_section(&st));
     mode_sections(&st, &mut sections);
@@ -114,6 +116,32 @@ fn kernel_note(st: &State, meta: &DensityMeta) -> String {
     )
 }
 
+fn gistar_section(st: &State) -> Option<LegendSection<'static>> {
+    let layer = st.gistar.data.as_ref().filter(|_| st.on(Feature::Gistar))?;
+    Some(LegendSection {
+        layer: "gistar",
+        title: "Gi* hot and cold spots (cells)".into(),
+        items: crate::gistar::legend(layer),
+        dots: false,
+        note: Some(crate::gistar::note(layer)),
+    })
+}
+
+fn emerging_section(st: &State) -> Option<LegendSection<'static>> {
+    let layer = st
+        .emerging
+        .data
+        .as_ref()
+        .filter(|_| st.on(Feature::Emerging))?;
+    Some(LegendSection {
+        layer: "emerging",
+        title: "Emerging hot and cold spots (cells)".into(),
+        items: crate::emerging::legend(layer),
+        dots: false,
+        note: Some(crate::emerging::note(layer)),
+    })
+}
+
 fn density_section(st: &State) -> Option<LegendSection<'static>> {
     if !st.on(Feature::Density) {
         return None;
@@ -204,6 +232,20 @@ pub fn png_rows(st: &State) -> Vec<(String, Vec<LegendItem>)> {
         if let Some(c) = &st.density_legend {
             rows.push(("Density per km²".into(), c.legend.clone()));
         }
+    }
+    if let Some(layer) = st.gistar.data.as_ref().filter(|_| st.on(Feature::Gistar)) {
+        rows.push((
+            "Gi* hot and cold spots".into(),
+            crate::gistar::legend(layer),
+        ));
+    }
+    if let Some(layer) = st
+        .emerging
+        .data
+        .as_ref()
+        .filter(|_| st.on(Feature::Emerging))
+    {
+        rows.push(("Emerging hot spots".into(), crate::emerging::legend(layer)));
     }
     // Places to visit, interventions and an evaluation, when shown.
     let mut extra = Vec::new();

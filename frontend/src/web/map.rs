@@ -285,12 +285,14 @@ impl Map {
         self.add_source("wards", &geojson(json!({ "promoteId": "code" })))?;
         self.add_source("hotspots", &geojson(json!({})))?;
         self.add_source("labels", &geojson(json!({})))?;
+        self.add_source("gistar", &geojson(json!({})))?;
+        self.add_source("emerging", &geojson(json!({})))?;
         self.add_source(
             "incidents",
             &geojson(json!({ "cluster": true, "clusterRadius": 40, "clusterMaxZoom": 15 })),
         )?;
         let grey = classify::NO_DATA;
-        let ward_fade = json!(["interpolate", ["linear"], ["zoom"], 12, 0.8, 15, 0.25]);
+        let ward_fade = ward_fade();
         // The hatch drawn over wards whose value is withheld (public role).
         let size = 8u32;
         let pixels = js_sys::Uint8Array::from(&classify::hatch_rgba(size as usize)[..]);
@@ -315,6 +317,22 @@ impl Map {
                 "filter": ["boolean", false],
                 "paint": { "fill-pattern": classify::HATCH_IMAGE, "fill-opacity": ward_fade } }),
             // (density-raster goes here, added with its first image)
+            // Gi* cells under the hotspot areas: the two answer different
+            // questions, and the outlines of the areas stay readable.
+            json!({ "id": "gistar-fill", "type": "fill", "source": "gistar",
+                "layout": { "visibility": "none" },
+                "paint": { "fill-color": crate::gistar::fill_expression(), "fill-opacity": 0.7 } }),
+            json!({ "id": "gistar-line", "type": "line", "source": "gistar",
+                "layout": { "visibility": "none" },
+                "filter": ["!=", ["get", "class"], "not_significant"],
+                "paint": { "line-color": "#ffffff", "line-width": 0.3 } }),
+            json!({ "id": "emerging-fill", "type": "fill", "source": "emerging",
+                "layout": { "visibility": "none" },
+                "paint": { "fill-color": crate::emerging::fill_expression(), "fill-opacity": 0.75 } }),
+            json!({ "id": "emerging-line", "type": "line", "source": "emerging",
+                "layout": { "visibility": "none" },
+                "filter": ["!=", ["get", "class"], "no_pattern"],
+                "paint": { "line-color": "#ffffff", "line-width": 0.3 } }),
             json!({ "id": "hotspots-fill", "type": "fill", "source": "hotspots",
                 "paint": { "fill-color": classify::hotspot_expression(), "fill-opacity": 0.55 } }),
             json!({ "id": "wards-line", "type": "line", "source": "wards",
@@ -584,4 +602,10 @@ impl Map {
             }
         }
     }
+}
+
+/// The ward shading's opacity: it fades towards street zoom, where streets
+/// and hotspots matter and a ward is bigger than the screen.
+pub fn ward_fade() -> Value {
+    json!(["interpolate", ["linear"], ["zoom"], 12, 0.8, 15, 0.25])
 }

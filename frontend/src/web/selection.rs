@@ -16,10 +16,12 @@ use crate::format;
 use crate::panels;
 
 /// The map layers a click can select from, innermost first.
-const SELECTABLE: [&str; 4] = [
+const SELECTABLE: [&str; 6] = [
     "incidents-clusters",
     "incidents-points",
     "hotspots-fill",
+    "gistar-fill",
+    "emerging-fill",
     "wards-fill",
 ];
 
@@ -28,6 +30,8 @@ pub fn wire_map(app: &AppRef) {
     for layer in [
         "wards-fill",
         "hotspots-fill",
+        "gistar-fill",
+        "emerging-fill",
         "incidents-clusters",
         "incidents-points",
         hardening::POINTS_LAYER,
@@ -88,9 +92,20 @@ fn map_click(a: &AppRef, e: &JsValue) {
     sel.hotspot = in_layer("hotspots-fill")
         .filter_map(|h| h["properties"]["top_percent"].as_f64())
         .min_by(|a, b| a.total_cmp(b));
+    // A Gi* cell: hot or cold ones only (the others are not drawn).
+    sel.gi = in_layer("gistar-fill")
+        .filter(|h| h["properties"]["class"] != "not_significant")
+        .find_map(|h| serde_json::from_value(h["properties"].clone()).ok());
+    sel.emerging = in_layer("emerging-fill")
+        .filter(|h| h["properties"]["class"] != "no_pattern")
+        .find_map(|h| serde_json::from_value(h["properties"].clone()).ok());
     sel.ward =
         in_layer("wards-fill").find_map(|h| h["properties"]["code"].as_str().map(str::to_string));
-    let chose = sel.ward.is_some() || sel.hotspot.is_some() || sel.incident.is_some();
+    let chose = sel.ward.is_some()
+        || sel.hotspot.is_some()
+        || sel.incident.is_some()
+        || sel.gi.is_some()
+        || sel.emerging.is_some();
     select_features(a, sel);
     // The panel may be below the fold: bring it up, so the click is seen to work.
     if chose {
@@ -176,6 +191,17 @@ fn details_html(st: &State, sel: &Selected) -> String {
                 html.push_str(&panels::hotspot_html(band, &fc.meta));
             }
         }
+    }
+    if let Some(g) = &sel.gi {
+        html.push_str(&crate::gistar::cell_html(g));
+    }
+    if let Some(e) = &sel.emerging {
+        let periods = st
+            .emerging
+            .data
+            .as_ref()
+            .map_or(&[][..], |l| &l.meta.periods[..]);
+        html.push_str(&crate::emerging::cell_html(e, periods));
     }
     if sel.ward.is_some() {
         html.push_str("<div id=\"ward-details\" class=\"ward\" aria-busy=\"true\"><p class=\"hint\">Loading the ward…</p></div>");

@@ -63,6 +63,12 @@ fn set_session(app: &AppRef, session: Session) {
             if !st.allowed(Feature::Incidents) {
                 st.incidents.reset();
             }
+            if !st.allowed(Feature::Gistar) {
+                st.gistar.reset();
+            }
+            if !st.allowed(Feature::Emerging) {
+                st.emerging.reset();
+            }
         }
         changed
     };
@@ -141,6 +147,8 @@ fn lock_layers(st: &State) {
         (Feature::Hotspots, st.show_hotspots),
         (Feature::Density, st.show_density),
         (Feature::Incidents, st.show_incidents),
+        (Feature::Gistar, st.show_gistar),
+        (Feature::Emerging, st.show_emerging),
     ] {
         let id = format!("l-{}", f.key());
         let allowed = st.allowed(f);
@@ -170,6 +178,7 @@ fn lock_layers(st: &State) {
     // Street labels: partners and above, as the search's places.
     html_el("labels-row").set_hidden(!st.allowed(Feature::Hotspots));
     input("l-labels").set_checked(st.show_labels);
+    html_el("gistar-options").set_hidden(!st.allowed(Feature::Gistar));
     // The bandwidth applies to the hotspot and density layers only.
     html_el("bandwidth-row")
         .set_hidden(!st.allowed(Feature::Hotspots) && !st.allowed(Feature::Density));

@@ -5,7 +5,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use hotspot_api::responses::{
-    DensityMeta, Hotspots, IncidentProperties, Incidents, Plan, StreetLabels, Wards,
+    DensityMeta, EmergingLayer, EmergingProperties, GiLayer, GiProperties, Hotspots,
+    IncidentProperties, Incidents, Plan, StreetLabels, Wards,
 };
 
 use super::map::Map;
@@ -108,6 +109,10 @@ pub struct DensityShown {
 #[derive(Default, Clone)]
 pub struct Selected {
     pub ward: Option<String>,
+    /// A Gi* cell's figures.
+    pub gi: Option<GiProperties>,
+    /// An emerging hot spot cell's figures.
+    pub emerging: Option<EmergingProperties>,
     pub hotspot: Option<f64>,
     pub incident: Option<IncidentProperties>,
 }
@@ -127,11 +132,15 @@ pub struct State {
     pub show_density: bool,
     pub show_incidents: bool,
     pub show_labels: bool,
+    pub show_gistar: bool,
+    pub show_emerging: bool,
     pub wards: Layer<Wards>,
     pub hotspots: Layer<Hotspots>,
     pub density: Layer<DensityShown>,
     pub incidents: Layer<Incidents>,
     pub labels: Layer<StreetLabels>,
+    pub gistar: Layer<GiLayer>,
+    pub emerging: Layer<EmergingLayer>,
     /// The map's zoom when it last settled.
     pub view_zoom: f64,
     /// The last `/api/plan` answer (planner mode).
@@ -196,11 +205,15 @@ impl State {
             show_density: show("density", false),
             show_incidents: incidents_config && show("incidents", false),
             show_labels: show("labels", true),
+            show_gistar: show("gistar", false),
+            show_emerging: show("emerging", false),
             wards: Layer::default(),
             hotspots: Layer::default(),
             density: Layer::default(),
             incidents: Layer::default(),
             labels: Layer::default(),
+            gistar: Layer::default(),
+            emerging: Layer::default(),
             view_zoom: 0.0,
             plan: Layer::default(),
             th: hardening::Hardening::default(),
@@ -233,6 +246,8 @@ impl State {
                 Feature::Hotspots => self.show_hotspots,
                 Feature::Density => self.show_density,
                 Feature::Incidents => self.show_incidents,
+                Feature::Gistar => self.show_gistar,
+                Feature::Emerging => self.show_emerging,
             }
     }
 }

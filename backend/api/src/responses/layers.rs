@@ -204,6 +204,9 @@ pub struct EmergingProperties {
     /// Mann-Kendall trend of the z-scores.
     pub trend_z: f64,
     pub trend_p: f64,
+    /// Gi* z in every step, in the order of the layer's `periods`.
+    #[serde(default)]
+    pub z: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
