@@ -88,28 +88,10 @@ fn a_download_zip_imports_streets_with_their_latest_outcomes() {
 
     // The street files alone, for comparison.
     let plain = dir.path().join("plain.db");
-    hotspot(&plain, &["import", "boundaries", "data/wards.geojson"]);
-    for m in ["2025-11", "2025-12"] {
-        hotspot(
-            &plain,
-            &[
-                "import",
-                "police-uk",
-                &format!("data/policeuk/{m}-sample-street.csv"),
-            ],
-        );
-    }
+    support::sample_wards_and_months(&plain, &["2025-11", "2025-12"]);
 
     let db = dir.path().join("zip.db");
-    hotspot(&db, &["import", "boundaries", "data/wards.geojson"]);
-    hotspot(
-        &db,
-        &[
-            "import",
-            "police-uk",
-            "data/policeuk/2025-10-sample-street.csv",
-        ],
-    );
+    support::sample_wards_and_months(&db, &["2025-10"]);
     let out = hotspot(&db, &["import", "police-uk", zip.to_str().unwrap()]);
     let text =
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);

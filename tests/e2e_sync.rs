@@ -177,15 +177,7 @@ fn sync_fetches_the_missing_months_as_police_uk_publishes_them() {
 
     // October came from a download; November and December are missing.
     let db = dir.path().join("sync.db");
-    hotspot(&db, &["import", "boundaries", "data/wards.geojson"]);
-    hotspot(
-        &db,
-        &[
-            "import",
-            "police-uk",
-            "data/policeuk/2025-10-sample-street.csv",
-        ],
-    );
+    support::sample_wards_and_months(&db, &["2025-10"]);
     let out = hotspot(
         &db,
         &["sync", "police-uk", "--force", "sample", "--api-url", &url],
@@ -203,16 +195,7 @@ fn sync_fetches_the_missing_months_as_police_uk_publishes_them() {
 
     // The same wards counts as the published street files give.
     let published = dir.path().join("published.db");
-    hotspot(&published, &["import", "boundaries", "data/wards.geojson"]);
-    hotspot(
-        &published,
-        &[
-            "import",
-            "police-uk",
-            "data/policeuk/2025-11-sample-street.csv",
-            "data/policeuk/2025-12-sample-street.csv",
-        ],
-    );
+    support::sample_wards_and_months(&published, &["2025-11", "2025-12"]);
     let (synced, synced_unlocated) = ward_counts(&db);
     let (expected, expected_unlocated) = ward_counts(&published);
     assert_eq!(synced, expected);

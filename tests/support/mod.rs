@@ -38,6 +38,19 @@ pub fn hotspot_unchecked(db: &Path, args: &[&str]) -> Output {
         .expect("run hotspot")
 }
 
+/// Imports the sample's wards and its police.uk street files for `months`
+/// (`YYYY-MM`) into `db`.
+pub fn sample_wards_and_months(db: &Path, months: &[&str]) {
+    hotspot(db, &["import", "boundaries", "data/wards.geojson"]);
+    let files: Vec<String> = months
+        .iter()
+        .map(|m| format!("data/policeuk/{m}-sample-street.csv"))
+        .collect();
+    let mut args = vec!["import", "police-uk"];
+    args.extend(files.iter().map(String::as_str));
+    hotspot(db, &args);
+}
+
 /// A running `hotspot serve`, killed on drop.
 pub struct Server {
     child: Child,

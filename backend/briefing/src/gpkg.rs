@@ -548,14 +548,7 @@ fn write_attribution(w: &TableWriter) -> Result<(), BriefingError> {
     ])?;
     ins.execute(params![
         "marking",
-        if b.public {
-            format!(
-                "PUBLIC: counts of 1 to {} are withheld",
-                b.suppress_below.saturating_sub(1)
-            )
-        } else {
-            "NOT FOR PUBLICATION: unsuppressed counts".to_string()
-        }
+        disclosure::marking(b.public, b.suppress_below)
     ])?;
     ins.execute(params![
         "briefing",

@@ -150,16 +150,13 @@ pub fn layer_geopackage(fc: &Value, meta: &LayerMeta) -> Result<Vec<u8>, Briefin
 /// The geometry in BNG as a GeoPackage blob (points, polygons and
 /// multipolygons: what the layers hold), widening `extent`.
 fn bng_blob(g: &Geo<f64>, extent: &mut [f64; 4]) -> Option<Vec<u8>> {
-    let bng = g.try_map_coords(|c| {
-        hotspot_core::wgs84_to_bng(c.x, c.y).map(|(x, y)| geo_types::Coord { x, y })
-    });
-    let bng = bng.ok()?;
-    if let Some(r) = geo::BoundingRect::bounding_rect(&bng) {
+    let bng = to_bng(g)?;
+    if let Some(r) = bng_bbox(&bng) {
         *extent = [
-            extent[0].min(r.min().x),
-            extent[1].min(r.min().y),
-            extent[2].max(r.max().x),
-            extent[3].max(r.max().y),
+            extent[0].min(r[0]),
+            extent[1].min(r[1]),
+            extent[2].max(r[2]),
+            extent[3].max(r[3]),
         ];
     }
     Some(match &bng {
@@ -168,6 +165,19 @@ fn bng_blob(g: &Geo<f64>, extent: &mut [f64; 4]) -> Option<Vec<u8>> {
         Geo::MultiPolygon(m) => geometry_blob(&Geometry::MultiPolygon(m), BNG),
         _ => return None,
     })
+}
+
+/// A WGS84 geometry in BNG, if every point lies in Great Britain.
+fn to_bng(g: &Geo<f64>) -> Option<Geo<f64>> {
+    g.try_map_coords(|c| {
+        hotspot_core::wgs84_to_bng(c.x, c.y).map(|(x, y)| geo_types::Coord { x, y })
+    })
+    .ok()
+}
+
+/// Min x, min y, max x, max y.
+fn bng_bbox(g: &Geo<f64>) -> Option<[f64; 4]> {
+    geo::BoundingRect::bounding_rect(g).map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
 }
 
 /// The features' one geometry type (`POINT`, `POLYGON`, `MULTIPOLYGON`),
@@ -271,9 +281,7 @@ pub fn cells_geotiff(
     let cells: Vec<([f64; 4], f64)> = features(fc)
         .iter()
         .filter_map(|f| {
-            let g = geometry(f)?;
-            let mut extent = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
-            bng_blob(&g, &mut extent)?;
+            let extent = bng_bbox(&to_bng(&geometry(f)?)?)?;
             let v = f["properties"][property].as_f64().unwrap_or(f64::NAN);
             Some((extent, v))
         })

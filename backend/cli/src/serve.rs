@@ -86,12 +86,7 @@ async fn load_sample(state: &AppState, dir: &Path) -> anyhow::Result<()> {
             },
             dir.join("wards.geojson"),
         ),
-        (
-            ImportKind::PoliceUk {
-                stop_and_search: false,
-            },
-            dir.join("policeuk"),
-        ),
+        (ImportKind::POLICE_UK, dir.join("policeuk")),
         (
             ImportKind::Csv(CsvMapping::parse(SAMPLE_PARTNER_MAPPING)?),
             dir.join("partner/fly-tipping.csv"),

@@ -121,14 +121,7 @@ async fn police_uk(db: &str, args: PoliceUkSync) -> anyhow::Result<()> {
         let name = format!("police.uk-api/{m}-{}-street.csv", force.id);
         files.push(hotspot_ingest::source_from_bytes(&name, csv.into_bytes())?);
     }
-    let report = run_import(
-        store.as_ref(),
-        ImportKind::PoliceUk {
-            stop_and_search: false,
-        },
-        files,
-    )
-    .await?;
+    let report = run_import(store.as_ref(), ImportKind::POLICE_UK, files).await?;
     crate::import::print_report(&report);
     Ok(())
 }

@@ -38,6 +38,25 @@ pub fn withheld(count: f64, threshold: u64) -> bool {
     count > 0.0 && count < threshold as f64
 }
 
+/// The marking a file carries: public (with the counts withheld) or not
+/// for publication.
+///
+/// ```
+/// use hotspot_core::disclosure::marking;
+/// assert_eq!(marking(true, 3), "PUBLIC: counts of 1 to 2 are withheld");
+/// assert_eq!(marking(false, 3), "NOT FOR PUBLICATION: unsuppressed counts");
+/// ```
+pub fn marking(public: bool, suppress_below: u64) -> String {
+    if public {
+        format!(
+            "PUBLIC: counts of 1 to {} are withheld",
+            suppress_below.saturating_sub(1)
+        )
+    } else {
+        "NOT FOR PUBLICATION: unsuppressed counts".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,13 @@ pub enum ImportKind {
     },
 }
 
+impl ImportKind {
+    /// police.uk street files and downloads, without stop-and-search.
+    pub const POLICE_UK: ImportKind = ImportKind::PoliceUk {
+        stop_and_search: false,
+    };
+}
+
 fn rejected(rows: Vec<hotspot_ingest::RejectedRow>) -> Vec<RejectedRow> {
     rows.into_iter()
         .map(|r| RejectedRow {
@@ -130,12 +137,11 @@ fn download_files(file: &SourceFile, stop_and_search: bool) -> Result<ParsedInpu
     }
     // Unreadable outcome rows are quarantined with the first street file,
     // each naming its own file.
-    first
-        .rejected
-        .extend(outcomes.rejected.into_iter().map(|r| RejectedRow {
-            reason: format!("{}: {}", r.file, r.reason),
-            ..rejected(vec![r]).remove(0)
-        }));
+    let named = outcomes.rejected.into_iter().map(|mut r| {
+        r.reason = format!("{}: {}", r.file, r.reason);
+        r
+    });
+    first.rejected.extend(rejected(named.collect()));
     match (stop_and_search, d.stop_and_search.is_empty()) {
         (true, _) => {
             let mapping = CsvMapping::parse(STOP_AND_SEARCH_MAPPING).expect("a valid mapping");

@@ -518,15 +518,9 @@ async fn readers_during_an_import_see_old_or_new_data_never_half() {
         let state = state.clone();
         tokio::spawn(async move {
             let file = source_from_bytes("2026-03-big.csv", csv.into_bytes()).unwrap();
-            import_files(
-                &state,
-                ImportKind::PoliceUk {
-                    stop_and_search: false,
-                },
-                vec![file],
-            )
-            .await
-            .unwrap()
+            import_files(&state, ImportKind::POLICE_UK, vec![file])
+                .await
+                .unwrap()
         })
     };
     let mut seen = std::collections::BTreeSet::new();

@@ -79,9 +79,7 @@ async fn cached_answers_match_fresh_ones_per_role_and_follow_imports() {
     };
     import_files(
         &state,
-        ImportKind::PoliceUk {
-            stop_and_search: false,
-        },
+        ImportKind::POLICE_UK,
         common::sample_files("policeuk/2025"),
     )
     .await

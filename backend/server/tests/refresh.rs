@@ -26,15 +26,9 @@ async fn an_instance_reloads_after_another_imports() {
     .unwrap();
     assert!(!b.refresh_if_stale().await.unwrap(), "nothing new yet");
     let files = common::sample_files("policeuk/2025-0");
-    import_files(
-        &a,
-        ImportKind::PoliceUk {
-            stop_and_search: false,
-        },
-        files,
-    )
-    .await
-    .unwrap();
+    import_files(&a, ImportKind::POLICE_UK, files)
+        .await
+        .unwrap();
     assert!(a.dataset().len() > 1000);
     assert_eq!(b.dataset().len(), 0, "b has not looked yet");
     assert!(b.refresh_if_stale().await.unwrap());
@@ -69,15 +63,9 @@ async fn the_refresh_loop_runs_by_itself() {
     .await
     .unwrap();
     let files = common::sample_files("policeuk/2025-01-sample-street.csv");
-    import_files(
-        &a,
-        ImportKind::PoliceUk {
-            stop_and_search: false,
-        },
-        files,
-    )
-    .await
-    .unwrap();
+    import_files(&a, ImportKind::POLICE_UK, files)
+        .await
+        .unwrap();
     for _ in 0..50 {
         if b.dataset().len() == a.dataset().len() {
             return;

@@ -73,7 +73,7 @@ pub async fn find(
     req: &RequestContext,
     id: &str,
 ) -> Result<&'static Collection, Response> {
-    let role = api.role(req).await?;
+    let role = api.me(req).await?.role;
     COLLECTIONS
         .iter()
         .find(|c| c.id == id && role >= c.role)
@@ -130,8 +130,8 @@ fn month_end(ym: &str) -> String {
 }
 
 pub async fn list(State(api): State<Api>, req: RequestContext) -> Response {
-    let role = match api.role(&req).await {
-        Ok(r) => r,
+    let role = match api.me(&req).await {
+        Ok(me) => me.role,
         Err(e) => return e,
     };
     let extent = match extent(&api, &req).await {

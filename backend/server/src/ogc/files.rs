@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use super::collections::Collection;
 use super::query::{api_path, bad, FileFormat, ItemsQuery};
 use super::{error, Api, RequestContext};
+use hotspot_core::Role;
 
 /// A grid collection as a GeoTIFF: the density surface as the API writes
 /// it, Gi* z-scores placed cell by cell; other collections are not grids
@@ -95,19 +96,11 @@ pub(crate) async fn file(
         FileFormat::GeoPackage => ("application/geopackage+sqlite3", "gpkg"),
         FileFormat::Csv => ("text/csv; charset=utf-8", "csv"),
     };
-    let me = match api.get(req, "/me").await {
+    let me = match api.me(req).await {
         Ok(me) => me,
         Err(e) => return e,
     };
-    let marking = if me["role"] == "public" {
-        let below = me["suppress_below"].as_u64().unwrap_or(0);
-        format!(
-            "PUBLIC: counts of 1 to {} are withheld",
-            below.saturating_sub(1)
-        )
-    } else {
-        "NOT FOR PUBLICATION: unsuppressed counts".to_string()
-    };
+    let marking = hotspot_core::disclosure::marking(me.role == Role::Public, me.suppress_below);
     let meta = hotspot_briefing::LayerMeta {
         name: c.id.to_string(),
         title: format!(

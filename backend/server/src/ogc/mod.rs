@@ -25,7 +25,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use hotspot_core::Role;
+use hotspot_api::responses::Me;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -98,10 +98,10 @@ impl Api {
             .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
     }
 
-    /// The caller's role, as `/api/me` tells it.
-    async fn role(&self, req: &RequestContext) -> Result<Role, Response> {
+    /// Who the caller is, as `/api/me` tells it.
+    async fn me(&self, req: &RequestContext) -> Result<Me, Response> {
         let me = self.get(req, "/me").await?;
-        serde_json::from_value(me["role"].clone())
+        serde_json::from_value(me)
             .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
     }
 }

@@ -35,15 +35,9 @@ pub async fn load_sample(state: &AppState, police_prefix: &str, partner: bool) {
     import_files(state, wards, sample_files("wards.geojson"))
         .await
         .unwrap();
-    import_files(
-        state,
-        ImportKind::PoliceUk {
-            stop_and_search: false,
-        },
-        sample_files(police_prefix),
-    )
-    .await
-    .unwrap();
+    import_files(state, ImportKind::POLICE_UK, sample_files(police_prefix))
+        .await
+        .unwrap();
     if partner {
         let mapping = CsvMapping::parse(PARTNER_MAPPING).unwrap();
         import_files(state, ImportKind::Csv(mapping), sample_files("partner/"))
