@@ -11,11 +11,13 @@
 
 #[cfg(feature = "geometry")]
 pub mod area;
+pub mod accuracy;
 pub mod disclosure;
 pub mod evaluation;
 #[cfg(feature = "geometry")]
 pub mod groups;
 pub mod incident;
+pub mod knox;
 pub mod month;
 pub mod options;
 pub mod period;
@@ -24,6 +26,7 @@ pub mod police_uk;
 pub mod projection;
 pub mod public;
 pub mod role;
+pub mod temporal;
 
 #[cfg(feature = "geometry")]
 pub use area::Area;

@@ -12,12 +12,13 @@ use chrono::NaiveDate;
 use geo::{BoundingRect, Centroid, Intersects};
 use hotspot_core::{Month, MonthRange};
 use hotspot_density::kde;
+pub use hotspot_core::accuracy::EvaluationReport;
+pub use hotspot_core::temporal::TemporalReport;
 use hotspot_spacetime::{
     evaluate, knox_test, monthly_trend, recommend, week_hour_profile, KnoxOptions, KnoxResult,
-    MethodScore, MonthPoint, Recommendation, WeekHourProfile,
+    MethodLayer, MethodScore,
 };
 use hotspot_stats::{emerging_hotspots, gi_star, Correction, EmergingCell, GiStar, Neighbours};
-use serde::Serialize;
 
 use crate::{Dataset, EngineError, Period, Selection, StudyGrid};
 pub use hotspot_core::options::GiUnit;
@@ -83,24 +84,6 @@ pub struct KnoxQuery {
     pub options: KnoxOptions,
 }
 
-/// When incidents happen: week-hour table (where times exist) and the
-/// monthly trend with seasonal comparison and spikes.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct TemporalReport {
-    pub incidents: u64,
-    /// Incidents with a time of day (the week-hour table counts only these).
-    pub with_time: u64,
-    pub week_hour: Option<WeekHourProfile>,
-    /// Share of timed incidents on Friday and Saturday nights, 23:00–05:00.
-    pub weekend_night_share: Option<f64>,
-    /// One point per month with data (zeros included); gap months have
-    /// none.
-    pub monthly: Vec<MonthPoint>,
-    /// Months of the period with no data for any source.
-    pub gap_months: Vec<Month>,
-}
-
 #[derive(Debug, Clone)]
 pub struct EvaluationQuery {
     /// Which incidents; its period is ignored (train and test set it).
@@ -113,23 +96,6 @@ pub struct EvaluationQuery {
     pub bandwidths: Vec<f64>,
     /// Coverage (share of the study area) at which methods are ranked.
     pub coverage: f64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct EvaluationReport {
-    pub cell_m: f64,
-    /// Incidents in the analysed cells, per period.
-    pub train_incidents: u64,
-    pub test_incidents: u64,
-    /// Selected located incidents (both periods) outside every analysed
-    /// cell, and those with no location: not scored, but reported.
-    pub outside_study_area: u64,
-    pub unlocated: u64,
-    /// Area of the analysed cells, edge cells clipped to the study area.
-    pub study_area_km2: f64,
-    pub methods: Vec<MethodScore>,
-    pub recommendation: Recommendation,
 }
 
 fn day_number(d: NaiveDate) -> i64 {
@@ -388,9 +354,13 @@ impl Dataset {
             )));
         }
         let coverages = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5];
-        let score = |name: String, scores: &[f64]| -> Result<MethodScore, EngineError> {
+        let score = |name: String,
+                     layer: Option<MethodLayer>,
+                     scores: &[f64]|
+         -> Result<MethodScore, EngineError> {
             Ok(MethodScore {
                 name,
+                layer,
                 accuracy: evaluate(
                     scores,
                     train,
@@ -413,12 +383,20 @@ impl Dataset {
                 )));
             }
             let surface = kde(&train_points, None, &spec, h)?;
-            methods.push(score(format!("KDE {h} m"), &surface.values)?);
+            methods.push(score(
+                format!("KDE {h} m"),
+                Some(MethodLayer::Hotspots { bandwidth_m: h }),
+                &surface.values,
+            )?);
         }
-        methods.push(score(format!("Grid counts {} m", spec.cell), train)?);
+        methods.push(score(format!("Grid counts {} m", spec.cell), None, train)?);
         if !self.areas.is_empty() {
             let scores = self.ward_density_scores(&train_picked, &grid);
-            methods.push(score("Ward counts".to_string(), &scores)?);
+            methods.push(score(
+                "Ward counts".to_string(),
+                Some(MethodLayer::Wards),
+                &scores,
+            )?);
         }
         let neighbours = Neighbours::square_grid(spec.cols, spec.rows, &grid.active, 1.5)?;
         let gi = gi_star(
@@ -428,7 +406,11 @@ impl Dataset {
             Correction::BenjaminiHochberg,
         )?;
         let gi_scores: Vec<f64> = gi.iter().map(|g| g.map_or(0.0, |g| g.z)).collect();
-        methods.push(score(format!("Gi* {} m", spec.cell), &gi_scores)?);
+        methods.push(score(
+            format!("Gi* {} m", spec.cell),
+            Some(MethodLayer::Gistar { cell_m: spec.cell }),
+            &gi_scores,
+        )?);
         let recommendation = recommend(&methods, q.coverage)?;
         Ok(EvaluationReport {
             cell_m: spec.cell,

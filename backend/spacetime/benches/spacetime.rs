@@ -251,6 +251,7 @@ fn main() {
             .map(|(name, s)| MethodScore {
                 name: name.clone(),
                 accuracy: evaluate(s, &train, &test, None, &active, &coverages).unwrap(),
+                layer: None,
             })
             .collect();
         recommend(&methods, 0.05).unwrap()

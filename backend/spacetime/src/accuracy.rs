@@ -32,7 +32,7 @@
 //! matching fraction of it by linear interpolation, so every requested
 //! coverage is met exactly and `PAI(1.0) = 1`.
 
-use serde::{Deserialize, Serialize};
+pub use hotspot_core::accuracy::{Accuracy, AccuracyPoint, MethodLayer, MethodScore, Recommendation};
 
 use crate::SpaceTimeError;
 
@@ -46,40 +46,6 @@ pub const CURVE_POINTS: usize = 100;
 /// Relative PAI difference within which [`recommend`] calls methods tied and
 /// prefers the higher AUC.
 pub const NEAR_TIE: f64 = 0.02;
-
-/// Accuracy of a hotspot map at one coverage.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AccuracyPoint {
-    /// Share of the study area flagged, `a/A`.
-    pub coverage: f64,
-    /// Share of test incidents in the flagged area, `n/N`.
-    pub hit_rate: f64,
-    /// `hit_rate / coverage`.
-    pub pai: f64,
-    /// Recapture Rate Index; `None` without training counts or when the
-    /// flagged area held no training incidents.
-    pub rri: Option<f64>,
-}
-
-/// Result of [`evaluate`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Accuracy {
-    /// At the requested coverages, in the order given.
-    pub at: Vec<AccuracyPoint>,
-    /// At coverages 0.01, 0.02, …, 1.00.
-    pub curve: Vec<AccuracyPoint>,
-    /// Area under the hit-rate vs coverage curve, exact for the piecewise
-    /// linear curve (0.5 for a map no better than random).
-    pub auc: f64,
-    /// Test incidents in active cells (`N`).
-    pub test_total: f64,
-    /// Training incidents in active cells (`N₁`).
-    pub train_total: f64,
-    /// Number of active cells ranked.
-    pub cells: usize,
-}
 
 /// Evaluates a hotspot map (a ranking of cells) against a test period.
 ///
@@ -309,29 +275,6 @@ fn interpolate(v: &[Vertex], target: f64, full: bool) -> (f64, f64) {
     )
 }
 
-/// A named method's accuracy, for [`recommend`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct MethodScore {
-    /// E.g. `"KDE 300 m"`, `"Grid 250 m"`, `"Ward counts"`, `"Gi* 250 m"`.
-    pub name: String,
-    pub accuracy: Accuracy,
-}
-
-/// Result of [`recommend`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Recommendation {
-    /// Name of the recommended method (`ranking[0]`).
-    pub best: String,
-    pub coverage: f64,
-    /// One line for the analyst, e.g. "KDE 300 m predicts best: at 5% of the
-    /// area it captures 41% of test-period incidents (PAI 8.2) …".
-    pub reason: String,
-    /// `(name, PAI at coverage, AUC)`, best first.
-    pub ranking: Vec<(String, f64, f64)>,
-}
-
 /// Recommends the method with the highest PAI at `coverage` (e.g. 0.05).
 ///
 /// PAI at `coverage` is read from the method's requested coverages or its
@@ -348,8 +291,8 @@ pub struct Recommendation {
 /// let good = evaluate(&[4.0, 3.0, 2.0, 1.0], &[], &test, None, &active, &[0.25]).unwrap();
 /// let poor = evaluate(&[1.0, 2.0, 3.0, 4.0], &[], &test, None, &active, &[0.25]).unwrap();
 /// let methods = [
-///     MethodScore { name: "Grid".into(), accuracy: poor },
-///     MethodScore { name: "KDE 300 m".into(), accuracy: good },
+///     MethodScore { name: "Grid".into(), accuracy: poor, layer: None },
+///     MethodScore { name: "KDE 300 m".into(), accuracy: good, layer: None },
 /// ];
 /// let r = recommend(&methods, 0.25).unwrap();
 /// assert_eq!(r.best, "KDE 300 m");
@@ -576,6 +519,7 @@ mod tests {
                 train_total: 0.0,
                 cells: 1,
             },
+            layer: None,
         };
         let methods = [mk("A", 8.0, 0.80), mk("B", 7.9, 0.85), mk("C", 5.0, 0.95)];
         let r = recommend(&methods, 0.05).unwrap();

@@ -47,7 +47,7 @@ pub mod knox;
 pub mod temporal;
 
 pub use accuracy::{
-    evaluate, recommend, Accuracy, AccuracyPoint, MethodScore, Recommendation, DEFAULT_COVERAGES,
+    evaluate, recommend, Accuracy, AccuracyPoint, MethodLayer, MethodScore, Recommendation, DEFAULT_COVERAGES,
     DEFAULT_RECOMMEND_COVERAGE,
 };
 pub use knox::{knox_test, KnoxBands, KnoxCell, KnoxOptions, KnoxResult, Metric};

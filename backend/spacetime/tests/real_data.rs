@@ -304,10 +304,12 @@ fn vancouver_grid_counts_predict_the_second_half_year() {
             MethodScore {
                 name: "Flat".into(),
                 accuracy: flat,
+                layer: None,
             },
             MethodScore {
                 name: "Grid counts 250 m".into(),
                 accuracy: acc,
+                layer: None,
             },
         ],
         0.05,

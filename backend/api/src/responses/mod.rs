@@ -20,6 +20,14 @@ pub use search::*;
 pub use service::*;
 pub use wards::*;
 
+// The analyses' reports are plain data defined once in hotspot-core, beside
+// the statistics that compute them.
+pub use hotspot_core::accuracy::{
+    Accuracy, AccuracyPoint, EvaluationReport, MethodLayer, MethodScore, Recommendation,
+};
+pub use hotspot_core::knox::{KnoxCell, KnoxResult};
+pub use hotspot_core::temporal::{ExpectedBasis, MonthPoint, TemporalReport, WeekHourProfile};
+
 use geojson::Geometry;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -18,7 +18,8 @@ use super::{blocking, geojson};
 use crate::query::{selection, ApiQuery};
 use crate::{AppError, AppState};
 use hotspot_api::responses::{
-    EmergingMeta, EmergingProperties, FeatureCollection, GiMeta, GiProperties,
+    EmergingMeta, EmergingProperties, EvaluationReport, FeatureCollection, GiMeta, GiProperties,
+    KnoxResult, TemporalReport,
 };
 
 #[utoipa::path(get, path = "/gistar",
@@ -79,14 +80,14 @@ pub(crate) async fn emerging(
     summary = "Knox near-repeat table (dated incidents only)",
     params(Categories, Scope, KnoxOptions),
     responses(
-        (status = 200, description = "Observed and expected pairs per space-time band, with p-values", body = hotspot_spacetime::KnoxResult),
+        (status = 200, description = "Observed and expected pairs per space-time band, with p-values", body = KnoxResult),
         (status = 404, description = "No ward with the `ward` code", body = ErrorBody),
         (status = 422, description = "The selection has no dated incidents", body = ErrorBody),
     ))]
 pub(crate) async fn near_repeat(
     State(state): State<Arc<AppState>>,
     ApiQuery((sel, o)): ApiQuery<(Selection, KnoxOptions)>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<KnoxResult>, AppError> {
     let mut options = hotspot_spacetime::KnoxOptions::default();
     if let Some(space) = o.space {
         options.bands.space = space.0;
@@ -109,38 +110,36 @@ pub(crate) async fn near_repeat(
         options,
     };
     let ds = state.dataset();
-    let result = blocking(move || ds.near_repeat(&query)).await?;
-    Ok(Json(serde_json::to_value(result).expect("serialises")))
+    Ok(Json(blocking(move || ds.near_repeat(&query)).await?))
 }
 
 #[utoipa::path(get, path = "/temporal",
     summary = "Week-hour table, weekend-night share and monthly trend with spikes",
     params(Categories, Scope),
     responses(
-        (status = 200, description = "Temporal profile", body = hotspot_engine::TemporalReport),
+        (status = 200, description = "Temporal profile", body = TemporalReport),
         (status = 404, description = "No ward with the `ward` code", body = ErrorBody),
     ))]
 pub(crate) async fn temporal(
     State(state): State<Arc<AppState>>,
     ApiQuery(sel): ApiQuery<Selection>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<TemporalReport>, AppError> {
     let sel = selection(sel);
     let ds = state.dataset();
-    let report = blocking(move || ds.temporal(&sel)).await?;
-    Ok(Json(serde_json::to_value(report).expect("serialises")))
+    Ok(Json(blocking(move || ds.temporal(&sel)).await?))
 }
 
 #[utoipa::path(get, path = "/evaluate",
     summary = "PAI, hit rate and RRI of several hotspot methods (train on one period, test on another)",
     params(Categories, EvaluateOptions),
     responses(
-        (status = 200, description = "Scores per method", body = hotspot_engine::EvaluationReport),
+        (status = 200, description = "Scores per method", body = EvaluationReport),
         (status = 409, description = "No ward boundaries are loaded", body = ErrorBody),
     ))]
 pub(crate) async fn evaluate(
     State(state): State<Arc<AppState>>,
     ApiQuery((categories, o)): ApiQuery<(Categories, EvaluateOptions)>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<EvaluationReport>, AppError> {
     let (Some(train), Some(test)) = (o.train.map(|p| p.0), o.test.map(|p| p.0)) else {
         return Err(train_and_test_needed());
     };
@@ -164,8 +163,7 @@ pub(crate) async fn evaluate(
         coverage: coverage / 100.0,
     };
     let ds = state.dataset();
-    let report = blocking(move || ds.evaluate_methods(&query)).await?;
-    Ok(Json(serde_json::to_value(report).expect("serialises")))
+    Ok(Json(blocking(move || ds.evaluate_methods(&query)).await?))
 }
 
 fn train_and_test_needed() -> AppError {
