@@ -508,3 +508,68 @@ from_query!(
     SearchParams,
     NoParams,
 );
+
+/// `GET /api/change`: the two periods and the grid.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChangeOptions {
+    /// Before period in months, `YYYY-MM..YYYY-MM` or `YYYY-MM` (required).
+    #[param(
+        value_type = String,
+        example = "2024-01..2024-04",
+        pattern = r"^[0-9]{4}-[0-9]{2}(\.\.[0-9]{4}-[0-9]{2})?$"
+    )]
+    pub before: Option<Months>,
+    /// After period, as `before` (required; must not overlap it).
+    #[param(
+        value_type = String,
+        example = "2025-01..2025-04",
+        pattern = r"^[0-9]{4}-[0-9]{2}(\.\.[0-9]{4}-[0-9]{2})?$"
+    )]
+    pub after: Option<Months>,
+    /// Grid cell size in metres (> 0); default as Gi*: the study area's
+    /// shorter side / 75, nicely rounded, at least 100 m.
+    #[param(value_type = Option<f64>, exclusive_minimum = 0, example = 1000)]
+    pub cell: Option<Positive>,
+    /// Multiple-comparison correction: `fdr` (Benjamini-Hochberg, default), `holm` or `none`.
+    #[param(inline)]
+    pub correction: Option<CorrectionChoice>,
+}
+
+/// `GET /api/clusters`: DBSCAN parameters.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClusterOptions {
+    /// Neighbourhood radius in metres, 0 < eps ≤ 2000; default the median
+    /// nearest-neighbour distance between map points ÷ √2.
+    #[param(value_type = Option<f64>, exclusive_minimum = 0, maximum = 2000, example = 100)]
+    pub eps: Option<Positive>,
+    /// Incidents within `eps` (itself included) that make a core point,
+    /// 1..=100000; default ln(incidents), rounded, at least 5.
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 100000, example = 8)]
+    pub min_points: Option<Num<usize>>,
+}
+
+/// `GET /api/relative-risk`: the denominator and the kernel.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RelativeRiskOptions {
+    /// What risk is relative to (required): `population` (each ward's
+    /// residents at a point inside the ward), `source:NAME` or `group:ID`
+    /// (those incidents, in the same period).
+    #[param(
+        value_type = String,
+        example = "population",
+        pattern = r"^(population|source:.+|group:.+)$"
+    )]
+    pub denominator: Option<String>,
+    /// Grid cell size in metres (> 0); default as density.
+    #[param(value_type = Option<f64>, exclusive_minimum = 0, example = 250)]
+    pub cell: Option<Positive>,
+    /// Quartic kernel bandwidth in metres (> 0); default as density (5
+    /// cells, kept between 200 and 600 m).
+    #[param(value_type = Option<f64>, exclusive_minimum = 0, example = 600)]
+    pub bandwidth: Option<Positive>,
+}
+
+from_query!(ChangeOptions, ClusterOptions, RelativeRiskOptions);

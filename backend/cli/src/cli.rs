@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::{analyse, briefing, import, interventions, patterns, serve, sync, users};
+use crate::{analyse, analyses, briefing, import, interventions, patterns, serve, sync, users};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -52,6 +52,11 @@ pub enum Command {
     Hotspots(analyse::HotspotsArgs),
     /// Getis-Ord Gi* hot and cold spots on a grid or on wards (GeoJSON).
     Gistar(patterns::GiArgs),
+    /// Change map: counts before and after per grid cell, with an exact
+    /// test for a change in rate (GeoJSON).
+    Change(analyses::ChangeArgs),
+    /// DBSCAN point clusters as outlines (GeoJSON).
+    Clusters(analyses::ClustersArgs),
     /// Emerging hot and cold spots over time steps (GeoJSON).
     Emerging(patterns::EmergingArgs),
     /// Knox near-repeat test (needs dated incidents).
@@ -121,6 +126,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Density(args) => analyse::density(&cli.db, groups, args).await,
         Command::Hotspots(args) => analyse::hotspots(&cli.db, groups, args).await,
         Command::Gistar(args) => patterns::gistar(&cli.db, groups, args).await,
+        Command::Change(args) => analyses::change(&cli.db, groups, args).await,
+        Command::Clusters(args) => analyses::clusters(&cli.db, groups, args).await,
         Command::Emerging(args) => patterns::emerging(&cli.db, groups, args).await,
         Command::NearRepeat(args) => patterns::near_repeat(&cli.db, groups, args).await,
         Command::Temporal(args) => patterns::temporal(&cli.db, groups, args).await,

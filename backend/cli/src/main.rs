@@ -1,6 +1,7 @@
 //! `hotspot`: import incidents and boundaries, run analyses, serve the API.
 
 mod analyse;
+mod analyses;
 mod basemap;
 mod briefing;
 mod cli;

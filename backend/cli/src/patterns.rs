@@ -14,7 +14,7 @@ use hotspot_stats::Correction;
 use crate::analyse::{dataset, SelectionArgs};
 
 /// Writes JSON to a file, or prints it.
-fn output(value: &impl serde::Serialize, out: Option<&PathBuf>) -> anyhow::Result<()> {
+pub(crate) fn output(value: &impl serde::Serialize, out: Option<&PathBuf>) -> anyhow::Result<()> {
     match out {
         Some(path) => {
             let file = std::fs::File::create(path).with_context(|| path.display().to_string())?;

@@ -17,6 +17,8 @@ pub enum EngineError {
     #[error(transparent)]
     Stats(#[from] hotspot_stats::StatsError),
     #[error(transparent)]
+    Spatial(#[from] hotspot_spatial::SpatialError),
+    #[error(transparent)]
     SpaceTime(#[from] hotspot_spacetime::SpaceTimeError),
     #[error(transparent)]
     Planning(#[from] hotspot_planning::PlanningError),

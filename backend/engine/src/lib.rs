@@ -6,6 +6,7 @@
 //! new, never half of an import. Everything here is synchronous and free of
 //! HTTP and SQL.
 
+mod analyses;
 pub mod briefing;
 mod coverage;
 mod dataset;
@@ -23,6 +24,10 @@ mod study_area;
 mod test_support;
 mod wards;
 
+pub use analyses::{
+    CellChange, ChangeClass, ChangePeriod, ChangeQuery, ChangeResult, ClusterQuery, ClusterResult,
+    PointCluster, CHANGE_ALPHA, MAX_EPS,
+};
 pub use briefing::{
     BriefingHotspot, BriefingIntervention, BriefingMap, BriefingQuery, GroupRow, InterventionInput,
     InterventionStatus, TrendMonth, WardBriefing,

@@ -166,13 +166,13 @@ fn density_meta(r: &DensityResult) -> DensityMeta {
 
 /// Square BNG grid cells as WGS84 polygons. Each corner is projected once
 /// and shared by the four cells that meet there, so cells tile exactly.
-struct CellPolygons<'a> {
+pub(crate) struct CellPolygons<'a> {
     spec: &'a GridSpec,
     corners: Vec<Option<[f64; 2]>>,
 }
 
 impl<'a> CellPolygons<'a> {
-    fn new(spec: &'a GridSpec) -> Self {
+    pub(crate) fn new(spec: &'a GridSpec) -> Self {
         CellPolygons {
             spec,
             corners: vec![None; (spec.cols + 1) * (spec.rows + 1)],
@@ -194,7 +194,7 @@ impl<'a> CellPolygons<'a> {
     }
 
     /// Cell `i` (row-major, row 0 north) as a feature with `properties`.
-    fn feature<P>(&mut self, i: usize, properties: P) -> api::Feature<P> {
+    pub(crate) fn feature<P>(&mut self, i: usize, properties: P) -> api::Feature<P> {
         let (c, row) = (i % self.spec.cols, i / self.spec.cols);
         // South-west, south-east, north-east, north-west: counter-clockwise.
         let ring = vec![
@@ -281,7 +281,7 @@ pub fn gi_star(ds: &Dataset, r: &GiResult) -> api::GiLayer {
 }
 
 /// The name serde gives a unit variant (`hot_99`, `persistent_cold`).
-fn enum_name<T: serde::Serialize>(v: &T) -> String {
+pub(crate) fn enum_name<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(JsonValue::String(s)) => s,
         _ => String::new(),

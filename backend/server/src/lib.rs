@@ -5,6 +5,7 @@
 //! snapshot that is rebuilt after each import and swapped in atomically, so a
 //! reader sees the data before an import or after it, never half of it.
 
+pub mod analyses_out;
 pub mod auth;
 pub mod basemap;
 mod cache;

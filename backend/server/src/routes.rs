@@ -76,6 +76,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .routes(routes!(srv::patterns::gistar))
         .routes(routes!(srv::patterns::emerging))
         .routes(routes!(srv::patterns::temporal))
+        .routes(routes!(srv::analyses::change))
+        .routes(routes!(srv::analyses::clusters))
         .route_layer(cached())
         .routes(routes!(srv::planning::plan))
         .routes(routes!(srv::interventions::list))

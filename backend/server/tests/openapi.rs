@@ -39,6 +39,8 @@ const OPERATIONS: &[(&str, &str, Role)] = &[
     ("get", "/api/gistar", Role::Partner),
     ("get", "/api/emerging", Role::Partner),
     ("get", "/api/temporal", Role::Partner),
+    ("get", "/api/change", Role::Partner),
+    ("get", "/api/clusters", Role::Partner),
     ("post", "/api/plan", Role::Partner),
     ("get", "/api/interventions", Role::Partner),
     ("get", "/api/interventions/{id}", Role::Partner),

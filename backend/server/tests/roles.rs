@@ -45,6 +45,12 @@ const ENDPOINTS: &[(&str, &str, Role)] = &[
         Role::Partner,
     ),
     ("GET", "/api/temporal", Role::Partner),
+    (
+        "GET",
+        "/api/change?before=2024-01..2024-06&after=2025-01..2025-06",
+        Role::Partner,
+    ),
+    ("GET", "/api/clusters?group=violence-sexual", Role::Partner),
     ("GET", "/api/interventions", Role::Partner),
     ("GET", "/api/interventions/1", Role::Partner),
     (

@@ -12,8 +12,13 @@
 //! * [`area_statistics`] turns per-ward counts into shares, rates, ranks,
 //!   priority flags and an exact test for change between two periods
 //!   ([`poisson_change_test`]).
+//! * [`change::change_map`] tests every grid cell for a change between two
+//!   periods; [`cluster::dbscan`] finds DBSCAN point clusters.
 
 pub mod area_stats;
+pub mod change;
+pub mod cluster;
+mod error;
 pub mod locator;
 pub mod points;
 
@@ -21,5 +26,6 @@ pub use area_stats::{
     area_statistics, poisson_change_test, AreaCounts, AreaStatistics, ChangeDirection, RankBy,
     StatsOptions,
 };
+pub use error::SpatialError;
 pub use locator::AreaLocator;
 pub use points::{PointIndex, WindowCounter};

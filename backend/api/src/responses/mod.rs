@@ -5,6 +5,7 @@
 //! whose `properties` are a typed struct, with the collection's own fields
 //! (parameters, totals, warnings) flattened beside `features`.
 
+mod analyses;
 mod disclosed;
 mod interventions;
 mod layers;
@@ -13,6 +14,7 @@ mod search;
 mod service;
 mod wards;
 
+pub use analyses::*;
 pub use interventions::*;
 pub use layers::*;
 pub use planning::*;

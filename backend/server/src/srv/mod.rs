@@ -3,6 +3,7 @@
 //! each needs, is [`crate::app`].
 
 pub mod accounts;
+pub mod analyses;
 pub mod briefing;
 pub mod imports;
 pub mod incidents;
