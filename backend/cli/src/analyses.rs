@@ -120,3 +120,69 @@ pub async fn clusters(db: &str, groups: CrimeGroups, a: ClustersArgs) -> anyhow:
     }
     output(&analyses_out::clusters(&r), a.out.as_ref())
 }
+
+#[derive(Args, Debug)]
+pub struct RelativeRiskArgs {
+    /// The numerator (and the period of denominator incidents).
+    #[command(flatten)]
+    pub select: SelectionArgs,
+    /// population, source:NAME or group:ID.
+    #[arg(long)]
+    pub denominator: hotspot_engine::Denominator,
+    /// Cell size, metres (default as density).
+    #[arg(long)]
+    pub cell: Option<f64>,
+    /// Quartic bandwidth, metres (default as density: 5 cells, 200–600 m).
+    #[arg(long)]
+    pub bandwidth: Option<f64>,
+    /// GeoJSON output file (default: standard output).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+pub async fn relative_risk(
+    db: &str,
+    groups: CrimeGroups,
+    a: RelativeRiskArgs,
+) -> anyhow::Result<()> {
+    let ds = dataset(db, groups).await?;
+    let label = a.denominator.to_string();
+    let r = ds.relative_risk(&hotspot_engine::RiskQuery {
+        selection: a.select.selection()?,
+        denominator: a.denominator,
+        cell: a.cell,
+        bandwidth: a.bandwidth,
+    })?;
+    let layer = analyses_out::relative_risk(&r, &label);
+    let m = &layer.meta;
+    let mut ratios: Vec<f64> = layer
+        .features
+        .iter()
+        .filter_map(|f| f.properties.ratio)
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let q = |p: f64| {
+        ratios
+            .get(((ratios.len() as f64 - 1.0) * p) as usize)
+            .copied()
+    };
+    eprintln!(
+        "{} m cells, bandwidth {} m; {} numerator incidents, denominator {} = {} {}\n\
+         floor {} per km² ({}): {} of {} cells masked\n\
+         ratio median {:?}, 90th percentile {:?}, max {:?}",
+        m.cell_m,
+        m.bandwidth_m,
+        m.numerator_points,
+        m.denominator,
+        m.denominator_total,
+        m.denominator_units,
+        m.floor,
+        m.floor_rule,
+        m.masked_cells,
+        layer.features.len(),
+        q(0.5),
+        q(0.9),
+        ratios.last()
+    );
+    output(&layer, a.out.as_ref())
+}

@@ -57,6 +57,9 @@ pub enum Command {
     Change(analyses::ChangeArgs),
     /// DBSCAN point clusters as outlines (GeoJSON).
     Clusters(analyses::ClustersArgs),
+    /// Relative risk: the selection's density over residents' or other
+    /// incidents' (dual KDE), 1 = the area's average (GeoJSON).
+    RelativeRisk(analyses::RelativeRiskArgs),
     /// Emerging hot and cold spots over time steps (GeoJSON).
     Emerging(patterns::EmergingArgs),
     /// Knox near-repeat test (needs dated incidents).
@@ -128,6 +131,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Gistar(args) => patterns::gistar(&cli.db, groups, args).await,
         Command::Change(args) => analyses::change(&cli.db, groups, args).await,
         Command::Clusters(args) => analyses::clusters(&cli.db, groups, args).await,
+        Command::RelativeRisk(args) => analyses::relative_risk(&cli.db, groups, args).await,
         Command::Emerging(args) => patterns::emerging(&cli.db, groups, args).await,
         Command::NearRepeat(args) => patterns::near_repeat(&cli.db, groups, args).await,
         Command::Temporal(args) => patterns::temporal(&cli.db, groups, args).await,

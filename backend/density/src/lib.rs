@@ -42,6 +42,7 @@ pub mod grid;
 pub mod kde;
 pub mod params;
 pub mod pieces;
+pub mod risk;
 
 pub use bands::{hotspot_bands, HotspotBand};
 pub use error::DensityError;

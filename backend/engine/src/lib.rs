@@ -16,6 +16,7 @@ pub mod interventions;
 mod patterns;
 pub mod places;
 pub mod planning;
+mod relative_risk;
 mod robustness;
 mod search;
 mod selection;
@@ -45,6 +46,7 @@ pub use patterns::{
     KnoxQuery, TemporalReport,
 };
 pub use planning::{HardeningQuery, HardeningResult, PlanQuery, PlanResult, Venue};
+pub use relative_risk::{Denominator, RiskQuery, RiskResult};
 pub use search::{HitKind, SearchHit};
 pub use selection::{Period, Selection};
 pub use study_area::{bulk_extent, StudyGrid};

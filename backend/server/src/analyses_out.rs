@@ -115,3 +115,50 @@ pub fn clusters(r: &ClusterResult) -> api::ClusterLayer {
     };
     api::FeatureCollection::new(features, meta)
 }
+
+fn round3(v: f64) -> f64 {
+    (v * 1e3).round() / 1e3
+}
+
+/// Cells with some numerator or denominator density, as polygons.
+pub fn relative_risk(r: &hotspot_engine::RiskResult, denominator: &str) -> api::RiskLayer {
+    let spec = &r.numerator.spec;
+    let mut cells = CellPolygons::new(spec);
+    let mut masked_cells = 0;
+    let features: Vec<_> = (0..spec.len())
+        .filter(|&i| r.numerator.values[i] > 0.0 || r.denominator.values[i] > 0.0)
+        .map(|i| {
+            let masked = r.surface.masked[i];
+            masked_cells += usize::from(masked);
+            cells.feature(
+                i,
+                api::RiskProperties {
+                    numerator_density: round3(r.numerator.values[i]),
+                    denominator_density: round3(r.denominator.values[i]),
+                    ratio: r.surface.ratio[i].map(round4),
+                    masked,
+                    col: i % spec.cols,
+                    row: i / spec.cols,
+                },
+            )
+        })
+        .collect();
+    let meta = api::RiskMeta {
+        crs_analysis: "EPSG:27700".into(),
+        cell_m: r.parameters.cell,
+        bandwidth_m: r.parameters.bandwidth,
+        kernel: "quartic".into(),
+        denominator: denominator.to_string(),
+        denominator_units: r.denominator_units.clone(),
+        numerator_points: r.numerator_points,
+        denominator_total: r.denominator_total,
+        floor: round3(r.surface.floor),
+        floor_rule: format!(
+            "denominator density below {}% of its mean over the cells where it is above 0",
+            r.floor_share * 100.0
+        ),
+        masked_cells,
+        warnings: r.parameters.warnings.clone(),
+    };
+    api::FeatureCollection::new(features, meta)
+}

@@ -78,6 +78,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .routes(routes!(srv::patterns::temporal))
         .routes(routes!(srv::analyses::change))
         .routes(routes!(srv::analyses::clusters))
+        .routes(routes!(srv::analyses::relative_risk))
         .route_layer(cached())
         .routes(routes!(srv::planning::plan))
         .routes(routes!(srv::interventions::list))

@@ -169,3 +169,55 @@ async fn clusters_are_outlines_with_counts_and_noise() {
         assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}: {err}");
     }
 }
+
+#[tokio::test]
+async fn relative_risk_masks_thin_denominators_and_averages_one() {
+    let app = sample_app().await;
+    let (s, ctype, fc) = get(
+        &app,
+        "/api/relative-risk?group=serious-acquisitive&denominator=population&cell=200&bandwidth=600",
+    )
+    .await;
+    assert_eq!(
+        (s, ctype.as_str()),
+        (StatusCode::OK, "application/geo+json"),
+        "{fc}"
+    );
+    assert_eq!(
+        (fc["cell_m"].as_f64(), fc["bandwidth_m"].as_f64()),
+        (Some(200.0), Some(600.0))
+    );
+    assert_eq!(fc["denominator"], "population");
+    let floor = fc["floor"].as_f64().unwrap();
+    assert!(floor > 0.0);
+    let features = fc["features"].as_array().unwrap();
+    let mut masked = 0;
+    for f in features {
+        let p = &f["properties"];
+        let den = p["denominator_density"].as_f64().unwrap();
+        if p["masked"].as_bool().unwrap() {
+            masked += 1;
+            assert!(p["ratio"].is_null());
+            assert!(den <= floor + 1e-3, "masked only below the floor");
+        } else {
+            assert!(p["ratio"].as_f64().unwrap() >= 0.0);
+        }
+    }
+    assert_eq!(fc["masked_cells"].as_u64().unwrap(), masked);
+    // Against another group's incidents, in the same period.
+    let (s, _, asb) = get(
+        &app,
+        "/api/relative-risk?group=serious-acquisitive&denominator=group:asb",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{asb}");
+    assert_eq!(asb["denominator_units"], "incidents");
+    for uri in [
+        "/api/relative-risk?group=asb",
+        "/api/relative-risk?denominator=people",
+        "/api/relative-risk?denominator=source:nobody",
+    ] {
+        let (s, _, err) = get(&app, uri).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}: {err}");
+    }
+}

@@ -41,6 +41,7 @@ const OPERATIONS: &[(&str, &str, Role)] = &[
     ("get", "/api/temporal", Role::Partner),
     ("get", "/api/change", Role::Partner),
     ("get", "/api/clusters", Role::Partner),
+    ("get", "/api/relative-risk", Role::Partner),
     ("post", "/api/plan", Role::Partner),
     ("get", "/api/interventions", Role::Partner),
     ("get", "/api/interventions/{id}", Role::Partner),

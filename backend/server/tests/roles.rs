@@ -51,6 +51,11 @@ const ENDPOINTS: &[(&str, &str, Role)] = &[
         Role::Partner,
     ),
     ("GET", "/api/clusters?group=violence-sexual", Role::Partner),
+    (
+        "GET",
+        "/api/relative-risk?type=Burglary&denominator=population",
+        Role::Partner,
+    ),
     ("GET", "/api/interventions", Role::Partner),
     ("GET", "/api/interventions/1", Role::Partner),
     (

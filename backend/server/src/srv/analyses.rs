@@ -5,11 +5,14 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::Response;
-use hotspot_api::params::{Categories, ChangeOptions, ClusterOptions, Scope, Selection};
+use hotspot_api::params::{
+    Categories, ChangeOptions, ClusterOptions, RelativeRiskOptions, Scope, Selection,
+};
 use hotspot_api::responses::{
     ChangeMeta, ChangeProperties, ClusterMeta, ClusterProperties, ErrorBody, FeatureCollection,
+    RiskMeta, RiskProperties,
 };
-use hotspot_engine::{ChangeQuery, ClusterQuery};
+use hotspot_engine::{ChangeQuery, ClusterQuery, Denominator, RiskQuery};
 
 use super::{blocking, geojson};
 use crate::analyses_out;
@@ -69,4 +72,34 @@ pub(crate) async fn clusters(
     let ds = state.dataset();
     let result = blocking(move || ds.clusters(&query)).await?;
     Ok(geojson(analyses_out::clusters(&result)))
+}
+
+#[utoipa::path(get, path = "/relative-risk",
+    summary = "Relative risk: the selection's kernel density over a denominator's (residents or other incidents)",
+    params(Categories, Scope, RelativeRiskOptions),
+    responses(
+        (status = 200, description = "Grid cells with numerator_density, denominator_density, ratio (1 = the area's average; null when masked) and masked", body = FeatureCollection<RiskProperties, RiskMeta>, content_type = "application/geo+json"),
+        (status = 400, description = "No or an unknown denominator, or nothing in it", body = ErrorBody),
+        (status = 409, description = "denominator=population with no ward boundaries loaded", body = ErrorBody),
+    ))]
+pub(crate) async fn relative_risk(
+    State(state): State<Arc<AppState>>,
+    ApiQuery((sel, o)): ApiQuery<(Selection, RelativeRiskOptions)>,
+) -> Result<Response, AppError> {
+    let Some(text) = o.denominator else {
+        return Err(AppError::BadRequest(
+            "denominator is needed: population, source:NAME or group:ID".into(),
+        ));
+    };
+    let denominator: Denominator = text.trim().parse().map_err(AppError::BadRequest)?;
+    let label = denominator.to_string();
+    let query = RiskQuery {
+        selection: selection(sel),
+        denominator,
+        cell: o.cell.map(|c| c.0),
+        bandwidth: o.bandwidth.map(|b| b.0),
+    };
+    let ds = state.dataset();
+    let result = blocking(move || ds.relative_risk(&query)).await?;
+    Ok(geojson(analyses_out::relative_risk(&result, &label)))
 }
