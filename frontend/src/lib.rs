@@ -16,7 +16,9 @@
 //!   [`briefing`] (the ward briefing download link), [`view`] (the area
 //!   the hotspot and density layers are computed for), [`ward_table`]
 //!   (every ward, ranked and sortable), [`gistar`] (the Gi* layer's classes,
-//!   legend and words), [`format`]
+//!   legend and words), [`temporal`], [`knox`] and [`methods`] (the
+//!   patterns card: the temporal profile, near-repeat and which method
+//!   predicts best), [`format`]
 //!   (numbers for people);
 //! * the browser glue (`web`, compiled only for `wasm32`): MapLibre
 //!   bindings, the page's controls and panels, fetching and downloads.
@@ -32,8 +34,11 @@ pub mod format;
 pub mod gistar;
 pub mod hardening;
 pub mod interventions;
+pub mod knox;
+pub mod methods;
 pub mod panels;
 pub mod plan;
+pub mod temporal;
 pub mod view;
 pub mod ward_table;
 

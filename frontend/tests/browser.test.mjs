@@ -257,6 +257,7 @@ test('anonymous public: sign-in control, no hotspot or incident controls, no ref
   // Target hardening is the analyst's: hidden altogether. The intervention
   // log is the partner's: the public sees why not, and no list.
   assert.equal(await page.isVisible('#hardening'), false);
+  assert.equal(await page.isVisible('#patterns'), false, 'the patterns card is for partners and above');
   assert.equal(await page.isVisible('#iv-body'), false);
   assert.ok(await page.isVisible('#iv-lock'));
   assert.match(await page.textContent('#iv-lock'), /needs the partner role: sign in/);
@@ -420,6 +421,10 @@ test('a wrong password shows the error; a partner sees hotspots but not incident
   assert.equal(await p.evaluate(() => window.__noReload), true, 'the page reloaded');
   // No target hardening for a partner; the intervention log, read-only.
   assert.equal(await p.isVisible('#hardening'), false);
+  // The temporal profile, but not near-repeat or the method comparison.
+  assert.ok(await p.isVisible('#pt-temporal'));
+  assert.equal(await p.isVisible('#pt-knox'), false);
+  assert.equal(await p.isVisible('#pt-methods'), false);
   await p.waitForFunction(() => typeof window.__hotspot.interventions === 'number');
   assert.ok(await p.isVisible('#iv-list'));
   assert.equal(await p.isVisible('#iv-new'), false);
@@ -1362,6 +1367,90 @@ test('emerging hot spots: categories explained in the legend, a cell\'s z-scores
   assert.match(await page.textContent('#details .emerging'), /Trend of z \(Mann-Kendall\)/);
   await page.uncheck('#l-emerging');
   await goHome(page);
+});
+
+/** Runs a patterns analysis from the keyboard and returns the API's answer for the page's own request. */
+async function runPattern(p, button) {
+  const before = await p.evaluate(() => window.__hotspot.patternsUrl || '');
+  await p.focus(button);
+  await p.keyboard.press('Enter');
+  await p.waitForFunction((u) => (window.__hotspot.patternsUrl || '') !== u, before, { timeout: 60000 });
+  const url = await p.evaluate(() => window.__hotspot.patternsUrl);
+  return { url, api: await p.evaluate(async (u) => (await fetch(u)).json(), url) };
+}
+
+test('patterns: the temporal profile, near-repeat and which method, as the API says, with CSVs and "use this method"', async () => {
+  await goHome(page);
+  // Fly-tipping: the sample's dated and timed source.
+  await page.selectOption('#f-source', 'fly-tipping');
+  await idle(page);
+  // When: the heat grid holds the API's week-hour counts, the trend its months.
+  const t = await runPattern(page, '#pt-temporal');
+  assert.match(t.url, /^\/api\/temporal\?.*source=fly-tipping/);
+  const cells = await page.$$eval('#tp-heat td[data-count]', (tds) => tds.map((td) => [+td.dataset.day, +td.dataset.hour, +td.dataset.count]));
+  assert.equal(cells.length, 168);
+  for (const [d, h, c] of cells) assert.equal(c, t.api.week_hour.counts[d][h], `day ${d} hour ${h}`);
+  assert.ok(t.api.with_time > 0);
+  const bars = await page.$$eval('#tp-trend rect.bar', (rs) => rs.map((r) => [r.dataset.month, +r.dataset.count]));
+  assert.deepEqual(bars, t.api.monthly.map((m) => [`${m.year}-${String(m.month).padStart(2, '0')}`, m.count]));
+  assert.equal(await page.locator('#tp-trend rect.spike').count(), t.api.monthly.filter((m) => m.spike).length);
+  const [tcsv] = await Promise.all([page.waitForEvent('download'), page.click('#pt-csv')]);
+  const tlines = fs.readFileSync(await tcsv.path(), 'utf8').trim().split('\n');
+  assert.equal(tlines[0], 'month,count,last_year,change_vs_last_year_pct,expected,spike,spike_p');
+  assert.ok(tlines.includes('weekday,hour,count'));
+  // Near-repeat: the table's observed pairs and stars are the API's.
+  const k = await runPattern(page, '#pt-knox');
+  assert.match(k.url, /^\/api\/near-repeat\?/);
+  const knox = await page.$$eval('#nr-table td[data-observed]', (tds) => tds.map((td) => [+td.dataset.space, +td.dataset.time, +td.dataset.observed, td.classList.contains('sig')]));
+  assert.equal(knox.length, k.api.cells.length);
+  for (const [sp, tb, obs, sig] of knox) {
+    const c = k.api.cells.find((x) => x.space_band === sp && x.time_band === tb);
+    assert.equal(obs, c.observed);
+    assert.equal(sig, c.significant && c.ratio > 1);
+  }
+  assert.match(await page.textContent('#nr-headline'), new RegExp(`^Pairs ${k.api.cells[0].space_label} and ${k.api.cells[0].time_label} apart: ${k.api.cells[0].observed} observed`));
+  // All sources: most are police.uk months, and the page says why not.
+  await page.selectOption('#f-source', '');
+  await idle(page);
+  await page.click('#pt-knox');
+  await page.locator('#pt-result .error').waitFor({ timeout: 30000 });
+  assert.match(await page.textContent('#pt-result'), /needs the date of each incident.*known only by their month/);
+  assert.equal(await page.isDisabled('#pt-csv'), true);
+  // Chromium logs the API's deliberate 422 as a console error; only that one may go.
+  const logged = consoleErrors.findIndex((e) => /status of 422/.test(e));
+  assert.ok(logged >= 0, 'the refused request was not logged');
+  consoleErrors.splice(logged, 1);
+  // Which method: the ranking is the API's, trained on the comparison period.
+  const m = await runPattern(page, '#pt-methods');
+  assert.match(m.url, /^\/api\/evaluate\?.*train=\d{4}-\d{2}\.\.\d{4}-\d{2}&test=\d{4}-\d{2}\.\.\d{4}-\d{2}/);
+  const rows = await page.$$eval('#pai-table tbody th', (ths) => ths.map((th) => th.textContent.replace('▬', '').replace('★', '').trim()));
+  assert.deepEqual(rows, m.api.recommendation.ranking.map((r) => r[0]));
+  assert.equal(await page.textContent('#pai-reason'), m.api.recommendation.reason);
+  assert.equal(await page.locator('#pai-curves polyline.pai-curve').count(), m.api.methods.length);
+  const [mcsv] = await Promise.all([page.waitForEvent('download'), page.click('#pt-csv')]);
+  assert.equal(fs.readFileSync(await mcsv.path(), 'utf8').split('\n')[0], 'method,coverage,hit_rate,pai,rri');
+  // "Use this method" on a KDE row: the hotspot layer at that bandwidth.
+  const kde = m.api.methods.findIndex((x) => x.layer && x.layer.layer === 'hotspots');
+  const bw = m.api.methods[kde].layer.bandwidth_m;
+  await page.click(`#pai-table button.pai-use[data-method="${kde}"]`);
+  await page.waitForFunction((h) => (window.__hotspot.hotspotsUrl || '').includes(`bandwidth=${h}`), bw, { timeout: 30000 });
+  assert.match(page.url(), new RegExp(`bandwidth=${bw}(&|$)`));
+  assert.equal(await page.isChecked('#l-hotspots'), true);
+  assert.equal(await page.inputValue('#f-bandwidth'), String(bw));
+  // And a Gi* row: the Gi* layer on that grid.
+  const gi = m.api.methods.findIndex((x) => x.layer && x.layer.layer === 'gistar');
+  await page.click(`#pai-table button.pai-use[data-method="${gi}"]`);
+  const cell = Math.round(m.api.methods[gi].layer.cell_m);
+  await page.waitForFunction((c) => (window.__hotspot.gistarUrl || '').includes(`cell=${c}`), cell, { timeout: 30000 });
+  assert.equal(await page.isChecked('#l-gistar'), true);
+  assert.equal(await page.inputValue('#f-gi-cell'), String(cell));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'patterns.png') });
+  // Back as it was.
+  await page.uncheck('#l-gistar');
+  await page.selectOption('#f-gi-cell', '');
+  await page.selectOption('#f-bandwidth', '');
+  await goHome(page);
+  assert.deepEqual(refused, []);
 });
 
 test('the ranked ward table: sorts, says what priority is by, and a name chooses the ward', async () => {

@@ -188,6 +188,40 @@ test('a tablet (1024×768): the map, the drawer and the street view', async () =
   await page.close();
 });
 
+test('patterns on the real county: months only, said so; last year\'s gap months; the methods ranked', async () => {
+  const page = await open(`/?period=2025-07..2025-12&${VIOLENCE}`);
+  await page.click('#pt-temporal');
+  await page.locator('#tp-trend').waitFor({ timeout: 30000 });
+  const text = await page.textContent('#pt-result');
+  // police.uk carries months only: no hour grid, and why.
+  assert.match(text, /carry months only/);
+  assert.equal(await page.locator('#tp-heat').count(), 0);
+  // Six months drawn; July–December 2024 are gaps in the files, so no last year.
+  const temporal = await page.evaluate(async () => (await fetch(window.__hotspot.patternsUrl)).json());
+  assert.equal(await page.locator('#tp-trend rect.bar').count(), 6);
+  assert.deepEqual(temporal.monthly.map((m) => m.last_year), [null, null, null, null, null, null]);
+  assert.match(text, /No same month a year earlier/);
+  // Near-repeat needs dates: the API's reason, not a blank panel.
+  await page.click('#pt-knox');
+  await page.locator('#pt-result .error').waitFor({ timeout: 30000 });
+  assert.match(await page.textContent('#pt-result'), /known only by their month/);
+  const logged = errors.findIndex((e) => /status of 422/.test(e));
+  assert.ok(logged >= 0);
+  errors.splice(logged, 1);
+  // Which method: trained on January–June 2025, tested on July–December.
+  await page.click('#pt-methods');
+  await page.locator('#pai-table').waitFor({ timeout: 60000 });
+  const url = await page.evaluate(() => window.__hotspot.patternsUrl);
+  assert.match(url, /train=2025-01\.\.2025-06&test=2025-07\.\.2025-12/);
+  const api = await page.evaluate(async (u) => (await fetch(u)).json(), url);
+  const rows = await page.$$eval('#pai-table tbody th', (ths) => ths.map((th) => th.textContent.replace('▬', '').replace('★', '').trim()));
+  assert.deepEqual(rows, api.recommendation.ranking.map((r) => r[0]));
+  // A county's violence is concentrated: the best map beats chance many times over.
+  assert.ok(api.recommendation.ranking[0][1] > 5, `PAI ${api.recommendation.ranking[0][1]}`);
+  await page.locator('#patterns').screenshot({ path: path.join(ARTIFACTS, 'real-patterns.png') });
+  await page.close();
+});
+
 test('the console stayed clean', () => {
   assert.deepEqual(errors, []);
 });

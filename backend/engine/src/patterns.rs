@@ -16,7 +16,7 @@ pub use hotspot_core::accuracy::EvaluationReport;
 pub use hotspot_core::temporal::TemporalReport;
 use hotspot_spacetime::{
     evaluate, knox_test, monthly_trend, recommend, week_hour_profile, KnoxOptions, KnoxResult,
-    MethodLayer, MethodScore,
+    MethodLayer, MethodScore, MonthPoint,
 };
 use hotspot_stats::{emerging_hotspots, gi_star, Correction, EmergingCell, GiStar, Neighbours};
 
@@ -293,15 +293,37 @@ impl Dataset {
     /// Temporal profile of the selected incidents.
     pub fn temporal(&self, sel: &Selection) -> Result<TemporalReport, EngineError> {
         let picked = self.select(sel)?;
+        // The year before the period gives its months their last-year counts
+        // and spike baselines; only the period's own months are reported.
+        let (context, shown) = match sel.period {
+            Period::Months(r) => {
+                let from = Month::from_index(r.from.index() - 12);
+                let mut earlier = sel.clone();
+                earlier.period = Period::Months(MonthRange { from, to: r.to });
+                (earlier, Some(r))
+            }
+            // A date-time window's months are reported as they come.
+            Period::All | Period::Between { .. } => (sel.clone(), None),
+        };
         // Months with data but no selected incident are zeros; gap months
         // stay out of the series (and of its spike and last-year tests).
-        let coverage = self.coverage(&sel.period);
-        let mut by_month: BTreeMap<Month, u64> =
-            coverage.months_with_data.iter().map(|&m| (m, 0)).collect();
+        let mut by_month: BTreeMap<Month, u64> = self
+            .coverage(&context.period)
+            .months_with_data
+            .iter()
+            .map(|&m| (m, 0))
+            .collect();
+        let context_picked = if shown.is_some() {
+            self.select(&context)?
+        } else {
+            picked.clone()
+        };
+        for &k in &context_picked {
+            *by_month.entry(self.incidents[k].1.month).or_insert(0) += 1;
+        }
         let mut times = Vec::new();
         for &k in &picked {
             let i = &self.incidents[k].1;
-            *by_month.entry(i.month).or_insert(0) += 1;
             if let (Some(d), Some(t)) = (i.date, i.time) {
                 times.push(d.and_time(t));
             }
@@ -310,6 +332,9 @@ impl Dataset {
             .iter()
             .map(|(m, &c)| (m.year(), m.month(), c))
             .collect();
+        let in_period = |p: &MonthPoint| {
+            Month::new(p.year, p.month).is_ok_and(|m| shown.is_none_or(|r| r.contains(m)))
+        };
         let week_hour = (!times.is_empty()).then(|| week_hour_profile(&times));
         let weekend_night_share = week_hour.as_ref().map(|p| {
             use chrono::Weekday::{Fri, Sat};
@@ -320,8 +345,11 @@ impl Dataset {
             with_time: times.len() as u64,
             week_hour,
             weekend_night_share,
-            monthly: monthly_trend(&months),
-            gap_months: coverage.gap_months,
+            monthly: monthly_trend(&months)
+                .into_iter()
+                .filter(in_period)
+                .collect(),
+            gap_months: self.coverage(&sel.period).gap_months,
         })
     }
 
@@ -516,5 +544,35 @@ mod tests {
         assert_eq!(months, northants_months(), "a point per month with data");
         assert_eq!(r.monthly[5].count, 0);
         assert_eq!(r.gap_months.len(), 8);
+    }
+
+    #[test]
+    fn a_period_reports_its_own_months_beside_the_year_before() {
+        // Two incidents in each Northamptonshire month, five in 2025-03.
+        let mut incidents: Vec<Incident> = northants_months()
+            .iter()
+            .flat_map(|m| [m, m])
+            .map(|m| at(450_000.0, 260_000.0, m))
+            .collect();
+        incidents.extend((0..3).map(|_| at(450_000.0, 260_000.0, "2025-03")));
+        let ds = build(incidents, vec![]);
+        let period = Period::Months(MonthRange {
+            from: Month::new(2025, 2).unwrap(),
+            to: Month::new(2025, 3).unwrap(),
+        });
+        let r = ds
+            .temporal(&Selection {
+                period,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(r.incidents, 7, "the period's own incidents only");
+        let shown: Vec<(u32, u64, Option<u64>)> = r
+            .monthly
+            .iter()
+            .map(|p| (p.month, p.count, p.last_year))
+            .collect();
+        assert_eq!(shown, [(2, 2, Some(2)), (3, 5, Some(2))]);
+        assert!(r.gap_months.is_empty(), "no gap inside the period");
     }
 }

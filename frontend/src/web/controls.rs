@@ -13,6 +13,7 @@ use super::layers::{apply_visibility, refresh};
 use super::selection::{choose_ward, select_features, update_briefing};
 use super::state::{AppRef, Selected, State};
 use super::{interventions, planner};
+use crate::access::Feature;
 use crate::briefing;
 use crate::filters::{Compare, Measure};
 use crate::format::{self, month_label};
@@ -34,8 +35,8 @@ pub fn init_controls(app: &AppRef) {
         .map(|m| (m.key().to_string(), m.label().to_string()))
         .collect();
     fill_select("f-measure", &measures, st.f.measure.key());
-    fill_select("f-bandwidth", &bandwidth_options(), &bandwidth_key(&st));
-    fill_select("f-gi-cell", &gi_cell_options(), &opt_key(st.f.gi_cell));
+    fill_select("f-bandwidth", &bandwidth_options(st.f.bandwidth), &bandwidth_key(&st));
+    fill_select("f-gi-cell", &gi_cell_options(st.f.gi_cell), &opt_key(st.f.gi_cell));
     fill_select("f-gi-band", &gi_band_options(), &opt_key(st.f.gi_band));
     input("l-wards").set_checked(st.show_wards);
     planner::fill_groups(&st);
@@ -84,20 +85,40 @@ fn sync_filter_controls(st: &State) {
     fill_month_selects(st);
     select("f-compare").set_value(st.f.compare.key());
     select("f-measure").set_value(st.f.measure.key());
-    select("f-bandwidth").set_value(&bandwidth_key(st));
-    select("f-gi-cell").set_value(&opt_key(st.f.gi_cell));
+    fill_select("f-bandwidth", &bandwidth_options(st.f.bandwidth), &bandwidth_key(st));
+    fill_select("f-gi-cell", &gi_cell_options(st.f.gi_cell), &opt_key(st.f.gi_cell));
     select("f-gi-band").set_value(&opt_key(st.f.gi_band));
 }
 
+/// Every control as the state says, after the state changed elsewhere
+/// (the patterns card's "Use this method").
+pub fn sync_controls(st: &State) {
+    sync_filter_controls(st);
+    input("l-wards").set_checked(st.show_wards);
+    input("l-hotspots").set_checked(st.show_hotspots && st.allowed(Feature::Hotspots));
+    input("l-gistar").set_checked(st.show_gistar && st.allowed(Feature::Gistar));
+}
+
+/// A setting that is not a preset (from a shared link, or "Use this
+/// method") is offered too, so the select shows it.
+fn with_current(mut opts: Vec<(String, String)>, current: Option<u32>) -> Vec<(String, String)> {
+    if let Some(v) = current.map(|v| v.to_string()) {
+        if !opts.iter().any(|(k, _)| *k == v) {
+            opts.push((v.clone(), format!("{v} m")));
+        }
+    }
+    opts
+}
+
 /// "Automatic" (the API's rule for the view) and the presets.
-fn bandwidth_options() -> Vec<(String, String)> {
+fn bandwidth_options(current: Option<u32>) -> Vec<(String, String)> {
     let mut opts = vec![(String::new(), "Automatic (follows the zoom)".to_string())];
     opts.extend(
         BANDWIDTH_PRESETS
             .iter()
             .map(|h| (h.to_string(), format!("{} m", format::number(*h as f64, 0)))),
     );
-    opts
+    with_current(opts, current)
 }
 
 fn bandwidth_key(st: &State) -> String {
@@ -109,7 +130,7 @@ fn opt_key<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn gi_cell_options() -> Vec<(String, String)> {
+fn gi_cell_options(current: Option<u32>) -> Vec<(String, String)> {
     let mut opts = vec![(
         String::new(),
         "Automatic (about 75 across the area)".to_string(),
@@ -119,7 +140,7 @@ fn gi_cell_options() -> Vec<(String, String)> {
             .iter()
             .map(|c| (c.to_string(), format!("{} m", format::number(*c as f64, 0)))),
     );
-    opts
+    with_current(opts, current)
 }
 
 fn gi_band_options() -> Vec<(String, String)> {

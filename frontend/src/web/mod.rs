@@ -23,6 +23,7 @@ mod js;
 mod layers;
 mod legend;
 mod map;
+mod patterns;
 mod planner;
 mod png;
 mod search;
@@ -262,6 +263,7 @@ fn wire_page(app: &AppRef) {
     wire_controls(app);
     planner::wire(app);
     hardening::wire(app);
+    patterns::wire(app);
     interventions::wire(app);
     wire_account(app);
 }

@@ -9,7 +9,7 @@ use super::js::{self, by_id, fetch_api, html_el, input, on, select};
 use super::layers::{apply_visibility, refresh, render_hotspot_buttons};
 use super::selection::update_briefing;
 use super::state::{AppRef, State};
-use super::{debug_set, hardening, interventions, planner, set_status, status_error};
+use super::{debug_set, hardening, interventions, patterns, planner, set_status, status_error};
 use crate::access::{self, Feature, Session};
 use crate::format;
 
@@ -122,6 +122,7 @@ pub fn apply_session_ui(app: &AppRef) {
     // Target hardening and interventions.
     hardening::session_ui(&st);
     interventions::session_ui(&st);
+    patterns::session_ui(&st);
     debug_set("role", &JsValue::from_str(s.role.as_str()));
     debug_set(
         "username",
@@ -137,6 +138,7 @@ pub fn apply_session_ui(app: &AppRef) {
 pub fn modes_session_changed(app: &AppRef) {
     hardening::session_changed(app);
     interventions::session_changed(app);
+    patterns::session_changed(app);
 }
 
 /// The hotspot, density and incident boxes and export choices the role

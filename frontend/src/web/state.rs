@@ -10,7 +10,7 @@ use hotspot_api::responses::{
 };
 
 use super::map::Map;
-use super::{hardening, interventions};
+use super::{hardening, interventions, patterns};
 use crate::access::{Feature, Session};
 use crate::classify::Classes;
 use crate::filters::Filters;
@@ -147,6 +147,8 @@ pub struct State {
     pub plan: Layer<Plan>,
     /// Target-hardening mode (analyst).
     pub th: hardening::Hardening,
+    /// The patterns card (temporal profile, near-repeat, which method).
+    pub pt: patterns::Patterns,
     /// Interventions mode (partner: read; analyst: record, delete).
     pub iv: interventions::Interventions,
     pub ward_classes: Option<Classes>,
@@ -217,6 +219,7 @@ impl State {
             view_zoom: 0.0,
             plan: Layer::default(),
             th: hardening::Hardening::default(),
+            pt: patterns::Patterns::default(),
             iv: interventions::Interventions::default(),
             ward_classes: None,
             ward_sort: Default::default(),
