@@ -8,7 +8,7 @@
 //! analyses instead of stopping at the parser; the parser also trims
 //! surrounding spaces and treats an empty value as absent.
 
-use hotspot_core::options::{BriefingFormat, Correction, GiUnit, Metric, RankBy};
+use hotspot_core::options::{BriefingFormat, Correction, GiUnit, Metric, RankBy, WeightBy};
 use hotspot_core::period::{Compare, Period};
 use hotspot_core::Choices;
 use serde::Deserialize;
@@ -28,6 +28,7 @@ type ImportKindNameChoice = Choice<ImportKindName>;
 type JsonOrCsvChoice = Choice<JsonOrCsv>;
 type MetricChoice = Choice<Metric>;
 type RankByChoice = Choice<RankBy>;
+type WeightByChoice = Choice<WeightBy>;
 
 /// Which crime types: accepted wherever incidents are selected.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -76,6 +77,18 @@ pub struct Scope {
 
 /// The selection of incidents most analyses take.
 pub type Selection = (Categories, Scope);
+
+/// How the selected incidents count, where an analysis sums them (density,
+/// hotspots, Gi*, ward statistics).
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Weight {
+    /// `count` (default: each incident 1) or `harm`: each incident weighs its
+    /// crime type's weight in the deployment's harm index (`hotspot serve
+    /// --harm-index`, shown in `/api/categories`); 409 when none is loaded.
+    #[param(inline)]
+    pub weight: Option<WeightByChoice>,
+}
 
 /// The comparison period of ward statistics and briefings.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -507,6 +520,7 @@ from_query!(
     ImportOptions,
     SearchParams,
     NoParams,
+    Weight,
 );
 
 /// `GET /api/change`: the two periods and the grid.

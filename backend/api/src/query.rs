@@ -123,6 +123,7 @@ macro_rules! tuple_from_query {
 tuple_from_query!(A, B);
 tuple_from_query!(A, B, C);
 tuple_from_query!(A, B, C, D);
+tuple_from_query!(A, B, C, D, E);
 
 #[cfg(test)]
 mod tests {

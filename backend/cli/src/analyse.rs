@@ -37,8 +37,7 @@ impl SelectionArgs {
                 Some(p) => Period::parse(p).map_err(|e| anyhow::anyhow!("--period: {e}"))?,
                 None => Period::All,
             },
-            area: None,
-            bbox: None,
+            ..Default::default()
         })
     }
 }
@@ -59,6 +58,8 @@ pub struct WardsArgs {
     /// Output: table, csv or geojson.
     #[arg(long, default_value = "table")]
     pub format: String,
+    #[command(flatten)]
+    pub harm: crate::harm::HarmArgs,
 }
 
 /// What and how to smooth: the selection plus kernel settings.
@@ -77,6 +78,8 @@ pub struct KdeArgs {
     /// map's view (`bbox=` in the API).
     #[arg(long, value_parser = parse_bbox, allow_hyphen_values = true)]
     pub bbox: Option<[f64; 4]>,
+    #[command(flatten)]
+    pub harm: crate::harm::HarmArgs,
 }
 
 /// `--bbox`, by the API's own parser.
@@ -88,8 +91,10 @@ fn parse_bbox(s: &str) -> Result<[f64; 4], String> {
 
 impl KdeArgs {
     fn query(&self) -> anyhow::Result<DensityQuery> {
+        let mut selection = self.select.selection()?;
+        selection.weighting = self.harm.weighting()?;
         Ok(DensityQuery {
-            selection: self.select.selection()?,
+            selection,
             extent: self.bbox,
             cell: self.cell,
             bandwidth: self.bandwidth,
@@ -140,7 +145,8 @@ fn opt(v: Option<f64>, digits: usize) -> String {
 
 pub async fn wards(db: &str, groups: CrimeGroups, args: WardsArgs) -> anyhow::Result<()> {
     let ds = dataset(db, groups).await?;
-    let selection = args.select.selection()?;
+    let mut selection = args.select.selection()?;
+    selection.weighting = args.harm.weighting()?;
     let comparison = comparison(args.compare.as_deref(), &selection.period)?;
     let report = ds.ward_statistics(&WardQuery {
         selection,
@@ -166,14 +172,28 @@ pub async fn wards(db: &str, groups: CrimeGroups, args: WardsArgs) -> anyhow::Re
             w.flush()?;
         }
         "table" => {
+            let harm = report.harm_index.is_some();
             println!(
-                "{:>4}  {:<32} {:>7} {:>9} {:>6} {:>7} {:>8} {:>8}  priority",
-                "rank", "ward", "count", "per 1000", "share", "before", "change", "p"
+                "{:>4}  {:<32} {:>7} {:>9} {:>6} {:>7} {:>8} {:>8}  priority{}",
+                "rank",
+                "ward",
+                "count",
+                "per 1000",
+                "share",
+                "before",
+                "change",
+                "p",
+                if harm { "  harm  harm per 1000" } else { "" }
             );
             for r in rows {
                 let s = &r.stats;
+                let harm_columns = if harm {
+                    format!("  {}  {}", opt(r.harm, 0), opt(r.harm_per_1000, 1))
+                } else {
+                    String::new()
+                };
                 println!(
-                    "{:>4}  {:<32} {:>7} {:>9} {:>5.1}% {:>7} {:>8} {:>8}  {}",
+                    "{:>4}  {:<32} {:>7} {:>9} {:>5.1}% {:>7} {:>8} {:>8}  {:<8}{harm_columns}",
                     s.rank,
                     format!("{} {}", r.code, r.name)
                         .chars()
@@ -192,6 +212,9 @@ pub async fn wards(db: &str, groups: CrimeGroups, args: WardsArgs) -> anyhow::Re
                 "total {}; outside every ward {}; no location {}",
                 report.total, report.outside_areas, report.unlocated
             );
+            if let Some(h) = &report.harm_index {
+                println!("harm weighted by {:?} (source: {})", h.name, h.source);
+            }
         }
         other => anyhow::bail!("--format {other:?}: expected table, csv or geojson"),
     }
@@ -212,6 +235,11 @@ struct CsvRow<'a> {
     change_pct: Option<f64>,
     p_value: Option<f64>,
     priority: bool,
+    /// With `--harm-index`: the ward's harm, and per 1,000 residents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    harm: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    harm_per_1000: Option<f64>,
 }
 
 impl<'a> From<&'a hotspot_engine::WardRow> for CsvRow<'a> {
@@ -230,6 +258,8 @@ impl<'a> From<&'a hotspot_engine::WardRow> for CsvRow<'a> {
             change_pct: s.change_pct,
             p_value: s.p_value,
             priority: s.priority,
+            harm: r.harm,
+            harm_per_1000: r.harm.and(r.harm_per_1000),
         }
     }
 }

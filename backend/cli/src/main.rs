@@ -5,6 +5,7 @@ mod analyses;
 mod basemap;
 mod briefing;
 mod cli;
+mod harm;
 mod import;
 mod interventions;
 mod patterns;

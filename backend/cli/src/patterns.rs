@@ -46,6 +46,8 @@ pub struct GiArgs {
     /// GeoJSON output file (default: standard output).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub harm: crate::harm::HarmArgs,
 }
 
 /// Features per Gi* class, keyed by the class's serde name (`hot99`,
@@ -66,8 +68,10 @@ fn class_counts(
 
 pub async fn gistar(db: &str, groups: CrimeGroups, a: GiArgs) -> anyhow::Result<()> {
     let ds = dataset(db, groups).await?;
+    let mut selection = a.select.selection()?;
+    selection.weighting = a.harm.weighting()?;
     let r = ds.gi_star(&GiQuery {
-        selection: a.select.selection()?,
+        selection,
         unit: a.unit,
         cell: a.cell,
         band: a.band,

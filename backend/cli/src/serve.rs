@@ -65,6 +65,11 @@ pub struct ServeArgs {
     pub analysis_queue: usize,
     #[command(flatten)]
     pub basemap: crate::basemap::BasemapArgs,
+    /// A harm index (CSV `crime_type,weight` under `# name:` and `# source:`
+    /// lines; see docs/methods.md#harm-weighting): lets callers weigh
+    /// density, hotspots, Gi* and ward figures by harm (`weight=harm`).
+    #[arg(long, value_name = "FILE", env = "HOTSPOT_HARM_INDEX")]
+    pub harm_index: Option<std::path::PathBuf>,
 }
 
 /// The sample folder: as given, or the repository's `data/` when run from elsewhere.
@@ -129,6 +134,10 @@ pub async fn run(db: &str, groups: CrimeGroups, args: ServeArgs) -> anyhow::Resu
             .unwrap_or(ServerConfig::default().analysis_slots),
         analysis_queue: args.analysis_queue,
         basemap: args.basemap.basemap()?,
+        harm_index: match &args.harm_index {
+            Some(path) => Some(std::sync::Arc::new(crate::harm::load(path)?)),
+            None => None,
+        },
     };
     let state = AppState::new(store, groups, config).await?;
     let overview = state.dataset().overview();

@@ -79,7 +79,6 @@ pub struct Recommendation {
     pub ranking: Vec<(String, f64, f64)>,
 }
 
-
 /// Hotspot methods trained on one period and scored on the next.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -9,13 +9,14 @@
 //! Nothing here knows about HTTP, SQL or files: the ingest, storage, analysis
 //! and service crates all speak these types.
 
+pub mod accuracy;
 #[cfg(feature = "geometry")]
 pub mod area;
-pub mod accuracy;
 pub mod disclosure;
 pub mod evaluation;
 #[cfg(feature = "geometry")]
 pub mod groups;
+pub mod harm;
 pub mod incident;
 pub mod knox;
 pub mod month;

@@ -136,6 +136,35 @@ impl Choices for RankBy {
     const NAMES: &'static [&'static str] = &["count", "rate"];
 }
 
+/// How incidents count in a surface or a sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WeightBy {
+    /// Each incident counts 1.
+    #[default]
+    Count,
+    /// Each incident weighs its crime type's harm weight (a
+    /// [`HarmIndex`](crate::harm::HarmIndex) the deployment supplies).
+    Harm,
+}
+
+impl std::str::FromStr for WeightBy {
+    type Err = String;
+
+    /// `count` or `harm`, for the CLI and the HTTP API alike.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "count" => Ok(WeightBy::Count),
+            "harm" => Ok(WeightBy::Harm),
+            other => Err(format!("{other:?}: expected count or harm")),
+        }
+    }
+}
+
+impl Choices for WeightBy {
+    const NAMES: &'static [&'static str] = &["count", "harm"];
+}
+
 /// Gi* on a grid or on the wards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GiUnit {

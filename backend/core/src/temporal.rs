@@ -112,7 +112,6 @@ pub struct MonthPoint {
     pub spike_p: Option<f64>,
 }
 
-
 /// When incidents happen: week-hour table (where times exist) and the
 /// monthly trend with seasonal comparison and spikes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -389,6 +389,42 @@ impl Dataset {
     pub(crate) fn category_name_of(&self, c: usize) -> &str {
         &self.categories[c]
     }
+
+    /// What each of `picked` counts for under `weighting`, in `picked`
+    /// order; `None` for plain counts. A harm index that cannot weigh a
+    /// selected type is refused, naming the types: a harm map that quietly
+    /// left some crime out would mislead.
+    pub(crate) fn weights(
+        &self,
+        weighting: &crate::Weighting,
+        picked: &[usize],
+    ) -> Result<Option<Vec<f64>>, EngineError> {
+        let Some(index) = weighting.harm_index() else {
+            return Ok(None);
+        };
+        let per_category: Vec<Option<f64>> =
+            self.categories.iter().map(|c| index.weight_of(c)).collect();
+        let mut missing = std::collections::BTreeSet::new();
+        let weights = picked
+            .iter()
+            .map(|&k| {
+                let c = self.category_id(k);
+                per_category[c].unwrap_or_else(|| {
+                    missing.insert(self.category_name_of(c));
+                    0.0
+                })
+            })
+            .collect();
+        if missing.is_empty() {
+            return Ok(Some(weights));
+        }
+        let names: Vec<String> = missing.iter().map(|m| format!("{m:?}")).collect();
+        Err(EngineError::InvalidParameter(format!(
+            "the harm index {:?} has no weight for {}: add a row for each (or a '*' row for the rest)",
+            index.name,
+            names.join(", ")
+        )))
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use hotspot_core::harm::HarmIndex;
+
 use hotspot_density::pieces::{self, pieces, Piece};
 use hotspot_density::{choose_parameters, hotspot_bands, kde, DensityGrid, KdeParameters};
 use serde::Serialize;
@@ -27,6 +29,8 @@ pub struct DensityResult {
     pub parameters: KdeParameters,
     /// Located incidents that contributed.
     pub points: usize,
+    /// The harm index the incidents were weighted by; `None`: counts.
+    pub harm_index: Option<HarmIndex>,
 }
 
 /// A hotspot polygon: the area where density is in the top `top_percent`
@@ -139,16 +143,27 @@ impl Dataset {
         let h = parameters.bandwidth;
         let (x0, y0) = (spec.west - h, spec.south() - h);
         let (x1, y1) = (spec.east() + h, spec.north + h);
-        let points: Vec<[f64; 2]> = picked
-            .iter()
-            .filter_map(|&k| self.point_of(k).map(|p| self.points[p]))
-            .filter(|&[x, y]| x >= x0 && x <= x1 && y >= y0 && y <= y1)
-            .collect();
-        let grid = kde(&points, None, &spec, h)?;
+        let all_weights = self.weights(&q.selection.weighting, picked)?;
+        let mut weights = Vec::new();
+        let mut points = Vec::new();
+        for (i, &k) in picked.iter().enumerate() {
+            let Some([x, y]) = self.point_of(k).map(|p| self.points[p]) else {
+                continue;
+            };
+            if x >= x0 && x <= x1 && y >= y0 && y <= y1 {
+                points.push([x, y]);
+                if let Some(w) = &all_weights {
+                    weights.push(w[i]);
+                }
+            }
+        }
+        let weights = all_weights.is_some().then_some(&weights[..]);
+        let grid = kde(&points, weights, &spec, h)?;
         Ok(DensityResult {
             grid,
             parameters,
             points: points.len(),
+            harm_index: q.selection.weighting.harm_index().cloned(),
         })
     }
 
@@ -293,5 +308,86 @@ impl Dataset {
                     .collect()
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use hotspot_core::harm::HarmIndex;
+    use hotspot_core::Incident;
+    use hotspot_density::kde_direct;
+
+    use super::*;
+    use crate::test_support::{at, build, square_ward};
+    use crate::Weighting;
+
+    fn harm(default: Option<f64>) -> Weighting {
+        Weighting::Harm(Arc::new(HarmIndex {
+            name: "t".into(),
+            source: "s".into(),
+            weights: [("Burglary".to_string(), 10.0)].into(),
+            default,
+        }))
+    }
+
+    #[test]
+    fn a_harm_surface_is_the_direct_kde_with_each_incident_weighed() {
+        let (x0, y0) = (450_000.0, 260_000.0);
+        let mut incidents: Vec<Incident> = (0..30)
+            .map(|i| {
+                at(
+                    x0 + 200.0 + 37.0 * i as f64,
+                    y0 + 300.0 + 11.0 * i as f64,
+                    "2025-03",
+                )
+            })
+            .collect();
+        for i in incidents.iter_mut().skip(20) {
+            i.category = "Drugs".into();
+        }
+        let ds = build(incidents.clone(), vec![square_ward("W", x0, y0, 2000.0)]);
+        let query = |weighting| DensityQuery {
+            selection: Selection {
+                weighting,
+                ..Default::default()
+            },
+            extent: None,
+            cell: Some(50.0),
+            bandwidth: Some(300.0),
+        };
+        let r = ds.density(&query(harm(Some(2.0)))).unwrap();
+        assert_eq!(r.harm_index.as_ref().map(|h| h.name.as_str()), Some("t"));
+        // Independent: the unweighted surfaces of each type, weighed by hand
+        // (a kernel estimate is linear in its points' weights).
+        let of_type = |t: &str| {
+            let mut q = query(Weighting::Count);
+            q.selection.types = vec![t.to_string()];
+            // The same grid: the extent is the study area whatever the type.
+            ds.density(&q).unwrap().grid
+        };
+        let (burglary, drugs) = (of_type("Burglary"), of_type("Drugs"));
+        assert_eq!(burglary.spec, r.grid.spec);
+        let worst = r
+            .grid
+            .values
+            .iter()
+            .zip(burglary.values.iter().zip(&drugs.values))
+            .map(|(h, (b, d))| (h - (10.0 * b + 2.0 * d)).abs())
+            .fold(0.0, f64::max);
+        assert!(worst < 1e-6 * r.grid.max(), "differs by {worst}");
+        // And against the exact estimator, within the binning's error.
+        let points: Vec<[f64; 2]> = incidents
+            .iter()
+            .map(|i| i.location.as_ref().map(|l| [l.x, l.y]).unwrap())
+            .collect();
+        let weights: Vec<f64> = (0..30).map(|i| if i < 20 { 10.0 } else { 2.0 }).collect();
+        let direct = kde_direct(&points, Some(&weights), &r.grid.spec, 300.0).unwrap();
+        assert!((direct.max() - r.grid.max()).abs() < 0.05 * direct.max());
+        assert!((r.grid.total_mass() - (20.0 * 10.0 + 10.0 * 2.0)).abs() < 1.0);
+        // Without a weight for Drugs, the map is refused by name.
+        let e = ds.density(&query(harm(None))).err().unwrap().to_string();
+        assert!(e.contains("has no weight for \"Drugs\""), "{e}");
     }
 }

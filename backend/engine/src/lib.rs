@@ -48,6 +48,6 @@ pub use patterns::{
 pub use planning::{HardeningQuery, HardeningResult, PlanQuery, PlanResult, Venue};
 pub use relative_risk::{Denominator, RiskQuery, RiskResult};
 pub use search::{HitKind, SearchHit};
-pub use selection::{Period, Selection};
+pub use selection::{Period, Selection, Weighting};
 pub use study_area::{bulk_extent, StudyGrid};
 pub use wards::{WardProfile, WardQuery, WardReport, WardRow};

@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use geo::{BoundingRect, Centroid, Intersects};
-use hotspot_core::{Month, MonthRange};
-use hotspot_density::kde;
 pub use hotspot_core::accuracy::EvaluationReport;
 pub use hotspot_core::temporal::TemporalReport;
+use hotspot_core::{Month, MonthRange};
+use hotspot_density::kde;
 use hotspot_spacetime::{
     evaluate, knox_test, monthly_trend, recommend, week_hour_profile, KnoxOptions, KnoxResult,
     MethodLayer, MethodScore, MonthPoint,
@@ -49,6 +49,8 @@ pub struct GiResult {
     pub outside: u64,
     /// Selected incidents with no location.
     pub unlocated: u64,
+    /// The harm index `counts` are weighted by; `None`: counts.
+    pub harm_index: Option<hotspot_core::harm::HarmIndex>,
 }
 
 #[derive(Debug, Clone)]
@@ -135,7 +137,8 @@ impl Dataset {
                 let band = q.band.unwrap_or(1.5);
                 let neighbours =
                     Neighbours::square_grid(grid.spec.cols, grid.spec.rows, &grid.active, band)?;
-                let binned = self.bin(&grid, &picked);
+                let weights = self.weights(&q.selection.weighting, &picked)?;
+                let binned = self.bin_weighted(&grid, &picked, weights.as_deref());
                 let stats = gi_star(&binned.counts, &grid.active, &neighbours, q.correction)?;
                 Ok(GiResult {
                     unit: q.unit,
@@ -149,19 +152,21 @@ impl Dataset {
                     correction: q.correction,
                     outside: binned.outside_cells,
                     unlocated: binned.unlocated,
+                    harm_index: q.selection.weighting.harm_index().cloned(),
                 })
             }
             GiUnit::Wards => {
                 if self.areas.is_empty() {
                     return Err(EngineError::NoAreas);
                 }
+                let weights = self.weights(&q.selection.weighting, &picked)?;
                 let mut counts = vec![0.0; self.areas.len()];
                 let (mut outside, mut unlocated) = (0, 0);
-                for &k in &picked {
+                for (i, &k) in picked.iter().enumerate() {
                     match (self.point_of(k), self.area_of(k)) {
                         (None, _) => unlocated += 1,
                         (Some(_), None) => outside += 1,
-                        (Some(_), Some(a)) => counts[a] += 1.0,
+                        (Some(_), Some(a)) => counts[a] += weights.as_ref().map_or(1.0, |w| w[i]),
                     }
                 }
                 let (neighbours, neighbourhood) = match q.band {
@@ -192,6 +197,7 @@ impl Dataset {
                     correction: q.correction,
                     outside,
                     unlocated,
+                    harm_index: q.selection.weighting.harm_index().cloned(),
                 })
             }
         }

@@ -219,19 +219,31 @@ impl Dataset {
 
     /// Counts of the picked incidents per grid cell, and what fell outside.
     pub(crate) fn bin(&self, grid: &StudyGrid, picked: &[usize]) -> Binned {
+        self.bin_weighted(grid, picked, None)
+    }
+
+    /// As [`Dataset::bin`], each incident adding its weight (`weights[i]`
+    /// for `picked[i]`) instead of 1; the outside and unlocated tallies
+    /// stay counts.
+    pub(crate) fn bin_weighted(
+        &self,
+        grid: &StudyGrid,
+        picked: &[usize],
+        weights: Option<&[f64]>,
+    ) -> Binned {
         let mut b = Binned {
             counts: vec![0.0; grid.spec.len()],
             outside_cells: 0,
             unlocated: 0,
         };
-        for &k in picked {
+        for (i, &k) in picked.iter().enumerate() {
             let Some(p) = self.point_of(k) else {
                 b.unlocated += 1;
                 continue;
             };
             let [x, y] = self.points[p];
-            match grid.cell_of(x, y).filter(|&i| grid.active[i]) {
-                Some(i) => b.counts[i] += 1.0,
+            match grid.cell_of(x, y).filter(|&c| grid.active[c]) {
+                Some(c) => b.counts[c] += weights.map_or(1.0, |w| w[i]),
                 None => b.outside_cells += 1,
             }
         }

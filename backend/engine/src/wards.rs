@@ -39,6 +39,10 @@ pub struct WardRow {
     pub population: Option<f64>,
     #[serde(flatten)]
     pub stats: AreaStatistics,
+    /// With harm weighting: the sum of the ward's incidents' harm weights
+    /// over the period, and that per 1,000 residents.
+    pub harm: Option<f64>,
+    pub harm_per_1000: Option<f64>,
 }
 
 /// Statistics for every ward, plus what could not be placed in one.
@@ -67,6 +71,8 @@ pub struct WardReport {
     /// (police.uk downloads often have gaps), which would make a rise look
     /// bigger than it is.
     pub warnings: Vec<String>,
+    /// The harm index the rows' harm figures use; `None`: counts only.
+    pub harm_index: Option<hotspot_core::harm::HarmIndex>,
 }
 
 /// One ward's incidents by crime type and by month (its trend).
@@ -96,6 +102,7 @@ impl Dataset {
         current_sel.area = None;
         current_sel.bbox = None;
         let (current, outside, unlocated, total) = self.count_by_area(&current_sel)?;
+        let harm = self.harm_by_area(&current_sel)?;
         let current_coverage = self.coverage(&current_sel.period);
         let comparison_coverage = q.comparison.map(|p| self.coverage(&p));
         // A comparison period with no data at all has no counts to test
@@ -137,11 +144,19 @@ impl Dataset {
             .areas
             .iter()
             .zip(stats)
-            .map(|(e, stats)| WardRow {
-                code: e.area.code.clone(),
-                name: e.area.name.clone(),
-                population: e.area.population,
-                stats,
+            .enumerate()
+            .map(|(a, (e, stats))| {
+                let harm = harm.as_ref().map(|h| h[a]);
+                WardRow {
+                    code: e.area.code.clone(),
+                    name: e.area.name.clone(),
+                    population: e.area.population,
+                    stats,
+                    harm,
+                    harm_per_1000: harm
+                        .zip(e.area.population.filter(|p| *p > 0.0))
+                        .map(|(h, p)| h / p * 1000.0),
+                }
             })
             .collect();
         let warnings = self.ward_warnings(&current_coverage, comparison_coverage.as_ref());
@@ -156,6 +171,7 @@ impl Dataset {
             comparison_gap_months: comparison_coverage.map(|c| c.gap_months),
             no_comparison_data: q.comparison.is_some() && comparison_period.is_none(),
             warnings,
+            harm_index: q.selection.weighting.harm_index().cloned(),
         })
     }
 
@@ -212,6 +228,23 @@ impl Dataset {
             }
         }
         Ok((counts, outside, unlocated, picked.len() as u64))
+    }
+
+    /// Each ward's harm (the sum of its incidents' weights) when `sel` is
+    /// weighted by harm; `None` for counts.
+    fn harm_by_area(&self, sel: &Selection) -> Result<Option<Vec<f64>>, EngineError> {
+        if sel.weighting.harm_index().is_none() {
+            return Ok(None);
+        }
+        let picked = self.select(sel)?;
+        let weights = self.weights(&sel.weighting, &picked)?.expect("weighted");
+        let mut harm = vec![0.0; self.areas.len()];
+        for (k, w) in picked.iter().zip(weights) {
+            if let Some(a) = self.area_of(*k) {
+                harm[a] += w;
+            }
+        }
+        Ok(Some(harm))
     }
 
     /// Counts by crime type and by month for one ward: the ward panel.

@@ -77,6 +77,15 @@ pub enum IngestError {
         /// `(field: reason pattern, rows)`, commonest first.
         reasons: Vec<(String, u64)>,
     },
+    /// A configuration table (e.g. a harm index) with a bad value: the whole
+    /// file is refused, naming where.
+    #[error("{file}: line {line}: {field}: {message}")]
+    Invalid {
+        file: String,
+        line: u64,
+        field: String,
+        message: String,
+    },
     /// A column-mapping specification that cannot be understood.
     #[error("column mapping: {0}")]
     Mapping(String),

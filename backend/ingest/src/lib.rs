@@ -29,6 +29,7 @@ mod boundary_formats;
 mod csvutil;
 pub mod error;
 mod fxhash;
+pub mod harm_index;
 pub mod mapped;
 pub mod police_uk;
 pub mod police_uk_api;
@@ -39,6 +40,7 @@ pub mod source;
 
 pub use boundaries::{parse_boundaries, BoundaryOptions, ParsedAreas};
 pub use error::IngestError;
+pub use harm_index::parse_harm_index;
 pub use mapped::{parse_mapped_csv, CategorySpec, Coordinates, CsvMapping, DatePrecisionSetting};
 pub use police_uk::parse_police_uk;
 

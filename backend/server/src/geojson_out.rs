@@ -107,6 +107,7 @@ pub fn wards(ds: &Dataset, report: &WardReport) -> api::WardsOut {
         comparison_gap_months: report.comparison_gap_months.as_deref().map(months),
         no_comparison_data: Open(report.no_comparison_data),
         warnings: report.warnings.clone(),
+        harm_index: Open(report.harm_index.clone()),
     };
     api::FeatureCollection::new(features, meta)
 }
@@ -139,6 +140,8 @@ pub fn ward_properties(row: &WardRow) -> WardPropertiesOut {
         direction: Derived::new(s.direction, &both),
         rank: Open(s.rank),
         priority: Open(s.priority),
+        harm: Derived::new(row.harm, &[count]),
+        harm_per_1000: Derived::new(row.harm_per_1000, &[count]),
         suppressed: WithheldFlag(count),
         comparison_suppressed: WithheldFlag(comparison.unwrap_or_default()),
     }
@@ -161,6 +164,7 @@ fn density_meta(r: &DensityResult) -> DensityMeta {
         },
         max_density: r.grid.max(),
         warnings: r.parameters.warnings.clone(),
+        harm_index: r.harm_index.clone(),
     }
 }
 
@@ -276,6 +280,7 @@ pub fn gi_star(ds: &Dataset, r: &GiResult) -> api::GiLayer {
         outside_study_area: r.outside,
         unlocated: r.unlocated,
         cell_m: r.grid.as_ref().map(|g| g.spec.cell),
+        harm_index: r.harm_index.clone(),
     };
     api::FeatureCollection::new(features, meta)
 }
@@ -483,10 +488,14 @@ mod tests {
                 rank: 3,
                 priority: false,
             },
+            harm: Some(800.0),
+            harm_per_1000: Some(800.0),
         };
         let small = to_public_json(&ward_properties(&row(2, 10)), 3);
         for key in [
             "count",
+            "harm",
+            "harm_per_1000",
             "rate_per_1000",
             "annual_rate_per_1000",
             "share",

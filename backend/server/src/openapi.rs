@@ -23,6 +23,7 @@ use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, ResponseBuilder}
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use hotspot_api::responses::{Category, ErrorBody, ErrorDetail, Overview};
+use hotspot_core::harm::HarmIndex;
 
 use crate::auth::SESSION_COOKIE;
 
@@ -45,9 +46,9 @@ Errors are `{\"error\":{\"status\":…,\"message\":…}}` with the parameter at 
 unknown query parameters are refused (400) rather than ignored.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
-    // Category and Overview are the defaults of the generic `Categories<C>`
-    // and `Health<D>`, which name them without registering them.
-    components(schemas(ErrorBody, ErrorDetail, Category, Overview)),
+    // Category, HarmIndex and Overview are the defaults of the generic
+    // `Categories<C, H>` and `Health<D>`, which name them without registering them.
+    components(schemas(ErrorBody, ErrorDetail, Category, HarmIndex, Overview)),
     modifiers(&SecuritySchemes),
 )]
 pub struct ApiDoc;

@@ -39,6 +39,29 @@ pub fn selection((categories, scope): Selection) -> hotspot_engine::Selection {
         period: scope.period.map(|p| p.0).unwrap_or_default(),
         area: scope.ward,
         bbox: scope.bbox.map(|b| b.0),
+        weighting: hotspot_engine::Weighting::Count,
+    }
+}
+
+/// The engine's weighting for `weight=`: harm needs the deployment's index.
+pub fn weighting(
+    w: &hotspot_api::params::Weight,
+    config: &crate::state::ServerConfig,
+) -> Result<hotspot_engine::Weighting, AppError> {
+    use hotspot_core::options::WeightBy;
+    match w.weight.map(|w| w.0).unwrap_or_default() {
+        WeightBy::Count => Ok(hotspot_engine::Weighting::Count),
+        WeightBy::Harm => config
+            .harm_index
+            .clone()
+            .map(hotspot_engine::Weighting::Harm)
+            .ok_or_else(|| {
+                AppError::Rejected(
+                    axum::http::StatusCode::CONFLICT,
+                    "weight=harm: no harm index is loaded (start the service with --harm-index FILE)"
+                        .into(),
+                )
+            }),
     }
 }
 

@@ -44,6 +44,8 @@ pub struct ServerConfig {
     pub analysis_queue: usize,
     /// A self-hosted PMTiles basemap, when the deployment has one.
     pub basemap: Option<crate::basemap::Basemap>,
+    /// The harm index `weight=harm` uses (`serve --harm-index`), if any.
+    pub harm_index: Option<Arc<hotspot_core::harm::HarmIndex>>,
 }
 
 impl Default for ServerConfig {
@@ -60,6 +62,7 @@ impl Default for ServerConfig {
             analysis_slots: std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
             analysis_queue: 64,
             basemap: None,
+            harm_index: None,
         }
     }
 }

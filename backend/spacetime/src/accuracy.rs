@@ -32,7 +32,9 @@
 //! matching fraction of it by linear interpolation, so every requested
 //! coverage is met exactly and `PAI(1.0) = 1`.
 
-pub use hotspot_core::accuracy::{Accuracy, AccuracyPoint, MethodLayer, MethodScore, Recommendation};
+pub use hotspot_core::accuracy::{
+    Accuracy, AccuracyPoint, MethodLayer, MethodScore, Recommendation,
+};
 
 use crate::SpaceTimeError;
 

@@ -47,8 +47,8 @@ pub mod knox;
 pub mod temporal;
 
 pub use accuracy::{
-    evaluate, recommend, Accuracy, AccuracyPoint, MethodLayer, MethodScore, Recommendation, DEFAULT_COVERAGES,
-    DEFAULT_RECOMMEND_COVERAGE,
+    evaluate, recommend, Accuracy, AccuracyPoint, MethodLayer, MethodScore, Recommendation,
+    DEFAULT_COVERAGES, DEFAULT_RECOMMEND_COVERAGE,
 };
 pub use knox::{knox_test, KnoxBands, KnoxCell, KnoxOptions, KnoxResult, Metric};
 pub use temporal::{monthly_trend, week_hour_profile, ExpectedBasis, MonthPoint, WeekHourProfile};

@@ -2,6 +2,7 @@
 //! hot spots and the days-of-action plan. All need the partner role or
 //! above, so their figures are never withheld.
 
+use hotspot_core::harm::HarmIndex;
 use std::collections::BTreeMap;
 
 use hotspot_core::options::Correction;
@@ -93,6 +94,10 @@ pub struct DensityMeta {
     pub max_density: f64,
     /// Why a parameter was changed from what was asked (e.g. a grid too fine).
     pub warnings: Vec<String>,
+    /// With `weight=harm`: the index each incident was weighted by (the
+    /// density is then harm per km²).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harm_index: Option<HarmIndex>,
 }
 
 /// One grid cell of a density surface.
@@ -185,6 +190,10 @@ pub struct GiMeta {
     /// The grid's cell size (`unit=grid` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cell_m: Option<f64>,
+    /// With `weight=harm`: the index each incident was weighted by (each
+    /// cell's `count` is then its harm).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harm_index: Option<HarmIndex>,
 }
 
 pub type GiLayer = FeatureCollection<GiProperties, GiMeta>;

@@ -1,5 +1,6 @@
 //! What is loaded, who is asking, and the errors every operation can give.
 
+use hotspot_core::harm::HarmIndex;
 use hotspot_core::public::{Count, Open};
 use hotspot_core::Role;
 use serde::{Deserialize, Serialize};
@@ -64,9 +65,13 @@ disclosed! {
 
 /// `GET /api/categories`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Categories<C = Category> {
+pub struct Categories<C = Category, H = HarmIndex> {
     pub groups: Vec<Group>,
     pub categories: Vec<C>,
+    /// The harm index `weight=harm` uses, when the deployment loaded one
+    /// (the server writes it as open data: weights are not counts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harm_index: Option<H>,
 }
 
 disclosed! {

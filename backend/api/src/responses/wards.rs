@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use hotspot_core::harm::HarmIndex;
 use hotspot_core::options::ChangeDirection;
 use hotspot_core::public::{Count, Derived, Open};
 
@@ -39,6 +40,10 @@ disclosed! {
         pub rank: Open<usize> => usize,
         /// Among the `top` ranked wards.
         pub priority: Open<bool> => bool,
+        /// With `weight=harm`: the sum of the incidents' harm weights, and
+        /// that per 1,000 residents over the period.
+        pub harm: Derived<Option<f64>> => Option<f64>,
+        pub harm_per_1000: Derived<Option<f64>> => Option<f64>,
     }
     flags {
         /// The count is withheld (public role, small count).
@@ -66,6 +71,8 @@ disclosed! {
         /// The comparison period has no data at all: no change is tested.
         pub no_comparison_data: Open<bool> => bool,
         pub warnings: Vec<String> => Vec<String>,
+        /// With `weight=harm`: the index the harm figures use.
+        pub harm_index: Open<Option<HarmIndex>> => Option<HarmIndex>,
     }
 }
 

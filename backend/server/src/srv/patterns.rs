@@ -11,11 +11,11 @@ use axum::Json;
 use hotspot_engine::{EmergingQuery, EvaluationQuery, GiQuery, GiUnit, KnoxQuery};
 
 use hotspot_api::params::{
-    Categories, EmergingOptions, EvaluateOptions, GiOptions, KnoxOptions, Scope, Selection,
+    Categories, EmergingOptions, EvaluateOptions, GiOptions, KnoxOptions, Scope, Selection, Weight,
 };
 
 use super::{blocking, geojson};
-use crate::query::{selection, ApiQuery};
+use crate::query::{selection, weighting, ApiQuery};
 use crate::{AppError, AppState};
 use hotspot_api::responses::{
     EmergingMeta, EmergingProperties, EvaluationReport, FeatureCollection, GiMeta, GiProperties,
@@ -24,18 +24,20 @@ use hotspot_api::responses::{
 
 #[utoipa::path(get, path = "/gistar",
     summary = "Getis-Ord Gi* hot and cold spots over a grid or the wards",
-    params(Categories, Scope, GiOptions),
+    params(Categories, Scope, GiOptions, Weight),
     responses(
         (status = 200, description = "Cells or wards with count, z, p, p_adjusted and class", body = FeatureCollection<GiProperties, GiMeta>, content_type = "application/geo+json"),
         (status = 404, description = "No ward with the `ward` code", body = ErrorBody),
-        (status = 409, description = "No ward boundaries are loaded", body = ErrorBody),
+        (status = 409, description = "No ward boundaries are loaded, or `weight=harm` without a harm index", body = ErrorBody),
     ))]
 pub(crate) async fn gistar(
     State(state): State<Arc<AppState>>,
-    ApiQuery((sel, o)): ApiQuery<(Selection, GiOptions)>,
+    ApiQuery((sel, o, weight)): ApiQuery<(Selection, GiOptions, Weight)>,
 ) -> Result<Response, AppError> {
+    let mut selection = selection(sel);
+    selection.weighting = weighting(&weight, &state.config)?;
     let query = GiQuery {
-        selection: selection(sel),
+        selection,
         unit: o.unit.map_or(GiUnit::Grid, |u| u.0),
         cell: o.cell.map(|c| c.0),
         band: o.band.map(|b| b.0),

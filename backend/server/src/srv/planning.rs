@@ -58,8 +58,7 @@ pub(crate) async fn plan(
             types: req.types,
             sources: req.sources,
             period,
-            area: None,
-            bbox: None,
+            ..Default::default()
         },
         weights: req
             .weights

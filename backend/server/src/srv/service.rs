@@ -82,7 +82,11 @@ pub(crate) async fn categories(
             sources: g.sources.clone(),
         })
         .collect();
-    let body = Categories { groups, categories };
+    let body = Categories {
+        groups,
+        categories,
+        harm_index: state.config.harm_index.as_deref().cloned().map(Open),
+    };
     Ok(Json(disclosed_json(&who, &state, || {
         serde_json::to_value(body).expect("serialises")
     })))

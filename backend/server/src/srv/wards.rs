@@ -11,7 +11,7 @@ use axum::Json;
 use std::collections::BTreeMap;
 
 use crate::geojson_out;
-use hotspot_api::params::{Categories, Comparison, Scope, Selection, WardOptions};
+use hotspot_api::params::{Categories, Comparison, Scope, Selection, WardOptions, Weight};
 use hotspot_api::responses::{
     FeatureCollection, StreetCountOut, WardProfile, WardProfileOut, WardProperties, WardsMeta,
 };
@@ -21,14 +21,18 @@ use hotspot_engine::WardQuery;
 
 use super::{disclosed_json, GEOJSON};
 use crate::auth::Principal;
-use crate::query::{comparison, selection, ApiQuery};
+use crate::query::{comparison, selection, weighting, ApiQuery};
 use crate::{AppError, AppState, PathParam};
 
 /// The parameters of `/api/wards` and `/api/wards/{code}`.
-pub(crate) type WardParams = (Selection, Comparison, WardOptions);
+pub(crate) type WardParams = (Selection, Comparison, WardOptions, Weight);
 
-pub(crate) fn ward_query((sel, compare, o): WardParams) -> Result<WardQuery, AppError> {
-    let selection = selection(sel);
+pub(crate) fn ward_query(
+    (sel, compare, o, weight): WardParams,
+    config: &crate::state::ServerConfig,
+) -> Result<WardQuery, AppError> {
+    let mut selection = selection(sel);
+    selection.weighting = weighting(&weight, config)?;
     if selection.area.is_some() || selection.bbox.is_some() {
         return Err(AppError::BadRequest(
             "ward statistics cover every ward: use /api/wards/{code} for one ward".into(),
@@ -46,7 +50,7 @@ pub(crate) fn ward_query((sel, compare, o): WardParams) -> Result<WardQuery, App
     summary = "Every ward with counts, rates, change and rank (choropleth-ready)",
     description = "The collection's total, outside_areas and unlocated account for every selected incident. \
 For the public role, counts below the suppression threshold are withheld with every figure derived from them.",
-    params(Categories, Scope, Comparison, WardOptions),
+    params(Categories, Scope, Comparison, WardOptions, Weight),
     responses(
         (status = 200, description = "Wards as polygons with their statistics", body = FeatureCollection<WardProperties, WardsMeta>, content_type = "application/geo+json"),
         (status = 409, description = "No ward boundaries are loaded", body = ErrorBody),
@@ -56,7 +60,7 @@ pub(crate) async fn wards(
     Extension(who): Extension<Principal>,
     ApiQuery(params): ApiQuery<WardParams>,
 ) -> Result<Response, AppError> {
-    let query = ward_query(params)?;
+    let query = ward_query(params, &state.config)?;
     let ds = state.dataset();
     let report = ds.ward_statistics(&query)?;
     let value = disclosed_json(&who, &state, || {
@@ -68,7 +72,7 @@ pub(crate) async fn wards(
 
 #[utoipa::path(get, path = "/wards/{code}",
     summary = "One ward: its statistics, counts by crime type and by month",
-    params(("code" = String, Path, description = "Ward code (see /api/wards)", example = "E05999006"), Categories, Scope, Comparison, WardOptions),
+    params(("code" = String, Path, description = "Ward code (see /api/wards)", example = "E05999006"), Categories, Scope, Comparison, WardOptions, Weight),
     responses(
         (status = 200, description = "The ward", body = WardProfile),
         (status = 404, description = "No ward with that code", body = ErrorBody),
@@ -80,7 +84,7 @@ pub(crate) async fn ward_profile(
     PathParam(code): PathParam<String>,
     ApiQuery(params): ApiQuery<WardParams>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let query = ward_query(params)?;
+    let query = ward_query(params, &state.config)?;
     let ds = state.dataset();
     let report = ds.ward_statistics(&query)?;
     let row = report
