@@ -45,6 +45,8 @@ pub struct Dataset {
     pub(crate) overview: Overview,
     /// Distinct location labels, built on the first search.
     pub(crate) locations: std::sync::OnceLock<Vec<crate::search::LocationEntry>>,
+    /// Distinct locations and their incidents, for vector tiles.
+    pub(crate) sites: crate::tiles::Sites,
 }
 
 /// Incidents per category, for the filter menus.
@@ -147,6 +149,7 @@ impl Dataset {
         let locator = AreaLocator::new(&areas.iter().map(|a| a.bng.clone()).collect::<Vec<_>>());
         let point_area = locator.locate_all(&points);
         let index = PointIndex::new(&points);
+        let no_sites = crate::tiles::Sites::build(&[], |_| (0, 0), |_| None);
         let mut dataset = Dataset {
             incidents,
             category_of,
@@ -166,8 +169,14 @@ impl Dataset {
             months,
             overview: Overview::default(),
             locations: std::sync::OnceLock::new(),
+            sites: no_sites,
         };
         dataset.overview = dataset.compute_overview();
+        dataset.sites = crate::tiles::Sites::build(
+            &dataset.incidents,
+            |k| (dataset.category_of[k], dataset.source_of[k]),
+            |k| dataset.area_of(k).map(|a| a as u32),
+        );
         dataset
     }
 
@@ -300,7 +309,7 @@ impl Dataset {
     }
 
     /// The (category, source) pairs a selection allows; `None` = all.
-    fn kind_filter(
+    pub(crate) fn kind_filter(
         &self,
         sel: &Selection,
     ) -> Result<Option<std::collections::HashSet<(u16, u16)>>, EngineError> {

@@ -23,6 +23,7 @@ mod selection;
 mod study_area;
 #[cfg(test)]
 mod test_support;
+pub mod tiles;
 mod wards;
 
 pub use analyses::{
