@@ -86,6 +86,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         .routes(routes!(srv::interventions::evaluation))
         .route_layer(at_least(Role::Partner));
     let analyst = OpenApiRouter::new()
+        // Tiles vary by URI alone; incident pages are not kept (each is one
+        // of many).
+        .routes(routes!(srv::tiles::incident_tile))
+        .route_layer(cached())
         .routes(routes!(srv::incidents::incidents))
         .routes(routes!(srv::patterns::near_repeat))
         .routes(routes!(srv::patterns::evaluate))

@@ -47,6 +47,7 @@ const OPERATIONS: &[(&str, &str, Role)] = &[
     ("get", "/api/interventions/{id}", Role::Partner),
     ("get", "/api/interventions/{id}/evaluation", Role::Partner),
     ("get", "/api/incidents", Role::Analyst),
+    ("get", "/api/tiles/incidents/{z}/{x}/{y}", Role::Analyst),
     ("get", "/api/near-repeat", Role::Analyst),
     ("get", "/api/evaluate", Role::Analyst),
     ("get", "/api/target-hardening", Role::Analyst),
@@ -128,6 +129,7 @@ fn concrete(path: &str) -> String {
     path.replace("{code}", "E05999006")
         .replace("{id}", "1")
         .replace("{name}", "admin")
+        .replace("{z}/{x}/{y}", "12/2036/1348.mvt")
 }
 
 #[tokio::test]

@@ -64,6 +64,11 @@ const ENDPOINTS: &[(&str, &str, Role)] = &[
         Role::Partner,
     ),
     ("GET", "/api/incidents?limit=5", Role::Analyst),
+    (
+        "GET",
+        "/api/tiles/incidents/12/2036/1348.mvt",
+        Role::Analyst,
+    ),
     ("GET", "/api/target-hardening?limit=5", Role::Analyst),
     (
         "GET",

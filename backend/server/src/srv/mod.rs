@@ -14,6 +14,7 @@ pub mod patterns;
 pub mod planning;
 pub mod search;
 pub mod service;
+pub mod tiles;
 pub mod wards;
 
 use axum::http::header;
