@@ -13,7 +13,8 @@
 # /usr/bin/time), creates an analyst token, starts `hotspot serve` and times
 # it until /api/health answers (resident memory from /proc then), and asks
 # each endpoint twice over HTTP on loopback with curl: first (uncached) and
-# repeated (the response cache). Prints a Markdown table, 1M beside 10M.
+# repeated (the response cache), then incident vector tiles at zooms 8-16
+# (median and max over about 20 tiles). Prints a Markdown table, 1M beside 10M.
 # Not part of scripts/test: the 10M run takes several minutes and ~6 GB of disk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +57,51 @@ declare -A result
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 gb() { awk -v k="$1" 'BEGIN { printf "%.2f", k / 1048576 }'; } # kB -> GB (GiB)
+
+# Incident tiles (#13): the tiles at zooms 8, 9, ..., 16, 8, ... of 24
+# incident locations spread through a street file ($1), distinct, with the
+# query string $2; each printed as a path.
+tile_paths() {
+    awk -F, -v query="$2" '
+        function tile(lon, lat, z,   n, r, pi) {
+            pi = 3.14159265358979; n = 2 ^ z; r = lat * pi / 180
+            return z "/" int((lon + 180) / 360 * n) "/" \
+                int((1 - log(sin(r) / cos(r) + 1 / cos(r)) / pi) / 2 * n)
+        }
+        NR > 1 && $5 != "" && NR % 1200 == 0 && k < 24 {
+            print "/api/tiles/incidents/" tile($5, $6, 8 + k % 9) ".mvt" query; k++
+        }' "$1" | awk '!seen[$0]++'
+}
+tile_rows=('tiles' 'tiles?type=Burglary,Shoplifting&period=2025-01..2025-06')
+tile_query() { case $1 in tiles) echo "" ;; *) echo "?${1#tiles\?}" ;; esac; }
+
+# Asks each tile path (after the first two arguments: size, row) in turn,
+# first uncached and then repeated; keeps "median … max …" per pass.
+time_tiles() {
+    local size=$1 row=$2 pass p out code t bytes
+    shift 2
+    for pass in first repeated; do
+        local times=() total=0 empty=0
+        for p in "$@"; do
+            out=$(curl -s -o /dev/null -H "Authorization: Bearer $token" \
+                -w '%{http_code} %{time_total} %{size_download}' "$base$p")
+            read -r code t bytes <<<"$out"
+            case $code in
+            200) ;;
+            204) empty=$((empty + 1)) ;;
+            *) echo "$p: HTTP $code" >&2 ;;
+            esac
+            times+=("$t")
+            total=$((total + bytes))
+        done
+        result[$size,$row,$pass]=$(printf '%s\n' "${times[@]}" | sort -g | awk \
+            -v p="$pass" -v e="$empty" -v b="$total" '{ t[NR] = $1 * 1000 } END {
+                m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+                printf "median %.1f ms, max %.1f ms", m, t[NR]
+                if (p == "first") printf " (%d tiles, %d empty, %.0f kB)", NR, e, b / 1e3 }')
+        echo "$row $pass: ${result[$size,$row,$pass]}" >&2
+    done
+}
 
 bench_size() {
     local size=$1 n
@@ -144,6 +190,11 @@ bench_size() {
             [ "$pass" = first ] && echo "$path: $(awk -v t="$t" 'BEGIN { printf "%.3f s", t }'), $bytes bytes" >&2
         done
     done
+    local row paths
+    for row in "${tile_rows[@]}"; do
+        mapfile -t paths < <(tile_paths "$(ls "$data"/policeuk/*.csv | head -n 1)" "$(tile_query "$row")")
+        time_tiles "$size" "$row" "${paths[@]}"
+    done
     result[$size,rss_after]="$(gb "$(awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status")") GB"
     kill "$server_pid"
     wait "$server_pid" 2>/dev/null || true
@@ -182,6 +233,13 @@ for path in "${endpoints[@]}"; do
     line="| \`$path\` |"
     for size in "${sizes[@]}"; do
         line+=" ${result[$size,$path,first]} | ${result[$size,$path,repeated]} |"
+    done
+    echo "$line"
+done
+for r in "${tile_rows[@]}"; do
+    line="| \`/api/tiles/incidents/{z}/{x}/{y}.mvt$(tile_query "$r")\`, zooms 8-16 |"
+    for size in "${sizes[@]}"; do
+        line+=" ${result[$size,$r,first]} | ${result[$size,$r,repeated]} |"
     done
     echo "$line"
 done
