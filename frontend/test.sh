@@ -75,7 +75,9 @@ start_server() {
     fi
 }
 # No --anonymous-role: anonymous visitors are public, as in production.
-start_server sample --db "sqlite:$WORK/hotspot.db" --sample-dir "$ROOT/data"
+# A made-up harm index, so the page offers harm weighting.
+start_server sample --db "sqlite:$WORK/hotspot.db" --sample-dir "$ROOT/data" \
+    --harm-index "$FRONTEND/tests/harm-index.csv"
 [ -n "$URL" ] || exit 1
 
 say "browser tests (headless Chromium)"

@@ -30,23 +30,36 @@ pub enum Feature {
     Gistar,
     /// `/api/emerging`
     Emerging,
+    /// `/api/change`
+    Change,
+    /// `/api/clusters`
+    Clusters,
+    /// `/api/relative-risk`
+    Risk,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 5] = [
+    pub const ALL: [Feature; 8] = [
         Feature::Hotspots,
         Feature::Density,
         Feature::Incidents,
         Feature::Gistar,
         Feature::Emerging,
+        Feature::Change,
+        Feature::Clusters,
+        Feature::Risk,
     ];
 
     /// The least role the feature's endpoint accepts.
     pub fn needs(self) -> Role {
         match self {
-            Feature::Hotspots | Feature::Density | Feature::Gistar | Feature::Emerging => {
-                Role::Partner
-            }
+            Feature::Hotspots
+            | Feature::Density
+            | Feature::Gistar
+            | Feature::Emerging
+            | Feature::Change
+            | Feature::Clusters
+            | Feature::Risk => Role::Partner,
             Feature::Incidents => Role::Analyst,
         }
     }
@@ -59,6 +72,9 @@ impl Feature {
             Feature::Incidents => "incidents",
             Feature::Gistar => "gistar",
             Feature::Emerging => "emerging",
+            Feature::Change => "change",
+            Feature::Clusters => "clusters",
+            Feature::Risk => "risk",
         }
     }
 
@@ -70,6 +86,9 @@ impl Feature {
             Feature::Incidents => ("Incident points need", "them"),
             Feature::Gistar => ("Gi* hot and cold spots need", "them"),
             Feature::Emerging => ("Emerging hot spots need", "them"),
+            Feature::Change => ("The change map needs", "it"),
+            Feature::Clusters => ("Point clusters need", "them"),
+            Feature::Risk => ("Relative risk needs", "it"),
         };
         format!(
             "{what} the {} role: sign in to see {them}.",

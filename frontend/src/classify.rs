@@ -377,7 +377,7 @@ pub fn ward_classes<'a>(
     }
     let mut c = match measure {
         Measure::Count => quantiles(prop, &values, 5, 0, &YL_OR_RD),
-        Measure::Rate => quantiles(prop, &values, 5, 1, &YL_OR_RD),
+        Measure::Rate | Measure::Harm => quantiles(prop, &values, 5, 1, &YL_OR_RD),
         Measure::Change => change(&values),
     };
     c.suppressed = suppressed;

@@ -3,7 +3,7 @@
 //! through the page URL, so a view can be bookmarked or shared.
 
 use crate::gistar;
-use crate::view::{bbox_param, BBox, BANDWIDTH_PRESETS};
+use crate::view::{bbox_param, BBox};
 
 /// What the ward choropleth shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,16 +11,24 @@ pub enum Measure {
     Count,
     Rate,
     Change,
+    /// Harm per 1,000 residents (with a harm index; `weight=harm`).
+    Harm,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 3] = [Measure::Count, Measure::Rate, Measure::Change];
+    pub const ALL: [Measure; 4] = [
+        Measure::Count,
+        Measure::Rate,
+        Measure::Change,
+        Measure::Harm,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
             Measure::Count => "count",
             Measure::Rate => "rate",
             Measure::Change => "change",
+            Measure::Harm => "harm",
         }
     }
 
@@ -33,6 +41,7 @@ impl Measure {
             Measure::Count => "Incidents (count)",
             Measure::Rate => "Rate per 1,000 residents",
             Measure::Change => "% change vs comparison",
+            Measure::Harm => "Harm per 1,000 residents",
         }
     }
 
@@ -42,6 +51,7 @@ impl Measure {
             Measure::Count => w.count.map(|n| n as f64),
             Measure::Rate => w.rate_per_1000,
             Measure::Change => w.change_pct,
+            Measure::Harm => w.harm_per_1000,
         }
     }
 
@@ -51,6 +61,7 @@ impl Measure {
             Measure::Count => "count",
             Measure::Rate => "rate_per_1000",
             Measure::Change => "change_pct",
+            Measure::Harm => "harm_per_1000",
         }
     }
 }
@@ -107,6 +118,12 @@ pub struct Filters {
     pub gi_cell: Option<u32>,
     /// The Gi* neighbourhood, in cell widths; `None`: the API's (1.5).
     pub gi_band: Option<f64>,
+    /// Weigh incidents by the deployment's harm index (`weight=harm`) in
+    /// the wards, hotspots, density and Gi*.
+    pub harm: bool,
+    /// The relative-risk layer's denominator: `population`, `source:NAME`
+    /// or `group:ID` (as `/api/relative-risk` takes it).
+    pub denominator: String,
 }
 
 impl Filters {
@@ -131,6 +148,8 @@ impl Filters {
             bandwidth: None,
             gi_cell: None,
             gi_band: None,
+            harm: false,
+            denominator: "population".into(),
         }
     }
 
@@ -201,6 +220,7 @@ impl Filters {
         if self.measure == Measure::Rate {
             p.push(("rank_by", "rate".to_string()));
         }
+        p.extend(self.weight_pair());
         url("/api/wards", &p)
     }
 
@@ -236,7 +256,13 @@ impl Filters {
         if let Some(h) = self.bandwidth {
             p.push(("bandwidth", h.to_string()));
         }
+        p.extend(self.weight_pair());
         p
+    }
+
+    /// `weight=harm` when weighing by harm (wards, hotspots, density, Gi*).
+    fn weight_pair(&self) -> Option<(&'static str, String)> {
+        self.harm.then(|| ("weight", "harm".to_string()))
     }
 
     /// `/api/hotspots?...`
@@ -293,6 +319,7 @@ impl Filters {
     pub fn gistar_url(&self) -> String {
         let mut p = self.selection_pairs();
         p.extend(self.gi_pairs());
+        p.extend(self.weight_pair());
         url("/api/gistar", &p)
     }
 
@@ -301,6 +328,48 @@ impl Filters {
         let mut p = self.selection_pairs();
         p.extend(self.gi_pairs());
         url("/api/emerging", &p)
+    }
+
+    /// `/api/change?...`: each grid cell's change from the comparison
+    /// period (the previous one when none is chosen) to the selected one,
+    /// on the Gi* grid.
+    pub fn change_url(&self) -> Option<String> {
+        let mut prev = self.clone();
+        if prev.compare == Compare::None {
+            prev.compare = Compare::Previous;
+        }
+        let (a, b) = crate::panels::comparison_range(&prev)?;
+        let mut p: Vec<(&str, String)> = self
+            .selection_pairs()
+            .into_iter()
+            .filter(|(k, _)| *k != "period")
+            .collect();
+        p.push(("before", format!("{a}..{b}")));
+        p.push(("after", self.period()));
+        if let Some(c) = self.gi_cell {
+            p.push(("cell", c.to_string()));
+        }
+        Some(url("/api/change", &p))
+    }
+
+    /// `/api/clusters?...`: DBSCAN over the selection, its parameters chosen
+    /// from the data.
+    pub fn clusters_url(&self) -> String {
+        url("/api/clusters", &self.selection_pairs())
+    }
+
+    /// `/api/relative-risk?...`: the selection's density over the
+    /// denominator's, over the whole area, at the chosen bandwidth (else
+    /// 600 m, the API's rule for a county) on cells of 2/5 of it (at least
+    /// 100 m): the surface is smooth at that scale, and a county at the
+    /// API's own 100 m cells would be some 80,000 polygons for the page.
+    pub fn risk_url(&self) -> String {
+        let h = self.bandwidth.unwrap_or(600);
+        let mut p = self.selection_pairs();
+        p.push(("denominator", self.denominator.clone()));
+        p.push(("bandwidth", h.to_string()));
+        p.push(("cell", (h * 2 / 5).max(100).to_string()));
+        url("/api/relative-risk", &p)
     }
 
     /// The Gi* cell and neighbourhood, when chosen.
@@ -336,6 +405,10 @@ impl Filters {
         if let Some(b) = self.gi_band {
             p.push(("gi_band", trim_float(b)));
         }
+        p.extend(self.weight_pair());
+        if self.denominator != "population" {
+            p.push(("risk_by", self.denominator.clone()));
+        }
         let q = query(&p);
         format!("?{q}")
     }
@@ -367,16 +440,16 @@ impl Filters {
                     }
                 }
                 "bandwidth" => {
-                    if let Some(h) = v.parse().ok().filter(|h| BANDWIDTH_PRESETS.contains(h)) {
+                    if let Some(h) = v.parse().ok().filter(|h| (10..=5_000).contains(h)) {
                         self.bandwidth = Some(h)
                     }
                 }
-                "gi_cell" => {
-                    self.gi_cell = v.parse().ok().filter(|c| gistar::CELL_PRESETS.contains(c))
-                }
+                "gi_cell" => self.gi_cell = v.parse().ok().filter(|c| (10..=10_000).contains(c)),
                 "gi_band" => {
                     self.gi_band = v.parse().ok().filter(|b| gistar::BAND_PRESETS.contains(b))
                 }
+                "weight" => self.harm = v == "harm",
+                "risk_by" => self.denominator = v.clone(),
                 _ => {}
             }
         }
@@ -566,7 +639,7 @@ mod tests {
         );
         let back = Filters::default_for(&months).from_page_query(&parse_query(&f.to_page_query()));
         assert_eq!((back.gi_cell, back.gi_band), (Some(500), Some(2.5)));
-        // Values not offered are ignored.
+        // Values out of range are ignored (a method's own cell, e.g. 100 m, is kept).
         let odd =
             Filters::default_for(&months).from_page_query(&parse_query("?gi_cell=7&gi_band=9"));
         assert_eq!((odd.gi_cell, odd.gi_band), (None, None));
@@ -586,6 +659,53 @@ mod tests {
             .contains("&bbox=-0.9,52.23,-0.88,52.24&bandwidth=300&format=grid"));
         // Ward statistics are the whole area's, whatever the view.
         assert!(!f.wards_url().contains("bbox") && !f.wards_url().contains("bandwidth"));
+    }
+
+    #[test]
+    fn harm_weighs_the_summed_layers_only_and_round_trips() {
+        let mut f = Filters::default_for(&months());
+        f.harm = true;
+        f.measure = Measure::Harm;
+        assert!(f.wards_url().ends_with("&compare=previous&weight=harm"));
+        assert!(f.hotspots_url(None).contains("&weight=harm&top="));
+        assert!(f
+            .density_grid_url(None)
+            .contains("&weight=harm&format=grid"));
+        assert!(f.gistar_url().ends_with("&weight=harm"));
+        // Not weighted: emerging hot spots, incident pages, layer files,
+        // briefings (their endpoints take no weight).
+        assert!(!f.emerging_url().contains("weight"));
+        assert!(!f.incidents_url(10).contains("weight"));
+        assert!(!f.layer_file_url("wards", "gpkg").contains("weight"));
+        assert!(!f.ward_stats_pairs().iter().any(|(k, _)| *k == "weight"));
+        let back =
+            Filters::default_for(&months()).from_page_query(&parse_query(&f.to_page_query()));
+        assert_eq!(back, f);
+    }
+
+    #[test]
+    fn change_compares_with_the_comparison_period_on_the_gi_grid() {
+        let mut f = Filters::default_for(&months());
+        f.group = "serious-acquisitive".into();
+        f.compare = Compare::Year;
+        f.gi_cell = Some(500);
+        assert_eq!(
+            f.change_url().unwrap(),
+            "/api/change?group=serious-acquisitive&before=2024-07..2024-12&after=2025-07..2025-12&cell=500"
+        );
+        f.compare = Compare::None;
+        assert!(f.change_url().unwrap().contains("before=2025-01..2025-06"));
+        assert_eq!(
+            f.clusters_url(),
+            "/api/clusters?period=2025-07..2025-12&group=serious-acquisitive"
+        );
+        f.denominator = "source:fly-tipping".into();
+        assert!(f
+            .risk_url()
+            .ends_with("&denominator=source%3Afly-tipping&bandwidth=600&cell=240"));
+        let back =
+            Filters::default_for(&months()).from_page_query(&parse_query(&f.to_page_query()));
+        assert_eq!(back.denominator, "source:fly-tipping");
     }
 
     #[test]

@@ -85,17 +85,23 @@ pub fn note(layer: &GiLayer) -> String {
     )
 }
 
-/// A clicked cell's figures, for the details panel.
-pub fn cell_html(p: &GiProperties) -> String {
+/// A clicked cell's figures, for the details panel; `harm` when the layer
+/// was weighted by harm (its `count` is then the cell's harm).
+pub fn cell_html(p: &GiProperties, harm: bool) -> String {
     let class = CLASSES
         .iter()
         .find(|(k, _, _)| *k == key(&p.class))
         .map_or("Not significant", |(_, _, label)| label);
     format!(
         "<div class=\"gistar\"><h3>Gi* cell: {class}</h3><dl>\
-         <dt>Incidents in the cell</dt><dd>{}</dd>\
+         <dt>{}</dt><dd>{}</dd>\
          <dt>z-score</dt><dd>{}</dd>\
          <dt>p-value</dt><dd>{} (corrected {})</dd></dl></div>",
+        if harm {
+            "Harm in the cell (weighted)"
+        } else {
+            "Incidents in the cell"
+        },
         format::number(p.count, 0),
         format::number(p.z, 2),
         format::p_value(p.p),
@@ -139,7 +145,7 @@ mod tests {
 
     #[test]
     fn a_cell_says_its_class_and_figures() {
-        let html = cell_html(&cell("hot95").properties);
+        let html = cell_html(&cell("hot95").properties, false);
         assert!(
             html.contains("Hot spot, 95% confidence") && html.contains("2.70"),
             "{html}"

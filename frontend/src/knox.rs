@@ -83,7 +83,14 @@ pub fn reading(r: &KnoxResult) -> String {
         .iter()
         .filter(|c| raised(c))
         .filter(close)
-        .map(|c| format!("within {} and {} (×{})", c.space_label, c.time_label, ratio(c)))
+        .map(|c| {
+            format!(
+                "within {} and {} (×{})",
+                c.space_label,
+                c.time_label,
+                ratio(c)
+            )
+        })
         .collect();
     if cells.is_empty() {
         "No band of close distance and time holds significantly more pairs than chance: \
@@ -108,7 +115,11 @@ pub fn csv(r: &KnoxResult) -> String {
             csv_field(&c.time_label),
             c.observed,
             c.expected,
-            if c.ratio.is_finite() { c.ratio.to_string() } else { String::new() },
+            if c.ratio.is_finite() {
+                c.ratio.to_string()
+            } else {
+                String::new()
+            },
             c.p_value,
             c.significant
         ));
@@ -129,7 +140,11 @@ mod tests {
             time_band: t,
             observed,
             expected,
-            ratio: if expected > 0.0 { observed as f64 / expected } else { f64::NAN },
+            ratio: if expected > 0.0 {
+                observed as f64 / expected
+            } else {
+                f64::NAN
+            },
             p_value: p,
             significant: p < 0.05,
         }
@@ -162,7 +177,9 @@ mod tests {
         assert!(h.contains("data-space=\"0\" data-time=\"0\" data-observed=\"6\""));
         assert!(h.contains("3.00 ★"));
         assert!(h.contains(">–</td>"), "an undefined ratio is a dash");
-        assert!(reading(&r).starts_with("More pairs than chance within 0–100 m and 0–7 days (×3.00)"));
+        assert!(
+            reading(&r).starts_with("More pairs than chance within 0–100 m and 0–7 days (×3.00)")
+        );
     }
 
     #[test]

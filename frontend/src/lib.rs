@@ -18,15 +18,18 @@
 //!   (every ward, ranked and sortable), [`gistar`] (the Gi* layer's classes,
 //!   legend and words), [`temporal`], [`knox`] and [`methods`] (the
 //!   patterns card: the temporal profile, near-repeat and which method
-//!   predicts best), [`format`]
+//!   predicts best), [`change`], [`clusters`] and [`risk`] (the change map,
+//!   DBSCAN clusters and relative-risk layers), [`format`]
 //!   (numbers for people);
 //! * the browser glue (`web`, compiled only for `wasm32`): MapLibre
 //!   bindings, the page's controls and panels, fetching and downloads.
 
 pub mod access;
 pub mod briefing;
+pub mod change;
 pub mod chart;
 pub mod classify;
+pub mod clusters;
 pub mod emerging;
 pub mod export;
 pub mod filters;
@@ -38,6 +41,7 @@ pub mod knox;
 pub mod methods;
 pub mod panels;
 pub mod plan;
+pub mod risk;
 pub mod temporal;
 pub mod view;
 pub mod ward_table;

@@ -17,7 +17,10 @@ pub const LINE_COLOURS: [&str; 7] = [
 pub fn layer_words(l: &MethodLayer) -> String {
     match l {
         MethodLayer::Hotspots { bandwidth_m } => {
-            format!("hotspot areas with a {} m bandwidth", number(*bandwidth_m, 0))
+            format!(
+                "hotspot areas with a {} m bandwidth",
+                number(*bandwidth_m, 0)
+            )
         }
         MethodLayer::Gistar { cell_m } => format!("Gi* on {} m cells", number(*cell_m, 0)),
         MethodLayer::Wards => "ward shading".into(),
@@ -175,7 +178,11 @@ mod tests {
             study_area_km2: 1.0,
             methods: vec![
                 method("Grid counts 250 m", None, 0.6),
-                method("KDE 400 m", Some(MethodLayer::Hotspots { bandwidth_m: 400.0 }), 0.8),
+                method(
+                    "KDE 400 m",
+                    Some(MethodLayer::Hotspots { bandwidth_m: 400.0 }),
+                    0.8,
+                ),
             ],
             recommendation: Recommendation {
                 best: "KDE 400 m".into(),
@@ -197,7 +204,10 @@ mod tests {
         assert_eq!(h.matches("class=\"pai-use\"").count(), 1);
         assert!(h.contains("data-method=\"1\" title=\"Show hotspot areas with a 400 m bandwidth\""));
         assert!(h.contains("<td>80%</td>"), "hit rate = PAI × coverage");
-        assert_eq!(layer_of(&report(), 1), Some(MethodLayer::Hotspots { bandwidth_m: 400.0 }));
+        assert_eq!(
+            layer_of(&report(), 1),
+            Some(MethodLayer::Hotspots { bandwidth_m: 400.0 })
+        );
         assert_eq!(layer_of(&report(), 0), None);
     }
 

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use hotspot_api::responses::{
-    Categories, Category, DensityMeta, Group, HotspotProperties, Hotspots, IncidentProperties,
-    WardProfile, WardProperties,
+    Categories, Category, DensityMeta, Group, HarmIndex, HotspotProperties, Hotspots,
+    IncidentProperties, WardProfile, WardProperties,
 };
 
 use crate::classify::{LegendItem, PURPLES};
@@ -20,6 +20,8 @@ use crate::format::{
 pub struct Catalogue {
     pub groups: Vec<Group>,
     pub categories: Vec<Category>,
+    /// The deployment's harm index, when it loaded one (`weight=harm`).
+    pub harm_index: Option<HarmIndex>,
 }
 
 impl From<Categories> for Catalogue {
@@ -27,7 +29,20 @@ impl From<Categories> for Catalogue {
         Catalogue {
             groups: c.groups,
             categories: c.categories,
+            harm_index: c.harm_index,
         }
+    }
+}
+
+/// What a harm-weighted layer was weighed by, for its legend note.
+pub fn harm_note(h: Option<&HarmIndex>) -> String {
+    match h {
+        Some(h) => format!(
+            " Weighted by harm: {} (source: {}).",
+            esc(&h.name),
+            esc(&h.source)
+        ),
+        None => String::new(),
     }
 }
 
@@ -328,10 +343,19 @@ fn ward_figure_rows(w: &WardProperties, f: &Filters, wards: u64) -> String {
             None => "–".into(),
         },
     );
-    for (value, label) in [
+    let harm: &[(Option<f64>, &str)] = if f.harm {
+        &[
+            (w.harm, "Harm (weighted sum)"),
+            (w.harm_per_1000, "Harm per 1,000 residents"),
+        ]
+    } else {
+        &[]
+    };
+    let rates = [
         (w.rate_per_1000, "Rate per 1,000 residents"),
         (w.annual_rate_per_1000, "Annualised rate per 1,000"),
-    ] {
+    ];
+    for &(value, label) in rates.iter().chain(harm) {
         match value {
             Some(r) => s.push_str(&stat_row(label, number(r, 1))),
             None if suppressed => s.push_str(&stat_row(label, withheld.clone())),

@@ -69,8 +69,14 @@ pub fn heat_grid(w: &WeekHourProfile) -> String {
          (darker: busier)</caption><thead><tr><th scope=\"col\"></th>",
     );
     for h in 0..24 {
-        let label = if h % 6 == 0 { format!("{h:02}") } else { String::new() };
-        s.push_str(&format!("<th scope=\"col\" title=\"{h:02}:00\">{label}</th>"));
+        let label = if h % 6 == 0 {
+            format!("{h:02}")
+        } else {
+            String::new()
+        };
+        s.push_str(&format!(
+            "<th scope=\"col\" title=\"{h:02}:00\">{label}</th>"
+        ));
     }
     s.push_str("<th scope=\"col\">All</th></tr></thead><tbody>");
     for (d, row) in w.counts.iter().enumerate() {
@@ -81,7 +87,11 @@ pub fn heat_grid(w: &WeekHourProfile) -> String {
             } else {
                 ((c as f64 / max as f64) * 5.0).ceil().clamp(1.0, 5.0) as usize
             };
-            let colour = if class == 0 { "#ffffff" } else { YL_OR_RD[class - 1] };
+            let colour = if class == 0 {
+                "#ffffff"
+            } else {
+                YL_OR_RD[class - 1]
+            };
             s.push_str(&format!(
                 "<td style=\"background:{colour}\" data-day=\"{d}\" data-hour=\"{h}\" data-count=\"{c}\" \
                  title=\"{day} {h:02}:00–{h:02}:59: {n}\" aria-label=\"{day} {h:02}:00: {n}\"></td>",
@@ -89,7 +99,10 @@ pub fn heat_grid(w: &WeekHourProfile) -> String {
                 n = thousands(c)
             ));
         }
-        s.push_str(&format!("<td class=\"total\">{}</td></tr>", thousands(w.day_totals[d])));
+        s.push_str(&format!(
+            "<td class=\"total\">{}</td></tr>",
+            thousands(w.day_totals[d])
+        ));
     }
     s.push_str("</tbody></table>");
     s
@@ -115,12 +128,12 @@ fn slots(r: &TemporalReport) -> Vec<(Month, Slot<'_>)> {
     };
     (first..=last)
         .map(Month::from_index)
-        .map(|m| {
-            match r.monthly.iter().find(|p| month_of(p) == Some(m)) {
+        .map(
+            |m| match r.monthly.iter().find(|p| month_of(p) == Some(m)) {
                 Some(p) => (m, Slot::Data(p)),
                 None => (m, Slot::Gap),
-            }
-        })
+            },
+        )
         .collect()
 }
 
@@ -258,7 +271,8 @@ fn monthly_table(r: &TemporalReport) -> String {
 /// CSV: one row per month (gap months with empty counts), then the
 /// week-hour grid as `weekday,hour,count` rows when there is one.
 pub fn csv(r: &TemporalReport) -> String {
-    let mut s = String::from("month,count,last_year,change_vs_last_year_pct,expected,spike,spike_p\n");
+    let mut s =
+        String::from("month,count,last_year,change_vs_last_year_pct,expected,spike,spike_p\n");
     let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     for (m, slot) in slots(r) {
         match slot {
@@ -310,7 +324,10 @@ mod tests {
             with_time: week_hour.as_ref().map_or(0, |w| w.total),
             week_hour,
             weekend_night_share: None,
-            monthly: vec![point(2024, 3, 10, None, false), point(2025, 1, 20, Some(5), true)],
+            monthly: vec![
+                point(2024, 3, 10, None, false),
+                point(2025, 1, 20, Some(5), true),
+            ],
             gap_months: vec![Month::new(2024, 5).unwrap()],
         }
     }
@@ -357,7 +374,11 @@ mod tests {
             total: 9,
         };
         let h = html(&report(Some(w.clone())));
-        assert_eq!(h.matches("data-count=").count(), 168 + 2, "every cell, and the 2 bars");
+        assert_eq!(
+            h.matches("data-count=").count(),
+            168 + 2,
+            "every cell, and the 2 bars"
+        );
         assert!(h.contains(&format!(
             "style=\"background:{}\" data-day=\"4\" data-hour=\"23\" data-count=\"8\"",
             YL_OR_RD[4]

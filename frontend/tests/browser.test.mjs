@@ -1447,8 +1447,116 @@ test('patterns: the temporal profile, near-repeat and which method, as the API s
   await page.screenshot({ path: path.join(ARTIFACTS, 'patterns.png') });
   // Back as it was.
   await page.uncheck('#l-gistar');
+  await page.check('#l-hotspots');
   await page.selectOption('#f-gi-cell', '');
   await page.selectOption('#f-bandwidth', '');
+  await goHome(page);
+  assert.deepEqual(refused, []);
+});
+
+test('harm weighting: wards, hotspots and Gi* weigh each incident by the harm index, and say so', async () => {
+  await goHome(page);
+  assert.ok(await page.isVisible('#weight-row'));
+  await page.check('#l-hotspots');
+  const before = await page.evaluate(() => window.__hotspot.wardsUrl);
+  await page.selectOption('#f-weight', 'harm');
+  await page.waitForFunction((u) => window.__hotspot.wardsUrl !== u, before, { timeout: 30000 });
+  const wardsUrl = await page.evaluate(() => window.__hotspot.wardsUrl);
+  assert.match(wardsUrl, /weight=harm/);
+  assert.match(page.url(), /weight=harm/);
+  await page.waitForFunction(() => (window.__hotspot.hotspotsUrl || '').includes('weight=harm'), null, { timeout: 30000 });
+  await idle(page);
+  assert.match(await legendText(page), /Weighted by harm: Browser-test harm index \(source: made-up weights/);
+  // Shade by harm per 1,000: the drawn wards carry the API's figures.
+  await page.selectOption('#f-measure', 'harm');
+  await page.waitForFunction(() => window.__hotspot.measure === 'harm');
+  await idle(page);
+  assert.match(await legendText(page), /Wards: Harm per 1,000 residents/);
+  const url = await page.evaluate(() => window.__hotspot.wardsUrl);
+  const api = await page.evaluate(async (u) => (await fetch(u)).json(), url);
+  const cat = await page.evaluate(async () => (await fetch('/api/categories')).json());
+  assert.equal(api.harm_index.name, cat.harm_index.name);
+  const drawn = await page.evaluate(() => Object.fromEntries(window.__map.querySourceFeatures('wards')
+    .map((f) => [f.properties.code, f.properties.harm_per_1000])));
+  for (const f of api.features) {
+    assert.ok(f.properties.harm >= f.properties.count, `${f.properties.code}: every weight is at least 1`);
+    if (f.properties.code in drawn) assert.equal(drawn[f.properties.code], f.properties.harm_per_1000);
+  }
+  // A ward's panel shows its harm beside its count.
+  const code = api.features[0].properties.code;
+  await page.selectOption('#f-ward', code);
+  await page.locator(`#details .ward[data-code="${code}"]`).waitFor({ timeout: 15000 });
+  assert.match(await page.textContent('#details'), /Harm per 1,000 residents/);
+  await page.selectOption('#f-ward', '');
+  // Back to counts: the measure returns to counts too.
+  await page.selectOption('#f-weight', 'count');
+  await page.waitForFunction(() => !(window.__hotspot.wardsUrl || '').includes('weight='), null, { timeout: 30000 });
+  assert.equal(await page.inputValue('#f-measure'), 'count');
+  await goHome(page);
+  assert.deepEqual(refused, []);
+});
+
+test('change map, point clusters and relative risk: drawn as the API says, explained, clickable, exported', async () => {
+  await goHome(page);
+  // Change: the comparison period (previous) against the selected one, on the Gi* grid.
+  await page.check('#l-change');
+  await page.waitForFunction(() => (window.__hotspot.changeUrl || '').startsWith('/api/change?'), null, { timeout: 30000 });
+  await idle(page);
+  const changeUrl = await page.evaluate(() => window.__hotspot.changeUrl);
+  assert.match(changeUrl, /before=\d{4}-\d{2}\.\.\d{4}-\d{2}&after=\d{4}-\d{2}\.\.\d{4}-\d{2}/);
+  const change = await page.evaluate(async (u) => (await fetch(u)).json(), changeUrl);
+  const legend = (await page.textContent('#legend [data-layer=change]')).replace(/\s+/g, ' ');
+  for (const [cls, label] of [['rise', 'Significant rise'], ['fall', 'Significant fall'], ['no_significant_change', 'No significant change']]) {
+    const n = change.features.filter((f) => f.properties.class === cls).length;
+    assert.match(legend, new RegExp(`${label} ?${n.toLocaleString('en-GB')}(?!\\d)`));
+  }
+  assert.match(legend, new RegExp(`Before ${change.before.period.replace(/\./g, '\\.')}`));
+  const drawnCells = await page.evaluate(() => new Set(window.__map.querySourceFeatures('change')
+    .map((f) => `${f.properties.col},${f.properties.row}`)).size);
+  assert.ok(drawnCells > 0 && drawnCells <= change.features.length);
+  await page.selectOption('#x-layer', 'change');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#x-csv')]);
+  const lines = fs.readFileSync(await csv.path(), 'utf8').trim().split(/\r?\n/);
+  assert.ok(lines[0].startsWith('class,n_before,n_after,change'), lines[0]);
+  assert.equal(lines.length, change.features.length + 1);
+  await page.selectOption('#x-layer', 'wards');
+  await page.uncheck('#l-change');
+  // Clusters: outlines with their counts; a click names the cluster.
+  await page.check('#l-clusters');
+  await page.waitForFunction(() => (window.__hotspot.clustersUrl || '').startsWith('/api/clusters?'), null, { timeout: 30000 });
+  await idle(page);
+  const clusters = await page.evaluate(async () => (await fetch(window.__hotspot.clustersUrl)).json());
+  assert.ok(clusters.features.length > 0, 'the sample has clusters');
+  const total = clusters.features.reduce((a, f) => a + f.properties.count, 0);
+  const cl = (await page.textContent('#legend [data-layer=clusters]')).replace(/\s+/g, ' ');
+  assert.match(cl, new RegExp(`Cluster \\(${total.toLocaleString('en-GB')} incidents in all\\) ?${clusters.features.length}`));
+  assert.match(cl, new RegExp(`neighbourhood ${Math.round(clusters.eps_m)} m`));
+  const pt = await page.evaluate(() => {
+    const f = window.__map.queryRenderedFeatures({ layers: ['clusters-fill'] })[0];
+    if (!f) return null;
+    const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0][0];
+    const p = window.__map.project([ring.reduce((a, c) => a + c[0], 0) / ring.length, ring.reduce((a, c) => a + c[1], 0) / ring.length]);
+    const r = window.__map.getCanvas().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y, rank: f.properties.rank };
+  });
+  assert.ok(pt, 'a cluster is on screen');
+  await page.mouse.click(pt.x, pt.y);
+  await page.locator('#details .cluster').waitFor({ timeout: 10000 });
+  assert.match(await page.textContent('#details .cluster'), /Cluster \d+ of the selection.*Incidents/s);
+  await page.uncheck('#l-clusters');
+  // Relative risk against residents: the legend's masked cells are the API's.
+  await page.check('#l-risk');
+  await page.waitForFunction(() => (window.__hotspot.riskUrl || '').startsWith('/api/relative-risk?'), null, { timeout: 60000 });
+  await idle(page);
+  const riskUrl = await page.evaluate(() => window.__hotspot.riskUrl);
+  assert.match(riskUrl, /denominator=population&bandwidth=600&cell=240/);
+  const risk = await page.evaluate(async (u) => (await fetch(u)).json(), riskUrl);
+  const masked = risk.features.filter((f) => f.properties.masked).length;
+  const rl = (await page.textContent('#legend [data-layer=risk]')).replace(/\s+/g, ' ');
+  assert.match(rl, new RegExp(`Masked: too few in the denominator ?${masked.toLocaleString('en-GB')}(?!\\d)`));
+  const over2 = risk.features.filter((f) => !f.properties.masked && f.properties.numerator_density > 0 && f.properties.ratio >= 2).length;
+  assert.match(rl, new RegExp(`Over 2× the average risk ?${over2.toLocaleString('en-GB')}(?!\\d)`));
+  await page.uncheck('#l-risk');
   await goHome(page);
   assert.deepEqual(refused, []);
 });

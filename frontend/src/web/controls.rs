@@ -30,13 +30,23 @@ pub fn init_controls(app: &AppRef) {
         .map(|c| (c.key().to_string(), c.label().to_string()))
         .collect();
     fill_select("f-compare", &cmp, st.f.compare.key());
-    let measures: Vec<(String, String)> = Measure::ALL
-        .iter()
-        .map(|m| (m.key().to_string(), m.label().to_string()))
-        .collect();
-    fill_select("f-measure", &measures, st.f.measure.key());
-    fill_select("f-bandwidth", &bandwidth_options(st.f.bandwidth), &bandwidth_key(&st));
-    fill_select("f-gi-cell", &gi_cell_options(st.f.gi_cell), &opt_key(st.f.gi_cell));
+    fill_select("f-measure", &measure_options(&st), st.f.measure.key());
+    fill_weight(&st);
+    fill_select(
+        "f-denominator",
+        &denominator_options(&st),
+        &st.f.denominator,
+    );
+    fill_select(
+        "f-bandwidth",
+        &bandwidth_options(st.f.bandwidth),
+        &bandwidth_key(&st),
+    );
+    fill_select(
+        "f-gi-cell",
+        &gi_cell_options(st.f.gi_cell),
+        &opt_key(st.f.gi_cell),
+    );
     fill_select("f-gi-band", &gi_band_options(), &opt_key(st.f.gi_band));
     input("l-wards").set_checked(st.show_wards);
     planner::fill_groups(&st);
@@ -85,9 +95,67 @@ fn sync_filter_controls(st: &State) {
     fill_month_selects(st);
     select("f-compare").set_value(st.f.compare.key());
     select("f-measure").set_value(st.f.measure.key());
-    fill_select("f-bandwidth", &bandwidth_options(st.f.bandwidth), &bandwidth_key(st));
-    fill_select("f-gi-cell", &gi_cell_options(st.f.gi_cell), &opt_key(st.f.gi_cell));
+    fill_weight(st);
+    fill_select(
+        "f-bandwidth",
+        &bandwidth_options(st.f.bandwidth),
+        &bandwidth_key(st),
+    );
+    fill_select(
+        "f-gi-cell",
+        &gi_cell_options(st.f.gi_cell),
+        &opt_key(st.f.gi_cell),
+    );
     select("f-gi-band").set_value(&opt_key(st.f.gi_band));
+}
+
+/// What relative risk can be relative to: residents, a source, a group.
+fn denominator_options(st: &State) -> Vec<(String, String)> {
+    let mut opts = vec![(
+        "population".to_string(),
+        "Residents (ward population)".to_string(),
+    )];
+    opts.extend(
+        st.cat
+            .sources()
+            .into_iter()
+            .map(|s| (format!("source:{s}"), format!("All {s} incidents"))),
+    );
+    opts.extend(
+        st.cat
+            .groups
+            .iter()
+            .map(|g| (format!("group:{}", g.id), g.name.clone())),
+    );
+    opts
+}
+
+/// The ward measures; harm only with a harm index loaded.
+fn measure_options(st: &State) -> Vec<(String, String)> {
+    Measure::ALL
+        .iter()
+        .filter(|m| **m != Measure::Harm || st.cat.harm_index.is_some())
+        .map(|m| (m.key().to_string(), m.label().to_string()))
+        .collect()
+}
+
+/// "Count" or "Weigh by harm", shown only when the deployment loaded a
+/// harm index.
+fn fill_weight(st: &State) {
+    let Some(h) = &st.cat.harm_index else {
+        html_el("weight-row").set_hidden(true);
+        return;
+    };
+    html_el("weight-row").set_hidden(false);
+    let options = [
+        ("count".to_string(), "Count each incident once".to_string()),
+        ("harm".to_string(), format!("Weigh by harm: {}", h.name)),
+    ];
+    fill_select(
+        "f-weight",
+        &options,
+        if st.f.harm { "harm" } else { "count" },
+    );
 }
 
 /// Every control as the state says, after the state changed elsewhere
@@ -222,12 +290,23 @@ fn wire_filters(app: &AppRef) {
     on_select(app, "f-bandwidth", |st, v| st.f.bandwidth = v.parse().ok());
     on_select(app, "f-gi-cell", |st, v| st.f.gi_cell = v.parse().ok());
     on_select(app, "f-gi-band", |st, v| st.f.gi_band = v.parse().ok());
+    on_select(app, "f-denominator", |st, v| st.f.denominator = v);
     on_select(app, "f-measure", |st, v| {
         if let Some(m) = Measure::parse(&v) {
             st.f.measure = m;
             if m == Measure::Change && st.f.compare == Compare::None {
                 st.f.compare = Compare::Previous;
             }
+            // Harm per 1,000 needs the harm weights.
+            if m == Measure::Harm {
+                st.f.harm = true;
+            }
+        }
+    });
+    on_select(app, "f-weight", |st, v| {
+        st.f.harm = v == "harm";
+        if !st.f.harm && st.f.measure == Measure::Harm {
+            st.f.measure = Measure::Count;
         }
     });
 }
@@ -290,6 +369,9 @@ fn wire_layer_toggles(app: &AppRef) {
     on_check(app, "l-labels", |st, v| st.show_labels = v);
     on_check(app, "l-gistar", |st, v| st.show_gistar = v);
     on_check(app, "l-emerging", |st, v| st.show_emerging = v);
+    on_check(app, "l-change", |st, v| st.show_change = v);
+    on_check(app, "l-clusters", |st, v| st.show_clusters = v);
+    on_check(app, "l-risk", |st, v| st.show_risk = v);
 }
 
 /// A new group or source: a crime type it no longer offers is cleared.
@@ -454,6 +536,9 @@ pub fn update_page_url(app: &AppRef) {
         (st.show_labels, "labels"),
         (st.show_gistar, "gistar"),
         (st.show_emerging, "emerging"),
+        (st.show_change, "change"),
+        (st.show_clusters, "clusters"),
+        (st.show_risk, "risk"),
     ] {
         if on {
             layers.push(name);

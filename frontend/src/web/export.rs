@@ -54,6 +54,21 @@ fn csv_columns(layer: &str) -> &'static [&'static str] {
         "incidents" => &[
             "category", "source", "month", "date", "time", "location", "ward",
         ],
+        "change" => &[
+            "class",
+            "n_before",
+            "n_after",
+            "change",
+            "rate_ratio",
+            "p_adjusted",
+        ],
+        "clusters" => &["rank", "count", "core_count", "locations", "area_km2"],
+        "risk" => &[
+            "ratio",
+            "masked",
+            "numerator_density",
+            "denominator_density",
+        ],
         _ => &["density", "col", "row"],
     }
 }
@@ -79,6 +94,21 @@ fn loaded(app: &AppRef, layer: &str) -> Option<Value> {
             .data
             .as_ref()
             .and_then(|d| json(serde_json::to_value(d))),
+        "change" => st
+            .change
+            .data
+            .as_ref()
+            .and_then(|d| json(serde_json::to_value(d))),
+        "clusters" => st
+            .clusters
+            .data
+            .as_ref()
+            .and_then(|d| json(serde_json::to_value(d))),
+        "risk" => st
+            .risk
+            .data
+            .as_ref()
+            .and_then(|d| json(serde_json::to_value(d))),
         _ => None,
     }
 }
@@ -92,6 +122,12 @@ async fn fetch(app: &AppRef, layer: &str) -> Result<String, String> {
             "wards" => st.f.wards_url(),
             "hotspots" => st.f.hotspots_url(st.surface_bbox),
             "incidents" => st.f.incidents_url(MAX_POINTS),
+            "change" => {
+                st.f.change_url()
+                    .ok_or("choose a period of whole months first")?
+            }
+            "clusters" => st.f.clusters_url(),
+            "risk" => st.f.risk_url(),
             _ => {
                 let min = st.density.data.as_ref().map_or(0.0, |d| d.min_shown);
                 st.f.density_url(st.surface_bbox, min)
@@ -103,7 +139,15 @@ async fn fetch(app: &AppRef, layer: &str) -> Result<String, String> {
 
 /// The layers the page draws, whose CSV and GeoJSON it writes itself; the
 /// others come from the service's files.
-const DRAWN: [&str; 4] = ["wards", "hotspots", "density", "incidents"];
+const DRAWN: [&str; 7] = [
+    "wards",
+    "hotspots",
+    "density",
+    "incidents",
+    "change",
+    "clusters",
+    "risk",
+];
 
 /// CSV or GeoJSON of the layer chosen in the export box.
 pub async fn export_layer(app: &AppRef, geojson: bool) {

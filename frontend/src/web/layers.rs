@@ -19,7 +19,7 @@ use super::js::{self, by_id, fetch_api_until, fill_select, on, FetchError};
 use super::legend::render_legend;
 use super::selection::select_features;
 use super::session::session_lost;
-use super::state::{AppRef, DensityShown, Selected, State};
+use super::state::{AppRef, DensityShown, Fetching, Selected, State};
 use super::surface::follow_view;
 use super::{debug_set, set_status, status_error};
 use crate::access::Feature;
@@ -44,10 +44,16 @@ pub enum LayerKind {
     Gistar,
     /// Emerging hot and cold spots on the same grid.
     Emerging,
+    /// Each grid cell's change from the comparison period.
+    Change,
+    /// DBSCAN point clusters as outlines.
+    Clusters,
+    /// Relative risk: the selection's density over a denominator's.
+    Risk,
 }
 
 impl LayerKind {
-    pub const ALL: [LayerKind; 7] = [
+    pub const ALL: [LayerKind; 10] = [
         LayerKind::Wards,
         LayerKind::Hotspots,
         LayerKind::Density,
@@ -55,6 +61,9 @@ impl LayerKind {
         LayerKind::Labels,
         LayerKind::Gistar,
         LayerKind::Emerging,
+        LayerKind::Change,
+        LayerKind::Clusters,
+        LayerKind::Risk,
     ];
 
     /// The role feature the layer needs (wards: none, every role has them).
@@ -66,6 +75,9 @@ impl LayerKind {
             LayerKind::Incidents => Some(Feature::Incidents),
             LayerKind::Gistar => Some(Feature::Gistar),
             LayerKind::Emerging => Some(Feature::Emerging),
+            LayerKind::Change => Some(Feature::Change),
+            LayerKind::Clusters => Some(Feature::Clusters),
+            LayerKind::Risk => Some(Feature::Risk),
         }
     }
 
@@ -80,6 +92,10 @@ impl LayerKind {
             LayerKind::Labels => f.labels_url(st.surface_bbox),
             LayerKind::Gistar => f.gistar_url(),
             LayerKind::Emerging => f.emerging_url(),
+            // Without a period of whole months there is nothing to compare.
+            LayerKind::Change => f.change_url().unwrap_or_default(),
+            LayerKind::Clusters => f.clusters_url(),
+            LayerKind::Risk => f.risk_url(),
         }
     }
 
@@ -101,6 +117,9 @@ impl LayerKind {
             LayerKind::Labels => "Street labels",
             LayerKind::Gistar => "Gi* hot and cold spots",
             LayerKind::Emerging => "Emerging hot spots",
+            LayerKind::Change => "Change map",
+            LayerKind::Clusters => "Point clusters",
+            LayerKind::Risk => "Relative risk",
         }
     }
 
@@ -111,6 +130,9 @@ impl LayerKind {
             LayerKind::Density => Some("Computing the density surface…"),
             LayerKind::Gistar => Some("Computing Gi* hot and cold spots…"),
             LayerKind::Emerging => Some("Computing emerging hot spots…"),
+            LayerKind::Change => Some("Computing the change map…"),
+            LayerKind::Clusters => Some("Finding point clusters…"),
+            LayerKind::Risk => Some("Computing relative risk…"),
             LayerKind::Hotspots | LayerKind::Incidents | LayerKind::Labels => None,
         }
     }
@@ -125,73 +147,48 @@ impl LayerKind {
             LayerKind::Labels => "labelsUrl",
             LayerKind::Gistar => "gistarUrl",
             LayerKind::Emerging => "emergingUrl",
+            LayerKind::Change => "changeUrl",
+            LayerKind::Clusters => "clustersUrl",
+            LayerKind::Risk => "riskUrl",
         }
     }
 }
 
 impl State {
+    /// Layer `k`'s request bookkeeping, whatever its data type.
+    fn fetch_state(&self, k: LayerKind) -> &dyn Fetching {
+        match k {
+            LayerKind::Wards => &self.wards,
+            LayerKind::Hotspots => &self.hotspots,
+            LayerKind::Density => &self.density,
+            LayerKind::Incidents => &self.incidents,
+            LayerKind::Labels => &self.labels,
+            LayerKind::Gistar => &self.gistar,
+            LayerKind::Emerging => &self.emerging,
+            LayerKind::Change => &self.change,
+            LayerKind::Clusters => &self.clusters,
+            LayerKind::Risk => &self.risk,
+        }
+    }
+
+    fn fetch_state_mut(&mut self, k: LayerKind) -> &mut dyn Fetching {
+        match k {
+            LayerKind::Wards => &mut self.wards,
+            LayerKind::Hotspots => &mut self.hotspots,
+            LayerKind::Density => &mut self.density,
+            LayerKind::Incidents => &mut self.incidents,
+            LayerKind::Labels => &mut self.labels,
+            LayerKind::Gistar => &mut self.gistar,
+            LayerKind::Emerging => &mut self.emerging,
+            LayerKind::Change => &mut self.change,
+            LayerKind::Clusters => &mut self.clusters,
+            LayerKind::Risk => &mut self.risk,
+        }
+    }
+
     /// The URL layer `k` was loaded from ("" when not loaded).
     pub fn layer_url(&self, k: LayerKind) -> &str {
-        match k {
-            LayerKind::Wards => &self.wards.url,
-            LayerKind::Hotspots => &self.hotspots.url,
-            LayerKind::Density => &self.density.url,
-            LayerKind::Incidents => &self.incidents.url,
-            LayerKind::Labels => &self.labels.url,
-            LayerKind::Gistar => &self.gistar.url,
-            LayerKind::Emerging => &self.emerging.url,
-        }
-    }
-
-    fn layer_generation(&self, k: LayerKind) -> u32 {
-        match k {
-            LayerKind::Wards => self.wards.generation,
-            LayerKind::Hotspots => self.hotspots.generation,
-            LayerKind::Density => self.density.generation,
-            LayerKind::Incidents => self.incidents.generation,
-            LayerKind::Labels => self.labels.generation,
-            LayerKind::Gistar => self.gistar.generation,
-            LayerKind::Emerging => self.emerging.generation,
-        }
-    }
-
-    /// A new request for layer `k`: its generation and what cancels it.
-    fn begin_layer(&mut self, k: LayerKind, url: &str) -> (u32, Option<web_sys::AbortSignal>) {
-        match k {
-            LayerKind::Wards => (self.wards.begin(url), self.wards.abort_signal()),
-            LayerKind::Hotspots => (self.hotspots.begin(url), self.hotspots.abort_signal()),
-            LayerKind::Density => (self.density.begin(url), self.density.abort_signal()),
-            LayerKind::Incidents => (self.incidents.begin(url), self.incidents.abort_signal()),
-            LayerKind::Labels => (self.labels.begin(url), self.labels.abort_signal()),
-            LayerKind::Gistar => (self.gistar.begin(url), self.gistar.abort_signal()),
-            LayerKind::Emerging => (self.emerging.begin(url), self.emerging.abort_signal()),
-        }
-    }
-
-    /// Layer `k` is already being fetched from `url`.
-    fn awaits(&self, k: LayerKind, url: &str) -> bool {
-        match k {
-            LayerKind::Wards => self.wards.awaits(url),
-            LayerKind::Hotspots => self.hotspots.awaits(url),
-            LayerKind::Density => self.density.awaits(url),
-            LayerKind::Incidents => self.incidents.awaits(url),
-            LayerKind::Labels => self.labels.awaits(url),
-            LayerKind::Gistar => self.gistar.awaits(url),
-            LayerKind::Emerging => self.emerging.awaits(url),
-        }
-    }
-
-    /// Layer `k`'s request on its way has answered.
-    fn answered(&mut self, k: LayerKind) {
-        match k {
-            LayerKind::Wards => self.wards.answered(),
-            LayerKind::Hotspots => self.hotspots.answered(),
-            LayerKind::Density => self.density.answered(),
-            LayerKind::Incidents => self.incidents.answered(),
-            LayerKind::Labels => self.labels.answered(),
-            LayerKind::Gistar => self.gistar.answered(),
-            LayerKind::Emerging => self.emerging.answered(),
-        }
+        self.fetch_state(k).url()
     }
 
     /// The role allows the layer (wards: always).
@@ -316,7 +313,7 @@ pub async fn load(app: &AppRef, k: LayerKind) {
 fn begin(app: &AppRef, k: LayerKind) -> Option<(String, u32, Option<web_sys::AbortSignal>)> {
     let mut st = app.st.borrow_mut();
     let url = k.url(&st);
-    if !st.may_load(k) {
+    if !st.may_load(k) || url.is_empty() {
         return None;
     }
     if st.layer_url(k) == url {
@@ -328,11 +325,12 @@ fn begin(app: &AppRef, k: LayerKind) -> Option<(String, u32, Option<web_sys::Abo
     }
     // The view moved while the same answer is on its way (e.g. the map's
     // first `moveend` just after start-up): let that one arrive.
-    if st.awaits(k, &url) {
+    if st.fetch_state(k).awaits(&url) {
         return None;
     }
-    let (generation, abort) = st.begin_layer(k, &url);
-    Some((url, generation, abort))
+    let layer = st.fetch_state_mut(k);
+    let generation = layer.begin(&url);
+    Some((url, generation, layer.abort_signal()))
 }
 
 /// The answer to request `generation` of layer `k`: dropped when a newer
@@ -344,9 +342,9 @@ pub async fn receive(
     url: String,
     result: Result<String, FetchError>,
 ) {
-    let current = |app: &AppRef| app.st.borrow().layer_generation(k) == generation;
+    let current = |app: &AppRef| app.st.borrow().fetch_state(k).generation() == generation;
     if current(app) {
-        app.st.borrow_mut().answered(k);
+        app.st.borrow_mut().fetch_state_mut(k).answered();
     }
     let text = match result {
         Ok(text) => text,
@@ -420,6 +418,17 @@ fn keep(app: &AppRef, k: LayerKind, url: &str, generation: u32, text: &str) -> R
             st.emerging
                 .set(url, generation, serde_json::from_str(text).map_err(bad)?)
         }
+        LayerKind::Change => {
+            st.change
+                .set(url, generation, serde_json::from_str(text).map_err(bad)?)
+        }
+        LayerKind::Clusters => {
+            st.clusters
+                .set(url, generation, serde_json::from_str(text).map_err(bad)?)
+        }
+        LayerKind::Risk => st
+            .risk
+            .set(url, generation, serde_json::from_str(text).map_err(bad)?),
         LayerKind::Density => {}
     }
     Ok(())
@@ -434,6 +443,9 @@ fn draw_features(app: &AppRef, k: LayerKind, text: &str) -> Result<(), String> {
         LayerKind::Labels => "labels",
         LayerKind::Gistar => "gistar",
         LayerKind::Emerging => "emerging",
+        LayerKind::Change => "change",
+        LayerKind::Clusters => "clusters",
+        LayerKind::Risk => "risk",
         _ => "incidents",
     };
     match app.map.set_data(source, &data) {
@@ -461,8 +473,8 @@ fn drawn(app: &AppRef, k: LayerKind) {
             set_status("Gi* hot and cold spots ready");
             render_legend(app);
         }
-        LayerKind::Emerging => {
-            set_status("Emerging hot spots ready");
+        LayerKind::Emerging | LayerKind::Change | LayerKind::Clusters | LayerKind::Risk => {
+            set_status(&format!("{} ready", k.label()));
             render_legend(app);
         }
         LayerKind::Labels => {}
@@ -676,9 +688,16 @@ pub fn apply_visibility(app: &AppRef) {
     let emerging = st.on(Feature::Emerging);
     m.set_visible("emerging-fill", emerging);
     m.set_visible("emerging-line", emerging);
-    // Under a grid of hot and cold cells the ward shading (the same reds)
+    let change = st.on(Feature::Change);
+    m.set_visible("change-fill", change);
+    let risk = st.on(Feature::Risk);
+    m.set_visible("risk-fill", risk);
+    for l in ["clusters-fill", "clusters-line", "clusters-count"] {
+        m.set_visible(l, st.on(Feature::Clusters));
+    }
+    // Under a grid of cells the ward shading (the same reds and blues)
     // would blur them: it fades to a tint, the outlines stay.
-    let fade = if gistar || emerging {
+    let fade = if gistar || emerging || change || risk || st.on(Feature::Clusters) {
         serde_json::json!(0.12)
     } else {
         super::map::ward_fade()

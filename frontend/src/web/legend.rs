@@ -23,6 +23,7 @@ pub fn render_legend(app: &AppRef) {
     sections.extend(density_section(&st));
     sections.extend(gistar_section(&st));
     sections.extend(emerging_section(&st));
+    sections.extend(analysis_sections(&st));
     sections.extend(incident_section(&st));
     sections.extend(plan_section(&st));
     mode_sections(&st, &mut sections);
@@ -45,7 +46,7 @@ fn ward_section(st: &State) -> Option<LegendSection<'static>> {
     let c = st.ward_classes.as_ref()?;
     let meta = &st.wards.data.as_ref()?.meta;
     let mut note = format!(
-        "{}. Quantile classes{}. {} outside the wards, {} without a location.",
+        "{}. Quantile classes{}. {} outside the wards, {} without a location.{}",
         st.f.describe(st.cat.group_name(&st.f.group)),
         if st.f.measure == Measure::Change {
             " fixed at ±5% and ±20%"
@@ -54,6 +55,7 @@ fn ward_section(st: &State) -> Option<LegendSection<'static>> {
         },
         format::count_text(meta.outside_areas),
         format::count_text(meta.unlocated),
+        panels::harm_note(meta.harm_index.as_ref()),
     )
     .replace("Quantile classes fixed", "Classes fixed");
     if c.suppressed > 0 {
@@ -63,7 +65,7 @@ fn ward_section(st: &State) -> Option<LegendSection<'static>> {
         ));
     }
     let mut items = c.legend_with_no_data(match st.f.measure {
-        Measure::Rate => "No population",
+        Measure::Rate | Measure::Harm => "No population",
         Measure::Change => "No comparison (none before)",
         Measure::Count => "No data",
     });
@@ -110,9 +112,10 @@ fn kernel_note(st: &State, meta: &DensityMeta) -> String {
         "the whole area"
     };
     format!(
-        "For {area}: bandwidth {} m ({how}), {} m cells.",
+        "For {area}: bandwidth {} m ({how}), {} m cells.{}",
         format::number(meta.bandwidth_m, 0),
-        format::number(meta.cell_m, 0)
+        format::number(meta.cell_m, 0),
+        panels::harm_note(meta.harm_index.as_ref())
     )
 }
 
@@ -123,7 +126,7 @@ fn gistar_section(st: &State) -> Option<LegendSection<'static>> {
         title: "Gi* hot and cold spots (cells)".into(),
         items: crate::gistar::legend(layer),
         dots: false,
-        note: Some(crate::gistar::note(layer)),
+        note: Some(crate::gistar::note(layer) + &panels::harm_note(layer.meta.harm_index.as_ref())),
     })
 }
 
@@ -140,6 +143,44 @@ fn emerging_section(st: &State) -> Option<LegendSection<'static>> {
         dots: false,
         note: Some(crate::emerging::note(layer)),
     })
+}
+
+/// The change map, point clusters and relative risk.
+fn analysis_sections(st: &State) -> Vec<LegendSection<'static>> {
+    let mut out = Vec::new();
+    if let Some(l) = st.change.data.as_ref().filter(|_| st.on(Feature::Change)) {
+        out.push(LegendSection {
+            layer: "change",
+            title: "Change from the comparison period (cells)".into(),
+            items: crate::change::legend(l),
+            dots: false,
+            note: Some(crate::change::note(l)),
+        });
+    }
+    if let Some(l) = st
+        .clusters
+        .data
+        .as_ref()
+        .filter(|_| st.on(Feature::Clusters))
+    {
+        out.push(LegendSection {
+            layer: "clusters",
+            title: "Point clusters (DBSCAN)".into(),
+            items: crate::clusters::legend(l),
+            dots: false,
+            note: Some(crate::clusters::note(l)),
+        });
+    }
+    if let Some(l) = st.risk.data.as_ref().filter(|_| st.on(Feature::Risk)) {
+        out.push(LegendSection {
+            layer: "risk",
+            title: "Relative risk (1 = the area's average)".into(),
+            items: crate::risk::legend(l),
+            dots: false,
+            note: Some(crate::risk::note(l)),
+        });
+    }
+    out
 }
 
 fn density_section(st: &State) -> Option<LegendSection<'static>> {

@@ -287,6 +287,9 @@ impl Map {
         self.add_source("labels", &geojson(json!({})))?;
         self.add_source("gistar", &geojson(json!({})))?;
         self.add_source("emerging", &geojson(json!({})))?;
+        self.add_source("change", &geojson(json!({})))?;
+        self.add_source("risk", &geojson(json!({})))?;
+        self.add_source("clusters", &geojson(json!({})))?;
         self.add_source(
             "incidents",
             &geojson(json!({ "cluster": true, "clusterRadius": 40, "clusterMaxZoom": 15 })),
@@ -333,6 +336,19 @@ impl Map {
                 "layout": { "visibility": "none" },
                 "filter": ["!=", ["get", "class"], "no_pattern"],
                 "paint": { "line-color": "#ffffff", "line-width": 0.3 } }),
+            json!({ "id": "change-fill", "type": "fill", "source": "change",
+                "layout": { "visibility": "none" },
+                "paint": { "fill-color": crate::change::fill_expression(),
+                    "fill-opacity": crate::change::opacity_expression() } }),
+            json!({ "id": "risk-fill", "type": "fill", "source": "risk",
+                "layout": { "visibility": "none" },
+                "paint": { "fill-color": crate::risk::fill_expression(), "fill-opacity": 0.7 } }),
+            json!({ "id": "clusters-fill", "type": "fill", "source": "clusters",
+                "layout": { "visibility": "none" },
+                "paint": { "fill-color": crate::clusters::FILL, "fill-opacity": 0.35 } }),
+            json!({ "id": "clusters-line", "type": "line", "source": "clusters",
+                "layout": { "visibility": "none" },
+                "paint": { "line-color": crate::clusters::LINE, "line-width": 1.5 } }),
             json!({ "id": "hotspots-fill", "type": "fill", "source": "hotspots",
                 "paint": { "fill-color": classify::hotspot_expression(), "fill-opacity": 0.55 } }),
             json!({ "id": "wards-line", "type": "line", "source": "wards",
@@ -374,6 +390,10 @@ impl Map {
             json!({ "id": "labels-dot", "type": "circle", "source": "labels", "minzoom": LABEL_MIN_ZOOM,
                 "paint": { "circle-color": "#1d2b3a", "circle-opacity": 0.75,
                     "circle-radius": ["interpolate", ["linear"], ["get", "incidents"], 1, 2.5, 50, 8] } }),
+            json!({ "id": "clusters-count", "type": "symbol", "source": "clusters",
+                "layout": { "visibility": "none", "text-field": ["to-string", ["get", "count"]],
+                    "text-font": [FONT], "text-size": 11, "symbol-sort-key": ["get", "rank"] },
+                "paint": { "text-color": crate::clusters::LINE, "text-halo-color": "#ffffff", "text-halo-width": 1.4 } }),
             json!({ "id": "labels-text", "type": "symbol", "source": "labels", "minzoom": LABEL_MIN_ZOOM,
                 "layout": {
                     "text-field": ["case", [">", ["get", "incidents"], 1],

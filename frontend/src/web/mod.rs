@@ -48,7 +48,7 @@ use js::{by_id, call, fetch_text, get, html_el, set};
 use layers::{apply_visibility, refresh, LayerKind};
 use map::{Basemap, Map};
 use session::{apply_session_ui, wire_account};
-use state::{App, AppRef, State};
+use state::{App, AppRef, Fetching, State};
 
 #[wasm_bindgen(start)]
 pub fn start() {

@@ -142,7 +142,11 @@ async fn run(app: &AppRef, a: Analysis) {
     let (request, generation) = {
         let mut st = app.st.borrow_mut();
         if st.session.role < a.needs() {
-            return status_error(&format!("{} needs the {} role.", a.title(), a.needs().as_str()));
+            return status_error(&format!(
+                "{} needs the {} role.",
+                a.title(),
+                a.needs().as_str()
+            ));
         }
         st.pt.generation += 1;
         (a.url(&st), st.pt.generation)
@@ -252,5 +256,8 @@ fn use_method(app: &AppRef, index: usize) {
     super::controls::sync_controls(&app.st.borrow());
     apply_visibility(app);
     refresh(app);
-    set_status(&format!("The map now shows {}.", methods::layer_words(&layer)));
+    set_status(&format!(
+        "The map now shows {}.",
+        methods::layer_words(&layer)
+    ));
 }

@@ -9,7 +9,7 @@ use wasm_bindgen_futures::spawn_local;
 use super::js::{self, by_id, html_el, input, on};
 use super::legend::render_legend;
 use super::session::session_lost;
-use super::state::{AppRef, State};
+use super::state::{AppRef, Fetching, State};
 use super::{debug_set, set_status, status_error};
 use crate::format;
 use crate::plan::{self, PlanForm};

@@ -16,12 +16,15 @@ use crate::format;
 use crate::panels;
 
 /// The map layers a click can select from, innermost first.
-const SELECTABLE: [&str; 6] = [
+const SELECTABLE: [&str; 9] = [
     "incidents-clusters",
     "incidents-points",
+    "clusters-fill",
     "hotspots-fill",
     "gistar-fill",
     "emerging-fill",
+    "change-fill",
+    "risk-fill",
     "wards-fill",
 ];
 
@@ -32,6 +35,9 @@ pub fn wire_map(app: &AppRef) {
         "hotspots-fill",
         "gistar-fill",
         "emerging-fill",
+        "change-fill",
+        "risk-fill",
+        "clusters-fill",
         "incidents-clusters",
         "incidents-points",
         hardening::POINTS_LAYER,
@@ -99,13 +105,33 @@ fn map_click(a: &AppRef, e: &JsValue) {
     sel.emerging = in_layer("emerging-fill")
         .filter(|h| h["properties"]["class"] != "no_pattern")
         .find_map(|h| serde_json::from_value(h["properties"].clone()).ok());
+    sel.change =
+        in_layer("change-fill").find_map(|h| serde_json::from_value(h["properties"].clone()).ok());
+    sel.risk =
+        in_layer("risk-fill").find_map(|h| serde_json::from_value(h["properties"].clone()).ok());
+    // MapLibre hands nested properties back as strings: the cluster is
+    // read from the loaded layer by its rank.
+    sel.cluster = in_layer("clusters-fill")
+        .find_map(|h| h["properties"]["rank"].as_u64())
+        .and_then(|rank| {
+            let st = a.st.borrow();
+            let layer = st.clusters.data.as_ref()?;
+            let f = layer
+                .features
+                .iter()
+                .find(|f| f.properties.rank as u64 == rank)?;
+            Some(f.properties.clone())
+        });
     sel.ward =
         in_layer("wards-fill").find_map(|h| h["properties"]["code"].as_str().map(str::to_string));
     let chose = sel.ward.is_some()
         || sel.hotspot.is_some()
         || sel.incident.is_some()
         || sel.gi.is_some()
-        || sel.emerging.is_some();
+        || sel.emerging.is_some()
+        || sel.change.is_some()
+        || sel.cluster.is_some()
+        || sel.risk.is_some();
     select_features(a, sel);
     // The panel may be below the fold: bring it up, so the click is seen to work.
     if chose {
@@ -193,7 +219,8 @@ fn details_html(st: &State, sel: &Selected) -> String {
         }
     }
     if let Some(g) = &sel.gi {
-        html.push_str(&crate::gistar::cell_html(g));
+        let harm = (st.gistar.data.as_ref()).is_some_and(|l| l.meta.harm_index.is_some());
+        html.push_str(&crate::gistar::cell_html(g, harm));
     }
     if let Some(e) = &sel.emerging {
         let periods = st
@@ -202,6 +229,15 @@ fn details_html(st: &State, sel: &Selected) -> String {
             .as_ref()
             .map_or(&[][..], |l| &l.meta.periods[..]);
         html.push_str(&crate::emerging::cell_html(e, periods));
+    }
+    if let Some(c) = &sel.cluster {
+        html.push_str(&crate::clusters::cluster_html(c));
+    }
+    if let Some(c) = &sel.change {
+        html.push_str(&crate::change::cell_html(c));
+    }
+    if let Some(r) = &sel.risk {
+        html.push_str(&crate::risk::cell_html(r));
     }
     if sel.ward.is_some() {
         html.push_str("<div id=\"ward-details\" class=\"ward\" aria-busy=\"true\"><p class=\"hint\">Loading the ward…</p></div>");

@@ -69,6 +69,11 @@ fn set_session(app: &AppRef, session: Session) {
             if !st.allowed(Feature::Emerging) {
                 st.emerging.reset();
             }
+            if !st.allowed(Feature::Change) {
+                st.change.reset();
+                st.clusters.reset();
+                st.risk.reset();
+            }
         }
         changed
     };
@@ -151,6 +156,9 @@ fn lock_layers(st: &State) {
         (Feature::Incidents, st.show_incidents),
         (Feature::Gistar, st.show_gistar),
         (Feature::Emerging, st.show_emerging),
+        (Feature::Change, st.show_change),
+        (Feature::Clusters, st.show_clusters),
+        (Feature::Risk, st.show_risk),
     ] {
         let id = format!("l-{}", f.key());
         let allowed = st.allowed(f);
@@ -181,6 +189,7 @@ fn lock_layers(st: &State) {
     html_el("labels-row").set_hidden(!st.allowed(Feature::Hotspots));
     input("l-labels").set_checked(st.show_labels);
     html_el("gistar-options").set_hidden(!st.allowed(Feature::Gistar));
+    html_el("risk-row").set_hidden(!st.allowed(Feature::Risk));
     // The bandwidth applies to the hotspot and density layers only.
     html_el("bandwidth-row")
         .set_hidden(!st.allowed(Feature::Hotspots) && !st.allowed(Feature::Density));

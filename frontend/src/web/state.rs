@@ -5,8 +5,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use hotspot_api::responses::{
-    DensityMeta, EmergingLayer, EmergingProperties, GiLayer, GiProperties, Hotspots,
-    IncidentProperties, Incidents, Plan, StreetLabels, Wards,
+    ChangeLayer, ChangeProperties, ClusterLayer, ClusterProperties, DensityMeta, EmergingLayer,
+    EmergingProperties, GiLayer, GiProperties, Hotspots, IncidentProperties, Incidents, Plan,
+    RiskLayer, RiskProperties, StreetLabels, Wards,
 };
 
 use super::map::Map;
@@ -43,10 +44,34 @@ impl<T> Default for Layer<T> {
     }
 }
 
-impl<T> Layer<T> {
+/// A layer's request bookkeeping, whatever its data: what the loader in
+/// `layers.rs` needs of every layer.
+pub trait Fetching {
+    /// The URL the data came from ("" = not loaded).
+    fn url(&self) -> &str;
+    fn generation(&self) -> u32;
     /// A new request for the layer, to `url`: older ones are cancelled and
     /// their answers dropped.
-    pub fn begin(&mut self, url: &str) -> u32 {
+    fn begin(&mut self, url: &str) -> u32;
+    /// The layer is already fetching `url`.
+    fn awaits(&self, url: &str) -> bool;
+    /// The request on its way has answered (well or not): a later request
+    /// for the same URL is sent again.
+    fn answered(&mut self);
+    /// What cancels the request [`Fetching::begin`] started.
+    fn abort_signal(&self) -> Option<web_sys::AbortSignal>;
+}
+
+impl<T> Fetching for Layer<T> {
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    fn generation(&self) -> u32 {
+        self.generation
+    }
+
+    fn begin(&mut self, url: &str) -> u32 {
         self.cancel();
         self.pending = web_sys::AbortController::new().ok();
         self.requested = url.to_string();
@@ -54,23 +79,21 @@ impl<T> Layer<T> {
         self.generation
     }
 
-    /// The layer is already fetching `url`.
-    pub fn awaits(&self, url: &str) -> bool {
+    fn awaits(&self, url: &str) -> bool {
         self.pending.is_some() && self.requested == url
     }
 
-    /// The request on its way has answered (well or not): a later request
-    /// for the same URL is sent again.
-    pub fn answered(&mut self) {
+    fn answered(&mut self) {
         self.pending = None;
         self.requested.clear();
     }
 
-    /// What cancels the request [`Layer::begin`] started.
-    pub fn abort_signal(&self) -> Option<web_sys::AbortSignal> {
+    fn abort_signal(&self) -> Option<web_sys::AbortSignal> {
         self.pending.as_ref().map(|c| c.signal())
     }
+}
 
+impl<T> Layer<T> {
     fn cancel(&mut self) {
         if let Some(c) = self.pending.take() {
             c.abort();
@@ -113,6 +136,10 @@ pub struct Selected {
     pub gi: Option<GiProperties>,
     /// An emerging hot spot cell's figures.
     pub emerging: Option<EmergingProperties>,
+    /// A change-map cell, a point cluster or a relative-risk cell.
+    pub change: Option<ChangeProperties>,
+    pub cluster: Option<ClusterProperties>,
+    pub risk: Option<RiskProperties>,
     pub hotspot: Option<f64>,
     pub incident: Option<IncidentProperties>,
 }
@@ -134,6 +161,9 @@ pub struct State {
     pub show_labels: bool,
     pub show_gistar: bool,
     pub show_emerging: bool,
+    pub show_change: bool,
+    pub show_clusters: bool,
+    pub show_risk: bool,
     pub wards: Layer<Wards>,
     pub hotspots: Layer<Hotspots>,
     pub density: Layer<DensityShown>,
@@ -141,6 +171,9 @@ pub struct State {
     pub labels: Layer<StreetLabels>,
     pub gistar: Layer<GiLayer>,
     pub emerging: Layer<EmergingLayer>,
+    pub change: Layer<ChangeLayer>,
+    pub clusters: Layer<ClusterLayer>,
+    pub risk: Layer<RiskLayer>,
     /// The map's zoom when it last settled.
     pub view_zoom: f64,
     /// The last `/api/plan` answer (planner mode).
@@ -209,6 +242,9 @@ impl State {
             show_labels: show("labels", true),
             show_gistar: show("gistar", false),
             show_emerging: show("emerging", false),
+            show_change: show("change", false),
+            show_clusters: show("clusters", false),
+            show_risk: show("risk", false),
             wards: Layer::default(),
             hotspots: Layer::default(),
             density: Layer::default(),
@@ -216,6 +252,9 @@ impl State {
             labels: Layer::default(),
             gistar: Layer::default(),
             emerging: Layer::default(),
+            change: Layer::default(),
+            clusters: Layer::default(),
+            risk: Layer::default(),
             view_zoom: 0.0,
             plan: Layer::default(),
             th: hardening::Hardening::default(),
@@ -251,6 +290,9 @@ impl State {
                 Feature::Incidents => self.show_incidents,
                 Feature::Gistar => self.show_gistar,
                 Feature::Emerging => self.show_emerging,
+                Feature::Change => self.show_change,
+                Feature::Clusters => self.show_clusters,
+                Feature::Risk => self.show_risk,
             }
     }
 }

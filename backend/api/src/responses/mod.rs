@@ -27,6 +27,7 @@ pub use wards::*;
 pub use hotspot_core::accuracy::{
     Accuracy, AccuracyPoint, EvaluationReport, MethodLayer, MethodScore, Recommendation,
 };
+pub use hotspot_core::harm::HarmIndex;
 pub use hotspot_core::knox::{KnoxCell, KnoxResult};
 pub use hotspot_core::temporal::{ExpectedBasis, MonthPoint, TemporalReport, WeekHourProfile};
 
