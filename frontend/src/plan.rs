@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use hotspot_api::geojson;
+use hotspot_api::options::WeightBy;
 use hotspot_api::requests::{GroupWeight, PlanRequest};
 use hotspot_api::responses::{Plan, PlanFeature, TimeWindow};
 
@@ -32,6 +33,8 @@ pub struct PlanForm {
     pub source: String,
     /// `(group id, weight)` of the ticked groups; empty: every incident 1.
     pub weights: Vec<(String, f64)>,
+    /// Each incident also weighs its type's harm (the map's harm weighting).
+    pub harm: bool,
     pub sites: u32,
     pub radius: f64,
 }
@@ -70,6 +73,11 @@ impl PlanForm {
                     weight: *weight,
                 })
                 .collect(),
+            weight: if self.harm {
+                WeightBy::Harm
+            } else {
+                WeightBy::Count
+            },
             sites: self.sites as usize,
             radius: self.radius,
             venues: None,
@@ -367,6 +375,7 @@ mod tests {
             crime_type: String::new(),
             source: "police.uk".into(),
             weights: vec![("serious-acquisitive".into(), 3.0)],
+            harm: false,
             sites: 3,
             radius: 400.0,
         };
@@ -387,6 +396,13 @@ mod tests {
         let v: Value = serde_json::from_str(&typed.body()).unwrap();
         assert_eq!(v["types"], json!(["Burglary"]));
         assert!(v.get("groups").is_none());
+        // Harm weighting goes too.
+        let harm = PlanForm {
+            harm: true,
+            ..f.clone()
+        };
+        let v: Value = serde_json::from_str(&harm.body()).unwrap();
+        assert_eq!(v["weight"], "harm");
         assert!(PlanForm {
             sites: 21,
             ..f.clone()

@@ -90,6 +90,13 @@ pub struct Weight {
     pub weight: Option<WeightByChoice>,
 }
 
+impl Weight {
+    /// The choice, `count` when absent.
+    pub fn by(&self) -> WeightBy {
+        self.weight.map(|w| w.0).unwrap_or_default()
+    }
+}
+
 /// The comparison period of ward statistics and briefings.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

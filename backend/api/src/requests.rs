@@ -1,5 +1,6 @@
 //! Request bodies: what the map client and scripts send.
 
+use hotspot_core::options::WeightBy;
 use hotspot_core::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -70,6 +71,10 @@ pub struct PlanRequest {
     /// listed group an incident belongs to sets its weight.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub weights: Vec<GroupWeight>,
+    /// `harm`: each incident also weighs its crime type's weight in the
+    /// deployment's harm index (409 when none is loaded); default `count`.
+    #[serde(default, skip_serializing_if = "is_count")]
+    pub weight: WeightBy,
     /// How many sites, 1..=100.
     #[serde(default = "default_sites")]
     #[schema(minimum = 1, maximum = 100, default = 5)]
@@ -123,4 +128,8 @@ fn default_sites() -> usize {
 
 fn default_radius() -> f64 {
     400.0
+}
+
+fn is_count(w: &WeightBy) -> bool {
+    *w == WeightBy::Count
 }

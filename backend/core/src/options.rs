@@ -138,6 +138,7 @@ impl Choices for RankBy {
 
 /// How incidents count in a surface or a sum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WeightBy {
     /// Each incident counts 1.

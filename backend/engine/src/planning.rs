@@ -200,10 +200,14 @@ impl Dataset {
         let mut points = Vec::new();
         let mut ward_weight = vec![0.0; self.areas.len()];
         for (g, (s, w)) in weighted.iter().enumerate() {
-            for k in self.select(s)? {
+            let picked = self.select(s)?;
+            // With harm weighting each incident also weighs its type's harm.
+            let harm = self.weights(&s.weighting, &picked)?;
+            for (i, &k) in picked.iter().enumerate() {
                 if std::mem::replace(&mut seen[k], true) {
                     continue;
                 }
+                let w = &(w * harm.as_ref().map_or(1.0, |h| h[i]));
                 let Some(p) = self.point_of(k) else { continue };
                 let inc = &self.incidents[k].1;
                 let when = match (inc.date, inc.time) {

@@ -45,11 +45,11 @@ pub fn selection((categories, scope): Selection) -> hotspot_engine::Selection {
 
 /// The engine's weighting for `weight=`: harm needs the deployment's index.
 pub fn weighting(
-    w: &hotspot_api::params::Weight,
+    w: hotspot_core::options::WeightBy,
     config: &crate::state::ServerConfig,
 ) -> Result<hotspot_engine::Weighting, AppError> {
     use hotspot_core::options::WeightBy;
-    match w.weight.map(|w| w.0).unwrap_or_default() {
+    match w {
         WeightBy::Count => Ok(hotspot_engine::Weighting::Count),
         WeightBy::Harm => config
             .harm_index

@@ -181,3 +181,41 @@ async fn an_index_that_cannot_weigh_a_selected_type_is_refused_by_name() {
     let (status, _) = get(&app, "/api/hotspots?weight=harm&type=Burglary").await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_planner_weighs_each_incident_by_its_harm() {
+    let app = sample_app(Some(index())).await;
+    let plan = |weight: &str| {
+        let body = format!(
+            r#"{{"period":"2025-01..2025-06","sites":3,"radius":400,"weight":"{weight}"}}"#
+        );
+        Request::post("/api/plan")
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (status, counted) = common::send(&app, plan("count")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, weighed) = common::send(&app, plan("harm")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (counted, weighed): (Value, Value) = (
+        serde_json::from_slice(&counted).unwrap(),
+        serde_json::from_slice(&weighed).unwrap(),
+    );
+    // The plan's total weight is the located incidents' harm, as the
+    // wards (plus those outside every ward) weigh it.
+    let (_, wards) = get(&app, "/api/wards?period=2025-01..2025-06&weight=harm").await;
+    let ward_harm: f64 = wards["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["harm"].as_f64().unwrap())
+        .sum();
+    let total = weighed["total_weight"].as_f64().unwrap();
+    assert!(total >= ward_harm - 1e-6, "{total} vs {ward_harm}");
+    assert!(total > counted["total_weight"].as_f64().unwrap());
+    // Without an index, harm is refused.
+    let bare = sample_app(None).await;
+    let (status, _) = common::send(&bare, plan("harm")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}

@@ -76,6 +76,7 @@ fn plan_form(app: &AppRef) -> PlanForm {
         crime_type: st.f.crime_type.clone(),
         source: st.f.source.clone(),
         weights,
+        harm: st.f.harm,
         sites: input("p-sites").value().trim().parse().unwrap_or(0),
         radius: input("p-radius").value().trim().parse().unwrap_or(f64::NAN),
     }

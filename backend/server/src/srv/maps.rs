@@ -29,7 +29,7 @@ pub(crate) fn density_query(
     weight: &Weight,
 ) -> Result<DensityQuery, AppError> {
     let mut selection = selection(sel);
-    selection.weighting = weighting(weight, &state.config)?;
+    selection.weighting = weighting(weight.by(), &state.config)?;
     let extent = selection.bbox.take();
     Ok(DensityQuery {
         selection,

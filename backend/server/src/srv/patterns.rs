@@ -35,7 +35,7 @@ pub(crate) async fn gistar(
     ApiQuery((sel, o, weight)): ApiQuery<(Selection, GiOptions, Weight)>,
 ) -> Result<Response, AppError> {
     let mut selection = selection(sel);
-    selection.weighting = weighting(&weight, &state.config)?;
+    selection.weighting = weighting(weight.by(), &state.config)?;
     let query = GiQuery {
         selection,
         unit: o.unit.map_or(GiUnit::Grid, |u| u.0),

@@ -58,6 +58,7 @@ pub(crate) async fn plan(
             types: req.types,
             sources: req.sources,
             period,
+            weighting: crate::query::weighting(req.weight, &state.config)?,
             ..Default::default()
         },
         weights: req

@@ -32,7 +32,7 @@ pub(crate) fn ward_query(
     config: &crate::state::ServerConfig,
 ) -> Result<WardQuery, AppError> {
     let mut selection = selection(sel);
-    selection.weighting = weighting(&weight, config)?;
+    selection.weighting = weighting(weight.by(), config)?;
     if selection.area.is_some() || selection.bbox.is_some() {
         return Err(AppError::BadRequest(
             "ward statistics cover every ward: use /api/wards/{code} for one ward".into(),
