@@ -384,6 +384,23 @@ impl Filters {
         p
     }
 
+    /// `/api/tiles/incidents/{z}/{x}/{y}.mvt?...`: the template MapLibre
+    /// fills for the incident points (vector tiles: only what is in view,
+    /// clustered below street zoom), absolute as a tile source needs.
+    pub fn incident_tiles_url(&self, origin: &str) -> String {
+        let q = url("", &self.selection_pairs());
+        format!("{origin}/api/tiles/incidents/{{z}}/{{x}}/{{y}}.mvt{q}")
+    }
+
+    /// `/api/incidents?...` within `bbox`: the incidents at a clicked map
+    /// point (up to `limit`).
+    pub fn incidents_at_url(&self, bbox: BBox, limit: usize) -> String {
+        let mut p = self.selection_pairs();
+        p.push(("bbox", bbox_param(bbox)));
+        p.push(("limit", limit.to_string()));
+        url("/api/incidents", &p)
+    }
+
     /// `/api/incidents?...`: one page of points.
     pub fn incidents_url(&self, limit: usize) -> String {
         let mut p = self.selection_pairs();
@@ -706,6 +723,19 @@ mod tests {
         let back =
             Filters::default_for(&months()).from_page_query(&parse_query(&f.to_page_query()));
         assert_eq!(back.denominator, "source:fly-tipping");
+    }
+
+    #[test]
+    fn incident_tiles_keep_the_template_and_carry_the_selection() {
+        let mut f = Filters::default_for(&months());
+        f.crime_type = "Anti-social behaviour".into();
+        assert_eq!(
+            f.incident_tiles_url("http://127.0.0.1:8080"),
+            "http://127.0.0.1:8080/api/tiles/incidents/{z}/{x}/{y}.mvt?period=2025-07..2025-12&type=Anti-social%20behaviour"
+        );
+        assert!(f
+            .incidents_at_url([-0.9, 52.2, -0.89, 52.21], 50)
+            .ends_with("&bbox=-0.9,52.2,-0.89,52.21&limit=50"));
     }
 
     #[test]

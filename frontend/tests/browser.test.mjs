@@ -1203,7 +1203,8 @@ test('density surface and clustered incident points', async () => {
   assert.equal(await page.locator('#legend [data-layer=density] li').count(), 5);
   assert.equal(await page.evaluate(() => window.__map.getLayoutProperty('density-raster', 'visibility')), 'visible');
   await page.uncheck('#l-density');
-  const ireq = page.waitForRequest((r) => r.url().includes('/api/incidents?'));
+  // Incident points come as vector tiles, only for the view.
+  const ireq = page.waitForRequest((r) => /\/api\/tiles\/incidents\/\d+\/\d+\/\d+\.mvt/.test(r.url()));
   await page.check('#l-incidents');
   await ireq;
   await page.waitForFunction(() => document.querySelector('#legend [data-layer=incidents]'));
@@ -1229,6 +1230,28 @@ test('density surface and clustered incident points', async () => {
   assert.ok(pt, 'every cluster is under the legend');
   await page.mouse.click(pt.x, pt.y);
   await page.waitForFunction((z) => window.__map.getZoom() > z + 0.1 && !window.__map.isMoving(), zoom, { timeout: 10000 });
+  // At street zoom each map point carries its count; a click lists them.
+  const biggest = clusters.sort((a, b) => b.n - a.n)[0];
+  await page.evaluate((c) => window.__map.jumpTo({ center: c, zoom: 16.5 }), biggest.c);
+  let points = [];
+  for (let i = 0; i < 20 && points.length === 0; i++) {
+    await idle(page);
+    points = await page.evaluate(() => {
+      const r = window.__map.getCanvas().getBoundingClientRect();
+      const legend = document.querySelector('#legend').getBoundingClientRect();
+      return window.__map.queryRenderedFeatures({ layers: ['incidents-points'] }).map((f) => {
+        const at = window.__map.project(f.geometry.coordinates);
+        return { x: r.left + at.x, y: r.top + at.y, count: f.properties.count };
+      }).filter((p) => p.x > legend.right + 15 && p.y > r.top + 15 && p.y < r.bottom - 40 && p.x < r.right - 60);
+    });
+  }
+  assert.ok(points.length > 0, 'no map point rendered at street zoom');
+  const busiest = points.sort((a, b) => b.count - a.count)[0];
+  await page.mouse.click(busiest.x, busiest.y);
+  await page.locator('#incidents-here:not([aria-busy])').waitFor({ timeout: 15000 });
+  const listed = await page.textContent('#incidents-here p');
+  assert.match(listed, new RegExp(`^${busiest.count.toLocaleString('en-GB')} incidents? at this point`));
+  assert.equal(await page.locator('#incidents-here .incident').count(), Math.min(busiest.count, 25));
   await page.uncheck('#l-incidents');
   // Back to the whole borough.
   await page.evaluate((c) => window.__map.jumpTo(c), camera);

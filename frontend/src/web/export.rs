@@ -89,11 +89,6 @@ fn loaded(app: &AppRef, layer: &str) -> Option<Value> {
             .data
             .as_ref()
             .and_then(|d| json(serde_json::to_value(d))),
-        "incidents" => st
-            .incidents
-            .data
-            .as_ref()
-            .and_then(|d| json(serde_json::to_value(d))),
         "change" => st
             .change
             .data

@@ -1,4 +1,5 @@
-//! The four data layers (wards, hotspots, density, incidents).
+//! The data layers the filters drive (wards, hotspots, density, incident
+//! tiles, labels and the analysis grids).
 //!
 //! One generic loader ([`load`], [`receive`]) asks for a layer's URL under
 //! the current filters, drops answers that a newer request overtook (a
@@ -27,7 +28,7 @@ use crate::classify;
 use crate::format;
 use crate::view::LABEL_MIN_ZOOM;
 
-/// Most incidents drawn as points (one API page).
+/// Most incidents in one API page (exports of the incident layer).
 pub const MAX_POINTS: usize = 10_000;
 
 /// A data layer the filters drive.
@@ -289,7 +290,7 @@ pub fn refresh(app: &AppRef) {
                 ..Default::default()
             },
         );
-    } else if sel.hotspot.is_some() || sel.incident.is_some() {
+    } else if sel.hotspot.is_some() || sel.incidents_at.is_some() {
         select_features(app, Selected::default());
     }
 }
@@ -297,6 +298,9 @@ pub fn refresh(app: &AppRef) {
 /// Fetches layer `k` for the current filters, unless it is already loaded
 /// for them or the role may not have it.
 pub async fn load(app: &AppRef, k: LayerKind) {
+    if k == LayerKind::Incidents {
+        return show_incident_tiles(app);
+    }
     let Some((url, generation, abort)) = begin(app, k) else {
         return;
     };
@@ -305,6 +309,34 @@ pub async fn load(app: &AppRef, k: LayerKind) {
     }
     let result = fetch_api_until(&url, abort.as_ref()).await;
     receive(app, k, generation, url, result).await;
+}
+
+/// Incident points are vector tiles the map fetches itself: a new
+/// selection only points the source at a new URL template.
+fn show_incident_tiles(app: &AppRef) {
+    let origin = js::window().location().origin().unwrap_or_default();
+    let template = {
+        let st = app.st.borrow();
+        if !st.may_load(LayerKind::Incidents)
+            || st.incidents.url == st.f.incident_tiles_url(&origin)
+        {
+            return;
+        }
+        st.f.incident_tiles_url(&origin)
+    };
+    if let Err(e) = app.map.set_tiles("incidents", &template) {
+        return status_error(&format!("Incidents: {}", js::describe(&e)));
+    }
+    {
+        let mut st = app.st.borrow_mut();
+        let generation = st.incidents.generation + 1;
+        st.incidents.set(template.clone(), generation, ());
+    }
+    debug_set(
+        LayerKind::Incidents.debug_key(),
+        &JsValue::from_str(&template),
+    );
+    render_legend(app);
 }
 
 /// A new request for layer `k`: its URL and generation, or `None` when
@@ -402,10 +434,6 @@ fn keep(app: &AppRef, k: LayerKind, url: &str, generation: u32, text: &str) -> R
             st.hotspots
                 .set(url, generation, serde_json::from_str(text).map_err(bad)?)
         }
-        LayerKind::Incidents => {
-            st.incidents
-                .set(url, generation, serde_json::from_str(text).map_err(bad)?)
-        }
         LayerKind::Labels => {
             st.labels
                 .set(url, generation, serde_json::from_str(text).map_err(bad)?)
@@ -429,7 +457,7 @@ fn keep(app: &AppRef, k: LayerKind, url: &str, generation: u32, text: &str) -> R
         LayerKind::Risk => st
             .risk
             .set(url, generation, serde_json::from_str(text).map_err(bad)?),
-        LayerKind::Density => {}
+        LayerKind::Density | LayerKind::Incidents => {}
     }
     Ok(())
 }

@@ -30,8 +30,8 @@ pub fn render_legend(app: &AppRef) {
     let html = panels::legend_html(&sections);
     // The incident section's second count is meaningless: blank it.
     let html = html.replace(
-        "<span class=\"label\">Single incident</span><span class=\"n\">0</span>",
-        "<span class=\"label\">Single incident</span><span class=\"n\"></span>",
+        "<span class=\"label\">Map point (sized by its incidents)</span><span class=\"n\">0</span>",
+        "<span class=\"label\">Map point (sized by its incidents)</span><span class=\"n\"></span>",
     );
     by_id("legend").set_inner_html(&html);
     debug_set("measure", &JsValue::from_str(st.f.measure.key()));
@@ -198,15 +198,17 @@ fn density_section(st: &State) -> Option<LegendSection<'static>> {
     })
 }
 
-/// Clusters and single points, and how many of the matches are drawn.
+/// Clusters and map points (from the incident tiles), with the number of
+/// located incidents selected (the ward layer's own totals).
 fn incident_section(st: &State) -> Option<LegendSection<'static>> {
-    let page = &st
-        .incidents
+    if !st.on(Feature::Incidents) || st.incidents.url.is_empty() {
+        return None;
+    }
+    let located = st
+        .wards
         .data
         .as_ref()
-        .filter(|_| st.on(Feature::Incidents))?
-        .meta;
-    let (matched, returned) = (page.number_matched as u64, page.number_returned as u64);
+        .and_then(|w| Some(w.meta.total? - w.meta.unlocated?));
     Some(LegendSection {
         layer: "incidents",
         title: "Incidents".into(),
@@ -214,22 +216,21 @@ fn incident_section(st: &State) -> Option<LegendSection<'static>> {
             LegendItem {
                 colour: "#3d5a80".into(),
                 label: "Cluster (zoom in to split)".into(),
-                count: returned as usize,
+                count: located.unwrap_or(0) as usize,
             },
             LegendItem {
                 colour: "#1d2b3a".into(),
-                label: "Single incident".into(),
+                label: "Map point (sized by its incidents)".into(),
                 count: 0,
             },
         ],
         dots: true,
-        note: (matched > returned).then(|| {
-            format!(
-                "Showing the first {} of {} incidents.",
-                format::thousands(returned),
-                format::thousands(matched)
-            )
-        }),
+        note: Some(
+            "Located incidents, drawn from vector tiles as the view needs them: clusters \
+             below street zoom, then police.uk's map points sized by their incidents. \
+             Click a point for its incidents."
+                .into(),
+        ),
     })
 }
 

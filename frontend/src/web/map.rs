@@ -270,8 +270,11 @@ impl Map {
         }
     }
 
-    /// Adds Hotspot's sources and layers (empty until data arrives).
-    pub fn add_hotspot_layers(&self) -> Result<(), JsValue> {
+    /// Adds Hotspot's sources and layers (empty until data arrives);
+    /// `incident_tiles` is the incident tiles' URL template for the
+    /// filters at start (MapLibre asks for tiles only while the layers
+    /// show).
+    pub fn add_hotspot_layers(&self, incident_tiles: &str) -> Result<(), JsValue> {
         let empty = json!({ "type": "FeatureCollection", "features": [] });
         let geojson = |extra: Value| {
             let mut s = json!({ "type": "geojson", "data": empty.clone() });
@@ -290,9 +293,11 @@ impl Map {
         self.add_source("change", &geojson(json!({})))?;
         self.add_source("risk", &geojson(json!({})))?;
         self.add_source("clusters", &geojson(json!({})))?;
+        // Incident points as vector tiles: only what is in view, clustered
+        // by the service below street zoom (its zoom 15).
         self.add_source(
             "incidents",
-            &geojson(json!({ "cluster": true, "clusterRadius": 40, "clusterMaxZoom": 15 })),
+            &json!({ "type": "vector", "tiles": [incident_tiles], "minzoom": 0, "maxzoom": 16 }),
         )?;
         let grey = classify::NO_DATA;
         let ward_fade = ward_fade();
@@ -368,6 +373,7 @@ impl Map {
                 "filter": ["==", ["get", "code"], ""],
                 "paint": { "line-color": "#000000", "line-width": 3.5 } }),
             json!({ "id": "incidents-clusters", "type": "circle", "source": "incidents",
+                "source-layer": "incidents",
                 "filter": ["has", "point_count"],
                 "layout": { "visibility": "none" },
                 "paint": {
@@ -376,14 +382,21 @@ impl Map {
                     "circle-radius": ["step", ["get", "point_count"], 12, 20, 16, 100, 21, 500, 27],
                     "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 } }),
             json!({ "id": "incidents-count", "type": "symbol", "source": "incidents",
+                "source-layer": "incidents",
                 "filter": ["has", "point_count"],
-                "layout": { "visibility": "none", "text-field": ["get", "point_count_abbreviated"],
+                "layout": { "visibility": "none",
+                    "text-field": ["case", [">=", ["get", "point_count"], 1000],
+                        ["concat", ["to-string", ["round", ["/", ["get", "point_count"], 1000]]], "k"],
+                        ["to-string", ["get", "point_count"]]],
                     "text-font": [FONT_BOLD], "text-size": 12, "text-allow-overlap": true },
                 "paint": { "text-color": "#ffffff" } }),
+            // A map point (police.uk stacks incidents on them): sized by its count.
             json!({ "id": "incidents-points", "type": "circle", "source": "incidents",
+                "source-layer": "incidents",
                 "filter": ["!", ["has", "point_count"]],
                 "layout": { "visibility": "none" },
-                "paint": { "circle-color": "#1d2b3a", "circle-radius": 4.5,
+                "paint": { "circle-color": "#1d2b3a",
+                    "circle-radius": ["interpolate", ["linear"], ["get", "count"], 1, 4.5, 50, 11],
                     "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.2 } }),
             // police.uk's map points at street zoom: a dot sized by its
             // incidents and its street, busiest placed first.
@@ -608,19 +621,12 @@ impl Map {
     }
 
     /// Zooms into a cluster (`getClusterExpansionZoom` returns a promise).
-    pub async fn expand_cluster(&self, cluster_id: f64, center: JsValue) {
-        let Some(src) = self.source("incidents") else {
-            return;
-        };
-        if let Ok(p) = call(
-            &src,
-            "getClusterExpansionZoom",
-            &[JsValue::from_f64(cluster_id)],
-        ) {
-            if let Ok(z) = js::await_promise(p).await {
-                self.ease_to_zoom(&center, z.as_f64().unwrap_or(self.zoom() + 2.0));
-            }
-        }
+    /// Points a vector source at a new tile URL template (the filters
+    /// changed): MapLibre drops its tiles and asks again for those in view.
+    pub fn set_tiles(&self, source: &str, template: &str) -> Result<(), JsValue> {
+        let s = self.source(source).ok_or("no such source")?;
+        let tiles = js_sys::Array::of1(&JsValue::from_str(template));
+        call(&s, "setTiles", &[tiles.into()]).map(|_| ())
     }
 }
 

@@ -168,7 +168,12 @@ async fn run() -> Result<(), String> {
     if basemap.url.is_some() {
         map.add_local_fonts();
     }
-    map.add_hotspot_layers().map_err(|e| js::describe(&e))?;
+    let tiles = {
+        let origin = js::window().location().origin().unwrap_or_default();
+        app.st.borrow().f.incident_tiles_url(&origin)
+    };
+    map.add_hotspot_layers(&tiles)
+        .map_err(|e| js::describe(&e))?;
     map_ready(&app);
     let generation = app.st.borrow_mut().wards.begin(&wards_url);
     let wards = wards.await;

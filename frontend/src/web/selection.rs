@@ -83,17 +83,17 @@ fn map_click(a: &AppRef, e: &JsValue) {
     }
     let hits = a.map.features_at(&get(e, "point"), &SELECTABLE);
     let in_layer = |l: &'static str| hits.iter().filter(move |h| h["layer"] == l);
+    // A cluster (the service's, per tile): closer, where it is.
     if let Some(c) = in_layer("incidents-clusters").next() {
-        let id = c["properties"]["cluster_id"].as_f64().unwrap_or(0.0);
         let center = js::to_js(&c["geometry"]["coordinates"]);
-        let m = a.map.clone();
-        spawn_local(async move { m.expand_cluster(id, center).await });
+        a.map.ease_to_zoom(&center, a.map.zoom() + 2.0);
         return;
     }
     let mut sel = Selected::default();
-    if let Some(p) = in_layer("incidents-points").next() {
-        sel.incident = serde_json::from_value(p["properties"].clone()).ok();
-    }
+    let lon_lat = |p: &serde_json::Value| Some([p[0].as_f64()?, p[1].as_f64()?]);
+    sel.incidents_at = in_layer("incidents-points")
+        .next()
+        .and_then(|p| lon_lat(&p["geometry"]["coordinates"]));
     // The innermost (smallest top %) hotspot band under the click.
     sel.hotspot = in_layer("hotspots-fill")
         .filter_map(|h| h["properties"]["top_percent"].as_f64())
@@ -126,7 +126,7 @@ fn map_click(a: &AppRef, e: &JsValue) {
         in_layer("wards-fill").find_map(|h| h["properties"]["code"].as_str().map(str::to_string));
     let chose = sel.ward.is_some()
         || sel.hotspot.is_some()
-        || sel.incident.is_some()
+        || sel.incidents_at.is_some()
         || sel.gi.is_some()
         || sel.emerging.is_some()
         || sel.change.is_some()
@@ -181,6 +181,10 @@ pub fn select_features(app: &AppRef, sel: Selected) {
     update_briefing(app);
     update_page_url(app);
     render_ward_table(app);
+    if let Some(at) = sel.incidents_at {
+        let a = app.clone();
+        spawn_local(async move { load_incidents_at(&a, at, generation).await });
+    }
     let Some(code) = sel.ward else { return };
     let a = app.clone();
     spawn_local(async move { load_ward_panel(&a, code, generation).await });
@@ -207,9 +211,8 @@ fn highlight(app: &AppRef, sel: &Selected) {
 /// placeholder for the ward that [`load_ward_panel`] fills.
 fn details_html(st: &State, sel: &Selected) -> String {
     let mut html = String::new();
-    if let Some(p) = &sel.incident {
-        let ward_name = p.ward.as_deref().and_then(|c| st.ward_name(c));
-        html.push_str(&panels::incident_html(p, ward_name));
+    if sel.incidents_at.is_some() {
+        html.push_str("<div id=\"incidents-here\" aria-busy=\"true\"><p class=\"hint\">Loading the incidents at this point…</p></div>");
     }
     if let Some(top) = sel.hotspot {
         if let Some(band) = st.hotspot_band(top) {
@@ -252,6 +255,56 @@ fn details_html(st: &State, sel: &Selected) -> String {
 
 /// The ward's figures and trend into its placeholder, unless another
 /// selection (`generation`) came first.
+/// Most incidents listed for one map point.
+const INCIDENTS_AT: usize = 25;
+
+/// The incidents at a clicked map point (a box of a few metres around it:
+/// police.uk stacks incidents on one snapped point) into their placeholder,
+/// unless another selection (`generation`) came first.
+async fn load_incidents_at(a: &AppRef, [lon, lat]: [f64; 2], generation: u32) {
+    let d = 0.00005; // about 5 m
+    let url =
+        a.st.borrow()
+            .f
+            .incidents_at_url([lon - d, lat - d, lon + d, lat + d], INCIDENTS_AT);
+    let text = fetch_text(&url).await;
+    let st = a.st.borrow();
+    if st.details_generation != generation {
+        return;
+    }
+    let page = text.and_then(|t| {
+        serde_json::from_str::<hotspot_api::responses::Incidents>(&t).map_err(|e| e.to_string())
+    });
+    let html = match page {
+        Ok(page) => {
+            let n = page.meta.number_matched;
+            let mut s = format!(
+                "<p>{} incident{} at this point{}.</p>",
+                format::thousands(n as u64),
+                if n == 1 { "" } else { "s" },
+                if n > page.meta.number_returned {
+                    format!(" (the first {} listed)", page.meta.number_returned)
+                } else {
+                    String::new()
+                }
+            );
+            for f in &page.features {
+                let ward = f.properties.ward.as_deref().and_then(|c| st.ward_name(c));
+                s.push_str(&panels::incident_html(&f.properties, ward));
+            }
+            s
+        }
+        Err(e) => format!(
+            "<p class=\"error\">The incidents could not be loaded: {}</p>",
+            format::esc(&e)
+        ),
+    };
+    let el = by_id("incidents-here");
+    el.set_inner_html(&html);
+    let _ = el.remove_attribute("aria-busy");
+    debug_set("incidentsHere", &JsValue::from_str(&url));
+}
+
 async fn load_ward_panel(a: &AppRef, code: String, generation: u32) {
     let (url, trend_url) = {
         let st = a.st.borrow();

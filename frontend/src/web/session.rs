@@ -84,14 +84,9 @@ fn set_session(app: &AppRef, session: Session) {
     let empty = js::empty_fc();
     {
         let st = app.st.borrow();
-        if st.map_ready {
-            if !st.allowed(Feature::Hotspots) {
-                let _ = app.map.set_data("hotspots", &empty);
-                let _ = app.map.set_data("labels", &empty);
-            }
-            if !st.allowed(Feature::Incidents) {
-                let _ = app.map.set_data("incidents", &empty);
-            }
+        if st.map_ready && !st.allowed(Feature::Hotspots) {
+            let _ = app.map.set_data("hotspots", &empty);
+            let _ = app.map.set_data("labels", &empty);
         }
     }
     if !app.st.borrow().session.can_plan() {

@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use hotspot_api::responses::{
     ChangeLayer, ChangeProperties, ClusterLayer, ClusterProperties, DensityMeta, EmergingLayer,
-    EmergingProperties, GiLayer, GiProperties, Hotspots, IncidentProperties, Incidents, Plan,
-    RiskLayer, RiskProperties, StreetLabels, Wards,
+    EmergingProperties, GiLayer, GiProperties, Hotspots, Plan, RiskLayer, RiskProperties,
+    StreetLabels, Wards,
 };
 
 use super::map::Map;
@@ -141,7 +141,9 @@ pub struct Selected {
     pub cluster: Option<ClusterProperties>,
     pub risk: Option<RiskProperties>,
     pub hotspot: Option<f64>,
-    pub incident: Option<IncidentProperties>,
+    /// A clicked map point of the incident layer (lon, lat): its incidents
+    /// are asked for when it is chosen.
+    pub incidents_at: Option<[f64; 2]>,
 }
 
 pub struct State {
@@ -167,7 +169,9 @@ pub struct State {
     pub wards: Layer<Wards>,
     pub hotspots: Layer<Hotspots>,
     pub density: Layer<DensityShown>,
-    pub incidents: Layer<Incidents>,
+    /// The incident tiles' URL template in use (`url`); the map holds
+    /// the tiles.
+    pub incidents: Layer<()>,
     pub labels: Layer<StreetLabels>,
     pub gistar: Layer<GiLayer>,
     pub emerging: Layer<EmergingLayer>,
