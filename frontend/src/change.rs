@@ -41,18 +41,11 @@ pub fn opacity_expression() -> Value {
 
 /// Every class with its number of cells.
 pub fn legend(layer: &ChangeLayer) -> Vec<LegendItem> {
-    CLASSES
+    let keys = layer
+        .features
         .iter()
-        .map(|(k, colour, label)| LegendItem {
-            colour: colour.to_string(),
-            label: label.to_string(),
-            count: layer
-                .features
-                .iter()
-                .filter(|f| f.properties.class == *k)
-                .count(),
-        })
-        .collect()
+        .map(|f| f.properties.class.as_str().into());
+    crate::classify::class_legend(&CLASSES, keys)
 }
 
 /// The periods compared (with their months of data), the test and grid.

@@ -8,6 +8,8 @@
 //! * kernel density: viridis (perceptually uniform, colour-blind safe);
 //! * hotspot areas: ColorBrewer Purples (a hue the choropleth does not use).
 
+use std::borrow::Cow;
+
 use hotspot_api::responses::WardProperties;
 use serde_json::{json, Value};
 
@@ -44,6 +46,26 @@ pub struct LegendItem {
     pub label: String,
     /// Features in the class.
     pub count: usize,
+}
+
+/// Legend rows for fixed classes `(key, colour, label)`, each with how many
+/// of the features' class keys (`keys`) are its key.
+pub fn class_legend<'a>(
+    classes: &[(&str, &str, &str)],
+    keys: impl Iterator<Item = Cow<'a, str>>,
+) -> Vec<LegendItem> {
+    let mut counts = std::collections::HashMap::new();
+    for k in keys {
+        *counts.entry(k).or_insert(0) += 1;
+    }
+    classes
+        .iter()
+        .map(|(k, colour, label)| LegendItem {
+            colour: colour.to_string(),
+            label: label.to_string(),
+            count: counts.get(*k).copied().unwrap_or(0),
+        })
+        .collect()
 }
 
 /// A classification of one numeric property.

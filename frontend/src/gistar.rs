@@ -48,18 +48,11 @@ pub fn fill_expression() -> Value {
 
 /// The legend: every class with its number of cells.
 pub fn legend(layer: &GiLayer) -> Vec<LegendItem> {
-    CLASSES
+    let keys = layer
+        .features
         .iter()
-        .map(|(k, colour, label)| LegendItem {
-            colour: colour.to_string(),
-            label: label.to_string(),
-            count: layer
-                .features
-                .iter()
-                .filter(|f| key(&f.properties.class) == *k)
-                .count(),
-        })
-        .collect()
+        .map(|f| key(&f.properties.class).into());
+    crate::classify::class_legend(&CLASSES, keys)
 }
 
 /// How the layer was made: the grid, the neighbourhood and the correction

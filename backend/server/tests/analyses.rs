@@ -1,49 +1,17 @@
 //! The change map and DBSCAN clusters (and the relative-risk surface)
 //! through the real router, on the generated sample data.
 
-use std::sync::Arc;
-
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use axum::Router;
-use hotspot_server::{app, AppState, ServerConfig};
-use http_body_util::BodyExt;
+use hotspot_server::app;
 use serde_json::Value;
-use tower::ServiceExt;
 
 mod common;
 
-async fn sample_app() -> Router {
-    let store = hotspot_store::open("sqlite::memory:").await.unwrap();
-    let config = ServerConfig {
-        anonymous_role: hotspot_core::Role::Admin,
-        ..ServerConfig::default()
-    };
-    let state: Arc<AppState> = AppState::new(store, Default::default(), config)
-        .await
-        .unwrap();
-    common::load_sample(&state, "policeuk/", true).await;
-    app(state)
-}
+use common::get_json as get;
 
-async fn get(app: &Router, uri: &str) -> (StatusCode, String, Value) {
-    let res = app
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let ctype = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        ctype,
-        serde_json::from_slice(&body).unwrap_or(Value::Null),
-    )
+async fn sample_app() -> Router {
+    app(common::sample_state_as(hotspot_core::Role::Admin).await)
 }
 
 fn sum(fc: &Value, key: &str) -> u64 {

@@ -8,49 +8,19 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use hotspot_ingest::source_from_bytes;
 use hotspot_server::pipeline::ImportKind;
-use hotspot_server::{app, import_files, AppState, ServerConfig};
+use hotspot_server::{app, import_files, AppState};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
 mod common;
 
-/// The sample data, served to anonymous callers as `anonymous_role`.
-async fn sample_state_as(anonymous_role: hotspot_core::Role) -> Arc<AppState> {
-    let store = hotspot_store::open("sqlite::memory:").await.unwrap();
-    let config = ServerConfig {
-        anonymous_role,
-        ..ServerConfig::default()
-    };
-    let state = AppState::new(store, Default::default(), config)
-        .await
-        .unwrap();
-    common::load_sample(&state, "policeuk/", true).await;
-    state
-}
+use common::{get_json as get, sample_state_as, send_typed as send};
 
 /// Most tests look at what the analyses return, not at access control
 /// (the role tests below do that): they call as an administrator.
 async fn sample_state() -> Arc<AppState> {
     sample_state_as(hotspot_core::Role::Admin).await
-}
-
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, String, Vec<u8>) {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let ctype = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    (status, ctype, body)
-}
-
-async fn get(app: &Router, uri: &str) -> (StatusCode, String, Value) {
-    let (s, c, b) = send(app, Request::get(uri).body(Body::empty()).unwrap()).await;
-    let v = serde_json::from_slice(&b).unwrap_or(Value::Null);
-    (s, c, v)
 }
 
 /// Twice the signed area of a ring (shoelace); positive = counter-clockwise.

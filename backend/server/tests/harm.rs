@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use hotspot_core::harm::HarmIndex;
-use hotspot_server::{app, AppState, ServerConfig};
+use hotspot_server::{app, ServerConfig};
 use serde_json::Value;
 
 mod common;
@@ -28,22 +28,18 @@ fn index() -> HarmIndex {
 }
 
 async fn sample_app(harm: Option<HarmIndex>) -> Router {
-    let store = hotspot_store::open("sqlite::memory:").await.unwrap();
-    let config = ServerConfig {
+    app(common::sample_state_with(ServerConfig {
         anonymous_role: hotspot_core::Role::Analyst,
         harm_index: harm.map(Arc::new),
         ..ServerConfig::default()
-    };
-    let state: Arc<AppState> = AppState::new(store, Default::default(), config)
-        .await
-        .unwrap();
-    common::load_sample(&state, "policeuk/", true).await;
-    app(state)
+    })
+    .await)
 }
 
+/// `GET uri`: status and JSON body.
 async fn get(app: &Router, uri: &str) -> (StatusCode, Value) {
-    let (status, body) = common::send(app, Request::get(uri).body(Body::empty()).unwrap()).await;
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    let (status, _, body) = common::get_json(app, uri).await;
+    (status, body)
 }
 
 #[tokio::test]

@@ -5,46 +5,21 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use axum::Router;
-use hotspot_server::{app, AppState, ServerConfig};
-use http_body_util::BodyExt;
+use hotspot_server::{app, AppState};
 use mvt_reader::feature::Value as Tag;
 use serde_json::Value;
-use tower::ServiceExt;
 
 mod common;
+
+use common::get_raw as get;
 
 /// The sample behind the router (anonymous callers are analysts), and the
 /// state, whose snapshot gives each incident's exact location.
 async fn sample() -> (Router, Arc<AppState>) {
-    let store = hotspot_store::open("sqlite::memory:").await.unwrap();
-    let config = ServerConfig {
-        anonymous_role: hotspot_core::Role::Analyst,
-        ..ServerConfig::default()
-    };
-    let state: Arc<AppState> = AppState::new(store, Default::default(), config)
-        .await
-        .unwrap();
-    common::load_sample(&state, "policeuk/", true).await;
+    let state = common::sample_state_as(hotspot_core::Role::Analyst).await;
     (app(state.clone()), state)
-}
-
-async fn get(app: &Router, uri: &str) -> (StatusCode, String, Vec<u8>) {
-    let res = app
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let ctype = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (status, ctype, body.to_vec())
 }
 
 /// One decoded tile point: position in tile units and its tags.
