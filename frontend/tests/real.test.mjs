@@ -222,6 +222,27 @@ test('patterns on the real county: months only, said so; last year\'s gap months
   await page.close();
 });
 
+test('the workbench on the real county: burglary change since last year, clusters and risk, as the API says', async () => {
+  const page = await open('/?period=2025-01..2025-04&type=Burglary&compare=year&layers=wards,change,clusters');
+  await page.waitForFunction(() => window.__hotspot.changeUrl && window.__hotspot.clustersUrl, null, { timeout: 60000 });
+  await idle(page);
+  const changeUrl = await page.evaluate(() => window.__hotspot.changeUrl);
+  // The same four months a year earlier: 2024-01..2024-04 (2024-05 on are gaps).
+  assert.match(changeUrl, /before=2024-01\.\.2024-04&after=2025-01\.\.2025-04/);
+  const change = await page.evaluate(async (u) => (await fetch(u)).json(), changeUrl);
+  // Every incident of both periods is in a cell, outside the cells or unlocated.
+  const n = (k) => change.features.reduce((a, f) => a + f.properties[k], 0);
+  assert.equal(n('n_before') + change.before.outside_study_area + change.before.unlocated, change.before.selected);
+  assert.equal(n('n_after') + change.after.outside_study_area + change.after.unlocated, change.after.selected);
+  const legend = (await page.textContent('#legend')).replace(/\s+/g, ' ');
+  const tested = change.features.length.toLocaleString('en-GB');
+  assert.match(legend, new RegExp(`${tested} cells with incidents tested`));
+  const clusters = await page.evaluate(async () => (await fetch(window.__hotspot.clustersUrl)).json());
+  assert.match(legend, new RegExp(`Cluster \\(${clusters.features.reduce((a, f) => a + f.properties.count, 0).toLocaleString('en-GB')} incidents in all\\) ?${clusters.features.length}`));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'real-change-clusters.png') });
+  await page.close();
+});
+
 test('the console stayed clean', () => {
   assert.deepEqual(errors, []);
 });
