@@ -4,7 +4,9 @@
 //!   again (every map client opening on the same view); a repeat costs a
 //!   hash lookup. Entries are keyed by role (what the public sees is
 //!   suppressed) and the full request URI, and all dropped when a new
-//!   snapshot is swapped in.
+//!   snapshot is swapped in. Past its budget the oldest answers go first;
+//!   map tiles have a budget of their own, so panning a map at street zoom
+//!   (thousands of small tiles) never pushes out a costly hotspot surface.
 //! * **Computed once.** Identical requests that arrive while the first is
 //!   still being answered wait for its answer instead of computing it again
 //!   (after an import the cache is empty, and a morning briefing opens many
@@ -14,7 +16,7 @@
 //!   service answers 503 with `Retry-After` instead of letting every
 //!   request's latency grow without bound.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -28,8 +30,10 @@ use tokio::sync::{OnceCell, Semaphore, SemaphorePermit};
 use crate::auth::Principal;
 use crate::{AppError, AppState};
 
-/// Most bytes kept; past this the cache starts again empty.
+/// Most bytes kept for analyses, and for map tiles; past these the oldest
+/// answers of the kind are dropped.
 const MAX_BYTES: usize = 64 << 20;
+const MAX_TILE_BYTES: usize = 16 << 20;
 /// Largest single response kept.
 const MAX_ENTRY_BYTES: usize = 8 << 20;
 
@@ -49,12 +53,46 @@ impl Cached {
 /// `None` when it was not a 200 (each caller then answers for itself).
 type Flight = Arc<OnceCell<Option<Cached>>>;
 
+/// Kept answers of one kind, oldest first.
+#[derive(Default)]
+struct Kept {
+    bytes: usize,
+    entries: HashMap<String, Cached>,
+    order: VecDeque<String>,
+}
+
+impl Kept {
+    /// Keeps `value`, dropping the oldest answers until it fits `budget`.
+    fn keep(&mut self, key: &str, value: &Cached, budget: usize) {
+        while self.bytes + value.body.len() > budget {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(old) = self.entries.remove(&oldest) {
+                self.bytes -= old.body.len();
+            }
+        }
+        if let Some(old) = self.entries.insert(key.to_string(), value.clone()) {
+            self.bytes -= old.body.len();
+        } else {
+            self.order.push_back(key.to_string());
+        }
+        self.bytes += value.body.len();
+    }
+}
+
 #[derive(Default)]
 struct Inner {
     generation: u64,
-    bytes: usize,
-    entries: HashMap<String, Cached>,
+    /// Analyses, and map tiles.
+    analyses: Kept,
+    tiles: Kept,
     in_flight: HashMap<String, Flight>,
+}
+
+/// Whether `key` (role and URI) is a map tile.
+fn is_tile(key: &str) -> bool {
+    key.contains("/tiles/")
 }
 
 pub struct ResponseCache {
@@ -92,7 +130,12 @@ impl ResponseCache {
                 ..Inner::default()
             };
         }
-        if let Some(hit) = inner.entries.get(key) {
+        let kept = if is_tile(key) {
+            &inner.tiles
+        } else {
+            &inner.analyses
+        };
+        if let Some(hit) = kept.entries.get(key) {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(hit.clone());
         }
@@ -120,12 +163,11 @@ impl ResponseCache {
         let Some(value) = value.filter(|v| v.body.len() <= MAX_ENTRY_BYTES) else {
             return;
         };
-        if inner.bytes + value.body.len() > MAX_BYTES {
-            inner.entries.clear();
-            inner.bytes = 0;
+        if is_tile(key) {
+            inner.tiles.keep(key, value, MAX_TILE_BYTES);
+        } else {
+            inner.analyses.keep(key, value, MAX_BYTES);
         }
-        inner.bytes += value.body.len();
-        inner.entries.insert(key.to_string(), value.clone());
     }
 
     /// A slot to run an analysis in, waiting in the queue if need be; `None`
@@ -207,5 +249,49 @@ pub async fn cached(State(state): State<Arc<AppState>>, req: Request, next: Next
         // The first failed (a 4xx, say): this one answers for itself.
         (None, None, Some((req, next))) => compute(&state, req, next).await,
         (None, None, None) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(bytes: usize) -> Cached {
+        Cached {
+            headers: HeaderMap::new(),
+            body: Bytes::from(vec![0u8; bytes]),
+        }
+    }
+
+    #[test]
+    fn past_its_budget_the_oldest_answers_go_first() {
+        let mut kept = Kept::default();
+        for k in ["a", "b", "c"] {
+            kept.keep(k, &answer(40), 100);
+        }
+        // "c" did not fit beside "a" and "b": "a", the oldest, went.
+        assert!(!kept.entries.contains_key("a"));
+        assert!(kept.entries.contains_key("b") && kept.entries.contains_key("c"));
+        assert_eq!(kept.bytes, 80);
+        // Keeping a key again replaces it without counting it twice.
+        kept.keep("c", &answer(10), 100);
+        assert_eq!(kept.bytes, 50);
+    }
+
+    #[test]
+    fn tiles_never_push_out_analyses() {
+        let cache = ResponseCache::new(2, 2);
+        cache.land(0, "analyst /api/hotspots?x", Some(&answer(1000)));
+        for i in 0..5_000 {
+            let key = format!("analyst /api/tiles/incidents/16/{i}/0.mvt");
+            cache.land(0, &key, Some(&answer(4 << 10)));
+        }
+        assert!(cache.lookup(0, "analyst /api/hotspots?x").is_ok());
+        let inner = cache.inner.lock().unwrap();
+        assert!(inner.tiles.bytes <= MAX_TILE_BYTES);
+        assert!(inner
+            .tiles
+            .entries
+            .contains_key("analyst /api/tiles/incidents/16/4999/0.mvt"));
     }
 }
