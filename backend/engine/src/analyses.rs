@@ -179,41 +179,15 @@ impl Dataset {
             }
         }
         let unlocated = (picked.len() - ks.len()) as u64;
-        let (eps, eps_rule) = match q.eps {
-            Some(e) => (e, "given".to_string()),
-            None => {
-                let e = default_eps(&points).ok_or_else(|| {
-                    EngineError::InvalidParameter(
-                        "fewer than two distinct locations are selected: give eps to cluster them"
-                            .into(),
-                    )
-                })?;
-                // Whole metres, as a user would type it again.
-                let e = e.round().max(1.0);
-                (
-                    e,
-                    format!(
-                        "median distance between each map point and its nearest other map point \
-                         ÷ √2 (about twice the typical density), {e} m"
-                    ),
-                )
-            }
-        };
-        if !(eps.is_finite() && eps > 0.0 && eps <= MAX_EPS) {
-            return Err(EngineError::InvalidParameter(format!(
-                "eps must be more than 0 and at most {MAX_EPS} m, got {eps}"
-            )));
-        }
+        let (eps, eps_rule) = cluster_eps(q.eps, &points)?;
         let (min_points, min_points_rule) = match q.min_points {
             Some(m) => (m, "given".to_string()),
             None => {
                 let m = default_min_points(points.len());
+                let n = points.len();
                 (
                     m,
-                    format!(
-                        "ln of the {} incidents, rounded, at least 5: {m}",
-                        points.len()
-                    ),
+                    format!("ln of the {n} incidents, rounded, at least 5: {m}"),
                 )
             }
         };
@@ -228,29 +202,8 @@ impl Dataset {
             .iter()
             .enumerate()
             .map(|(c, ids)| {
-                let mut by_type: HashMap<&str, u64> = HashMap::new();
-                for &i in ids {
-                    *by_type.entry(self.category_name(ks[i])).or_insert(0) += 1;
-                }
-                let mut top: Vec<(String, u64)> = by_type
-                    .into_iter()
-                    .map(|(t, n)| (t.to_string(), n))
-                    .collect();
-                top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                top.truncate(TOP_TYPES);
-                let mut locs: Vec<[f64; 2]> = ids.iter().map(|&i| points[i]).collect();
-                locs.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])));
-                locs.dedup();
-                let outline_bng = buffered_hull(&locs, eps / 2.0);
-                PointCluster {
-                    rank: c + 1,
-                    incidents: ids.len() as u64,
-                    core: ids.iter().filter(|&&i| d.core[i]).count() as u64,
-                    locations: locs.len() as u64,
-                    top_types: top,
-                    area_km2: geo::Area::unsigned_area(&outline_bng) / 1e6,
-                    outline_bng,
-                }
+                let core = ids.iter().filter(|&&i| d.core[i]).count() as u64;
+                self.point_cluster(c + 1, ids, core, &ks, &points, eps)
             })
             .collect();
         Ok(ClusterResult {
@@ -263,6 +216,43 @@ impl Dataset {
             noise: d.noise() as u64,
             unlocated,
         })
+    }
+
+    /// Cluster `rank` of the incidents `ks[i]` at `points[i]` for `i` in
+    /// `ids`: its outline (the hull of its locations widened by eps/2), its
+    /// counts and its commonest crime types.
+    fn point_cluster(
+        &self,
+        rank: usize,
+        ids: &[usize],
+        core: u64,
+        ks: &[usize],
+        points: &[[f64; 2]],
+        eps: f64,
+    ) -> PointCluster {
+        let mut by_type: HashMap<&str, u64> = HashMap::new();
+        for &i in ids {
+            *by_type.entry(self.category_name(ks[i])).or_insert(0) += 1;
+        }
+        let mut top: Vec<(String, u64)> = by_type
+            .into_iter()
+            .map(|(t, n)| (t.to_string(), n))
+            .collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        top.truncate(TOP_TYPES);
+        let mut locs: Vec<[f64; 2]> = ids.iter().map(|&i| points[i]).collect();
+        locs.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])));
+        locs.dedup();
+        let outline_bng = buffered_hull(&locs, eps / 2.0);
+        PointCluster {
+            rank,
+            incidents: ids.len() as u64,
+            core,
+            locations: locs.len() as u64,
+            top_types: top,
+            area_km2: geo::Area::unsigned_area(&outline_bng) / 1e6,
+            outline_bng,
+        }
     }
 }
 
@@ -280,6 +270,34 @@ fn buffered_hull(points: &[[f64; 2]], radius: f64) -> Polygon<f64> {
         })
         .collect();
     MultiPoint::new(ring).convex_hull()
+}
+
+/// DBSCAN's neighbourhood: as given, or from the data (whole metres, as a
+/// user would type it again), with the rule in words.
+fn cluster_eps(given: Option<f64>, points: &[[f64; 2]]) -> Result<(f64, String), EngineError> {
+    let (eps, rule) = match given {
+        Some(e) => (e, "given".to_string()),
+        None => {
+            let e = default_eps(points).ok_or_else(|| {
+                EngineError::InvalidParameter(
+                    "fewer than two distinct locations are selected: give eps to cluster them"
+                        .into(),
+                )
+            })?;
+            let e = e.round().max(1.0);
+            let rule = format!(
+                "median distance between each map point and its nearest other map point \
+                 ÷ √2 (about twice the typical density), {e} m"
+            );
+            (e, rule)
+        }
+    };
+    if !(eps.is_finite() && eps > 0.0 && eps <= MAX_EPS) {
+        return Err(EngineError::InvalidParameter(format!(
+            "eps must be more than 0 and at most {MAX_EPS} m, got {eps}"
+        )));
+    }
+    Ok((eps, rule))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use geo::InteriorPoint;
 use hotspot_density::risk::{relative_risk, RiskSurface, FLOOR_SHARE};
 use hotspot_density::{choose_parameters, kde, DensityGrid, KdeParameters};
 
-use crate::{Dataset, EngineError, Selection};
+use crate::{Dataset, EngineError, Period, Selection};
 
 /// What risk is relative to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +66,11 @@ pub struct RiskResult {
     pub floor_share: f64,
 }
 
+/// A denominator's points, their weights (residents) and their units.
+type DenominatorPoints = (Vec<[f64; 2]>, Option<Vec<f64>>, &'static str);
+/// A selection's located points in the study area.
+type PointsOf<'a> = dyn Fn(&Selection) -> Result<Vec<[f64; 2]>, EngineError> + 'a;
+
 impl Dataset {
     /// The relative-risk surface of the selection against `q.denominator`.
     pub fn relative_risk(&self, q: &RiskQuery) -> Result<RiskResult, EngineError> {
@@ -95,7 +100,41 @@ impl Dataset {
                 .collect())
         };
         let num_points = points_of(&sel)?;
-        let (den_points, den_weights, units) = match &q.denominator {
+        let (den_points, den_weights, units) =
+            self.denominator_points(&q.denominator, sel.period, &points_of)?;
+        if den_points.is_empty() {
+            return Err(EngineError::InvalidParameter(format!(
+                "the denominator {} has nothing in the study area for this period",
+                q.denominator
+            )));
+        }
+        let denominator_total = den_weights
+            .as_ref()
+            .map_or(den_points.len() as f64, |w| w.iter().sum());
+        let numerator = kde(&num_points, None, &spec, h)?;
+        let denominator = kde(&den_points, den_weights.as_deref(), &spec, h)?;
+        let surface = relative_risk(&numerator, &denominator, FLOOR_SHARE)?;
+        Ok(RiskResult {
+            numerator,
+            denominator,
+            surface,
+            parameters,
+            numerator_points: num_points.len(),
+            denominator_total,
+            denominator_units: units.to_string(),
+            floor_share: FLOOR_SHARE,
+        })
+    }
+
+    /// The denominator's points (and weights, for residents) in the study
+    /// area, and what they count.
+    fn denominator_points(
+        &self,
+        denominator: &Denominator,
+        period: Period,
+        points_of: &PointsOf,
+    ) -> Result<DenominatorPoints, EngineError> {
+        Ok(match denominator {
             Denominator::Population => {
                 if self.areas.is_empty() {
                     return Err(EngineError::NoAreas);
@@ -119,7 +158,7 @@ impl Dataset {
             Denominator::Source(name) => {
                 let den_sel = Selection {
                     sources: vec![name.clone()],
-                    period: sel.period,
+                    period,
                     ..Default::default()
                 };
                 (points_of(&den_sel)?, None, "incidents")
@@ -127,33 +166,11 @@ impl Dataset {
             Denominator::Group(id) => {
                 let den_sel = Selection {
                     groups: vec![id.clone()],
-                    period: sel.period,
+                    period,
                     ..Default::default()
                 };
                 (points_of(&den_sel)?, None, "incidents")
             }
-        };
-        if den_points.is_empty() {
-            return Err(EngineError::InvalidParameter(format!(
-                "the denominator {} has nothing in the study area for this period",
-                q.denominator
-            )));
-        }
-        let denominator_total = den_weights
-            .as_ref()
-            .map_or(den_points.len() as f64, |w| w.iter().sum());
-        let numerator = kde(&num_points, None, &spec, h)?;
-        let denominator = kde(&den_points, den_weights.as_deref(), &spec, h)?;
-        let surface = relative_risk(&numerator, &denominator, FLOOR_SHARE)?;
-        Ok(RiskResult {
-            numerator,
-            denominator,
-            surface,
-            parameters,
-            numerator_points: num_points.len(),
-            denominator_total,
-            denominator_units: units.to_string(),
-            floor_share: FLOOR_SHARE,
         })
     }
 }
