@@ -334,6 +334,30 @@ impl Filters {
     /// period (the previous one when none is chosen) to the selected one,
     /// on the Gi* grid.
     pub fn change_url(&self) -> Option<String> {
+        let mut p = self.two_period_pairs("before", "after")?;
+        if let Some(c) = self.gi_cell {
+            p.push(("cell", c.to_string()));
+        }
+        Some(url("/api/change", &p))
+    }
+
+    /// `/api/evaluate?...`: the methods trained on the comparison period
+    /// and tested on the selected one.
+    pub fn evaluate_url(&self) -> Option<String> {
+        Some(url(
+            "/api/evaluate",
+            &self.two_period_pairs("train", "test")?,
+        ))
+    }
+
+    /// The selection with the comparison period (the previous one when
+    /// none is chosen) as `earlier` and the selected period as `later`, in
+    /// place of `period`; `None` without a period of whole months.
+    fn two_period_pairs(
+        &self,
+        earlier: &'static str,
+        later: &'static str,
+    ) -> Option<Vec<(&'static str, String)>> {
         let mut prev = self.clone();
         if prev.compare == Compare::None {
             prev.compare = Compare::Previous;
@@ -344,12 +368,9 @@ impl Filters {
             .into_iter()
             .filter(|(k, _)| *k != "period")
             .collect();
-        p.push(("before", format!("{a}..{b}")));
-        p.push(("after", self.period()));
-        if let Some(c) = self.gi_cell {
-            p.push(("cell", c.to_string()));
-        }
-        Some(url("/api/change", &p))
+        p.push((earlier, format!("{a}..{b}")));
+        p.push((later, self.period()));
+        Some(p)
     }
 
     /// `/api/clusters?...`: DBSCAN over the selection, its parameters chosen
@@ -712,6 +733,10 @@ mod tests {
         );
         f.compare = Compare::None;
         assert!(f.change_url().unwrap().contains("before=2025-01..2025-06"));
+        assert_eq!(
+            f.evaluate_url().unwrap(),
+            "/api/evaluate?group=serious-acquisitive&train=2025-01..2025-06&test=2025-07..2025-12"
+        );
         assert_eq!(
             f.clusters_url(),
             "/api/clusters?period=2025-07..2025-12&group=serious-acquisitive"

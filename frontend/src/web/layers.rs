@@ -317,12 +317,11 @@ fn show_incident_tiles(app: &AppRef) {
     let origin = js::window().location().origin().unwrap_or_default();
     let template = {
         let st = app.st.borrow();
-        if !st.may_load(LayerKind::Incidents)
-            || st.incidents.url == st.f.incident_tiles_url(&origin)
-        {
+        let template = st.f.incident_tiles_url(&origin);
+        if !st.may_load(LayerKind::Incidents) || st.incidents.url == template {
             return;
         }
-        st.f.incident_tiles_url(&origin)
+        template
     };
     if let Err(e) = app.map.set_tiles("incidents", &template) {
         return status_error(&format!("Incidents: {}", js::describe(&e)));

@@ -72,22 +72,9 @@ impl Analysis {
         match self {
             Analysis::Temporal => Ok(url("/api/temporal", &f.selection_pairs())),
             Analysis::NearRepeat => Ok(url("/api/near-repeat", &f.selection_pairs())),
-            Analysis::Methods => {
-                let mut prev = f.clone();
-                if prev.compare == crate::filters::Compare::None {
-                    prev.compare = crate::filters::Compare::Previous;
-                }
-                let (a, b) = crate::panels::comparison_range(&prev)
-                    .ok_or("choose a period of whole months first")?;
-                let mut p: Vec<(&str, String)> = f
-                    .selection_pairs()
-                    .into_iter()
-                    .filter(|(k, _)| *k != "period")
-                    .collect();
-                p.push(("train", format!("{a}..{b}")));
-                p.push(("test", f.period()));
-                Ok(url("/api/evaluate", &p))
-            }
+            Analysis::Methods => f
+                .evaluate_url()
+                .ok_or_else(|| "choose a period of whole months first".to_string()),
         }
     }
 }
