@@ -298,7 +298,6 @@ impl Dataset {
 
     /// Temporal profile of the selected incidents.
     pub fn temporal(&self, sel: &Selection) -> Result<TemporalReport, EngineError> {
-        let picked = self.select(sel)?;
         // The year before the period gives its months their last-year counts
         // and spike baselines; only the period's own months are reported.
         let (context, shown) = match sel.period {
@@ -319,10 +318,16 @@ impl Dataset {
             .iter()
             .map(|&m| (m, 0))
             .collect();
-        let context_picked = if shown.is_some() {
-            self.select(&context)?
-        } else {
-            picked.clone()
+        // One selection serves both: the context's incidents, of which the
+        // period's own are those in its months.
+        let context_picked = self.select(&context)?;
+        let picked: Vec<usize> = match shown {
+            Some(r) => context_picked
+                .iter()
+                .copied()
+                .filter(|&k| r.contains(self.incidents[k].1.month))
+                .collect(),
+            None => context_picked.clone(),
         };
         for &k in &context_picked {
             *by_month.entry(self.incidents[k].1.month).or_insert(0) += 1;

@@ -101,8 +101,9 @@ impl Dataset {
         let mut current_sel = q.selection.clone();
         current_sel.area = None;
         current_sel.bbox = None;
-        let (current, outside, unlocated, total) = self.count_by_area(&current_sel)?;
-        let harm = self.harm_by_area(&current_sel)?;
+        let picked = self.select(&current_sel)?;
+        let (current, outside, unlocated, total) = self.count_by_area(&picked);
+        let harm = self.harm_by_area(&current_sel.weighting, &picked)?;
         let current_coverage = self.coverage(&current_sel.period);
         let comparison_coverage = q.comparison.map(|p| self.coverage(&p));
         // A comparison period with no data at all has no counts to test
@@ -114,7 +115,7 @@ impl Dataset {
             Some(period) => {
                 let mut s = current_sel.clone();
                 s.period = period;
-                Some(self.count_by_area(&s)?.0)
+                Some(self.count_by_area(&self.select(&s)?).0)
             }
             None => None,
         };
@@ -215,29 +216,31 @@ impl Dataset {
         warnings
     }
 
-    /// Per area counts; plus counts outside all areas, unlocated, and total.
-    fn count_by_area(&self, sel: &Selection) -> Result<(Vec<u64>, u64, u64, u64), EngineError> {
+    /// Per area counts of the `picked` incidents; plus counts outside all
+    /// areas, unlocated, and total.
+    fn count_by_area(&self, picked: &[usize]) -> (Vec<u64>, u64, u64, u64) {
         let mut counts = vec![0u64; self.areas.len()];
         let (mut outside, mut unlocated) = (0, 0);
-        let picked = self.select(sel)?;
-        for &k in &picked {
+        for &k in picked {
             match (self.point_of(k), self.area_of(k)) {
                 (None, _) => unlocated += 1,
                 (Some(_), None) => outside += 1,
                 (Some(_), Some(a)) => counts[a] += 1,
             }
         }
-        Ok((counts, outside, unlocated, picked.len() as u64))
+        (counts, outside, unlocated, picked.len() as u64)
     }
 
-    /// Each ward's harm (the sum of its incidents' weights) when `sel` is
+    /// Each ward's harm (the sum of its `picked` incidents' weights) when
     /// weighted by harm; `None` for counts.
-    fn harm_by_area(&self, sel: &Selection) -> Result<Option<Vec<f64>>, EngineError> {
-        if sel.weighting.harm_index().is_none() {
+    fn harm_by_area(
+        &self,
+        weighting: &crate::Weighting,
+        picked: &[usize],
+    ) -> Result<Option<Vec<f64>>, EngineError> {
+        let Some(weights) = self.weights(weighting, picked)? else {
             return Ok(None);
-        }
-        let picked = self.select(sel)?;
-        let weights = self.weights(&sel.weighting, &picked)?.expect("weighted");
+        };
         let mut harm = vec![0.0; self.areas.len()];
         for (k, w) in picked.iter().zip(weights) {
             if let Some(a) = self.area_of(*k) {
