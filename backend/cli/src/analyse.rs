@@ -125,7 +125,8 @@ pub struct HotspotsArgs {
 
 pub async fn dataset(db: &str, groups: CrimeGroups) -> anyhow::Result<Dataset> {
     let store = hotspot_store::open(db).await?;
-    Ok(hotspot_server::load_dataset(store.as_ref(), groups).await?)
+    let snapshot = hotspot_server::default_snapshot_file(db);
+    Ok(hotspot_server::load_dataset(store.as_ref(), groups, snapshot.as_deref()).await?)
 }
 
 /// `--compare` for `current`, parsed by the API's own [`Compare`].

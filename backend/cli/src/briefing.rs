@@ -59,7 +59,8 @@ pub async fn run(db: &str, groups: CrimeGroups, args: BriefingArgs) -> anyhow::R
         .parse()
         .map_err(|e| anyhow::anyhow!("--format {e} (or an --out ending in one)"))?;
     let store = hotspot_store::open(db).await?;
-    let ds = hotspot_server::load_dataset(store.as_ref(), groups).await?;
+    let snapshot = hotspot_server::default_snapshot_file(db);
+    let ds = hotspot_server::load_dataset(store.as_ref(), groups, snapshot.as_deref()).await?;
     let log = if args.public {
         Vec::new()
     } else {

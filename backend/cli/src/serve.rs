@@ -70,6 +70,13 @@ pub struct ServeArgs {
     /// density, hotspots, Gi* and ward figures by harm (`weight=harm`).
     #[arg(long, value_name = "FILE", env = "HOTSPOT_HARM_INDEX")]
     pub harm_index: Option<std::path::PathBuf>,
+    /// The snapshot file: the incidents as columns, mapped at start-up
+    /// instead of read row by row from the database, and rewritten after
+    /// each import (docs/performance.md#snapshot-file). Default: beside a
+    /// SQLite database (`hotspot.db.snapshot`); for PostgreSQL, none unless
+    /// given. `off` turns it off.
+    #[arg(long, value_name = "FILE|off", env = "HOTSPOT_SNAPSHOT")]
+    pub snapshot: Option<PathBuf>,
 }
 
 /// The sample folder: as given, or the repository's `data/` when run from elsewhere.
@@ -137,6 +144,11 @@ pub async fn run(db: &str, groups: CrimeGroups, args: ServeArgs) -> anyhow::Resu
         harm_index: match &args.harm_index {
             Some(path) => Some(std::sync::Arc::new(crate::harm::load(path)?)),
             None => None,
+        },
+        snapshot_file: match &args.snapshot {
+            Some(off) if off.as_os_str() == "off" => None,
+            Some(file) => Some(file.clone()),
+            None => hotspot_server::default_snapshot_file(db),
         },
     };
     let state = AppState::new(store, groups, config).await?;

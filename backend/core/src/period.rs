@@ -30,18 +30,29 @@ pub enum Period {
 
 impl Period {
     pub fn contains(&self, i: &Incident) -> bool {
+        self.contains_parts(i.month, i.date, i.time)
+    }
+
+    /// [`Period::contains`] for an incident's month, date and time, as a
+    /// columnar store keeps them.
+    pub fn contains_parts(
+        &self,
+        month: Month,
+        date: Option<NaiveDate>,
+        time: Option<NaiveTime>,
+    ) -> bool {
         match self {
             Period::All => true,
-            Period::Months(r) => r.contains(i.month),
-            Period::Between { from, to } => match i.date {
+            Period::Months(r) => r.contains(month),
+            Period::Between { from, to } => match date {
                 // A day-precision incident counts from the start of its day.
                 Some(d) => {
-                    let t = d.and_time(i.time.unwrap_or(NaiveTime::MIN));
+                    let t = d.and_time(time.unwrap_or(NaiveTime::MIN));
                     *from <= t && t < *to
                 }
                 None => {
-                    let start = i.month.first_day().and_time(NaiveTime::MIN);
-                    let end = i.month.succ().first_day().and_time(NaiveTime::MIN);
+                    let start = month.first_day().and_time(NaiveTime::MIN);
+                    let end = month.succ().first_day().and_time(NaiveTime::MIN);
                     *from <= start && end <= *to
                 }
             },

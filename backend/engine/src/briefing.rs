@@ -569,7 +569,7 @@ impl Dataset {
                 };
                 let mut by_month: BTreeMap<Month, u64> = BTreeMap::new();
                 for k in self.select(&s)? {
-                    *by_month.entry(self.incidents[k].1.month).or_insert(0) += 1;
+                    *by_month.entry(self.cols.month(k)).or_insert(0) += 1;
                 }
                 range
                     .months()
@@ -637,7 +637,7 @@ impl Dataset {
         ];
         let mut partner: Vec<&str> = picked_in_ward
             .iter()
-            .map(|&k| self.incidents[k].1.source.as_str())
+            .map(|&k| self.cols.source_name(k))
             .filter(|s| *s != "police.uk")
             .collect();
         partner.sort_unstable();
@@ -673,7 +673,7 @@ impl Dataset {
             },
             &[HOTSPOT_TOP_PERCENT],
         )?;
-        let mut chosen = vec![false; self.incidents.len()];
+        let mut chosen = vec![false; self.cols.len()];
         for k in self.select(selection)? {
             chosen[k] = true;
         }
@@ -691,7 +691,7 @@ impl Dataset {
                     if chosen[k] && polygon.contains(&Coord { x, y }) {
                         incidents += 1;
                         *types.entry(self.category_name(k)).or_insert(0) += 1;
-                        if let Some(l) = self.incidents[k].1.location_label.as_deref() {
+                        if let Some(l) = self.cols.label(k) {
                             *labels.entry(l).or_insert(0) += 1;
                         }
                     }

@@ -8,6 +8,7 @@ use hotspot_core::{Area, CrimeGroups, Incident, Month, MonthRange};
 use hotspot_spatial::{AreaLocator, PointIndex};
 use serde::Serialize;
 
+use crate::columns::{Columns, NONE};
 use crate::{EngineError, Selection};
 
 /// An area with its boundary in both WGS84 (for output) and BNG (for analysis).
@@ -19,18 +20,13 @@ pub(crate) struct AreaEntry {
 
 /// An immutable, indexed view of every incident and area.
 pub struct Dataset {
-    pub(crate) incidents: Vec<(i64, Incident)>,
-    /// Category index per incident into `categories`.
-    category_of: Vec<u16>,
-    categories: Vec<String>,
-    /// Per category: the ids of the groups it belongs to (depends on source too,
-    /// so keyed by (category, source)).
+    /// The incidents, one array per field.
+    pub(crate) cols: Columns,
+    /// Per (category, source) pair: the ids of the groups it belongs to.
     membership: HashMap<(u16, u16), Vec<u16>>,
-    source_of: Vec<u16>,
-    sources: Vec<String>,
     pub(crate) groups: CrimeGroups,
     group_ids: Vec<String>,
-    /// Located incidents: their BNG point and index into `incidents`.
+    /// Located incidents: their BNG point and index into the incidents.
     pub(crate) points: Vec<[f64; 2]>,
     point_incident: Vec<u32>,
     /// Per incident: index into `points`, or `u32::MAX` when unlocated.
@@ -38,8 +34,8 @@ pub struct Dataset {
     pub(crate) index: PointIndex,
     pub(crate) areas: Vec<AreaEntry>,
     pub(crate) locator: AreaLocator,
-    /// Per located point: the area containing it.
-    pub(crate) point_area: Vec<Option<u32>>,
+    /// Per place (distinct location): the area containing it, or [`NONE`].
+    place_area: Vec<u32>,
     pub(crate) months: BTreeMap<Month, u64>,
     /// Computed once at build: the health endpoint asks on every call.
     pub(crate) overview: Overview,
@@ -80,103 +76,57 @@ pub struct Overview {
 }
 
 impl Dataset {
-    /// Builds the snapshot: interns categories, projects area boundaries to
-    /// BNG, builds the R-tree and assigns every located incident to its area.
-    pub fn build(
-        incidents: Vec<(i64, Incident)>,
-        areas: Vec<Area>,
-        mut groups: CrimeGroups,
-    ) -> Self {
-        let mut categories: Vec<String> = Vec::new();
-        let mut sources: Vec<String> = Vec::new();
-        let mut cat_ids: HashMap<String, u16> = HashMap::new();
-        let mut src_ids: HashMap<String, u16> = HashMap::new();
-        let mut category_of = Vec::with_capacity(incidents.len());
-        let mut source_of = Vec::with_capacity(incidents.len());
-        let mut points = Vec::new();
-        let mut point_incident = Vec::new();
-        let mut incident_point = Vec::with_capacity(incidents.len());
-        let mut months = BTreeMap::new();
-        for (k, (_, inc)) in incidents.iter().enumerate() {
-            let c = *cat_ids.entry(inc.category.clone()).or_insert_with(|| {
-                categories.push(inc.category.clone());
-                (categories.len() - 1) as u16
-            });
-            let s = *src_ids.entry(inc.source.clone()).or_insert_with(|| {
-                sources.push(inc.source.clone());
-                (sources.len() - 1) as u16
-            });
-            category_of.push(c);
-            source_of.push(s);
-            *months.entry(inc.month).or_insert(0) += 1;
-            match inc.location {
-                Some(l) => {
-                    incident_point.push(points.len() as u32);
-                    points.push([l.x, l.y]);
-                    point_incident.push(k as u32);
-                }
-                None => incident_point.push(u32::MAX),
-            }
-        }
-        for s in &sources {
+    /// Builds the snapshot: stores the incidents as columns, projects area
+    /// boundaries to BNG, builds the R-tree and assigns every located
+    /// incident to its area.
+    pub fn build(incidents: Vec<(i64, Incident)>, areas: Vec<Area>, groups: CrimeGroups) -> Self {
+        Self::from_columns(Columns::from_incidents(incidents), areas, groups)
+    }
+
+    /// Indexes incidents already in columns (built, or mapped from a
+    /// snapshot file): everything here is derived, so a snapshot file holds
+    /// only the columns.
+    pub(crate) fn from_columns(cols: Columns, areas: Vec<Area>, mut groups: CrimeGroups) -> Self {
+        for s in &cols.sources {
             if s != "police.uk" {
                 groups.ensure_source_group(s);
             }
         }
         let group_ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
-        let mut membership = HashMap::new();
-        for (&c, &s) in category_of.iter().zip(&source_of) {
-            membership.entry((c, s)).or_insert_with(|| {
-                groups
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, g)| g.matches(&categories[c as usize], &sources[s as usize]))
-                    .map(|(i, _)| i as u16)
-                    .collect::<Vec<u16>>()
-            });
-        }
-        let areas: Vec<AreaEntry> = areas
-            .into_iter()
-            .map(|area| {
-                let bng = area.geometry.map_coords(|c| {
-                    let (x, y) =
-                        hotspot_core::wgs84_to_bng(c.x, c.y).unwrap_or((f64::NAN, f64::NAN));
-                    geo_types::Coord { x, y }
-                });
-                AreaEntry { area, bng }
-            })
-            .collect();
+        let membership = group_membership(&cols, &groups);
+        let areas: Vec<AreaEntry> = areas.into_iter().map(AreaEntry::new).collect();
         let locator = AreaLocator::new(&areas.iter().map(|a| a.bng.clone()).collect::<Vec<_>>());
-        let point_area = locator.locate_all(&points);
-        let index = PointIndex::new(&points);
-        let no_sites = crate::tiles::Sites::build(&[], |_| (0, 0), |_| None);
+        let place_xy: Vec<[f64; 2]> = cols.places.iter().map(|p| [p[2], p[3]]).collect();
+        let place_area = locator
+            .locate_all(&place_xy)
+            .into_iter()
+            .map(|a| a.unwrap_or(NONE))
+            .collect();
+        let (points, point_incident, incident_point) = located_points(&cols);
+        let months = month_counts(&cols.month);
         let mut dataset = Dataset {
-            incidents,
-            category_of,
-            categories,
+            cols,
             membership,
-            source_of,
-            sources,
             groups,
             group_ids,
+            index: PointIndex::new(&[]),
             points,
             point_incident,
             incident_point,
-            index,
             areas,
             locator,
-            point_area,
+            place_area,
             months,
             overview: Overview::default(),
             locations: std::sync::OnceLock::new(),
-            sites: no_sites,
+            sites: crate::tiles::Sites::default(),
         };
-        dataset.overview = dataset.compute_overview();
-        dataset.sites = crate::tiles::Sites::build(
-            &dataset.incidents,
-            |k| (dataset.category_of[k], dataset.source_of[k]),
-            |k| dataset.area_of(k).map(|a| a as u32),
+        let (index, sites) = rayon::join(
+            || PointIndex::new(&dataset.points),
+            || crate::tiles::Sites::build(&dataset),
         );
+        (dataset.index, dataset.sites) = (index, sites);
+        dataset.overview = dataset.compute_overview();
         dataset
     }
 
@@ -190,11 +140,11 @@ impl Dataset {
     }
 
     pub fn len(&self) -> usize {
-        self.incidents.len()
+        self.cols.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.incidents.is_empty()
+        self.cols.len() == 0
     }
 
     /// The months covered, first to last (police.uk data can have gaps).
@@ -213,20 +163,25 @@ impl Dataset {
 
     fn compute_overview(&self) -> Overview {
         let located = self.points.len() as u64;
+        let (outside, len) = (&self.place_area, self.cols.len());
         Overview {
-            incidents: self.incidents.len() as u64,
+            incidents: len as u64,
             located,
-            unlocated: self.incidents.len() as u64 - located,
+            unlocated: len as u64 - located,
             outside_areas: if self.areas.is_empty() {
                 0
             } else {
-                self.point_area.iter().filter(|a| a.is_none()).count() as u64
+                self.cols
+                    .place
+                    .iter()
+                    .filter(|&&p| p != NONE && outside[p as usize] == NONE)
+                    .count() as u64
             },
             areas: self.areas.len() as u64,
             first_month: self.span().map(|r| r.from),
             last_month: self.span().map(|r| r.to),
-            has_dates: self.incidents.iter().any(|(_, i)| i.date.is_some()),
-            has_times: self.incidents.iter().any(|(_, i)| i.time.is_some()),
+            has_dates: !self.cols.date.is_empty(),
+            has_times: !self.cols.time.is_empty(),
         }
     }
 
@@ -240,9 +195,10 @@ impl Dataset {
     pub fn categories(&self) -> Vec<CategoryCount> {
         // A flat counter per (category, source): a map insert per incident
         // was 85% of this at 10M incidents.
-        let n_sources = self.sources.len();
-        let mut counts = vec![0u64; self.categories.len() * n_sources];
-        for (&c, &s) in self.category_of.iter().zip(&self.source_of) {
+        let cols = &self.cols;
+        let n_sources = cols.sources.len();
+        let mut counts = vec![0u64; cols.categories.len() * n_sources];
+        for (&c, &s) in cols.category.iter().zip(cols.source.iter()) {
             counts[c as usize * n_sources + s as usize] += 1;
         }
         let mut out: Vec<CategoryCount> = counts
@@ -251,8 +207,8 @@ impl Dataset {
             .filter(|&(_, count)| count > 0)
             .map(|(i, count)| ((i / n_sources) as u16, (i % n_sources) as u16, count))
             .map(|(c, s, count)| CategoryCount {
-                category: self.categories[c as usize].clone(),
-                source: self.sources[s as usize].clone(),
+                category: cols.categories[c as usize].clone(),
+                source: cols.sources[s as usize].clone(),
                 count,
                 groups: self.membership[&(c, s)]
                     .iter()
@@ -279,33 +235,38 @@ impl Dataset {
             .as_deref()
             .map(|c| self.area_index(c))
             .transpose()?;
-        let bbox = sel.bbox;
-        Ok((0..self.incidents.len())
+        let in_box = |k: usize| match (sel.bbox, self.cols.location(k)) {
+            (None, _) => true,
+            (Some([x0, y0, x1, y1]), Some(l)) => {
+                l.lon >= x0 && l.lon <= x1 && l.lat >= y0 && l.lat <= y1
+            }
+            (Some(_), None) => false,
+        };
+        let cols = &self.cols;
+        Ok((0..cols.len())
             .filter(|&k| {
-                let inc = &self.incidents[k].1;
-                if let Some(allowed) = &kinds {
-                    if !allowed.contains(&(self.category_of[k], self.source_of[k])) {
-                        return false;
-                    }
-                }
-                if !sel.period.contains(inc) {
-                    return false;
-                }
-                let p = self.incident_point[k];
-                if let Some(a) = area {
-                    if p == u32::MAX || self.point_area[p as usize] != Some(a as u32) {
-                        return false;
-                    }
-                }
-                if let Some([x0, y0, x1, y1]) = bbox {
-                    match inc.location {
-                        Some(l) if l.lon >= x0 && l.lon <= x1 && l.lat >= y0 && l.lat <= y1 => {}
-                        _ => return false,
-                    }
-                }
-                true
+                kinds
+                    .as_ref()
+                    .is_none_or(|allowed| allowed.contains(&(cols.category[k], cols.source[k])))
+                    && self.in_period(&sel.period, k)
+                    && area.is_none_or(|a| self.area_of(k) == Some(a))
+                    && in_box(k)
             })
             .collect())
+    }
+
+    /// Whether incident `k` falls in `period` ([`Period::contains`], read
+    /// from the columns).
+    pub(crate) fn in_period(&self, period: &crate::Period, k: usize) -> bool {
+        match period {
+            crate::Period::All => true,
+            crate::Period::Months(r) => {
+                (r.from.index()..=r.to.index()).contains(&self.cols.month[k])
+            }
+            crate::Period::Between { .. } => {
+                period.contains_parts(self.cols.month(k), self.cols.date(k), self.cols.time(k))
+            }
+        }
     }
 
     /// The (category, source) pairs a selection allows; `None` = all.
@@ -329,8 +290,8 @@ impl Dataset {
             .membership
             .iter()
             .filter(|((c, s), member_of)| {
-                let cat = &self.categories[*c as usize];
-                let src = &self.sources[*s as usize];
+                let cat = &self.cols.categories[*c as usize];
+                let src = &self.cols.sources[*s as usize];
                 let kind_ok = (sel.groups.is_empty() && sel.types.is_empty())
                     || member_of.iter().any(|g| group_idx.contains(g))
                     || sel.types.iter().any(|t| t.eq_ignore_ascii_case(cat));
@@ -343,8 +304,9 @@ impl Dataset {
         Ok(Some(allowed))
     }
 
-    pub fn incident(&self, k: usize) -> &(i64, Incident) {
-        &self.incidents[k]
+    /// Incident `k` with its store id, as imported.
+    pub fn incident(&self, k: usize) -> (i64, Incident) {
+        self.cols.incident(k)
     }
 
     /// The BNG point of incident `k`, if it has a location.
@@ -360,9 +322,24 @@ impl Dataset {
 
     /// The area (ward) of incident `k`, as an index into [`Dataset::areas`].
     pub fn area_of(&self, k: usize) -> Option<usize> {
-        self.point_of(k)
-            .and_then(|p| self.point_area[p])
-            .map(|a| a as usize)
+        let p = self.cols.place[k];
+        let a = if p == NONE {
+            NONE
+        } else {
+            self.place_area[p as usize]
+        };
+        (a != NONE).then_some(a as usize)
+    }
+
+    /// The area of place `p` ([`Columns::places`]).
+    pub(crate) fn place_area(&self, p: usize) -> Option<usize> {
+        let a = self.place_area[p];
+        (a != NONE).then_some(a as usize)
+    }
+
+    /// The area of located point `p`.
+    pub(crate) fn point_area(&self, p: usize) -> Option<usize> {
+        self.area_of(self.point_incident(p))
     }
 
     /// The loaded areas (wards), in the order ward reports list them.
@@ -380,23 +357,23 @@ impl Dataset {
     }
 
     pub(crate) fn category_name(&self, k: usize) -> &str {
-        &self.categories[self.category_of[k] as usize]
+        self.cols.category_name(k)
     }
 
     /// Number of distinct categories, for per-category arrays indexed by
     /// [`Dataset::category_id`] (cheaper than a map per incident).
     pub(crate) fn category_count(&self) -> usize {
-        self.categories.len()
+        self.cols.categories.len()
     }
 
     /// The category index of incident `k`, below [`Dataset::category_count`].
     pub(crate) fn category_id(&self, k: usize) -> usize {
-        self.category_of[k] as usize
+        self.cols.category[k] as usize
     }
 
     /// The name of category index `c`.
     pub(crate) fn category_name_of(&self, c: usize) -> &str {
-        &self.categories[c]
+        &self.cols.categories[c]
     }
 
     /// What each of `picked` counts for under `weighting`, in `picked`
@@ -411,8 +388,12 @@ impl Dataset {
         let Some(index) = weighting.harm_index() else {
             return Ok(None);
         };
-        let per_category: Vec<Option<f64>> =
-            self.categories.iter().map(|c| index.weight_of(c)).collect();
+        let per_category: Vec<Option<f64>> = self
+            .cols
+            .categories
+            .iter()
+            .map(|c| index.weight_of(c))
+            .collect();
         let mut missing = std::collections::BTreeSet::new();
         let weights = picked
             .iter()
@@ -434,6 +415,70 @@ impl Dataset {
             names.join(", ")
         )))
     }
+}
+
+impl AreaEntry {
+    fn new(area: Area) -> AreaEntry {
+        let bng = area.geometry.map_coords(|c| {
+            let (x, y) = hotspot_core::wgs84_to_bng(c.x, c.y).unwrap_or((f64::NAN, f64::NAN));
+            geo_types::Coord { x, y }
+        });
+        AreaEntry { area, bng }
+    }
+}
+
+/// The groups each (category, source) pair that occurs belongs to.
+fn group_membership(cols: &Columns, groups: &CrimeGroups) -> HashMap<(u16, u16), Vec<u16>> {
+    let n_sources = cols.sources.len();
+    let mut seen = vec![false; cols.categories.len() * n_sources];
+    for (&c, &s) in cols.category.iter().zip(cols.source.iter()) {
+        seen[c as usize * n_sources + s as usize] = true;
+    }
+    let pairs = seen.iter().enumerate().filter(|(_, &seen)| seen);
+    pairs
+        .map(|(i, _)| ((i / n_sources) as u16, (i % n_sources) as u16))
+        .map(|(c, s)| {
+            let (cat, src) = (&cols.categories[c as usize], &cols.sources[s as usize]);
+            let member_of = groups
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| g.matches(cat, src));
+            ((c, s), member_of.map(|(i, _)| i as u16).collect())
+        })
+        .collect()
+}
+
+/// The located incidents' BNG points, each point's incident and each
+/// incident's point (`u32::MAX` when unlocated).
+fn located_points(cols: &Columns) -> (Vec<[f64; 2]>, Vec<u32>, Vec<u32>) {
+    let (mut points, mut point_incident) = (Vec::new(), Vec::new());
+    let incident_point = (cols.place.iter().enumerate())
+        .map(|(k, &place)| {
+            if place == NONE {
+                return u32::MAX;
+            }
+            let [_, _, x, y] = cols.places[place as usize];
+            points.push([x, y]);
+            point_incident.push(k as u32);
+            (points.len() - 1) as u32
+        })
+        .collect();
+    (points, point_incident, incident_point)
+}
+
+/// Incidents per month (a flat counter: a map insert per incident is slow at 10M).
+fn month_counts(months: &[i32]) -> BTreeMap<Month, u64> {
+    let (Some(&lo), Some(&hi)) = (months.iter().min(), months.iter().max()) else {
+        return BTreeMap::new();
+    };
+    let mut counts = vec![0u64; (hi - lo) as usize + 1];
+    for &m in months {
+        counts[(m - lo) as usize] += 1;
+    }
+    (counts.into_iter().enumerate())
+        .filter(|&(_, n)| n > 0)
+        .map(|(i, n)| (Month::from_index(lo + i as i32), n))
+        .collect()
 }
 
 #[cfg(test)]

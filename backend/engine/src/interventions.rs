@@ -390,7 +390,7 @@ impl Dataset {
         let [mut t, mut b, mut c] = [[0u64; 2]; 3];
         let rect = places.rect;
         for &k in selected {
-            let m = self.incidents[k].1.month;
+            let m = self.cols.month(k);
             let slot = if periods.before.contains(m) {
                 0
             } else if periods.after.contains(m) {
@@ -554,7 +554,7 @@ impl Dataset {
         let mut target_monthly = vec![0.0; n];
         let mut ward_monthly = vec![vec![0.0; n]; self.areas.len()];
         for &k in selected {
-            let m = self.incidents[k].1.month;
+            let m = self.cols.month(k);
             if !before.contains(m) {
                 continue;
             }

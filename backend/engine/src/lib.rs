@@ -8,6 +8,7 @@
 
 mod analyses;
 pub mod briefing;
+mod columns;
 mod coverage;
 mod dataset;
 mod density;
@@ -20,6 +21,7 @@ mod relative_risk;
 mod robustness;
 mod search;
 mod selection;
+mod snapshot;
 mod study_area;
 #[cfg(test)]
 mod test_support;
@@ -50,5 +52,6 @@ pub use planning::{HardeningQuery, HardeningResult, PlanQuery, PlanResult, Venue
 pub use relative_risk::{Denominator, RiskQuery, RiskResult};
 pub use search::{HitKind, SearchHit};
 pub use selection::{Period, Selection, Weighting};
+pub use snapshot::SnapshotError;
 pub use study_area::{bulk_extent, StudyGrid};
 pub use wards::{WardProfile, WardQuery, WardReport, WardRow};

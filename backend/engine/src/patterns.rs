@@ -212,7 +212,7 @@ impl Dataset {
         let picked = self.select(&sel)?;
         let (first, last) = picked
             .iter()
-            .map(|&k| self.incidents[k].1.month)
+            .map(|&k| self.cols.month(k))
             .fold(None, |acc: Option<(Month, Month)>, m| match acc {
                 None => Some((m, m)),
                 Some((a, b)) => Some((a.min(m), b.max(m))),
@@ -233,7 +233,7 @@ impl Dataset {
             months.iter().enumerate().map(|(i, m)| (*m, i)).collect();
         let mut by_month = vec![Vec::new(); months.len()];
         for &k in &picked {
-            by_month[step_of[&self.incidents[k].1.month]].push(k);
+            by_month[step_of[&self.cols.month(k)]].push(k);
         }
         let (mut outside, mut unlocated) = (0, 0);
         let monthly: Vec<Vec<f64>> = by_month
@@ -276,7 +276,7 @@ impl Dataset {
         let picked = self.select(&q.selection)?;
         let month_only = picked
             .iter()
-            .filter(|&&k| self.incidents[k].1.date.is_none())
+            .filter(|&&k| self.cols.date(k).is_none())
             .count();
         if month_only > 0 {
             return Err(EngineError::NeedsDates(format!(
@@ -290,7 +290,7 @@ impl Dataset {
         for &k in &picked {
             if let Some(p) = self.point_of(k) {
                 points.push(self.points[p]);
-                days.push(day_number(self.incidents[k].1.date.expect("checked above")));
+                days.push(day_number(self.cols.date(k).expect("checked above")));
             }
         }
         Ok(knox_test(&points, &days, &q.options)?)
@@ -325,17 +325,16 @@ impl Dataset {
             Some(r) => context_picked
                 .iter()
                 .copied()
-                .filter(|&k| r.contains(self.incidents[k].1.month))
+                .filter(|&k| r.contains(self.cols.month(k)))
                 .collect(),
             None => context_picked.clone(),
         };
         for &k in &context_picked {
-            *by_month.entry(self.incidents[k].1.month).or_insert(0) += 1;
+            *by_month.entry(self.cols.month(k)).or_insert(0) += 1;
         }
         let mut times = Vec::new();
         for &k in &picked {
-            let i = &self.incidents[k].1;
-            if let (Some(d), Some(t)) = (i.date, i.time) {
+            if let (Some(d), Some(t)) = (self.cols.date(k), self.cols.time(k)) {
                 times.push(d.and_time(t));
             }
         }

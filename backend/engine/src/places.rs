@@ -118,8 +118,7 @@ impl Dataset {
         }
         let mut at: HashMap<(i64, i64), (&str, u64, f64, f64)> = HashMap::new();
         for k in self.select(sel)? {
-            let inc = &self.incidents[k].1;
-            let (Some(loc), Some(label)) = (inc.location, inc.location_label.as_deref()) else {
+            let (Some(loc), Some(label)) = (self.cols.location(k), self.cols.label(k)) else {
                 continue;
             };
             let key = (
@@ -161,10 +160,7 @@ impl Dataset {
     ) -> Vec<(String, u64, [f64; 2])> {
         let mut by_street: HashMap<&str, StreetTally> = HashMap::new();
         for &k in picked {
-            let (Some(p), Some(label)) = (
-                self.point_of(k),
-                self.incidents[k].1.location_label.as_deref(),
-            ) else {
+            let (Some(p), Some(label)) = (self.point_of(k), self.cols.label(k)) else {
                 continue;
             };
             let [x, y] = self.points[p];
@@ -217,7 +213,7 @@ impl Dataset {
             if !keep(k) {
                 continue;
             }
-            if let Some(label) = self.incidents[k].1.location_label.as_deref() {
+            if let Some(label) = self.cols.label(k) {
                 *tally.entry(street(label)).or_insert(0) += 1;
             }
         }

@@ -196,7 +196,7 @@ impl Dataset {
         &self,
         weighted: &[(Selection, f64)],
     ) -> Result<(Vec<WeightedPoint>, Vec<f64>), EngineError> {
-        let mut seen = vec![false; self.incidents.len()];
+        let mut seen = vec![false; self.cols.len()];
         let mut points = Vec::new();
         let mut ward_weight = vec![0.0; self.areas.len()];
         for (g, (s, w)) in weighted.iter().enumerate() {
@@ -209,8 +209,7 @@ impl Dataset {
                 }
                 let w = &(w * harm.as_ref().map_or(1.0, |h| h[i]));
                 let Some(p) = self.point_of(k) else { continue };
-                let inc = &self.incidents[k].1;
-                let when = match (inc.date, inc.time) {
+                let when = match (self.cols.date(k), self.cols.time(k)) {
                     (Some(d), Some(t)) => Some((d.weekday(), chrono::Timelike::hour(&t))),
                     _ => None,
                 };
@@ -257,11 +256,10 @@ impl Dataset {
         let burglaries: Vec<Burglary> = picked
             .iter()
             .filter_map(|&k| {
-                let inc = &self.incidents[k].1;
                 Some(Burglary {
                     xy: self.points[self.point_of(k)?],
-                    date: inc.date?,
-                    label: inc.location_label.clone(),
+                    date: self.cols.date(k)?,
+                    label: self.cols.label(k).map(str::to_owned),
                 })
             })
             .collect();
@@ -274,7 +272,7 @@ impl Dataset {
                 .or_else(|| {
                     picked
                         .iter()
-                        .map(|&k| self.incidents[k].1.month)
+                        .map(|&k| self.cols.month(k))
                         .max()
                         .map(|m| m.succ().first_day().pred_opt().expect("a day before"))
                 })
@@ -322,18 +320,18 @@ impl Dataset {
             if self.areas.is_empty() {
                 bulk.is_some_and(|[x0, y0, x1, y1]| x0 <= x && x <= x1 && y0 <= y && y <= y1)
             } else {
-                self.point_area[p].is_some()
+                self.point_area(p).is_some()
             }
         };
         let mut places: HashMap<(i64, i64), Location> = HashMap::new();
-        for (k, (_, inc)) in self.incidents.iter().enumerate() {
+        for k in 0..self.cols.len() {
             let place = self.point_of(k).filter(|&p| in_study_area(p));
-            if let (Some(p), Some(label)) = (place, inc.location_label.as_ref()) {
+            if let (Some(p), Some(label)) = (place, self.cols.label(k)) {
                 let [x, y] = self.points[p];
                 places
                     .entry((x.round() as i64, y.round() as i64))
                     .or_insert_with(|| Location {
-                        label: label.clone(),
+                        label: label.to_owned(),
                         xy: [x, y],
                     });
             }

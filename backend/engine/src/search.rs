@@ -172,9 +172,9 @@ impl Dataset {
     fn location_index(&self) -> &[LocationEntry] {
         self.locations.get_or_init(|| {
             let mut by_label: HashMap<&str, LabelTally> = HashMap::new();
-            for (k, (_, i)) in self.incidents.iter().enumerate() {
+            for k in 0..self.cols.len() {
                 let (Some(label), Some(loc), Some(p)) =
-                    (i.location_label.as_deref(), i.location, self.point_of(k))
+                    (self.cols.label(k), self.cols.location(k), self.point_of(k))
                 else {
                     continue;
                 };

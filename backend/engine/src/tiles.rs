@@ -16,9 +16,10 @@
 
 use std::collections::HashMap;
 
-use hotspot_core::{Incident, Month};
+use hotspot_core::Month;
 use hotspot_spatial::PointIndex;
 
+use crate::columns::{Columns, NONE};
 use crate::{Dataset, EngineError, Period, Selection};
 
 /// Tile units per side (the MVT default extent).
@@ -122,6 +123,7 @@ impl IncidentTile {
 }
 
 /// The distinct incident locations and each one's incidents, by month.
+#[derive(Default)]
 pub(crate) struct Sites {
     /// Per site: lon, lat.
     lonlat: Vec<[f64; 2]>,
@@ -142,50 +144,35 @@ pub(crate) struct Sites {
 }
 
 impl Sites {
-    /// Groups the located incidents by their exact location (WGS84 and
-    /// BNG), given each incident's (category id, source id) and area.
-    pub(crate) fn build(
-        incidents: &[(i64, Incident)],
-        kind_of: impl Fn(usize) -> (u16, u16),
-        area_of: impl Fn(usize) -> Option<u32>,
-    ) -> Sites {
-        let mut ids: HashMap<[u64; 4], u32> = HashMap::new();
-        let (mut lonlat, mut area) = (Vec::new(), Vec::new());
-        let mut located: Vec<(u32, u32)> = Vec::new();
-        for (k, (_, inc)) in incidents.iter().enumerate() {
-            let Some(l) = inc.location else { continue };
-            let key = [l.lon, l.lat, l.x, l.y].map(f64::to_bits);
-            let site = *ids.entry(key).or_insert_with(|| {
-                lonlat.push([l.lon, l.lat]);
-                area.push(area_of(k));
-                (lonlat.len() - 1) as u32
-            });
-            located.push((k as u32, site));
-        }
-        let mut start = vec![0u32; lonlat.len() + 1];
-        for &(_, s) in &located {
-            start[s as usize + 1] += 1;
+    /// Groups the located incidents by their place (exact location, WGS84
+    /// and BNG, as [`crate::columns::Columns`] interns them).
+    pub(crate) fn build(ds: &Dataset) -> Sites {
+        let cols = &ds.cols;
+        let mut start = vec![0u32; cols.places.len() + 1];
+        for &p in cols.place.iter().filter(|&&p| p != NONE) {
+            start[p as usize + 1] += 1;
         }
         for i in 1..start.len() {
             start[i] += start[i - 1];
         }
-        let (kinds, kind_id) = kind_ids(incidents.len(), kind_of);
+        let (kinds, kind_id) = kind_ids(cols);
         // (month, incident, kind) in site order, then by month within a site.
         let mut next = start.clone();
-        let mut entries = vec![(0i32, 0u32, 0u16); located.len()];
-        for &(k, s) in &located {
-            let month = incidents[k as usize].1.month.index();
-            entries[next[s as usize] as usize] = (month, k, kind_id[k as usize]);
-            next[s as usize] += 1;
+        let mut entries = vec![(0i32, 0u32, 0u16); *start.last().unwrap_or(&0) as usize];
+        for (k, &p) in cols.place.iter().enumerate().filter(|(_, &p)| p != NONE) {
+            entries[next[p as usize] as usize] = (cols.month[k], k as u32, kind_id[k]);
+            next[p as usize] += 1;
         }
-        drop(located);
         for w in start.windows(2) {
             entries[w[0] as usize..w[1] as usize].sort_unstable();
         }
+        let lonlat: Vec<[f64; 2]> = cols.places.iter().map(|p| [p[0], p[1]]).collect();
         Sites {
             index: PointIndex::new(&lonlat),
             lonlat,
-            area,
+            area: (0..cols.places.len())
+                .map(|p| ds.place_area(p).map(|a| a as u32))
+                .collect(),
             start,
             order: entries.iter().map(|e| e.1).collect(),
             month: entries.iter().map(|e| e.0).collect(),
@@ -196,14 +183,13 @@ impl Sites {
 }
 
 /// The distinct (category, source) pairs, and each incident's index into them.
-fn kind_ids(n: usize, kind_of: impl Fn(usize) -> (u16, u16)) -> (Vec<(u16, u16)>, Vec<u16>) {
+fn kind_ids(cols: &Columns) -> (Vec<(u16, u16)>, Vec<u16>) {
     let mut kinds = Vec::new();
     let mut ids: HashMap<(u16, u16), u16> = HashMap::new();
-    let kind_id = (0..n)
-        .map(|k| {
-            let pair = kind_of(k);
-            *ids.entry(pair).or_insert_with(|| {
-                kinds.push(pair);
+    let kind_id = (cols.category.iter().zip(cols.source.iter()))
+        .map(|(&c, &s)| {
+            *ids.entry((c, s)).or_insert_with(|| {
+                kinds.push((c, s));
                 (kinds.len() - 1) as u16
             })
         })
@@ -281,7 +267,7 @@ impl<'a> SiteFilter<'a> {
         kind_ok
             && self
                 .between
-                .is_none_or(|p| p.contains(&self.ds.incidents[sites.order[i] as usize].1))
+                .is_none_or(|p| self.ds.in_period(&p, sites.order[i] as usize))
     }
 
     /// Selected incidents at a site.

@@ -269,11 +269,10 @@ impl Dataset {
             .map(|(street, n, _)| (street, n))
             .collect();
         for k in picked {
-            let inc = &self.incidents[k].1;
             *by_category
                 .entry(self.category_name(k).to_string())
                 .or_insert(0) += 1;
-            *by_month.entry(inc.month.to_string()).or_insert(0) += 1;
+            *by_month.entry(self.cols.month(k).to_string()).or_insert(0) += 1;
         }
         Ok(WardProfile {
             by_category,

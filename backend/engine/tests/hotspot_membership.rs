@@ -12,34 +12,11 @@
 //! bands of all crime; 2.7% for its top 1%; 5.2% for the top 1% of ASB, a
 //! band of 191 incidents, where the edge is long for the area inside it).
 
-use geo::Contains;
-use hotspot_core::{CrimeGroups, Incident};
-use hotspot_engine::{Dataset, DensityQuery, Selection};
-use hotspot_ingest::{parse_boundaries, parse_police_uk, parse_population, source_from_bytes};
+mod common;
 
-fn sample() -> Dataset {
-    let (mut areas, mut population, mut incidents) = (Vec::new(), Default::default(), Vec::new());
-    for f in hotspot_sample::generate(&Default::default()) {
-        let path = f.relative_path.clone();
-        let src = source_from_bytes(&path, f.contents).unwrap();
-        if path == "wards.geojson" {
-            areas = parse_boundaries(&src, &Default::default()).unwrap().areas;
-        } else if path == "population.csv" {
-            population = parse_population(&src, None, None).unwrap().0;
-        } else if path.starts_with("policeuk/") {
-            incidents.extend(parse_police_uk(&src).unwrap().incidents);
-        }
-    }
-    for a in &mut areas {
-        a.population = population.get(&a.code).copied();
-    }
-    let rows: Vec<(i64, Incident)> = incidents
-        .into_iter()
-        .enumerate()
-        .map(|(i, x)| (i as i64 + 1, x))
-        .collect();
-    Dataset::build(rows, areas, CrimeGroups::default())
-}
+use common::sample;
+use geo::Contains;
+use hotspot_engine::{DensityQuery, Selection};
 
 #[test]
 fn grid_membership_matches_polygons_up_to_edge_cells() {

@@ -73,7 +73,7 @@ pub fn incidents(
                     .and_then(|a| ds.areas().nth(a))
                     .map(|a| a.code.clone()),
             };
-            api::Feature::new(geometry, properties).with_id(FeatureId::Number(*id))
+            api::Feature::new(geometry, properties).with_id(FeatureId::Number(id))
         })
         .collect();
     let page_meta = IncidentPage {

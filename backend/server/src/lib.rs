@@ -24,7 +24,7 @@ pub use routes::app;
 pub use srv::accounts::create_account;
 pub use srv::imports::import_files;
 pub use srv::{briefing, interventions};
-pub use state::{load_dataset, AppState, ServerConfig};
+pub use state::{default_snapshot_file, load_dataset, AppState, ServerConfig};
 
 /// Serves the app on `listener` until `shutdown` completes, then finishes
 /// the requests in flight.
