@@ -59,7 +59,8 @@ impl<T> Default for Column<T> {
     }
 }
 
-/// Incidents, one column per field; row `k` is the `k`th incident.
+/// Incidents, one column per field; row `k` is the `k`th incident, by
+/// month and then id.
 #[derive(Default)]
 pub(crate) struct Columns {
     pub id: Column<i64>,
@@ -206,9 +207,11 @@ fn name(table: &[String], id: u32) -> Option<&str> {
 }
 
 impl Columns {
-    /// The columns of `incidents`, in the order given; consumes them one by
-    /// one, so the strings are freed as they are interned.
-    pub(crate) fn from_incidents(incidents: Vec<(i64, Incident)>) -> Columns {
+    /// The columns of `incidents`, ordered by month and then id, so that a
+    /// period of months is one run of rows. Consumes them one by one, so the
+    /// strings are freed as they are interned.
+    pub(crate) fn from_incidents(mut incidents: Vec<(i64, Incident)>) -> Columns {
+        incidents.sort_by_key(|(id, inc)| (inc.month, *id));
         let mut b = Builder::default();
         for (id, inc) in incidents {
             b.push(id, inc);

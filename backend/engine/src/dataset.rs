@@ -227,9 +227,10 @@ impl Dataset {
             .ok_or_else(|| EngineError::UnknownArea(code.to_string()))
     }
 
-    /// Indices (into the snapshot) of the incidents a selection picks, in id order.
+    /// Indices (into the snapshot) of the incidents a selection picks, by
+    /// month and then id. Only the rows of the period's months are visited.
     pub fn select(&self, sel: &Selection) -> Result<Vec<usize>, EngineError> {
-        let kinds = self.kind_filter(sel)?;
+        let kinds = self.kind_table(sel)?;
         let area = sel
             .area
             .as_deref()
@@ -243,16 +244,43 @@ impl Dataset {
             (Some(_), None) => false,
         };
         let cols = &self.cols;
-        Ok((0..cols.len())
+        let n_sources = cols.sources.len();
+        Ok(self
+            .rows_in(&sel.period)
             .filter(|&k| {
-                kinds
-                    .as_ref()
-                    .is_none_or(|allowed| allowed.contains(&(cols.category[k], cols.source[k])))
+                let kind = cols.category[k] as usize * n_sources + cols.source[k] as usize;
+                kinds.as_ref().is_none_or(|allowed| allowed[kind])
                     && self.in_period(&sel.period, k)
                     && area.is_none_or(|a| self.area_of(k) == Some(a))
                     && in_box(k)
             })
             .collect())
+    }
+
+    /// The rows whose month may fall in `period`: all of them are in its
+    /// months, and a date-time period's incidents are in the months from its
+    /// start to its end.
+    pub(crate) fn rows_in(&self, period: &crate::Period) -> std::ops::Range<usize> {
+        let (from, to) = match period {
+            crate::Period::All => return 0..self.cols.len(),
+            crate::Period::Months(r) => (r.from, r.to),
+            crate::Period::Between { from, to } => (Month::of(from.date()), Month::of(to.date())),
+        };
+        let m = &self.cols.month;
+        m.partition_point(|&x| x < from.index())..m.partition_point(|&x| x <= to.index())
+    }
+
+    /// [`Dataset::kind_filter`] as a flat table indexed by `category *
+    /// sources + source`: a lookup per incident instead of a hash.
+    fn kind_table(&self, sel: &Selection) -> Result<Option<Vec<bool>>, EngineError> {
+        let n_sources = self.cols.sources.len();
+        Ok(self.kind_filter(sel)?.map(|allowed| {
+            let mut table = vec![false; self.cols.categories.len() * n_sources];
+            for (c, s) in allowed {
+                table[c as usize * n_sources + s as usize] = true;
+            }
+            table
+        }))
     }
 
     /// Whether incident `k` falls in `period` ([`Period::contains`], read
@@ -650,6 +678,45 @@ mod tests {
             ),
             (5, 4, 1, 1, 2)
         );
+    }
+
+    #[test]
+    fn rows_are_by_month_and_a_period_reads_only_its_own() {
+        let months = [
+            "2025-03", "2024-12", "2025-01", "2025-03", "2025-02", "2024-11",
+        ];
+        let incidents = (months.iter().enumerate())
+            .map(|(i, m)| {
+                let mut inc = inc("Drugs", "police.uk", m, None);
+                inc.date = (i % 2 == 0).then(|| inc.month.first_day() + chrono::Days::new(9));
+                (10 - i as i64, inc)
+            })
+            .collect();
+        let ds = Dataset::build(incidents, Vec::new(), CrimeGroups::default());
+        let rows: Vec<(i64, String)> = (0..ds.len())
+            .map(|k| ds.incident(k))
+            .map(|(id, i)| (id, i.month.to_string()))
+            .collect();
+        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        assert_eq!(ids, vec![5, 9, 8, 6, 7, 10], "by month, then id: {rows:?}");
+        for (period, want) in [
+            ("2024-12..2025-02", vec![9, 8, 6]),
+            ("2025-03", vec![7, 10]),
+            ("2024-12-05..2025-01-10T12:00", vec![8]),
+            ("2024-11-01..2024-12-01", vec![5]),
+        ] {
+            let sel = Selection {
+                period: Period::parse(period).unwrap(),
+                ..Default::default()
+            };
+            let got: Vec<i64> = ds
+                .select(&sel)
+                .unwrap()
+                .iter()
+                .map(|&k| ds.incident(k).0)
+                .collect();
+            assert_eq!(got, want, "{period}");
+        }
     }
 
     #[test]
