@@ -114,3 +114,48 @@ fn reimporting_with_other_options_is_a_new_version() {
     let out = run(&["import", "csv", csv, "--mapping", &with_category]);
     assert!(out.starts_with("replaced"), "{out}");
 }
+
+/// A streamed import that fails on a later file (here one without the
+/// required columns) rolls back the files stored before it: the store keeps
+/// the earlier version of the month it had begun to replace.
+#[test]
+fn a_bad_file_late_in_a_folder_leaves_the_store_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let months = dir.path().join("months");
+    std::fs::create_dir(&months).unwrap();
+    let month = |m: &str, rows: &str| {
+        let path = months.join(format!("2025-{m}-force-street.csv"));
+        let text = format!("Crime ID,Month,Longitude,Latitude,Crime type\n{rows}");
+        std::fs::write(path, text).unwrap();
+    };
+    month("01", "a,2025-01,-0.89,52.23,Burglary\n");
+    month("02", "b,2025-02,-0.89,52.23,Burglary\n");
+    let folder = months.to_str().unwrap();
+    hotspot(&db, &["import", "police-uk", folder]);
+
+    // January changes, February is the same, and a third file is unusable.
+    month(
+        "01",
+        "a,2025-01,-0.89,52.23,Burglary\nc,2025-01,-0.89,52.23,Robbery\n",
+    );
+    std::fs::write(
+        months.join("2025-03-force-street.csv"),
+        "Crime ID,Month\nd,2025-03\n",
+    )
+    .unwrap();
+    let out = hotspot_unchecked(&db, &["import", "police-uk", folder]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("2025-03-force-street.csv"), "{stderr}");
+    let runs = hotspot(&db, &["imports"]);
+    let runs = String::from_utf8_lossy(&runs.stdout).to_string();
+    assert_eq!(runs.lines().count(), 2, "one run, the first: {runs}");
+
+    // January's first version is still the one stored.
+    month("01", "a,2025-01,-0.89,52.23,Burglary\n");
+    std::fs::remove_file(months.join("2025-03-force-street.csv")).unwrap();
+    let again = hotspot(&db, &["import", "police-uk", folder]);
+    let again = String::from_utf8_lossy(&again.stdout).to_string();
+    assert!(again.contains("nothing changed"), "{again}");
+}

@@ -6,10 +6,12 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use hotspot_ingest::{BoundaryOptions, CsvMapping, SourceFile};
 use hotspot_server::pipeline::{
-    batch_of, parse_incident_file, refuse_if_nothing_accepted, run_import, ImportKind,
+    batch_kind, parse_incident_file, refuse_if_nothing_accepted, run_import, ImportKind,
+    ParsedInput,
 };
-use hotspot_store::{ImportReport, IncidentBatch};
+use hotspot_store::{ImportReport, IncidentFile, IncidentImport, Store};
 use indicatif::{ProgressBar, ProgressStyle};
+use tokio::sync::mpsc;
 
 #[derive(Subcommand, Debug)]
 pub enum ImportCommand {
@@ -148,101 +150,164 @@ pub fn print_report(report: &ImportReport) {
 
 pub async fn run(db: &str, cmd: ImportCommand) -> anyhow::Result<()> {
     let store = hotspot_store::open(db).await?;
-    let (kind, files, strict) = match cmd {
+    let report = match cmd {
         ImportCommand::PoliceUk {
             paths,
             strict,
             stop_and_search,
-        } => (
-            ImportKind::PoliceUk { stop_and_search },
-            read_all(&paths)?,
-            strict,
-        ),
+        } => {
+            let kind = ImportKind::PoliceUk { stop_and_search };
+            import_incidents(store.as_ref(), kind, &paths, strict).await?
+        }
         ImportCommand::Csv {
             paths,
             mapping,
             strict,
-        } => (
-            ImportKind::Csv(CsvMapping::parse(&mapping)?),
-            read_all(&paths)?,
-            strict,
-        ),
+        } => {
+            let kind = ImportKind::Csv(CsvMapping::parse(&mapping)?);
+            import_incidents(store.as_ref(), kind, &paths, strict).await?
+        }
         ImportCommand::Boundaries {
             path,
             layer,
             code_field,
             name_field,
             population_field,
-        } => (
-            ImportKind::Boundaries {
-                layer,
-                options: BoundaryOptions {
-                    code_field,
-                    name_field,
-                    population_field,
-                },
-            },
-            read_all(&[path])?,
-            false,
-        ),
+        } => {
+            let options = BoundaryOptions {
+                code_field,
+                name_field,
+                population_field,
+            };
+            let kind = ImportKind::Boundaries { layer, options };
+            run_import(store.as_ref(), kind, read_all(&[path])?).await?
+        }
         ImportCommand::Population {
             path,
             layer,
             code_column,
             population_column,
-        } => (
-            ImportKind::Population {
+        } => {
+            let kind = ImportKind::Population {
                 layer,
                 code_column,
                 population_column,
-            },
-            read_all(&[path])?,
-            false,
-        ),
-    };
-    let report = match kind {
-        ImportKind::PoliceUk { .. } | ImportKind::Csv(_) => {
-            let batch = parse_with_progress(&kind, &files)?;
-            refuse_if_nothing_accepted(&batch)?;
-            if strict {
-                refuse_rejected(&batch)?;
-            }
-            let spinner = ProgressBar::new_spinner().with_message("storing (one transaction)");
-            spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-            let report = store.import_incidents(batch).await;
-            spinner.finish_and_clear();
-            report?
+            };
+            run_import(store.as_ref(), kind, read_all(&[path])?).await?
         }
-        _ => run_import(store.as_ref(), kind, files).await?,
     };
     print_report(&report);
     Ok(())
 }
 
-/// Parses file by file behind a progress bar over the bytes.
-fn parse_with_progress(kind: &ImportKind, files: &[SourceFile]) -> anyhow::Result<IncidentBatch> {
-    let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
-    let bar = ProgressBar::new(total).with_style(
+/// Parsed inputs waiting for the store: one being parsed, one waiting and
+/// one being stored bound the memory an import takes.
+const PARSED_AHEAD: usize = 1;
+
+/// Imports incident files in one transaction, streamed: a blocking task
+/// reads and parses the inputs one at a time while the store writes the
+/// previous one, so the two run side by side and only a few inputs are in
+/// memory at once. Any error (an unreadable file, a file with no accepted
+/// row, an invalid row under `--strict`, the database) rolls everything
+/// back. The progress bar counts the bytes of the inputs stored.
+async fn import_incidents(
+    store: &dyn Store,
+    kind: ImportKind,
+    paths: &[PathBuf],
+    strict: bool,
+) -> anyhow::Result<ImportReport> {
+    let mut inputs = Vec::new();
+    for p in paths {
+        inputs.extend(hotspot_ingest::source_paths(p)?);
+    }
+    let bar = import_bar(&inputs)?;
+    let mut import = store.begin_incident_import(batch_kind(&kind)).await?;
+    let (tx, mut rx) = mpsc::channel(PARSED_AHEAD);
+    let parser = tokio::task::spawn_blocking(move || parse_inputs(&kind, &inputs, &tx));
+    let stored = store_inputs(import.as_mut(), &mut rx, strict, &bar).await;
+    // Stops the parser at its next input if the store gave up early.
+    drop(rx);
+    parser.await?;
+    bar.finish_and_clear();
+    if let Err(e) = stored {
+        // The first error is the one to report. A failed rollback means the
+        // transaction is gone already (SQLite rolls back itself on a full
+        // disk, say), which leaves the store as it was all the same.
+        let _ = import.rollback().await;
+        return Err(e);
+    }
+    let spinner = ProgressBar::new_spinner().with_message("committing (one transaction)");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let report = import.commit().await;
+    spinner.finish_and_clear();
+    Ok(report?)
+}
+
+/// A progress bar over the inputs' bytes on disk.
+fn import_bar(inputs: &[PathBuf]) -> anyhow::Result<ProgressBar> {
+    let mut total = 0;
+    for p in inputs {
+        total += std::fs::metadata(p)
+            .with_context(|| p.display().to_string())?
+            .len();
+    }
+    Ok(ProgressBar::new(total).with_style(
         ProgressStyle::with_template(
-            "parsing [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {wide_msg}",
+            "importing [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {wide_msg}",
         )
         .expect("template")
         .progress_chars("=> "),
-    );
-    let mut parsed = Vec::with_capacity(files.len());
-    for f in files {
-        bar.set_message(f.name.clone());
-        parsed.push(parse_incident_file(kind, f)?);
-        bar.inc(f.bytes.len() as u64);
-    }
-    bar.finish_and_clear();
-    Ok(batch_of(kind, parsed))
+    ))
 }
 
-/// `--strict`: refuse the whole batch when any row was invalid (a repeated
+/// One input parsed, with its name and size on disk.
+type Parsed = anyhow::Result<(ParsedInput, String, u64)>;
+
+/// Reads and parses each input in turn and sends it; stops after an error
+/// (which it sends) or when the receiver is gone.
+fn parse_inputs(kind: &ImportKind, inputs: &[PathBuf], tx: &mpsc::Sender<Parsed>) {
+    for path in inputs {
+        let parsed = (|| {
+            let size = std::fs::metadata(path)?.len();
+            let file = hotspot_ingest::read_source(path)?;
+            let input = parse_incident_file(kind, &file)?;
+            Ok((input, file.name, size))
+        })();
+        let failed = parsed.is_err();
+        if tx.blocking_send(parsed).is_err() || failed {
+            return;
+        }
+    }
+}
+
+/// Stores each parsed input as it arrives, after the checks that refuse the
+/// whole import.
+async fn store_inputs(
+    import: &mut dyn IncidentImport,
+    rx: &mut mpsc::Receiver<Parsed>,
+    strict: bool,
+    bar: &ProgressBar,
+) -> anyhow::Result<()> {
+    while let Some(parsed) = rx.recv().await {
+        let (input, name, size) = parsed?;
+        refuse_if_nothing_accepted(&input.files)?;
+        if strict {
+            refuse_rejected(&input.files)?;
+        }
+        bar.set_message(name);
+        for file in &input.files {
+            import.add_file(file).await?;
+        }
+        import.add_outcomes(input.outcomes);
+        bar.inc(size);
+    }
+    Ok(())
+}
+
+/// `--strict`: refuse the whole import when any row was invalid (a repeated
 /// Crime ID, counted once, is not invalid).
-fn refuse_rejected(batch: &IncidentBatch) -> anyhow::Result<()> {
-    let mut bad = batch.files.iter().flat_map(|f| {
+fn refuse_rejected(files: &[IncidentFile]) -> anyhow::Result<()> {
+    let mut bad = files.iter().flat_map(|f| {
         f.rejected
             .iter()
             .filter(|r| !hotspot_ingest::is_repeated_id(&r.reason))

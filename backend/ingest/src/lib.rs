@@ -102,7 +102,9 @@ pub fn commonest_reasons<'a>(
 }
 
 pub use population::{parse_population, parse_population_rows, PopulationRow};
-pub use source::{import_version, read_sources, source_from_bytes, SourceFile};
+pub use source::{
+    import_version, read_source, read_sources, source_from_bytes, source_paths, SourceFile,
+};
 
 /// One record that was not imported, with everything needed to find, fix
 /// and re-import it.

@@ -8,7 +8,7 @@
 //! (same parse, same `content_sha256`).
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
@@ -96,24 +96,24 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 /// assert_eq!(files[0].bytes, b"a\n1\n"); // BOM gone
 /// ```
 pub fn read_sources(path: &Path) -> Result<Vec<SourceFile>, IngestError> {
+    source_paths(path)?.iter().map(|p| read_source(p)).collect()
+}
+
+/// The files [`read_sources`] would read from `path`, in that order, without
+/// reading them: `path` itself, or a folder's `.csv` and `.csv.gz` files.
+/// For reading a large folder a file at a time ([`read_source`]).
+pub fn source_paths(path: &Path) -> Result<Vec<PathBuf>, IngestError> {
     let display = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|source| IngestError::Io {
+    let io = |source| IngestError::Io {
         file: display.clone(),
         source,
-    })?;
-    if !meta.is_dir() {
-        return Ok(vec![read_file(path)?]);
+    };
+    if !std::fs::metadata(path).map_err(io)?.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
     }
-    let entries = std::fs::read_dir(path).map_err(|source| IngestError::Io {
-        file: display.clone(),
-        source,
-    })?;
     let mut paths = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|source| IngestError::Io {
-            file: display.clone(),
-            source,
-        })?;
+    for entry in std::fs::read_dir(path).map_err(io)? {
+        let entry = entry.map_err(io)?;
         let p = entry.path();
         let name = entry.file_name().to_string_lossy().to_ascii_lowercase();
         if (name.ends_with(".csv") || name.ends_with(".csv.gz")) && p.is_file() {
@@ -124,10 +124,11 @@ pub fn read_sources(path: &Path) -> Result<Vec<SourceFile>, IngestError> {
         return Err(IngestError::NoFiles { file: display });
     }
     paths.sort();
-    paths.iter().map(|p| read_file(p)).collect()
+    Ok(paths)
 }
 
-fn read_file(path: &Path) -> Result<SourceFile, IngestError> {
+/// Reads one file (gunzipped, BOM removed), named by its path.
+pub fn read_source(path: &Path) -> Result<SourceFile, IngestError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
         file: name.clone(),

@@ -186,14 +186,11 @@ pub fn parse_incident_files(
 /// accepted: storing it would replace that file's earlier version (a month
 /// of police.uk data, say) with nothing and exit as a success. Judged per
 /// file, so one bad file in a folder of months refuses the whole batch
-/// rather than emptying its month. Call before the store, so that nothing is
+/// rather than emptying its month. Call before committing (a streamed
+/// import calls it on each input and rolls back), so that nothing is
 /// written; the error names the file and the commonest reasons.
-pub fn refuse_if_nothing_accepted(batch: &IncidentBatch) -> Result<(), IngestError> {
-    let Some(f) = batch
-        .files
-        .iter()
-        .find(|f| f.rows > 0 && f.incidents.is_empty())
-    else {
+pub fn refuse_if_nothing_accepted(files: &[IncidentFile]) -> Result<(), IngestError> {
+    let Some(f) = files.iter().find(|f| f.rows > 0 && f.incidents.is_empty()) else {
         return Ok(());
     };
     let reasons = hotspot_ingest::commonest_reasons(
@@ -245,7 +242,7 @@ pub async fn run_import(
             let batch = tokio::task::spawn_blocking(move || parse_incident_files(&kind, &files))
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))??;
-            refuse_if_nothing_accepted(&batch)?;
+            refuse_if_nothing_accepted(&batch.files)?;
             Ok(store.import_incidents(batch).await?)
         }
         ImportKind::Boundaries { layer, options } => {

@@ -31,6 +31,7 @@ macro_rules! conformance_tests {
             users_tokens_and_audit,
             interventions_round_trip_list_and_delete,
             later_outcomes_update_stored_crimes_once,
+            a_streamed_import_abandoned_midway_leaves_the_store_as_it_was,
         );
 
         #[tokio::test]
@@ -329,6 +330,41 @@ pub(crate) async fn a_failing_import_leaves_the_store_as_it_was(s: &dyn Store) {
         .unwrap();
     assert!(rep.changed());
     assert_eq!(s.load_incidents().await.unwrap().len(), 2);
+}
+
+/// An import fed a file at a time and abandoned after some files (rolled
+/// back, or dropped as on an error) leaves nothing of itself; committed, the
+/// same files land as one batch would.
+pub(crate) async fn a_streamed_import_abandoned_midway_leaves_the_store_as_it_was(s: &dyn Store) {
+    let first = file("k1", "a", vec![incident("Burglary", "2025-03", 2, true)]);
+    s.import_incidents(batch(vec![first])).await.unwrap();
+    let many: Vec<_> = (0..5000)
+        .map(|i| incident("Drugs", "2025-04", i + 2, true))
+        .collect();
+    let (replaced, added) = (file("k1", "b", many.clone()), file("k2", "c", many));
+    for rollback in [true, false] {
+        let mut import = s.begin_incident_import("police.uk").await.unwrap();
+        let outcome = import.add_file(&replaced).await.unwrap();
+        assert_eq!(outcome, FileOutcome::Replaced);
+        let outcome = import.add_file(&added).await.unwrap();
+        assert_eq!(outcome, FileOutcome::Added);
+        match rollback {
+            true => import.rollback().await.unwrap(),
+            false => drop(import),
+        }
+        let all = s.load_incidents().await.unwrap();
+        assert_eq!(all.len(), 1, "rollback {rollback}: nothing may remain");
+        assert_eq!(all[0].incident.category, "Burglary");
+        assert_eq!(s.imports().await.unwrap().len(), 1);
+        assert_eq!(s.rejected_rows(None, 100, 0).await.unwrap().len(), 1);
+    }
+    let mut import = s.begin_incident_import("police.uk").await.unwrap();
+    import.add_file(&replaced).await.unwrap();
+    import.add_file(&added).await.unwrap();
+    let rep = import.commit().await.unwrap();
+    assert_eq!((rep.accepted, rep.rejected), (10_000, 2));
+    assert_eq!(s.load_incidents().await.unwrap().len(), 10_000);
+    assert_eq!(s.imports().await.unwrap().len(), 2);
 }
 
 pub(crate) async fn areas_and_populations(s: &dyn Store) {

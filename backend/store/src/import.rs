@@ -1,6 +1,8 @@
 //! The import flows both stores share: each import is one transaction that
 //! records a run, skips files whose bytes were imported before, replaces
-//! older versions of a dataset, and lands whole or not at all.
+//! older versions of a dataset, and lands whole or not at all. Incident
+//! imports are fed a file at a time ([`TxImport`]), so that a batch of
+//! millions of rows never has to sit in memory whole.
 //!
 //! Only the statements differ between the databases (placeholders,
 //! PostgreSQL's row lock and PostGIS columns), so each store implements
@@ -14,8 +16,8 @@ use sqlx::{Database, Transaction};
 
 use crate::common::{report, split_populations, unchanged_report};
 use crate::{
-    AreaBatch, FileOutcome, FileReport, ImportReport, IncidentBatch, PopulationBatch, RejectedRow,
-    StoreError,
+    AreaBatch, FileOutcome, FileReport, ImportReport, IncidentBatch, IncidentFile, IncidentImport,
+    PopulationBatch, RejectedRow, StoreError,
 };
 
 /// Outcomes sent to the database per statement.
@@ -78,52 +80,125 @@ pub(crate) trait ImportTx: Send {
     ) -> Result<(), StoreError>;
 }
 
-/// [`crate::Store::import_incidents`] in the transaction `tx`.
+/// An incident import in one backend's open transaction: the shared
+/// implementation of [`IncidentImport`] behind
+/// [`crate::IncidentStore::begin_incident_import`].
+pub(crate) struct TxImport<DB: Database> {
+    tx: Transaction<'static, DB>,
+    import_id: i64,
+    kind: String,
+    files: Vec<FileReport>,
+    outcomes: Vec<(String, String)>,
+}
+
+impl<DB: Database> TxImport<DB>
+where
+    for<'c> Transaction<'c, DB>: ImportTx,
+{
+    /// Records a run of `kind` in `tx`, which the import then owns.
+    pub(crate) async fn begin(
+        mut tx: Transaction<'static, DB>,
+        kind: &str,
+    ) -> Result<Self, StoreError> {
+        let import_id = tx.begin_import(kind).await?;
+        Ok(TxImport {
+            tx,
+            import_id,
+            kind: kind.to_string(),
+            files: Vec::new(),
+            outcomes: Vec::new(),
+        })
+    }
+}
+
+#[async_trait]
+impl<DB: Database> IncidentImport for TxImport<DB>
+where
+    for<'c> Transaction<'c, DB>: ImportTx,
+{
+    async fn add_file(&mut self, file: &IncidentFile) -> Result<FileOutcome, StoreError> {
+        let tx = &mut self.tx;
+        let outcome = tx.claim_dataset(&file.dataset_key, &file.sha256).await?;
+        let changed = outcome != FileOutcome::Unchanged;
+        let rep = FileReport {
+            file_name: file.file_name.clone(),
+            dataset_key: file.dataset_key.clone(),
+            outcome,
+            rows: file.rows,
+            accepted: if changed {
+                file.incidents.len() as u64
+            } else {
+                0
+            },
+            rejected: if changed {
+                file.rejected.len() as u64
+            } else {
+                0
+            },
+            notes: file.notes.clone(),
+        };
+        if changed {
+            let file_id = tx
+                .insert_source_file(self.import_id, &rep, &file.sha256)
+                .await?;
+            tx.insert_incidents(file_id, &file.incidents).await?;
+            tx.insert_rejected(file_id, &file.file_name, &file.rejected)
+                .await?;
+        }
+        self.files.push(rep);
+        Ok(outcome)
+    }
+
+    fn add_outcomes(&mut self, outcomes: Vec<(String, String)>) {
+        self.outcomes.extend(outcomes);
+    }
+
+    async fn commit(self: Box<Self>) -> Result<ImportReport, StoreError> {
+        let TxImport {
+            mut tx,
+            import_id,
+            kind,
+            files,
+            outcomes,
+        } = *self;
+        let outcomes_updated = match outcomes.is_empty() {
+            true => 0,
+            false => tx.update_outcomes(&outcomes).await?,
+        };
+        if outcomes_updated == 0 && files.iter().all(|f| f.outcome == FileOutcome::Unchanged) {
+            tx.rollback().await?;
+            return Ok(unchanged_report(&kind, files));
+        }
+        tx.finish_import(import_id, &files).await?;
+        tx.commit().await?;
+        Ok(ImportReport {
+            outcomes_updated,
+            ..report(import_id, &kind, files)
+        })
+    }
+
+    async fn rollback(self: Box<Self>) -> Result<(), StoreError> {
+        Ok(self.tx.rollback().await?)
+    }
+}
+
+/// [`crate::Store::import_incidents`]: the batch's files fed to one
+/// [`TxImport`] in `tx`.
 pub(crate) async fn incidents<DB: Database>(
-    mut tx: Transaction<'_, DB>,
+    tx: Transaction<'static, DB>,
     batch: IncidentBatch,
 ) -> Result<ImportReport, StoreError>
 where
     for<'c> Transaction<'c, DB>: ImportTx,
 {
-    let import_id = tx.begin_import(&batch.kind).await?;
-    let mut files = Vec::with_capacity(batch.files.len());
+    // On an error the import is dropped, and with it the transaction: sqlx
+    // rolls it back.
+    let mut import = Box::new(TxImport::begin(tx, &batch.kind).await?);
     for file in &batch.files {
-        let outcome = tx.claim_dataset(&file.dataset_key, &file.sha256).await?;
-        let mut rep = FileReport {
-            file_name: file.file_name.clone(),
-            dataset_key: file.dataset_key.clone(),
-            outcome,
-            rows: file.rows,
-            accepted: file.incidents.len() as u64,
-            rejected: file.rejected.len() as u64,
-            notes: file.notes.clone(),
-        };
-        if outcome != FileOutcome::Unchanged {
-            let file_id = tx.insert_source_file(import_id, &rep, &file.sha256).await?;
-            tx.insert_incidents(file_id, &file.incidents).await?;
-            tx.insert_rejected(file_id, &file.file_name, &file.rejected)
-                .await?;
-        } else {
-            rep.accepted = 0;
-            rep.rejected = 0;
-        }
-        files.push(rep);
+        import.add_file(file).await?;
     }
-    let outcomes_updated = match batch.outcomes.is_empty() {
-        true => 0,
-        false => tx.update_outcomes(&batch.outcomes).await?,
-    };
-    if outcomes_updated == 0 && files.iter().all(|f| f.outcome == FileOutcome::Unchanged) {
-        tx.rollback().await?;
-        return Ok(unchanged_report(&batch.kind, files));
-    }
-    tx.finish_import(import_id, &files).await?;
-    tx.commit().await?;
-    Ok(ImportReport {
-        outcomes_updated,
-        ..report(import_id, &batch.kind, files)
-    })
+    import.add_outcomes(batch.outcomes);
+    import.commit().await
 }
 
 /// [`crate::Store::import_areas`] in the transaction `tx`.

@@ -56,6 +56,14 @@ pub trait IncidentStore: Send + Sync {
     /// Applies an import of incident files atomically. Files whose bytes were
     /// imported before are skipped; a new version of a dataset replaces the old.
     async fn import_incidents(&self, batch: IncidentBatch) -> Result<ImportReport, StoreError>;
+    /// Begins an incident import of `kind` (`police.uk` or `csv`) in one
+    /// transaction, to be fed a file at a time: what
+    /// [`IncidentStore::import_incidents`] does, without holding every file
+    /// in memory at once.
+    async fn begin_incident_import(
+        &self,
+        kind: &str,
+    ) -> Result<Box<dyn IncidentImport>, StoreError>;
     /// Replaces an area layer (e.g. `wards`) atomically.
     async fn import_areas(&self, batch: AreaBatch) -> Result<ImportReport, StoreError>;
     /// Sets populations for areas of a layer; codes with no area are quarantined.
@@ -78,6 +86,27 @@ pub trait IncidentStore: Send + Sync {
     ) -> Result<Vec<StoredRejectedRow>, StoreError>;
     /// Cheap liveness check of the database.
     async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// An incident import under way: one open transaction, fed parsed files one
+/// by one. Nothing is visible to readers until [`IncidentImport::commit`];
+/// [`IncidentImport::rollback`], an error, or dropping the import leaves the
+/// store exactly as it was.
+#[async_trait]
+pub trait IncidentImport: Send {
+    /// Stores one file: nothing when these bytes were imported before
+    /// (`Unchanged`), else its incidents and quarantined rows, replacing an
+    /// older version of its dataset.
+    async fn add_file(&mut self, file: &IncidentFile) -> Result<FileOutcome, StoreError>;
+    /// Latest outcomes for crimes stored by earlier imports
+    /// ([`IncidentBatch::outcomes`]), applied at commit.
+    fn add_outcomes(&mut self, outcomes: Vec<(String, String)>);
+    /// Applies the outcomes, records the run and commits. When nothing
+    /// changed (every file unchanged, no outcome updated) it rolls back
+    /// instead and records no run.
+    async fn commit(self: Box<Self>) -> Result<ImportReport, StoreError>;
+    /// Abandons the import: nothing of it remains.
+    async fn rollback(self: Box<Self>) -> Result<(), StoreError>;
 }
 
 /// Accounts and the hashes of their tokens.

@@ -142,6 +142,14 @@ macro_rules! incident_store {
                 $crate::import::incidents(self.pool.begin().await?, batch).await
             }
 
+            async fn begin_incident_import(
+                &self,
+                kind: &str,
+            ) -> Result<Box<dyn $crate::IncidentImport>, $crate::StoreError> {
+                let tx = self.pool.begin().await?;
+                Ok(Box::new($crate::import::TxImport::begin(tx, kind).await?))
+            }
+
             async fn import_areas(
                 &self,
                 batch: $crate::AreaBatch,
