@@ -15,8 +15,9 @@ use crate::{
     NewIntervention, PopulationBatch, RejectedRow, StoreError, StoredIncident, StoredToken, User,
 };
 
-/// Rows per multi-row INSERT for SQLite: 16 columns × 2000 stays under its
-/// 32766 bound-parameter limit and amortises statement overhead.
+/// Rows per multi-row INSERT for SQLite (but incidents, `sqlite_bulk.rs`):
+/// 8 columns × 2000 stays under its 32766 bound-parameter limit and
+/// amortises statement overhead.
 pub(crate) const SQLITE_INSERT_CHUNK: usize = 2000;
 
 /// Rows per multi-row INSERT for PostgreSQL: 15 columns × 4000 stays under
@@ -350,10 +351,11 @@ impl AreaRow {
 }
 
 /// Defines, inside a store's `impl` block, the multi-row INSERTs both stores
-/// make: `insert_rejected`, `insert_incidents`, `insert_populations` and
-/// `insert_audit`, each taking the database's connection (a transaction
-/// derefs to one). `QueryBuilder` writes each dialect's placeholders (`?`,
-/// `$1`). A statement takes at most `$chunk` rows ([`SQLITE_INSERT_CHUNK`],
+/// make: `insert_rejected`, `insert_populations` and `insert_audit`, each
+/// taking the database's connection (a transaction derefs to one).
+/// Incidents, the bulk of an import, have their own INSERTs in each store
+/// (`sqlite_bulk.rs`, `postgres.rs`). `QueryBuilder` writes each dialect's
+/// placeholders (`?`, `$1`). A statement takes at most `$chunk` rows ([`SQLITE_INSERT_CHUNK`],
 /// [`POSTGRES_INSERT_CHUNK`]), to stay under the bound-parameter limit.
 ///
 /// A macro rather than functions generic over `sqlx::Database`: there,
@@ -379,42 +381,6 @@ macro_rules! bulk_inserts {
                         .push_bind(r.field.as_deref())
                         .push_bind(&r.reason)
                         .push_bind(&r.raw);
-                });
-                q.build().execute(&mut *conn).await?;
-            }
-            Ok(())
-        }
-
-        /// PostgreSQL generates `incidents.geom` from x, y itself.
-        async fn insert_incidents(
-            conn: &mut <$db as sqlx::Database>::Connection,
-            file_id: i64,
-            incidents: &[hotspot_core::Incident],
-        ) -> Result<(), $crate::StoreError> {
-            use $crate::common::{format_date, format_time};
-            for chunk in incidents.chunks($chunk) {
-                let mut q = sqlx::QueryBuilder::<$db>::new(
-                    "INSERT INTO incidents (file_id, line, source, external_id, category, month, \
-                     occurred_date, occurred_time, lon, lat, x, y, location_label, lsoa_code, \
-                     outcome) ",
-                );
-                q.push_values(chunk, |mut b, i| {
-                    let loc = i.location;
-                    b.push_bind(file_id)
-                        .push_bind(i.origin_line as i64)
-                        .push_bind(&i.source)
-                        .push_bind(i.external_id.as_deref())
-                        .push_bind(&i.category)
-                        .push_bind(i.month.to_string())
-                        .push_bind(format_date(i.date))
-                        .push_bind(format_time(i.time))
-                        .push_bind(loc.map(|l| l.lon))
-                        .push_bind(loc.map(|l| l.lat))
-                        .push_bind(loc.map(|l| l.x))
-                        .push_bind(loc.map(|l| l.y))
-                        .push_bind(i.location_label.as_deref())
-                        .push_bind(i.lsoa_code.as_deref())
-                        .push_bind(i.outcome.as_deref());
                 });
                 q.build().execute(&mut *conn).await?;
             }

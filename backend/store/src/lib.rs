@@ -14,6 +14,7 @@ mod model;
 mod postgres;
 mod shared;
 mod sqlite;
+mod sqlite_bulk;
 
 pub use model::*;
 pub use postgres::PostgresStore;
@@ -26,6 +27,9 @@ use async_trait::async_trait;
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// From SQLite's bulk incident INSERTs, which bypass sqlx.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is corrupt: {0}")]

@@ -52,6 +52,43 @@ impl PostgresStore {
     }
 
     bulk_inserts!(Postgres, POSTGRES_INSERT_CHUNK);
+
+    /// Multi-row INSERTs of `incidents`; PostgreSQL generates
+    /// `incidents.geom` from x, y itself.
+    async fn insert_incidents(
+        conn: &mut sqlx::PgConnection,
+        file_id: i64,
+        incidents: &[Incident],
+    ) -> Result<(), StoreError> {
+        use crate::common::{format_date, format_time};
+        for chunk in incidents.chunks(POSTGRES_INSERT_CHUNK) {
+            let mut q = sqlx::QueryBuilder::<Postgres>::new(
+                "INSERT INTO incidents (file_id, line, source, external_id, category, month, \
+                 occurred_date, occurred_time, lon, lat, x, y, location_label, lsoa_code, \
+                 outcome) ",
+            );
+            q.push_values(chunk, |mut b, i| {
+                let loc = i.location;
+                b.push_bind(file_id)
+                    .push_bind(i.origin_line as i64)
+                    .push_bind(&i.source)
+                    .push_bind(i.external_id.as_deref())
+                    .push_bind(&i.category)
+                    .push_bind(i.month.to_string())
+                    .push_bind(format_date(i.date))
+                    .push_bind(format_time(i.time))
+                    .push_bind(loc.map(|l| l.lon))
+                    .push_bind(loc.map(|l| l.lat))
+                    .push_bind(loc.map(|l| l.x))
+                    .push_bind(loc.map(|l| l.y))
+                    .push_bind(i.location_label.as_deref())
+                    .push_bind(i.lsoa_code.as_deref())
+                    .push_bind(i.outcome.as_deref());
+            });
+            q.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
 }
 
 /// PostgreSQL's import statements; the flows that run them are in [`import`].

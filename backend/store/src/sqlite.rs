@@ -184,7 +184,7 @@ impl<'c> ImportTx for Transaction<'c, Sqlite> {
         file_id: i64,
         incidents: &[Incident],
     ) -> Result<(), StoreError> {
-        SqliteStore::insert_incidents(self, file_id, incidents).await
+        crate::sqlite_bulk::insert_incidents(self, file_id, incidents).await
     }
 
     async fn insert_rejected(
