@@ -11,7 +11,9 @@
 # database: imports the wards, their population and the street files
 # (`hotspot import police-uk`, timed end to end with its peak RSS from
 # /usr/bin/time), creates an analyst token, starts `hotspot serve` and times
-# it until /api/health answers (resident memory from /proc then), and asks
+# it until /api/health answers (resident memory from /proc then), twice:
+# the first start reads the store and writes the snapshot file, the restart
+# maps it; on the restart it asks
 # each endpoint twice over HTTP on loopback with curl: first (uncached) and
 # repeated (the response cache), then incident vector tiles at zooms 8-16
 # (median and max over about 20 tiles). Prints a Markdown table, 1M beside 10M.
@@ -103,6 +105,69 @@ time_tiles() {
     done
 }
 
+# start_timed SIZE KEY DB: starts the service on DB and waits until
+# /api/health answers; keeps the time and resident memory in result[SIZE,KEY]
+# and sets server_pid and base.
+start_timed() {
+    local size=$1 key=$2 db=$3 t0 t1 code=""
+    : >"$work/serve.out"
+    base=""
+    t0=$(now)
+    "$hotspot" --db "$db" serve --addr 127.0.0.1:0 --no-sample --rate-limit 0 \
+        --refresh-seconds 0 --static-dir "$work/no-client" >"$work/serve.out" 2>>"$work/serve-$size.log" &
+    server_pid=$!
+    while :; do
+        kill -0 "$server_pid" 2>/dev/null || {
+            cat "$work/serve-$size.log" >&2
+            exit 1
+        }
+        if [ -z "$base" ]; then
+            base=$(sed -n 's|.*listening on \(http://127\.0\.0\.1:[0-9]*\)/.*|\1|p' "$work/serve.out" | head -n 1)
+        fi
+        if [ -n "$base" ]; then
+            code=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/health" || true)
+            [ "$code" = 200 ] && break
+        fi
+        sleep 0.05
+    done
+    t1=$(now)
+    local vmrss vmhwm
+    vmrss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status")
+    vmhwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$server_pid/status")
+    result[$size,$key]="$(secs "$t0" "$t1") s, $(gb "$vmrss") GB resident ($(gb "$vmhwm") GB peak, $(awk -v k="$vmrss" -v n="$accepted" 'BEGIN { printf "%.0f", k * 1024 / n }') B/incident)"
+}
+
+# Every month range a..b of the 24 months, with no group and each of the
+# default groups: 3,000 different ward selections, as paths (prefix $1).
+different_selections() {
+    awk -v prefix="$1" 'BEGIN {
+        split("all serious-acquisitive violence-sexual asb criminal-damage-arson public-order shoplifting drugs other-theft weapons-other", g, " ")
+        for (a = 0; a < 24; a++) for (b = a; b < 24; b++) for (i = 1; i <= 10; i++) {
+            period = sprintf("%d-%02d..%d-%02d", 2024 + int(a / 12), a % 12 + 1, 2024 + int(b / 12), b % 12 + 1)
+            print prefix "period=" period (g[i] == "all" ? "" : "&group=" g[i])
+        }
+    }'
+}
+
+# Cache-miss load (#13): 200 connections, every request a different
+# selection, none cached: 3,000 ward requests, and 400 hotspot maps (past
+# --analysis-queue these are refused with 503 and Retry-After, which the
+# table counts as errors).
+cache_miss_load() {
+    local size=$1 out
+    different_selections '/api/wards?' >"$work/wards.paths"
+    different_selections '/api/hotspots?bandwidth=400&cell=100&' | awk 'NR % 7 == 1' >"$work/hotspots.paths"
+    out=$("$target/hotspot-loadtest" --url "$base" --token "$token" --connections 200 --requests 3000 \
+        --seconds 120 "@$work/wards.paths" 2>/dev/null || true)
+    result[$size,load_wards]=$(echo "$out" | awk -F'|' '$2 ~ /wards/ {
+        printf "%d requests, %d errors, p50 %s ms, p99 %s ms", $3, $4, $7, $9 }')
+    out=$("$target/hotspot-loadtest" --url "$base" --token "$token" --connections 200 --requests 400 \
+        --seconds 120 "@$work/hotspots.paths" 2>/dev/null || true)
+    result[$size,load_hotspots]=$(echo "$out" | awk -F'|' '$2 ~ /hotspots/ {
+        printf "%d requests, %d errors (503), p50 %s ms, p99 %s ms", $3, $4, $7, $9 }')
+    echo "cache-miss load: wards ${result[$size,load_wards]}; hotspots ${result[$size,load_hotspots]}" >&2
+}
+
 bench_size() {
     local size=$1 n
     case $size in
@@ -143,33 +208,15 @@ bench_size() {
     local token
     token=$(run users token scalebench --label scale-bench 2>/dev/null)
 
-    echo "== $size: starting the service" >&2
-    : >"$work/serve.out"
-    t0=$(now)
-    "$hotspot" --db "$db" serve --addr 127.0.0.1:0 --no-sample --rate-limit 0 \
-        --refresh-seconds 0 --static-dir "$work/no-client" >"$work/serve.out" 2>"$work/serve-$size.log" &
-    server_pid=$!
-    local base="" code=""
-    while :; do
-        kill -0 "$server_pid" 2>/dev/null || {
-            cat "$work/serve-$size.log" >&2
-            exit 1
-        }
-        if [ -z "$base" ]; then
-            base=$(sed -n 's|.*listening on \(http://127\.0\.0\.1:[0-9]*\)/.*|\1|p' "$work/serve.out" | head -n 1)
-        fi
-        if [ -n "$base" ]; then
-            code=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/health" || true)
-            [ "$code" = 200 ] && break
-        fi
-        sleep 0.05
-    done
-    t1=$(now)
-    local vmrss vmhwm
-    vmrss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status")
-    vmhwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$server_pid/status")
-    result[$size,serve]="$(secs "$t0" "$t1") s, $(gb "$vmrss") GB resident ($(gb "$vmhwm") GB peak, $(awk -v k="$vmrss" -v n="$accepted" 'BEGIN { printf "%.0f", k * 1024 / n }') B/incident)"
-    echo "serve: ${result[$size,serve]}" >&2
+    # The first start reads the store and writes the snapshot file; the
+    # second maps that file, as every later start does. The requests are
+    # timed on the second.
+    start_timed "$size" serve_first "$db"
+    echo "serve, first start: ${result[$size,serve_first]}" >&2
+    kill "$server_pid"
+    wait "$server_pid" 2>/dev/null || true
+    start_timed "$size" serve "$db"
+    echo "serve, restart: ${result[$size,serve]}" >&2
 
     local path first second out
     for path in "${endpoints[@]}"; do
@@ -195,10 +242,12 @@ bench_size() {
         mapfile -t paths < <(tile_paths "$(ls "$data"/policeuk/*.csv | head -n 1)" "$(tile_query "$row")")
         time_tiles "$size" "$row" "${paths[@]}"
     done
+    cache_miss_load "$size"
     result[$size,rss_after]="$(gb "$(awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status")") GB"
     kill "$server_pid"
     wait "$server_pid" 2>/dev/null || true
     server_pid=""
+    result[$size,snapshot_file]="$(du -m "${db#sqlite:}.snapshot" | cut -f1) MB"
     rm -f "${db#sqlite:}"*
 }
 
@@ -228,7 +277,8 @@ row() {
     echo "$line"
 }
 row '`hotspot import police-uk`' import
-row '`serve` until `/api/health` answers' serve
+row '`serve` until `/api/health` answers, first start (reads the store, writes the snapshot file)' serve_first
+row '`serve` until `/api/health` answers, restart (maps the snapshot file)' serve
 for path in "${endpoints[@]}"; do
     line="| \`$path\` |"
     for size in "${sizes[@]}"; do
@@ -243,4 +293,7 @@ for r in "${tile_rows[@]}"; do
     done
     echo "$line"
 done
+row 'cache-miss load, 200 connections: `/api/wards`, each request a different selection' load_wards
+row 'cache-miss load, 200 connections: `/api/hotspots`, each request a different selection' load_hotspots
 row 'resident memory after the requests' rss_after
+row 'snapshot file on disk' snapshot_file

@@ -37,7 +37,10 @@ pub struct Config {
     pub max_time: Duration,
     /// Requests per endpoint made before measuring, not recorded.
     pub warmup: u64,
-    /// Paths with query strings, e.g. `/api/wards?group=serious-acquisitive`.
+    /// Paths with query strings, e.g. `/api/wards?group=serious-acquisitive`;
+    /// or `@FILE`, a file of such paths, one per line, asked in turn (request
+    /// `n` asks line `n` modulo their number): with as many lines as
+    /// requests, every request is a different question, none cached.
     pub paths: Vec<String>,
 }
 
@@ -139,7 +142,7 @@ struct WorkerResult {
 
 async fn worker(
     client: reqwest::Client,
-    url: Url,
+    urls: Arc<[Url]>,
     issued: Arc<AtomicU64>,
     limit: u64,
     deadline: tokio::time::Instant,
@@ -149,12 +152,14 @@ async fn worker(
         if tokio::time::Instant::now() >= deadline {
             break;
         }
-        if issued.fetch_add(1, Ordering::Relaxed) >= limit {
+        let n = issued.fetch_add(1, Ordering::Relaxed);
+        if n >= limit {
             break;
         }
+        let url = urls[(n % urls.len() as u64) as usize].clone();
         let started = Instant::now();
         let request = async {
-            let res = client.get(url.clone()).send().await?;
+            let res = client.get(url).send().await?;
             let status = res.status();
             let body = res.bytes().await?;
             Ok::<_, reqwest::Error>((status, body.len() as u64))
@@ -188,10 +193,11 @@ async fn worker(
     r
 }
 
-/// Runs one endpoint with the given bounds and returns its figures.
+/// Runs one endpoint (its `urls` in turn) with the given bounds and
+/// returns its figures.
 pub async fn run_endpoint(
     clients: &[reqwest::Client],
-    url: Url,
+    urls: Arc<[Url]>,
     path: &str,
     requests: u64,
     max_time: Duration,
@@ -204,7 +210,7 @@ pub async fn run_endpoint(
         .map(|c| {
             tokio::spawn(worker(
                 c.clone(),
-                url.clone(),
+                urls.clone(),
                 issued.clone(),
                 requests,
                 deadline,
@@ -258,20 +264,53 @@ pub async fn run(config: &Config) -> anyhow::Result<Vec<EndpointReport>> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let mut reports = Vec::new();
     for path in &config.paths {
-        if !path.starts_with('/') {
-            bail!("endpoint paths start with '/': {path:?}");
-        }
-        let url = base
-            .join(path)
-            .with_context(|| format!("bad path {path:?}"))?;
-        // Joining a path keeps the host, but check again all the same.
-        check_loopback(url.as_str())?;
+        let (label, urls) = endpoint_urls(&base, path)?;
         if config.warmup > 0 {
-            run_endpoint(&clients, url.clone(), path, config.warmup, config.max_time).await;
+            run_endpoint(
+                &clients,
+                urls.clone(),
+                &label,
+                config.warmup,
+                config.max_time,
+            )
+            .await;
         }
-        reports.push(run_endpoint(&clients, url, path, config.requests, config.max_time).await);
+        reports.push(run_endpoint(&clients, urls, &label, config.requests, config.max_time).await);
     }
     Ok(reports)
+}
+
+/// The URLs of one endpoint argument (a path, or `@FILE` of paths) and
+/// the label its report row shows.
+fn endpoint_urls(base: &Url, arg: &str) -> anyhow::Result<(String, Arc<[Url]>)> {
+    let paths: Vec<String> = match arg.strip_prefix('@') {
+        None => vec![arg.to_string()],
+        Some(file) => std::fs::read_to_string(file)
+            .with_context(|| format!("reading {file}"))?
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect(),
+    };
+    let urls = paths
+        .iter()
+        .map(|path| {
+            if !path.starts_with('/') {
+                bail!("endpoint paths start with '/': {path:?}");
+            }
+            let url = base
+                .join(path)
+                .with_context(|| format!("bad path {path:?}"))?;
+            // Joining a path keeps the host, but check again all the same.
+            check_loopback(url.as_str())
+        })
+        .collect::<anyhow::Result<Vec<Url>>>()?;
+    let label = match (arg.strip_prefix('@'), paths.first()) {
+        (None, _) => arg.to_string(),
+        (Some(_), None) => bail!("{arg}: no paths in the file"),
+        (Some(_), Some(first)) => format!("{first} … ({} different)", paths.len()),
+    };
+    Ok((label, urls.into()))
 }
 
 fn ms(d: Duration) -> String {
@@ -450,5 +489,15 @@ mod tests {
             reports[0].elapsed <= Duration::from_millis(600),
             "{reports:?}"
         );
+        // A file of paths, asked in turn: every third request is /missing.
+        let file = std::env::temp_dir().join(format!("loadtest-paths-{}", std::process::id()));
+        std::fs::write(&file, "/ok?a=1\n/missing?b=2\n\n/ok?c=3\n").unwrap();
+        config.requests = 30;
+        config.max_time = Duration::from_secs(20);
+        config.paths = vec![format!("@{}", file.display())];
+        let reports = run(&config).await.unwrap();
+        std::fs::remove_file(&file).unwrap();
+        assert_eq!((reports[0].requests, reports[0].errors), (30, 10));
+        assert_eq!(reports[0].path, "/ok?a=1 … (3 different)");
     }
 }
