@@ -43,6 +43,8 @@ pub struct Dataset {
     pub(crate) locations: std::sync::OnceLock<Vec<crate::search::LocationEntry>>,
     /// Distinct locations and their incidents, for vector tiles.
     pub(crate) sites: crate::tiles::Sites,
+    /// Counts by month, kind and ward, for whole-month questions.
+    pub(crate) cube: crate::cube::Cube,
 }
 
 /// Incidents per category, for the filter menus.
@@ -120,12 +122,15 @@ impl Dataset {
             overview: Overview::default(),
             locations: std::sync::OnceLock::new(),
             sites: crate::tiles::Sites::default(),
+            cube: Default::default(),
         };
         let (index, sites) = rayon::join(
             || PointIndex::new(&dataset.points),
             || crate::tiles::Sites::build(&dataset),
         );
         (dataset.index, dataset.sites) = (index, sites);
+        let slot_of = |k| dataset.slot_of(k);
+        dataset.cube = crate::cube::Cube::build(&dataset.cols, dataset.areas.len(), slot_of);
         dataset.overview = dataset.compute_overview();
         dataset
     }
@@ -359,6 +364,16 @@ impl Dataset {
         (a != NONE).then_some(a as usize)
     }
 
+    /// Where incident `k` is counted: its area, outside every area, or unlocated.
+    pub(crate) fn slot_of(&self, k: usize) -> crate::cube::Slot {
+        use crate::cube::Slot;
+        match (self.cols.place[k], self.area_of(k)) {
+            (NONE, _) => Slot::Unlocated,
+            (_, None) => Slot::Outside,
+            (_, Some(a)) => Slot::Area(a),
+        }
+    }
+
     /// The area of place `p` ([`Columns::places`]).
     pub(crate) fn place_area(&self, p: usize) -> Option<usize> {
         let a = self.place_area[p];
@@ -405,36 +420,47 @@ impl Dataset {
     }
 
     /// What each of `picked` counts for under `weighting`, in `picked`
-    /// order; `None` for plain counts. A harm index that cannot weigh a
-    /// selected type is refused, naming the types: a harm map that quietly
-    /// left some crime out would mislead.
+    /// order; `None` for plain counts.
     pub(crate) fn weights(
         &self,
         weighting: &crate::Weighting,
         picked: &[usize],
     ) -> Result<Option<Vec<f64>>, EngineError> {
+        let used = picked.iter().map(|&k| self.category_id(k));
+        let Some(by_category) = self.category_weights(weighting, used)? else {
+            return Ok(None);
+        };
+        Ok(Some(
+            picked
+                .iter()
+                .map(|&k| by_category[self.category_id(k)])
+                .collect(),
+        ))
+    }
+
+    /// Each category's weight under `weighting` (by category id); `None`
+    /// for plain counts. A harm index that cannot weigh a category in
+    /// `used` is refused, naming the types: a harm map that quietly left
+    /// some crime out would mislead.
+    pub(crate) fn category_weights(
+        &self,
+        weighting: &crate::Weighting,
+        used: impl IntoIterator<Item = usize>,
+    ) -> Result<Option<Vec<f64>>, EngineError> {
         let Some(index) = weighting.harm_index() else {
             return Ok(None);
         };
-        let per_category: Vec<Option<f64>> = self
-            .cols
-            .categories
-            .iter()
-            .map(|c| index.weight_of(c))
-            .collect();
-        let mut missing = std::collections::BTreeSet::new();
-        let weights = picked
-            .iter()
-            .map(|&k| {
-                let c = self.category_id(k);
-                per_category[c].unwrap_or_else(|| {
-                    missing.insert(self.category_name_of(c));
-                    0.0
-                })
-            })
+        let categories = &self.cols.categories;
+        let per_category: Vec<Option<f64>> =
+            categories.iter().map(|c| index.weight_of(c)).collect();
+        let missing: std::collections::BTreeSet<&str> = (used.into_iter())
+            .filter(|&c| per_category[c].is_none())
+            .map(|c| categories[c].as_str())
             .collect();
         if missing.is_empty() {
-            return Ok(Some(weights));
+            return Ok(Some(
+                per_category.into_iter().map(|w| w.unwrap_or(0.0)).collect(),
+            ));
         }
         let names: Vec<String> = missing.iter().map(|m| format!("{m:?}")).collect();
         Err(EngineError::InvalidParameter(format!(
@@ -442,6 +468,54 @@ impl Dataset {
             index.name,
             names.join(", ")
         )))
+    }
+
+    /// The months of a period of whole months (all of them for
+    /// [`Period::All`]) as `Month::index` bounds; `None` for date-times.
+    pub(crate) fn whole_months(period: &crate::Period) -> Option<std::ops::RangeInclusive<i32>> {
+        match period {
+            crate::Period::All => Some(i32::MIN..=i32::MAX),
+            crate::Period::Months(r) => Some(r.from.index()..=r.to.index()),
+            crate::Period::Between { .. } => None,
+        }
+    }
+
+    /// A selection's incidents per month from the count cube, months
+    /// without any left out; `None` when the cube cannot answer (a date-time
+    /// period or a box).
+    pub(crate) fn month_counts(
+        &self,
+        sel: &Selection,
+    ) -> Result<Option<BTreeMap<Month, u64>>, EngineError> {
+        let Some(months) = Self::whole_months(&sel.period).filter(|_| sel.bbox.is_none()) else {
+            return Ok(None);
+        };
+        let area = sel
+            .area
+            .as_deref()
+            .map(|c| self.area_index(c))
+            .transpose()?;
+        let kinds = self.cube_kinds(sel)?;
+        let mut counts = BTreeMap::new();
+        let allowed = |kind: usize| kinds.as_ref().is_none_or(|k| k[kind]);
+        self.cube.for_each(months, allowed, |m, _, slot, n| {
+            if area.is_none_or(|a| slot == crate::cube::Slot::Area(a)) {
+                *counts.entry(Month::from_index(m)).or_insert(0) += n;
+            }
+        });
+        Ok(Some(counts))
+    }
+
+    /// Which of the cube's kinds a selection allows (all when `None`).
+    pub(crate) fn cube_kinds(&self, sel: &Selection) -> Result<Option<Vec<bool>>, EngineError> {
+        let n_sources = self.cols.sources.len();
+        Ok(self.kind_table(sel)?.map(|table| {
+            let kinds = &self.cube.kinds;
+            kinds
+                .iter()
+                .map(|&(c, s)| table[c as usize * n_sources + s as usize])
+                .collect()
+        }))
     }
 }
 

@@ -10,6 +10,7 @@ mod analyses;
 pub mod briefing;
 mod columns;
 mod coverage;
+mod cube;
 mod dataset;
 mod density;
 mod error;

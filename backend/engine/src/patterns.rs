@@ -318,6 +318,29 @@ impl Dataset {
             .iter()
             .map(|&m| (m, 0))
             .collect();
+        // Without times to profile, the count cube gives the monthly counts.
+        if let (true, Some(counts)) = (self.cols.time.is_empty(), self.month_counts(&context)?) {
+            let incidents = (counts.iter())
+                .filter(|(m, _)| shown.is_none_or(|r| r.contains(**m)))
+                .map(|(_, n)| n)
+                .sum();
+            by_month.extend(counts);
+            let months: Vec<(i32, u32, u64)> = by_month
+                .iter()
+                .map(|(m, &c)| (m.year(), m.month(), c))
+                .collect();
+            return Ok(TemporalReport {
+                incidents,
+                with_time: 0,
+                week_hour: None,
+                weekend_night_share: None,
+                monthly: monthly_trend(&months)
+                    .into_iter()
+                    .filter(in_shown(shown))
+                    .collect(),
+                gap_months: self.coverage(&sel.period).gap_months,
+            });
+        }
         // One selection serves both: the context's incidents, of which the
         // period's own are those in its months.
         let context_picked = self.select(&context)?;
@@ -342,9 +365,6 @@ impl Dataset {
             .iter()
             .map(|(m, &c)| (m.year(), m.month(), c))
             .collect();
-        let in_period = |p: &MonthPoint| {
-            Month::new(p.year, p.month).is_ok_and(|m| shown.is_none_or(|r| r.contains(m)))
-        };
         let week_hour = (!times.is_empty()).then(|| week_hour_profile(&times));
         let weekend_night_share = week_hour.as_ref().map(|p| {
             use chrono::Weekday::{Fri, Sat};
@@ -357,7 +377,7 @@ impl Dataset {
             weekend_night_share,
             monthly: monthly_trend(&months)
                 .into_iter()
-                .filter(in_period)
+                .filter(in_shown(shown))
                 .collect(),
             gap_months: self.coverage(&sel.period).gap_months,
         })
@@ -490,6 +510,11 @@ impl Dataset {
             .map(|a| a.map_or(0.0, |a| density[a as usize]))
             .collect()
     }
+}
+
+/// Whether a month of the trend is one the report shows (all when `None`).
+fn in_shown(shown: Option<MonthRange>) -> impl Fn(&MonthPoint) -> bool {
+    move |p| Month::new(p.year, p.month).is_ok_and(|m| shown.is_none_or(|r| r.contains(m)))
 }
 
 #[cfg(test)]

@@ -6,9 +6,41 @@ use hotspot_core::Month;
 use hotspot_spatial::{area_statistics, AreaCounts, AreaStatistics, RankBy, StatsOptions};
 use serde::Serialize;
 
+use crate::cube::Slot;
 use crate::{Coverage, Dataset, EngineError, Period, Selection};
 
 /// A ward-statistics question.
+/// Incidents per area, and where the rest are.
+struct AreaTally {
+    counts: Vec<u64>,
+    outside: u64,
+    unlocated: u64,
+    total: u64,
+    /// Per area, when weighted by harm.
+    harm: Option<Vec<f64>>,
+}
+
+impl AreaTally {
+    fn new(areas: usize) -> AreaTally {
+        AreaTally {
+            counts: vec![0; areas],
+            outside: 0,
+            unlocated: 0,
+            total: 0,
+            harm: None,
+        }
+    }
+
+    fn add(&mut self, slot: Slot, n: u64) {
+        match slot {
+            Slot::Area(a) => self.counts[a] += n,
+            Slot::Outside => self.outside += n,
+            Slot::Unlocated => self.unlocated += n,
+        }
+        self.total += n;
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct WardQuery {
     /// What to count, and over which (current) period. Its `area` and `bbox`
@@ -101,9 +133,13 @@ impl Dataset {
         let mut current_sel = q.selection.clone();
         current_sel.area = None;
         current_sel.bbox = None;
-        let picked = self.select(&current_sel)?;
-        let (current, outside, unlocated, total) = self.count_by_area(&picked);
-        let harm = self.harm_by_area(&current_sel.weighting, &picked)?;
+        let AreaTally {
+            counts: current,
+            outside,
+            unlocated,
+            total,
+            harm,
+        } = self.tally_by_area(&current_sel)?;
         let current_coverage = self.coverage(&current_sel.period);
         let comparison_coverage = q.comparison.map(|p| self.coverage(&p));
         // A comparison period with no data at all has no counts to test
@@ -115,7 +151,8 @@ impl Dataset {
             Some(period) => {
                 let mut s = current_sel.clone();
                 s.period = period;
-                Some(self.count_by_area(&self.select(&s)?).0)
+                s.weighting = crate::Weighting::Count;
+                Some(self.tally_by_area(&s)?.counts)
             }
             None => None,
         };
@@ -216,38 +253,54 @@ impl Dataset {
         warnings
     }
 
-    /// Per area counts of the `picked` incidents; plus counts outside all
-    /// areas, unlocated, and total.
-    fn count_by_area(&self, picked: &[usize]) -> (Vec<u64>, u64, u64, u64) {
-        let mut counts = vec![0u64; self.areas.len()];
-        let (mut outside, mut unlocated) = (0, 0);
-        for &k in picked {
-            match (self.point_of(k), self.area_of(k)) {
-                (None, _) => unlocated += 1,
-                (Some(_), None) => outside += 1,
-                (Some(_), Some(a)) => counts[a] += 1,
-            }
+    /// A selection's incidents per area (and their harm, when weighted),
+    /// with those outside every area and unlocated. Whole months are read
+    /// from the count cube; date-time periods select incidents one by one.
+    fn tally_by_area(&self, sel: &Selection) -> Result<AreaTally, EngineError> {
+        let Some(months) = Self::whole_months(&sel.period) else {
+            return self.tally_picked(sel);
+        };
+        let kinds = self.cube_kinds(sel)?;
+        let allowed = |kind: usize| kinds.as_ref().is_none_or(|k| k[kind]);
+        let mut t = AreaTally::new(self.areas.len());
+        let mut per_kind = vec![0u64; self.cube.kinds.len()];
+        self.cube
+            .for_each(months.clone(), allowed, |_, kind, slot, n| {
+                t.add(slot, n);
+                per_kind[kind] += n;
+            });
+        let used = (per_kind.iter().enumerate())
+            .filter(|&(_, &n)| n > 0)
+            .map(|(kind, _)| self.cube.kinds[kind].0 as usize);
+        if let Some(w) = self.category_weights(&sel.weighting, used)? {
+            let mut harm = vec![0.0; self.areas.len()];
+            self.cube.for_each(months, allowed, |_, kind, slot, n| {
+                if let Slot::Area(a) = slot {
+                    harm[a] += n as f64 * w[self.cube.kinds[kind].0 as usize];
+                }
+            });
+            t.harm = Some(harm);
         }
-        (counts, outside, unlocated, picked.len() as u64)
+        Ok(t)
     }
 
-    /// Each ward's harm (the sum of its `picked` incidents' weights) when
-    /// weighted by harm; `None` for counts.
-    fn harm_by_area(
-        &self,
-        weighting: &crate::Weighting,
-        picked: &[usize],
-    ) -> Result<Option<Vec<f64>>, EngineError> {
-        let Some(weights) = self.weights(weighting, picked)? else {
-            return Ok(None);
-        };
-        let mut harm = vec![0.0; self.areas.len()];
-        for (k, w) in picked.iter().zip(weights) {
-            if let Some(a) = self.area_of(*k) {
-                harm[a] += w;
-            }
+    /// [`Dataset::tally_by_area`] by selecting the incidents.
+    fn tally_picked(&self, sel: &Selection) -> Result<AreaTally, EngineError> {
+        let picked = self.select(sel)?;
+        let mut t = AreaTally::new(self.areas.len());
+        for &k in &picked {
+            t.add(self.slot_of(k), 1);
         }
-        Ok(Some(harm))
+        if let Some(weights) = self.weights(&sel.weighting, &picked)? {
+            let mut harm = vec![0.0; self.areas.len()];
+            for (&k, w) in picked.iter().zip(weights) {
+                if let Some(a) = self.area_of(k) {
+                    harm[a] += w;
+                }
+            }
+            t.harm = Some(harm);
+        }
+        Ok(t)
     }
 
     /// Counts by crime type and by month for one ward: the ward panel.
@@ -287,6 +340,93 @@ impl Dataset {
 mod tests {
     use super::*;
     use crate::test_support::{at, build, northants_months, square_ward};
+
+    /// The cube's ward tallies and monthly counts equal counting the
+    /// selected incidents, for groups, types, sources, month ranges, a ward
+    /// and harm weights.
+    #[test]
+    fn the_count_cube_counts_as_selecting_does() {
+        let kinds = ["Burglary", "Robbery", "Drugs", "Anti-social behaviour"];
+        let incidents: Vec<_> = (0..600)
+            .map(|i| hotspot_core::Incident {
+                category: kinds[i % 4].into(),
+                source: if i % 9 == 0 {
+                    "fly-tipping"
+                } else {
+                    "police.uk"
+                }
+                .into(),
+                location: (i % 17 != 0)
+                    .then_some(())
+                    .and(at(449_000.0 + (i * 37 % 3000) as f64, 260_500.0, "2024-01").location),
+                ..at(0.0, 0.0, &northants_months()[i % 16])
+            })
+            .collect();
+        let wards = vec![
+            square_ward("A", 449_000.0, 260_000.0, 1000.0),
+            square_ward("B", 450_000.0, 260_000.0, 1000.0),
+        ];
+        let ds = build(incidents, wards);
+        let harm = crate::Weighting::Harm(std::sync::Arc::new(hotspot_core::harm::HarmIndex {
+            name: "test".into(),
+            source: "test".into(),
+            weights: [("Burglary".to_string(), 2.5)].into(),
+            default: Some(0.5),
+        }));
+        let selections = [
+            Selection::default(),
+            Selection {
+                period: Period::parse("2024-02..2025-03").unwrap(),
+                ..Default::default()
+            },
+            Selection {
+                groups: vec!["serious-acquisitive".into()],
+                types: vec!["drugs".into()],
+                ..Default::default()
+            },
+            Selection {
+                sources: vec!["fly-tipping".into()],
+                period: Period::parse("2025-01").unwrap(),
+                ..Default::default()
+            },
+            Selection {
+                weighting: harm,
+                period: Period::parse("2025-01..2025-12").unwrap(),
+                ..Default::default()
+            },
+        ];
+        for sel in selections {
+            let (cube, picked) = (
+                ds.tally_by_area(&sel).unwrap(),
+                ds.tally_picked(&sel).unwrap(),
+            );
+            let tally = |t: &AreaTally| {
+                (
+                    t.counts.clone(),
+                    t.outside,
+                    t.unlocated,
+                    t.total,
+                    t.harm.clone(),
+                )
+            };
+            assert_eq!(tally(&cube), tally(&picked), "{sel:?}");
+            for area in [None, Some("B".to_string())] {
+                let sel = Selection {
+                    area,
+                    ..sel.clone()
+                };
+                let mut by_month = BTreeMap::new();
+                for k in ds.select(&sel).unwrap() {
+                    *by_month.entry(ds.cols.month(k)).or_insert(0) += 1;
+                }
+                assert_eq!(ds.month_counts(&sel).unwrap(), Some(by_month), "{sel:?}");
+            }
+            assert!(cube.total > 0, "{sel:?}");
+            if sel.period == Period::All {
+                assert!(cube.outside > 0 && cube.unlocated > 0);
+            }
+        }
+    }
 
     /// One ward of 1,000 residents with `per_month` incidents in each month
     /// of the real Northamptonshire extract's shape.
