@@ -241,12 +241,11 @@ impl Dataset {
             .as_deref()
             .map(|c| self.area_index(c))
             .transpose()?;
-        let in_box = |k: usize| match (sel.bbox, self.cols.location(k)) {
-            (None, _) => true,
-            (Some([x0, y0, x1, y1]), Some(l)) => {
-                l.lon >= x0 && l.lon <= x1 && l.lat >= y0 && l.lat <= y1
-            }
-            (Some(_), None) => false,
+        let in_box = |k: usize| {
+            sel.bbox.is_none_or(|[x0, y0, x1, y1]| {
+                let l = self.cols.location(k);
+                l.is_some_and(|l| l.lon >= x0 && l.lon <= x1 && l.lat >= y0 && l.lat <= y1)
+            })
         };
         let cols = &self.cols;
         let n_sources = cols.sources.len();

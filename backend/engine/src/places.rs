@@ -200,7 +200,9 @@ impl Dataset {
         keep: impl Fn(usize) -> bool,
     ) -> Option<String> {
         let [x, y] = xy;
-        let mut tally: HashMap<&str, u64> = HashMap::new();
+        // By label id, named once at the end: hashing each incident's label
+        // text was most of a hotspot map at ten million incidents.
+        let mut by_label: HashMap<u32, u64> = HashMap::new();
         for p in self
             .index
             .in_rect(x - radius, y - radius, x + radius, y + radius)
@@ -213,9 +215,16 @@ impl Dataset {
             if !keep(k) {
                 continue;
             }
-            if let Some(label) = self.cols.label(k) {
-                *tally.entry(street(label)).or_insert(0) += 1;
+            let label = self.cols.label[k];
+            if label != crate::columns::NONE {
+                *by_label.entry(label).or_insert(0) += 1;
             }
+        }
+        let mut tally: HashMap<&str, u64> = HashMap::new();
+        for (label, n) in by_label {
+            *tally
+                .entry(street(&self.cols.labels[label as usize]))
+                .or_insert(0) += n;
         }
         name_from(tally)
     }
