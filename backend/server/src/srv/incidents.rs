@@ -33,13 +33,8 @@ pub(crate) async fn incidents(
     }
     let offset = page.offset.map_or(0, |o| o.0);
     let ds = state.dataset();
-    let picked = ds.select(&sel)?;
-    let page: Vec<usize> = picked.iter().skip(offset).take(limit).copied().collect();
+    let (page, matched) = ds.select_page(&sel, offset, limit)?;
     Ok(geojson(geojson_out::incidents(
-        &ds,
-        &page,
-        picked.len(),
-        offset,
-        limit,
+        &ds, &page, matched, offset, limit,
     )))
 }
