@@ -28,6 +28,11 @@ pub(crate) const OUTCOME_CHUNK: usize = 400;
 pub(crate) trait ImportTx: Send {
     /// Records a new import run; returns its id.
     async fn begin_import(&mut self, kind: &str) -> Result<i64, StoreError>;
+    /// Tunes the connection for (`true`) or back from (`false`) writing
+    /// millions of rows in this transaction; by default nothing.
+    async fn bulk_mode(&mut self, _on: bool) -> Result<(), StoreError> {
+        Ok(())
+    }
     /// Looks up a dataset's current version. Returns the outcome for a file
     /// with `sha256`, deleting the old version when it is replaced.
     async fn claim_dataset(
@@ -101,6 +106,7 @@ where
         kind: &str,
     ) -> Result<Self, StoreError> {
         let import_id = tx.begin_import(kind).await?;
+        tx.bulk_mode(true).await?;
         Ok(TxImport {
             tx,
             import_id,
@@ -161,6 +167,7 @@ where
             files,
             outcomes,
         } = *self;
+        tx.bulk_mode(false).await?;
         let outcomes_updated = match outcomes.is_empty() {
             true => 0,
             false => tx.update_outcomes(&outcomes).await?,
@@ -178,7 +185,9 @@ where
     }
 
     async fn rollback(self: Box<Self>) -> Result<(), StoreError> {
-        Ok(self.tx.rollback().await?)
+        let mut tx = self.tx;
+        tx.bulk_mode(false).await?;
+        Ok(tx.rollback().await?)
     }
 }
 
