@@ -32,10 +32,12 @@ use crate::{AppError, AppState};
 
 /// Most bytes kept for analyses, and for map tiles; past these the oldest
 /// answers of the kind are dropped.
-const MAX_BYTES: usize = 64 << 20;
+const MAX_BYTES: usize = 128 << 20;
 const MAX_TILE_BYTES: usize = 16 << 20;
-/// Largest single response kept.
-const MAX_ENTRY_BYTES: usize = 8 << 20;
+/// Largest single response kept: a density grid of a 60 km region at 50 m
+/// is 12 MB, and recomputing it on every request cost half a second at ten
+/// million incidents.
+const MAX_ENTRY_BYTES: usize = 16 << 20;
 
 #[derive(Clone)]
 struct Cached {
@@ -276,6 +278,15 @@ mod tests {
         // Keeping a key again replaces it without counting it twice.
         kept.keep("c", &answer(10), 100);
         assert_eq!(kept.bytes, 50);
+    }
+
+    #[test]
+    fn a_region_density_grid_is_kept_and_a_larger_answer_is_not() {
+        let cache = ResponseCache::new(2, 2);
+        cache.land(0, "analyst /api/density?grid", Some(&answer(12 << 20)));
+        cache.land(0, "analyst /api/gistar?cells", Some(&answer(106 << 20)));
+        assert!(cache.lookup(0, "analyst /api/density?grid").is_ok());
+        assert!(cache.lookup(0, "analyst /api/gistar?cells").is_err());
     }
 
     #[test]
