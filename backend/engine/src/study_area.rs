@@ -236,13 +236,17 @@ impl Dataset {
             outside_cells: 0,
             unlocated: 0,
         };
+        // Each place's active cell, once: incidents stack on places.
+        let cell_of_place: Vec<Option<usize>> = (self.cols.places.iter())
+            .map(|&[_, _, x, y]| grid.cell_of(x, y).filter(|&c| grid.active[c]))
+            .collect();
         for (i, &k) in picked.iter().enumerate() {
-            let Some(p) = self.point_of(k) else {
+            let place = self.cols.place[k];
+            if place == crate::columns::NONE {
                 b.unlocated += 1;
                 continue;
-            };
-            let [x, y] = self.points[p];
-            match grid.cell_of(x, y).filter(|&c| grid.active[c]) {
+            }
+            match cell_of_place[place as usize] {
                 Some(c) => b.counts[c] += weights.map_or(1.0, |w| w[i]),
                 None => b.outside_cells += 1,
             }
