@@ -223,6 +223,25 @@ impl Columns {
         self.id.len()
     }
 
+    /// The (category, source) pairs that occur ("kinds"), in order of first
+    /// appearance, and each row's index into them.
+    pub(crate) fn kinds(&self) -> (Vec<(u16, u16)>, Vec<u16>) {
+        let n_sources = self.sources.len();
+        let mut id_of_pair = vec![u16::MAX; self.categories.len() * n_sources];
+        let mut kinds = Vec::new();
+        let kind_of = (self.category.iter().zip(self.source.iter()))
+            .map(|(&c, &s)| {
+                let id = &mut id_of_pair[c as usize * n_sources + s as usize];
+                if *id == u16::MAX {
+                    *id = kinds.len() as u16;
+                    kinds.push((c, s));
+                }
+                *id
+            })
+            .collect();
+        (kinds, kind_of)
+    }
+
     pub(crate) fn month(&self, k: usize) -> Month {
         Month::from_index(self.month[k])
     }

@@ -10,7 +10,7 @@
 
 use std::ops::RangeInclusive;
 
-use crate::columns::{Columns, NONE};
+use crate::columns::Columns;
 
 /// Counts per (month, kind, slot); a slot is an area index, or one of the
 /// two after them: outside every area, and unlocated.
@@ -19,8 +19,8 @@ pub(crate) struct Cube {
     /// `Month::index` of the first month.
     first_month: i32,
     months: usize,
-    /// (category id, source id) of each kind.
-    pub kinds: Vec<(u16, u16)>,
+    /// Kinds, as [`Dataset::kinds`](crate::Dataset) numbers them.
+    kinds: usize,
     slots: usize,
     counts: Vec<u32>,
 }
@@ -34,32 +34,27 @@ pub(crate) enum Slot {
 }
 
 impl Cube {
-    /// Counts every incident; `slot_of(k)` says where incident `k` lies.
-    pub(crate) fn build(cols: &Columns, areas: usize, slot_of: impl Fn(usize) -> Slot) -> Cube {
+    /// Counts every incident; `kind_of[k]` is incident `k`'s kind (of
+    /// `kinds`) and `slot_of(k)` says where it lies.
+    pub(crate) fn build(
+        cols: &Columns,
+        kind_of: &[u16],
+        kinds: usize,
+        areas: usize,
+        slot_of: impl Fn(usize) -> Slot,
+    ) -> Cube {
         let (Some(&first), Some(&last)) = (cols.month.first(), cols.month.last()) else {
             return Cube::default();
         };
-        let n_sources = cols.sources.len();
-        let mut kind_of_pair = vec![NONE; cols.categories.len() * n_sources];
-        let mut kinds = Vec::new();
-        let mut kind = Vec::with_capacity(cols.len());
-        for (&c, &s) in cols.category.iter().zip(cols.source.iter()) {
-            let pair = &mut kind_of_pair[c as usize * n_sources + s as usize];
-            if *pair == NONE {
-                *pair = kinds.len() as u32;
-                kinds.push((c, s));
-            }
-            kind.push(*pair as usize);
-        }
         let (months, slots) = ((last - first) as usize + 1, areas + 2);
-        let mut counts = vec![0u32; months * kinds.len() * slots];
+        let mut counts = vec![0u32; months * kinds * slots];
         for (k, &m) in cols.month.iter().enumerate() {
             let slot = match slot_of(k) {
                 Slot::Area(a) => a,
                 Slot::Outside => areas,
                 Slot::Unlocated => areas + 1,
             };
-            counts[((m - first) as usize * kinds.len() + kind[k]) * slots + slot] += 1;
+            counts[((m - first) as usize * kinds + kind_of[k] as usize) * slots + slot] += 1;
         }
         Cube {
             first_month: first,
@@ -83,8 +78,8 @@ impl Cube {
         let first = (*months.start()).max(self.first_month);
         let last = (*months.end()).min(self.first_month + self.months as i32 - 1);
         for m in first..=last {
-            for kind in (0..self.kinds.len()).filter(|&k| allowed(k)) {
-                let at = ((m - self.first_month) as usize * self.kinds.len() + kind) * self.slots;
+            for kind in (0..self.kinds).filter(|&k| allowed(k)) {
+                let at = ((m - self.first_month) as usize * self.kinds + kind) * self.slots;
                 for (slot, &n) in self.counts[at..at + self.slots].iter().enumerate() {
                     if n == 0 {
                         continue;

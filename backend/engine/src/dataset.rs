@@ -1,6 +1,6 @@
 //! The snapshot: incidents, areas and their indexes, built once and shared.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use geo::MapCoords;
 use geo_types::MultiPolygon;
@@ -22,8 +22,12 @@ pub(crate) struct AreaEntry {
 pub struct Dataset {
     /// The incidents, one array per field.
     pub(crate) cols: Columns,
-    /// Per (category, source) pair: the ids of the groups it belongs to.
-    membership: HashMap<(u16, u16), Vec<u16>>,
+    /// The (category, source) pairs that occur ("kinds"), as
+    /// [`Columns::kinds`] lists them; the tile index and the count cube
+    /// number them the same way.
+    pub(crate) kinds: Vec<(u16, u16)>,
+    /// Per kind: the ids of the groups it belongs to.
+    membership: Vec<Vec<u16>>,
     pub(crate) groups: CrimeGroups,
     group_ids: Vec<String>,
     /// Located incidents: their BNG point and index into the incidents.
@@ -95,7 +99,8 @@ impl Dataset {
             }
         }
         let group_ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
-        let membership = group_membership(&cols, &groups);
+        let (kinds, kind_of) = cols.kinds();
+        let membership = group_membership(&cols, &groups, &kinds);
         let areas: Vec<AreaEntry> = areas.into_iter().map(AreaEntry::new).collect();
         let locator = AreaLocator::new(&areas.iter().map(|a| a.bng.clone()).collect::<Vec<_>>());
         let place_xy: Vec<[f64; 2]> = cols.places.iter().map(|p| [p[2], p[3]]).collect();
@@ -105,9 +110,9 @@ impl Dataset {
             .map(|a| a.unwrap_or(NONE))
             .collect();
         let (points, point_incident, incident_point) = located_points(&cols);
-        let months = month_counts(&cols.month);
         let mut dataset = Dataset {
             cols,
+            kinds,
             membership,
             groups,
             group_ids,
@@ -118,7 +123,7 @@ impl Dataset {
             areas,
             locator,
             place_area,
-            months,
+            months: BTreeMap::new(),
             overview: Overview::default(),
             locations: std::sync::OnceLock::new(),
             sites: crate::tiles::Sites::default(),
@@ -126,11 +131,20 @@ impl Dataset {
         };
         let (index, sites) = rayon::join(
             || PointIndex::new(&dataset.points),
-            || crate::tiles::Sites::build(&dataset),
+            || crate::tiles::Sites::build(&dataset, &kind_of),
         );
         (dataset.index, dataset.sites) = (index, sites);
         let slot_of = |k| dataset.slot_of(k);
-        dataset.cube = crate::cube::Cube::build(&dataset.cols, dataset.areas.len(), slot_of);
+        let cube = crate::cube::Cube::build(
+            &dataset.cols,
+            &kind_of,
+            dataset.kinds.len(),
+            dataset.areas.len(),
+            slot_of,
+        );
+        dataset.cube = cube;
+        dataset.months = (dataset.month_counts(&Selection::default()).ok().flatten())
+            .expect("every month of every kind, anywhere, is a question the cube answers");
         dataset.overview = dataset.compute_overview();
         dataset
     }
@@ -198,24 +212,20 @@ impl Dataset {
     }
 
     pub fn categories(&self) -> Vec<CategoryCount> {
-        // A flat counter per (category, source): a map insert per incident
-        // was 85% of this at 10M incidents.
+        // From the count cube: a map insert per incident was 85% of this at
+        // 10M incidents, and a pass over them all still tens of milliseconds.
         let cols = &self.cols;
-        let n_sources = cols.sources.len();
-        let mut counts = vec![0u64; cols.categories.len() * n_sources];
-        for (&c, &s) in cols.category.iter().zip(cols.source.iter()) {
-            counts[c as usize * n_sources + s as usize] += 1;
-        }
-        let mut out: Vec<CategoryCount> = counts
-            .into_iter()
-            .enumerate()
+        let mut counts = vec![0u64; self.kinds.len()];
+        let every_month = i32::MIN..=i32::MAX;
+        self.cube
+            .for_each(every_month, |_| true, |_, kind, _, n| counts[kind] += n);
+        let mut out: Vec<CategoryCount> = (counts.into_iter().enumerate())
             .filter(|&(_, count)| count > 0)
-            .map(|(i, count)| ((i / n_sources) as u16, (i % n_sources) as u16, count))
-            .map(|(c, s, count)| CategoryCount {
-                category: cols.categories[c as usize].clone(),
-                source: cols.sources[s as usize].clone(),
+            .map(|(kind, count)| CategoryCount {
+                category: cols.categories[self.kinds[kind].0 as usize].clone(),
+                source: cols.sources[self.kinds[kind].1 as usize].clone(),
                 count,
-                groups: self.membership[&(c, s)]
+                groups: self.membership[kind]
                     .iter()
                     .map(|&g| self.group_ids[g as usize].clone())
                     .collect(),
@@ -249,7 +259,7 @@ impl Dataset {
     ) -> Result<(Vec<usize>, usize), EngineError> {
         // Whole months of every kind, anywhere: the selection is the
         // period's run of rows, and needs no walk to count.
-        let plain = sel.groups.is_empty() && sel.types.is_empty() && sel.sources.is_empty();
+        let plain = self.kind_filter(sel)?.is_none();
         let anywhere = sel.area.is_none() && sel.bbox.is_none();
         if plain && anywhere && Self::whole_months(&sel.period).is_some() {
             let rows = self.rows_in(&sel.period);
@@ -308,12 +318,12 @@ impl Dataset {
     }
 
     /// [`Dataset::kind_filter`] as a flat table indexed by `category *
-    /// sources + source`: a lookup per incident instead of a hash.
+    /// sources + source`, for rows, which do not keep their kind.
     fn kind_table(&self, sel: &Selection) -> Result<Option<Vec<bool>>, EngineError> {
         let n_sources = self.cols.sources.len();
         Ok(self.kind_filter(sel)?.map(|allowed| {
             let mut table = vec![false; self.cols.categories.len() * n_sources];
-            for (c, s) in allowed {
+            for (&(c, s), _) in self.kinds.iter().zip(allowed).filter(|(_, ok)| *ok) {
                 table[c as usize * n_sources + s as usize] = true;
             }
             table
@@ -334,11 +344,8 @@ impl Dataset {
         }
     }
 
-    /// The (category, source) pairs a selection allows; `None` = all.
-    pub(crate) fn kind_filter(
-        &self,
-        sel: &Selection,
-    ) -> Result<Option<std::collections::HashSet<(u16, u16)>>, EngineError> {
+    /// Per kind ([`Dataset::kinds`]): whether a selection allows it; `None` = all.
+    pub(crate) fn kind_filter(&self, sel: &Selection) -> Result<Option<Vec<bool>>, EngineError> {
         let mut group_idx = Vec::new();
         for g in &sel.groups {
             let i = self
@@ -351,12 +358,10 @@ impl Dataset {
         if sel.groups.is_empty() && sel.types.is_empty() && sel.sources.is_empty() {
             return Ok(None);
         }
-        let allowed = self
-            .membership
-            .iter()
-            .filter(|((c, s), member_of)| {
-                let cat = &self.cols.categories[*c as usize];
-                let src = &self.cols.sources[*s as usize];
+        let allowed = (self.kinds.iter().zip(&self.membership))
+            .map(|(&(c, s), member_of)| {
+                let cat = &self.cols.categories[c as usize];
+                let src = &self.cols.sources[s as usize];
                 let kind_ok = (sel.groups.is_empty() && sel.types.is_empty())
                     || member_of.iter().any(|g| group_idx.contains(g))
                     || sel.types.iter().any(|t| t.eq_ignore_ascii_case(cat));
@@ -364,7 +369,6 @@ impl Dataset {
                     || sel.sources.iter().any(|s| s.eq_ignore_ascii_case(src));
                 kind_ok && source_ok
             })
-            .map(|(k, _)| *k)
             .collect();
         Ok(Some(allowed))
     }
@@ -527,7 +531,7 @@ impl Dataset {
             .as_deref()
             .map(|c| self.area_index(c))
             .transpose()?;
-        let kinds = self.cube_kinds(sel)?;
+        let kinds = self.kind_filter(sel)?;
         let mut counts = BTreeMap::new();
         let allowed = |kind: usize| kinds.as_ref().is_none_or(|k| k[kind]);
         self.cube.for_each(months, allowed, |m, _, slot, n| {
@@ -536,18 +540,6 @@ impl Dataset {
             }
         });
         Ok(Some(counts))
-    }
-
-    /// Which of the cube's kinds a selection allows (all when `None`).
-    pub(crate) fn cube_kinds(&self, sel: &Selection) -> Result<Option<Vec<bool>>, EngineError> {
-        let n_sources = self.cols.sources.len();
-        Ok(self.kind_table(sel)?.map(|table| {
-            let kinds = &self.cube.kinds;
-            kinds
-                .iter()
-                .map(|&(c, s)| table[c as usize * n_sources + s as usize])
-                .collect()
-        }))
     }
 }
 
@@ -561,23 +553,16 @@ impl AreaEntry {
     }
 }
 
-/// The groups each (category, source) pair that occurs belongs to.
-fn group_membership(cols: &Columns, groups: &CrimeGroups) -> HashMap<(u16, u16), Vec<u16>> {
-    let n_sources = cols.sources.len();
-    let mut seen = vec![false; cols.categories.len() * n_sources];
-    for (&c, &s) in cols.category.iter().zip(cols.source.iter()) {
-        seen[c as usize * n_sources + s as usize] = true;
-    }
-    let pairs = seen.iter().enumerate().filter(|(_, &seen)| seen);
-    pairs
-        .map(|(i, _)| ((i / n_sources) as u16, (i % n_sources) as u16))
-        .map(|(c, s)| {
+/// The groups each kind belongs to.
+fn group_membership(cols: &Columns, groups: &CrimeGroups, kinds: &[(u16, u16)]) -> Vec<Vec<u16>> {
+    (kinds.iter())
+        .map(|&(c, s)| {
             let (cat, src) = (&cols.categories[c as usize], &cols.sources[s as usize]);
             let member_of = groups
                 .iter()
                 .enumerate()
                 .filter(|(_, g)| g.matches(cat, src));
-            ((c, s), member_of.map(|(i, _)| i as u16).collect())
+            member_of.map(|(i, _)| i as u16).collect()
         })
         .collect()
 }
@@ -598,21 +583,6 @@ fn located_points(cols: &Columns) -> (Vec<[f64; 2]>, Vec<u32>, Vec<u32>) {
         })
         .collect();
     (points, point_incident, incident_point)
-}
-
-/// Incidents per month (a flat counter: a map insert per incident is slow at 10M).
-fn month_counts(months: &[i32]) -> BTreeMap<Month, u64> {
-    let (Some(&lo), Some(&hi)) = (months.iter().min(), months.iter().max()) else {
-        return BTreeMap::new();
-    };
-    let mut counts = vec![0u64; (hi - lo) as usize + 1];
-    for &m in months {
-        counts[(m - lo) as usize] += 1;
-    }
-    (counts.into_iter().enumerate())
-        .filter(|&(_, n)| n > 0)
-        .map(|(i, n)| (Month::from_index(lo + i as i32), n))
-        .collect()
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use hotspot_core::Month;
 use hotspot_spatial::PointIndex;
 
-use crate::columns::{Columns, NONE};
+use crate::columns::NONE;
 use crate::{Dataset, EngineError, Period, Selection};
 
 /// Tile units per side (the MVT default extent).
@@ -137,16 +137,15 @@ pub(crate) struct Sites {
     order: Vec<u32>,
     /// `Month::index` of each entry of `order`.
     month: Vec<i32>,
-    /// Index into `kinds` of each entry of `order`.
+    /// The kind ([`Dataset::kinds`]) of each entry of `order`.
     kind: Vec<u16>,
-    /// (category id, source id) pairs, as [`Dataset::kind_filter`] names them.
-    kinds: Vec<(u16, u16)>,
 }
 
 impl Sites {
     /// Groups the located incidents by their place (exact location, WGS84
-    /// and BNG, as [`crate::columns::Columns`] interns them).
-    pub(crate) fn build(ds: &Dataset) -> Sites {
+    /// and BNG, as [`crate::columns::Columns`] interns them); `kind_of[k]`
+    /// is incident `k`'s kind.
+    pub(crate) fn build(ds: &Dataset, kind_of: &[u16]) -> Sites {
         let cols = &ds.cols;
         let mut start = vec![0u32; cols.places.len() + 1];
         for &p in cols.place.iter().filter(|&&p| p != NONE) {
@@ -155,12 +154,11 @@ impl Sites {
         for i in 1..start.len() {
             start[i] += start[i - 1];
         }
-        let (kinds, kind_id) = kind_ids(cols);
         // (month, incident, kind) in site order, then by month within a site.
         let mut next = start.clone();
         let mut entries = vec![(0i32, 0u32, 0u16); *start.last().unwrap_or(&0) as usize];
         for (k, &p) in cols.place.iter().enumerate().filter(|(_, &p)| p != NONE) {
-            entries[next[p as usize] as usize] = (cols.month[k], k as u32, kind_id[k]);
+            entries[next[p as usize] as usize] = (cols.month[k], k as u32, kind_of[k]);
             next[p as usize] += 1;
         }
         for w in start.windows(2) {
@@ -177,24 +175,8 @@ impl Sites {
             order: entries.iter().map(|e| e.1).collect(),
             month: entries.iter().map(|e| e.0).collect(),
             kind: entries.iter().map(|e| e.2).collect(),
-            kinds,
         }
     }
-}
-
-/// The distinct (category, source) pairs, and each incident's index into them.
-fn kind_ids(cols: &Columns) -> (Vec<(u16, u16)>, Vec<u16>) {
-    let mut kinds = Vec::new();
-    let mut ids: HashMap<(u16, u16), u16> = HashMap::new();
-    let kind_id = (cols.category.iter().zip(cols.source.iter()))
-        .map(|(&c, &s)| {
-            *ids.entry((c, s)).or_insert_with(|| {
-                kinds.push((c, s));
-                (kinds.len() - 1) as u16
-            })
-        })
-        .collect();
-    (kinds, kind_id)
 }
 
 /// A [`Selection`] as tests on sites and on their flat arrays, with the
@@ -213,8 +195,7 @@ struct SiteFilter<'a> {
 
 impl<'a> SiteFilter<'a> {
     fn new(ds: &'a Dataset, sel: &Selection) -> Result<SiteFilter<'a>, EngineError> {
-        let allowed = ds.kind_filter(sel)?;
-        let kinds = allowed.map(|set| ds.sites.kinds.iter().map(|k| set.contains(k)).collect());
+        let kinds = ds.kind_filter(sel)?;
         let area = sel
             .area
             .as_deref()
@@ -286,7 +267,7 @@ impl<'a> SiteFilter<'a> {
         let mut latest = None;
         for i in self.range(site).filter(|&i| self.entry_ok(i)) {
             *by_category
-                .entry(sites.kinds[sites.kind[i] as usize].0)
+                .entry(self.ds.kinds[sites.kind[i] as usize].0)
                 .or_default() += 1;
             // Entries run by month, so the last one selected is the latest.
             latest = Some(sites.month[i]);

@@ -260,10 +260,10 @@ impl Dataset {
         let Some(months) = Self::whole_months(&sel.period) else {
             return self.tally_picked(sel);
         };
-        let kinds = self.cube_kinds(sel)?;
+        let kinds = self.kind_filter(sel)?;
         let allowed = |kind: usize| kinds.as_ref().is_none_or(|k| k[kind]);
         let mut t = AreaTally::new(self.areas.len());
-        let mut per_kind = vec![0u64; self.cube.kinds.len()];
+        let mut per_kind = vec![0u64; self.kinds.len()];
         self.cube
             .for_each(months.clone(), allowed, |_, kind, slot, n| {
                 t.add(slot, n);
@@ -271,12 +271,12 @@ impl Dataset {
             });
         let used = (per_kind.iter().enumerate())
             .filter(|&(_, &n)| n > 0)
-            .map(|(kind, _)| self.cube.kinds[kind].0 as usize);
+            .map(|(kind, _)| self.kinds[kind].0 as usize);
         if let Some(w) = self.category_weights(&sel.weighting, used)? {
             let mut harm = vec![0.0; self.areas.len()];
             self.cube.for_each(months, allowed, |_, kind, slot, n| {
                 if let Slot::Area(a) = slot {
-                    harm[a] += n as f64 * w[self.cube.kinds[kind].0 as usize];
+                    harm[a] += n as f64 * w[self.kinds[kind].0 as usize];
                 }
             });
             t.harm = Some(harm);
