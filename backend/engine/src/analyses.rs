@@ -137,14 +137,14 @@ impl Dataset {
             sel.bbox = None;
             sel.area = None;
             sel.period = Period::Months(range);
-            let picked = self.select(&sel)?;
-            let binned = self.bin(&grid, &picked);
+            let tally = self.tally_places(&sel)?;
+            let binned = self.bin(&grid, &tally);
             counts.push(binned.counts.iter().map(|&c| c as u64).collect::<Vec<_>>());
             periods.push(ChangePeriod {
                 range,
                 months_with_data: coverage.months_with_data,
                 gap_months: coverage.gap_months,
-                selected: picked.len() as u64,
+                selected: tally.located() + tally.unlocated,
                 outside: binned.outside_cells,
                 unlocated: binned.unlocated,
             });

@@ -46,7 +46,7 @@ pub struct Dataset {
     /// Distinct location labels, built on the first search.
     pub(crate) locations: std::sync::OnceLock<Vec<crate::search::LocationEntry>>,
     /// Distinct locations and their incidents, for vector tiles.
-    pub(crate) sites: crate::tiles::Sites,
+    pub(crate) sites: crate::sites::Sites,
     /// Counts by month, kind and ward, for whole-month questions.
     pub(crate) cube: crate::cube::Cube,
 }
@@ -126,12 +126,12 @@ impl Dataset {
             months: BTreeMap::new(),
             overview: Overview::default(),
             locations: std::sync::OnceLock::new(),
-            sites: crate::tiles::Sites::default(),
+            sites: crate::sites::Sites::default(),
             cube: Default::default(),
         };
         let (index, sites) = rayon::join(
             || PointIndex::new(&dataset.points),
-            || crate::tiles::Sites::build(&dataset, &kind_of),
+            || crate::sites::Sites::build(&dataset, &kind_of),
         );
         (dataset.index, dataset.sites) = (index, sites);
         let slot_of = |k| dataset.slot_of(k);
@@ -265,6 +265,13 @@ impl Dataset {
             let rows = self.rows_in(&sel.period);
             let matched = rows.len();
             return Ok((rows.skip(offset).take(limit).collect(), matched));
+        }
+        // Whole months without a box: the count cube says how many match,
+        // so the walk stops at the page's end.
+        if let Some(by_month) = self.month_counts(sel)? {
+            let matched = by_month.values().sum::<u64>() as usize;
+            let page = self.selected(sel)?.skip(offset).take(limit).collect();
+            return Ok((page, matched));
         }
         let mut page = Vec::with_capacity(limit.min(10_000));
         let mut matched = 0;

@@ -8,7 +8,7 @@ use hotspot_density::pieces::{self, pieces, Piece};
 use hotspot_density::{choose_parameters, hotspot_bands, kde, DensityGrid, KdeParameters};
 use serde::Serialize;
 
-use crate::columns::NONE;
+use crate::sites::{PlaceTally, SiteFilter};
 use crate::{Dataset, EngineError, Selection};
 
 /// A density question. The extent defaults to the loaded areas (the study
@@ -77,7 +77,11 @@ impl Dataset {
     /// the study area (a map zoomed out past the county asks for a box
     /// mostly empty, which would coarsen the default cell and bandwidth),
     /// else the study area (never the outliers' bounding box).
-    fn density_extent(&self, q: &DensityQuery, picked: &[usize]) -> Result<[f64; 4], EngineError> {
+    fn density_extent(
+        &self,
+        q: &DensityQuery,
+        tally: &PlaceTally,
+    ) -> Result<[f64; 4], EngineError> {
         if let Some([x0, y0, x1, y1]) = q.extent {
             if !(x0 < x1 && y0 < y1) {
                 return Err(EngineError::InvalidParameter(format!(
@@ -110,10 +114,13 @@ impl Dataset {
         if !self.areas.is_empty() {
             return self.study_extent(None);
         }
-        // Without areas, the bulk of the selected points (collected only here).
-        let points: Vec<[f64; 2]> = picked
-            .iter()
-            .filter_map(|&k| self.point_of(k).map(|p| self.points[p]))
+        // Without areas, the bulk of the selected points, each as often as
+        // incidents stand on it (collected only here).
+        let points: Vec<[f64; 2]> = (tally.sites())
+            .flat_map(|p| {
+                let [_, _, x, y] = self.cols.places[p];
+                std::iter::repeat_n([x, y], tally.counts[p] as usize)
+            })
             .collect();
         if points.is_empty() {
             return Err(EngineError::InvalidParameter(
@@ -127,14 +134,20 @@ impl Dataset {
     pub fn density(&self, q: &DensityQuery) -> Result<DensityResult, EngineError> {
         let mut sel = q.selection.clone();
         sel.bbox = None;
-        let picked = self.select(&sel)?;
-        self.density_of(q, &picked)
+        let tally = self.tally_places(&sel)?;
+        self.density_of(q, &tally)
     }
 
-    /// The density of incidents already selected (`picked`), so hotspots
-    /// can reuse one selection for the surface and for the counts.
-    fn density_of(&self, q: &DensityQuery, picked: &[usize]) -> Result<DensityResult, EngineError> {
-        let extent = self.density_extent(q, picked)?;
+    /// The density of incidents already counted per place, so hotspots
+    /// can reuse one tally for the surface and for the counts. police.uk
+    /// stacks ten million incidents on tens of thousands of map points, and
+    /// the kernel bins those, each weighted by its incidents.
+    fn density_of(
+        &self,
+        q: &DensityQuery,
+        tally: &PlaceTally,
+    ) -> Result<DensityResult, EngineError> {
+        let extent = self.density_extent(q, tally)?;
         let parameters = choose_parameters(
             (extent[0], extent[1], extent[2], extent[3]),
             q.cell,
@@ -144,26 +157,18 @@ impl Dataset {
         let h = parameters.bandwidth;
         let (x0, y0) = (spec.west - h, spec.south() - h);
         let (x1, y1) = (spec.east() + h, spec.north + h);
-        let all_weights = self.weights(&q.selection.weighting, picked)?;
-        // Summed per place first: police.uk stacks ten million incidents on
-        // tens of thousands of map points, and the kernel then bins those.
-        let mut at_place = vec![0.0f64; self.cols.places.len()];
         let mut contributed = 0;
-        for (i, &k) in picked.iter().enumerate() {
-            let place = self.cols.place[k];
-            if place == NONE {
-                continue;
-            }
-            let [_, _, x, y] = self.cols.places[place as usize];
+        let (mut points, mut weights) = (Vec::new(), Vec::new());
+        for p in tally.sites() {
+            let [_, _, x, y] = self.cols.places[p];
             if x >= x0 && x <= x1 && y >= y0 && y <= y1 {
-                at_place[place as usize] += all_weights.as_ref().map_or(1.0, |w| w[i]);
-                contributed += 1;
+                contributed += tally.counts[p] as usize;
+                if tally.weight(p) != 0.0 {
+                    points.push([x, y]);
+                    weights.push(tally.weight(p));
+                }
             }
         }
-        let (points, weights): (Vec<[f64; 2]>, Vec<f64>) = (at_place.iter().enumerate())
-            .filter(|&(_, &w)| w != 0.0)
-            .map(|(p, &w)| ([self.cols.places[p][2], self.cols.places[p][3]], w))
-            .unzip();
         let grid = kde(&points, Some(&weights), &spec, h)?;
         Ok(DensityResult {
             grid,
@@ -195,8 +200,9 @@ impl Dataset {
         }
         let mut sel = q.selection.clone();
         sel.bbox = None;
-        let picked = self.select(&sel)?;
-        let result = self.density_of(q, &picked)?;
+        let filter = SiteFilter::new(self, &sel)?;
+        let tally = self.tally_places(&sel)?;
+        let result = self.density_of(q, &tally)?;
         let bands = hotspot_bands(&result.grid, top_percents)?;
         // A surface without density has threshold 0 and no polygons: nothing is in it.
         let thresholds: Vec<f64> = bands
@@ -219,47 +225,36 @@ impl Dataset {
         let mut incidents = vec![0u64; bands.len()];
         let mut per_category = vec![0u64; bands.len() * n_categories];
         let grid = &result.grid;
-        let spec = &grid.spec;
-        let (west, south, east, north) = (spec.west, spec.south(), spec.east(), spec.north);
-        // Each place's cell, once (incidents stack on places).
-        let cell_of_place: Vec<u32> = (self.cols.places.iter())
-            .map(|&[_, _, x, y]| {
-                if !(x >= west && x <= east && y >= south && y <= north) {
-                    return NONE;
-                }
-                // The closed extent's east and south edges belong to the last cell.
-                let col = (((x - west) / spec.cell) as usize).min(spec.cols - 1);
-                let row = (((north - y) / spec.cell) as usize).min(spec.rows - 1);
-                (row * spec.cols + col) as u32
-            })
-            .collect();
         let mut in_extent = 0u64;
-        for &k in &picked {
-            let place = self.cols.place[k];
-            let cell = if place == NONE {
-                NONE
-            } else {
-                cell_of_place[place as usize]
-            };
-            if cell == NONE {
+        // By place: incidents stack on places, and all of a place's
+        // incidents fall in its cell.
+        for p in tally.sites() {
+            let Some(cell) = cell_of(grid, self.cols.places[p]) else {
                 continue;
-            }
-            in_extent += 1;
-            let cell = cell as usize;
+            };
+            let n = tally.counts[p] as u64;
+            in_extent += n;
             let v = grid.values[cell];
-            for (b, &t) in thresholds.iter().enumerate() {
-                if v >= t {
-                    incidents[b] += 1;
-                    per_category[b * n_categories + self.category_id(k)] += 1;
-                    let piece = band_pieces[b].0[cell];
-                    if piece != pieces::NONE {
-                        piece_incidents[b][piece as usize] += 1;
+            let in_bands: Vec<usize> = (0..thresholds.len())
+                .filter(|&b| v >= thresholds[b])
+                .collect();
+            for &b in &in_bands {
+                incidents[b] += n;
+                let piece = band_pieces[b].0[cell];
+                if piece != pieces::NONE {
+                    piece_incidents[b][piece as usize] += n;
+                }
+            }
+            if !in_bands.is_empty() {
+                for c in filter.categories(p) {
+                    for &b in &in_bands {
+                        per_category[b * n_categories + c] += 1;
                     }
                 }
             }
         }
         let in_extent = in_extent.max(1);
-        let places = self.name_places(&result.grid, &band_pieces, &piece_incidents, &picked);
+        let places = self.name_places(&result.grid, &band_pieces, &piece_incidents, &filter);
         let areas = bands
             .into_iter()
             .enumerate()
@@ -296,16 +291,9 @@ impl Dataset {
         grid: &DensityGrid,
         band_pieces: &[(Vec<u32>, Vec<Piece>)],
         piece_incidents: &[Vec<u64>],
-        picked: &[usize],
+        selected: &SiteFilter,
     ) -> Vec<Vec<HotspotPlace>> {
         let spec = &grid.spec;
-        // A flag per incident: a binary search in ten million picked
-        // incidents, for each incident near each peak, took a second.
-        let mut flags = vec![false; self.len()];
-        for &k in picked {
-            flags[k] = true;
-        }
-        let selected = |k: usize| flags[k];
         let radius = (2.0 * spec.cell).max(100.0);
         band_pieces
             .iter()
@@ -330,6 +318,19 @@ impl Dataset {
             })
             .collect()
     }
+}
+
+/// The cell of a density grid a place (lon, lat, x, y) falls in, if any.
+/// The closed extent's east and south edges belong to the last cell.
+fn cell_of(grid: &DensityGrid, [_, _, x, y]: [f64; 4]) -> Option<usize> {
+    let spec = &grid.spec;
+    let (west, south, east, north) = (spec.west, spec.south(), spec.east(), spec.north);
+    if !(x >= west && x <= east && y >= south && y <= north) {
+        return None;
+    }
+    let col = (((x - west) / spec.cell) as usize).min(spec.cols - 1);
+    let row = (((north - y) / spec.cell) as usize).min(spec.rows - 1);
+    Some(row * spec.cols + col)
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ mod relative_risk;
 mod robustness;
 mod search;
 mod selection;
+mod sites;
 mod snapshot;
 mod study_area;
 #[cfg(test)]

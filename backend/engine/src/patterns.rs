@@ -20,6 +20,7 @@ use hotspot_spacetime::{
 };
 use hotspot_stats::{emerging_hotspots, gi_star, Correction, EmergingCell, GiStar, Neighbours};
 
+use crate::sites::PlaceTally;
 use crate::{Dataset, EngineError, Period, Selection, StudyGrid};
 pub use hotspot_core::options::GiUnit;
 
@@ -130,15 +131,14 @@ impl Dataset {
         let mut sel = q.selection.clone();
         sel.bbox = None;
         sel.area = None;
-        let picked = self.select(&sel)?;
+        let tally = self.tally_places(&sel)?;
         match q.unit {
             GiUnit::Grid => {
                 let grid = self.study_grid(q.cell)?;
                 let band = q.band.unwrap_or(1.5);
                 let neighbours =
                     Neighbours::square_grid(grid.spec.cols, grid.spec.rows, &grid.active, band)?;
-                let weights = self.weights(&q.selection.weighting, &picked)?;
-                let binned = self.bin_weighted(&grid, &picked, weights.as_deref());
+                let binned = self.bin(&grid, &tally);
                 let stats = gi_star(&binned.counts, &grid.active, &neighbours, q.correction)?;
                 Ok(GiResult {
                     unit: q.unit,
@@ -159,14 +159,12 @@ impl Dataset {
                 if self.areas.is_empty() {
                     return Err(EngineError::NoAreas);
                 }
-                let weights = self.weights(&q.selection.weighting, &picked)?;
                 let mut counts = vec![0.0; self.areas.len()];
-                let (mut outside, mut unlocated) = (0, 0);
-                for (i, &k) in picked.iter().enumerate() {
-                    match (self.point_of(k), self.area_of(k)) {
-                        (None, _) => unlocated += 1,
-                        (Some(_), None) => outside += 1,
-                        (Some(_), Some(a)) => counts[a] += weights.as_ref().map_or(1.0, |w| w[i]),
+                let (mut outside, unlocated) = (0, tally.unlocated);
+                for p in tally.sites() {
+                    match self.place_area(p) {
+                        None => outside += tally.counts[p] as u64,
+                        Some(a) => counts[a] += tally.weight(p),
                     }
                 }
                 let (neighbours, neighbourhood) = match q.band {
@@ -209,17 +207,15 @@ impl Dataset {
         let mut sel = q.selection.clone();
         sel.bbox = None;
         sel.area = None;
-        let picked = self.select(&sel)?;
-        let (first, last) = picked
-            .iter()
-            .map(|&k| self.cols.month(k))
-            .fold(None, |acc: Option<(Month, Month)>, m| match acc {
-                None => Some((m, m)),
-                Some((a, b)) => Some((a.min(m), b.max(m))),
-            })
-            .ok_or_else(|| {
-                EngineError::InvalidParameter("no incidents match the selection".into())
-            })?;
+        // Emerging hot spots are of counts, whatever the weighting asked.
+        sel.weighting = crate::Weighting::Count;
+        let by_month = self.tally_months(&sel)?;
+        let (Some((first, _)), Some((last, _))) = (by_month.first(), by_month.last()) else {
+            return Err(EngineError::InvalidParameter(
+                "no incidents match the selection".into(),
+            ));
+        };
+        let (first, last) = (*first, *last);
         // Time steps are built from months with data only: a gap month is
         // unknown, not a month in which every cell was cold.
         let range = MonthRange::new(first, last).expect("first <= last");
@@ -231,20 +227,14 @@ impl Dataset {
         let grid = self.study_grid(q.cell)?;
         let step_of: BTreeMap<Month, usize> =
             months.iter().enumerate().map(|(i, m)| (*m, i)).collect();
-        let mut by_month = vec![Vec::new(); months.len()];
-        for &k in &picked {
-            by_month[step_of[&self.cols.month(k)]].push(k);
-        }
         let (mut outside, mut unlocated) = (0, 0);
-        let monthly: Vec<Vec<f64>> = by_month
-            .iter()
-            .map(|ks| {
-                let b = self.bin(&grid, ks);
-                outside += b.outside_cells;
-                unlocated += b.unlocated;
-                b.counts
-            })
-            .collect();
+        let mut monthly = vec![vec![0.0; grid.spec.len()]; months.len()];
+        for (month, tally) in &by_month {
+            let b = self.bin(&grid, tally);
+            outside += b.outside_cells;
+            unlocated += b.unlocated;
+            monthly[step_of[month]] = b.counts;
+        }
         let steps = hotspot_stats::emerging::aggregate_periods(&monthly, per)?;
         // aggregate_periods aligns steps to end at the latest month with data.
         let skip = months.len() - steps.len() * per;
@@ -391,14 +381,12 @@ impl Dataset {
         let mut sel = q.selection.clone();
         sel.bbox = None;
         sel.area = None;
+        sel.weighting = crate::Weighting::Count;
         sel.period = q.train;
-        let train_picked = self.select(&sel)?;
+        let train_tally = self.tally_places(&sel)?;
         sel.period = q.test;
-        let test_picked = self.select(&sel)?;
-        let (train_bins, test_bins) = (
-            self.bin(&grid, &train_picked),
-            self.bin(&grid, &test_picked),
-        );
+        let test_tally = self.tally_places(&sel)?;
+        let (train_bins, test_bins) = (self.bin(&grid, &train_tally), self.bin(&grid, &test_tally));
         let (train, test) = (&train_bins.counts, &test_bins.counts);
         let (n_train, n_test): (f64, f64) = (train.iter().sum(), test.iter().sum());
         let cell_areas: Vec<f64> = grid
@@ -430,17 +418,21 @@ impl Dataset {
             })
         };
         let mut methods = Vec::new();
-        let train_points: Vec<[f64; 2]> = train_picked
-            .iter()
-            .filter_map(|&k| self.point_of(k).map(|p| self.points[p]))
-            .collect();
+        // Each place once, weighted by its incidents: the same surface as
+        // each incident one by one.
+        let (train_points, train_weights): (Vec<[f64; 2]>, Vec<f64>) = (train_tally.sites())
+            .map(|p| {
+                let [_, _, x, y] = self.cols.places[p];
+                ([x, y], train_tally.counts[p] as f64)
+            })
+            .unzip();
         for &h in &q.bandwidths {
             if !(h.is_finite() && h > 0.0) {
                 return Err(EngineError::InvalidParameter(format!(
                     "bandwidth {h} must be positive"
                 )));
             }
-            let surface = kde(&train_points, None, &spec, h)?;
+            let surface = kde(&train_points, Some(&train_weights), &spec, h)?;
             methods.push(score(
                 format!("KDE {h} m"),
                 Some(MethodLayer::Hotspots { bandwidth_m: h }),
@@ -449,7 +441,7 @@ impl Dataset {
         }
         methods.push(score(format!("Grid counts {} m", spec.cell), None, train)?);
         if !self.areas.is_empty() {
-            let scores = self.ward_density_scores(&train_picked, &grid);
+            let scores = self.ward_density_scores(&train_tally, &grid);
             methods.push(score(
                 "Ward counts".to_string(),
                 Some(MethodLayer::Wards),
@@ -484,12 +476,12 @@ impl Dataset {
 
     /// The "Ward counts" map: each cell scores its ward's training density
     /// (count per km²), the ward being the one holding the cell's centre.
-    fn ward_density_scores(&self, train_picked: &[usize], grid: &StudyGrid) -> Vec<f64> {
+    fn ward_density_scores(&self, train: &PlaceTally, grid: &StudyGrid) -> Vec<f64> {
         let spec = grid.spec;
         let mut ward_counts = vec![0.0; self.areas.len()];
-        for &k in train_picked {
-            if let Some(a) = self.area_of(k) {
-                ward_counts[a] += 1.0;
+        for p in train.sites() {
+            if let Some(a) = self.place_area(p) {
+                ward_counts[a] += train.counts[p] as f64;
             }
         }
         let density: Vec<f64> = self

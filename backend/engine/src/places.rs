@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use crate::sites::SiteFilter;
 use crate::{Dataset, EngineError, Selection};
 
 const POLICE_UK_PREFIX: &str = "On or near ";
@@ -190,35 +191,18 @@ impl Dataset {
     }
 
     /// A name for the place around `xy` (BNG metres): the streets of the
-    /// incidents within `radius` metres that `keep` accepts (by incident
-    /// index; the caller's selection). Looks only near `xy`, through the
-    /// point index, so it costs the same at any size of dataset.
-    pub fn place_name(
-        &self,
-        xy: [f64; 2],
-        radius: f64,
-        keep: impl Fn(usize) -> bool,
-    ) -> Option<String> {
-        let [x, y] = xy;
+    /// incidents `sel` selects within `radius` metres. Looks only at the
+    /// map points near `xy`, so it costs the same at any size of dataset.
+    pub(crate) fn place_name(&self, xy: [f64; 2], radius: f64, sel: &SiteFilter) -> Option<String> {
         // By label id, named once at the end: hashing each incident's label
         // text was most of a hotspot map at ten million incidents.
         let mut by_label: HashMap<u32, u64> = HashMap::new();
-        for p in self
-            .index
-            .in_rect(x - radius, y - radius, x + radius, y + radius)
-        {
-            let [px, py] = self.points[p as usize];
-            if (px - x).powi(2) + (py - y).powi(2) > radius * radius {
+        for site in self.sites.within(xy, radius) {
+            let site = site as usize;
+            if !sel.place_ok(site) {
                 continue;
             }
-            let k = self.point_incident(p as usize);
-            if !keep(k) {
-                continue;
-            }
-            let label = self.cols.label[k];
-            if label != crate::columns::NONE {
-                *by_label.entry(label).or_insert(0) += 1;
-            }
+            sel.labels(site, |label, n| *by_label.entry(label).or_insert(0) += n);
         }
         let mut tally: HashMap<&str, u64> = HashMap::new();
         for (label, n) in by_label {
@@ -232,30 +216,74 @@ impl Dataset {
 
 #[cfg(test)]
 mod tests {
+    use hotspot_core::Incident;
+
+    use crate::sites::SiteFilter;
     use crate::test_support::{at, build, labelled};
+    use crate::Selection;
+
+    fn drugs(i: Incident) -> Incident {
+        Incident {
+            category: "Drugs".into(),
+            ..i
+        }
+    }
 
     #[test]
     fn a_place_is_named_by_its_streets_and_only_the_selection_counts() {
         let ds = build(
             vec![
-                labelled(450_000.0, 260_000.0, "On or near Gold Street"),
-                labelled(450_010.0, 260_000.0, "On or near Gold Street"),
+                drugs(labelled(450_000.0, 260_000.0, "On or near Gold Street")),
+                drugs(labelled(450_010.0, 260_000.0, "On or near Gold Street")),
                 labelled(450_020.0, 260_010.0, "On or near Abington Street"),
                 labelled(450_000.0, 260_020.0, "On or near Bridge Street"),
                 labelled(452_000.0, 260_000.0, "On or near Far Street"),
             ],
             vec![],
         );
-        let all = |_: usize| true;
-        let name = ds.place_name([450_005.0, 260_005.0], 100.0, all);
+        let all = SiteFilter::new(&ds, &Selection::default()).unwrap();
+        let name = ds.place_name([450_005.0, 260_005.0], 100.0, &all);
         assert_eq!(name.as_deref(), Some("Gold Street / Abington Street area"));
-        let no_gold = |k: usize| k >= 2;
-        let name = ds.place_name([450_005.0, 260_005.0], 100.0, no_gold);
+        let burglary = Selection {
+            types: vec!["Burglary".into()],
+            ..Default::default()
+        };
+        let no_gold = SiteFilter::new(&ds, &burglary).unwrap();
+        let name = ds.place_name([450_005.0, 260_005.0], 100.0, &no_gold);
         assert_eq!(
             name.as_deref(),
             Some("Abington Street / Bridge Street area")
         );
-        assert_eq!(ds.place_name([400_000.0, 200_000.0], 100.0, all), None);
+        assert_eq!(ds.place_name([400_000.0, 200_000.0], 100.0, &all), None);
+    }
+
+    /// Incidents on one map point with different labels (a force's own
+    /// extract may label them so) each count for their own street.
+    #[test]
+    fn a_map_point_with_mixed_labels_counts_each_incident_by_its_own() {
+        let ds = build(
+            vec![
+                labelled(450_000.0, 260_000.0, "On or near Gold Street"),
+                labelled(450_000.0, 260_000.0, "On or near Bridge Street"),
+                labelled(450_000.0, 260_000.0, "On or near Bridge Street"),
+                drugs(labelled(450_000.0, 260_000.0, "On or near Bridge Street")),
+                drugs(labelled(450_000.0, 260_000.0, "On or near Bridge Street")),
+                labelled(450_030.0, 260_000.0, "On or near Gold Street"),
+                labelled(450_030.0, 260_000.0, "On or near Gold Street"),
+            ],
+            vec![],
+        );
+        assert_eq!(ds.cols.places.len(), 2);
+        let all = SiteFilter::new(&ds, &Selection::default()).unwrap();
+        let name = ds.place_name([450_000.0, 260_000.0], 100.0, &all);
+        assert_eq!(name.as_deref(), Some("Bridge Street / Gold Street area"));
+        let burglary = Selection {
+            types: vec!["Burglary".into()],
+            ..Default::default()
+        };
+        let burglary = SiteFilter::new(&ds, &burglary).unwrap();
+        let name = ds.place_name([450_000.0, 260_000.0], 100.0, &burglary);
+        assert_eq!(name.as_deref(), Some("Gold Street / Bridge Street area"));
     }
 
     #[test]

@@ -127,8 +127,9 @@ impl Dataset {
             // Sites at incident locations: named by the streets around them
             // ("Abington Street / Gold Street area"), not by coordinates.
             let near = (q.radius / 2.0).clamp(50.0, 200.0);
+            let every = crate::sites::SiteFilter::new(self, &Selection::default())?;
             for site in &mut plan.sites {
-                if let Some(name) = self.place_name(site.xy, near, |_| true) {
+                if let Some(name) = self.place_name(site.xy, near, &every) {
                     site.name = name;
                 }
             }

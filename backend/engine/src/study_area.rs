@@ -16,6 +16,7 @@ use geo::BoundingRect;
 use hotspot_density::params::nice_round;
 use hotspot_density::GridSpec;
 
+use crate::sites::PlaceTally;
 use crate::{Dataset, EngineError};
 
 /// Sub-samples per side used to estimate an edge cell's share inside.
@@ -217,38 +218,20 @@ impl Dataset {
         inside as f64 / (n * n) as f64
     }
 
-    /// Counts of the picked incidents per grid cell, and what fell outside.
-    pub(crate) fn bin(&self, grid: &StudyGrid, picked: &[usize]) -> Binned {
-        self.bin_weighted(grid, picked, None)
-    }
-
-    /// As [`Dataset::bin`], each incident adding its weight (`weights[i]`
-    /// for `picked[i]`) instead of 1; the outside and unlocated tallies
-    /// stay counts.
-    pub(crate) fn bin_weighted(
-        &self,
-        grid: &StudyGrid,
-        picked: &[usize],
-        weights: Option<&[f64]>,
-    ) -> Binned {
+    /// A tally's weights per grid cell (its counts, unless weighted), and
+    /// how many of its incidents fell outside the analysed cells or had no
+    /// location. Each place's cell is found once: incidents stack on places.
+    pub(crate) fn bin(&self, grid: &StudyGrid, tally: &PlaceTally) -> Binned {
         let mut b = Binned {
             counts: vec![0.0; grid.spec.len()],
             outside_cells: 0,
-            unlocated: 0,
+            unlocated: tally.unlocated,
         };
-        // Each place's active cell, once: incidents stack on places.
-        let cell_of_place: Vec<Option<usize>> = (self.cols.places.iter())
-            .map(|&[_, _, x, y]| grid.cell_of(x, y).filter(|&c| grid.active[c]))
-            .collect();
-        for (i, &k) in picked.iter().enumerate() {
-            let place = self.cols.place[k];
-            if place == crate::columns::NONE {
-                b.unlocated += 1;
-                continue;
-            }
-            match cell_of_place[place as usize] {
-                Some(c) => b.counts[c] += weights.map_or(1.0, |w| w[i]),
-                None => b.outside_cells += 1,
+        for p in tally.sites() {
+            let [_, _, x, y] = self.cols.places[p];
+            match grid.cell_of(x, y).filter(|&c| grid.active[c]) {
+                Some(c) => b.counts[c] += tally.weight(p),
+                None => b.outside_cells += tally.counts[p] as u64,
             }
         }
         b
@@ -269,6 +252,10 @@ mod tests {
     use super::*;
     use crate::test_support::{at, build, square_ward};
 
+    fn everything(ds: &Dataset) -> PlaceTally {
+        ds.tally_places(&crate::Selection::default()).unwrap()
+    }
+
     #[test]
     fn a_cell_centred_outside_the_area_but_overlapping_it_is_analysed() {
         // A 1 km ward on a 300 m grid: the grid overhangs the ward, so the
@@ -285,7 +272,7 @@ mod tests {
         // 8×8 sample of each edge cell (37.5 m here); unclipped they would
         // make 16 cells of 0.09 km², 1.44 km².
         assert!((grid.area_km2() - 1.0).abs() < 0.05, "{}", grid.area_km2());
-        let binned = ds.bin(&grid, &[0]);
+        let binned = ds.bin(&grid, &everything(&ds));
         assert_eq!((binned.counts[i], binned.outside_cells), (1.0, 0));
     }
 
@@ -303,7 +290,7 @@ mod tests {
         let far = at(300_000.0, 500_000.0, "2025-01");
         let ds = build(vec![at(450_500.0, 260_500.0, "2025-01"), far], vec![ward]);
         let grid = ds.study_grid(Some(100.0)).unwrap();
-        let binned = ds.bin(&grid, &[0, 1]);
+        let binned = ds.bin(&grid, &everything(&ds));
         assert_eq!(binned.counts.iter().sum::<f64>(), 1.0);
         assert_eq!(binned.outside_cells, 1);
     }

@@ -1,6 +1,6 @@
 //! Small hand-made datasets for the engine's unit tests.
 
-use hotspot_core::{Area, CrimeGroups, Incident, Location};
+use hotspot_core::{Area, CrimeGroups, Incident, Location, Month};
 
 use crate::Dataset;
 
@@ -92,4 +92,85 @@ pub fn evaluate_on_t(
         before,
     };
     ds.evaluate_intervention(&spec, &options)
+}
+
+pub fn of_type(category: &str, x: f64, y: f64, month: &str) -> Incident {
+    Incident {
+        category: category.into(),
+        ..at(x, y, month)
+    }
+}
+
+/// A seeded scatter over 20 km: 2,000 incidents on 150 locations, four
+/// types, 24 months, a third with dates, a few unlocated, two wards.
+pub fn scatter() -> crate::Dataset {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    let sites: Vec<(f64, f64)> = (0..150)
+        .map(|_| {
+            (
+                440_000.0 + next(20_000) as f64,
+                250_000.0 + next(20_000) as f64,
+            )
+        })
+        .collect();
+    let types = ["Burglary", "Robbery", "Drugs", "Shoplifting"];
+    let incidents = (0..2000)
+        .map(|i| {
+            let (x, y) = sites[next(150) as usize];
+            let month = Month::from_index(Month::new(2024, 1).unwrap().index() + next(24) as i32);
+            let mut inc = of_type(types[next(4) as usize], x, y, &month.to_string());
+            if i % 3 == 0 {
+                inc.date = Some(month.first_day() + chrono::Days::new(next(28)));
+            }
+            if i % 250 == 0 {
+                inc.location = None;
+            }
+            inc
+        })
+        .collect();
+    let wards = vec![
+        square_ward("W1", 440_000.0, 250_000.0, 10_000.0),
+        square_ward("W2", 450_000.0, 250_000.0, 10_000.0),
+    ];
+    build(incidents, wards)
+}
+
+/// Selections of every kind [`scatter`] answers with dozens of incidents:
+/// months, types, a group, a date-time period, a ward and a box.
+pub fn scatter_selections() -> Vec<crate::Selection> {
+    use crate::{Period, Selection};
+    vec![
+        Selection::default(),
+        Selection {
+            period: Period::parse("2024-06..2025-02").unwrap(),
+            ..Default::default()
+        },
+        Selection {
+            types: vec!["Burglary".into(), "Drugs".into()],
+            period: Period::parse("2025-01..2025-12").unwrap(),
+            ..Default::default()
+        },
+        Selection {
+            groups: vec!["serious-acquisitive".into()],
+            ..Default::default()
+        },
+        Selection {
+            period: Period::parse("2024-03-10..2024-09-20T12:00").unwrap(),
+            ..Default::default()
+        },
+        Selection {
+            area: Some("W2".into()),
+            ..Default::default()
+        },
+        Selection {
+            bbox: Some([-1.2, 52.1, -1.0, 52.2]),
+            ..Default::default()
+        },
+    ]
 }

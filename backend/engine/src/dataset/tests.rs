@@ -229,6 +229,17 @@ fn a_page_is_the_slice_of_the_whole_selection() {
             assert_eq!(got, (want, all.len()), "{sel:?} {offset} {limit}");
         }
     }
+    // Every kind of selection (a ward, a box, a date-time period, groups),
+    // where the count comes from the cube or from the walk.
+    let ds = crate::test_support::scatter();
+    for sel in crate::test_support::scatter_selections() {
+        let all = ds.select(&sel).unwrap();
+        for (offset, limit) in [(0, 10), (7, 50), (all.len() - 3, 10), (all.len(), 5)] {
+            let want: Vec<usize> = all.iter().copied().skip(offset).take(limit).collect();
+            let got = ds.select_page(&sel, offset, limit).unwrap();
+            assert_eq!(got, (want, all.len()), "{sel:?} {offset} {limit}");
+        }
+    }
 }
 
 #[test]

@@ -1,7 +1,8 @@
 use hotspot_core::{Incident, Month};
 
 use super::*;
-use crate::test_support::{at, build, square_ward};
+use crate::test_support::{build, of_type, scatter, scatter_selections};
+use crate::Period;
 
 /// The tile holding a WGS84 point at `z`, by the textbook formula
 /// (independent of [`TileId::position`]).
@@ -10,13 +11,6 @@ fn tile_of(lon: f64, lat: f64, z: u8) -> (u32, u32) {
     let x = ((lon + 180.0) / 360.0 * n).floor();
     let y = ((1.0 - lat.to_radians().tan().asinh() / std::f64::consts::PI) / 2.0 * n).floor();
     (x as u32, y as u32)
-}
-
-fn of_type(category: &str, x: f64, y: f64, month: &str) -> Incident {
-    Incident {
-        category: category.into(),
-        ..at(x, y, month)
-    }
 }
 
 fn lonlat(i: &Incident) -> (f64, f64) {
@@ -85,77 +79,10 @@ fn zoomed_in_one_point_per_location_with_its_count_type_and_latest_month() {
     assert_eq!(points, vec![expect(a_lonlat, 1, "Burglary", "2025-03")]);
 }
 
-/// A seeded scatter over 20 km: 2,000 incidents on 150 locations, four
-/// types, 24 months, a third with dates, a few unlocated, two wards.
-fn scatter() -> crate::Dataset {
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let mut next = move |n: u64| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state % n
-    };
-    let sites: Vec<(f64, f64)> = (0..150)
-        .map(|_| {
-            (
-                440_000.0 + next(20_000) as f64,
-                250_000.0 + next(20_000) as f64,
-            )
-        })
-        .collect();
-    let types = ["Burglary", "Robbery", "Drugs", "Shoplifting"];
-    let incidents = (0..2000)
-        .map(|i| {
-            let (x, y) = sites[next(150) as usize];
-            let month = Month::from_index(Month::new(2024, 1).unwrap().index() + next(24) as i32);
-            let mut inc = of_type(types[next(4) as usize], x, y, &month.to_string());
-            if i % 3 == 0 {
-                inc.date = Some(month.first_day() + chrono::Days::new(next(28)));
-            }
-            if i % 250 == 0 {
-                inc.location = None;
-            }
-            inc
-        })
-        .collect();
-    let wards = vec![
-        square_ward("W1", 440_000.0, 250_000.0, 10_000.0),
-        square_ward("W2", 450_000.0, 250_000.0, 10_000.0),
-    ];
-    build(incidents, wards)
-}
-
 #[test]
 fn counts_in_every_tile_equal_the_selection_counted_by_brute_force() {
     let ds = scatter();
-    let selections = [
-        Selection::default(),
-        Selection {
-            period: Period::parse("2024-06..2025-02").unwrap(),
-            ..Default::default()
-        },
-        Selection {
-            types: vec!["Burglary".into(), "Drugs".into()],
-            period: Period::parse("2025-01..2025-12").unwrap(),
-            ..Default::default()
-        },
-        Selection {
-            groups: vec!["serious-acquisitive".into()],
-            ..Default::default()
-        },
-        Selection {
-            period: Period::parse("2024-03-10..2024-09-20T12:00").unwrap(),
-            ..Default::default()
-        },
-        Selection {
-            area: Some("W2".into()),
-            ..Default::default()
-        },
-        Selection {
-            bbox: Some([-1.2, 52.1, -1.0, 52.2]),
-            ..Default::default()
-        },
-    ];
+    let selections = scatter_selections();
     for sel in &selections {
         let picked = ds.select(sel).unwrap();
         assert!(picked.len() > 50, "{sel:?} picks {}", picked.len());
