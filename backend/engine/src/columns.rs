@@ -116,8 +116,10 @@ impl Interner {
 }
 
 /// The columns being filled, one incident at a time.
+/// Columns being filled row by row, in any order; [`Builder::finish`] puts
+/// them in order.
 #[derive(Default)]
-struct Builder {
+pub(crate) struct Builder {
     ids: Vec<i64>,
     month: Vec<i32>,
     date: Vec<i32>,
@@ -137,7 +139,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn push(&mut self, id: i64, inc: Incident) {
+    pub(crate) fn push(&mut self, id: i64, inc: Incident) {
         let place = inc.location.map_or(NONE, |l| self.place_id(l));
         self.place.push(place);
         let [categories, sources, labels, lsoas, outcomes] = &mut self.strings;
@@ -166,7 +168,15 @@ impl Builder {
         })
     }
 
-    fn finish(self) -> Columns {
+    pub(crate) fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// The columns ordered by month and then id, each table numbered in
+    /// order of first appearance in that order: the same columns whatever
+    /// order the rows came in (the store reads them by id).
+    pub(crate) fn finish(mut self) -> Columns {
+        self.sort();
         let [categories, sources, labels, lsoas, outcomes] = self.strings.map(|i| i.names);
         Columns {
             id: self.ids.into(),
@@ -192,6 +202,93 @@ impl Builder {
     }
 }
 
+impl Builder {
+    /// Puts the rows in (month, id) order and renumbers every table by
+    /// first appearance in it. Rows that come in order (one import of
+    /// monthly files, oldest first) are left as they are.
+    fn sort(&mut self) {
+        let key = |r: usize| (self.month[r], self.ids[r]);
+        if (1..self.len()).all(|r| key(r - 1) <= key(r)) {
+            return;
+        }
+        let mut order: Vec<u32> = (0..self.len() as u32).collect();
+        order.sort_unstable_by_key(|&r| key(r as usize));
+        permute(&mut self.ids, &order);
+        permute(&mut self.month, &order);
+        permute(&mut self.date, &order);
+        permute(&mut self.time, &order);
+        permute(&mut self.category, &order);
+        permute(&mut self.source, &order);
+        permute(&mut self.place, &order);
+        permute(&mut self.label, &order);
+        permute(&mut self.lsoa, &order);
+        permute(&mut self.outcome, &order);
+        permute(&mut self.origin_line, &order);
+        self.permute_external(&order);
+        let old = renumber(&mut self.place, self.places.len());
+        self.places = old.iter().map(|&p| self.places[p]).collect();
+        let [categories, sources, labels, lsoas, outcomes] = &mut self.strings;
+        categories.reorder(&renumber(&mut self.category, categories.names.len()));
+        sources.reorder(&renumber(&mut self.source, sources.names.len()));
+        labels.reorder(&renumber(&mut self.label, labels.names.len()));
+        lsoas.reorder(&renumber(&mut self.lsoa, lsoas.names.len()));
+        outcomes.reorder(&renumber(&mut self.outcome, outcomes.names.len()));
+    }
+
+    /// The Crime ID arena in `order`.
+    fn permute_external(&mut self, order: &[u32]) {
+        let mut external = Vec::with_capacity(self.external.len());
+        let mut ends = Vec::with_capacity(self.external_end.len());
+        for &r in order {
+            let r = r as usize;
+            let start = if r == 0 { 0 } else { self.external_end[r - 1] };
+            external
+                .extend_from_slice(&self.external[start as usize..self.external_end[r] as usize]);
+            ends.push(external.len() as u64);
+        }
+        (self.external, self.external_end) = (external, ends);
+    }
+}
+
+impl Interner {
+    /// Keeps the names in the order `old` lists their former ids (only
+    /// the table is needed once the columns are finished).
+    fn reorder(&mut self, old: &[usize]) {
+        self.names = old
+            .iter()
+            .map(|&i| std::mem::take(&mut self.names[i]))
+            .collect();
+        self.ids.clear();
+    }
+}
+
+/// `values` in `order` (`values[order[0]]` first).
+fn permute<T: Copy>(values: &mut Vec<T>, order: &[u32]) {
+    *values = order.iter().map(|&r| values[r as usize]).collect();
+}
+
+/// Renumbers the ids in `column` (below `len`; [`NONE`] stays) in order of
+/// first appearance, and gives each new id's old one.
+fn renumber<T: Copy + Into<u32> + TryFrom<u32>>(column: &mut [T], len: usize) -> Vec<usize> {
+    let mut new_of = vec![NONE; len];
+    let mut old_of = Vec::with_capacity(len);
+    for v in column.iter_mut() {
+        let old: u32 = (*v).into();
+        if old == NONE {
+            continue;
+        }
+        let new = &mut new_of[old as usize];
+        if *new == NONE {
+            *new = old_of.len() as u32;
+            old_of.push(old as usize);
+        }
+        *v = T::try_from(*new)
+            .ok()
+            .expect("a new id is below the old count");
+    }
+    old_of
+}
+
 /// `values`, or nothing when every one is `none`: month-only data
 /// (police.uk) keeps no date or time column at all.
 fn unless_all<T: PartialEq + Copy>(values: Vec<T>, none: T) -> Vec<T> {
@@ -210,8 +307,7 @@ impl Columns {
     /// The columns of `incidents`, ordered by month and then id, so that a
     /// period of months is one run of rows. Consumes them one by one, so the
     /// strings are freed as they are interned.
-    pub(crate) fn from_incidents(mut incidents: Vec<(i64, Incident)>) -> Columns {
-        incidents.sort_by_key(|(id, inc)| (inc.month, *id));
+    pub(crate) fn from_incidents(incidents: Vec<(i64, Incident)>) -> Columns {
         let mut b = Builder::default();
         for (id, inc) in incidents {
             b.push(id, inc);
@@ -354,6 +450,62 @@ mod tests {
             (1, 1),
             "stored once"
         );
+    }
+
+    /// The store reads rows by id, which need not be month order: the
+    /// columns, and every table's numbering, are the same as for rows
+    /// given in (month, id) order.
+    #[test]
+    fn rows_in_any_order_make_the_same_columns() {
+        let at = |lon: f64, label: &str, category: &str, id: Option<&str>, month: &str| Incident {
+            location: Some(Location {
+                lon,
+                lat: 52.2,
+                x: 475_000.0 + lon,
+                y: 260_000.0,
+            }),
+            location_label: Some(label.into()),
+            category: category.into(),
+            ..incident(
+                month,
+                Some(&format!("{month}-0{}", 1 + lon as u32 % 9)),
+                None,
+                id,
+            )
+        };
+        let sorted = vec![
+            (2, at(1.0, "A", "Drugs", Some("x1"), "2024-01")),
+            (5, at(2.0, "B", "Burglary", None, "2024-01")),
+            (1, at(3.0, "C", "Robbery", Some("x22"), "2024-02")),
+            (4, at(1.0, "B", "Drugs", Some("x333"), "2024-02")),
+            (3, at(4.0, "D", "Burglary", None, "2024-03")),
+            (
+                6,
+                Incident {
+                    location: None,
+                    ..at(5.0, "E", "Theft", Some("x4"), "2024-03")
+                },
+            ),
+        ];
+        let want = Columns::from_incidents(sorted.clone());
+        let mut shuffled = sorted.clone();
+        shuffled.sort_by_key(|(id, _)| *id);
+        let got = Columns::from_incidents(shuffled);
+        for (k, row) in sorted.iter().enumerate() {
+            assert_eq!(&got.incident(k), row, "row {k}");
+        }
+        assert_eq!(&got.place[..], &want.place[..]);
+        assert_eq!(&got.places[..], &want.places[..]);
+        assert_eq!(&got.category[..], &want.category[..]);
+        assert_eq!(&got.label[..], &want.label[..]);
+        assert_eq!(&got.external[..], &want.external[..]);
+        assert_eq!(&got.external_end[..], &want.external_end[..]);
+        assert_eq!(&got.date[..], &want.date[..]);
+        assert_eq!(
+            (&got.categories, &got.labels, &got.sources, &got.lsoas),
+            (&want.categories, &want.labels, &want.sources, &want.lsoas)
+        );
+        assert_eq!(want.categories, ["Drugs", "Burglary", "Robbery", "Theft"]);
     }
 
     #[test]

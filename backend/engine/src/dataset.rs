@@ -81,6 +81,34 @@ pub struct Overview {
     pub has_times: bool,
 }
 
+/// A [`Dataset`]'s incidents fed one at a time, in any order: what reading
+/// the store streams into, so that ten million rows are never held as
+/// `Incident`s all at once (about 500 bytes each, against 50 as columns).
+#[derive(Default)]
+pub struct DatasetBuilder {
+    cols: crate::columns::Builder,
+}
+
+impl DatasetBuilder {
+    pub fn push(&mut self, id: i64, incident: Incident) {
+        self.cols.push(id, incident);
+    }
+
+    /// Incidents pushed so far.
+    pub fn len(&self) -> usize {
+        self.cols.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The snapshot of the incidents pushed, as [`Dataset::build`] makes it.
+    pub fn build(self, areas: Vec<Area>, groups: CrimeGroups) -> Dataset {
+        Dataset::from_columns(self.cols.finish(), areas, groups)
+    }
+}
+
 impl Dataset {
     /// Builds the snapshot: stores the incidents as columns, projects area
     /// boundaries to BNG, builds the R-tree and assigns every located

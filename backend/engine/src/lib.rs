@@ -39,7 +39,7 @@ pub use briefing::{
     InterventionStatus, TrendMonth, WardBriefing,
 };
 pub use coverage::Coverage;
-pub use dataset::{CategoryCount, Dataset, MonthCount, Overview};
+pub use dataset::{CategoryCount, Dataset, DatasetBuilder, MonthCount, Overview};
 pub use density::{DensityQuery, DensityResult, HotspotArea, HotspotPlace};
 pub use error::EngineError;
 pub use hotspot_spatial::{AreaStatistics, RankBy};
