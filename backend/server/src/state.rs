@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use hotspot_core::CrimeGroups;
-use hotspot_engine::Dataset;
+use hotspot_engine::{Dataset, DatasetBuilder};
 use std::num::NonZeroU32;
 
 use hotspot_core::Role;
-use hotspot_store::{AuditEntry, Store};
+use hotspot_store::{AuditEntry, Store, StoredIncident};
 
 use crate::AppError;
 
@@ -234,11 +234,27 @@ pub async fn load_dataset(
             }
         }
     }
-    let incidents = store.load_incidents().await?;
+    // Pages become columns on a blocking thread while the next is read
+    // (spawned now: `blocking` would start it only when awaited, after the
+    // reading, which waits for it once two pages are queued).
+    let (to, mut pages) = tokio::sync::mpsc::channel::<Vec<StoredIncident>>(2);
+    let columns = tokio::task::spawn_blocking(move || {
+        let mut builder = DatasetBuilder::default();
+        while let Some(page) = pages.blocking_recv() {
+            for s in page {
+                builder.push(s.id, s.incident);
+            }
+        }
+        builder
+    });
+    let read = store.stream_incidents(to).await;
+    let builder = columns
+        .await
+        .map_err(|e| AppError::Internal(format!("reading the incidents failed: {e}")))?;
+    read?;
     let snapshot_file = snapshot_file.map(Path::to_owned);
     blocking(move || {
-        let rows = incidents.into_iter().map(|s| (s.id, s.incident)).collect();
-        let ds = Dataset::build(rows, areas, groups);
+        let ds = builder.build(areas, groups);
         if let Some(path) = snapshot_file {
             match ds.write_snapshot(&path, &fingerprint) {
                 Ok(()) => tracing::info!(path = %path.display(), "wrote the snapshot file"),

@@ -285,21 +285,21 @@ pub(crate) const INCIDENT_COLUMNS: &str =
 /// An incident's columns as stored (text for month, date and time).
 #[derive(FromRow)]
 pub(crate) struct IncidentRow {
-    id: i64,
-    line: i64,
-    source: String,
-    external_id: Option<String>,
-    category: String,
-    month: String,
-    occurred_date: Option<String>,
-    occurred_time: Option<String>,
-    lon: Option<f64>,
-    lat: Option<f64>,
-    x: Option<f64>,
-    y: Option<f64>,
-    location_label: Option<String>,
-    lsoa_code: Option<String>,
-    outcome: Option<String>,
+    pub(crate) id: i64,
+    pub(crate) line: i64,
+    pub(crate) source: String,
+    pub(crate) external_id: Option<String>,
+    pub(crate) category: String,
+    pub(crate) month: String,
+    pub(crate) occurred_date: Option<String>,
+    pub(crate) occurred_time: Option<String>,
+    pub(crate) lon: Option<f64>,
+    pub(crate) lat: Option<f64>,
+    pub(crate) x: Option<f64>,
+    pub(crate) y: Option<f64>,
+    pub(crate) location_label: Option<String>,
+    pub(crate) lsoa_code: Option<String>,
+    pub(crate) outcome: Option<String>,
 }
 
 impl IncidentRow {

@@ -363,7 +363,12 @@ pub(crate) async fn a_streamed_import_abandoned_midway_leaves_the_store_as_it_wa
     import.add_file(&added).await.unwrap();
     let rep = import.commit().await.unwrap();
     assert_eq!((rep.accepted, rep.rejected), (10_000, 2));
-    assert_eq!(s.load_incidents().await.unwrap().len(), 10_000);
+    let all = s.load_incidents().await.unwrap();
+    assert_eq!(all.len(), 10_000);
+    assert!(
+        all.windows(2).all(|w| w[0].id < w[1].id),
+        "by id, across pages"
+    );
     assert_eq!(s.imports().await.unwrap().len(), 2);
 }
 

@@ -12,6 +12,7 @@ mod conformance;
 mod import;
 mod model;
 mod postgres;
+mod read;
 mod shared;
 mod sqlite;
 mod sqlite_bulk;
@@ -72,8 +73,27 @@ pub trait IncidentStore: Send + Sync {
     async fn import_areas(&self, batch: AreaBatch) -> Result<ImportReport, StoreError>;
     /// Sets populations for areas of a layer; codes with no area are quarantined.
     async fn import_populations(&self, batch: PopulationBatch) -> Result<ImportReport, StoreError>;
-    /// Every stored incident, for building the in-memory index.
-    async fn load_incidents(&self) -> Result<Vec<StoredIncident>, StoreError>;
+    /// Every stored incident, by id, sent to `to` a page at a time from one
+    /// snapshot of the store: what the in-memory index is built from,
+    /// without holding every row at once. Stops early when `to` is closed.
+    async fn stream_incidents(
+        &self,
+        to: tokio::sync::mpsc::Sender<Vec<StoredIncident>>,
+    ) -> Result<(), StoreError>;
+    /// Every stored incident, by id ([`IncidentStore::stream_incidents`]
+    /// collected).
+    async fn load_incidents(&self) -> Result<Vec<StoredIncident>, StoreError> {
+        let (to, mut pages) = tokio::sync::mpsc::channel(2);
+        let collect = async move {
+            let mut all = Vec::new();
+            while let Some(page) = pages.recv().await {
+                all.extend(page);
+            }
+            all
+        };
+        let (read, all) = tokio::join!(self.stream_incidents(to), collect);
+        read.map(|()| all)
+    }
     /// Areas of a layer, with populations applied.
     async fn load_areas(&self, layer: &str) -> Result<Vec<hotspot_core::Area>, StoreError>;
     /// Import runs, newest first.

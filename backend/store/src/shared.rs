@@ -164,18 +164,11 @@ macro_rules! incident_store {
                 $crate::import::populations(self.pool.begin().await?, batch).await
             }
 
-            async fn load_incidents(
+            async fn stream_incidents(
                 &self,
-            ) -> Result<Vec<$crate::StoredIncident>, $crate::StoreError> {
-                use $crate::common::{IncidentRow, INCIDENT_COLUMNS};
-                sqlx::query_as::<_, IncidentRow>(&format!(
-                    "SELECT {INCIDENT_COLUMNS} FROM incidents ORDER BY id"
-                ))
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .map(IncidentRow::into_incident)
-                .collect()
+                to: tokio::sync::mpsc::Sender<Vec<$crate::StoredIncident>>,
+            ) -> Result<(), $crate::StoreError> {
+                $crate::read::send_all(&self.pool, to).await
             }
 
             async fn load_areas(
