@@ -315,11 +315,13 @@ impl Filters {
         url("/api/labels", &p)
     }
 
-    /// `/api/gistar?...`: Gi* on the grid over the whole area.
+    /// `/api/gistar?...&format=grid`: Gi* on the grid over the whole area,
+    /// as one compact grid the page draws as an image.
     pub fn gistar_url(&self) -> String {
         let mut p = self.selection_pairs();
         p.extend(self.gi_pairs());
         p.extend(self.weight_pair());
+        p.push(("format", "grid".to_string()));
         url("/api/gistar", &p)
     }
 
@@ -668,12 +670,15 @@ mod tests {
     fn gistar_carries_the_chosen_grid_and_the_page_keeps_it() {
         let months: Vec<String> = vec!["2025-01".into(), "2025-06".into()];
         let mut f = Filters::default_for(&months);
-        assert_eq!(f.gistar_url(), "/api/gistar?period=2025-01..2025-06");
+        assert_eq!(
+            f.gistar_url(),
+            "/api/gistar?period=2025-01..2025-06&format=grid"
+        );
         f.gi_cell = Some(500);
         f.gi_band = Some(2.5);
         assert_eq!(
             f.gistar_url(),
-            "/api/gistar?period=2025-01..2025-06&cell=500&band=2.5"
+            "/api/gistar?period=2025-01..2025-06&cell=500&band=2.5&format=grid"
         );
         let back = Filters::default_for(&months).from_page_query(&parse_query(&f.to_page_query()));
         assert_eq!((back.gi_cell, back.gi_band), (Some(500), Some(2.5)));
@@ -709,7 +714,7 @@ mod tests {
         assert!(f
             .density_grid_url(None)
             .contains("&weight=harm&format=grid"));
-        assert!(f.gistar_url().ends_with("&weight=harm"));
+        assert!(f.gistar_url().ends_with("&weight=harm&format=grid"));
         // Not weighted: emerging hot spots, incident pages, layer files,
         // briefings (their endpoints take no weight).
         assert!(!f.emerging_url().contains("weight"));

@@ -16,7 +16,8 @@
 //!   [`briefing`] (the ward briefing download link), [`view`] (the area
 //!   the hotspot and density layers are computed for), [`ward_table`]
 //!   (every ward, ranked and sortable), [`gistar`] (the Gi* layer's classes,
-//!   legend and words), [`temporal`], [`knox`] and [`methods`] (the
+//!   image, legend and words), [`pinned`] (which pixel of an image pinned
+//!   at four corners a point is on), [`temporal`], [`knox`] and [`methods`] (the
 //!   patterns card: the temporal profile, near-repeat and which method
 //!   predicts best), [`change`], [`clusters`] and [`risk`] (the change map,
 //!   DBSCAN clusters and relative-risk layers), [`format`]
@@ -40,6 +41,7 @@ pub mod interventions;
 pub mod knox;
 pub mod methods;
 pub mod panels;
+pub mod pinned;
 pub mod plan;
 pub mod risk;
 pub mod temporal;

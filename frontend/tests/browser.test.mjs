@@ -1309,46 +1309,91 @@ test('exports: CSV and GeoJSON of the current layer, PNG of the view', async () 
   assert.ok(top[0] > 150 && top[1] < 60 && top[2] < 80, `no red "not for publication" band: ${top}`);
 });
 
-test('Gi* hot and cold spots: a layer with its classes and correction in the legend, a grid control, a cell on click', async () => {
+/** Page points of Gi* grid cells' centres (`du`, `dv`: offsets from the
+ * centre in cells), from the grid's corners as the map projects them; null
+ * when off the map. */
+async function giCellPoints(p, grid, cells, du = 0, dv = 0) {
+  return p.evaluate(({ grid, cells, du, dv }) => {
+    const m = window.__map;
+    const r = m.getCanvas().getBoundingClientRect();
+    const [nw, ne, se, sw] = grid.corners.map((c) => m.project(c));
+    const lerp = (a, b, t) => ({ x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t });
+    return cells.map((i) => {
+      const u = ((i % grid.cols) + 0.5 + du) / grid.cols;
+      const v = (Math.floor(i / grid.cols) + 0.5 + dv) / grid.rows;
+      const q = lerp(lerp(nw, ne, u), lerp(sw, se, u), v);
+      const on = q.x > 10 && q.y > 10 && q.x < r.width - 10 && q.y < r.height - 10;
+      return on ? { x: r.left + q.x, y: r.top + q.y, cx: q.x, cy: q.y } : null;
+    });
+  }, { grid, cells, du, dv });
+}
+
+test('Gi* hot and cold spots: a grid drawn as an image in its classes, the legend, a grid control, the API\'s cell on click', async () => {
   await goHome(page);
   await page.check('#l-gistar');
   await page.waitForFunction(() => (window.__hotspot.gistarUrl || '').startsWith('/api/gistar?'), null, { timeout: 30000 });
   await idle(page);
   const url = await page.evaluate(() => window.__hotspot.gistarUrl);
+  assert.match(url, /format=grid/, 'the compact grid, not polygons');
   // The legend's counts are the API's classes for the same request.
   const api = await page.evaluate(async (u) => (await fetch(u)).json(), url);
-  const count = (k) => api.features.filter((f) => f.properties.class.replace('_', '') === k).length;
+  const count = (k) => api.class.filter((c) => c !== null && api.classes[c].replace('_', '') === k).length;
   const legend = page.locator('#legend [data-layer=gistar]');
   const text = (await legend.textContent()).replace(/\s+/g, ' ');
   assert.match(text, /Benjamini–Hochberg/);
   assert.match(text, new RegExp(`Hot spot, 99% confidence ?${count('hot99')}(?!\\d)`));
   assert.match(text, new RegExp(`Cold spot, 90% confidence ?${count('cold90')}(?!\\d)`));
   assert.ok(count('hot99') > 0, 'the sample has hot spots');
-  // Drawn: the rendered cells carry those classes.
-  const drawn = await page.evaluate(() => new Set(window.__map.querySourceFeatures('gistar').map((f) => f.properties.class)).size);
-  assert.ok(drawn >= 2);
+  assert.equal(await page.evaluate(() => window.__map.getLayoutProperty('gistar-raster', 'visibility')), 'visible');
   // A coarser grid is asked for, and the page URL keeps it.
   await page.selectOption('#f-gi-cell', '1000');
   await page.waitForFunction(() => (window.__hotspot.gistarUrl || '').includes('cell=1000'));
   assert.match(page.url(), /gi_cell=1000/);
   assert.match(page.url(), /layers=[^&]*gistar/);
+  const grid = await page.evaluate(async () => (await fetch(window.__hotspot.gistarUrl)).json());
+  // Drawn: opaque and alone on top, the pixels at hot cells' centres are
+  // their classes' colours.
+  const hot = [...grid.class.keys()].filter((i) => grid.class[i] !== null && grid.classes[grid.class[i]].startsWith('hot'));
+  const points = await giCellPoints(page, grid, hot);
+  const shown = hot.map((i, k) => [i, points[k]]).filter(([, pt]) => pt);
+  assert.ok(shown.length >= 2, 'hot cells are on screen');
+  const hotspotsOn = await page.isChecked('#l-hotspots');
+  if (hotspotsOn) await page.uncheck('#l-hotspots');
+  await page.evaluate(() => window.__map.setPaintProperty('gistar-raster', 'raster-opacity', 1));
   await idle(page);
-  // Clicking a hot cell shows its figures.
-  const pt = await page.evaluate(() => {
-    const f = window.__map.queryRenderedFeatures({ layers: ['gistar-fill'] })
-      .find((c) => c.properties.class.startsWith('hot'));
-    if (!f) return null;
-    const ring = f.geometry.coordinates[0];
-    const lon = ring.reduce((a, c) => a + c[0], 0) / ring.length;
-    const lat = ring.reduce((a, c) => a + c[1], 0) / ring.length;
-    const p = window.__map.project([lon, lat]);
-    const r = window.__map.getCanvas().getBoundingClientRect();
-    return { x: r.left + p.x, y: r.top + p.y };
-  });
-  assert.ok(pt, 'a hot cell is on screen');
-  await page.mouse.click(pt.x, pt.y);
-  await page.locator('#details .gistar').waitFor({ timeout: 10000 });
-  assert.match(await page.textContent('#details .gistar'), /Gi\* cell: Hot spot, 9\d% confidence.*z-score/s);
+  const pixels = await page.evaluate((pts) => {
+    const canvas = window.__map.getCanvas();
+    const c = document.createElement('canvas');
+    c.width = canvas.width; c.height = canvas.height;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(canvas, 0, 0);
+    const k = canvas.width / canvas.getBoundingClientRect().width;
+    return pts.map((q) => [...ctx.getImageData(Math.round(q.cx * k), Math.round(q.cy * k), 1, 1).data]);
+  }, shown.map(([, pt]) => pt));
+  const colours = { hot99: [0xb2, 0x18, 0x2b], hot95: [0xef, 0x8a, 0x62], hot90: [0xfd, 0xdb, 0xc7] };
+  const key = (i) => grid.classes[grid.class[i]].replace('_', '');
+  const matching = shown.filter(([i], k) => {
+    const want = colours[key(i)];
+    return want.every((v, j) => Math.abs(v - pixels[k][j]) <= 24);
+  }).length;
+  assert.ok(matching >= shown.length * 0.8, `${matching} of ${shown.length} hot cells drawn in their class colours: ${JSON.stringify(pixels.slice(0, 5))}`);
+  await page.evaluate(() => window.__map.setPaintProperty('gistar-raster', 'raster-opacity', 0.7));
+  if (hotspotsOn) await page.check('#l-hotspots');
+  await idle(page);
+  // Clicking a hot cell, at its centre and near its edge, shows that
+  // cell's figures as the API gives them.
+  const [i] = shown[0];
+  const label = { hot99: 'Hot spot, 99% confidence', hot95: 'Hot spot, 95% confidence', hot90: 'Hot spot, 90% confidence' };
+  for (const [du, dv] of [[0, 0], [0.4, -0.4]]) {
+    const [pt] = await giCellPoints(page, grid, [i], du, dv);
+    await page.evaluate(() => { document.querySelector('#details').innerHTML = ''; });
+    await page.mouse.click(pt.x, pt.y);
+    await page.locator('#details .gistar').waitFor({ timeout: 10000 });
+    const details = (await page.textContent('#details .gistar')).replace(/\s+/g, ' ');
+    assert.ok(details.includes(`Gi* cell: ${label[key(i)]}`), details);
+    assert.ok(details.includes(`z-score${grid.z[i].toFixed(2)}`), `z ${grid.z[i]}: ${details}`);
+    assert.ok(details.includes(`Incidents in the cell${grid.count[i].toLocaleString('en-GB', { maximumFractionDigits: 0 })}`), details);
+  }
   // Back as it was.
   await page.selectOption('#f-gi-cell', '');
   await page.uncheck('#l-gistar');

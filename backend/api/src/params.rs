@@ -23,6 +23,7 @@ use crate::from_query;
 type BriefingFormatChoice = Choice<BriefingFormat>;
 type CorrectionChoice = Choice<Correction>;
 type DensityFormatChoice = Choice<DensityFormat>;
+type GiFormatChoice = Choice<GiFormat>;
 type GiUnitChoice = Choice<GiUnit>;
 type ImportKindNameChoice = Choice<ImportKindName>;
 type JsonOrCsvChoice = Choice<JsonOrCsv>;
@@ -201,6 +202,32 @@ pub struct DensityOptions {
     pub min_density: Option<Num<f64>>,
 }
 
+/// What `/api/gistar` returns: the two of [`DensityFormat`]'s answers that
+/// a grid of classes has, parsed by its parser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GiFormat {
+    /// Cells (or wards) as polygons.
+    #[default]
+    Geojson,
+    /// One JSON object, row 0 north (`unit=grid` only).
+    Grid,
+}
+
+impl std::str::FromStr for GiFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.parse() {
+            Ok(DensityFormat::Geojson) => Ok(GiFormat::Geojson),
+            Ok(DensityFormat::Grid) => Ok(GiFormat::Grid),
+            _ => Err(format!("{s:?}: expected geojson or grid")),
+        }
+    }
+}
+
+impl Choices for GiFormat {
+    const NAMES: &'static [&'static str] = &["geojson", "grid"];
+}
+
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HotspotOptions {
@@ -232,6 +259,10 @@ pub struct GiOptions {
     /// Multiple-comparison correction: `fdr` (Benjamini-Hochberg, default; `bh` is the same), `holm` or `none`.
     #[param(inline)]
     pub correction: Option<CorrectionChoice>,
+    /// `geojson` (default: cells or wards as polygons) or `grid` (one JSON
+    /// object, row 0 north, for `unit=grid` only).
+    #[param(inline)]
+    pub format: Option<GiFormatChoice>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]

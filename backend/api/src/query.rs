@@ -129,7 +129,8 @@ tuple_from_query!(A, B, C, D, E);
 mod tests {
     use super::*;
     use crate::params::{
-        Comparison, DensityFormat, DensityOptions, GiOptions, Kde, NoParams, Scope, Selection,
+        Comparison, DensityFormat, DensityOptions, GiFormat, GiOptions, Kde, NoParams, Scope,
+        Selection,
     };
     use hotspot_core::options::Correction;
 
@@ -185,6 +186,10 @@ mod tests {
             "correction=\"bonferroni\": expected fdr, holm or none"
         );
         assert_eq!(
+            err::<GiOptions>("format=geotiff"),
+            "format=\"geotiff\": expected geojson or grid"
+        );
+        assert_eq!(
             err::<DensityOptions>("format=png"),
             "format=\"png\": expected geojson, grid or geotiff"
         );
@@ -195,6 +200,8 @@ mod tests {
     fn options_parse_with_their_own_parsers() {
         let gi: GiOptions = parse("correction=bh").unwrap();
         assert_eq!(gi.correction.unwrap().0, Correction::BenjaminiHochberg);
+        let gi: GiOptions = parse("format=grid").unwrap();
+        assert_eq!(gi.format.unwrap().0, GiFormat::Grid);
         let d: DensityOptions = parse("format=tiff").unwrap();
         assert_eq!(d.format.unwrap().0, DensityFormat::Geotiff);
     }

@@ -8,7 +8,7 @@ use geo_types::{Coord, MultiPolygon};
 use geojson::{Geometry, JsonValue, Value};
 
 use hotspot_density::GridSpec;
-use hotspot_stats::{EmergingClass, GiStar};
+use hotspot_stats::{EmergingClass, GiStar, HotspotClass};
 
 use hotspot_api::responses::{
     self as api, Baseline, DensityCell, DensityMeta, EmergingMeta, EmergingProperties, FeatureId,
@@ -156,12 +156,7 @@ fn density_meta(r: &DensityResult) -> DensityMeta {
         kernel: "quartic".into(),
         units: "incidents per km²".into(),
         points: r.points,
-        grid: GridFrame {
-            west: s.west,
-            north: s.north,
-            cols: s.cols,
-            rows: s.rows,
-        },
+        grid: grid_frame(s),
         max_density: r.grid.max(),
         warnings: r.parameters.warnings.clone(),
         harm_index: r.harm_index.clone(),
@@ -235,11 +230,16 @@ pub fn density_cells(r: &DensityResult, min_density: f64) -> api::DensityCells {
     api::FeatureCollection::new(features, density_meta(r))
 }
 
+/// A Gi* z-score as the API writes it (4 decimals).
+fn gi_z(g: &GiStar) -> f64 {
+    (g.z * 1e4).round() / 1e4
+}
+
 /// Gi* hot and cold spots: every cell of the study area, or every ward.
 pub fn gi_star(ds: &Dataset, r: &GiResult) -> api::GiLayer {
     let props = |i: usize, g: &GiStar| GiProperties {
         count: r.counts[i],
-        z: (g.z * 1e4).round() / 1e4,
+        z: gi_z(g),
         p: g.p,
         p_adjusted: g.p_adjusted,
         class: enum_name(&g.class),
@@ -273,7 +273,11 @@ pub fn gi_star(ds: &Dataset, r: &GiResult) -> api::GiLayer {
             })
             .collect(),
     };
-    let meta = GiMeta {
+    api::FeatureCollection::new(features, gi_meta(r))
+}
+
+fn gi_meta(r: &GiResult) -> GiMeta {
+    GiMeta {
         statistic: "Getis-Ord Gi* (binary weights including self)".into(),
         neighbourhood: r.neighbourhood.clone(),
         correction: r.correction,
@@ -281,8 +285,39 @@ pub fn gi_star(ds: &Dataset, r: &GiResult) -> api::GiLayer {
         unlocated: r.unlocated,
         cell_m: r.grid.as_ref().map(|g| g.spec.cell),
         harm_index: r.harm_index.clone(),
+    }
+}
+
+/// Gi* on the grid as one compact object (row 0 = north), pinned at its
+/// WGS84 corners: only the 4 corners are projected, so a region's 360,000
+/// cells cost no more than their numbers. `None` for wards, which are no
+/// grid.
+pub fn gi_grid(r: &GiResult) -> Option<api::GiGrid> {
+    let grid = r.grid.as_ref()?;
+    let s = &grid.spec;
+    let n = r.stats.len();
+    let mut out = api::GiGrid {
+        meta: gi_meta(r),
+        frame: grid_frame(s),
+        corners: grid_corners(s),
+        classes: HotspotClass::ALL.iter().map(enum_name).collect(),
+        class: Vec::with_capacity(n),
+        count: Vec::with_capacity(n),
+        z: Vec::with_capacity(n),
+        p: Vec::with_capacity(n),
+        p_adjusted: Vec::with_capacity(n),
     };
-    api::FeatureCollection::new(features, meta)
+    for (g, &count) in r.stats.iter().zip(&r.counts) {
+        let class = g
+            .as_ref()
+            .and_then(|g| HotspotClass::ALL.iter().position(|&c| c == g.class));
+        out.class.push(class.map(|k| k as u8));
+        out.count.push(g.as_ref().map(|_| count));
+        out.z.push(g.as_ref().map(gi_z));
+        out.p.push(g.as_ref().map(|g| g.p));
+        out.p_adjusted.push(g.as_ref().map(|g| g.p_adjusted));
+    }
+    Some(out)
 }
 
 /// The name serde gives a unit variant (`hot_99`, `persistent_cold`).
@@ -333,12 +368,26 @@ pub fn emerging(r: &EmergingResult) -> api::EmergingLayer {
 /// The grid as one compact object (row 0 = north), for clients that draw
 /// rasters themselves, pinned at its WGS84 corners.
 pub fn density_raster(r: &DensityResult) -> api::DensityGrid {
-    let s = &r.grid.spec;
+    api::DensityGrid {
+        meta: density_meta(r),
+        corners: grid_corners(&r.grid.spec),
+        values: r
+            .grid
+            .values
+            .iter()
+            .map(|v| (v * 1e3).round() / 1e3)
+            .collect(),
+    }
+}
+
+/// A grid's outer corners in WGS84: north-west, north-east, south-east,
+/// south-west (where a map client pins an image of it).
+fn grid_corners(s: &GridSpec) -> Vec<[f64; 2]> {
     let (east, south) = (
         s.west + s.cols as f64 * s.cell,
         s.north - s.rows as f64 * s.cell,
     );
-    let corners = [
+    [
         (s.west, s.north),
         (east, s.north),
         (east, south),
@@ -349,16 +398,15 @@ pub fn density_raster(r: &DensityResult) -> api::DensityGrid {
         let (lon, lat) = hotspot_core::bng_to_wgs84(x, y).unwrap_or((f64::NAN, f64::NAN));
         [round6(lon), round6(lat)]
     })
-    .collect();
-    api::DensityGrid {
-        meta: density_meta(r),
-        corners,
-        values: r
-            .grid
-            .values
-            .iter()
-            .map(|v| (v * 1e3).round() / 1e3)
-            .collect(),
+    .collect()
+}
+
+fn grid_frame(s: &GridSpec) -> GridFrame {
+    GridFrame {
+        west: s.west,
+        north: s.north,
+        cols: s.cols,
+        rows: s.rows,
     }
 }
 

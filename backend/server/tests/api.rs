@@ -560,6 +560,89 @@ async fn statistical_hotspots_on_grid_and_wards() {
     assert_eq!(s, StatusCode::BAD_REQUEST, "{err}");
 }
 
+/// `format=grid` is the GeoJSON's cells in one compact object: the same
+/// figures cell by cell, null outside the study area, at the place the
+/// polygon says.
+#[tokio::test]
+async fn the_gi_grid_holds_the_geojson_cells_figures_cell_by_cell() {
+    let state = sample_state().await;
+    let app = app(state.clone());
+    let query = "/api/gistar?group=violence-sexual&cell=200";
+    let (_, _, fc) = get(&app, query).await;
+    let uri = format!("{query}&format=grid");
+    let (s, ctype, body) = send(&app, Request::get(&uri).body(Body::empty()).unwrap()).await;
+    assert_eq!((s, ctype.as_str()), (StatusCode::OK, "application/json"));
+    let grid: hotspot_api::responses::GiGrid = serde_json::from_slice(&body).unwrap();
+    let (cols, rows) = (grid.frame.cols, grid.frame.rows);
+    for column in [
+        grid.class.len(),
+        grid.count.len(),
+        grid.z.len(),
+        grid.p.len(),
+    ] {
+        assert_eq!(column, cols * rows);
+    }
+    assert_eq!(grid.meta.cell_m, Some(200.0));
+    let same_meta: hotspot_api::responses::GiLayer = serde_json::from_value(fc.clone()).unwrap();
+    assert_eq!(grid.meta, same_meta.meta);
+    let features = fc["features"].as_array().unwrap();
+    let active: Vec<usize> = (0..cols * rows)
+        .filter(|&i| grid.cell(i).is_some())
+        .collect();
+    assert_eq!(active.len(), features.len(), "one grid cell per feature");
+    assert!(
+        active.len() < cols * rows,
+        "the sample's grid has cells outside the study area, null in every column"
+    );
+    for i in (0..cols * rows).filter(|i| !active.contains(i)) {
+        assert!(grid.class[i].is_none() && grid.count[i].is_none() && grid.z[i].is_none());
+        assert!(grid.p[i].is_none() && grid.p_adjusted[i].is_none());
+    }
+    // Where cell i is on the corners' grid: its north-west corner, as the
+    // polygon's (ring: SW, SE, NE, NW), to well within a cell.
+    let at = |u: f64, v: f64, k: usize| {
+        let c = &grid.corners;
+        let top = c[0][k] + (c[1][k] - c[0][k]) * u;
+        let bottom = c[3][k] + (c[2][k] - c[3][k]) * u;
+        top + (bottom - top) * v
+    };
+    for (&i, f) in active.iter().zip(features) {
+        let props: hotspot_api::responses::GiProperties =
+            serde_json::from_value(f["properties"].clone()).unwrap();
+        assert_eq!(grid.cell(i), Some(props), "cell {i}");
+        let nw = &f["geometry"]["coordinates"][0][3];
+        let (u, v) = (
+            (i % cols) as f64 / cols as f64,
+            (i / cols) as f64 / rows as f64,
+        );
+        let cell_lon = (grid.corners[1][0] - grid.corners[0][0]) / cols as f64;
+        assert!(
+            (nw[0].as_f64().unwrap() - at(u, v, 0)).abs() < cell_lon / 10.0
+                && (nw[1].as_f64().unwrap() - at(u, v, 1)).abs() < cell_lon / 10.0,
+            "cell {i} at {nw}"
+        );
+    }
+    assert!(grid
+        .class
+        .iter()
+        .flatten()
+        .any(|&k| grid.classes[k as usize] == "hot99"));
+    // Served like every analysis: a repeat comes from the response cache.
+    let hits = state.cache_hits();
+    let (_, _, again) = send(&app, Request::get(&uri).body(Body::empty()).unwrap()).await;
+    assert_eq!((state.cache_hits(), again), (hits + 1, body));
+    // Wards are no grid; and only the two formats are known.
+    let (s, _, err) = get(&app, "/api/gistar?unit=wards&format=grid").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{err}");
+    let message = err["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("format=grid") && message.contains("unit=wards"),
+        "{err}"
+    );
+    let (s, _, err) = get(&app, "/api/gistar?format=geotiff").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{err}");
+}
+
 #[tokio::test]
 async fn emerging_hotspots_use_monthly_steps() {
     let app = app(sample_state().await);

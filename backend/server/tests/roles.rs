@@ -39,6 +39,7 @@ const ENDPOINTS: &[(&str, &str, Role)] = &[
     ("GET", "/api/density?format=grid", Role::Partner),
     ("GET", "/api/labels?bbox=-1.2,52.1,-0.8,52.4", Role::Partner),
     ("GET", "/api/gistar?cell=400", Role::Partner),
+    ("GET", "/api/gistar?cell=400&format=grid", Role::Partner),
     (
         "GET",
         "/api/emerging?cell=800&months_per_period=6",

@@ -50,6 +50,18 @@ pub enum HotspotClass {
 }
 
 impl HotspotClass {
+    /// Every class, hottest first: a fixed order that compact answers index
+    /// into (the API's Gi* grid).
+    pub const ALL: [HotspotClass; 7] = [
+        HotspotClass::Hot99,
+        HotspotClass::Hot95,
+        HotspotClass::Hot90,
+        HotspotClass::NotSignificant,
+        HotspotClass::Cold90,
+        HotspotClass::Cold95,
+        HotspotClass::Cold99,
+    ];
+
     /// Classifies a z-score and its (adjusted) two-sided p-value.
     ///
     /// ```
@@ -589,6 +601,18 @@ mod tests {
     use proptest::prelude::*;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn every_class_a_z_and_p_can_give_is_listed_once_in_all() {
+        let mut seen = std::collections::HashSet::new();
+        for z in [-3.0, -1.0, 0.0, 1.0, 3.0] {
+            for p in [0.001, 0.03, 0.07, 0.5] {
+                seen.insert(HotspotClass::from_z_p(z, p));
+            }
+        }
+        assert_eq!(seen.len(), HotspotClass::ALL.len());
+        assert!(seen.iter().all(|c| HotspotClass::ALL.contains(c)));
+    }
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() <= tol

@@ -10,7 +10,7 @@
 //! in one place.
 
 use hotspot_api::geojson;
-use hotspot_api::responses::{DensityGrid, HotspotProperties, WardProperties};
+use hotspot_api::responses::{DensityGrid, GiGrid, HotspotProperties, WardProperties};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use wasm_bindgen_futures::spawn_local;
@@ -18,6 +18,7 @@ use wasm_bindgen_futures::spawn_local;
 use super::controls::update_page_url;
 use super::js::{self, by_id, fetch_api_until, fill_select, on, FetchError};
 use super::legend::render_legend;
+use super::map::{DENSITY_IMAGE, GISTAR_IMAGE};
 use super::selection::select_features;
 use super::session::session_lost;
 use super::state::{AppRef, DensityShown, Fetching, Selected, State};
@@ -407,6 +408,20 @@ pub async fn receive(
             },
             Err(e) => Err(e.to_string()),
         }
+    } else if k == LayerKind::Gistar {
+        match serde_json::from_str::<GiGrid>(&text) {
+            Ok(grid) => {
+                if !draw_gistar(app, generation, &grid).await {
+                    return;
+                }
+                app.st
+                    .borrow_mut()
+                    .gistar
+                    .set(url.clone(), generation, grid);
+                Ok(())
+            }
+            Err(e) => Err(e.to_string()),
+        }
     } else {
         draw_features(app, k, &text).and_then(|()| keep(app, k, &url, generation, &text))
     };
@@ -437,10 +452,6 @@ fn keep(app: &AppRef, k: LayerKind, url: &str, generation: u32, text: &str) -> R
             st.labels
                 .set(url, generation, serde_json::from_str(text).map_err(bad)?)
         }
-        LayerKind::Gistar => {
-            st.gistar
-                .set(url, generation, serde_json::from_str(text).map_err(bad)?)
-        }
         LayerKind::Emerging => {
             st.emerging
                 .set(url, generation, serde_json::from_str(text).map_err(bad)?)
@@ -456,7 +467,8 @@ fn keep(app: &AppRef, k: LayerKind, url: &str, generation: u32, text: &str) -> R
         LayerKind::Risk => st
             .risk
             .set(url, generation, serde_json::from_str(text).map_err(bad)?),
-        LayerKind::Density | LayerKind::Incidents => {}
+        // Drawn as images, kept by `receive`; tiles the map fetches itself.
+        LayerKind::Density | LayerKind::Gistar | LayerKind::Incidents => {}
     }
     Ok(())
 }
@@ -468,7 +480,6 @@ fn draw_features(app: &AppRef, k: LayerKind, text: &str) -> Result<(), String> {
         LayerKind::Wards => "wards",
         LayerKind::Hotspots => "hotspots",
         LayerKind::Labels => "labels",
-        LayerKind::Gistar => "gistar",
         LayerKind::Emerging => "emerging",
         LayerKind::Change => "change",
         LayerKind::Clusters => "clusters",
@@ -663,7 +674,7 @@ async fn draw_density(app: &AppRef, generation: u32, grid: DensityGrid) -> Optio
     }
     let visible = app.st.borrow().on(Feature::Density);
     let corners = serde_json::json!(grid.corners);
-    if let Err(e) = app.map.set_density_image(&image, &corners, visible) {
+    if let Err(e) = app.map.set_image(&DENSITY_IMAGE, &image, &corners, visible) {
         status_error(&format!("Density layer: {}", js::describe(&e)));
         return None;
     }
@@ -672,6 +683,37 @@ async fn draw_density(app: &AppRef, generation: u32, grid: DensityGrid) -> Optio
         meta: grid.meta,
         min_shown: min,
     })
+}
+
+/// The Gi* grid as an image pinned at its corners, one pixel a cell in its
+/// class's colour; `false` when it cannot be drawn or was overtaken.
+async fn draw_gistar(app: &AppRef, generation: u32, grid: &GiGrid) -> bool {
+    let (cols, rows) = (grid.frame.cols as u32, grid.frame.rows as u32);
+    if cols == 0
+        || rows == 0
+        || grid.class.len() != (cols * rows) as usize
+        || grid.corners.len() != 4
+    {
+        status_error("Gi* hot and cold spots: no grid for this selection");
+        return false;
+    }
+    let image = match rgba_bitmap(&crate::gistar::rgba(grid), cols, rows).await {
+        Ok(i) => i,
+        Err(e) => {
+            status_error(&format!("Gi* image: {}", js::describe(&e)));
+            return false;
+        }
+    };
+    if app.st.borrow().gistar.generation != generation {
+        return false;
+    }
+    let visible = app.st.borrow().on(Feature::Gistar);
+    let corners = serde_json::json!(grid.corners);
+    if let Err(e) = app.map.set_image(&GISTAR_IMAGE, &image, &corners, visible) {
+        status_error(&format!("Gi* layer: {}", js::describe(&e)));
+        return false;
+    }
+    true
 }
 
 /// RGBA pixels → an ImageBitmap (no network request, so no CSP issue).
@@ -703,15 +745,16 @@ pub fn apply_visibility(app: &AppRef) {
     m.set_visible("hotspots-fill", hotspots);
     m.set_visible("hotspots-line", hotspots);
     m.set_visible("hotspots-selected", hotspots);
-    if m.has_layer("density-raster") {
-        m.set_visible("density-raster", st.on(Feature::Density));
+    if m.has_layer(DENSITY_IMAGE.layer) {
+        m.set_visible(DENSITY_IMAGE.layer, st.on(Feature::Density));
     }
     for l in ["incidents-clusters", "incidents-count", "incidents-points"] {
         m.set_visible(l, st.on(Feature::Incidents));
     }
     let gistar = st.on(Feature::Gistar);
-    m.set_visible("gistar-fill", gistar);
-    m.set_visible("gistar-line", gistar);
+    if m.has_layer(GISTAR_IMAGE.layer) {
+        m.set_visible(GISTAR_IMAGE.layer, gistar);
+    }
     let emerging = st.on(Feature::Emerging);
     m.set_visible("emerging-fill", emerging);
     m.set_visible("emerging-line", emerging);

@@ -288,7 +288,6 @@ impl Map {
         self.add_source("wards", &geojson(json!({ "promoteId": "code" })))?;
         self.add_source("hotspots", &geojson(json!({})))?;
         self.add_source("labels", &geojson(json!({})))?;
-        self.add_source("gistar", &geojson(json!({})))?;
         self.add_source("emerging", &geojson(json!({})))?;
         self.add_source("change", &geojson(json!({})))?;
         self.add_source("risk", &geojson(json!({})))?;
@@ -324,16 +323,10 @@ impl Map {
             json!({ "id": "wards-suppressed", "type": "fill", "source": "wards",
                 "filter": ["boolean", false],
                 "paint": { "fill-pattern": classify::HATCH_IMAGE, "fill-opacity": ward_fade } }),
-            // (density-raster goes here, added with its first image)
-            // Gi* cells under the hotspot areas: the two answer different
-            // questions, and the outlines of the areas stay readable.
-            json!({ "id": "gistar-fill", "type": "fill", "source": "gistar",
-                "layout": { "visibility": "none" },
-                "paint": { "fill-color": crate::gistar::fill_expression(), "fill-opacity": 0.7 } }),
-            json!({ "id": "gistar-line", "type": "line", "source": "gistar",
-                "layout": { "visibility": "none" },
-                "filter": ["!=", ["get", "class"], "not_significant"],
-                "paint": { "line-color": "#ffffff", "line-width": 0.3 } }),
+            // (density-raster goes here, added with its first image, and
+            // gistar-raster, the Gi* cells: under the hotspot areas, as the
+            // two answer different questions and the areas' outlines stay
+            // readable)
             json!({ "id": "emerging-fill", "type": "fill", "source": "emerging",
                 "layout": { "visibility": "none" },
                 "paint": { "fill-color": crate::emerging::fill_expression(), "fill-opacity": 0.75 } }),
@@ -554,15 +547,17 @@ impl Map {
         Some((get(&c, "lng").as_f64()?, get(&c, "lat").as_f64()?))
     }
 
-    /// Shows the density surface as an image pinned at the grid's corners.
-    pub fn set_density_image(
+    /// Shows a grid as an image pinned at its corners: a new image for
+    /// `pinned`'s source, whose layer is added with the first one.
+    pub fn set_image(
         &self,
+        pinned: &PinnedImage,
         image: &JsValue,
         corners: &Value,
         visible: bool,
     ) -> Result<(), JsValue> {
         let coords = to_js(corners);
-        match self.source("density") {
+        match self.source(pinned.source) {
             Some(s) => {
                 call(
                     &s,
@@ -578,22 +573,19 @@ impl Map {
                     &self.js,
                     "addSource",
                     &[
-                        "density".into(),
+                        pinned.source.into(),
                         js::obj(&[("type", "image".into()), ("coordinates", coords)]),
                     ],
                 )?;
-                let s = self.source("density").ok_or("density source")?;
+                let s = self.source(pinned.source).ok_or("image source")?;
                 call(&s, "updateImage", &[js::obj(&[("image", image.clone())])])?;
-                let layer = json!({ "id": "density-raster", "type": "raster", "source": "density",
-                    "paint": { "raster-opacity": 0.8, "raster-resampling": "linear", "raster-fade-duration": 0 } });
-                call(
-                    &self.js,
-                    "addLayer",
-                    &[to_js(&layer), "hotspots-fill".into()],
-                )?;
+                let layer = json!({ "id": pinned.layer, "type": "raster", "source": pinned.source,
+                    "paint": { "raster-opacity": pinned.opacity, "raster-resampling": pinned.resampling,
+                        "raster-fade-duration": 0 } });
+                call(&self.js, "addLayer", &[to_js(&layer), pinned.before.into()])?;
             }
         }
-        self.set_visible("density-raster", visible);
+        self.set_visible(pinned.layer, visible);
         Ok(())
     }
 
@@ -629,6 +621,37 @@ impl Map {
         call(&s, "setTiles", &[tiles.into()]).map(|_| ())
     }
 }
+
+/// A grid drawn as an image pinned at its corners: its source and layer,
+/// the layer it is drawn under, and how.
+pub struct PinnedImage {
+    pub source: &'static str,
+    pub layer: &'static str,
+    pub before: &'static str,
+    pub opacity: f64,
+    /// `linear` (a smooth surface) or `nearest` (cells with sharp edges,
+    /// in their exact colours).
+    pub resampling: &'static str,
+}
+
+/// The density surface, under the hotspot areas.
+pub const DENSITY_IMAGE: PinnedImage = PinnedImage {
+    source: "density",
+    layer: "density-raster",
+    before: "hotspots-fill",
+    opacity: 0.8,
+    resampling: "linear",
+};
+
+/// The Gi* cells, where their polygons were: under the emerging hot spots
+/// (and so under the hotspot areas).
+pub const GISTAR_IMAGE: PinnedImage = PinnedImage {
+    source: "gistar",
+    layer: "gistar-raster",
+    before: "emerging-fill",
+    opacity: 0.7,
+    resampling: "nearest",
+};
 
 /// The ward shading's opacity: it fades towards street zoom, where streets
 /// and hotspots matter and a ward is bigger than the screen.

@@ -11,17 +11,18 @@ use super::js::{self, by_id, fetch_text, get, html_el, input, select};
 use super::layers::{render_ward_table, ward_bounds};
 use super::state::{AppRef, Selected, State};
 use super::{debug_set, hardening, interventions};
+use crate::access::Feature;
 use crate::briefing::{self, BriefingFormat};
 use crate::format;
 use crate::panels;
 
 /// The map layers a click can select from, innermost first.
-const SELECTABLE: [&str; 9] = [
+/// (A Gi* cell is found in the grid: [`crate::gistar::cell_at`].)
+const SELECTABLE: [&str; 8] = [
     "incidents-clusters",
     "incidents-points",
     "clusters-fill",
     "hotspots-fill",
-    "gistar-fill",
     "emerging-fill",
     "change-fill",
     "risk-fill",
@@ -33,7 +34,6 @@ pub fn wire_map(app: &AppRef) {
     for layer in [
         "wards-fill",
         "hotspots-fill",
-        "gistar-fill",
         "emerging-fill",
         "change-fill",
         "risk-fill",
@@ -98,10 +98,19 @@ fn map_click(a: &AppRef, e: &JsValue) {
     sel.hotspot = in_layer("hotspots-fill")
         .filter_map(|h| h["properties"]["top_percent"].as_f64())
         .min_by(|a, b| a.total_cmp(b));
-    // A Gi* cell: hot or cold ones only (the others are not drawn).
-    sel.gi = in_layer("gistar-fill")
-        .filter(|h| h["properties"]["class"] != "not_significant")
-        .find_map(|h| serde_json::from_value(h["properties"].clone()).ok());
+    // A Gi* cell: the hot or cold one drawn under the click (the others are
+    // not drawn), found in the grid the image was drawn from.
+    sel.gi = {
+        let st = a.st.borrow();
+        let lng_lat = get(e, "lngLat");
+        let (lon, lat) = (get(&lng_lat, "lng").as_f64(), get(&lng_lat, "lat").as_f64());
+        st.gistar
+            .data
+            .as_ref()
+            .filter(|_| st.on(Feature::Gistar))
+            .zip(lon.zip(lat))
+            .and_then(|(grid, (lon, lat))| crate::gistar::cell_at(grid, lon, lat))
+    };
     sel.emerging = in_layer("emerging-fill")
         .filter(|h| h["properties"]["class"] != "no_pattern")
         .find_map(|h| serde_json::from_value(h["properties"].clone()).ok());

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use hotspot_api::responses::{
     ChangeLayer, ChangeProperties, ClusterLayer, ClusterProperties, DensityMeta, EmergingLayer,
-    EmergingProperties, GiLayer, GiProperties, Hotspots, Plan, RiskLayer, RiskProperties,
+    EmergingProperties, GiGrid, GiProperties, Hotspots, Plan, RiskLayer, RiskProperties,
     StreetLabels, Wards,
 };
 
@@ -173,7 +173,7 @@ pub struct State {
     /// the tiles.
     pub incidents: Layer<()>,
     pub labels: Layer<StreetLabels>,
-    pub gistar: Layer<GiLayer>,
+    pub gistar: Layer<GiGrid>,
     pub emerging: Layer<EmergingLayer>,
     pub change: Layer<ChangeLayer>,
     pub clusters: Layer<ClusterLayer>,

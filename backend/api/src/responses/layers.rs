@@ -198,6 +198,53 @@ pub struct GiMeta {
 
 pub type GiLayer = FeatureCollection<GiProperties, GiMeta>;
 
+/// `GET /api/gistar?format=grid`: every cell of the grid in one compact
+/// object, for clients that draw it as an image pinned at its corners (a
+/// region's 100 m grid as polygons is a hundred megabytes). The per-cell
+/// arrays run row by row from the north, `cols` to a row, and hold null
+/// for cells outside the study area; the values are the GeoJSON's, rounded
+/// alike.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct GiGrid {
+    #[serde(flatten)]
+    pub meta: GiMeta,
+    /// The grid's origin (British National Grid metres), `cols` and `rows`.
+    #[serde(flatten)]
+    pub frame: GridFrame,
+    /// The grid's outer corners in WGS84 (north-west, north-east, south-east,
+    /// south-west), as in `DensityGrid`.
+    pub corners: Vec<[f64; 2]>,
+    /// The class names, as the GeoJSON's `class` writes them, hottest first.
+    pub classes: Vec<String>,
+    /// Per cell: its class, an index into `classes`.
+    pub class: Vec<Option<u8>>,
+    /// Per cell: incidents in it (with `weight=harm`, their harm).
+    pub count: Vec<Option<f64>>,
+    /// Per cell: the Gi* z-score, to 4 decimals.
+    pub z: Vec<Option<f64>>,
+    /// Per cell: the two-sided p-value.
+    pub p: Vec<Option<f64>>,
+    /// Per cell: the p-value corrected for multiple testing (the class's).
+    pub p_adjusted: Vec<Option<f64>>,
+}
+
+impl GiGrid {
+    /// Cell `i`'s figures as a GeoJSON feature's properties; `None` outside
+    /// the study area (or past the grid).
+    pub fn cell(&self, i: usize) -> Option<GiProperties> {
+        let class = self.classes.get(usize::from((*self.class.get(i)?)?))?;
+        Some(GiProperties {
+            count: (*self.count.get(i)?)?,
+            z: (*self.z.get(i)?)?,
+            p: (*self.p.get(i)?)?,
+            p_adjusted: (*self.p_adjusted.get(i)?)?,
+            class: class.clone(),
+            code: None,
+            name: None,
+        })
+    }
+}
+
 /// An emerging hot or cold spot cell.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct EmergingProperties {

@@ -6,27 +6,32 @@ use std::sync::Arc;
 
 use crate::geojson_out;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hotspot_engine::{EmergingQuery, EvaluationQuery, GiQuery, GiUnit, KnoxQuery};
 
 use hotspot_api::params::{
-    Categories, EmergingOptions, EvaluateOptions, GiOptions, KnoxOptions, Scope, Selection, Weight,
+    Categories, EmergingOptions, EvaluateOptions, GiFormat, GiOptions, KnoxOptions, Scope,
+    Selection, Weight,
 };
 
 use super::{blocking, geojson};
 use crate::query::{selection, weighting, ApiQuery};
 use crate::{AppError, AppState};
 use hotspot_api::responses::{
-    EmergingMeta, EmergingProperties, EvaluationReport, FeatureCollection, GiMeta, GiProperties,
-    KnoxResult, TemporalReport,
+    EmergingMeta, EmergingProperties, EvaluationReport, FeatureCollection, GiGrid, GiMeta,
+    GiProperties, KnoxResult, TemporalReport,
 };
 
 #[utoipa::path(get, path = "/gistar",
     summary = "Getis-Ord Gi* hot and cold spots over a grid or the wards",
     params(Categories, Scope, GiOptions, Weight),
     responses(
-        (status = 200, description = "Cells or wards with count, z, p, p_adjusted and class", body = FeatureCollection<GiProperties, GiMeta>, content_type = "application/geo+json"),
+        (status = 200, description = "Cells or wards with count, z, p, p_adjusted and class; with `format=grid` the grid's cells as one object", content(
+            (FeatureCollection<GiProperties, GiMeta> = "application/geo+json"),
+            (GiGrid = "application/json"),
+        )),
+        (status = 400, description = "`format=grid` with `unit=wards`, or another parameter not understood", body = ErrorBody),
         (status = 404, description = "No ward with the `ward` code", body = ErrorBody),
         (status = 409, description = "No ward boundaries are loaded, or `weight=harm` without a harm index", body = ErrorBody),
     ))]
@@ -43,10 +48,22 @@ pub(crate) async fn gistar(
         band: o.band.map(|b| b.0),
         correction: o.correction.map(|c| c.0).unwrap_or_default(),
     };
+    let format = o.format.map(|f| f.0).unwrap_or_default();
+    if format == GiFormat::Grid && query.unit != GiUnit::Grid {
+        return Err(AppError::BadRequest(
+            "format=grid is for unit=grid only: with unit=wards ask for format=geojson".into(),
+        ));
+    }
     let ds = state.dataset();
     let ds2 = ds.clone();
     let result = blocking(move || ds2.gi_star(&query)).await?;
-    Ok(geojson(geojson_out::gi_star(&ds, &result)))
+    match format {
+        GiFormat::Geojson => Ok(geojson(geojson_out::gi_star(&ds, &result))),
+        GiFormat::Grid => match geojson_out::gi_grid(&result) {
+            Some(grid) => Ok(Json(grid).into_response()),
+            None => Err(AppError::Internal("Gi* on the grid gave no grid".into())),
+        },
+    }
 }
 
 #[utoipa::path(get, path = "/emerging",
