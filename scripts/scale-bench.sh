@@ -40,17 +40,22 @@ hotspot="$target/hotspot"
 region="$target/hotspot-region"
 
 # The endpoints, as in the table (analyst token; evaluate trains on
-# the first 12 months and tests on the last 12).
+# the first 12 months and tests on the last 12), with what the map client
+# asks for Gi* (format=grid), density over the 20 km box (the
+# region's middle) and an incident page filtered by a group.
 endpoints=(
     '/api/wards'
     '/api/density?format=grid&bandwidth=400&cell=50'
+    '/api/density?format=grid&bandwidth=400&cell=50&bbox=-1.41,52.15,-1.12,52.33'
     '/api/hotspots?bandwidth=400&cell=100'
     '/api/gistar?cell=100'
+    '/api/gistar?cell=100&format=grid'
     '/api/emerging'
     '/api/evaluate?train=2024-01..2024-12&test=2025-01..2025-12'
     '/api/temporal'
     '/api/categories'
     '/api/incidents?limit=1000'
+    '/api/incidents?limit=1000&group=asb'
 )
 
 . scripts/lib/service.sh

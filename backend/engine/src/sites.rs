@@ -194,18 +194,14 @@ impl<'a> SiteFilter<'a> {
         self.range(group).filter(|&i| self.entry_ok(i))
     }
 
-    /// Selected incidents of a group, ignoring ward and box.
-    fn group_count(&self, group: usize) -> u64 {
+    /// Selected incidents of a group (a site, or the unlocated after the
+    /// sites), ignoring ward and box.
+    pub(crate) fn count(&self, group: usize) -> u64 {
         let range = self.range(group);
         if self.kinds.is_none() && self.between.is_none() {
             return range.len() as u64;
         }
         range.filter(|&i| self.entry_ok(i)).count() as u64
-    }
-
-    /// Selected incidents at a site, ignoring ward and box.
-    pub(crate) fn count(&self, site: usize) -> u64 {
-        self.group_count(site)
     }
 
     /// Selected incidents at a site, with their most common type and latest month.
@@ -341,7 +337,7 @@ impl Dataset {
             })
             .collect();
         let unlocated = if filter.unlocated_ok() {
-            filter.group_count(n)
+            filter.count(n)
         } else {
             0
         };

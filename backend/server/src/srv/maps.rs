@@ -7,10 +7,9 @@ use crate::geojson_out;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use hotspot_engine::DensityQuery;
 
-use super::geojson;
+use super::{geojson, json_grid};
 use hotspot_api::params::{
     Categories, DensityFormat, DensityOptions, HotspotOptions, Kde, Scope, Selection, Weight,
 };
@@ -70,7 +69,10 @@ pub(crate) async fn density(
         .map_err(|e| AppError::Internal(e.to_string()))??;
     match format {
         DensityFormat::Geojson => Ok(geojson(geojson_out::density_cells(&result, min_density))),
-        DensityFormat::Grid => Ok(Json(geojson_out::density_raster(&result)).into_response()),
+        DensityFormat::Grid => {
+            let grid = geojson_out::density_raster(&result);
+            Ok(json_grid(&grid, grid.values.len(), 8))
+        }
         DensityFormat::Geotiff => {
             let mut buf = std::io::Cursor::new(Vec::new());
             hotspot_density::write_geotiff(&result.grid, &mut buf)

@@ -32,6 +32,19 @@ pub(crate) fn geojson(fc: impl serde::Serialize) -> Response {
     ([(header::CONTENT_TYPE, GEOJSON)], body).into_response()
 }
 
+/// JSON written into a buffer of about its size (`cells` values of about
+/// `bytes_per_cell` bytes each): growing one from empty copied a region's
+/// 18 MB Gi* grid a dozen times over, a tenth of its answer's time.
+pub(crate) fn json_grid(
+    value: &impl serde::Serialize,
+    cells: usize,
+    bytes_per_cell: usize,
+) -> Response {
+    let mut body = Vec::with_capacity(cells.saturating_mul(bytes_per_cell) + 4096);
+    serde_json::to_writer(&mut body, value).expect("JSON serialises");
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
 /// Runs CPU-heavy analysis off the async runtime.
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, hotspot_engine::EngineError> + Send + 'static,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::geojson_out;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use hotspot_engine::{EmergingQuery, EvaluationQuery, GiQuery, GiUnit, KnoxQuery};
 
@@ -15,7 +15,7 @@ use hotspot_api::params::{
     Selection, Weight,
 };
 
-use super::{blocking, geojson};
+use super::{blocking, geojson, json_grid};
 use crate::query::{selection, weighting, ApiQuery};
 use crate::{AppError, AppState};
 use hotspot_api::responses::{
@@ -60,7 +60,8 @@ pub(crate) async fn gistar(
     match format {
         GiFormat::Geojson => Ok(geojson(geojson_out::gi_star(&ds, &result))),
         GiFormat::Grid => match geojson_out::gi_grid(&result) {
-            Some(grid) => Ok(Json(grid).into_response()),
+            // Per cell: class, count, z and two p-values, about 36 bytes.
+            Some(grid) => Ok(json_grid(&grid, grid.class.len(), 40)),
             None => Err(AppError::Internal("Gi* on the grid gave no grid".into())),
         },
     }
