@@ -118,8 +118,66 @@ fn check_inputs(
     Ok(())
 }
 
-/// Fast kernel density estimate on `spec` with quartic radius `bandwidth`
-/// (metres), in incidents per km².
+/// Kernel density estimate on `spec` with quartic radius `bandwidth`
+/// (metres), in incidents per km², by whichever of [`kde_binned`] and
+/// [`kde_direct`] costs less for these points on this grid.
+///
+/// The binned estimator's work grows with the grid, the direct sum's with
+/// the points. police.uk's incidents are stacked on map points (60,000 of
+/// them for ten million incidents in a 72 km region), which callers pass
+/// once each with their counts as weights: on a fine grid, summing each
+/// point's own footprint is then several times cheaper than convolving every
+/// node of the binned grid, and it has no binning error. Measured on this
+/// project's 2-core machine, the direct sum's inner step costs about six
+/// times the convolution's, so it is chosen when its footprint work is under
+/// a sixth of the convolution's. In `cargo bench -p hotspot-density --bench
+/// kde`, 60,000 weighted points on 2,073,600 cells of 50 m with a 400 m
+/// bandwidth take 22 ms directly against 148 ms binned, while 1M points on
+/// 160,000 cells take 9 ms binned against 323 ms directly. The answer is
+/// the same surface to within the binned estimator's error (under 0.7%
+/// relative RMS).
+///
+/// `weights`, if given, must have one finite non-negative value per point
+/// (e.g. harm scores); without it every point counts one. Points with a
+/// non-finite coordinate are ignored.
+///
+/// ```
+/// use hotspot_density::{kde, GridSpec};
+/// let spec = GridSpec::covering(0.0, 0.0, 2_000.0, 2_000.0, 50.0).unwrap();
+/// let points = vec![[1_025.0, 1_025.0]; 10]; // a cell centre
+/// let grid = kde(&points, None, &spec, 400.0).unwrap();
+/// // Ten incidents stacked on one spot: the kernel's peak is 3/(π h²) per m².
+/// let peak = grid.max();
+/// let expected = 10.0 * 3.0 / (std::f64::consts::PI * 400.0 * 400.0) * 1e6;
+/// assert!((peak - expected).abs() / expected < 0.01);
+/// assert!((grid.total_mass() - 10.0).abs() < 0.05);
+/// ```
+pub fn kde(
+    points: &[[f64; 2]],
+    weights: Option<&[f64]>,
+    spec: &GridSpec,
+    bandwidth: f64,
+) -> Result<DensityGrid, DensityError> {
+    let binning = checked_binning(points, weights, spec, bandwidth)?;
+    if direct_is_cheaper(points.len(), spec, bandwidth, &binning) {
+        return kde_direct(points, weights, spec, bandwidth);
+    }
+    Ok(binned(points, weights, spec, bandwidth, &binning))
+}
+
+/// Whether [`kde_direct`] costs less than [`kde_binned`]: each point visits
+/// the `(2h/cell + 1)²` cells around it, against about `π (h/step)² / 4`
+/// kernel taps (symmetric taps are summed first) at every output cell;
+/// the direct step costs about six of the convolution's.
+fn direct_is_cheaper(points: usize, spec: &GridSpec, bandwidth: f64, b: &Binning) -> bool {
+    let footprint = (2.0 * bandwidth / spec.cell + 1.0).powi(2);
+    let taps = std::f64::consts::PI * (bandwidth / b.step).powi(2) / 4.0;
+    6.0 * points as f64 * footprint < spec.len() as f64 * taps
+}
+
+/// Binned kernel density estimate on `spec` with quartic radius
+/// `bandwidth` (metres), in incidents per km²: what [`kde`] runs for many
+/// points.
 ///
 /// Two passes, so the cost is `O(n + cells × kernel cells)` instead of the
 /// direct sum's `O(n × kernel cells)`:
@@ -150,22 +208,34 @@ fn check_inputs(
 /// non-finite coordinate are ignored.
 ///
 /// ```
-/// use hotspot_density::{kde, GridSpec};
+/// use hotspot_density::{kde_binned, GridSpec};
 /// let spec = GridSpec::covering(0.0, 0.0, 2_000.0, 2_000.0, 50.0).unwrap();
 /// let points = vec![[1_025.0, 1_025.0]; 10]; // a cell centre
-/// let grid = kde(&points, None, &spec, 400.0).unwrap();
+/// let grid = kde_binned(&points, None, &spec, 400.0).unwrap();
 /// // Ten incidents stacked on one spot: the kernel's peak is 3/(π h²) per m².
 /// let peak = grid.max();
 /// let expected = 10.0 * 3.0 / (std::f64::consts::PI * 400.0 * 400.0) * 1e6;
 /// assert!((peak - expected).abs() / expected < 0.01);
 /// assert!((grid.total_mass() - 10.0).abs() < 0.05);
 /// ```
-pub fn kde(
+pub fn kde_binned(
     points: &[[f64; 2]],
     weights: Option<&[f64]>,
     spec: &GridSpec,
     bandwidth: f64,
 ) -> Result<DensityGrid, DensityError> {
+    let binning = checked_binning(points, weights, spec, bandwidth)?;
+    Ok(binned(points, weights, spec, bandwidth, &binning))
+}
+
+/// The inputs checked, and the binning grid for them (also the limits
+/// [`kde_direct`] is held to through [`kde`]).
+fn checked_binning(
+    points: &[[f64; 2]],
+    weights: Option<&[f64]>,
+    spec: &GridSpec,
+    bandwidth: f64,
+) -> Result<Binning, DensityError> {
     check_inputs(points, weights, spec, bandwidth)?;
     let cell = spec.cell;
     let radius = (bandwidth / cell).ceil() as usize;
@@ -187,13 +257,23 @@ pub fn kde(
             limit: MAX_BINNING_GRID_NODES,
         });
     }
+    Ok(binning)
+}
+
+fn binned(
+    points: &[[f64; 2]],
+    weights: Option<&[f64]>,
+    spec: &GridSpec,
+    bandwidth: f64,
+    binning: &Binning,
+) -> DensityGrid {
     let grids = binning.bin(points, weights);
-    let values = convolve(&grids, &binning, spec, bandwidth);
-    Ok(DensityGrid {
+    let values = convolve(&grids, binning, spec, bandwidth);
+    DensityGrid {
         spec: *spec,
         bandwidth,
         values,
-    })
+    }
 }
 
 /// Kernel radius, in binning-grid steps, that [`kde`] aims for by binning
@@ -637,6 +717,33 @@ mod tests {
         GridSpec::covering(400_000.0, 250_000.0, 420_000.0, 270_000.0, 50.0).unwrap()
     }
 
+    /// `kde` sums few points exactly and bins many, and refuses what
+    /// either would (a kernel too wide for the grid).
+    #[test]
+    fn kde_sums_few_points_directly_and_bins_many() {
+        let spec = spec20();
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let few = uniform(2_000, &spec, &mut rng);
+        let weights: Vec<f64> = (0..few.len()).map(|i| 1.0 + (i % 7) as f64).collect();
+        let exact = kde_direct(&few, Some(&weights), &spec, H).unwrap();
+        assert_eq!(
+            kde(&few, Some(&weights), &spec, H).unwrap().values,
+            exact.values
+        );
+        let binned = kde_binned(&few, Some(&weights), &spec, H).unwrap();
+        assert_ne!(
+            binned.values, exact.values,
+            "the binned estimate is not exact"
+        );
+        let many = uniform(200_000, &spec, &mut rng);
+        let binned = kde_binned(&many, None, &spec, H).unwrap();
+        assert_eq!(kde(&many, None, &spec, H).unwrap().values, binned.values);
+        assert!(matches!(
+            kde(&few, None, &spec, 1e6),
+            Err(DensityError::KernelTooWide { .. })
+        ));
+    }
+
     fn uniform(n: usize, spec: &GridSpec, rng: &mut ChaCha8Rng) -> Vec<[f64; 2]> {
         (0..n)
             .map(|_| {
@@ -686,7 +793,7 @@ mod tests {
     }
 
     fn check_accuracy(points: &[[f64; 2]], spec: &GridSpec, limit: f64) -> f64 {
-        let fast = kde(points, None, spec, H).unwrap();
+        let fast = kde_binned(points, None, spec, H).unwrap();
         let direct = kde_direct(points, None, spec, H).unwrap();
         let err = relative_rms_error(&fast.values, &direct.values);
         assert!(err <= limit, "relative RMS error {err} > {limit}");
@@ -750,7 +857,7 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(4);
         let pts = blobs(5_000, &spec, &mut rng);
         let w: Vec<f64> = (0..pts.len()).map(|i| (i % 4) as f64).collect();
-        let fast = kde(&pts, Some(&w), &spec, H).unwrap();
+        let fast = kde_binned(&pts, Some(&w), &spec, H).unwrap();
         let direct = kde_direct(&pts, Some(&w), &spec, H).unwrap();
         assert!(relative_rms_error(&fast.values, &direct.values) < 0.01);
         // Weight k is the same as the point repeated k times.
@@ -767,7 +874,7 @@ mod tests {
     fn single_point_at_cell_centre_is_exactly_the_kernel() {
         let spec = GridSpec::covering(0.0, 0.0, 2_000.0, 2_000.0, 50.0).unwrap();
         let (x, y) = spec.cell_centre(20, 17);
-        let fast = kde(&[[x, y]], None, &spec, H).unwrap();
+        let fast = kde_binned(&[[x, y]], None, &spec, H).unwrap();
         let direct = kde_direct(&[[x, y]], None, &spec, H).unwrap();
         let h2 = H * H;
         for row in 0..spec.rows {
@@ -806,7 +913,7 @@ mod tests {
                 ]
             })
             .collect();
-        let fast = kde(&pts, None, &spec, H).unwrap().total_mass();
+        let fast = kde_binned(&pts, None, &spec, H).unwrap().total_mass();
         let direct = kde_direct(&pts, None, &spec, H).unwrap().total_mass();
         assert!((fast / 10_000.0 - 1.0).abs() < 1e-3, "fast mass {fast}");
         assert!(
@@ -820,7 +927,7 @@ mod tests {
         let spec = GridSpec::covering(0.0, 0.0, 2_000.0, 2_000.0, 50.0).unwrap();
         // 300 m west, 250 m north and diagonally outside the grid.
         for p in [[-300.0, 1_000.0], [1_000.0, 2_250.0], [2_150.0, -150.0]] {
-            let fast = kde(&[p], None, &spec, H).unwrap();
+            let fast = kde_binned(&[p], None, &spec, H).unwrap();
             let direct = kde_direct(&[p], None, &spec, H).unwrap();
             assert!(direct.max() > 0.0);
             assert!(fast.max() > 0.0, "{p:?} lost");
@@ -838,7 +945,7 @@ mod tests {
             assert!((mf - md).abs() < 0.01, "{p:?}: mass {mf} vs {md}");
         }
         // Farther than h from every centre: nothing.
-        let far = kde(&[[-500.0, 1_000.0]], None, &spec, H).unwrap();
+        let far = kde_binned(&[[-500.0, 1_000.0]], None, &spec, H).unwrap();
         assert_eq!(far.max(), 0.0);
         assert_eq!(
             kde_direct(&[[-500.0, 1_000.0]], None, &spec, H)
@@ -852,8 +959,8 @@ mod tests {
     fn non_finite_points_are_ignored() {
         let spec = GridSpec::covering(0.0, 0.0, 1_000.0, 1_000.0, 50.0).unwrap();
         let pts = [[f64::NAN, 500.0], [500.0, f64::INFINITY], [500.0, 500.0]];
-        let fast = kde(&pts, None, &spec, H).unwrap();
-        let one = kde(&pts[2..], None, &spec, H).unwrap();
+        let fast = kde_binned(&pts, None, &spec, H).unwrap();
+        let one = kde_binned(&pts[2..], None, &spec, H).unwrap();
         assert_eq!(fast.values, one.values);
         let direct = kde_direct(&pts, None, &spec, H).unwrap();
         assert_eq!(
@@ -865,7 +972,7 @@ mod tests {
     #[test]
     fn empty_input_gives_zero_surface() {
         let spec = spec20();
-        assert_eq!(kde(&[], None, &spec, H).unwrap().max(), 0.0);
+        assert_eq!(kde_binned(&[], None, &spec, H).unwrap().max(), 0.0);
         assert_eq!(kde_direct(&[], None, &spec, H).unwrap().max(), 0.0);
     }
 
@@ -874,12 +981,12 @@ mod tests {
         let spec = spec20();
         let mut rng = ChaCha8Rng::seed_from_u64(6);
         let pts = blobs(200_000, &spec, &mut rng);
-        let par = kde(&pts, None, &spec, H).unwrap();
+        let par = kde_binned(&pts, None, &spec, H).unwrap();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
             .unwrap();
-        let ser = pool.install(|| kde(&pts, None, &spec, H).unwrap());
+        let ser = pool.install(|| kde_binned(&pts, None, &spec, H).unwrap());
         assert!(relative_rms_error(&par.values, &ser.values) < 1e-12);
     }
 
@@ -889,7 +996,7 @@ mod tests {
         let pts = [[410_000.0, 260_000.0]];
         for h in [0.0, -1.0, f64::NAN, f64::INFINITY] {
             assert!(matches!(
-                kde(&pts, None, &spec, h),
+                kde_binned(&pts, None, &spec, h),
                 Err(DensityError::InvalidBandwidth(_))
             ));
             assert!(matches!(
@@ -898,23 +1005,23 @@ mod tests {
             ));
         }
         assert!(matches!(
-            kde(&pts, Some(&[1.0, 2.0]), &spec, H),
+            kde_binned(&pts, Some(&[1.0, 2.0]), &spec, H),
             Err(DensityError::WeightsLength {
                 points: 1,
                 weights: 2
             })
         ));
         assert!(matches!(
-            kde(&pts, Some(&[-1.0]), &spec, H),
+            kde_binned(&pts, Some(&[-1.0]), &spec, H),
             Err(DensityError::InvalidWeight { index: 0, .. })
         ));
         assert!(matches!(
-            kde(&pts, None, &spec, 1e6),
+            kde_binned(&pts, None, &spec, 1e6),
             Err(DensityError::KernelTooWide { .. })
         ));
         let empty = GridSpec { cols: 0, ..spec };
         assert!(matches!(
-            kde(&pts, None, &empty, H),
+            kde_binned(&pts, None, &empty, H),
             Err(DensityError::EmptyGrid { .. })
         ));
         let thin = GridSpec {
@@ -923,7 +1030,7 @@ mod tests {
             ..spec
         };
         assert!(matches!(
-            kde(&pts, None, &thin, 500.0 * 50.0),
+            kde_binned(&pts, None, &thin, 500.0 * 50.0),
             Err(DensityError::GridTooLarge { .. })
         ));
         let huge = GridSpec {
@@ -932,7 +1039,7 @@ mod tests {
             ..spec
         };
         assert!(matches!(
-            kde(&pts, None, &huge, H),
+            kde_binned(&pts, None, &huge, H),
             Err(DensityError::GridTooLarge { .. })
         ));
         let msg = DensityError::InvalidBandwidth(-3.0).to_string();
@@ -962,7 +1069,7 @@ mod tests {
                 ])
                 .collect();
             let pts: Vec<[f64; 2]> = (0..n).map(|i| snaps[i % snaps.len()]).collect();
-            let fast = kde(&pts, None, &spec, h).unwrap();
+            let fast = kde_binned(&pts, None, &spec, h).unwrap();
             let direct = kde_direct(&pts, None, &spec, h).unwrap();
             let err = relative_rms_error(&fast.values, &direct.values);
             // Few points means little averaging of the per-point binning
@@ -987,7 +1094,7 @@ mod tests {
             let pts: Vec<[f64; 2]> = (0..n)
                 .map(|_| [rng.gen_range(h..4_000.0 - h), rng.gen_range(h..4_000.0 - h)])
                 .collect();
-            let m = kde(&pts, None, &spec, h).unwrap().total_mass();
+            let m = kde_binned(&pts, None, &spec, h).unwrap().total_mass();
             prop_assert!((m / n as f64 - 1.0).abs() < 0.02, "mass {} for {} points", m, n);
         }
     }

@@ -48,5 +48,5 @@ pub use bands::{hotspot_bands, HotspotBand};
 pub use error::DensityError;
 pub use geotiff::{write_geotiff, write_raster};
 pub use grid::{GridSpec, MAX_CELLS};
-pub use kde::{kde, kde_direct, DensityGrid, M2_PER_KM2};
+pub use kde::{kde, kde_binned, kde_direct, DensityGrid, M2_PER_KM2};
 pub use params::{choose_parameters, KdeParameters};
