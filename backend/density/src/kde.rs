@@ -142,15 +142,16 @@ fn check_inputs(
 /// non-finite coordinate are ignored.
 ///
 /// ```
-/// use hotspot_density::{kde, GridSpec};
-/// let spec = GridSpec::covering(0.0, 0.0, 2_000.0, 2_000.0, 50.0).unwrap();
-/// let points = vec![[1_025.0, 1_025.0]; 10]; // a cell centre
-/// let grid = kde(&points, None, &spec, 400.0).unwrap();
-/// // Ten incidents stacked on one spot: the kernel's peak is 3/(π h²) per m².
-/// let peak = grid.max();
-/// let expected = 10.0 * 3.0 / (std::f64::consts::PI * 400.0 * 400.0) * 1e6;
-/// assert!((peak - expected).abs() / expected < 0.01);
-/// assert!((grid.total_mass() - 10.0).abs() < 0.05);
+/// use hotspot_density::{kde, kde_direct, GridSpec};
+/// let spec = GridSpec::covering(0.0, 0.0, 20_000.0, 20_000.0, 50.0).unwrap();
+/// // Three map points with 120, 40 and 7 incidents, on 160,000 cells:
+/// // summed exactly.
+/// let points = [[5_010.0, 7_333.0], [5_400.0, 7_100.0], [12_000.0, 3_000.0]];
+/// let weights = [120.0, 40.0, 7.0];
+/// let grid = kde(&points, Some(&weights), &spec, 400.0).unwrap();
+/// let exact = kde_direct(&points, Some(&weights), &spec, 400.0).unwrap();
+/// assert_eq!(grid.values, exact.values);
+/// assert!((grid.total_mass() - 167.0).abs() < 2.0);
 /// ```
 pub fn kde(
     points: &[[f64; 2]],
