@@ -17,7 +17,7 @@ use std::f64::consts::PI;
 use std::time::{Duration, Instant};
 
 use hotspot_density::kde::relative_rms_error;
-use hotspot_density::{kde, kde_direct, DensityGrid, GridSpec};
+use hotspot_density::{kde, kde_direct, DensityError, DensityGrid, GridSpec};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -120,6 +120,10 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
+/// `kde`, `kde_binned` or `kde_direct`.
+type Estimator =
+    fn(&[[f64; 2]], Option<&[f64]>, &GridSpec, f64) -> Result<DensityGrid, DensityError>;
+
 /// What the service asks at region scale: police.uk's incidents summed per
 /// map point (60,000 points weighted by their incidents) over a 72 km region
 /// at 50 m (2,073,600 cells). `kde` chooses the direct sum here.
@@ -131,7 +135,7 @@ fn places_on_a_region() {
     let weights: Vec<f64> = (0..places.len())
         .map(|_| (1.0 / rng.gen_range(0.002..1.0f64)).floor())
         .collect();
-    let run = |f: fn(&[[f64; 2]], Option<&[f64]>, &GridSpec, f64) -> Result<DensityGrid, _>| {
+    let run = |f: Estimator| {
         time(5, || {
             f(&places, Some(&weights), &spec, BANDWIDTH).expect("kde")
         })
