@@ -235,13 +235,36 @@ fn gi_z(g: &GiStar) -> f64 {
     (g.z * 1e4).round() / 1e4
 }
 
+/// A p-value as the API writes it: 4 significant figures. The class was
+/// decided on the full value.
+///
+/// ```
+/// # use hotspot_server::geojson_out::significant4 as s;
+/// assert_eq!((s(0.6347095434949754), s(3.21987e-7), s(1.0), s(0.0)), (0.6347, 3.22e-7, 1.0, 0.0));
+/// assert_eq!(s(3.0779999e-31), 3.078e-31);
+/// ```
+pub fn significant4(p: f64) -> f64 {
+    if p == 0.0 || !p.is_finite() {
+        return p;
+    }
+    let k = 3 - p.abs().log10().floor() as i32;
+    if (0..=22).contains(&k) {
+        // 10^k is exact here, so the quotient is the double nearest the
+        // rounded decimal: rounding again changes nothing.
+        let scale = 10f64.powi(k);
+        (p * scale).round() / scale
+    } else {
+        format!("{p:.3e}").parse().unwrap_or(p)
+    }
+}
+
 /// Gi* hot and cold spots: every cell of the study area, or every ward.
 pub fn gi_star(ds: &Dataset, r: &GiResult) -> api::GiLayer {
     let props = |i: usize, g: &GiStar| GiProperties {
         count: r.counts[i],
         z: gi_z(g),
-        p: g.p,
-        p_adjusted: g.p_adjusted,
+        p: significant4(g.p),
+        p_adjusted: significant4(g.p_adjusted),
         class: enum_name(&g.class),
         code: None,
         name: None,
@@ -314,8 +337,9 @@ pub fn gi_grid(r: &GiResult) -> Option<api::GiGrid> {
         out.class.push(class.map(|k| k as u8));
         out.count.push(g.as_ref().map(|_| count));
         out.z.push(g.as_ref().map(gi_z));
-        out.p.push(g.as_ref().map(|g| g.p));
-        out.p_adjusted.push(g.as_ref().map(|g| g.p_adjusted));
+        out.p.push(g.as_ref().map(|g| significant4(g.p)));
+        out.p_adjusted
+            .push(g.as_ref().map(|g| significant4(g.p_adjusted)));
     }
     Some(out)
 }

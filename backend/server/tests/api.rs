@@ -609,6 +609,12 @@ async fn the_gi_grid_holds_the_geojson_cells_figures_cell_by_cell() {
     for (&i, f) in active.iter().zip(features) {
         let props: hotspot_api::responses::GiProperties =
             serde_json::from_value(f["properties"].clone()).unwrap();
+        // p-values to 4 significant figures, in both forms (to the
+        // precision serde_json reads 1e-31 back with).
+        for p in [props.p, props.p_adjusted] {
+            let four = hotspot_server::geojson_out::significant4(p);
+            assert!((four - p).abs() <= 1e-12 * p, "{p} is not to 4 figures");
+        }
         assert_eq!(grid.cell(i), Some(props), "cell {i}");
         let nw = &f["geometry"]["coordinates"][0][3];
         let (u, v) = (

@@ -165,8 +165,12 @@ pub type Hotspots = FeatureCollection<HotspotProperties, DensityMeta>;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct GiProperties {
     pub count: f64,
+    /// To 4 decimals.
     pub z: f64,
+    /// The two-sided p-value, to 4 significant figures (more is noise for
+    /// a decision, and a region's grid wrote 13 MB of digits).
     pub p: f64,
+    /// The p-value corrected for multiple testing, as `p`.
     pub p_adjusted: f64,
     /// `hot_99`, `hot_95`, `hot_90`, `not_significant`, `cold_90`, `cold_95` or `cold_99`.
     pub class: String,
@@ -222,9 +226,10 @@ pub struct GiGrid {
     pub count: Vec<Option<f64>>,
     /// Per cell: the Gi* z-score, to 4 decimals.
     pub z: Vec<Option<f64>>,
-    /// Per cell: the two-sided p-value.
+    /// Per cell: the two-sided p-value, to 4 significant figures.
     pub p: Vec<Option<f64>>,
-    /// Per cell: the p-value corrected for multiple testing (the class's).
+    /// Per cell: the p-value corrected for multiple testing (the class's),
+    /// to 4 significant figures.
     pub p_adjusted: Vec<Option<f64>>,
 }
 
