@@ -45,7 +45,8 @@ pub struct Dataset {
     pub(crate) overview: Overview,
     /// Distinct location labels, built on the first search.
     pub(crate) locations: std::sync::OnceLock<Vec<crate::search::LocationEntry>>,
-    /// Distinct locations and their incidents, for vector tiles.
+    /// Distinct locations and their incidents by month: tiles, and the
+    /// per-place tallies maps are drawn from.
     pub(crate) sites: crate::sites::Sites,
     /// Counts by month, kind and ward, for whole-month questions.
     pub(crate) cube: crate::cube::Cube,
@@ -84,6 +85,31 @@ pub struct Overview {
 /// A [`Dataset`]'s incidents fed one at a time, in any order: what reading
 /// the store streams into, so that ten million rows are never held as
 /// `Incident`s all at once (about 500 bytes each, against 50 as columns).
+///
+/// ```
+/// use hotspot_core::{CrimeGroups, Incident};
+/// use hotspot_engine::DatasetBuilder;
+/// let incident = |month: &str| Incident {
+///     source: "police.uk".into(),
+///     external_id: None,
+///     category: "Burglary".into(),
+///     month: month.parse().unwrap(),
+///     date: None,
+///     time: None,
+///     location: None,
+///     location_label: None,
+///     lsoa_code: None,
+///     outcome: None,
+///     origin_line: 2,
+/// };
+/// let mut builder = DatasetBuilder::default();
+/// builder.push(1, incident("2025-03"));
+/// builder.push(2, incident("2025-01"));
+/// let ds = builder.build(vec![], CrimeGroups::default());
+/// // Kept in month order, whatever order they came in.
+/// assert_eq!(ds.incident(0), (2, incident("2025-01")));
+/// assert_eq!(ds.len(), 2);
+/// ```
 #[derive(Default)]
 pub struct DatasetBuilder {
     cols: crate::columns::Builder,
