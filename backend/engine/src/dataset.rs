@@ -50,6 +50,9 @@ pub struct Dataset {
     pub(crate) sites: crate::sites::Sites,
     /// Counts by month, kind and ward, for whole-month questions.
     pub(crate) cube: crate::cube::Cube,
+    /// The study grids built so far, newest last (a few; see
+    /// [`Dataset::study_grid`]).
+    pub(crate) study_grids: std::sync::Mutex<Vec<crate::StudyGrid>>,
 }
 
 /// Incidents per category, for the filter menus.
@@ -180,6 +183,7 @@ impl Dataset {
             months: BTreeMap::new(),
             overview: Overview::default(),
             locations: std::sync::OnceLock::new(),
+            study_grids: Default::default(),
             sites: crate::sites::Sites::default(),
             cube: Default::default(),
         };

@@ -64,6 +64,10 @@ pub struct Binned {
     pub unlocated: u64,
 }
 
+/// Study grids a snapshot keeps (each 9 bytes a cell: 4.7 MB for a
+/// region at 100 m).
+const STUDY_GRIDS_KEPT: usize = 4;
+
 /// Cells across the shorter side of the study area for the count
 /// statistics (Gi*, evaluation): coarser than the density surface's, so
 /// cells hold enough incidents for a count statistic.
@@ -139,12 +143,35 @@ impl Dataset {
 
     /// A grid over the study area with cells of `cell` metres (default by
     /// rule); a cell is active when it intersects a loaded area.
+    ///
+    /// A grid depends only on the areas and the cell size, and a region's
+    /// 100 m grid takes tens of milliseconds to build, so the last few are
+    /// kept: a Gi\*, emerging or change map of another selection on the
+    /// same cells reuses it.
     pub fn study_grid(&self, cell: Option<f64>) -> Result<StudyGrid, EngineError> {
         let e = self.study_extent(None)?;
         let cell = match cell {
             Some(c) => c,
             None => default_stat_cell(e)?,
         };
+        let kept = |g: &StudyGrid| g.spec.cell.to_bits() == cell.to_bits();
+        let mut grids = self.study_grids.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(grid) = grids.iter().find(|g| kept(g)) {
+            return Ok(grid.clone());
+        }
+        drop(grids);
+        let grid = self.build_study_grid(e, cell)?;
+        grids = self.study_grids.lock().unwrap_or_else(|e| e.into_inner());
+        if !grids.iter().any(kept) {
+            if grids.len() == STUDY_GRIDS_KEPT {
+                grids.remove(0);
+            }
+            grids.push(grid.clone());
+        }
+        Ok(grid)
+    }
+
+    fn build_study_grid(&self, e: [f64; 4], cell: f64) -> Result<StudyGrid, EngineError> {
         let spec = GridSpec::covering(e[0], e[1], e[2], e[3], cell)?;
         if self.areas.is_empty() {
             return Ok(StudyGrid {
@@ -310,6 +337,32 @@ mod tests {
         assert!(boundary.contains(&outer_edge), "{boundary:?}");
         assert_eq!(grid.area_share[shared_edge], 1.0);
         assert!((grid.area_km2() - 2.0).abs() < 0.1, "{}", grid.area_km2());
+    }
+
+    /// The last few grids are kept and handed out again, equal to a fresh
+    /// build; the oldest goes first.
+    #[test]
+    fn study_grids_are_kept_by_cell_size() {
+        let ward = square_ward("W", 450_000.0, 260_000.0, 1000.0);
+        let ds = build(vec![at(450_500.0, 260_500.0, "2025-01")], vec![ward]);
+        let first = ds.study_grid(Some(300.0)).unwrap();
+        let again = ds.study_grid(Some(300.0)).unwrap();
+        assert_eq!((first.spec, &first.active), (again.spec, &again.active));
+        assert_eq!(first.area_share, again.area_share);
+        assert_eq!(ds.study_grids.lock().unwrap().len(), 1);
+        for cell in [100.0, 150.0, 200.0, 250.0] {
+            ds.study_grid(Some(cell)).unwrap();
+        }
+        let kept: Vec<f64> = ds
+            .study_grids
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|g| g.spec.cell)
+            .collect();
+        assert_eq!(kept, [100.0, 150.0, 200.0, 250.0]);
+        let rebuilt = ds.study_grid(Some(300.0)).unwrap();
+        assert_eq!(rebuilt.area_share, first.area_share);
     }
 
     #[test]
