@@ -809,7 +809,7 @@ fn briefing_interventions(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hotspot_core::{Area, CrimeGroups, Incident, Location};
+    use hotspot_core::{Area, Incident, Location};
 
     fn inc(category: &str, month: &str, x: f64, y: f64) -> Incident {
         let (lon, lat) = hotspot_core::bng_to_wgs84(x, y).unwrap();
@@ -869,15 +869,7 @@ mod tests {
                 geometry: square(451_000.0, 260_000.0, 1000.0),
             },
         ];
-        Dataset::build(
-            incidents
-                .into_iter()
-                .enumerate()
-                .map(|(i, x)| (i as i64 + 1, x))
-                .collect(),
-            areas,
-            CrimeGroups::default(),
-        )
+        crate::test_support::build(incidents, areas)
     }
 
     fn day(s: &str) -> NaiveDate {

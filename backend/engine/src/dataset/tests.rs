@@ -80,15 +80,7 @@ fn dataset() -> Dataset {
             geometry: square(451_000.0, 260_000.0, 1000.0),
         },
     ];
-    Dataset::build(
-        incidents
-            .into_iter()
-            .enumerate()
-            .map(|(i, x)| (i as i64 + 1, x))
-            .collect(),
-        areas,
-        CrimeGroups::default(),
-    )
+    crate::test_support::build(incidents, areas)
 }
 
 #[test]
