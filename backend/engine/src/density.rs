@@ -201,7 +201,7 @@ impl Dataset {
         let mut sel = q.selection.clone();
         sel.bbox = None;
         let filter = SiteFilter::new(self, &sel)?;
-        let tally = self.tally_places(&sel)?;
+        let tally = self.tally_with(&sel, &filter)?;
         let result = self.density_of(q, &tally)?;
         let bands = hotspot_bands(&result.grid, top_percents)?;
         // A surface without density has threshold 0 and no polygons: nothing is in it.

@@ -325,7 +325,13 @@ impl Dataset {
         Ok(months)
     }
 
-    fn tally_with(&self, sel: &Selection, filter: &SiteFilter) -> Result<PlaceTally, EngineError> {
+    /// [`Dataset::tally_places`] through a filter already made of `sel`
+    /// (hotspots keep it for naming places).
+    pub(crate) fn tally_with(
+        &self,
+        sel: &Selection,
+        filter: &SiteFilter,
+    ) -> Result<PlaceTally, EngineError> {
         let n = self.cols.places.len();
         let counts: Vec<u32> = (0..n)
             .map(|p| {

@@ -3,16 +3,11 @@
 //! points a map draws: one per location when zoomed in, clustered on a
 //! screen grid when zoomed out.
 //!
-//! police.uk snaps every incident to one of a few map points (60,000 of them
-//! for 10 million incidents in the synthetic region), so the snapshot keeps
-//! the distinct locations ("sites") in their own small R-tree (by lon/lat,
-//! the tile's own coordinates, so no projection of tile corners is needed),
-//! with each site's incidents stored together, sorted by month, their month
-//! and crime kind in flat arrays. A tile then visits the sites it covers, not
-//! the incidents: an unfiltered or month-filtered count is two binary
-//! searches per site, a crime-type filter scans the site's flat arrays, and
-//! only a date-time period reads the incidents themselves. A tile covering
-//! the whole region would otherwise touch every incident, in R-tree order.
+//! A tile visits the distinct locations it covers, not the incidents:
+//! `sites.rs` keeps them in an R-tree by lon/lat (the tile's own
+//! coordinates, so no tile corner is projected), each with its incidents by
+//! month. A tile covering the whole region would otherwise touch every
+//! incident, in R-tree order.
 
 use hotspot_core::Month;
 
