@@ -228,6 +228,7 @@ impl Dataset {
         let mut in_extent = 0u64;
         // By place: incidents stack on places, and all of a place's
         // incidents fall in its cell.
+        let mut in_bands = Vec::with_capacity(thresholds.len());
         for p in tally.sites() {
             let Some(cell) = cell_of(grid, self.cols.places[p]) else {
                 continue;
@@ -235,9 +236,8 @@ impl Dataset {
             let n = tally.counts[p] as u64;
             in_extent += n;
             let v = grid.values[cell];
-            let in_bands: Vec<usize> = (0..thresholds.len())
-                .filter(|&b| v >= thresholds[b])
-                .collect();
+            in_bands.clear();
+            in_bands.extend((0..thresholds.len()).filter(|&b| v >= thresholds[b]));
             for &b in &in_bands {
                 incidents[b] += n;
                 let piece = band_pieces[b].0[cell];
