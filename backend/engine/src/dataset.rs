@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use geo::MapCoords;
 use geo_types::MultiPolygon;
 use hotspot_core::{Area, CrimeGroups, Incident, Month, MonthRange};
-use hotspot_spatial::{AreaLocator, PointIndex};
+use hotspot_spatial::AreaLocator;
 use serde::Serialize;
 
 use crate::columns::{Columns, NONE};
@@ -35,7 +35,6 @@ pub struct Dataset {
     point_incident: Vec<u32>,
     /// Per incident: index into `points`, or `u32::MAX` when unlocated.
     incident_point: Vec<u32>,
-    pub(crate) index: PointIndex,
     pub(crate) areas: Vec<AreaEntry>,
     pub(crate) locator: AreaLocator,
     /// Per place (distinct location): the area containing it, or [`NONE`].
@@ -173,7 +172,6 @@ impl Dataset {
             membership,
             groups,
             group_ids,
-            index: PointIndex::new(&[]),
             points,
             point_incident,
             incident_point,
@@ -187,11 +185,7 @@ impl Dataset {
             sites: crate::sites::Sites::default(),
             cube: Default::default(),
         };
-        let (index, sites) = rayon::join(
-            || PointIndex::new(&dataset.points),
-            || crate::sites::Sites::build(&dataset, &kind_of),
-        );
-        (dataset.index, dataset.sites) = (index, sites);
+        dataset.sites = crate::sites::Sites::build(&dataset, &kind_of);
         let slot_of = |k| dataset.slot_of(k);
         let cube = crate::cube::Cube::build(
             &dataset.cols,
@@ -493,11 +487,7 @@ impl Dataset {
 
     /// Incident indices whose point lies in a BNG rectangle.
     pub(crate) fn incidents_in_rect(&self, rect: [f64; 4]) -> Vec<usize> {
-        self.index
-            .in_rect(rect[0], rect[1], rect[2], rect[3])
-            .into_iter()
-            .map(|p| self.point_incident[p as usize] as usize)
-            .collect()
+        self.sites.incidents_in_rect(rect)
     }
 
     pub(crate) fn category_name(&self, k: usize) -> &str {

@@ -107,6 +107,15 @@ impl Sites {
     pub(crate) fn within(&self, [x, y]: [f64; 2], radius: f64) -> Vec<u32> {
         self.bng_index.within(x, y, radius)
     }
+
+    /// The located incidents in a BNG rectangle `[min_x, min_y, max_x,
+    /// max_y]`, site by site.
+    pub(crate) fn incidents_in_rect(&self, [x0, y0, x1, y1]: [f64; 4]) -> Vec<usize> {
+        let sites = self.bng_index.in_rect(x0, y0, x1, y1);
+        let group = |s: u32| self.start[s as usize] as usize..self.start[s as usize + 1] as usize;
+        let incidents = sites.into_iter().flat_map(|s| &self.order[group(s)]);
+        incidents.map(|&k| k as usize).collect()
+    }
 }
 
 /// A [`Selection`] as tests on sites and on their flat arrays, with the
