@@ -72,6 +72,62 @@ pub struct Incident {
     pub origin_line: u64,
 }
 
+/// An [`Incident`] whose text borrows from somewhere else, such as a page
+/// of rows read from the store: indexing ten million incidents this way
+/// makes no string of its own for each one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IncidentRef<'a> {
+    pub source: &'a str,
+    pub external_id: Option<&'a str>,
+    pub category: &'a str,
+    pub month: Month,
+    pub date: Option<NaiveDate>,
+    pub time: Option<NaiveTime>,
+    pub location: Option<Location>,
+    pub location_label: Option<&'a str>,
+    pub lsoa_code: Option<&'a str>,
+    pub outcome: Option<&'a str>,
+    pub origin_line: u64,
+}
+
+impl IncidentRef<'_> {
+    /// The incident with text of its own.
+    pub fn to_incident(&self) -> Incident {
+        let owned = |s: Option<&str>| s.map(str::to_owned);
+        Incident {
+            source: self.source.to_owned(),
+            external_id: owned(self.external_id),
+            category: self.category.to_owned(),
+            month: self.month,
+            date: self.date,
+            time: self.time,
+            location: self.location,
+            location_label: owned(self.location_label),
+            lsoa_code: owned(self.lsoa_code),
+            outcome: owned(self.outcome),
+            origin_line: self.origin_line,
+        }
+    }
+}
+
+impl<'a> From<&'a Incident> for IncidentRef<'a> {
+    fn from(i: &'a Incident) -> Self {
+        IncidentRef {
+            source: &i.source,
+            external_id: i.external_id.as_deref(),
+            category: &i.category,
+            month: i.month,
+            date: i.date,
+            time: i.time,
+            location: i.location,
+            location_label: i.location_label.as_deref(),
+            lsoa_code: i.lsoa_code.as_deref(),
+            outcome: i.outcome.as_deref(),
+            origin_line: i.origin_line,
+        }
+    }
+}
+
 impl Incident {
     pub fn precision(&self) -> DatePrecision {
         match (self.date, self.time) {

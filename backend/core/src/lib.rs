@@ -33,7 +33,7 @@ pub mod temporal;
 pub use area::Area;
 #[cfg(feature = "geometry")]
 pub use groups::{CrimeGroup, CrimeGroups, GroupsError};
-pub use incident::{DatePrecision, Incident, Location};
+pub use incident::{DatePrecision, Incident, IncidentRef, Location};
 pub use month::{Month, MonthError, MonthRange};
 pub use options::Choices;
 pub use period::Period;

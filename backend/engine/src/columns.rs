@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use bytemuck::Pod;
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
-use hotspot_core::{Incident, Location, Month};
+use hotspot_core::{Incident, IncidentRef, Location, Month};
 use memmap2::Mmap;
 
 /// The index that means "none" in the `u32` columns.
@@ -139,7 +139,7 @@ pub(crate) struct Builder {
 }
 
 impl Builder {
-    pub(crate) fn push(&mut self, id: i64, inc: Incident) {
+    pub(crate) fn push(&mut self, id: i64, inc: IncidentRef<'_>) {
         let place = inc.location.map_or(NONE, |l| self.place_id(l));
         self.place.push(place);
         let [categories, sources, labels, lsoas, outcomes] = &mut self.strings;
@@ -149,14 +149,14 @@ impl Builder {
             .push(inc.date.map_or(i32::MIN, |d| d.num_days_from_ce()));
         self.time
             .push(inc.time.map_or(NONE, |t| t.num_seconds_from_midnight()));
-        self.category.push(categories.id(&inc.category) as u16);
-        self.source.push(sources.id(&inc.source) as u16);
-        self.label.push(labels.id_of(inc.location_label.as_deref()));
-        self.lsoa.push(lsoas.id_of(inc.lsoa_code.as_deref()));
-        self.outcome.push(outcomes.id_of(inc.outcome.as_deref()));
+        self.category.push(categories.id(inc.category) as u16);
+        self.source.push(sources.id(inc.source) as u16);
+        self.label.push(labels.id_of(inc.location_label));
+        self.lsoa.push(lsoas.id_of(inc.lsoa_code));
+        self.outcome.push(outcomes.id_of(inc.outcome));
         self.origin_line.push(inc.origin_line);
         self.external
-            .extend_from_slice(inc.external_id.as_deref().unwrap_or("").as_bytes());
+            .extend_from_slice(inc.external_id.unwrap_or("").as_bytes());
         self.external_end.push(self.external.len() as u64);
     }
 
@@ -310,7 +310,7 @@ impl Columns {
     pub(crate) fn from_incidents(incidents: Vec<(i64, Incident)>) -> Columns {
         let mut b = Builder::default();
         for (id, inc) in incidents {
-            b.push(id, inc);
+            b.push(id, (&inc).into());
         }
         b.finish()
     }

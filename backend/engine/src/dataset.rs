@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use geo::MapCoords;
 use geo_types::MultiPolygon;
-use hotspot_core::{Area, CrimeGroups, Incident, Month, MonthRange};
+use hotspot_core::{Area, CrimeGroups, Incident, IncidentRef, Month, MonthRange};
 use hotspot_spatial::AreaLocator;
 use serde::Serialize;
 
@@ -105,8 +105,8 @@ pub struct Overview {
 ///     origin_line: 2,
 /// };
 /// let mut builder = DatasetBuilder::default();
-/// builder.push(1, incident("2025-03"));
-/// builder.push(2, incident("2025-01"));
+/// builder.push(1, &incident("2025-03"));
+/// builder.push(2, &incident("2025-01"));
 /// let ds = builder.build(vec![], CrimeGroups::default());
 /// // Kept in month order, whatever order they came in.
 /// assert_eq!(ds.incident(0), (2, incident("2025-01")));
@@ -118,8 +118,10 @@ pub struct DatasetBuilder {
 }
 
 impl DatasetBuilder {
-    pub fn push(&mut self, id: i64, incident: Incident) {
-        self.cols.push(id, incident);
+    /// Adds an incident, owned (`&incident`) or borrowed from a page of
+    /// rows ([`IncidentRef`]).
+    pub fn push<'a>(&mut self, id: i64, incident: impl Into<IncidentRef<'a>>) {
+        self.cols.push(id, incident.into());
     }
 
     /// Incidents pushed so far.

@@ -7,12 +7,12 @@
 //! and `PgRow` alike. The SQL itself stays in each store, in its dialect.
 
 use chrono::{NaiveDate, NaiveTime};
-use hotspot_core::{Area, Incident, Location, Month};
+use hotspot_core::{Area, IncidentRef, Location, Month};
 use sqlx::FromRow;
 
 use crate::{
-    AuditEntry, FileOutcome, FileReport, ImportReport, Intervention, InterventionSite,
-    NewIntervention, PopulationBatch, RejectedRow, StoreError, StoredIncident, StoredToken, User,
+    AuditEntry, FileOutcome, FileReport, ImportReport, IncidentPage, Intervention,
+    InterventionSite, NewIntervention, PopulationBatch, RejectedRow, StoreError, StoredToken, User,
 };
 
 /// Rows per multi-row INSERT for SQLite (but incidents, `sqlite_bulk.rs`):
@@ -62,13 +62,13 @@ pub(crate) fn parse_month(month: &str) -> Result<Month, StoreError> {
     month.parse().map_err(|_| corrupt("month", month))
 }
 
-pub(crate) fn parse_date(date: Option<String>) -> Result<Option<NaiveDate>, StoreError> {
-    date.map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| corrupt("date", &d)))
+pub(crate) fn parse_date(date: Option<&str>) -> Result<Option<NaiveDate>, StoreError> {
+    date.map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| corrupt("date", d)))
         .transpose()
 }
 
-pub(crate) fn parse_time(time: Option<String>) -> Result<Option<NaiveTime>, StoreError> {
-    time.map(|t| NaiveTime::parse_from_str(&t, "%H:%M:%S").map_err(|_| corrupt("time", &t)))
+pub(crate) fn parse_time(time: Option<&str>) -> Result<Option<NaiveTime>, StoreError> {
+    time.map(|t| NaiveTime::parse_from_str(t, "%H:%M:%S").map_err(|_| corrupt("time", t)))
         .transpose()
 }
 
@@ -165,8 +165,8 @@ impl InterventionRow {
             intervention: NewIntervention {
                 area: parse_area_geometry(&what, &self.area)?,
                 site,
-                start_date: parse_date(Some(self.start_date))?.expect("some"),
-                end_date: parse_date(self.end_date)?,
+                start_date: parse_date(Some(&self.start_date))?.expect("some"),
+                end_date: parse_date(self.end_date.as_deref())?,
                 buffer_m: self.buffer_m,
                 groups: list(&self.crime_groups)?,
                 types: list(&self.crime_types)?,
@@ -282,28 +282,29 @@ pub(crate) const INCIDENT_COLUMNS: &str =
     "id, line, source, external_id, category, month, occurred_date, occurred_time, \
      lon, lat, x, y, location_label, lsoa_code, outcome";
 
-/// An incident's columns as stored (text for month, date and time).
-#[derive(FromRow)]
-pub(crate) struct IncidentRow {
+/// An incident's columns as stored (text for month, date and time),
+/// borrowed from the row read, in [`INCIDENT_COLUMNS`]' order.
+pub(crate) struct IncidentRow<'a> {
     pub(crate) id: i64,
     pub(crate) line: i64,
-    pub(crate) source: String,
-    pub(crate) external_id: Option<String>,
-    pub(crate) category: String,
-    pub(crate) month: String,
-    pub(crate) occurred_date: Option<String>,
-    pub(crate) occurred_time: Option<String>,
+    pub(crate) source: &'a str,
+    pub(crate) external_id: Option<&'a str>,
+    pub(crate) category: &'a str,
+    pub(crate) month: &'a str,
+    pub(crate) occurred_date: Option<&'a str>,
+    pub(crate) occurred_time: Option<&'a str>,
     pub(crate) lon: Option<f64>,
     pub(crate) lat: Option<f64>,
     pub(crate) x: Option<f64>,
     pub(crate) y: Option<f64>,
-    pub(crate) location_label: Option<String>,
-    pub(crate) lsoa_code: Option<String>,
-    pub(crate) outcome: Option<String>,
+    pub(crate) location_label: Option<&'a str>,
+    pub(crate) lsoa_code: Option<&'a str>,
+    pub(crate) outcome: Option<&'a str>,
 }
 
-impl IncidentRow {
-    pub(crate) fn into_incident(self) -> Result<StoredIncident, StoreError> {
+impl<'a> IncidentRow<'a> {
+    /// Parses the row onto the end of `page`.
+    pub(crate) fn push_to(self, page: &mut IncidentPage) -> Result<(), StoreError> {
         // The schemas' CHECK keeps lon, lat and x null together; a located
         // incident without all four coordinates is corrupt.
         let location = match (self.lon, self.lat, self.x, self.y) {
@@ -311,22 +312,21 @@ impl IncidentRow {
             (Some(lon), Some(lat), Some(x), Some(y)) => Some(Location { lon, lat, x, y }),
             _ => return Err(corrupt("location of incident", &self.id.to_string())),
         };
-        Ok(StoredIncident {
-            id: self.id,
-            incident: Incident {
-                month: parse_month(&self.month)?,
-                date: parse_date(self.occurred_date)?,
-                time: parse_time(self.occurred_time)?,
-                source: self.source,
-                external_id: self.external_id,
-                category: self.category,
-                location,
-                location_label: self.location_label,
-                lsoa_code: self.lsoa_code,
-                outcome: self.outcome,
-                origin_line: self.line as u64,
-            },
-        })
+        let incident = IncidentRef {
+            month: parse_month(self.month)?,
+            date: parse_date(self.occurred_date)?,
+            time: parse_time(self.occurred_time)?,
+            source: self.source,
+            external_id: self.external_id,
+            category: self.category,
+            location,
+            location_label: self.location_label,
+            lsoa_code: self.lsoa_code,
+            outcome: self.outcome,
+            origin_line: self.line as u64,
+        };
+        page.push(self.id, incident);
+        Ok(())
     }
 }
 

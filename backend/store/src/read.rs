@@ -4,17 +4,20 @@
 //! then one `Incident` each, about a kilobyte a row between them) took most
 //! of a minute and gigabytes before the index was even begun. The pages go
 //! to the caller as they are read instead, to be turned into columns while
-//! the next is read. SQLite's pages are read through rusqlite on sqlx's own
-//! locked connection (as its inserts are written, `sqlite_bulk.rs`): sqlx
-//! hands every row through its worker thread, which was most of the time.
+//! the next is read, and hold their rows as columns too ([`IncidentPage`]),
+//! the text borrowed from the row read rather than copied into strings of
+//! its own. SQLite's pages are read through rusqlite on sqlx's own locked
+//! connection (as its inserts are written, `sqlite_bulk.rs`): sqlx hands
+//! every row through its worker thread, which was most of the time.
 
 use async_trait::async_trait;
+use futures_util::TryStreamExt;
 use rusqlite::Connection;
-use sqlx::{PgConnection, SqliteConnection};
+use sqlx::{PgConnection, Row, SqliteConnection};
 use tokio::sync::mpsc::Sender;
 
 use crate::common::{IncidentRow, INCIDENT_COLUMNS};
-use crate::{StoreError, StoredIncident};
+use crate::{IncidentPage, StoreError};
 
 /// Rows per page: a few tens of milliseconds of reading, during which the
 /// connection is not shared. The conformance tests read 10,000 rows in
@@ -27,7 +30,7 @@ pub(crate) trait ReadPage: Send {
     /// Makes every later read of the transaction see one snapshot.
     async fn snapshot(&mut self) -> Result<(), StoreError>;
     /// Up to [`PAGE`] incidents with ids above `after`, by id.
-    async fn read_page(&mut self, after: i64) -> Result<Vec<StoredIncident>, StoreError>;
+    async fn read_page(&mut self, after: i64) -> Result<IncidentPage, StoreError>;
 }
 
 /// Reads every incident, by id, in one transaction (so one snapshot of the
@@ -35,7 +38,7 @@ pub(crate) trait ReadPage: Send {
 /// early, without error, when the receiver is gone.
 pub(crate) async fn send_all<DB>(
     pool: &sqlx::Pool<DB>,
-    to: Sender<Vec<StoredIncident>>,
+    to: Sender<IncidentPage>,
 ) -> Result<(), StoreError>
 where
     DB: sqlx::Database,
@@ -46,10 +49,10 @@ where
     let mut after = i64::MIN;
     loop {
         let page = tx.read_page(after).await?;
-        let (Some(last), full) = (page.last(), page.len() == PAGE) else {
+        let (Some(last), full) = (page.last_id(), page.len() == PAGE) else {
             break;
         };
-        after = last.id;
+        after = last;
         if to.send(page).await.is_err() || !full {
             break;
         }
@@ -70,7 +73,7 @@ impl ReadPage for SqliteConnection {
         Ok(())
     }
 
-    async fn read_page(&mut self, after: i64) -> Result<Vec<StoredIncident>, StoreError> {
+    async fn read_page(&mut self, after: i64) -> Result<IncidentPage, StoreError> {
         let mut handle = self.lock_handle().await?;
         // SAFETY: while `handle` lives, sqlx's worker makes no call on this
         // connection; `from_handle` neither closes it nor changes its
@@ -84,28 +87,33 @@ impl ReadPage for SqliteConnection {
     }
 }
 
-fn sqlite_page(db: &Connection, after: i64) -> Result<Vec<StoredIncident>, StoreError> {
+fn sqlite_page(db: &Connection, after: i64) -> Result<IncidentPage, StoreError> {
     let mut statement = db.prepare(&page_sql("?1"))?;
-    let rows = statement.query_map([after], |r| {
-        Ok(IncidentRow {
+    let mut rows = statement.query([after])?;
+    let mut page = IncidentPage::default();
+    while let Some(r) = rows.next()? {
+        let text = |i| r.get_ref(i).and_then(|v| Ok(v.as_str()?));
+        let text_or_null = |i| r.get_ref(i).and_then(|v| Ok(v.as_str_or_null()?));
+        IncidentRow {
             id: r.get(0)?,
             line: r.get(1)?,
-            source: r.get(2)?,
-            external_id: r.get(3)?,
-            category: r.get(4)?,
-            month: r.get(5)?,
-            occurred_date: r.get(6)?,
-            occurred_time: r.get(7)?,
+            source: text(2)?,
+            external_id: text_or_null(3)?,
+            category: text(4)?,
+            month: text(5)?,
+            occurred_date: text_or_null(6)?,
+            occurred_time: text_or_null(7)?,
             lon: r.get(8)?,
             lat: r.get(9)?,
             x: r.get(10)?,
             y: r.get(11)?,
-            location_label: r.get(12)?,
-            lsoa_code: r.get(13)?,
-            outcome: r.get(14)?,
-        })
-    })?;
-    rows.map(|row| row?.into_incident()).collect()
+            location_label: text_or_null(12)?,
+            lsoa_code: text_or_null(13)?,
+            outcome: text_or_null(14)?,
+        }
+        .push_to(&mut page)?;
+    }
+    Ok(page)
 }
 
 #[async_trait]
@@ -117,13 +125,32 @@ impl ReadPage for PgConnection {
         Ok(())
     }
 
-    async fn read_page(&mut self, after: i64) -> Result<Vec<StoredIncident>, StoreError> {
-        sqlx::query_as::<_, IncidentRow>(&page_sql("$1"))
-            .bind(after)
-            .fetch_all(&mut *self)
-            .await?
-            .into_iter()
-            .map(IncidentRow::into_incident)
-            .collect()
+    async fn read_page(&mut self, after: i64) -> Result<IncidentPage, StoreError> {
+        // Rows are parsed as they arrive, while the server sends the rest.
+        let sql = page_sql("$1");
+        let mut rows = sqlx::query(&sql).bind(after).fetch(&mut *self);
+        let mut page = IncidentPage::default();
+        while let Some(r) = rows.try_next().await? {
+            // By position: by name, sqlx looks each column up in a map.
+            IncidentRow {
+                id: r.try_get(0)?,
+                line: r.try_get(1)?,
+                source: r.try_get(2)?,
+                external_id: r.try_get(3)?,
+                category: r.try_get(4)?,
+                month: r.try_get(5)?,
+                occurred_date: r.try_get(6)?,
+                occurred_time: r.try_get(7)?,
+                lon: r.try_get(8)?,
+                lat: r.try_get(9)?,
+                x: r.try_get(10)?,
+                y: r.try_get(11)?,
+                location_label: r.try_get(12)?,
+                lsoa_code: r.try_get(13)?,
+                outcome: r.try_get(14)?,
+            }
+            .push_to(&mut page)?;
+        }
+        Ok(page)
     }
 }
