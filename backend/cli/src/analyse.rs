@@ -3,6 +3,7 @@
 
 use hotspot_core::period::Compare;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
@@ -123,7 +124,7 @@ pub struct HotspotsArgs {
     pub out: Option<PathBuf>,
 }
 
-pub async fn dataset(db: &str, groups: CrimeGroups) -> anyhow::Result<Dataset> {
+pub async fn dataset(db: &str, groups: CrimeGroups) -> anyhow::Result<Arc<Dataset>> {
     let store = hotspot_store::open(db).await?;
     let snapshot = hotspot_server::default_snapshot_file(db);
     Ok(hotspot_server::load_dataset(store.as_ref(), groups, snapshot.as_deref()).await?)

@@ -177,9 +177,24 @@ pub async fn run(db: &str, groups: CrimeGroups, args: ServeArgs) -> anyhow::Resu
         "Hotspot listening on http://{addr}/ ({} incidents, {} areas)",
         o.incidents, o.areas
     );
-    hotspot_server::serve(listener, state, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    hotspot_server::serve(listener, state, stop_signal()).await?;
     Ok(())
+}
+
+/// Ctrl-C, or the SIGTERM a service manager or `docker stop` sends: either
+/// stops the service gracefully, so requests in flight and a snapshot file
+/// being written are finished first.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

@@ -138,7 +138,7 @@ impl AppState {
         let newest = self.newest_import().await?;
         let snapshot = self.config.snapshot_file.as_deref();
         let dataset = load_dataset(self.store.as_ref(), self.groups.clone(), snapshot).await?;
-        self.dataset.store(Arc::new(dataset));
+        self.dataset.store(dataset);
         // After the swap: a response cached under the old generation may hold
         // new data (harmless, dropped), never the reverse.
         self.generation
@@ -199,12 +199,13 @@ impl AppState {
 /// was written for what the store holds now (its newest import), instead of
 /// read row by row: seconds instead of most of a minute at ten million.
 /// Otherwise they are read from the store and the file is written for the
-/// next start. A damaged or unwritable file costs a warning, not the start.
+/// next start, in the background (the service answers meanwhile). A
+/// damaged or unwritable file costs a warning, not the start.
 pub async fn load_dataset(
     store: &dyn Store,
     groups: CrimeGroups,
     snapshot_file: Option<&Path>,
-) -> Result<Dataset, AppError> {
+) -> Result<Arc<Dataset>, AppError> {
     // Read before the incidents: an import committed in between makes the
     // file look older than its contents (rebuilt next time), never newer.
     let fingerprint = match store.imports().await?.first() {
@@ -213,6 +214,8 @@ pub async fn load_dataset(
     };
     let areas = store.load_areas(WARD_LAYER).await?;
     if let Some(path) = snapshot_file {
+        // A file this process is still writing is waited for, not missed.
+        let _writes = SNAPSHOT_WRITES.lock().await;
         let (path, fingerprint, areas, groups) = (
             path.to_owned(),
             fingerprint.clone(),
@@ -226,7 +229,7 @@ pub async fn load_dataset(
         match opened.await? {
             (path, Ok(Some(ds))) => {
                 tracing::info!(path = %path.display(), incidents = ds.len(), "mapped the snapshot file");
-                return Ok(ds);
+                return Ok(Arc::new(ds));
             }
             (_, Ok(None)) => {}
             (_, Err(e)) => {
@@ -247,23 +250,47 @@ pub async fn load_dataset(
         }
         builder
     });
+    let started = std::time::Instant::now();
     let read = store.stream_incidents(to).await;
     let builder = columns
         .await
         .map_err(|e| AppError::Internal(format!("reading the incidents failed: {e}")))?;
     read?;
-    let snapshot_file = snapshot_file.map(Path::to_owned);
-    blocking(move || {
-        let ds = builder.build(areas, groups);
-        if let Some(path) = snapshot_file {
-            match ds.write_snapshot(&path, &fingerprint) {
-                Ok(()) => tracing::info!(path = %path.display(), "wrote the snapshot file"),
-                Err(e) => tracing::warn!(error = %e, "the next start will read the store again"),
-            }
+    let read_seconds = started.elapsed().as_secs_f64();
+    let dataset = Arc::new(blocking(move || builder.build(areas, groups)).await?);
+    tracing::info!(
+        incidents = dataset.len(),
+        read_seconds,
+        seconds = started.elapsed().as_secs_f64(),
+        "indexed the incidents read from the store"
+    );
+    if let Some(path) = snapshot_file {
+        write_snapshot_file(dataset.clone(), path.to_owned(), fingerprint).await;
+    }
+    Ok(dataset)
+}
+
+/// Snapshot files written by this process, one at a time: a later load
+/// waits for them, and two writes never share a temporary file.
+static SNAPSHOT_WRITES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Starts writing `dataset` to `path` on a blocking thread and returns.
+/// A runtime shutting down waits for a write begun (the file is renamed
+/// into place whole, so one cut short leaves the old file).
+async fn write_snapshot_file(dataset: Arc<Dataset>, path: PathBuf, fingerprint: String) {
+    let writing = SNAPSHOT_WRITES.lock().await;
+    tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        match dataset.write_snapshot(&path, &fingerprint) {
+            Ok(()) => tracing::info!(
+                path = %path.display(),
+                seconds = started.elapsed().as_secs_f64(),
+                "wrote the snapshot file"
+            ),
+            Err(e) => tracing::warn!(error = %e, "the next start will read the store again"),
         }
-        ds
-    })
-    .await
+        drop(writing);
+    });
 }
 
 async fn blocking<T: Send + 'static>(

@@ -1,5 +1,6 @@
 //! Building the snapshot from the store at start-up.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use hotspot_core::{CrimeGroups, Incident, Location, Month};
@@ -24,16 +25,10 @@ fn incident(i: usize) -> Incident {
     }
 }
 
-/// More incidents than the pages (of 50,000 rows) the store's reader may
-/// queue before the columns are built from them: every one is loaded, in
-/// month order. (The builder once started only after the reading, which
-/// waited for it from the third page on.)
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_store_of_many_pages_loads_whole() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite:{}", dir.path().join("h.db").display());
+/// A SQLite store in `dir` holding `n` incidents from one import.
+async fn store_of(dir: &std::path::Path, n: usize) -> (String, Arc<dyn hotspot_store::Store>) {
+    let url = format!("sqlite:{}", dir.join("h.db").display());
     let store = hotspot_store::open(&url).await.unwrap();
-    let n = 160_001;
     let file = IncidentFile {
         file_name: "many.csv".into(),
         dataset_key: "test:many".into(),
@@ -49,6 +44,18 @@ async fn a_store_of_many_pages_loads_whole() {
         outcomes: vec![],
     };
     store.import_incidents(batch).await.unwrap();
+    (url, store)
+}
+
+/// More incidents than the pages (of 50,000 rows) the store's reader may
+/// queue before the columns are built from them: every one is loaded, in
+/// month order. (The builder once started only after the reading, which
+/// waited for it from the third page on.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_of_many_pages_loads_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 160_001;
+    let (_, store) = store_of(dir.path(), n).await;
     let load = hotspot_server::load_dataset(&*store, CrimeGroups::default(), None);
     let ds = tokio::time::timeout(Duration::from_secs(60), load)
         .await
@@ -58,4 +65,28 @@ async fn a_store_of_many_pages_loads_whole() {
     let months: Vec<Month> = (0..n).map(|k| ds.incident(k).1.month).collect();
     assert!(months.windows(2).all(|w| w[0] <= w[1]), "month order");
     assert_eq!(ds.incident(n - 1).1.month, Month::new(2025, 12).unwrap());
+}
+
+/// The first load writes the snapshot file (after it returns); the next
+/// maps the file rather than reading the store, emptied here behind its
+/// back with no new import to say so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_next_load_maps_the_snapshot_file_the_first_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, store) = store_of(dir.path(), 3000).await;
+    let file = dir.path().join("h.db.snapshot");
+    let groups = CrimeGroups::default();
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let first = hotspot_server::load_dataset(&*store, groups.clone(), Some(&file));
+    let first = first.await.unwrap();
+    sqlx::query("DELETE FROM incidents")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mapped = hotspot_server::load_dataset(&*store, groups.clone(), Some(&file));
+    let mapped = mapped.await.unwrap();
+    assert_eq!(mapped.len(), 3000);
+    assert!((0..3000).all(|k| mapped.incident(k) == first.incident(k)));
+    let read = hotspot_server::load_dataset(&*store, groups, None);
+    assert_eq!(read.await.unwrap().len(), 0, "the store was emptied");
 }
