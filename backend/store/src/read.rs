@@ -131,23 +131,25 @@ impl ReadPage for PgConnection {
         let mut rows = sqlx::query(&sql).bind(after).fetch(&mut *self);
         let mut page = IncidentPage::default();
         while let Some(r) = rows.try_next().await? {
-            // By position: by name, sqlx looks each column up in a map.
+            // By position (by name, sqlx looks each column up in a map) and
+            // without comparing each value's type to the schema's, which
+            // the migrations fix: a fifth of the reading time otherwise.
             IncidentRow {
-                id: r.try_get(0)?,
-                line: r.try_get(1)?,
-                source: r.try_get(2)?,
-                external_id: r.try_get(3)?,
-                category: r.try_get(4)?,
-                month: r.try_get(5)?,
-                occurred_date: r.try_get(6)?,
-                occurred_time: r.try_get(7)?,
-                lon: r.try_get(8)?,
-                lat: r.try_get(9)?,
-                x: r.try_get(10)?,
-                y: r.try_get(11)?,
-                location_label: r.try_get(12)?,
-                lsoa_code: r.try_get(13)?,
-                outcome: r.try_get(14)?,
+                id: r.try_get_unchecked(0)?,
+                line: r.try_get_unchecked(1)?,
+                source: r.try_get_unchecked(2)?,
+                external_id: r.try_get_unchecked(3)?,
+                category: r.try_get_unchecked(4)?,
+                month: r.try_get_unchecked(5)?,
+                occurred_date: r.try_get_unchecked(6)?,
+                occurred_time: r.try_get_unchecked(7)?,
+                lon: r.try_get_unchecked(8)?,
+                lat: r.try_get_unchecked(9)?,
+                x: r.try_get_unchecked(10)?,
+                y: r.try_get_unchecked(11)?,
+                location_label: r.try_get_unchecked(12)?,
+                lsoa_code: r.try_get_unchecked(13)?,
+                outcome: r.try_get_unchecked(14)?,
             }
             .push_to(&mut page)?;
         }
