@@ -9,6 +9,7 @@ use hotspot_spatial::AreaLocator;
 use serde::Serialize;
 
 use crate::columns::{Columns, NONE};
+use crate::snapshot::{PendingSnapshot, SnapshotError};
 use crate::{EngineError, Selection};
 
 /// An area with its boundary in both WGS84 (for output) and BNG (for analysis).
@@ -136,6 +137,24 @@ impl DatasetBuilder {
     /// The snapshot of the incidents pushed, as [`Dataset::build`] makes it.
     pub fn build(self, areas: Vec<Area>, groups: CrimeGroups) -> Dataset {
         Dataset::from_columns(self.cols.finish(), areas, groups)
+    }
+
+    /// As [`DatasetBuilder::build`], but first writes the columns to a
+    /// snapshot file for `fingerprint` at `path` (see
+    /// [`Dataset::open_snapshot`]) and answers from them mapped, as a
+    /// restart would: the heap they were built in is freed. The file is
+    /// put in place by [`PendingSnapshot::persist`]; if it could not be
+    /// written or mapped, the snapshot is built from the heap and the
+    /// error returned beside it.
+    pub fn build_with_file(
+        self,
+        areas: Vec<Area>,
+        groups: CrimeGroups,
+        path: &std::path::Path,
+        fingerprint: &str,
+    ) -> (Dataset, Result<PendingSnapshot, SnapshotError>) {
+        let (cols, file) = crate::snapshot::write_and_map(self.cols.finish(), path, fingerprint);
+        (Dataset::from_columns(cols, areas, groups), file)
     }
 }
 

@@ -54,6 +54,6 @@ pub use planning::{HardeningQuery, HardeningResult, PlanQuery, PlanResult, Venue
 pub use relative_risk::{Denominator, RiskQuery, RiskResult};
 pub use search::{HitKind, SearchHit};
 pub use selection::{Period, Selection, Weighting};
-pub use snapshot::SnapshotError;
+pub use snapshot::{PendingSnapshot, SnapshotError};
 pub use study_area::{bulk_extent, StudyGrid};
 pub use wards::{WardProfile, WardQuery, WardReport, WardRow};

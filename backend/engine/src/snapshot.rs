@@ -70,17 +70,7 @@ impl Dataset {
     /// at the next start. `fingerprint` names what the store held when the
     /// incidents were read.
     pub fn write_snapshot(&self, path: &Path, fingerprint: &str) -> Result<(), SnapshotError> {
-        let io = |source| SnapshotError::Io {
-            path: path.to_owned(),
-            source,
-        };
-        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        let written = write_file(&self.cols, &tmp, fingerprint).map_err(io);
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        written?;
-        std::fs::rename(&tmp, path).map_err(io)
+        PendingSnapshot::write(&self.cols, path, fingerprint)?.persist()
     }
 
     /// The snapshot in the file at `path`, indexed with `areas` and
@@ -102,22 +92,100 @@ impl Dataset {
                 })
             }
         };
-        // SAFETY: the file is replaced only by renaming a new file over it
-        // (see the module comment), never modified in place.
-        let map = unsafe { Mmap::map(&file) }.map_err(|source| SnapshotError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        let damaged = |reason: String| SnapshotError::Damaged {
-            path: path.to_owned(),
-            reason,
-        };
-        let manifest = read_manifest(&map).map_err(damaged)?;
-        if manifest.fingerprint != fingerprint {
-            return Ok(None);
+        match map_columns(&file, path, Some(fingerprint))? {
+            Some(cols) => Ok(Some(Dataset::from_columns(cols, areas, groups))),
+            None => Ok(None),
         }
-        let cols = columns(Arc::new(map), manifest).map_err(damaged)?;
-        Ok(Some(Dataset::from_columns(cols, areas, groups)))
+    }
+}
+
+/// The columns in `file` (at `path`, for errors), if it was written for
+/// `fingerprint` (any, if `None`).
+fn map_columns(
+    file: &std::fs::File,
+    path: &Path,
+    fingerprint: Option<&str>,
+) -> Result<Option<Columns>, SnapshotError> {
+    // SAFETY: the file is replaced only by renaming a new file over it
+    // (see the module comment), never modified in place.
+    let map = unsafe { Mmap::map(file) }.map_err(|source| SnapshotError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let damaged = |reason: String| SnapshotError::Damaged {
+        path: path.to_owned(),
+        reason,
+    };
+    let manifest = read_manifest(&map).map_err(damaged)?;
+    if fingerprint.is_some_and(|f| f != manifest.fingerprint) {
+        return Ok(None);
+    }
+    Ok(Some(columns(Arc::new(map), manifest).map_err(damaged)?))
+}
+
+/// A snapshot file written under a temporary name, not yet flushed to disk
+/// nor in place: a first start maps it and answers from it at once (its
+/// columns then stay on disk until asked for, as after a restart, instead
+/// of on the heap), and [`PendingSnapshot::persist`]s it afterwards.
+/// Dropped unpersisted, the temporary file is removed.
+#[derive(Debug)]
+pub struct PendingSnapshot {
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl PendingSnapshot {
+    fn write(cols: &Columns, path: &Path, fingerprint: &str) -> Result<Self, SnapshotError> {
+        let pending = PendingSnapshot {
+            tmp: path.with_extension(format!("tmp-{}", std::process::id())),
+            path: path.to_owned(),
+        };
+        write_file(cols, &pending.tmp, fingerprint).map_err(|e| pending.io(e))?;
+        Ok(pending)
+    }
+
+    /// The columns just written, mapped.
+    fn map(&self) -> Result<Columns, SnapshotError> {
+        let file = std::fs::File::open(&self.tmp).map_err(|e| self.io(e))?;
+        let cols = map_columns(&file, &self.tmp, None)?;
+        Ok(cols.expect("any fingerprint is taken"))
+    }
+
+    /// Flushes the file to disk and renames it into place, so that a crash
+    /// leaves either the old file or the whole new one.
+    pub fn persist(self) -> Result<(), SnapshotError> {
+        let flushed = std::fs::File::open(&self.tmp).and_then(|f| f.sync_all());
+        flushed
+            .and_then(|()| std::fs::rename(&self.tmp, &self.path))
+            .map_err(|e| self.io(e))
+    }
+
+    fn io(&self, source: std::io::Error) -> SnapshotError {
+        SnapshotError::Io {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+impl Drop for PendingSnapshot {
+    fn drop(&mut self) {
+        // Gone already once renamed into place.
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+/// Writes `cols` to a [`PendingSnapshot`] at `path` and maps it: the mapped
+/// columns with the file, or, when that fails, `cols` with the error.
+pub(crate) fn write_and_map(
+    cols: Columns,
+    path: &Path,
+    fingerprint: &str,
+) -> (Columns, Result<PendingSnapshot, SnapshotError>) {
+    let written = PendingSnapshot::write(&cols, path, fingerprint);
+    match written.and_then(|p| Ok((p.map()?, p))) {
+        Ok((mapped, pending)) => (mapped, Ok(pending)),
+        Err(e) => (cols, Err(e)),
     }
 }
 
@@ -155,8 +223,8 @@ fn write_file(cols: &Columns, path: &Path, fingerprint: &str) -> std::io::Result
     let json = serde_json::to_vec(&manifest)?;
     out.bytes(&json)?;
     out.bytes(&(json.len() as u64).to_le_bytes())?;
-    let file = out.file.into_inner().map_err(|e| e.into_error())?;
-    file.sync_all()
+    out.file.into_inner().map_err(|e| e.into_error())?;
+    Ok(())
 }
 
 struct Writer {

@@ -7,7 +7,7 @@ mod common;
 use chrono::{Duration, NaiveTime};
 use hotspot_core::{CrimeGroups, Incident};
 use hotspot_engine::tiles::TileId;
-use hotspot_engine::{Dataset, DensityQuery, Period, Selection, WardQuery};
+use hotspot_engine::{Dataset, DatasetBuilder, DensityQuery, Period, Selection, WardQuery};
 
 /// The sample, with dates on every third incident and times on every
 /// sixth, as a force extract has them.
@@ -121,6 +121,41 @@ fn a_file_for_other_data_or_no_file_is_not_used() {
     let (_, path) = written(&dir);
     assert!(open(&path, "import 8").is_none(), "written for import 7");
     assert!(open(&dir.path().join("absent"), "import 7").is_none());
+}
+
+/// A first start builds from the file it writes: the same incidents as a
+/// snapshot built on the heap; the file is in place only once persisted,
+/// and a file never persisted leaves nothing behind.
+#[test]
+fn a_snapshot_built_with_its_file_is_the_built_one_and_persists_on_demand() {
+    let dir = tempfile::tempdir().unwrap();
+    let (rows, areas) = rows();
+    let built = Dataset::build(rows.clone(), areas.clone(), CrimeGroups::default());
+    let path = dir.path().join("hotspot.db.snapshot");
+    let with_file = |areas| {
+        let mut builder = DatasetBuilder::default();
+        for (id, incident) in &rows {
+            builder.push(*id, incident);
+        }
+        builder.build_with_file(areas, CrimeGroups::default(), &path, "import 7")
+    };
+    let (from_file, pending) = with_file(areas.clone());
+    assert_eq!(from_file.overview(), built.overview());
+    assert!((0..built.len()).all(|k| from_file.incident(k) == built.incident(k)));
+    assert!(
+        open(&path, "import 7").is_none(),
+        "not in place before persist"
+    );
+    pending.unwrap().persist().unwrap();
+    let mapped = open(&path, "import 7").expect("in place after persist");
+    assert_eq!(mapped.len(), built.len());
+
+    std::fs::remove_file(&path).unwrap();
+    drop(with_file(areas).1.unwrap());
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "an unpersisted file is removed: {left:?}");
+    // The answers stay readable: the mapping outlives the file's name.
+    assert_eq!(from_file.incident(0), built.incident(0));
 }
 
 /// The manifest's byte range and the start of a named column, read the

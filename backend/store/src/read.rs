@@ -74,16 +74,7 @@ impl ReadPage for SqliteConnection {
     }
 
     async fn read_page(&mut self, after: i64) -> Result<IncidentPage, StoreError> {
-        let mut handle = self.lock_handle().await?;
-        // SAFETY: while `handle` lives, sqlx's worker makes no call on this
-        // connection; `from_handle` neither closes it nor changes its
-        // settings, and `db` (with its statement) is dropped before `handle`.
-        let db = unsafe { Connection::from_handle(handle.as_raw_handle().as_ptr()) }?;
-        let page = sqlite_page(&db, after);
-        drop(db);
-        drop(handle);
-        tokio::task::yield_now().await;
-        page
+        crate::sqlite_bulk::with_rusqlite(self, |db| sqlite_page(db, after)).await
     }
 }
 

@@ -1,4 +1,6 @@
-//! SQLite's incident INSERTs, bound straight from the incidents.
+//! SQLite's incident INSERTs, bound straight from the incidents, and
+//! [`with_rusqlite`], which they and the paged reading (`read.rs`) go
+//! through.
 //!
 //! Through sqlx, every bound value of a multi-row INSERT is copied into an
 //! owned argument and handed to the connection's worker thread, which binds
@@ -32,18 +34,38 @@ pub(crate) async fn insert_incidents(
     incidents: &[Incident],
 ) -> Result<(), StoreError> {
     for piece in incidents.chunks(ROWS_PER_PIECE) {
-        let mut handle = conn.lock_handle().await?;
-        // SAFETY: while `handle` lives, sqlx's worker makes no call on this
-        // connection; `from_handle` neither closes it nor changes its
-        // settings, and `db` (with its prepared statements) is dropped
-        // before `handle`.
-        let db = unsafe { Connection::from_handle(handle.as_raw_handle().as_ptr()) }?;
-        insert_piece(&db, file_id, piece)?;
-        drop(db);
-        drop(handle);
-        tokio::task::yield_now().await;
+        with_rusqlite(conn, |db| Ok(insert_piece(db, file_id, piece)?)).await?;
     }
     Ok(())
+}
+
+/// Runs `work` through rusqlite on sqlx's own connection, inside whatever
+/// transaction is open there, then lets other tasks on the runtime have a
+/// turn. On a multi-threaded runtime the worker's other tasks are moved to
+/// another worker meanwhile (`block_in_place`): a running service that
+/// reloads after an import reads 200 pages of tens of milliseconds each,
+/// and its requests should not queue behind them.
+pub(crate) async fn with_rusqlite<T>(
+    conn: &mut SqliteConnection,
+    work: impl FnOnce(&Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let mut handle = conn.lock_handle().await?;
+    // SAFETY: while `handle` lives, sqlx's worker makes no call on this
+    // connection; `from_handle` neither closes it nor changes its settings,
+    // and `db` (with any statements `work` prepared or cached) is dropped
+    // before `handle`.
+    let db = unsafe { Connection::from_handle(handle.as_raw_handle().as_ptr()) }?;
+    let multi_threaded = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    let done = if multi_threaded {
+        tokio::task::block_in_place(|| work(&db))
+    } else {
+        work(&db)
+    };
+    drop(db);
+    drop(handle);
+    tokio::task::yield_now().await;
+    done
 }
 
 fn insert_piece(db: &Connection, file_id: i64, rows: &[Incident]) -> rusqlite::Result<()> {
