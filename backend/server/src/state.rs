@@ -9,7 +9,7 @@ use hotspot_engine::{Dataset, DatasetBuilder};
 use std::num::NonZeroU32;
 
 use hotspot_core::Role;
-use hotspot_store::{AuditEntry, IncidentPage, Store};
+use hotspot_store::{AuditEntry, Store, StoredPage};
 
 use crate::AppError;
 
@@ -241,7 +241,7 @@ pub async fn load_dataset(
     // Pages become columns on a blocking thread while the next is read
     // (spawned now: `blocking` would start it only when awaited, after the
     // reading, which waits for it once two pages are queued).
-    let (to, mut pages) = tokio::sync::mpsc::channel::<IncidentPage>(2);
+    let (to, mut pages) = tokio::sync::mpsc::channel::<StoredPage>(2);
     let columns = tokio::task::spawn_blocking(move || {
         let mut builder = DatasetBuilder::default();
         while let Some(page) = pages.blocking_recv() {

@@ -4,15 +4,16 @@
 //! The two schemas store the same values under the same column names, so
 //! the row structs here derive [`FromRow`], which sqlx implements for any
 //! row type whose columns decode as the fields: each works for `SqliteRow`
-//! and `PgRow` alike. The SQL itself stays in each store, in its dialect.
+//! and `PgRow` alike. (Not [`IncidentRow`]: millions of them are read at
+//! start-up, by position, `read.rs`.) The SQL itself stays in each store, in its dialect.
 
 use chrono::{NaiveDate, NaiveTime};
 use hotspot_core::{Area, IncidentRef, Location, Month};
 use sqlx::FromRow;
 
 use crate::{
-    AuditEntry, FileOutcome, FileReport, ImportReport, IncidentPage, Intervention,
-    InterventionSite, NewIntervention, PopulationBatch, RejectedRow, StoreError, StoredToken, User,
+    AuditEntry, FileOutcome, FileReport, ImportReport, Intervention, InterventionSite,
+    NewIntervention, PopulationBatch, RejectedRow, StoreError, StoredPage, StoredToken, User,
 };
 
 /// Rows per multi-row INSERT for SQLite (but incidents, `sqlite_bulk.rs`):
@@ -304,7 +305,7 @@ pub(crate) struct IncidentRow<'a> {
 
 impl<'a> IncidentRow<'a> {
     /// Parses the row onto the end of `page`.
-    pub(crate) fn push_to(self, page: &mut IncidentPage) -> Result<(), StoreError> {
+    pub(crate) fn push_to(self, page: &mut StoredPage) -> Result<(), StoreError> {
         // The schemas' CHECK keeps lon, lat and x null together; a located
         // incident without all four coordinates is corrupt.
         let location = match (self.lon, self.lat, self.x, self.y) {

@@ -19,7 +19,7 @@ mod sqlite;
 mod sqlite_bulk;
 
 pub use model::*;
-pub use page::IncidentPage;
+pub use page::StoredPage;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use sqlx::Error as SqlxError;
@@ -80,12 +80,12 @@ pub trait IncidentStore: Send + Sync {
     /// without holding every row at once. Stops early when `to` is closed.
     async fn stream_incidents(
         &self,
-        to: tokio::sync::mpsc::Sender<IncidentPage>,
+        to: tokio::sync::mpsc::Sender<StoredPage>,
     ) -> Result<(), StoreError>;
     /// Every stored incident, by id ([`IncidentStore::stream_incidents`]
     /// collected).
     async fn load_incidents(&self) -> Result<Vec<StoredIncident>, StoreError> {
-        let (to, mut pages) = tokio::sync::mpsc::channel::<IncidentPage>(2);
+        let (to, mut pages) = tokio::sync::mpsc::channel::<StoredPage>(2);
         let collect = async move {
             let mut all = Vec::new();
             while let Some(page) = pages.recv().await {

@@ -14,7 +14,7 @@ use crate::StoredIncident;
 
 /// Incidents with their database ids, in the order read.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct IncidentPage {
+pub struct StoredPage {
     ids: Vec<i64>,
     lines: Vec<u64>,
     months: Vec<Month>,
@@ -25,7 +25,7 @@ pub struct IncidentPage {
     texts: [TextColumn; 6],
 }
 
-impl IncidentPage {
+impl StoredPage {
     pub fn len(&self) -> usize {
         self.ids.len()
     }
@@ -87,9 +87,9 @@ impl IncidentPage {
     }
 }
 
-impl<'a> FromIterator<(i64, &'a Incident)> for IncidentPage {
+impl<'a> FromIterator<(i64, &'a Incident)> for StoredPage {
     fn from_iter<T: IntoIterator<Item = (i64, &'a Incident)>>(rows: T) -> Self {
-        let mut page = IncidentPage::default();
+        let mut page = StoredPage::default();
         for (id, incident) in rows {
             page.push(id, incident.into());
         }
@@ -152,7 +152,7 @@ mod tests {
             incident("Drugs", None),
             incident("", Some("")),
         ];
-        let page: IncidentPage = rows
+        let page: StoredPage = rows
             .iter()
             .enumerate()
             .map(|(i, r)| (i as i64 + 10, r))

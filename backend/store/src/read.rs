@@ -4,7 +4,7 @@
 //! then one `Incident` each, about a kilobyte a row between them) took most
 //! of a minute and gigabytes before the index was even begun. The pages go
 //! to the caller as they are read instead, to be turned into columns while
-//! the next is read, and hold their rows as columns too ([`IncidentPage`]),
+//! the next is read, and hold their rows as columns too ([`StoredPage`]),
 //! the text borrowed from the row read rather than copied into strings of
 //! its own. SQLite's pages are read through rusqlite on sqlx's own locked
 //! connection (as its inserts are written, `sqlite_bulk.rs`): sqlx hands
@@ -17,7 +17,7 @@ use sqlx::{PgConnection, Row, SqliteConnection};
 use tokio::sync::mpsc::Sender;
 
 use crate::common::{IncidentRow, INCIDENT_COLUMNS};
-use crate::{IncidentPage, StoreError};
+use crate::{StoreError, StoredPage};
 
 /// Rows per page: a few tens of milliseconds of reading, during which the
 /// connection is not shared. The conformance tests read 10,000 rows in
@@ -30,7 +30,7 @@ pub(crate) trait ReadPage: Send {
     /// Makes every later read of the transaction see one snapshot.
     async fn snapshot(&mut self) -> Result<(), StoreError>;
     /// Up to [`PAGE`] incidents with ids above `after`, by id.
-    async fn read_page(&mut self, after: i64) -> Result<IncidentPage, StoreError>;
+    async fn read_page(&mut self, after: i64) -> Result<StoredPage, StoreError>;
 }
 
 /// Reads every incident, by id, in one transaction (so one snapshot of the
@@ -38,7 +38,7 @@ pub(crate) trait ReadPage: Send {
 /// early, without error, when the receiver is gone.
 pub(crate) async fn send_all<DB>(
     pool: &sqlx::Pool<DB>,
-    to: Sender<IncidentPage>,
+    to: Sender<StoredPage>,
 ) -> Result<(), StoreError>
 where
     DB: sqlx::Database,
@@ -73,15 +73,15 @@ impl ReadPage for SqliteConnection {
         Ok(())
     }
 
-    async fn read_page(&mut self, after: i64) -> Result<IncidentPage, StoreError> {
+    async fn read_page(&mut self, after: i64) -> Result<StoredPage, StoreError> {
         crate::sqlite_bulk::with_rusqlite(self, |db| sqlite_page(db, after)).await
     }
 }
 
-fn sqlite_page(db: &Connection, after: i64) -> Result<IncidentPage, StoreError> {
+fn sqlite_page(db: &Connection, after: i64) -> Result<StoredPage, StoreError> {
     let mut statement = db.prepare(&page_sql("?1"))?;
     let mut rows = statement.query([after])?;
-    let mut page = IncidentPage::default();
+    let mut page = StoredPage::default();
     while let Some(r) = rows.next()? {
         let text = |i| r.get_ref(i).and_then(|v| Ok(v.as_str()?));
         let text_or_null = |i| r.get_ref(i).and_then(|v| Ok(v.as_str_or_null()?));
@@ -116,11 +116,11 @@ impl ReadPage for PgConnection {
         Ok(())
     }
 
-    async fn read_page(&mut self, after: i64) -> Result<IncidentPage, StoreError> {
+    async fn read_page(&mut self, after: i64) -> Result<StoredPage, StoreError> {
         // Rows are parsed as they arrive, while the server sends the rest.
         let sql = page_sql("$1");
         let mut rows = sqlx::query(&sql).bind(after).fetch(&mut *self);
-        let mut page = IncidentPage::default();
+        let mut page = StoredPage::default();
         while let Some(r) = rows.try_next().await? {
             // By position (by name, sqlx looks each column up in a map) and
             // without comparing each value's type to the schema's, which

@@ -166,7 +166,7 @@ macro_rules! incident_store {
 
             async fn stream_incidents(
                 &self,
-                to: tokio::sync::mpsc::Sender<$crate::IncidentPage>,
+                to: tokio::sync::mpsc::Sender<$crate::StoredPage>,
             ) -> Result<(), $crate::StoreError> {
                 $crate::read::send_all(&self.pool, to).await
             }
