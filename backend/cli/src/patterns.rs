@@ -15,13 +15,22 @@ use crate::analyse::{dataset, SelectionArgs};
 
 /// Writes JSON to a file, or prints it.
 pub(crate) fn output(value: &impl serde::Serialize, out: Option<&PathBuf>) -> anyhow::Result<()> {
+    output_bytes(&serde_json::to_vec(value)?, out)
+}
+
+/// JSON already written, to `out` or standard output.
+fn output_bytes(json: &[u8], out: Option<&PathBuf>) -> anyhow::Result<()> {
     match out {
         Some(path) => {
-            let file = std::fs::File::create(path).with_context(|| path.display().to_string())?;
-            serde_json::to_writer(std::io::BufWriter::new(file), value)?;
+            std::fs::write(path, json).with_context(|| path.display().to_string())?;
             eprintln!("written to {}", path.display());
         }
-        None => println!("{}", serde_json::to_string(value)?),
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(json)?;
+            stdout.write_all(b"\n")?;
+        }
     }
     Ok(())
 }
@@ -83,7 +92,7 @@ pub async fn gistar(db: &str, groups: CrimeGroups, a: GiArgs) -> anyhow::Result<
         class_counts(r.stats.iter().flatten().map(|g| g.class))
     );
     outside_note(r.outside, r.unlocated);
-    output(&geojson_out::gi_star(&ds, &r), a.out.as_ref())
+    output_bytes(&geojson_out::gi_star_json(&ds, &r), a.out.as_ref())
 }
 
 #[derive(Args, Debug)]

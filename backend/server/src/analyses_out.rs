@@ -7,7 +7,8 @@ use hotspot_api::responses::{
 };
 use hotspot_engine::{ChangePeriod, ChangeResult, ClusterResult, CHANGE_ALPHA};
 
-use crate::geojson_out::{bng_to_geojson, enum_name, CellPolygons};
+use crate::cells::CellPolygons;
+use crate::geojson_out::{bng_to_geojson, enum_name};
 
 fn period_meta(p: &ChangePeriod) -> ChangePeriodMeta {
     ChangePeriodMeta {

@@ -9,6 +9,7 @@ pub mod analyses_out;
 pub mod auth;
 pub mod basemap;
 mod cache;
+mod cells;
 mod error;
 pub mod geojson_out;
 pub mod ogc;

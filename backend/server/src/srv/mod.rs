@@ -28,7 +28,11 @@ pub(crate) const GEOJSON: &str = "application/geo+json";
 pub(crate) const MAX_PAGE: usize = 10_000;
 
 pub(crate) fn geojson(fc: impl serde::Serialize) -> Response {
-    let body = serde_json::to_vec(&fc).expect("GeoJSON serialises");
+    geojson_bytes(serde_json::to_vec(&fc).expect("GeoJSON serialises"))
+}
+
+/// GeoJSON already written (see [`crate::cells::cell_collection`]).
+pub(crate) fn geojson_bytes(body: Vec<u8>) -> Response {
     ([(header::CONTENT_TYPE, GEOJSON)], body).into_response()
 }
 

@@ -15,7 +15,7 @@ use hotspot_api::params::{
     Selection, Weight,
 };
 
-use super::{blocking, geojson, json_grid};
+use super::{blocking, geojson, geojson_bytes, json_grid};
 use crate::query::{selection, weighting, ApiQuery};
 use crate::{AppError, AppState};
 use hotspot_api::responses::{
@@ -58,7 +58,7 @@ pub(crate) async fn gistar(
     let ds2 = ds.clone();
     let result = blocking(move || ds2.gi_star(&query)).await?;
     match format {
-        GiFormat::Geojson => Ok(geojson(geojson_out::gi_star(&ds, &result))),
+        GiFormat::Geojson => Ok(geojson_bytes(geojson_out::gi_star_json(&ds, &result))),
         GiFormat::Grid => match geojson_out::gi_grid(&result) {
             // Per cell: class, count, z and two p-values, about 36 bytes.
             Some(grid) => Ok(json_grid(&grid, grid.class.len(), 40)),
