@@ -72,7 +72,7 @@ pub struct ServeArgs {
     pub harm_index: Option<std::path::PathBuf>,
     /// The snapshot file: the incidents as columns, mapped at start-up
     /// instead of read row by row from the database, and rewritten after
-    /// each import (docs/performance.md#snapshot-file). Default: beside a
+    /// each import (docs/scale.md#the-snapshot-file). Default: beside a
     /// SQLite database (`hotspot.db.snapshot`); for PostgreSQL, none unless
     /// given. `off` turns it off.
     #[arg(long, value_name = "FILE|off", env = "HOTSPOT_SNAPSHOT")]
