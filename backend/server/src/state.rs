@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use hotspot_core::CrimeGroups;
-use hotspot_engine::{Dataset, DatasetBuilder};
+use hotspot_engine::{Dataset, DatasetBuilder, PendingSnapshot};
 use std::num::NonZeroU32;
 
 use hotspot_core::Role;
@@ -215,48 +215,13 @@ pub async fn load_dataset(
     };
     let areas = store.load_areas(WARD_LAYER).await?;
     if let Some(path) = snapshot_file {
-        // A file this process is still writing is waited for, not missed.
-        let _writes = SNAPSHOT_WRITES.lock().await;
-        let (path, fingerprint, areas, groups) = (
-            path.to_owned(),
-            fingerprint.clone(),
-            areas.clone(),
-            groups.clone(),
-        );
-        let opened = blocking(move || {
-            let opened = Dataset::open_snapshot(&path, &fingerprint, areas, groups);
-            (path, opened)
-        });
-        match opened.await? {
-            (path, Ok(Some(ds))) => {
-                tracing::info!(path = %path.display(), incidents = ds.len(), "mapped the snapshot file");
-                return Ok(Arc::new(ds));
-            }
-            (_, Ok(None)) => {}
-            (_, Err(e)) => {
-                tracing::warn!(error = %e, "reading the incidents from the store instead")
-            }
+        let (areas, groups) = (areas.clone(), groups.clone());
+        if let Some(ds) = map_snapshot_file(path, &fingerprint, areas, groups).await? {
+            return Ok(Arc::new(ds));
         }
     }
-    // Pages become columns on a blocking thread while the next is read
-    // (spawned now: `blocking` would start it only when awaited, after the
-    // reading, which waits for it once two pages are queued).
-    let (to, mut pages) = tokio::sync::mpsc::channel::<StoredPage>(2);
-    let columns = tokio::task::spawn_blocking(move || {
-        let mut builder = DatasetBuilder::default();
-        while let Some(page) = pages.blocking_recv() {
-            for (id, incident) in page.iter() {
-                builder.push(id, incident);
-            }
-        }
-        builder
-    });
     let started = std::time::Instant::now();
-    let read = store.stream_incidents(to).await;
-    let builder = columns
-        .await
-        .map_err(|e| AppError::Internal(format!("reading the incidents failed: {e}")))?;
-    read?;
+    let builder = read_store(store).await?;
     let read_seconds = started.elapsed().as_secs_f64();
     // The file is written (not yet flushed) and mapped before the first
     // answer, so the columns live in it rather than on the heap; flushing
@@ -285,21 +250,74 @@ pub async fn load_dataset(
         "indexed the incidents read from the store"
     );
     match file {
-        Some(Ok(pending)) => {
-            tokio::task::spawn_blocking(move || {
-                match pending.persist() {
-                    Ok(()) => tracing::info!("wrote the snapshot file"),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "the next start will read the store again")
-                    }
-                }
-                drop(writing);
-            });
-        }
+        Some(Ok(pending)) => persist_in_background(pending, writing),
         Some(Err(e)) => tracing::warn!(error = %e, "the next start will read the store again"),
         None => {}
     }
     Ok(Arc::new(dataset))
+}
+
+/// The snapshot in the file at `path` if it was written for `fingerprint`;
+/// a damaged file costs a warning.
+async fn map_snapshot_file(
+    path: &Path,
+    fingerprint: &str,
+    areas: Vec<hotspot_core::Area>,
+    groups: CrimeGroups,
+) -> Result<Option<Dataset>, AppError> {
+    // A file this process is still writing is waited for, not missed.
+    let _writes = SNAPSHOT_WRITES.lock().await;
+    let (path, fingerprint) = (path.to_owned(), fingerprint.to_owned());
+    let opened = blocking(move || {
+        let opened = Dataset::open_snapshot(&path, &fingerprint, areas, groups);
+        (path, opened)
+    });
+    Ok(match opened.await? {
+        (path, Ok(Some(ds))) => {
+            tracing::info!(path = %path.display(), incidents = ds.len(), "mapped the snapshot file");
+            Some(ds)
+        }
+        (_, Ok(None)) => None,
+        (_, Err(e)) => {
+            tracing::warn!(error = %e, "reading the incidents from the store instead");
+            None
+        }
+    })
+}
+
+/// Every incident in the store, in columns not yet indexed.
+async fn read_store(store: &dyn Store) -> Result<DatasetBuilder, AppError> {
+    // Pages become columns on a blocking thread while the next is read
+    // (spawned now: `blocking` would start it only when awaited, after the
+    // reading, which waits for it once two pages are queued).
+    let (to, mut pages) = tokio::sync::mpsc::channel::<StoredPage>(2);
+    let columns = tokio::task::spawn_blocking(move || {
+        let mut builder = DatasetBuilder::default();
+        while let Some(page) = pages.blocking_recv() {
+            for (id, incident) in page.iter() {
+                builder.push(id, incident);
+            }
+        }
+        builder
+    });
+    let read = store.stream_incidents(to).await;
+    let builder = columns
+        .await
+        .map_err(|e| AppError::Internal(format!("reading the incidents failed: {e}")))?;
+    read?;
+    Ok(builder)
+}
+
+/// Flushes the snapshot file and puts it in place on a blocking thread,
+/// holding `writing` (see [`SNAPSHOT_WRITES`]) until done.
+fn persist_in_background(pending: PendingSnapshot, writing: Option<impl Send + 'static>) {
+    tokio::task::spawn_blocking(move || {
+        match pending.persist() {
+            Ok(()) => tracing::info!("wrote the snapshot file"),
+            Err(e) => tracing::warn!(error = %e, "the next start will read the store again"),
+        }
+        drop(writing);
+    });
 }
 
 /// Returns to the system the heap that reading the store used and freed
