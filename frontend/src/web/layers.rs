@@ -18,7 +18,7 @@ use wasm_bindgen_futures::spawn_local;
 use super::controls::update_page_url;
 use super::js::{self, by_id, fetch_api_until, fill_select, on, FetchError};
 use super::legend::render_legend;
-use super::map::{DENSITY_IMAGE, GISTAR_IMAGE};
+use super::map::{PinnedImage, DENSITY_IMAGE, GISTAR_IMAGE};
 use super::selection::select_features;
 use super::session::session_lost;
 use super::state::{AppRef, DensityShown, Fetching, Selected, State};
@@ -662,20 +662,9 @@ async fn draw_density(app: &AppRef, generation: u32, grid: DensityGrid) -> Optio
     for (item, n) in classes.legend.iter_mut().zip(counts) {
         item.count = n;
     }
-    let image = match rgba_bitmap(&pixels, cols, rows).await {
-        Ok(i) => i,
-        Err(e) => {
-            status_error(&format!("Density image: {}", js::describe(&e)));
-            return None;
-        }
-    };
-    if app.st.borrow().density.generation != generation {
-        return None;
-    }
-    let visible = app.st.borrow().on(Feature::Density);
-    let corners = serde_json::json!(grid.corners);
-    if let Err(e) = app.map.set_image(&DENSITY_IMAGE, &image, &corners, visible) {
-        status_error(&format!("Density layer: {}", js::describe(&e)));
+    let current = |st: &State| st.density.generation == generation;
+    let image = (&DENSITY_IMAGE, Feature::Density, "Density");
+    if !pin_image(app, image, &pixels, (cols, rows), &grid.corners, current).await {
         return None;
     }
     app.st.borrow_mut().density_legend = Some(classes);
@@ -697,20 +686,38 @@ async fn draw_gistar(app: &AppRef, generation: u32, grid: &GiGrid) -> bool {
         status_error("Gi* hot and cold spots: no grid for this selection");
         return false;
     }
-    let image = match rgba_bitmap(&crate::gistar::rgba(grid), cols, rows).await {
+    let current = |st: &State| st.gistar.generation == generation;
+    let pixels = crate::gistar::rgba(grid);
+    let image = (&GISTAR_IMAGE, Feature::Gistar, "Gi*");
+    pin_image(app, image, &pixels, (cols, rows), &grid.corners, current).await
+}
+
+/// Draws RGBA `pixels` (`cols` × `rows`) as the pinned image layer at
+/// `corners`, shown while its feature is on. `false` when it could not be
+/// drawn (said in the status line under its name) or `current` says a newer
+/// request overtook it while the bitmap was made.
+async fn pin_image(
+    app: &AppRef,
+    (pinned, feature, name): (&PinnedImage, Feature, &str),
+    pixels: &[u8],
+    (cols, rows): (u32, u32),
+    corners: &[[f64; 2]],
+    current: impl Fn(&State) -> bool,
+) -> bool {
+    let image = match rgba_bitmap(pixels, cols, rows).await {
         Ok(i) => i,
         Err(e) => {
-            status_error(&format!("Gi* image: {}", js::describe(&e)));
+            status_error(&format!("{name} image: {}", js::describe(&e)));
             return false;
         }
     };
-    if app.st.borrow().gistar.generation != generation {
+    if !current(&app.st.borrow()) {
         return false;
     }
-    let visible = app.st.borrow().on(Feature::Gistar);
-    let corners = serde_json::json!(grid.corners);
-    if let Err(e) = app.map.set_image(&GISTAR_IMAGE, &image, &corners, visible) {
-        status_error(&format!("Gi* layer: {}", js::describe(&e)));
+    let visible = app.st.borrow().on(feature);
+    let corners = serde_json::json!(corners);
+    if let Err(e) = app.map.set_image(pinned, &image, &corners, visible) {
+        status_error(&format!("{name} layer: {}", js::describe(&e)));
         return false;
     }
     true
