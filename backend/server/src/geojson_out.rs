@@ -215,46 +215,37 @@ pub fn significant4(p: f64) -> f64 {
     }
 }
 
-/// Gi* hot and cold spots: every cell of the study area, or every ward.
-pub fn gi_star(ds: &Dataset, r: &GiResult) -> api::GiLayer {
-    let features = match &r.grid {
-        Some(grid) => {
-            let mut cells = CellPolygons::new(&grid.spec);
-            gi_cells(r)
-                .map(|(i, properties)| cells.feature(i, properties))
-                .collect()
-        }
-        None => ds
-            .areas()
-            .zip(&r.stats)
-            .enumerate()
-            .filter_map(|(i, (area, g))| {
-                let properties = GiProperties {
-                    code: Some(area.code.clone()),
-                    name: Some(area.name.clone()),
-                    ..gi_properties(r, i, g.as_ref()?)
-                };
-                let geometry = Some(wgs84_to_geojson(&area.geometry));
-                Some(
-                    api::Feature::new(geometry, properties)
-                        .with_id(FeatureId::Code(area.code.clone())),
-                )
-            })
-            .collect(),
-    };
-    api::FeatureCollection::new(features, gi_meta(r))
-}
-
-/// [`gi_star`] as GeoJSON bytes; a grid's cells are written straight out
-/// ([`crate::cells::cell_collection`]), the same bytes several times faster.
+/// Gi* hot and cold spots as GeoJSON: every cell of the study area (written
+/// straight into bytes, [`crate::cells::cell_collection`]), or every ward.
 pub fn gi_star_json(ds: &Dataset, r: &GiResult) -> Vec<u8> {
     match &r.grid {
         Some(grid) => {
             let cells: Vec<_> = gi_cells(r).collect();
             crate::cells::cell_collection(&grid.spec, cells.into_iter(), gi_meta(r))
         }
-        None => serde_json::to_vec(&gi_star(ds, r)).expect("GeoJSON serialises"),
+        None => serde_json::to_vec(&gi_wards(ds, r)).expect("GeoJSON serialises"),
     }
+}
+
+/// Gi* on wards: each ward's boundary with its figures.
+fn gi_wards(ds: &Dataset, r: &GiResult) -> api::GiLayer {
+    let features = ds
+        .areas()
+        .zip(&r.stats)
+        .enumerate()
+        .filter_map(|(i, (area, g))| {
+            let properties = GiProperties {
+                code: Some(area.code.clone()),
+                name: Some(area.name.clone()),
+                ..gi_properties(r, i, g.as_ref()?)
+            };
+            let geometry = Some(wgs84_to_geojson(&area.geometry));
+            Some(
+                api::Feature::new(geometry, properties).with_id(FeatureId::Code(area.code.clone())),
+            )
+        })
+        .collect();
+    api::FeatureCollection::new(features, gi_meta(r))
 }
 
 /// The grid cells with a Gi* value, with their properties.
