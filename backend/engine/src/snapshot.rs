@@ -66,13 +66,6 @@ struct Section {
 }
 
 impl Dataset {
-    /// Writes the incident columns to `path`, for [`Dataset::open_snapshot`]
-    /// at the next start. `fingerprint` names what the store held when the
-    /// incidents were read.
-    pub fn write_snapshot(&self, path: &Path, fingerprint: &str) -> Result<(), SnapshotError> {
-        PendingSnapshot::write(&self.cols, path, fingerprint)?.persist()
-    }
-
     /// The snapshot in the file at `path`, indexed with `areas` and
     /// `groups`, if the file was written for `fingerprint`; `Ok(None)` when
     /// there is no file or it was written for other data.

@@ -7,7 +7,10 @@ mod common;
 use chrono::{Duration, NaiveTime};
 use hotspot_core::{CrimeGroups, Incident};
 use hotspot_engine::tiles::TileId;
-use hotspot_engine::{Dataset, DatasetBuilder, DensityQuery, Period, Selection, WardQuery};
+use hotspot_engine::{
+    Dataset, DatasetBuilder, DensityQuery, PendingSnapshot, Period, Selection, SnapshotError,
+    WardQuery,
+};
 
 /// The sample, with dates on every third incident and times on every
 /// sixth, as a force extract has them.
@@ -24,11 +27,26 @@ fn rows() -> (Vec<(i64, Incident)>, Vec<hotspot_core::Area>) {
     (rows, areas)
 }
 
+/// `rows` built as a first start builds them: written to the snapshot file
+/// at `path` for "import 7" and mapped; the file not yet in place.
+fn with_file(
+    rows: &[(i64, Incident)],
+    areas: Vec<hotspot_core::Area>,
+    path: &std::path::Path,
+) -> (Dataset, Result<PendingSnapshot, SnapshotError>) {
+    let mut builder = DatasetBuilder::default();
+    for (id, incident) in rows {
+        builder.push(*id, incident);
+    }
+    builder.build_with_file(areas, CrimeGroups::default(), path, "import 7")
+}
+
+/// The rows built on the heap, and the path of their snapshot file, in place.
 fn written(dir: &tempfile::TempDir) -> (Dataset, std::path::PathBuf) {
     let (rows, areas) = rows();
-    let built = Dataset::build(rows, areas, CrimeGroups::default());
+    let built = Dataset::build(rows.clone(), areas.clone(), CrimeGroups::default());
     let path = dir.path().join("hotspot.db.snapshot");
-    built.write_snapshot(&path, "import 7").unwrap();
+    with_file(&rows, areas, &path).1.unwrap().persist().unwrap();
     (built, path)
 }
 
@@ -132,14 +150,7 @@ fn a_snapshot_built_with_its_file_is_the_built_one_and_persists_on_demand() {
     let (rows, areas) = rows();
     let built = Dataset::build(rows.clone(), areas.clone(), CrimeGroups::default());
     let path = dir.path().join("hotspot.db.snapshot");
-    let with_file = |areas| {
-        let mut builder = DatasetBuilder::default();
-        for (id, incident) in &rows {
-            builder.push(*id, incident);
-        }
-        builder.build_with_file(areas, CrimeGroups::default(), &path, "import 7")
-    };
-    let (from_file, pending) = with_file(areas.clone());
+    let (from_file, pending) = with_file(&rows, areas.clone(), &path);
     assert_eq!(from_file.overview(), built.overview());
     assert!((0..built.len()).all(|k| from_file.incident(k) == built.incident(k)));
     assert!(
@@ -151,7 +162,7 @@ fn a_snapshot_built_with_its_file_is_the_built_one_and_persists_on_demand() {
     assert_eq!(mapped.len(), built.len());
 
     std::fs::remove_file(&path).unwrap();
-    drop(with_file(areas).1.unwrap());
+    drop(with_file(&rows, areas, &path).1.unwrap());
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert!(left.is_empty(), "an unpersisted file is removed: {left:?}");
     // The answers stay readable: the mapping outlives the file's name.
